@@ -1,0 +1,182 @@
+"""What may be written into a session: answer values, texts, states, data dukung.
+
+Every function here either returns a clean value or raises ``TpiError`` with an Indonesian
+message naming the field; nothing reaches the store unchecked.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from .errors import TpiError
+from .instrument import Item
+
+# A note is spoken text typed in a meeting; 20,000 characters is about ten typed pages.
+# Anything larger (a pasted 5 MB file) is refused rather than bloating every later save.
+MAX_TEXT = 20_000
+MAX_SHORT = 500
+MAX_JUMLAH = 10_000_000
+
+STATES = ("belum", "ditanyakan", "dijawab", "diverifikasi")
+STATE_LABEL = {"belum": "Belum", "ditanyakan": "Ditanyakan", "dijawab": "Dijawab", "diverifikasi": "Diverifikasi"}
+DD_STATUS = ("sesuai", "tidak_sesuai", "tidak_ada", "menyusul")
+DD_LABEL = {"sesuai": "Sesuai", "tidak_sesuai": "Tidak sesuai", "tidak_ada": "Tidak ada", "menyusul": "Menyusul"}
+
+TEXT_FIELDS = {
+    "catatan_tpi": "catatan TPI",
+    "catatan_unit": "catatan unit",
+    "bukti_dukung_unit": "bukti dukung unit",
+    "alasan": "alasan perbedaan",
+    "temuan": "temuan",
+    "rekomendasi": "rekomendasi",
+}
+VALUE_FIELDS = {"jawaban_tpi": "jawaban TPI", "jawaban_unit": "jawaban unit"}
+ITEM_FIELDS = (*VALUE_FIELDS, *TEXT_FIELDS, "state", "data_dukung", "narasumber")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: object, what: str, limit: int = MAX_TEXT) -> str:
+    """A user text: str, no control characters except newline/tab, within ``limit``."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TpiError(f"Isian {what} harus berupa teks.")
+    if len(value) > limit:
+        raise TpiError(
+            f"Isian {what} terlalu panjang ({len(value):,} karakter; batas {limit:,}). "
+            "Ringkas isinya atau lampirkan sebagai berkas data dukung.".replace(",", ".")
+        )
+    if _CONTROL.search(value):
+        raise TpiError(f"Isian {what} memuat karakter kendali yang tidak sah.")
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_value(item: Item, raw: object, who: str = "jawaban") -> str | int | float | None:
+    """Turn what the user typed (or a JSON value) into the canonical answer for ``item``.
+
+    Ya/Tidak and letters are case-insensitive ("ya", "b"); jumlah is a whole number >= 0;
+    survey values are 0-4 with at most two decimals ("3,6" and "3.60" both give 3.6).
+    Empty or None clears the answer.
+    """
+    if raw is None or (isinstance(raw, str) and raw.strip() in ("", "-")):
+        return None
+    if item.is_choice:
+        if not isinstance(raw, str):
+            raise TpiError(f"{_cap(who)} butir {item.id} harus salah satu dari {_choices(item)}.")
+        text = raw.strip()
+        for key in item.multipliers:
+            if text.lower() == key.lower() or (item.jenis == "ya_tidak" and text.lower() == key[0].lower()):
+                return key
+        raise TpiError(
+            f"{who.capitalize()} '{_show(raw)}' tidak sesuai butir {item.id} ({item.label}); "
+            f"pilihan yang sah: {_choices(item)}."
+        )
+    if item.jenis == "jumlah":
+        number = _number(raw, item, who)
+        if number != int(number) or number < 0 or number > MAX_JUMLAH:
+            raise TpiError(f"{_cap(who)} butir {item.id} harus bilangan bulat 0 atau lebih (jumlah).")
+        return int(number)
+    if item.jenis == "survei":
+        number = _number(raw, item, who)
+        if not 0 <= number <= 4:
+            raise TpiError(f"Nilai survei butir {item.id} harus antara 0 dan 4 (misalnya 3,60).")
+        if round(number, 2) != number:
+            raise TpiError(f"Nilai survei butir {item.id} paling banyak dua angka desimal.")
+        return round(number, 2)
+    raise TpiError(f"Jenis jawaban butir {item.id} tidak dikenal.")  # pragma: no cover
+
+
+def _number(raw: object, item: Item, who: str) -> float:
+    if isinstance(raw, bool):
+        raise TpiError(f"{_cap(who)} butir {item.id} harus berupa angka.")
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+    elif isinstance(raw, str) and re.fullmatch(r"\s*\d{1,9}([.,]\d{1,6})?\s*", raw):
+        value = float(raw.strip().replace(",", "."))
+    else:
+        raise TpiError(f"{_cap(who)} '{_show(raw)}' untuk butir {item.id} harus berupa angka.")
+    if not math.isfinite(value):
+        raise TpiError(f"{_cap(who)} butir {item.id} harus berupa angka.")
+    return value
+
+
+def _choices(item: Item) -> str:
+    return "/".join(item.multipliers)
+
+
+def _show(raw: object) -> str:
+    text = str(raw)
+    return text if len(text) <= 20 else text[:20] + "…"
+
+
+def clean_state(value: object) -> str:
+    if value not in STATES:
+        raise TpiError(f"Status butir harus salah satu dari: {', '.join(STATES)}.")
+    return value  # type: ignore[return-value]
+
+
+def clean_data_dukung(value: object) -> list[dict]:
+    """A data dukung checklist: [{dokumen, status, referensi[, berkas]}]."""
+    if not isinstance(value, list):
+        raise TpiError("Data dukung harus berupa daftar dokumen.")
+    out = []
+    for n, entry in enumerate(value, start=1):
+        if not isinstance(entry, dict):
+            raise TpiError(f"Data dukung ke-{n} tidak sah.")
+        dokumen = clean_text(entry.get("dokumen"), f"nama dokumen data dukung ke-{n}", MAX_SHORT).strip()
+        if not dokumen:
+            raise TpiError(f"Nama dokumen data dukung ke-{n} kosong.")
+        status = entry.get("status")
+        if status not in DD_STATUS:
+            raise TpiError(
+                f"Status data dukung '{dokumen}' harus salah satu dari: sesuai, tidak sesuai, tidak ada, menyusul."
+            )
+        clean = {
+            "dokumen": dokumen,
+            "status": status,
+            "referensi": clean_text(entry.get("referensi"), f"referensi data dukung '{dokumen}'", MAX_SHORT),
+        }
+        if entry.get("berkas"):
+            berkas = entry["berkas"]
+            if not isinstance(berkas, dict) or not isinstance(berkas.get("sha256"), str):
+                raise TpiError(f"Berkas data dukung '{dokumen}' tidak sah.")
+            clean["berkas"] = {k: berkas[k] for k in ("path", "sha256", "size", "mtime") if k in berkas}
+        out.append(clean)
+    return out
+
+
+def clean_field(item: Item, field: str, value: object, narasumber_ids: set[str] | None = None) -> object:
+    """Validate one item field; the single gate every write of an answer goes through."""
+    if field in VALUE_FIELDS:
+        return parse_value(item, value, VALUE_FIELDS[field])
+    if field in TEXT_FIELDS:
+        return clean_text(value, TEXT_FIELDS[field])
+    if field == "state":
+        return clean_state(value)
+    if field == "data_dukung":
+        return clean_data_dukung(value)
+    if field == "narasumber":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise TpiError("Narasumber butir harus berupa daftar.")
+        if narasumber_ids is not None:
+            unknown = [v for v in value if v not in narasumber_ids]
+            if unknown:
+                raise TpiError(f"Narasumber '{unknown[0]}' tidak terdaftar di sesi ini.")
+        return sorted(set(value))
+    raise TpiError(f"Kolom '{field}' tidak dikenal untuk butir LKE.")
+
+
+def format_value(item: Item, value: object) -> str:
+    """How an answer is shown: '—' when empty, 3,60 for surveys, 12 for jumlah, the key otherwise."""
+    if value is None:
+        return "—"
+    if item.jenis == "survei":
+        return f"{float(value):.2f}".replace(".", ",")
+    return str(value)
+
+
+def _cap(text: str) -> str:
+    """Capitalise the first letter only ('jawaban TPI' -> 'Jawaban TPI')."""
+    return text[:1].upper() + text[1:]

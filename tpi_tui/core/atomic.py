@@ -1,0 +1,81 @@
+"""Crash-safe file writing: temp file in the same folder, flush, fsync, rename, fsync folder.
+
+A SIGKILL or power cut at any instant leaves either the old or the new file, never a mix:
+TinyDB's stock JSONStorage truncates in place and was measured leaving a corrupt file in
+about 1 kill in 20 (library-facts §1.4).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+from .errors import TpiError
+
+TMP_MARK = ".tmp-"
+
+
+def tmp_prefix(path: Path) -> str:
+    return f".{path.name}{TMP_MARK}"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically; on failure the old file is untouched."""
+    folder = path.parent
+    tmp = folder / f"{tmp_prefix(path)}{os.getpid()}-{os.urandom(4).hex()}"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise TpiError(_os_message(exc, path)) from exc
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if not hasattr(os, "O_DIRECTORY"):  # pragma: no cover - Windows
+        return
+    try:
+        fd = os.open(folder, os.O_DIRECTORY)
+    except OSError:  # pragma: no cover
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some filesystems refuse fsync on folders
+        pass
+    finally:
+        os.close(fd)
+
+
+def _os_message(exc: OSError, path: Path) -> str:
+    if exc.errno == errno.ENOSPC:
+        why = "ruang disk penuh"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "tidak ada izin menulis"
+    else:
+        why = exc.strerror or str(exc)
+    return f"Gagal menyimpan {path.name}: {why}. Berkas sebelumnya tetap utuh; perbaiki lalu ulangi."
+
+
+def clean_stray_temps(path: Path) -> int:
+    """Remove temp files a crash left beside ``path`` (only the lock holder may call this)."""
+    removed = 0
+    for stray in path.parent.glob(tmp_prefix(path) + "*"):
+        try:
+            stray.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed

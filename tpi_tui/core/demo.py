@@ -1,0 +1,146 @@
+"""The demo workspace: Inspektorat Kabupaten Pesawaran and the OPDs it proposed in 2025.
+
+The OPDs are the ones named in the Pesawaran news item of 15 Mei 2025 (the article counts seven
+but names six). The TPI roster, the narasumber and every answer are fictional; answers are
+drawn from a fixed seed so the demo is the same on every machine.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from .store import SessionStore
+from .workspace import Workspace, init_workspace, render_config
+
+OPDS = [
+    "Dinas Kependudukan dan Pencatatan Sipil",
+    "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
+    "Puskesmas Bernung",
+    "Puskesmas Gedongtataan",
+    "Puskesmas Roworejo",
+    "Puskesmas Bunut",
+]
+
+TIM = [
+    {"nama": "Hendra Saputra, S.E., M.M.", "nip": "197503122000031004", "jabatan": "Inspektur Pembantu Wilayah I", "peran": "Pengendali Teknis"},
+    {"nama": "Rina Marlina, S.E., Ak.", "nip": "198207152006042011", "jabatan": "Auditor Ahli Muda", "peran": "Ketua Tim"},
+    {"nama": "Agus Setiawan, S.H.", "nip": "199001232015031002", "jabatan": "Auditor Ahli Pertama", "peran": "Anggota"},
+    {"nama": "Dewi Anggraini, S.Kom.", "nip": "199406102019032015", "jabatan": "Pengawas Penyelenggaraan Urusan Pemerintahan Daerah Ahli Pertama", "peran": "Anggota"},
+]
+
+NARASUMBER = [
+    {"nama": "Drs. Sulaiman Effendi, M.Si.", "nip": "197004111994031006", "jabatan": "Kepala Dinas", "peran": "pimpinan"},
+    {"nama": "Yuliana Sari, S.Sos.", "nip": "198109052005022003", "jabatan": "Sekretaris Dinas, Ketua Tim Kerja ZI", "peran": "ketua_tim"},
+    {"nama": "Rudi Hartono, S.Kom.", "nip": "199203182017081001", "jabatan": "Pranata Komputer, Agen Perubahan", "peran": "agen_perubahan"},
+    {"nama": "Siti Nurhaliza, A.Md.", "nip": "199511022020122012", "jabatan": "Petugas Pelayanan", "peran": "pegawai"},
+    {"nama": "Bambang Irawan", "nip": "198512262010011005", "jabatan": "Pengelola Pengaduan", "peran": "pengelola_pengaduan"},
+    {"nama": "Ibu Warsini", "nip": "-", "jabatan": "Warga Desa Bernung", "peran": "pengguna_layanan"},
+]
+
+TEMUAN = {
+    5: ("Media sosialisasi ZI hanya diperbarui saat kegiatan; tidak ada jadwal berkala.", "Susun kalender konten sosialisasi ZI bulanan dan tetapkan penanggung jawabnya."),
+    14: ("SOP pelayanan KTP-el belum dievaluasi sejak 2023.", "Lakukan evaluasi SOP kegiatan utama paling sedikit sekali setahun dan dokumentasikan hasilnya."),
+    30: ("Analisis kesenjangan kompetensi belum mencakup pejabat fungsional.", "Lengkapi analisis kesenjangan kompetensi untuk seluruh jabatan."),
+    62: ("Kanal WBS belum dikenal oleh petugas loket yang diwawancarai.", "Sosialisasikan WBS kepada seluruh pegawai & pengguna layanan, termasuk melalui banner di ruang tunggu."),
+    79: ("Pengaduan melalui SP4N-LAPOR! rata-rata ditanggapi 7 hari kerja.", "Tetapkan batas waktu tanggapan pengaduan paling lama 3 hari kerja dan pantau tiap bulan."),
+    108: ("Kerangka logis kinerja belum diturunkan sampai jabatan pelaksana.", "Turunkan kerangka logis kinerja hingga SKP seluruh pelaksana."),
+}
+
+
+def _answer_for(item, rng: random.Random, quality: float):
+    if item.is_choice:
+        keys = item.keys
+        # quality close to 1 favours the first (best) option
+        idx = 0 if rng.random() < quality else rng.randrange(1, len(keys))
+        if item.jenis != "ya_tidak" and idx and rng.random() < 0.6:
+            idx = 1
+        return keys[idx]
+    return None
+
+
+JUMLAH = {88: 12, 89: 11, 90: 11, 91: 9, 102: 4, 103: 1, 104: 4, 105: 8, 106: 7, 110: 36, 111: 2, 112: 33,
+          113: 1, 114: 2, 115: 0, 116: 3, 117: 3, 118: 6, 119: 41, 120: 50, 122: 24, 123: 21}
+
+
+def _fill(store: SessionStore, rng: random.Random, upto: int | None = None) -> None:
+    inst = store.instrument
+    roles = {p["peran"]: p["id"] for p in store.meta["narasumber"]}
+    plan: dict[int, dict] = {}
+    for item_id in inst.order[: upto or len(inst.order)]:
+        item = inst.items[item_id]
+        if item.jenis == "jumlah":
+            tpi = JUMLAH[item_id]
+            unit = tpi
+        elif item.jenis == "survei":
+            tpi = unit = 3.65 if item.singkatan == "IPAK" else 3.42
+        else:
+            unit = _answer_for(item, rng, 0.85)
+            tpi = unit if rng.random() < 0.8 else _answer_for(item, rng, 0.55)
+        if item_id in TEMUAN and item.is_choice:
+            tpi = item.keys[1]
+        fields = {"jawaban_unit": unit, "jawaban_tpi": tpi, "state": "diverifikasi" if rng.random() < 0.7 else "dijawab"}
+        if tpi != unit:
+            fields["alasan"] = "Data dukung yang diperlihatkan belum mendukung jawaban unit sepenuhnya."
+        fields["catatan_tpi"] = "Sesuai penjelasan narasumber dan data dukung yang diperiksa." if rng.random() < 0.5 else ""
+        fields["data_dukung"] = [
+            {"dokumen": doc, "status": rng.choice(["sesuai", "sesuai", "sesuai", "menyusul", "tidak_sesuai"]), "referensi": ""}
+            for doc in item.data_dukung[:3]
+        ]
+        informed = [roles[r.kode] for r in inst.narasumber.values() if item_id in r.items and r.kode in roles]
+        fields["narasumber"] = informed[:2]
+        if item_id in TEMUAN:
+            fields["temuan"], fields["rekomendasi"] = TEMUAN[item_id]
+        plan[item_id] = fields
+    store.set_many(plan, reason="data contoh (demo)")
+
+
+def create_demo(root: Path) -> Workspace:
+    """Create the demo workspace at ``root`` (which must not hold a workspace yet)."""
+    text = render_config(
+        instansi="Pemerintah Kabupaten Pesawaran",
+        unit="Inspektorat Daerah Kabupaten Pesawaran",
+        kota="Gedong Tataan",
+        kop=[
+            "PEMERINTAH KABUPATEN PESAWARAN",
+            "INSPEKTORAT DAERAH",
+            "Kompleks Perkantoran Pemerintah Kabupaten Pesawaran, Jl. Raya Kedondong, Gedong Tataan 35371",
+            "Laman inspektorat.pesawarankab.go.id - Pos-el inspektorat@pesawarankab.go.id",
+        ],
+        nomor="700/{seq:03d}/BA-TPI/{bulan_romawi}/{tahun}",
+        pengguna="Rina Marlina, S.E., Ak.",
+        tim=TIM,
+        opd=[{"nama": name} for name in OPDS],
+    )
+    ws = init_workspace(root, text)
+    actor = "Rina Marlina, S.E., Ak."
+    done = ws.new_session(
+        opd=OPDS[0],
+        jenis="wawancara",
+        tanggal="2025-05-15",
+        target="WBK",
+        tempat="Ruang Rapat Dinas Kependudukan dan Pencatatan Sipil Kabupaten Pesawaran",
+        jam_mulai="09:00",
+        dasar={"nomor": "700/112/ST/IV.02/2025", "tanggal": "2025-05-12"},
+        tim=TIM,
+        narasumber=NARASUMBER,
+        actor=actor,
+    )
+    with done:
+        _fill(done, random.Random(2025))
+        done.set_meta({"jam_selesai": "12:30"})
+    doing = ws.new_session(
+        opd=OPDS[1],
+        jenis="wawancara",
+        tanggal="2025-06-10",
+        target="WBK",
+        tempat="Aula Dinas Penanaman Modal dan PTSP Kabupaten Pesawaran",
+        jam_mulai="09:30",
+        dasar={"nomor": "700/131/ST/IV.02/2025", "tanggal": "2025-06-05"},
+        tim=TIM[:3],
+        narasumber=[dict(p, nama=p["nama"]) for p in NARASUMBER[:4]],
+        actor=actor,
+    )
+    with doing:
+        _fill(doing, random.Random(2026), upto=40)
+    return ws

@@ -1,0 +1,368 @@
+"""The LKE instrument: loaded from data, validated, indexed for scoring and navigation.
+
+The data file (``data/lke-zi.json``) mirrors the official hierarchy komponen -> sub-komponen ->
+area -> sub-area -> item, keyed by the PortalRB ``soal_id``. ``data/panduan.json`` adds the
+expected *data dukung* per item and the interview guidance per narasumber role. Both files are
+covered by the instrument's content hash, which every session records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from .errors import TpiError
+
+DATA_DIR = Path(__file__).with_name("data")
+CHOICE_TYPES = ("ya_tidak", "abc", "abcd", "abcde")
+JENIS_LABEL = {
+    "ya_tidak": "Ya/Tidak",
+    "abc": "A/B/C",
+    "abcd": "A/B/C/D",
+    "abcde": "A/B/C/D/E",
+    "jumlah": "Jumlah",
+    "survei": "Nilai (0-4)",
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    pertanyaan: str
+    jenis: str
+    kriteria: str
+    opsi: dict[str, str]  # option key -> its criterion text (choice items only)
+    multipliers: dict[str, float]  # option key -> score multiplier (choice items only)
+    sub_area: str  # kode of the sub-area (or Hasil sub-komponen) holding the item
+    area: str  # area kode (MP, TL, ...) or "HASIL"
+    bagian: str  # pemenuhan / reform / hasil
+    data_dukung: tuple[str, ...] = ()
+    bobot: float | None = None  # Hasil items only
+    singkatan: str | None = None  # Hasil items only: IPAK, Capaian Kinerja, IPKP
+    persentase: str | None = None  # jumlah items: kode of the percentage they feed
+
+    @property
+    def is_choice(self) -> bool:
+        return self.jenis in CHOICE_TYPES
+
+    @property
+    def label(self) -> str:
+        return JENIS_LABEL[self.jenis]
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self.multipliers)
+
+
+@dataclass(frozen=True)
+class Persentase:
+    """A Reform score computed from jumlah inputs (official Excel column K)."""
+
+    kode: str  # e.g. "R.MP.i.a"
+    nama: str
+    rumus: str  # "rasio" or "penurunan"
+    inputs: tuple[int, ...]  # every jumlah item that must be filled, in LKE order
+    pembilang: tuple[int, ...] = ()
+    penyebut: tuple[int, ...] = ()
+    sebelum: int | None = None
+    sesudah: int | None = None
+    penyebut_nol: float = 0.0  # value when the denominator is 0 (the Excel's #DIV/0!)
+
+    def compute(self, values: dict[int, float | int | None]) -> tuple[float | None, str | None]:
+        """Return (value 0..1, note) or (None, None) while an input is missing.
+
+        The note explains a value that the Excel would show as #DIV/0!.
+        """
+        if any(values.get(i) is None for i in self.inputs):
+            return None, None
+        if self.rumus == "penurunan":
+            before, now = values[self.sebelum], values[self.sesudah]
+            if before == 0 and now == 0:
+                return 1.0, None  # the Excel's own rule: no violations in either year
+            if before == 0:
+                return self.penyebut_nol, "pelanggaran tahun sebelumnya 0 (Excel: #DIV/0!), dinilai 0"
+            return max(0.0, (before - now) / before), None
+        num = sum(values[i] for i in self.pembilang)
+        den = sum(values[i] for i in self.penyebut)
+        if den == 0:
+            how = "terpenuhi (1)" if self.penyebut_nol else "0"
+            return self.penyebut_nol, f"penyebut 0 (Excel: #DIV/0!), dinilai {how}"
+        return min(num / den, 1.0), None
+
+
+@dataclass(frozen=True)
+class SubArea:
+    kode: str  # "P.MP.i", "R.PW.iii.a"
+    nomor: str
+    nama: str
+    bobot: float
+    area: str
+    bagian: str  # pemenuhan / reform
+    items: tuple[int, ...]
+    persentase: tuple[Persentase, ...]
+    induk: str | None = None
+
+    @property
+    def scored(self) -> tuple[int | str, ...]:
+        """What the Excel AVERAGE counts: choice items and computed percentages."""
+        return self.items_scored + tuple(p.kode for p in self.persentase)
+
+    items_scored: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Area:
+    kode: str
+    nama: str
+    nomor: int
+    bobot: float  # combined (pemenuhan + reform)
+    bobot_pemenuhan: float
+    bobot_reform: float
+    sub_areas: tuple[str, ...]  # kode, in LKE order (pemenuhan first)
+
+
+@dataclass(frozen=True)
+class Narasumber:
+    kode: str
+    nama: str
+    keterangan: str
+    pertanyaan: tuple[str, ...]
+    items: tuple[int, ...]
+
+
+@dataclass
+class Instrument:
+    id: str
+    versi: str
+    judul: str
+    dasar: str
+    hash: str
+    items: dict[int, Item]
+    sub_areas: dict[str, SubArea]
+    areas: dict[str, Area]
+    bobot: dict[str, float]  # pengungkit, pemenuhan, reform, hasil, bersih, prima, total
+    narasumber: dict[str, Narasumber] = field(default_factory=dict)
+    order: tuple[int, ...] = ()  # item ids in LKE order
+
+    def item(self, item_id: int | str) -> Item:
+        try:
+            return self.items[int(item_id)]
+        except (KeyError, ValueError, TypeError):
+            raise TpiError(f"Butir LKE '{item_id}' tidak dikenal (nomor butir 1-{len(self.items)}).") from None
+
+    def ref(self) -> dict:
+        """What a session records about the instrument it was scored with."""
+        return {"id": self.id, "versi": self.versi, "hash": self.hash}
+
+    def hasil_items(self) -> list[Item]:
+        return [i for i in self.items.values() if i.bagian == "hasil"]
+
+    def search(self, words: str) -> list[Item]:
+        """Items whose id equals ``words`` or whose text contains every word (case-insensitive)."""
+        words = words.strip()
+        if words.isdigit() and int(words) in self.items:
+            return [self.items[int(words)]]
+        terms = words.lower().split()
+        return [
+            it
+            for it in (self.items[i] for i in self.order)
+            if all(t in (it.pertanyaan + " " + it.kriteria).lower() for t in terms)
+        ]
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) < 1e-9
+
+
+def _validate(raw: dict, inst: Instrument) -> None:
+    """The structural rules of Lampiran III; a broken data file must never score silently."""
+    problems = []
+    b = inst.bobot
+    if not _close(b["pengungkit"], 60) or not _close(b["pemenuhan"] + b["reform"], b["pengungkit"]):
+        problems.append("pengungkit harus 60 = pemenuhan + reform")
+    if not (_close(b["pemenuhan"], 30) and _close(b["reform"], 30)):
+        problems.append("pemenuhan dan reform masing-masing 30")
+    if not (_close(b["hasil"], 40) and _close(b["bersih"], 22.5) and _close(b["prima"], 17.5)):
+        problems.append("hasil harus 40 = 22,5 + 17,5")
+    expected_areas = {"MP": 8, "TL": 7, "SDM": 10, "AK": 10, "PW": 15, "PP": 10}
+    for kode, bobot in expected_areas.items():
+        area = inst.areas.get(kode)
+        if area is None or not _close(area.bobot, bobot):
+            problems.append(f"area {kode} harus berbobot {bobot}")
+        elif not (_close(area.bobot_pemenuhan, bobot / 2) and _close(area.bobot_reform, bobot / 2)):
+            problems.append(f"area {kode} harus terbagi rata pemenuhan/reform")
+    for kode in ("pemenuhan", "reform"):
+        subs = [s for s in inst.sub_areas.values() if s.bagian == kode]
+        for area in inst.areas.values():
+            total = sum(s.bobot for s in subs if s.area == area.kode)
+            want = area.bobot_pemenuhan if kode == "pemenuhan" else area.bobot_reform
+            if not _close(total, want):
+                problems.append(f"jumlah bobot sub-area {kode} {area.kode} = {total}, seharusnya {want}")
+    hasil_total = sum(i.bobot or 0 for i in inst.hasil_items())
+    if not _close(hasil_total, 40) or not {i.singkatan for i in inst.hasil_items()} >= {"IPAK", "IPKP"}:
+        problems.append("komponen hasil harus IPAK 17,5 + Capaian Kinerja 5 + IPKP 17,5")
+    for it in inst.items.values():
+        if it.is_choice:
+            table = raw["jenis_jawaban"][it.jenis]["opsi"]
+            if set(it.multipliers) != set(table) or any(v is None for v in it.multipliers.values()):
+                problems.append(f"butir {it.id}: setiap opsi harus memiliki pengali")
+            if set(it.opsi) != set(table):
+                problems.append(f"butir {it.id}: kriteria per opsi tidak lengkap")
+        elif it.jenis == "jumlah" and it.persentase is None:
+            problems.append(f"butir {it.id}: isian jumlah tidak dipakai rumus persentase mana pun")
+    for sub in inst.sub_areas.values():
+        if not sub.scored:
+            problems.append(f"sub-area {sub.kode} tidak memiliki butir bernilai")
+    if sorted(inst.items) != list(range(1, len(inst.items) + 1)):
+        problems.append("nomor butir harus berurutan 1..n")
+    for role in inst.narasumber.values():
+        unknown = [i for i in role.items if i not in inst.items]
+        if unknown:
+            problems.append(f"panduan {role.kode}: butir tidak dikenal {unknown}")
+    if problems:
+        raise TpiError("Data instrumen LKE tidak valid: " + "; ".join(problems) + ".")
+
+
+def _build(raw: dict, panduan: dict, digest: str) -> Instrument:
+    items: dict[int, Item] = {}
+    sub_areas: dict[str, SubArea] = {}
+    area_parts: dict[str, dict] = {}
+    bobot: dict[str, float] = {}
+    dd = panduan.get("data_dukung", {})
+
+    def make_item(raw_item: dict, sub: str, area: str, bagian: str, feeds: str | None) -> Item:
+        jenis = raw_item["jenis"]
+        mult = dict(raw["jenis_jawaban"][jenis].get("opsi", {})) if jenis in CHOICE_TYPES else {}
+        return Item(
+            id=raw_item["id"],
+            pertanyaan=raw_item["pertanyaan"],
+            jenis=jenis,
+            kriteria=raw_item["kriteria"],
+            opsi=dict(raw_item.get("opsi", {})),
+            multipliers={k: float(v) for k, v in mult.items()},
+            sub_area=sub,
+            area=area,
+            bagian=bagian,
+            data_dukung=tuple(dd.get(str(raw_item["id"]), ())),
+            bobot=raw_item.get("bobot"),
+            singkatan=raw_item.get("singkatan"),
+            persentase=feeds,
+        )
+
+    for komp in raw["komponen"]:
+        if komp["kode"] == "A":
+            bobot["pengungkit"] = komp["bobot"]
+        else:
+            bobot["hasil"] = komp["bobot"]
+        for sk in komp["sub_komponen"]:
+            bobot[sk["kode"]] = sk["bobot"]
+            if komp["kode"] != "A":
+                for raw_item in sk["items"]:
+                    items[raw_item["id"]] = make_item(raw_item, sk["kode"], "HASIL", "hasil", None)
+                continue
+            for a_i, area in enumerate(sk["areas"], start=1):
+                part = area_parts.setdefault(area["kode"], {"nama": area["nama"], "nomor": a_i, "subs": []})
+                part[sk["kode"]] = area["bobot"]
+                for sub in area["sub_areas"]:
+                    pers = tuple(
+                        Persentase(
+                            kode=f"{sub['kode']}.{p['kode']}",
+                            nama=p["nama"],
+                            rumus=p["rumus"],
+                            inputs=tuple(
+                                sorted(
+                                    set(p.get("pembilang", []))
+                                    | set(p.get("penyebut", []))
+                                    | set(p.get("pelengkap", []))
+                                    | {x for x in (p.get("sebelum"), p.get("sesudah")) if x is not None}
+                                )
+                            ),
+                            pembilang=tuple(p.get("pembilang", ())),
+                            penyebut=tuple(p.get("penyebut", ())),
+                            sebelum=p.get("sebelum"),
+                            sesudah=p.get("sesudah"),
+                            penyebut_nol=float(p.get("penyebut_nol", 0)),
+                        )
+                        for p in sub.get("persentase", [])
+                    )
+                    feeds = {i: p.kode for p in pers for i in p.inputs}
+                    for raw_item in sub["items"]:
+                        items[raw_item["id"]] = make_item(
+                            raw_item, sub["kode"], area["kode"], sk["kode"], feeds.get(raw_item["id"])
+                        )
+                    sub_areas[sub["kode"]] = SubArea(
+                        kode=sub["kode"],
+                        nomor=sub["nomor"],
+                        nama=sub["nama"],
+                        bobot=float(sub["bobot"]),
+                        area=area["kode"],
+                        bagian=sk["kode"],
+                        items=tuple(i["id"] for i in sub["items"]),
+                        persentase=pers,
+                        induk=sub.get("induk"),
+                        items_scored=tuple(i["id"] for i in sub["items"] if i["jenis"] in CHOICE_TYPES),
+                    )
+                    part["subs"].append(sub["kode"])
+    areas = {
+        kode: Area(
+            kode=kode,
+            nama=p["nama"],
+            nomor=p["nomor"],
+            bobot=p.get("pemenuhan", 0) + p.get("reform", 0),
+            bobot_pemenuhan=p.get("pemenuhan", 0),
+            bobot_reform=p.get("reform", 0),
+            sub_areas=tuple(sorted(p["subs"], key=lambda k: (k[0] != "P", p["subs"].index(k)))),
+        )
+        for kode, p in area_parts.items()
+    }
+    bobot["total"] = bobot["pengungkit"] + bobot["hasil"]
+    narasumber = {
+        r["kode"]: Narasumber(
+            kode=r["kode"],
+            nama=r["nama"],
+            keterangan=r.get("keterangan", ""),
+            pertanyaan=tuple(r.get("pertanyaan", ())),
+            items=tuple(r.get("items", ())),
+        )
+        for r in panduan.get("narasumber", [])
+    }
+    inst = Instrument(
+        id=raw["id"],
+        versi=raw["versi"],
+        judul=raw["judul"],
+        dasar=raw["dasar"],
+        hash=digest,
+        items=items,
+        sub_areas=sub_areas,
+        areas=areas,
+        bobot=bobot,
+        narasumber=narasumber,
+        order=tuple(sorted(items)),
+    )
+    _validate(raw, inst)
+    return inst
+
+
+def load_instrument_files(lke_path: Path, panduan_path: Path | None) -> Instrument:
+    """Load and validate an instrument from its two data files."""
+    try:
+        lke_bytes = lke_path.read_bytes()
+        panduan_bytes = panduan_path.read_bytes() if panduan_path and panduan_path.exists() else b"{}"
+        raw = json.loads(lke_bytes)
+        panduan = json.loads(panduan_bytes)
+    except (OSError, ValueError) as exc:
+        raise TpiError(f"Data instrumen LKE tidak dapat dibaca ({lke_path.name}): {exc}.") from None
+    digest = hashlib.sha256(lke_bytes + b"\0" + panduan_bytes).hexdigest()
+    try:
+        return _build(raw, panduan, digest)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TpiError(f"Data instrumen LKE tidak valid: struktur rusak ({exc!r}).") from None
+
+
+@cache
+def load_instrument() -> Instrument:
+    """The packaged LKE (PermenPANRB 90/2021, PortalRB master 2026), loaded once per process."""
+    return load_instrument_files(DATA_DIR / "lke-zi.json", DATA_DIR / "panduan.json")

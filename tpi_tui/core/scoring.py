@@ -1,0 +1,292 @@
+"""Scoring exactly as the official LKE Excel (Lampiran III PermenPANRB 90/2021).
+
+* item score: the option multiplier (Ya/Tidak 1/0; A-C 1/0.5/0; A-D 1/0.67/0.33/0 as printed;
+  A-E 1/0.75/0.5/0.25/0); jumlah rows score nothing, they feed a computed percentage;
+* sub-area = AVERAGE(scored entries) x sub-area bobot; like Excel's AVERAGE, unanswered
+  entries ("Blm Diisi", text) are left out of the average, so a partial sub-area averages what
+  is answered; a sub-area with nothing answered counts 0 (Excel: #DIV/0!). Either way the
+  score is marked provisional and the unanswered items are listed;
+* area, pemenuhan, reform, pengungkit are sums; hasil = IPAK/4 x 17.5 + kinerja x 5 +
+  IPKP/4 x 17.5; total = pengungkit + hasil;
+* thresholds (Tabel 6) are compared on values rounded half-up to two decimals, the figures
+  the Excel shows and the Berita Acara prints, so "75,00" never reads as "tidak memenuhi".
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from .instrument import Instrument, Item
+
+SIDES = {"tpi": "jawaban_tpi", "unit": "jawaban_unit"}
+
+# Tabel 6, Lampiran II PermenPANRB 90/2021.
+THRESHOLDS = {
+    "WBK": {
+        "total": 75.0,
+        "pengungkit": 40.0,
+        "area_persen": 60.0,
+        "bersih": 18.25,
+        "ipak": 15.75,
+        "kinerja": 2.50,
+        "ipkp": 14.00,
+    },
+    "WBBM": {
+        "total": 85.0,
+        "pengungkit": 48.0,
+        "area_persen": 75.0,
+        "bersih": 19.50,
+        "ipak": 15.75,
+        "kinerja": 3.75,
+        "ipkp": 15.75,
+    },
+}
+AREA_READINGS = ("keduanya", "gabungan", "terpisah")
+
+
+def r2(x: float) -> float:
+    """Round half-up to two decimals on the decimal representation (74.995 -> 75.0)."""
+    return float(Decimal(repr(float(x))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def fmt(x: float | None, digits: int = 2) -> str:
+    """Indonesian number: 74,99 (comma decimal, dot thousands)."""
+    if x is None:
+        return "—"
+    text = f"{x:,.{digits}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def item_score(item: Item, value: object) -> float | None:
+    """The multiplier of a choice answer, or None when unanswered (the Excel's 'Blm Diisi')."""
+    if value is None or not item.is_choice:
+        return None
+    return item.multipliers.get(str(value))
+
+
+@dataclass
+class SubAreaScore:
+    kode: str
+    nama: str
+    bobot: float
+    nilai: float
+    persen: float
+    answered: int
+    entries: int
+    entry_scores: dict[str, float | None] = field(default_factory=dict)  # str(item id) or % kode
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.entries
+
+
+@dataclass
+class AreaScore:
+    kode: str
+    nama: str
+    bobot: float
+    nilai: float
+    persen: float
+    pemenuhan: float
+    pemenuhan_bobot: float
+    pemenuhan_persen: float
+    reform: float
+    reform_bobot: float
+    reform_persen: float
+
+
+@dataclass
+class Score:
+    side: str
+    total: float
+    pengungkit: float
+    pemenuhan: float
+    reform: float
+    hasil: float
+    bersih: float
+    prima: float
+    ipak: float
+    ipak_survei: float | None
+    kinerja: float
+    kinerja_opsi: str | None
+    ipkp: float
+    ipkp_survei: float | None
+    areas: list[AreaScore]
+    sub_areas: dict[str, SubAreaScore]
+    persentase: dict[str, float | None]
+    catatan: list[str]  # edge cases applied (#DIV/0! readings)
+    unanswered: list[int]
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.unanswered)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["provisional"] = self.provisional
+        d["sub_areas"] = [
+            {k: v for k, v in s.items() if k != "entry_scores"} for s in d["sub_areas"].values()
+        ]
+        for key in ("total", "pengungkit", "pemenuhan", "reform", "hasil", "bersih", "prima", "ipak", "kinerja", "ipkp"):
+            d[key] = r2(d[key])
+        for area in d["areas"]:
+            for key in ("nilai", "persen", "pemenuhan", "pemenuhan_persen", "reform", "reform_persen"):
+                area[key] = r2(area[key])
+        for sub in d["sub_areas"]:
+            sub["nilai"], sub["persen"] = r2(sub["nilai"]), r2(sub["persen"])
+        return d
+
+
+def score(inst: Instrument, answers: dict, side: str = "tpi") -> Score:
+    """Score one side ("tpi" or "unit") of a session's answers ({item id: answer dict})."""
+    key = SIDES[side]
+
+    def value(item_id: int):
+        ans = answers.get(item_id) or answers.get(str(item_id)) or {}
+        return ans.get(key)
+
+    values = {i: value(i) for i in inst.order}
+    persentase: dict[str, float | None] = {}
+    catatan: list[str] = []
+    subs: dict[str, SubAreaScore] = {}
+    for sub in inst.sub_areas.values():
+        entry_scores: dict[str, float | None] = {}
+        for item_id in sub.items_scored:
+            entry_scores[str(item_id)] = item_score(inst.items[item_id], values[item_id])
+        for p in sub.persentase:
+            v, note = p.compute(values)
+            persentase[p.kode] = v
+            entry_scores[p.kode] = v
+            if note:
+                catatan.append(f"{p.nama}: {note}.")
+        got = [s for s in entry_scores.values() if s is not None]
+        nilai = (sum(got) / len(got)) * sub.bobot if got else 0.0
+        subs[sub.kode] = SubAreaScore(
+            kode=sub.kode,
+            nama=sub.nama,
+            bobot=sub.bobot,
+            nilai=nilai,
+            persen=100.0 * nilai / sub.bobot,
+            answered=len(got),
+            entries=len(entry_scores),
+            entry_scores=entry_scores,
+        )
+    areas = []
+    for area in inst.areas.values():
+        pem = sum(subs[k].nilai for k in area.sub_areas if inst.sub_areas[k].bagian == "pemenuhan")
+        ref = sum(subs[k].nilai for k in area.sub_areas if inst.sub_areas[k].bagian == "reform")
+        areas.append(
+            AreaScore(
+                kode=area.kode,
+                nama=area.nama,
+                bobot=area.bobot,
+                nilai=pem + ref,
+                persen=100.0 * (pem + ref) / area.bobot,
+                pemenuhan=pem,
+                pemenuhan_bobot=area.bobot_pemenuhan,
+                pemenuhan_persen=100.0 * pem / area.bobot_pemenuhan,
+                reform=ref,
+                reform_bobot=area.bobot_reform,
+                reform_persen=100.0 * ref / area.bobot_reform,
+            )
+        )
+    pemenuhan = sum(a.pemenuhan for a in areas)
+    reform = sum(a.reform for a in areas)
+    hasil_items = {it.singkatan: it for it in inst.hasil_items()}
+    ipak_item, kinerja_item, ipkp_item = hasil_items["IPAK"], hasil_items["Capaian Kinerja"], hasil_items["IPKP"]
+    ipak_v, kinerja_v, ipkp_v = values[ipak_item.id], values[kinerja_item.id], values[ipkp_item.id]
+    ipak = (float(ipak_v) / 4 * ipak_item.bobot) if ipak_v is not None else 0.0
+    ipkp = (float(ipkp_v) / 4 * ipkp_item.bobot) if ipkp_v is not None else 0.0
+    kinerja = (item_score(kinerja_item, kinerja_v) or 0.0) * kinerja_item.bobot
+    bersih, prima = ipak + kinerja, ipkp
+    unanswered = [i for i in inst.order if values[i] is None]
+    return Score(
+        side=side,
+        total=pemenuhan + reform + bersih + prima,
+        pengungkit=pemenuhan + reform,
+        pemenuhan=pemenuhan,
+        reform=reform,
+        hasil=bersih + prima,
+        bersih=bersih,
+        prima=prima,
+        ipak=ipak,
+        ipak_survei=ipak_v,
+        kinerja=kinerja,
+        kinerja_opsi=kinerja_v,
+        ipkp=ipkp,
+        ipkp_survei=ipkp_v,
+        areas=areas,
+        sub_areas=subs,
+        persentase=persentase,
+        catatan=catatan,
+        unanswered=unanswered,
+    )
+
+
+@dataclass
+class Verdict:
+    predikat: str
+    met: bool
+    failed: list[str]
+
+    def to_dict(self) -> dict:
+        return {"met": self.met, "failed": list(self.failed)}
+
+
+def verdict(
+    sc: Score, predikat: str, *, area_reading: str = "keduanya", has_wbk: bool | None = None
+) -> Verdict:
+    """Judge one predikat against Tabel 6; every failed condition is named with its figures."""
+    t = THRESHOLDS[predikat]
+    failed: list[str] = []
+
+    def need(label: str, got: float, minimum: float, suffix: str = "") -> None:
+        if r2(got) < minimum:
+            failed.append(f"{label} {fmt(r2(got))}{suffix} < {fmt(minimum)}{suffix}")
+
+    if sc.unanswered:
+        failed.append(f"Penilaian belum lengkap: {len(sc.unanswered)} butir belum dijawab")
+    need("Nilai total", sc.total, t["total"])
+    need("Nilai pengungkit", sc.pengungkit, t["pengungkit"])
+    minimum = t["area_persen"]
+    for a in sc.areas:
+        if area_reading in ("keduanya", "gabungan"):
+            need(f"Area {a.nama}", a.persen, minimum, "%")
+        if area_reading in ("keduanya", "terpisah"):
+            need(f"Area {a.nama} (pemenuhan)", a.pemenuhan_persen, minimum, "%")
+            need(f"Area {a.nama} (reform)", a.reform_persen, minimum, "%")
+    need("Hasil birokrasi bersih dan akuntabel", sc.bersih, t["bersih"])
+    need("Nilai survei persepsi antikorupsi (IPAK)", sc.ipak, t["ipak"])
+    need("Capaian kinerja lebih baik", sc.kinerja, t["kinerja"])
+    need("Nilai persepsi kualitas pelayanan (IPKP)", sc.ipkp, t["ipkp"])
+    if predikat == "WBBM" and not has_wbk:
+        failed.append("Unit kerja belum memperoleh predikat Menuju WBK (syarat usulan WBBM)")
+    return Verdict(predikat=predikat, met=not failed, failed=failed)
+
+
+@dataclass
+class Evaluation:
+    """Both sides of a session scored, and the verdicts judged on the TPI answers."""
+
+    tpi: Score
+    unit: Score
+    verdicts: dict[str, Verdict]
+
+    def to_dict(self) -> dict:
+        return {
+            "tpi": self.tpi.to_dict(),
+            "unit": self.unit.to_dict(),
+            "verdict": {k: v.to_dict() for k, v in self.verdicts.items()},
+            "unanswered": list(self.tpi.unanswered),
+            "thresholds": THRESHOLDS,
+        }
+
+
+def evaluate(
+    inst: Instrument, answers: dict, *, area_reading: str = "keduanya", has_wbk: bool | None = None
+) -> Evaluation:
+    tpi = score(inst, answers, "tpi")
+    unit = score(inst, answers, "unit")
+    verdicts = {p: verdict(tpi, p, area_reading=area_reading, has_wbk=has_wbk) for p in THRESHOLDS}
+    return Evaluation(tpi=tpi, unit=unit, verdicts=verdicts)

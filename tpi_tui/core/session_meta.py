@@ -1,0 +1,133 @@
+"""Session metadata: what a new session needs and how each meta field is checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .answers import MAX_SHORT, MAX_TEXT, clean_text
+from .errors import TpiError
+
+SCHEMA_VERSION = 1
+JENIS_SESI = {"wawancara": "Wawancara", "verifikasi": "Verifikasi Lapangan", "desk": "Desk Evaluasi"}
+TARGETS = ("WBK", "WBBM")
+PERAN_TIM = ("Pengendali Teknis", "Ketua Tim", "Anggota")
+STATUS = {"draft": "Draf", "review": "Dalam Reviu", "final": "Final"}
+
+
+def clean_date(value: object, what: str = "tanggal") -> str:
+    """YYYY-MM-DD, a real calendar date between 2000 and 2099."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise TpiError(f"Format {what} harus TTTT-BB-HH, misalnya 2025-05-15.")
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise TpiError(f"{what.capitalize()} '{value}' tidak ada di kalender.") from None
+    if not 2000 <= day.year <= 2099:
+        raise TpiError(f"Tahun pada {what} harus antara 2000 dan 2099.")
+    return day.isoformat()
+
+
+def clean_time(value: object, what: str = "jam") -> str:
+    """HH:MM (24 hours); '09.30' is accepted as Indonesian writing of 09:30."""
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str):
+        raise TpiError(f"Format {what} harus JJ:MM, misalnya 09:00.")
+    m = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*", value)
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise TpiError(f"Format {what} harus JJ:MM (00:00-23:59), misalnya 09:00.")
+    return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
+def clean_person(value: object, what: str, roles: tuple[str, ...] | None = None) -> dict:
+    if not isinstance(value, dict):
+        raise TpiError(f"Data {what} tidak sah.")
+    nama = clean_text(value.get("nama"), f"nama {what}", MAX_SHORT).strip()
+    if not nama:
+        raise TpiError(f"Nama {what} wajib diisi.")
+    nip = clean_text(value.get("nip"), f"NIP {what}", 40).replace(" ", "")
+    if nip and not re.fullmatch(r"\d{18}|-", nip):
+        raise TpiError(f"NIP {what} '{nip}' harus 18 angka (atau kosong/'-' bila non-ASN).")
+    out = {
+        "nama": nama,
+        "nip": nip,
+        "jabatan": clean_text(value.get("jabatan"), f"jabatan {what}", MAX_SHORT).strip(),
+        "peran": clean_text(value.get("peran"), f"peran {what}", MAX_SHORT).strip(),
+    }
+    if roles is not None and out["peran"] not in roles:
+        raise TpiError(f"Peran {what} '{out['peran']}' harus salah satu dari: {', '.join(roles)}.")
+    if "id" in value:
+        out["id"] = str(value["id"])
+    return out
+
+
+def clean_tim(value: object) -> list[dict]:
+    if not isinstance(value, list):
+        raise TpiError("Tim TPI harus berupa daftar anggota.")
+    tim = [clean_person(p, "anggota TPI", PERAN_TIM) for p in value]
+    if sum(1 for p in tim if p["peran"] == "Ketua Tim") > 1:
+        raise TpiError("Tim TPI hanya boleh memiliki satu Ketua Tim.")
+    return tim
+
+
+def clean_meta_field(field: str, value: object, narasumber_roles: tuple[str, ...] | None = None) -> object:
+    """Validate one editable meta field (the fields the Sesi baru form and the CLI set)."""
+    if field == "tanggal":
+        return clean_date(value)
+    if field in ("jam_mulai", "jam_selesai"):
+        return clean_time(value, "jam mulai" if field == "jam_mulai" else "jam selesai")
+    if field == "jenis":
+        if value not in JENIS_SESI:
+            raise TpiError("Jenis sesi harus wawancara, verifikasi, atau desk.")
+        return value
+    if field == "target":
+        if not isinstance(value, str) or value.upper() not in TARGETS:
+            raise TpiError("Target predikat harus WBK atau WBBM.")
+        return value.upper()
+    if field == "tempat":
+        return clean_text(value, "tempat", MAX_SHORT).strip()
+    if field == "dasar":
+        if not isinstance(value, dict):
+            raise TpiError("Dasar (surat tugas) tidak sah.")
+        tanggal = value.get("tanggal") or ""
+        return {
+            "nomor": clean_text(value.get("nomor"), "nomor surat tugas", MAX_SHORT).strip(),
+            "tanggal": clean_date(tanggal, "tanggal surat tugas") if tanggal else "",
+        }
+    if field == "tim":
+        return clean_tim(value)
+    if field == "narasumber":
+        if not isinstance(value, list):
+            raise TpiError("Narasumber harus berupa daftar.")
+        people = [clean_person(p, "narasumber", narasumber_roles) for p in value]
+        for n, p in enumerate(people, start=1):
+            p.setdefault("id", f"n{n}")
+        ids = [p["id"] for p in people]
+        if len(set(ids)) != len(ids):
+            raise TpiError("Nomor narasumber ganda.")
+        return people
+    if field == "predikat_wbk":
+        if value not in (True, False, None):
+            raise TpiError("Isian predikat Menuju WBK harus ya atau tidak.")
+        return value
+    if field in ("kesimpulan", "catatan_umum", "pelaksanaan"):
+        return clean_text(value, field.replace("_", " "), MAX_TEXT)
+    raise TpiError(f"Kolom sesi '{field}' tidak dapat diubah.")
+
+
+EDITABLE_META = (
+    "tanggal",
+    "jam_mulai",
+    "jam_selesai",
+    "jenis",
+    "target",
+    "tempat",
+    "dasar",
+    "tim",
+    "narasumber",
+    "predikat_wbk",
+    "kesimpulan",
+    "catatan_umum",
+    "pelaksanaan",
+)

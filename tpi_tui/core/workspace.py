@@ -1,0 +1,443 @@
+"""The workspace: a folder with ``tpi.toml``, ``templates/``, ``sessions/<opd-slug>/``, ``out/``.
+
+Found from ``--workspace``, then ``TPI_WORKSPACE``, then the current folder upward.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .atomic import write_atomic
+from .errors import TpiError
+from .ids import ulid
+from .instrument import Instrument, load_instrument
+from .scoring import AREA_READINGS
+from .session_meta import JENIS_SESI, PERAN_TIM, SCHEMA_VERSION, clean_date, clean_meta_field, clean_tim, clean_time
+from .store import SessionStore, load_tables
+
+CONFIG = "tpi.toml"
+INDEX = ".index.json"
+INDEX_VERSION = 2
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def slugify(name: str) -> str:
+    """A folder name that cannot leave ``sessions/``: ascii, lowercase, dashes, <= 60 chars.
+
+    '../../etc' -> 'etc', 'CON' -> 'con-opd', '...' -> error, emoji dropped.
+    """
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-")
+    if not text:
+        raise TpiError(f"Nama OPD '{name[:40]}' tidak memuat huruf atau angka; tulis nama OPD yang jelas.")
+    if text in _RESERVED:
+        text += "-opd"
+    return text
+
+
+@dataclass
+class Config:
+    instansi: str = ""
+    unit: str = "Inspektorat Daerah"
+    kop: list[str] = field(default_factory=list)
+    kota: str = ""
+    zona_waktu: str = "WIB"
+    nomor: str = "700/{seq:03d}/BA-TPI/{bulan_romawi}/{tahun}"
+    kertas: str = "F4"
+    ambang_per_area: str = "keduanya"
+    pengguna: str = ""
+    tim: list[dict] = field(default_factory=list)
+    opd: list[dict] = field(default_factory=list)
+    raw: dict = field(default_factory=dict)
+
+
+def load_config(path: Path) -> Config:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise TpiError(f"{path.name} tidak dapat dibaca: {exc.strerror}.") from None
+    except UnicodeDecodeError:
+        raise TpiError(f"{path.name} bukan teks UTF-8.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise TpiError(f"{path.name} tidak sah: {exc}.") from None
+    try:
+        inst = raw.get("instansi", {})
+        ba = raw.get("berita_acara", {})
+        pen = raw.get("penilaian", {})
+        cfg = Config(
+            instansi=str(inst.get("nama", "")),
+            unit=str(inst.get("unit", "Inspektorat Daerah")),
+            kop=[str(x) for x in inst.get("kop", [])],
+            kota=str(inst.get("kota", "")),
+            zona_waktu=str(inst.get("zona_waktu", "WIB")),
+            nomor=str(ba.get("nomor", Config.nomor)),
+            kertas=str(ba.get("kertas", "F4")).upper(),
+            ambang_per_area=str(pen.get("ambang_per_area", "keduanya")),
+            pengguna=str(raw.get("pengguna", "")),
+            tim=clean_tim([{"peran": "Anggota", **p} for p in raw.get("tim", [])]),
+            opd=[dict(o) for o in raw.get("opd", [])],
+            raw=raw,
+        )
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise TpiError(f"{path.name} tidak sah: {exc}.") from None
+    except TpiError as exc:
+        raise TpiError(f"{path.name}: {exc}") from None
+    if cfg.ambang_per_area not in AREA_READINGS:
+        raise TpiError(f"{path.name}: penilaian.ambang_per_area harus salah satu dari {', '.join(AREA_READINGS)}.")
+    if cfg.kertas not in ("A4", "F4"):
+        raise TpiError(f"{path.name}: berita_acara.kertas harus A4 atau F4.")
+    return cfg
+
+
+@dataclass
+class SessionSummary:
+    id: str
+    path: str  # relative to sessions/
+    opd: str
+    opd_slug: str
+    tanggal: str
+    jenis: str
+    target: str
+    status: str
+    answered: int
+    total_items: int
+    nilai_tpi: float
+    nilai_unit: float
+    error: str = ""
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+class Workspace:
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.config_path = self.root / CONFIG
+        self.sessions_dir = self.root / "sessions"
+        self.templates_dir = self.root / "templates"
+        self.out_dir = self.root / "out"
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+    @property
+    def instrument(self) -> Instrument:
+        return load_instrument()
+
+    def actor(self, explicit: str | None = None) -> str:
+        """Who is writing: --as, then TPI_USER, then tpi.toml 'pengguna', then the OS user."""
+        import getpass
+
+        for candidate in (explicit, os.environ.get("TPI_USER"), self.config.pengguna):
+            if candidate:
+                return candidate
+        try:
+            return getpass.getuser()
+        except Exception:  # pragma: no cover - no user database
+            return "tanpa-nama"
+
+    # -- sessions ---------------------------------------------------------------------------
+    def opd_dir(self, opd_name: str) -> Path:
+        path = (self.sessions_dir / slugify(opd_name)).resolve()
+        if path.parent != self.sessions_dir.resolve():  # belt and braces: slugify already forbids it
+            raise TpiError("Nama OPD menghasilkan folder di luar sessions/.")
+        return path
+
+    def session_files(self) -> list[Path]:
+        if not self.sessions_dir.is_dir():
+            return []
+        return sorted(p for p in self.sessions_dir.glob("*/*.json") if not p.name.startswith("."))
+
+    def new_session(
+        self,
+        *,
+        opd: str,
+        jenis: str,
+        tanggal: str,
+        target: str,
+        tempat: str = "",
+        jam_mulai: str = "",
+        dasar: dict | None = None,
+        tim: list[dict] | None = None,
+        narasumber: list[dict] | None = None,
+        predikat_wbk: bool | None = None,
+        actor: str = "",
+    ) -> SessionStore:
+        """Validate everything first; create the file only when all of it is right."""
+        opd_name = opd.strip() if isinstance(opd, str) else ""
+        if not opd_name:
+            raise TpiError("Nama OPD wajib diisi.")
+        if len(opd_name) > 200:
+            raise TpiError("Nama OPD terlalu panjang (batas 200 karakter).")
+        if jenis not in JENIS_SESI:
+            raise TpiError("Jenis sesi harus wawancara, verifikasi, atau desk.")
+        roles = tuple(self.instrument.narasumber) or None
+        meta = {
+            "id": ulid(),
+            "opd": {"nama": opd_name, "slug": slugify(opd_name)},
+            "jenis": jenis,
+            "tanggal": clean_date(tanggal),
+            "target": clean_meta_field("target", target),
+            "tempat": clean_meta_field("tempat", tempat),
+            "jam_mulai": clean_time(jam_mulai, "jam mulai"),
+            "jam_selesai": "",
+            "dasar": clean_meta_field("dasar", dasar or {}),
+            "tim": clean_meta_field("tim", tim or []),
+            "narasumber": clean_meta_field("narasumber", narasumber or [], roles),
+            "predikat_wbk": clean_meta_field("predikat_wbk", predikat_wbk),
+        }
+        folder = self.opd_dir(opd_name)
+        path = folder / f"{meta['tanggal']}_{jenis}_{meta['id']}.json"
+        return SessionStore.create(path, meta, actor=actor or self.actor())
+
+    def resolve(self, ref: str) -> Path:
+        """A session by id, unique id prefix/suffix (>= 4 characters), or file path."""
+        if not ref or not isinstance(ref, str):
+            raise TpiError("Sebutkan sesi (ID atau sebagian ID).")
+        candidate = Path(ref)
+        if ref.endswith(".json") and candidate.is_file():
+            return candidate.resolve()
+        key = ref.strip().upper()
+        if len(key) < 4:
+            raise TpiError("ID sesi terlalu pendek: tulis paling sedikit 4 karakter.")
+        matches = [p for p in self.session_files() if _id_of(p) == key]
+        if not matches:
+            matches = [p for p in self.session_files() if _id_of(p).startswith(key) or _id_of(p).endswith(key)]
+        if not matches:
+            raise TpiError(f"Sesi '{ref}' tidak ditemukan di {self.sessions_dir}.")
+        if len(matches) > 1:
+            raise TpiError(f"'{ref}' cocok dengan {len(matches)} sesi; tulis ID lebih lengkap.")
+        return matches[0]
+
+    def open(self, ref: str, *, readonly: bool = False, actor: str = "") -> SessionStore:
+        return SessionStore(self.resolve(ref), readonly=readonly, actor=actor or self.actor())
+
+    # -- the listing index ------------------------------------------------------------------
+    def list_sessions(self, opd: str | None = None) -> list[SessionSummary]:
+        """Every session, summarised; cached in ``sessions/.index.json`` by (mtime, size).
+
+        Saving an answer never touches the index: a listing re-reads only the files whose
+        size or mtime changed since the index was written, so it can always be rebuilt.
+        """
+        index_path = self.sessions_dir / INDEX
+        try:
+            index = json.loads(index_path.read_text(encoding="utf-8"))
+            if index.get("version") != INDEX_VERSION or not isinstance(index.get("sessions"), dict):
+                raise ValueError
+        except (OSError, ValueError):
+            index = {"version": INDEX_VERSION, "sessions": {}}
+        cached = index["sessions"]
+        fresh: dict[str, dict] = {}
+        changed = False
+        for path in self.session_files():
+            rel = path.relative_to(self.sessions_dir).as_posix()
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            stamp = [st.st_mtime_ns, st.st_size]
+            entry = cached.get(rel)
+            if not entry or entry.get("stamp") != stamp:
+                entry = {"stamp": stamp, "summary": self._summarise(path, rel)}
+                changed = True
+            fresh[rel] = entry
+        if changed or set(fresh) != set(cached):
+            try:
+                self.sessions_dir.mkdir(parents=True, exist_ok=True)
+                payload = {"version": INDEX_VERSION, "sessions": fresh}
+                write_atomic(index_path, json.dumps(payload, ensure_ascii=False, sort_keys=True).encode())
+            except (TpiError, OSError):
+                pass  # a read-only workspace still lists; the index is only a cache
+        out = [SessionSummary(**e["summary"]) for e in fresh.values()]
+        if opd:
+            want = slugify(opd)
+            out = [s for s in out if s.opd_slug == want]
+        out.sort(key=lambda s: (s.opd.lower(), s.tanggal, s.id))
+        return out
+
+    def _summarise(self, path: Path, rel: str) -> dict:
+        inst = self.instrument
+        try:
+            tables = load_tables(path)
+            meta = tables["meta"]["1"]
+            answers = tables.get("answers", {})
+            from .scoring import score
+
+            tpi = score(inst, answers, "tpi")
+            unit = score(inst, answers, "unit")
+            return SessionSummary(
+                id=str(meta["id"]),
+                path=rel,
+                opd=str(meta.get("opd", {}).get("nama", "?")),
+                opd_slug=str(meta.get("opd", {}).get("slug", path.parent.name)),
+                tanggal=str(meta.get("tanggal", "")),
+                jenis=str(meta.get("jenis", "")),
+                target=str(meta.get("target", "")),
+                status=str(meta.get("status", "draft")),
+                answered=len(inst.order) - len(tpi.unanswered),
+                total_items=len(inst.order),
+                nilai_tpi=round(tpi.total, 2),
+                nilai_unit=round(unit.total, 2),
+            ).to_dict()
+        except (TpiError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            return SessionSummary(
+                id=_id_of(path),
+                path=rel,
+                opd=path.parent.name,
+                opd_slug=path.parent.name,
+                tanggal="",
+                jenis="",
+                target="",
+                status="rusak",
+                answered=0,
+                total_items=len(inst.order),
+                nilai_tpi=0.0,
+                nilai_unit=0.0,
+                error=str(exc) if isinstance(exc, TpiError) else f"Berkas sesi {path.name} rusak.",
+            ).to_dict()
+
+    def known_opds(self) -> list[str]:
+        names = {str(o.get("nama")) for o in self.config.opd if o.get("nama")}
+        names |= {s.opd for s in self.list_sessions() if not s.error}
+        return sorted(names, key=str.lower)
+
+
+def _id_of(path: Path) -> str:
+    return path.stem.rsplit("_", 1)[-1].upper()
+
+
+def find_workspace(explicit: str | Path | None = None, start: Path | None = None) -> Workspace:
+    """--workspace, then TPI_WORKSPACE, then the nearest folder upward holding tpi.toml."""
+    given = explicit or os.environ.get("TPI_WORKSPACE")
+    if given:
+        root = Path(given).expanduser()
+        if not (root / CONFIG).is_file():
+            raise TpiError(f"{root} bukan ruang kerja tpi (tidak ada {CONFIG}). Jalankan 'tpi init {root}'.")
+        return Workspace(root)
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG).is_file():
+            return Workspace(folder)
+    raise TpiError(
+        "Ruang kerja tpi tidak ditemukan (tidak ada tpi.toml di folder ini atau di atasnya). "
+        "Jalankan 'tpi init FOLDER' atau 'tpi demo', atau pakai --workspace."
+    )
+
+
+CONFIG_TEMPLATE = """# Ruang kerja Tim Penilai Internal (TPI) Zona Integritas
+# Berkas ini dibaca oleh tpi; ubah sesuai instansi Anda.
+
+# Nama yang dicatat pada riwayat perubahan bila --as / TPI_USER tidak diberikan.
+pengguna = {pengguna}
+
+[instansi]
+nama = {instansi}
+unit = {unit}
+kota = {kota}
+zona_waktu = "WIB"
+# Baris kop surat, dari atas ke bawah.
+kop = [
+{kop}
+]
+
+[berita_acara]
+# Pola nomor: {{seq}} nomor urut per tahun, {{bulan_romawi}}, {{bulan}}, {{tahun}}.
+nomor = {nomor}
+kertas = "F4"   # F4 (210 x 330 mm) atau A4
+
+[penilaian]
+# Batas minimal per area: "gabungan" (pemenuhan+reform), "terpisah", atau "keduanya".
+ambang_per_area = "keduanya"
+
+{tim}
+{opd}"""
+
+
+def _toml_str(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def render_config(
+    *,
+    instansi: str,
+    unit: str,
+    kota: str,
+    kop: list[str],
+    nomor: str = Config.nomor,
+    pengguna: str = "",
+    tim: list[dict] | None = None,
+    opd: list[dict] | None = None,
+) -> str:
+    def tables(name: str, rows: list[dict]) -> str:
+        blocks = []
+        for row in rows:
+            lines = [f"[[{name}]]"] + [f"{k} = {_toml_str(str(v))}" for k, v in row.items()]
+            blocks.append("\n".join(lines))
+        return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+    return CONFIG_TEMPLATE.format(
+        pengguna=_toml_str(pengguna),
+        instansi=_toml_str(instansi),
+        unit=_toml_str(unit),
+        kota=_toml_str(kota),
+        kop="\n".join(f"  {_toml_str(line)}," for line in kop),
+        nomor=_toml_str(nomor),
+        tim=tables("tim", tim or []),
+        opd=tables("opd", opd or []),
+    )
+
+
+GITIGNORE = "*.lock\n.*.tmp-*\nsessions/.index.json\nout/\n"
+
+
+def init_workspace(root: Path, config_text: str | None = None) -> Workspace:
+    """Create a workspace folder (refusing to overwrite an existing tpi.toml)."""
+    root = root.expanduser()
+    if (root / CONFIG).exists():
+        raise TpiError(f"{root} sudah berisi {CONFIG}; ruang kerja tidak ditimpa.")
+    text = config_text or render_config(
+        instansi="Pemerintah Kabupaten ...",
+        unit="Inspektorat Daerah",
+        kota="...",
+        kop=["PEMERINTAH KABUPATEN ...", "INSPEKTORAT DAERAH", "Alamat ..., Telepon ..., Laman ..."],
+        tim=[{"nama": "Nama Ketua Tim", "nip": "-", "jabatan": "Auditor Ahli Madya", "peran": "Ketua Tim"}],
+    )
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        for sub in ("sessions", "templates", "out"):
+            (root / sub).mkdir(exist_ok=True)
+        write_atomic(root / CONFIG, text.encode("utf-8"))
+        if not (root / ".gitignore").exists():
+            write_atomic(root / ".gitignore", GITIGNORE.encode())
+    except OSError as exc:
+        raise TpiError(f"Ruang kerja {root} tidak dapat dibuat: {exc.strerror}.") from None
+    ws = Workspace(root)
+    ws.config  # validate what was written
+    _copy_default_templates(ws)
+    return ws
+
+
+def _copy_default_templates(ws: Workspace) -> None:
+    """Copy the packaged templates so the TPI can adapt them (its copy overrides the default)."""
+    from importlib.resources import files
+
+    source = files("tpi_tui") / "templates"
+    if not source.is_dir():
+        return
+    for entry in source.iterdir():
+        if entry.is_file() and not (ws.templates_dir / entry.name).exists():
+            write_atomic(ws.templates_dir / entry.name, entry.read_bytes())
+
+
+PERAN_TIM = PERAN_TIM  # re-exported for the CLI and the TUI
+SCHEMA_VERSION = SCHEMA_VERSION
