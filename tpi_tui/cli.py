@@ -353,5 +353,14 @@ def open_(ctx, session_ref) -> None:
     _run_tui(ws, _actor(ctx, ws), session=session_ref)
 
 
+def _register_parts() -> None:
+    from . import cli_minutes, cli_review
+
+    cli_minutes.register(main)
+    cli_review.register(main)
+
+
+_register_parts()
+
 if __name__ == "__main__":  # pragma: no cover
     main()
