@@ -1,0 +1,726 @@
+"""Benchmarks and budgets (issue 6): one command, one table, every figure against its floor.
+
+    python -m bench.run              full run (~5 min on 2 cores); exit 1 when a goal is missed
+    python -m bench.run --quick      smoke run (tiny workspaces and repetitions); never fails on goals
+    python -m bench.run --markdown   the same table as Markdown, for the README's "Kinerja" section
+
+Every workspace is synthetic and made here, in a temporary folder: ONE complete 127-item session is
+made through core (``create_demo``), then its bytes are copied to N files with fresh ids (file
+name and ``meta.id``) spread over 50 OPD folders. Each figure is compared with a reference
+measured in the same run, because these machines are shared and noisy.
+
+A row whose module is not there yet prints "n/a (module missing)"; a measurement that crashes
+prints "error: ..." and makes the run fail (also in --quick: that is what the smoke run checks).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import select
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MARGIN = 0.10  # a goal counts as missed only when exceeded by more than 10 %
+N_OPD = 50
+BERANDA_MARKERS = ("Beranda",)  # text the Beranda shows once it is usable (searched in the pty)
+BARE_MARKER = "bench-siap"
+
+
+def log(msg: str) -> None:
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+# -- statistics and the table ----------------------------------------------------------------
+def pct(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (no interpolation: with few samples it is an observed value)."""
+    s = sorted(values)
+    k = max(0, min(len(s) - 1, int(round(q / 100 * len(s) + 0.5)) - 1))
+    return s[k]
+
+
+@dataclass
+class Goal:
+    stat: str  # "median", "p95", "best" or "ratio"
+    limit: float
+    text: str
+
+
+@dataclass
+class Row:
+    figure: str
+    samples: list[float] = field(default_factory=list)  # seconds, or KiB when unit == "KiB"
+    ref: list[float] | None = None
+    ref_name: str = "—"
+    goals: list[Goal] = field(default_factory=list)
+    unit: str = "ms"
+    note: str = ""  # "n/a (...)" or "error: ..." replaces the figures
+    ratio_stat: str = "median"
+
+    @property
+    def failed_to_run(self) -> bool:
+        return self.note.startswith("error")
+
+    def value(self, stat: str) -> float | None:
+        if not self.samples:
+            return None
+        if stat == "median":
+            return statistics.median(self.samples)
+        if stat == "p95":
+            return pct(self.samples, 95)
+        if stat == "best":
+            return min(self.samples)
+        if stat == "ratio":
+            if not self.ref:
+                return None
+            r = statistics.median(self.ref) if self.ratio_stat != "p95" else pct(self.ref, 95)
+            mine = self.value(self.ratio_stat)
+            return mine / r if r else None
+        raise ValueError(stat)
+
+    def fmt(self, v: float | None) -> str:
+        if v is None:
+            return "—"
+        if self.unit == "KiB":
+            return f"{v / 1024:.0f} MiB"
+        ms = v * 1000
+        return f"{ms:.2f} ms" if ms < 10 else f"{ms:.0f} ms" if ms < 10000 else f"{v:.1f} s"
+
+    def verdict(self) -> str:
+        if self.note:
+            return "n/a" if self.note.startswith("n/a") else "ERROR"
+        if not self.goals:
+            return "—"
+        worst = "yes"
+        for g in self.goals:
+            v = self.value(g.stat)
+            if v is None:
+                continue
+            if v > g.limit * (1 + MARGIN):
+                return "NO"
+            if v > g.limit:
+                worst = "~ (in margin)"
+        return worst
+
+    def cells(self) -> list[str]:
+        if self.note:
+            return [self.figure, self.note, "", self.ref_name, "", "; ".join(g.text for g in self.goals) or "—", self.verdict()]
+        ref = self.ref_name
+        if self.ref:
+            ref = f"{self.ref_name}: {self.fmt(statistics.median(self.ref))}"
+        ratio = self.value("ratio")
+        return [
+            self.figure + (f" (n={len(self.samples)})" if len(self.samples) > 1 else ""),
+            self.fmt(self.value("median")),
+            self.fmt(self.value("p95")) if len(self.samples) > 2 else "—",
+            ref,
+            f"{ratio:.2f}×" if ratio is not None else "—",
+            "; ".join(g.text for g in self.goals) or "—",
+            self.verdict(),
+        ]
+
+
+HEADER = ["figure", "median", "p95", "reference (same run)", "ratio", "goal", "ok"]
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def render(rows: list[Row], markdown: bool, quick: bool, elapsed: float, where: str) -> str:
+    table = [HEADER] + [r.cells() for r in rows]
+    today = dt.date.today().isoformat()
+    head = f"{'Quick smoke run' if quick else 'Benchmark'} {today} — {machine()}; temp dir on {where}; {elapsed:.0f} s"
+    if markdown:
+        out = [f"_{head}._", "", "| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+        out += ["| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |" for cells in table[1:]]
+        out.append("")
+        out.append(f"Command: `python -m bench.run{' --quick' if quick else ''}`. A goal counts as missed only beyond +{MARGIN:.0%}.")
+        return "\n".join(out)
+    widths = [max(len(r[i]) for r in table) for i in range(len(HEADER))]
+    lines = [head, ""]
+    for n, cells in enumerate(table):
+        lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+# -- synthetic workspaces --------------------------------------------------------------------
+class Factory:
+    """Makes workspaces of N complete sessions by copying one seed session's bytes."""
+
+    def __init__(self, base: Path) -> None:
+        from tpi_tui.core.demo import create_demo
+
+        self.base = base
+        seed_ws = create_demo(base / "seed")
+        self.seed_ws = seed_ws
+        sessions = [s for s in seed_ws.list_sessions() if s.answered == s.total_items]
+        if not sessions:
+            raise RuntimeError("create_demo made no complete session")
+        seed = sessions[0]
+        self.seed_path = seed_ws.sessions_dir / seed.path
+        self.seed_text = self.seed_path.read_text(encoding="utf-8")
+        self.seed_id = seed.id
+        self.seed_opd = seed.opd
+        self.seed_slug = seed.opd_slug
+        self.config_text = seed_ws.config_path.read_text(encoding="utf-8")
+        self.seed_date_kind = self.seed_path.stem.rsplit("_", 1)[0]  # "<date>_wawancara"
+        self.id_field = f'"id": "{self.seed_id}"'
+        self.opd_field = json.dumps({"nama": self.seed_opd, "slug": self.seed_slug}, ensure_ascii=False, sort_keys=True)
+        if self.seed_text.count(self.id_field) != 1 or self.opd_field not in self.seed_text:
+            raise RuntimeError("seed session layout changed: cannot patch id/opd in the copies")
+
+    def make(self, name: str, n: int) -> tuple[object, list[str]]:
+        """A workspace with n complete sessions; returns (Workspace, ids) — ids[0] is in OPD 00."""
+        from tpi_tui.core.ids import ulid
+        from tpi_tui.core.workspace import Workspace, init_workspace, slugify
+
+        root = self.base / name
+        ws = init_workspace(root, self.config_text)
+        ids = []
+        folders: dict[int, tuple[str, Path]] = {}
+        for i in range(n):
+            k = i % N_OPD
+            if k not in folders:
+                opd = f"Dinas Sintetis {k:02d}"
+                folder = ws.sessions_dir / slugify(opd)
+                folder.mkdir(parents=True, exist_ok=True)
+                opd_json = json.dumps({"nama": opd, "slug": slugify(opd)}, ensure_ascii=False, sort_keys=True)
+                folders[k] = (opd_json, folder)
+            opd_json, folder = folders[k]
+            sid = ulid()
+            text = self.seed_text.replace(self.id_field, f'"id": "{sid}"').replace(self.opd_field, opd_json, 1)
+            (folder / f"{self.seed_date_kind}_{sid}.json").write_bytes(text.encode("utf-8"))
+            ids.append(sid)
+        return Workspace(root), ids
+
+    def shrink(self, ws, ids: list[str], n: int) -> list[str]:
+        """Delete sessions until n are left (reuses the 10,000 workspace for 5,000)."""
+        drop = set(ids[n:])
+        for p in ws.session_files():
+            if p.stem.rsplit("_", 1)[-1] in drop:
+                p.unlink()
+        return ids[:n]
+
+
+# -- 1. saving one answer --------------------------------------------------------------------
+def bench_save(fx: Factory, sizes: list[int], reps: int) -> tuple[list[Row], dict]:
+    from tpi_tui.core.store import SessionStore
+
+    wss = {}
+    for n in sizes:
+        t = time.perf_counter()
+        wss[n] = fx.make(f"save-{n}", n)
+        log(f"workspace of {n} sessions made in {time.perf_counter() - t:.1f} s")
+    item = 1
+    values = ["Tidak", "Ya"]
+    stores = {}
+    for n, (ws, ids) in wss.items():
+        path = next(p for p in ws.session_files() if p.stem.endswith(ids[0]))
+        stores[n] = SessionStore(path, actor="bench")
+        if stores[n].answer(item).get("jawaban_tpi") not in values:
+            raise RuntimeError("item 1 is not a Ya/Tidak item")
+    samples: dict[int, list[float]] = {n: [] for n in sizes}
+    chunk = 10
+    done = 0
+    k = 0
+    try:
+        while done < reps:
+            for n in sizes:  # interleaved: a noisy moment hits every workspace alike
+                st = stores[n]
+                for j in range(min(chunk, reps - done)):
+                    v = values[(k + j) % 2]
+                    t = time.perf_counter()
+                    changed = st.set_item(item, {"jawaban_tpi": v})
+                    samples[n].append(time.perf_counter() - t)
+                    if not changed:
+                        raise RuntimeError("set_item wrote nothing: the alternation is broken")
+            k += min(chunk, reps - done)
+            done += min(chunk, reps - done)
+    finally:
+        for st in stores.values():
+            st.close()
+    rows = []
+    base = samples[sizes[0]]
+    for n in sizes:
+        row = Row(f"save one answer, {n:,} session(s)", samples[n], unit="ms")
+        row.goals = [Goal("p95", 0.010, "p95 ≤ 10 ms")]
+        if n != sizes[0]:
+            row.ref, row.ref_name, row.ratio_stat = base, f"{sizes[0]}-session", "p95"
+            row.goals.append(Goal("ratio", 1.5, "p95 ratio ≤ 1.5"))
+        rows.append(row)
+    return rows, wss
+
+
+# -- 2. the headless CLI -------------------------------------------------------------------
+def tpi_exe() -> list[str]:
+    exe = shutil.which("tpi", path=str(Path(sys.executable).parent))
+    return [exe] if exe else [sys.executable, "-m", "tpi_tui"]
+
+
+def wall(argv: list[str], n: int, cwd: Path | None = None, env: dict | None = None, before=None) -> list[float]:
+    out = []
+    for _ in range(n):
+        if before:
+            before()
+        t = time.perf_counter()
+        r = subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        out.append(time.perf_counter() - t)
+        if r.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv[-3:])} exited {r.returncode}: {r.stderr.decode()[-300:]}")
+    return out
+
+
+def imports_textual(args: list[str], cwd: Path) -> list[str]:
+    """Heavy UI modules the command imports (python -X importtime), [] when it imports none."""
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "tpi_tui", *args], cwd=cwd,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    found = set()
+    for line in r.stderr.splitlines():
+        m = re.match(r"import time:\s+\d+ \|\s+\d+ \|\s*(\S+)", line)
+        if m and m.group(1).split(".")[0] in ("textual", "rich"):
+            found.add(m.group(1).split(".")[0])
+    return sorted(found)
+
+
+def bench_cli(fx: Factory, ws_1000, reps: int, cold_reps: int) -> list[Row]:
+    seed_root = fx.seed_ws.root
+    py_pass = wall([sys.executable, "-c", "pass"], reps)
+    tpi = tpi_exe()
+    rows = []
+    cmds = [
+        ("tpi --help", ["--help"]),
+        ("tpi score SESSION", ["score", fx.seed_id]),
+        ("tpi session list --json", ["session", "list", "--json"]),
+    ]
+    for label, args in cmds:
+        row = Row(label, ref_name="python -c pass")
+        try:
+            heavy = imports_textual(args, seed_root)
+            row.samples = wall(tpi + args, reps, cwd=seed_root)
+            row.ref = py_pass
+            row.goals = [Goal("median", 0.250, "≤ 250 ms, no Textual")]
+            if heavy:
+                row.goals.append(Goal("median", 0.0, "imports " + "+".join(heavy) + "!"))
+                row.figure += f" [IMPORTS {'+'.join(heavy).upper()}]"
+            else:
+                row.figure += " [no textual]"
+        except Exception as exc:  # noqa: BLE001
+            row.note = f"error: {exc}"[:110]
+        rows.append(row)
+    ws, _ids = ws_1000
+    n = len(_ids)
+    index = ws.sessions_dir / ".index.json"
+    cold = Row(f"tpi session list, {n:,} sessions, first run (index rebuild)", ref_name="python -c pass")
+    warm = Row(f"tpi session list, {n:,} sessions, warm", ref_name="python -c pass")
+    try:
+        cold.samples = wall(tpi + ["session", "list"], cold_reps, cwd=ws.root, before=lambda: index.unlink(missing_ok=True))
+        cold.ref = py_pass
+        warm.samples = wall(tpi + ["session", "list"], reps, cwd=ws.root)
+        warm.ref = py_pass
+        warm.goals = [Goal("median", 0.250, "≤ 250 ms")]
+    except Exception as exc:  # noqa: BLE001
+        cold.note = warm.note = f"error: {exc}"[:110]
+    return rows + [cold, warm]
+
+
+# -- 3, 5, 7. launching the TUI ----------------------------------------------------------------
+CHILD_LAUNCH = r"""
+import asyncio, json, resource, sys, time
+t_start = time.perf_counter()
+what, ws_path = sys.argv[1], sys.argv[2]
+
+async def main():
+    if what == "bare":
+        from textual.app import App
+        from textual.widgets import Footer, Static
+
+        class Bare(App):
+            BINDINGS = [("ctrl+q", "quit", "Keluar")]
+
+            def compose(self):
+                yield Static("bench-siap")
+                yield Footer()
+
+        app = Bare()
+    else:
+        from pathlib import Path
+        from tpi_tui.core.workspace import Workspace
+        from tpi_tui.tui.app import make_app
+
+        app = make_app(Workspace(Path(ws_path)), actor="bench")
+    t0 = time.perf_counter()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        t1 = time.perf_counter()
+        await asyncio.wait_for(app.workers.wait_for_complete(), 60)
+        await pilot.pause()
+        t2 = time.perf_counter()
+        screen = type(app.screen).__name__
+        print(json.dumps({"import_s": t0 - t_start, "mounted_s": t1 - t0, "ready_s": t2 - t0,
+                          "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                          "screen": screen}), flush=True)
+
+asyncio.run(main())
+"""
+
+
+def launch_once(what: str, ws_root: Path) -> tuple[float, dict]:
+    """Fresh interpreter: wall time from spawn until the app is mounted and its workers done."""
+    t = time.perf_counter()
+    p = subprocess.Popen([sys.executable, "-c", CHILD_LAUNCH, what, str(ws_root)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = p.stdout.readline()
+    elapsed = time.perf_counter() - t
+    _, err = p.communicate(timeout=120)
+    if p.returncode != 0 or not line.strip():
+        raise RuntimeError(f"{what} launch failed: {err.strip().splitlines()[-1] if err.strip() else p.returncode}")
+    return elapsed, json.loads(line)
+
+
+def tui_missing() -> str:
+    import importlib.util
+
+    try:
+        if importlib.util.find_spec("tpi_tui.tui.app") is None:
+            return "n/a (module missing)"
+    except ModuleNotFoundError:
+        return "n/a (module missing)"
+    return ""
+
+
+def bench_launch(ws_1000, reps: int) -> list[Row]:
+    ws, ids = ws_1000
+    n = len(ids)
+    row = Row(f"launch to first usable frame, {n:,} sessions, headless run_test", ref_name="bare App+Footer")
+    row.goals = [Goal("ratio", 1.3, "≤ 1.3×")]
+    missing = tui_missing()
+    if missing:
+        row.note = missing
+        return [row]
+    try:
+        ws.list_sessions()  # warm index: we measure the launch, not the one-off rebuild
+        bare, tpi = [], []
+        for _ in range(reps):
+            bare.append(launch_once("bare", ws.root)[0])
+            tpi.append(launch_once("tpi", ws.root)[0])
+        row.samples, row.ref = tpi, bare
+    except Exception as exc:  # noqa: BLE001
+        row.note = f"error: {exc}"[:110]
+    return [row]
+
+
+ANSI = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]P_^][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|\x1b.")
+
+
+def pty_ready(argv: list[str], cwd: Path, markers: tuple[str, ...], timeout: float = 60.0) -> float:
+    """Spawn argv on a 120x40 pseudo-terminal; seconds until any marker text is on screen."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="40")
+    env.pop("TPI_WORKSPACE", None)
+    t = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=slave, stdout=slave, stderr=slave,
+                            start_new_session=True, close_fds=True)
+    os.close(slave)
+    buf = b""
+    found = None
+    try:
+        while time.perf_counter() - t < timeout:
+            r, _, _ = select.select([master], [], [], 0.5)
+            if r:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                buf += chunk
+                plain = ANSI.sub(b"", buf).decode("utf-8", "replace")
+                if any(m in plain for m in markers):
+                    found = time.perf_counter() - t
+                    break
+            elif proc.poll() is not None:
+                break
+    finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)  # only the process we started
+        proc.wait()
+        os.close(master)
+    if found is None:
+        tail = ANSI.sub(b"", buf).decode("utf-8", "replace")[-80:]
+        raise RuntimeError(f"marker {markers} never appeared; screen ends: {tail!r}")
+    return found
+
+
+BARE_APP = textwrap.dedent("""
+    from textual.app import App
+    from textual.widgets import Footer, Static
+
+    class Bare(App):
+        BINDINGS = [("ctrl+q", "quit", "Keluar")]
+
+        def compose(self):
+            yield Static("bench-siap")
+            yield Footer()
+
+    Bare().run()
+""")
+
+
+def bench_pty(ws_1000, reps: int) -> list[Row]:
+    ws, ids = ws_1000
+    row = Row(f"launch to first usable frame, {len(ids):,} sessions, real pty (`tpi`)", ref_name="bare App+Footer")
+    row.goals = [Goal("ratio", 1.3, "≤ 1.3×")]
+    missing = tui_missing()
+    if missing:
+        row.note = missing
+        return [row]
+    try:
+        ws.list_sessions()
+        bare, tpi = [], []
+        for _ in range(reps):
+            bare.append(pty_ready([sys.executable, "-c", BARE_APP], ws.root, (BARE_MARKER,)))
+            tpi.append(pty_ready(tpi_exe(), ws.root, BERANDA_MARKERS))
+        row.samples, row.ref = tpi, bare
+    except Exception as exc:  # noqa: BLE001
+        row.note = f"error: {exc}"[:110]
+    return [row]
+
+
+def bench_beranda_memory(ws_big, ws_small, reps: int) -> list[Row]:
+    (wb, ib), (wsm, ism) = ws_big, ws_small
+    ready = Row(f"Beranda ready, {len(ib):,} sessions (make_app → mounted + workers done)",
+                ref_name=f"{len(ism)} sessions")
+    ready.goals = [Goal("median", 1.0, "≤ 1 s")]
+    mem = Row(f"peak memory (ru_maxrss), TUI with {len(ib):,} sessions", unit="KiB", ref_name="bare App+Footer")
+    mem.goals = [Goal("ratio", 2.0, "≤ 2×")]
+    missing = tui_missing()
+    if missing:
+        ready.note = mem.note = missing
+        return [ready, mem]
+    try:
+        wb.list_sessions()
+        wsm.list_sessions()
+        big, small, rss_big, rss_bare = [], [], [], []
+        screens = set()
+        for _ in range(reps):
+            _, info = launch_once("tpi", wb.root)
+            big.append(info["ready_s"])
+            rss_big.append(info["maxrss_kb"])
+            screens.add(info["screen"])
+            small.append(launch_once("tpi", wsm.root)[1]["ready_s"])
+            rss_bare.append(launch_once("bare", wsm.root)[1]["maxrss_kb"])
+        ready.samples, ready.ref = big, small
+        mem.samples, mem.ref = rss_big, rss_bare
+        ready.figure += f" [{'/'.join(sorted(screens))}]"
+    except Exception as exc:  # noqa: BLE001
+        ready.note = mem.note = f"error: {exc}"[:110]
+    return [ready, mem]
+
+
+# -- 4. keypresses in the cockpit ---------------------------------------------------------------
+CHILD_KEYS = r"""
+import asyncio, json, sys, time
+from pathlib import Path
+from tpi_tui.core.workspace import Workspace
+from tpi_tui.tui.app import make_app
+
+ws_path, sid, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+KEYS = json.loads(sys.argv[4])
+
+async def timed(pilot, key):
+    t = time.perf_counter()
+    await pilot.press(key)
+    await pilot.pause()
+    return time.perf_counter() - t
+
+async def main():
+    app = make_app(Workspace(Path(ws_path)), actor="bench", session=sid)
+    out = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await asyncio.wait_for(app.workers.wait_for_complete(), 60)
+        await pilot.pause()
+        out["screen"] = type(app.screen).__name__
+        for name, spec in KEYS.items():
+            for k in spec.get("setup", []):
+                await pilot.press(k)
+            await pilot.pause()
+            seq = spec["keys"]
+            out[name] = [await timed(pilot, seq[i % len(seq)]) for i in range(reps)]
+            for k in spec.get("teardown", []):
+                await pilot.press(k)
+            await pilot.pause()
+    print(json.dumps(out), flush=True)
+
+asyncio.run(main())
+"""
+
+# Which keys do what is the cockpit's business; kept here in one place to follow its bindings.
+COCKPIT_KEYS = {
+    "answer key (Ya/Tidak alternating)": {"keys": ["y", "t"]},
+    "next item": {"keys": ["j"]},
+    "typing in catatan": {"setup": ["c"], "keys": list("catatan"), "teardown": ["escape"]},
+}
+
+
+def bench_keys(ws_small, reps: int) -> list[Row]:
+    ws, ids = ws_small
+    rows = [Row(f"keypress → screen updated: {name}", goals=[Goal("median", 0.050, "median ≤ 50 ms")])
+            for name in COCKPIT_KEYS]
+    missing = tui_missing()
+    if missing:
+        for r in rows:
+            r.note = missing
+        return rows
+    try:
+        p = subprocess.run([sys.executable, "-c", CHILD_KEYS, str(ws.root), ids[0], str(reps), json.dumps(COCKPIT_KEYS)],
+                           capture_output=True, text=True, timeout=300)
+        if p.returncode != 0:
+            raise RuntimeError(p.stderr.strip().splitlines()[-1] if p.stderr.strip() else str(p.returncode))
+        out = json.loads(p.stdout.strip().splitlines()[-1])
+        for r, name in zip(rows, COCKPIT_KEYS):
+            r.samples = out[name]
+            r.figure += f" [{out['screen']}]"
+    except Exception as exc:  # noqa: BLE001
+        for r in rows:
+            r.note = f"error: {exc}"[:110]
+    return rows
+
+
+# -- 6. Berita Acara -----------------------------------------------------------------------------
+def bench_minutes(fx: Factory, reps: int) -> list[Row]:
+    text_row = Row("Berita Acara md + html, complete session", goals=[Goal("median", 0.100, "≤ 100 ms")])
+    docx_row = Row("Berita Acara docx, complete session", goals=[Goal("median", 0.500, "≤ 500 ms")])
+    first_row = Row("Berita Acara md + html + docx, first call in process (imports, templates)")
+    try:
+        import tpi_tui.minutes as minutes
+
+        render_text, generate = minutes.render_text, minutes.generate
+    except (ImportError, AttributeError):
+        for r in (text_row, docx_row, first_row):
+            r.note = "n/a (module missing)"
+        return [text_row, docx_row, first_row]
+    ws = fx.seed_ws
+    out_dir = fx.base / "minutes-out"
+    out_dir.mkdir(exist_ok=True)
+    try:
+        store = ws.open(fx.seed_id, readonly=True, actor="bench")
+        t = time.perf_counter()
+        render_text(ws, store, "md")
+        render_text(ws, store, "html")
+        generate(ws, store, "docx", output=out_dir / "ba-0.docx")
+        first_row.samples = [time.perf_counter() - t]
+        for i in range(reps):
+            t = time.perf_counter()
+            md = render_text(ws, store, "md")
+            html = render_text(ws, store, "html")
+            text_row.samples.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            generate(ws, store, "docx", output=out_dir / f"ba-{i % 2}.docx")
+            docx_row.samples.append(time.perf_counter() - t)
+        if not md or not html:
+            raise RuntimeError("render_text returned nothing")
+    except Exception as exc:  # noqa: BLE001
+        for r in (text_row, docx_row, first_row):
+            r.note = f"error: {type(exc).__name__}: {exc}"[:110]
+    return [text_row, docx_row, first_row]
+
+
+# -- main ------------------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smoke run: tiny counts, report but never fail on goals")
+    ap.add_argument("--markdown", action="store_true", help="print the table as Markdown (README 'Kinerja')")
+    ap.add_argument("--dir", help="where to make the temporary workspaces (default: system temp dir)")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary workspaces")
+    args = ap.parse_args(argv)
+    q = args.quick
+    started = time.perf_counter()
+    base = Path(tempfile.mkdtemp(prefix="tpi-bench-", dir=args.dir))
+    where = f"{base.parent} ({_fstype(base)})"
+    rows: list[Row] = []
+    try:
+        fx = Factory(base)
+        sizes = [1, 5, 20] if q else [1, 1000, 10000]
+        log("1. saving one answer")
+        save_rows, wss = bench_save(fx, sizes, reps=6 if q else 200)
+        rows += save_rows
+        ws_1000 = wss[sizes[1]]
+        log("2. headless CLI")
+        rows += bench_cli(fx, ws_1000, reps=2 if q else 15, cold_reps=1 if q else 3)
+        log("3. launch (headless run_test)")
+        rows += bench_launch(ws_1000, reps=1 if q else 7)
+        log("3. launch (real pty)")
+        rows += bench_pty(ws_1000, reps=1 if q else 5)
+        log("4. keypresses in the cockpit")
+        small = fx.make("small-10", 10)
+        rows += bench_keys(small, reps=3 if q else 40)
+        log("5/7. Beranda ready and peak memory")
+        big_ws, big_ids = wss[sizes[2]]
+        n_big = 30 if q else 5000
+        big = (big_ws, fx.shrink(big_ws, big_ids, min(n_big, len(big_ids))))
+        rows += bench_beranda_memory(big, small, reps=1 if q else 5)
+        log("6. Berita Acara")
+        rows += bench_minutes(fx, reps=2 if q else 20)
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+        else:
+            log(f"workspaces kept in {base}")
+    print(render(rows, args.markdown, q, time.perf_counter() - started, where))
+    errors = [r for r in rows if r.failed_to_run]
+    missed = [r for r in rows if r.verdict() == "NO"]
+    for r in errors:
+        log(f"ERROR: {r.figure}: {r.note}")
+    if errors:
+        return 1
+    if missed and not q:
+        for r in missed:
+            log(f"goal missed: {r.figure}")
+        return 1
+    return 0
+
+
+def _fstype(path: Path) -> str:
+    try:
+        best = ("", "?")
+        for line in Path("/proc/mounts").read_text().splitlines():
+            parts = line.split()
+            if str(path).startswith(parts[1]) and len(parts[1]) >= len(best[0]):
+                best = (parts[1], parts[2])
+        return best[1]
+    except OSError:
+        return "?"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
