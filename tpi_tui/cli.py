@@ -32,6 +32,9 @@ _CLICK_ID = [
 
 
 def _id_usage(message: str) -> str:
+    """Click's English usage messages in Indonesian, folded onto one line."""
+    message = re.sub(r"\s*Choose from:\s*", " Pilihan: ", message)
+    message = " ".join(message.split())
     for pattern, repl in _CLICK_ID:
         message = re.sub(pattern, repl, message)
     return message
@@ -61,7 +64,7 @@ class TpiGroup(click.Group):
             click.echo("tpi: dibatalkan.", err=True)
             sys.exit(EXIT_ERROR)
         except click.UsageError as exc:
-            click.echo(f"tpi: {_id_usage(exc.format_message())}. Lihat 'tpi --help'.", err=True)
+            click.echo(f"tpi: {_id_usage(exc.format_message()).rstrip('.')}. Lihat 'tpi --help'.", err=True)
             sys.exit(EXIT_ERROR)
         except click.ClickException as exc:
             click.echo(f"tpi: {_id_usage(exc.format_message())}", err=True)
@@ -309,7 +312,7 @@ def score(ctx, session_ref, as_json) -> None:
     t, u = ev.tpi, ev.unit
     click.echo(f"{store.meta['opd']['nama']} — {store.meta['tanggal']} ({store.meta['jenis']}, target {store.meta['target']})")
     click.echo(f"{'':44} {'Bobot':>6} {'Unit':>7} {'TPI':>7} {'%TPI':>7}")
-    for a, ua in zip(t.areas, u.areas):
+    for a, ua in zip(t.areas, u.areas, strict=True):
         click.echo(f"  {a.nama[:42]:42} {fmt(a.bobot):>6} {fmt(ua.nilai):>7} {fmt(a.nilai):>7} {fmt(a.persen):>7}")
     rows = [
         ("Pemenuhan", 30, u.pemenuhan, t.pemenuhan),

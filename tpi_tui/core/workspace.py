@@ -422,7 +422,7 @@ def init_workspace(root: Path, config_text: str | None = None) -> Workspace:
     except OSError as exc:
         raise TpiError(f"Ruang kerja {root} tidak dapat dibuat: {exc.strerror}.") from None
     ws = Workspace(root)
-    ws.config  # validate what was written
+    load_config(ws.config_path)  # validate what was written
     _copy_default_templates(ws)
     return ws
 

@@ -1,0 +1,81 @@
+"""The packaged LKE instrument: structure, weights and cross-check against the master."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tpi_tui.core.errors import TpiError
+from tpi_tui.core.instrument import DATA_DIR, load_instrument, load_instrument_files
+
+INST = load_instrument()
+MASTER = Path(__file__).resolve().parents[2] / "shared" / "reference" / "lke-zi-master-2026.json"
+
+
+def test_127_items_with_portalrb_ids_in_order():
+    assert INST.order == tuple(range(1, 128))
+
+
+def test_weights_add_up_as_lampiran_iii_says():
+    assert INST.bobot["pengungkit"] == 60 and INST.bobot["hasil"] == 40
+    assert {a.kode: a.bobot for a in INST.areas.values()} == {"MP": 8, "TL": 7, "SDM": 10, "AK": 10, "PW": 15, "PP": 10}
+    assert sum(s.bobot for s in INST.sub_areas.values()) == 60
+
+
+def test_every_choice_option_has_its_criterion_text():
+    item = INST.items[6]
+    assert item.opsi["A"].startswith("Jika semua kegiatan pembangunan")
+    assert all(set(i.opsi) == set(i.multipliers) for i in INST.items.values() if i.is_choice)
+
+
+def test_every_jumlah_input_feeds_a_percentage_and_every_item_has_data_dukung():
+    assert all(i.persentase for i in INST.items.values() if i.jenis == "jumlah")
+    assert all(i.data_dukung for i in INST.items.values())
+
+
+def test_interview_roles_cover_every_item():
+    covered = {i for role in INST.narasumber.values() for i in role.items}
+    assert covered == set(INST.items)
+    assert list(INST.narasumber)[:2] == ["pimpinan", "ketua_tim"]
+
+
+def test_instrument_records_id_version_and_content_hash():
+    ref = INST.ref()
+    assert ref["id"] == "lke-zi-permenpanrb-90-2021" and len(ref["hash"]) == 64
+
+
+def test_search_by_id_and_words():
+    assert [i.id for i in INST.search("62")] == [62]
+    assert [i.id for i in INST.search("Whistle")] == [61, 62, 63]
+    assert [i.id for i in INST.search("role model pimpinan")] == [9]
+
+
+@pytest.mark.skipif(not MASTER.exists(), reason="shared reference not beside the checkout")
+def test_text_and_types_match_the_portalrb_master_verbatim():
+    master = json.loads(MASTER.read_text(encoding="utf-8"))
+    soals = {}
+
+    def walk(node):
+        for s in node.get("soals", []):
+            soals[s["id"]] = s
+        for c in node.get("children", []):
+            walk(c)
+
+    for node in master["data"]:
+        walk(node)
+    assert set(soals) == set(INST.items)
+    for item_id, soal in soals.items():
+        assert INST.items[item_id].pertanyaan == soal["teks_pertanyaan"].replace("<br>", "\n").replace("\r\n", "\n").strip()
+        for opt in soal.get("skema_penilaian") or []:
+            assert INST.items[item_id].multipliers[opt["key"]] == opt["multiplier"]
+
+
+def test_a_broken_instrument_file_is_refused(tmp_path):
+    raw = json.loads((DATA_DIR / "lke-zi.json").read_text(encoding="utf-8"))
+    raw["komponen"][0]["sub_komponen"][0]["areas"][0]["sub_areas"][0]["bobot"] = 0.75
+    bad = tmp_path / "lke.json"
+    bad.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(TpiError, match="bobot sub-area pemenuhan MP"):
+        load_instrument_files(bad, None)
