@@ -30,9 +30,10 @@ import datetime as dt
 import hashlib
 import json
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -43,8 +44,8 @@ from .atomic import clean_stray_temps, write_atomic
 from .errors import LockedError, ReadOnlyError, TpiError
 from .ids import ulid
 from .instrument import Instrument, load_instrument
-from .session_meta import EDITABLE_META, SCHEMA_VERSION, clean_meta_field
 from .scoring import Evaluation, evaluate
+from .session_meta import EDITABLE_META, SCHEMA_VERSION, clean_meta_field
 
 LIFECYCLE_FIELDS = frozenset({"status", "signoffs", "reopened", "berita_acara"})
 # Fields that describe the record rather than its content: left out of the session digest.
@@ -58,7 +59,7 @@ def canonical(obj: Any) -> bytes:
 
 
 def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
 
 
 def _doc_key(key: str) -> tuple[int, str]:
@@ -405,10 +406,11 @@ class SessionStore:
         changed = {f: v for f, v in clean.items() if meta.get(f) != v}
         if not changed:
             return {}
+        before = {f: meta.get(f) for f in changed}  # TinyDB updates the cached document in place
         with self._storage.batch():
             self._meta.update(changed, doc_ids=[1])
             for field, value in changed.items():
-                self._append_event(None, f"meta.{field}", meta.get(field), value, reason)
+                self._append_event(None, f"meta.{field}", before[field], value, reason)
         return changed
 
 

@@ -1,0 +1,148 @@
+"""Review lifecycle: tiered sign-off, staleness by digest, finalize, reopen with reason, history, attach."""
+
+from __future__ import annotations
+
+import pytest
+from hostile.helpers import ANGGOTA, KETUA, PENGENDALI, assert_one_line_error, make_ws, new_session, run_cli
+
+from tpi_tui.core.attach import attach
+from tpi_tui.core.errors import ReadOnlyError, TpiError
+from tpi_tui.core.history import history
+from tpi_tui.core.review import finalize, is_final, needs_draft_mark, reopen, sign_off, signoff_state
+from tpi_tui.core.verify import verify_details, verify_session
+
+
+@pytest.fixture
+def ws(tmp_path):
+    return make_ws(tmp_path / "ws")
+
+
+@pytest.fixture
+def store(ws):
+    s = new_session(ws)
+    s.set_item(1, {"jawaban_tpi": "Ya", "jawaban_unit": "Ya"})
+    yield s
+    s.close()
+
+
+def test_tiers_in_order(store):
+    with pytest.raises(TpiError, match="sesudah Ketua Tim"):
+        sign_off(store, PENGENDALI)
+    with pytest.raises(TpiError, match="bukan Ketua Tim atau Pengendali Teknis"):
+        sign_off(store, ANGGOTA)
+    e1 = sign_off(store, "rina marlina")  # the name before the titles, any case
+    assert e1["peran"] == "Ketua Tim" and e1["nama"] == KETUA and e1["digest"] == store.digest()
+    assert store.meta["status"] == "review"
+    with pytest.raises(TpiError, match="sudah menandatangani"):
+        sign_off(store, KETUA)
+    e2 = sign_off(store, PENGENDALI)
+    assert e2["peran"] == "Pengendali Teknis"
+    assert [s["peran"] for s in signoff_state(store)] == ["Ketua Tim", "Pengendali Teknis"]
+    assert not any(s["stale"] for s in signoff_state(store))
+
+
+def test_change_after_signoff_makes_it_stale(store):
+    sign_off(store, KETUA)
+    store.set_item(2, {"catatan_tpi": "tambahan"})  # the caller says nothing about the review
+    assert [s["stale"] for s in signoff_state(store)] == [True]
+    with pytest.raises(TpiError, match="tidak berlaku lagi"):
+        sign_off(store, PENGENDALI)
+    with pytest.raises(TpiError, match="tidak berlaku lagi"):
+        finalize(store)
+    assert needs_draft_mark(store)
+    sign_off(store, KETUA)  # signing again covers the new content
+    sign_off(store, PENGENDALI)
+    store.set_meta({"kesimpulan": "berubah"})  # meta content counts too
+    assert all(s["stale"] for s in signoff_state(store))
+
+
+def test_finalize_locks_and_reopen_needs_reason(store):
+    with pytest.raises(TpiError, match="belum ada"):
+        finalize(store)
+    sign_off(store, KETUA)
+    sign_off(store, PENGENDALI)
+    finalize(store)
+    assert store.meta["status"] == "final" and is_final(store) and not needs_draft_mark(store)
+    with pytest.raises(ReadOnlyError):
+        store.set_item(1, {"jawaban_tpi": "Tidak"})
+    with pytest.raises(ReadOnlyError):
+        store.set_meta({"kesimpulan": "x"})
+    with pytest.raises(TpiError, match="final"):
+        sign_off(store, KETUA)
+    for bad in ("", "   ", "ok", None):
+        with pytest.raises(TpiError):
+            reopen(store, bad)
+    assert store.meta["status"] == "final"
+    reopen(store, "Koreksi data dukung butir 1")
+    assert store.meta["status"] == "draft" and store.meta["signoffs"] == []
+    assert store.meta["reopened"][-1]["reason"] == "Koreksi data dukung butir 1"
+    assert needs_draft_mark(store)
+    events = [e for e in history(store) if e["field"] == "meta.status"]
+    assert events[-1]["old"] == "final" and events[-1]["new"] == "draft"
+    assert events[-1]["reason"] == "Koreksi data dukung butir 1"
+    store.set_item(1, {"jawaban_tpi": "Tidak"})  # writable again
+    assert verify_session(store.path) == []
+
+
+def test_history_of_item(store):
+    store.set_item(1, {"jawaban_tpi": "Tidak"}, reason="bukti kurang")
+    rows = history(store, 1)
+    assert [(r["field"], r["old"], r["new"]) for r in rows][-1] == ("jawaban_tpi", "Ya", "Tidak")
+    assert rows[-1]["reason"] == "bukti kurang" and rows[-1]["who"] == ANGGOTA
+    assert all(r["item"] == 1 for r in rows)
+    with pytest.raises(TpiError):
+        history(store, 9999)
+
+
+def test_attach_records_relative_path_and_verify_rehashes(ws, store, tmp_path):
+    doc = ws.root / "bukti" / "sk-tim.pdf"
+    doc.parent.mkdir()
+    doc.write_bytes(b"%PDF-1.4 SK Tim Kerja ZI")
+    entry = attach(store, 1, doc, "SK Tim Kerja", root=ws.root)
+    assert entry["berkas"]["path"] == "bukti/sk-tim.pdf"
+    assert entry["berkas"]["size"] == 24 and len(entry["berkas"]["sha256"]) == 64
+    assert str(ws.root) not in store.path.read_text(encoding="utf-8")
+    assert verify_session(store.path) == []
+    doc.write_bytes(b"%PDF-1.4 SK Tim Kerja ZI (diubah)")
+    problems = verify_session(store.path)
+    assert len(problems) == 1 and "butir 1" in problems[0] and "SHA-256" in problems[0]
+    doc.unlink()
+    rep = verify_details(store.path)
+    assert rep.ok and any("tidak ada" in n for n in rep.notes)
+    outside = tmp_path / "luar.txt"
+    outside.write_text("x")
+    assert attach(store, 2, outside, "Luar", root=ws.root)["berkas"]["path"] == str(outside.resolve())
+
+
+def test_cli_review_flow(ws, store, monkeypatch):
+    sid = store.id
+    store.close()
+    monkeypatch.chdir(ws.root)
+    code, out, err = run_cli(["review", sid, "--as", PENGENDALI])
+    assert_one_line_error(code, err)
+    # the command-level --as wins over the global one
+    code, out, err = run_cli(["--as", ANGGOTA, "review", sid, "--as", KETUA])
+    assert code == 0, err
+    assert "Ketua Tim" in out
+    code, out, err = run_cli(["review", sid, "--as", PENGENDALI])
+    assert code == 0, err
+    code, out, err = run_cli(["finalize", sid])
+    assert code == 0 and "final" in out
+    code, out, err = run_cli(["answer", sid, "1", "--tpi", "Tidak"])
+    assert_one_line_error(code, err)
+    code, out, err = run_cli(["reopen", sid])
+    assert_one_line_error(code, err)
+    code, out, err = run_cli(["reopen", sid, "--reason", "Perbaikan catatan butir 1"])
+    assert code == 0, err
+    code, out, err = run_cli(["history", sid, "--item", "1"])
+    assert code == 0 and "jawaban TPI" in out
+    code, out, err = run_cli(["history", sid])
+    assert "Perbaikan catatan butir 1" in out and "final → draft" in out
+    code, out, err = run_cli(["verify", sid])
+    assert code == 0 and "OK" in out
+    doc = ws.root / "bukti.txt"
+    doc.write_text("bukti")
+    code, out, err = run_cli(["attach", sid, "3", str(doc), "--doc", "Notulen", "--status", "menyusul"])
+    assert code == 0 and "bukti.txt" in out, err
+    code, out, err = run_cli(["verify"])
+    assert_one_line_error(code, err)

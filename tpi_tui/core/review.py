@@ -1,0 +1,149 @@
+"""Review lifecycle: draft -> review -> final, with tiered sign-offs that go stale by digest.
+
+Tier 1 is the session's Ketua Tim, tier 2 its Pengendali Teknis (only after a valid tier-1
+sign-off), as in BPS's TPI review. Each sign-off records who, when, and the session digest it
+covered. A sign-off is *valid* while that digest equals ``store.digest()``: any change to the
+content afterwards makes it stale without any caller having to remember to say so (the digest
+leaves out the lifecycle fields, so signing does not invalidate itself).
+
+Finalising needs both sign-offs valid; the core store then refuses content writes. Reopening
+a final session needs a written reason, which goes into the event log (the event's reason) and
+into ``meta.reopened``; the sign-offs it had are cleared so the session is reviewed again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .answers import MAX_SHORT, clean_text
+from .errors import TpiError
+from .store import SessionStore, now_iso
+
+TIERS = ("Ketua Tim", "Pengendali Teknis")
+STATUS_LABEL = {"draft": "Draf", "review": "Dalam Reviu", "final": "Final"}
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _member(store: SessionStore, peran: str) -> dict | None:
+    for person in store.meta.get("tim", []):
+        if isinstance(person, dict) and person.get("peran") == peran:
+            return person
+    return None
+
+
+def _matches(person: dict | None, name: str) -> bool:
+    """The full name, or the name before the first comma (titles after it may be omitted)."""
+    if not person:
+        return False
+    full = _norm(str(person.get("nama", "")))
+    want = _norm(name)
+    return bool(want) and (want == full or want == full.split(",")[0].strip())
+
+
+def signoff_state(store: SessionStore) -> list[dict]:
+    """The recorded sign-offs in tier order, each with ``stale`` (digest no longer current)."""
+    current = store.digest()
+    out = []
+    for entry in store.meta.get("signoffs", []) or []:
+        if not isinstance(entry, dict):
+            continue
+        out.append({**entry, "stale": entry.get("digest") != current})
+    out.sort(key=lambda e: TIERS.index(e["peran"]) if e.get("peran") in TIERS else len(TIERS))
+    return out
+
+
+def valid_signoffs(store: SessionStore) -> dict[str, dict]:
+    """{peran: sign-off} for the sign-offs that still cover the current content."""
+    return {s["peran"]: s for s in signoff_state(store) if not s["stale"]}
+
+
+def is_final(store: SessionStore) -> bool:
+    """Final *and* both sign-offs still match the content (a hand edit makes this False)."""
+    valid = valid_signoffs(store)
+    return store.meta.get("status") == "final" and all(t in valid for t in TIERS)
+
+
+def needs_draft_mark(store: SessionStore) -> bool:
+    """A Berita Acara made from this session must be marked DRAFT."""
+    return not is_final(store)
+
+
+def sign_off(store: SessionStore, name: str) -> dict:
+    """Record ``name``'s sign-off at the next tier they hold; return the sign-off recorded."""
+    if not isinstance(name, str) or not name.strip():
+        raise TpiError("Sebutkan nama penanda tangan reviu (--as NAMA).")
+    status = store.meta.get("status", "draft")
+    if status == "final":
+        raise TpiError("Sesi sudah final; reviu tidak diperlukan. Buka kembali (reopen) dengan alasan bila perlu diubah.")
+    ketua, pengendali = _member(store, "Ketua Tim"), _member(store, "Pengendali Teknis")
+    valid = valid_signoffs(store)
+    if _matches(ketua, name) and not ("Ketua Tim" in valid and _matches(pengendali, name)):
+        person, peran = ketua, "Ketua Tim"
+    elif _matches(pengendali, name):
+        person, peran = pengendali, "Pengendali Teknis"
+        if "Ketua Tim" not in valid:
+            raise TpiError(
+                "Pengendali Teknis baru dapat menandatangani sesudah Ketua Tim menandatangani isi yang sama"
+                + (" (tanda tangan Ketua Tim tidak berlaku lagi karena isi berubah)." if _has(store, "Ketua Tim") else ".")
+            )
+    else:
+        if ketua is None and pengendali is None:
+            raise TpiError("Sesi ini belum mencatat Ketua Tim maupun Pengendali Teknis; lengkapi tim TPI dahulu.")
+        names = [f"{p['nama']} ({p['peran']})" for p in (ketua, pengendali) if p]
+        raise TpiError(f"'{name.strip()[:60]}' bukan Ketua Tim atau Pengendali Teknis sesi ini ({'; '.join(names)}).")
+    assert person is not None
+    if peran in valid:
+        raise TpiError(f"{peran} sudah menandatangani isi sesi yang sama; tidak ada yang perlu ditandatangani ulang.")
+    entry = {"peran": peran, "nama": person["nama"], "ts": now_iso(), "digest": store.digest()}
+    if person.get("nip"):
+        entry["nip"] = person["nip"]
+    kept = [s for s in store.meta.get("signoffs", []) or [] if isinstance(s, dict) and s.get("peran") != peran]
+    if peran == "Ketua Tim":  # a new tier-1 signature restarts the chain of tiers above it
+        kept = []
+    changes: dict[str, Any] = {"signoffs": kept + [entry]}
+    if status != "review":
+        changes["status"] = "review"
+    store.set_lifecycle(changes, reason=f"reviu {peran}: {person['nama']}")
+    return entry
+
+
+def _has(store: SessionStore, peran: str) -> bool:
+    return any(isinstance(s, dict) and s.get("peran") == peran for s in store.meta.get("signoffs", []) or [])
+
+
+def finalize(store: SessionStore) -> dict:
+    """Lock the session; both sign-offs must cover the current content."""
+    status = store.meta.get("status", "draft")
+    if status == "final":
+        raise TpiError("Sesi sudah final.")
+    valid = valid_signoffs(store)
+    missing = []
+    for peran in TIERS:
+        if peran not in valid:
+            missing.append(f"{peran} ({'tidak berlaku lagi: isi berubah sesudah ditandatangani' if _has(store, peran) else 'belum ada'})")
+    if missing:
+        raise TpiError("Sesi belum dapat difinalkan; tanda tangan reviu kurang: " + "; ".join(missing) + ".")
+    store.set_lifecycle({"status": "final"}, reason="finalisasi sesudah reviu Ketua Tim dan Pengendali Teknis")
+    return {"status": "final", "digest": store.digest()}
+
+
+def reopen(store: SessionStore, reason: str) -> dict:
+    """final -> draft; the reason is required and goes into the event log and ``meta.reopened``."""
+    if store.meta.get("status") != "final":
+        raise TpiError("Hanya sesi yang sudah final yang dapat dibuka kembali.")
+    text = clean_text(reason, "alasan membuka kembali", MAX_SHORT).strip()
+    if len(text) < 5:
+        raise TpiError("Alasan membuka kembali sesi wajib ditulis (paling sedikit 5 karakter).")
+    record = {
+        "ts": now_iso(),
+        "who": store.actor,
+        "reason": text,
+        "digest": store.digest(),
+        "signoffs": [s for s in store.meta.get("signoffs", []) or [] if isinstance(s, dict)],
+    }
+    history = [r for r in store.meta.get("reopened", []) or [] if isinstance(r, dict)]
+    store.set_lifecycle({"status": "draft", "signoffs": [], "reopened": history + [record]}, reason=text)
+    return record

@@ -1,0 +1,183 @@
+"""``tpi verify``: is the session file what the app wrote, and does it still say what was signed?
+
+Checks, for one session file: it parses (UTF-8 JSON, TinyDB tables, known schema); every
+answer field is a value the app itself could have written (same validation as a save); the
+event log's hash chain is intact; replaying the log gives exactly the stored answers and
+lifecycle fields (so an edit made by hand *without* forging the log is named: which item,
+which field); every sign-off's digest still matches the content (a stale sign-off on a final
+session is a problem, on a draft it is a note); attached data dukung files, when present, still
+have the recorded SHA-256.
+
+Returns Indonesian sentences; an empty list means the file verifies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .answers import ITEM_FIELDS, clean_field
+from .errors import TpiError
+from .instrument import load_instrument
+from .session_meta import STATUS
+from .store import _EMPTY, load_tables, ordered_events, session_digest, verify_chain
+
+TABLES = {"meta", "answers", "events"}
+LIFECYCLE_REPLAY = ("status", "signoffs", "reopened", "berita_acara")
+_MISSING = object()
+
+
+@dataclass
+class Report:
+    path: Path
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def find_root(path: Path) -> Path | None:
+    """The workspace holding ``path`` (nearest folder upward with tpi.toml)."""
+    for folder in Path(path).resolve().parents:
+        if (folder / "tpi.toml").is_file():
+            return folder
+    return None
+
+
+def verify_session(path: str | Path, root: Path | None = None) -> list[str]:
+    return verify_details(path, root).problems
+
+
+def verify_details(path: str | Path, root: Path | None = None) -> Report:
+    path = Path(path)
+    report = Report(path)
+    try:
+        tables = load_tables(path)
+    except TpiError as exc:
+        report.problems.append(str(exc))
+        return report
+    try:
+        _check(tables, report, root if root is not None else find_root(path))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # hostile shapes we did not foresee
+        report.problems.append(f"struktur berkas tidak sah ({type(exc).__name__}).")
+    return report
+
+
+def _check(tables: dict, report: Report, root: Path | None) -> None:
+    problems = report.problems
+    extra = sorted(set(tables) - TABLES)
+    if extra:
+        problems.append(f"tabel tidak dikenal: {', '.join(extra)[:80]}.")
+    meta = tables["meta"]["1"]
+    if set(tables["meta"]) != {"1"}:
+        problems.append("tabel meta harus memuat tepat satu dokumen.")
+    status = meta.get("status")
+    if status not in STATUS:
+        problems.append(f"status sesi {str(status)[:20]!r} tidak dikenal (draft/review/final).")
+    for key in ("signoffs", "reopened"):
+        if key in meta and not isinstance(meta[key], list):
+            problems.append(f"meta.{key} harus berupa daftar.")
+    inst = load_instrument()
+    narasumber = meta.get("narasumber", [])
+    ids = {p.get("id") for p in narasumber if isinstance(p, dict)} if isinstance(narasumber, list) else set()
+    answers = tables.get("answers", {})
+    for key, doc in answers.items():
+        if not key.isdigit() or int(key) not in inst.items:
+            problems.append(f"butir {key[:20]!r} tidak dikenal di instrumen LKE (1-{len(inst.items)}).")
+            continue
+        item = inst.items[int(key)]
+        for fname, value in doc.items():
+            if fname not in ITEM_FIELDS:
+                problems.append(f"butir {key}: kolom {fname[:30]!r} tidak dikenal.")
+                continue
+            try:
+                clean = clean_field(item, fname, value, ids)
+            except TpiError as exc:
+                problems.append(f"butir {key} kolom {fname}: {exc}")
+                continue
+            if clean != value or type(clean) is not type(value):
+                problems.append(f"butir {key} kolom {fname}: nilai tidak dalam bentuk yang disimpan aplikasi.")
+
+    # The hash chain, then a replay of the log against what is stored.
+    problems.extend(verify_chain(tables))
+    events = ordered_events(tables)
+    if not events or events[0].get("field") != "sesi.dibuat":
+        problems.append("peristiwa pertama bukan pembuatan sesi.")
+    elif events[0].get("new") != meta.get("id"):
+        problems.append("ID sesi tidak cocok dengan peristiwa pembuatan sesi.")
+    replay_items: dict[int, dict[str, Any]] = {}
+    replay_meta: dict[str, Any] = {}
+    for ev in events:
+        fname, item = ev.get("field"), ev.get("item")
+        if isinstance(fname, str) and fname.startswith("meta."):
+            replay_meta[fname[5:]] = ev.get("new")
+        elif isinstance(item, int) and fname in ITEM_FIELDS:
+            replay_items.setdefault(item, {})[fname] = ev.get("new")
+    for item_id in sorted(set(replay_items) | {int(k) for k in answers if k.isdigit()}):
+        doc = answers.get(str(item_id), {})
+        logged = replay_items.get(item_id, {})
+        for fname in sorted(set(doc) | set(logged)):
+            stored = doc.get(fname, _EMPTY.get(fname))
+            expect = logged.get(fname, _MISSING)
+            if expect is _MISSING:
+                if fname in ITEM_FIELDS:
+                    problems.append(f"butir {item_id} kolom {fname}: isi tidak tercatat di riwayat perubahan.")
+            elif stored != expect:
+                problems.append(
+                    f"butir {item_id} kolom {fname}: isi berkas tidak cocok dengan riwayat perubahan "
+                    f"(peristiwa terakhir untuk kolom ini)."
+                )
+    for fname, expect in replay_meta.items():
+        if meta.get(fname) != expect:
+            problems.append(f"metadata {fname}: isi berkas tidak cocok dengan riwayat perubahan.")
+    for fname in LIFECYCLE_REPLAY:
+        if fname not in replay_meta and meta.get(fname) not in (None, [], "draft"):
+            problems.append(f"metadata {fname}: isi tidak tercatat di riwayat perubahan.")
+
+    # Sign-offs against the digest of the content.
+    current = session_digest(tables)
+    signoffs = meta.get("signoffs") if isinstance(meta.get("signoffs"), list) else []
+    for s in signoffs:
+        if not isinstance(s, dict):
+            problems.append("tanda tangan reviu tidak sah.")
+            continue
+        if s.get("digest") != current:
+            text = f"tanda tangan {s.get('peran')} ({s.get('nama')}, {s.get('ts')}) tidak berlaku lagi: isi sesi berubah sesudah ditandatangani"
+            (problems if status == "final" else report.notes).append(text + ".")
+    if status == "final":
+        have = {s.get("peran") for s in signoffs if isinstance(s, dict)}
+        for peran in ("Ketua Tim", "Pengendali Teknis"):
+            if peran not in have:
+                problems.append(f"sesi final tanpa tanda tangan {peran}.")
+
+    # Attached data dukung files.
+    from .attach import file_sha256, resolve_stored
+
+    for key, doc in answers.items():
+        dd = doc.get("data_dukung")
+        if not isinstance(dd, list):
+            continue
+        for entry in dd:
+            berkas = entry.get("berkas") if isinstance(entry, dict) else None
+            if not isinstance(berkas, dict) or not isinstance(berkas.get("path"), str):
+                continue
+            where = f"butir {key} data dukung '{str(entry.get('dokumen'))[:60]}'"
+            target = resolve_stored(berkas["path"], root)
+            try:
+                if not target.is_file():
+                    report.notes.append(f"{where}: berkas {berkas['path']} tidak ada di komputer ini (tidak diperiksa).")
+                    continue
+                sha, size = file_sha256(target)
+            except OSError as exc:
+                report.notes.append(f"{where}: berkas {berkas['path']} tidak dapat dibaca ({exc.strerror}).")
+                continue
+            if sha != berkas.get("sha256") or ("size" in berkas and size != berkas["size"]):
+                problems.append(f"{where}: berkas {berkas['path']} berubah sejak dilampirkan (SHA-256 tidak cocok).")
+
+
+def verify_workspace(ws) -> list[Report]:
+    """Every session file of the workspace (including ones the listing cannot read)."""
+    return [verify_details(path, ws.root) for path in ws.session_files()]
