@@ -76,7 +76,9 @@ def _fill(store: SessionStore, rng: random.Random, upto: int | None = None) -> N
             tpi = unit = 3.65 if item.singkatan == "IPAK" else 3.42
         else:
             unit = _answer_for(item, rng, 0.85)
-            tpi = unit if rng.random() < 0.8 else _answer_for(item, rng, 0.55)
+            # the TPI agrees mostly; where it does not, the evidence supports one option lower
+            keys = item.keys
+            tpi = unit if rng.random() < 0.75 else keys[min(keys.index(unit) + 1, len(keys) - 1)]
         if item_id in TEMUAN and item.is_choice:
             tpi = item.keys[1]
         fields = {"jawaban_unit": unit, "jawaban_tpi": tpi, "state": "diverifikasi" if rng.random() < 0.7 else "dijawab"}
