@@ -1,0 +1,1 @@
+"""The Textual cockpit. Importing this package imports Textual; core never imports it."""

@@ -1,0 +1,164 @@
+"""Beranda: every session of the workspace, grouped by OPD, filtered by typing."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from ...core.scoring import fmt
+from ...core.session_meta import JENIS_SESI
+from ...core.workspace import SessionSummary
+
+EMPTY = (
+    "Belum ada sesi di ruang kerja ini.\n\n"
+    "Tekan [b]Ctrl+N[/b] untuk membuat sesi wawancara baru: pilih OPD, jenis sesi, target predikat, "
+    "tanggal, tim TPI dan narasumber.\n"
+    "Ingin mencoba dulu? Jalankan [b]tpi demo[/b] di terminal untuk ruang kerja contoh."
+)
+
+
+class BerandaScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+n", "new", "Sesi baru", id="beranda.baru"),
+        Binding("enter", "open", "Buka", id="beranda.buka", show=True),
+        Binding("ctrl+b", "minutes", "Berita Acara", id="beranda.berita-acara"),
+        Binding("down", "cursor(1)", "Turun", id="beranda.turun", show=False),
+        Binding("up", "cursor(-1)", "Naik", id="beranda.naik", show=False),
+        Binding("escape", "clear_filter", "Hapus saringan", id="beranda.hapus-saringan", show=False),
+        Binding("ctrl+q", "app.quit", "Keluar", id="beranda.keluar"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sessions: list[SessionSummary] = []
+        self._filter_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="Saring: ketik nama OPD, tanggal, jenis, status atau ID sesi…", id="filter")
+        yield Static(EMPTY, id="empty")
+        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="count")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#sessions", DataTable)
+        table.add_columns("OPD", "Tanggal", "Jenis", "Target", "Status", "Progres", "Nilai TPI")
+        self.reload()
+        self.query_one("#filter", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.sessions = self.app.ws.list_sessions()
+        self.refill()
+
+    def refill(self) -> None:
+        words = self.query_one("#filter", Input).value.lower().split()
+        table = self.query_one("#sessions", DataTable)
+        table.clear()
+        rows = []
+        last_opd = None
+        shown = 0
+        for s in self.sessions:
+            hay = f"{s.opd} {s.tanggal} {s.jenis} {s.target} {s.status} {s.id}".lower()
+            if words and not all(w in hay for w in words):
+                continue
+            shown += 1
+            opd = s.opd if s.opd != last_opd else ""
+            last_opd = s.opd
+            status = "rusak" if s.error else s.status
+            rows.append((
+                opd,
+                s.tanggal,
+                JENIS_SESI.get(s.jenis, s.jenis),
+                s.target,
+                status,
+                f"{s.answered}/{s.total_items}",
+                fmt(s.nilai_tpi),
+            ))
+        keys = [s.id for s in self.sessions if not words or all(
+            w in f"{s.opd} {s.tanggal} {s.jenis} {s.target} {s.status} {s.id}".lower() for w in words)]
+        for key, row in zip(keys, rows, strict=True):
+            table.add_row(*row, key=key)
+        empty = not self.sessions
+        self.query_one("#empty").display = empty
+        table.display = not empty
+        count = self.query_one("#count", Static)
+        if empty:
+            count.update("")
+        elif words:
+            count.update(f"{shown} dari {len(self.sessions)} sesi cocok dengan saringan.")
+        else:
+            count.update(f"{len(self.sessions)} sesi. Enter membuka sesi terpilih.")
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        # Rebuilding 5,000 rows costs tens of ms: wait for a pause in typing.
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(0.15, self.refill)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.action_open()
+
+    @on(DataTable.RowSelected, "#sessions")
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def selected_id(self) -> str | None:
+        table = self.query_one("#sessions", DataTable)
+        if not table.row_count:
+            return None
+        key, _ = table.coordinate_to_cell_key((table.cursor_row, 0))
+        return key.value
+
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one("#sessions", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#filter", Input).value = ""
+        self.refill()
+
+    def action_open(self) -> None:
+        ref = self.selected_id()
+        if ref is None:
+            self.notify("Tidak ada sesi untuk dibuka. Tekan Ctrl+N untuk membuat sesi baru.", severity="warning")
+            return
+        self.app.open_session(ref)
+
+    def action_new(self) -> None:
+        from .new_session import NewSessionScreen
+
+        self.app.push_screen(NewSessionScreen(), self._created)
+
+    def _created(self, session_id: str | None) -> None:
+        self.reload()
+        if session_id:
+            self.app.open_session(session_id)
+
+    def action_minutes(self) -> None:
+        ref = self.selected_id()
+        if ref is None:
+            self.notify("Pilih sesi dulu untuk menyusun Berita Acara.", severity="warning")
+            return
+        self._open_minutes(ref)
+
+    @work(exclusive=True, group="beranda")
+    async def _open_minutes(self, ref: str) -> None:
+        from .minutes import MinutesScreen
+
+        try:
+            store = self.app.ws.open(ref, readonly=True, actor=self.app.actor)
+        except Exception as exc:  # TpiError: message is Indonesian
+            self.notify(str(exc), severity="error")
+            return
+        await self.app.push_screen(MinutesScreen(store, owns_store=True))

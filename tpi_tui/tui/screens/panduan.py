@@ -1,0 +1,73 @@
+"""Panduan narasumber: who is speaking, what to ask them, and only the items they inform."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...core.answers import format_value
+from .interview import item_mark
+
+
+class PanduanScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "dismiss_none", "Kembali", id="panduan.kembali"),
+        Binding("tab", "app.focus_next", "Pindah", id="panduan.pindah", show=False),
+    ]
+
+    def __init__(self, inst, answers: dict) -> None:
+        super().__init__()
+        self.inst = inst
+        self.answers = answers
+
+    def compose(self) -> ComposeResult:
+        yield Static("Panduan narasumber — pilih siapa yang sedang berbicara; Enter pada butir untuk membukanya.",
+                     id="panduan-title")
+        with Horizontal():
+            yield OptionList(*[Option(r.nama, id=k) for k, r in self.inst.narasumber.items()], id="roles")
+            with VerticalScroll(id="panduan-right"):
+                yield Static("", id="prompts")
+                yield OptionList(id="panduan-items")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        roles = self.query_one("#roles", OptionList)
+        if roles.option_count:
+            roles.highlighted = 0
+            self.show_role(roles.get_option_at_index(0).id)
+        roles.focus()
+
+    @on(OptionList.OptionHighlighted, "#roles")
+    def _role(self, event: OptionList.OptionHighlighted) -> None:
+        self.show_role(event.option.id)
+
+    @on(OptionList.OptionSelected, "#roles")
+    def _role_selected(self) -> None:
+        self.query_one("#panduan-items").focus()
+
+    def show_role(self, kode: str) -> None:
+        role = self.inst.narasumber[kode]
+        text = Text.assemble((role.nama, "bold"), "\n", (role.keterangan, "dim"), "\n")
+        for n, q in enumerate(role.pertanyaan, 1):
+            text.append(f"{n}. {q}\n")
+        self.query_one("#prompts", Static).update(text)
+        items = self.query_one("#panduan-items", OptionList)
+        items.clear_options()
+        for item_id in role.items:
+            item = self.inst.items[item_id]
+            answer = self.answers.get(str(item_id), {})
+            value = format_value(item, answer.get("jawaban_tpi"))
+            items.add_option(Option(f"{item_mark(answer)} {item_id:>3} {value:<5} {item.pertanyaan}", id=str(item_id)))
+
+    @on(OptionList.OptionSelected, "#panduan-items")
+    def _item(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id))
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
