@@ -70,7 +70,7 @@ def parse_value(item: Item, raw: object, who: str = "jawaban") -> str | int | fl
             if text.lower() == key.lower() or (item.jenis == "ya_tidak" and text.lower() == key[0].lower()):
                 return key
         raise TpiError(
-            f"{who.capitalize()} '{_show(raw)}' tidak sesuai butir {item.id} ({item.label}); "
+            f"{_cap(who)} '{_show(raw)}' tidak sesuai butir {item.id} ({item.label}); "
             f"pilihan yang sah: {_choices(item)}."
         )
     if item.jenis == "jumlah":

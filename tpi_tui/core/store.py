@@ -203,11 +203,22 @@ class SessionStore:
             self._meta = self._db.table("meta")
             self._answers = _AnswerTable(self._storage, "answers")
             self._events = _EventTable(self._storage, "events")
-            self._storage.read()
+            self._check_schema(self._storage.read())
         except BaseException:
             self._release_lock()
             raise
         self.readonly = readonly
+
+    def _check_schema(self, tables: dict) -> None:
+        """Refuse a file the app could not have written (a hand edit): never score or build on it."""
+        from .verify import schema_problems  # verify imports this module
+
+        try:
+            problems = schema_problems(tables, self.instrument, limit=1)
+        except Exception:  # noqa: BLE001 - any shape we did not foresee is damage, not a crash
+            problems = ["struktur data tidak sah."]
+        if problems:
+            raise TpiError(f"Berkas sesi {self.path.name} rusak: {problems[0].rstrip('.')}. Periksa dengan 'tpi verify'.")
 
     # -- lifetime ---------------------------------------------------------------------------
     def _acquire_lock(self) -> None:

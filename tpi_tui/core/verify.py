@@ -20,7 +20,7 @@ from typing import Any
 from .answers import ITEM_FIELDS, clean_field
 from .errors import TpiError
 from .instrument import load_instrument
-from .session_meta import STATUS
+from .session_meta import EDITABLE_META, STATUS, clean_meta_field
 from .store import _EMPTY, load_tables, ordered_events, session_digest, verify_chain
 
 TABLES = {"meta", "answers", "events"}
@@ -66,40 +66,94 @@ def verify_details(path: str | Path, root: Path | None = None) -> Report:
     return report
 
 
-def _check(tables: dict, report: Report, root: Path | None) -> None:
-    problems = report.problems
+def schema_problems(tables: dict, inst=None, limit: int | None = None) -> list[str]:
+    """What in the tables the app could not have written: types, unknown items, invalid values.
+
+    The store refuses to open such a file (a hand edit must not crash scoring or be built on);
+    ``tpi verify`` lists them all.
+    """
+    inst = inst or load_instrument()
+    problems: list[str] = []
+
+    def add(text: str) -> bool:
+        problems.append(text)
+        return limit is not None and len(problems) >= limit
+
     extra = sorted(set(tables) - TABLES)
-    if extra:
-        problems.append(f"tabel tidak dikenal: {', '.join(extra)[:80]}.")
+    if extra and add(f"tabel tidak dikenal: {', '.join(extra)[:80]}."):
+        return problems
     meta = tables["meta"]["1"]
-    if set(tables["meta"]) != {"1"}:
-        problems.append("tabel meta harus memuat tepat satu dokumen.")
+    if set(tables["meta"]) != {"1"} and add("tabel meta harus memuat tepat satu dokumen."):
+        return problems
+    if not isinstance(meta.get("id"), str) and add("ID sesi bukan teks."):
+        return problems
+    opd = meta.get("opd")
+    if (not isinstance(opd, dict) or not isinstance(opd.get("nama"), str) or not isinstance(opd.get("slug"), str)) and add(
+        "metadata opd tidak sah."
+    ):
+        return problems
     status = meta.get("status")
-    if status not in STATUS:
-        problems.append(f"status sesi {str(status)[:20]!r} tidak dikenal (draft/review/final).")
+    if (not isinstance(status, str) or status not in STATUS) and add(f"status sesi {str(status)[:20]!r} tidak dikenal (draft/review/final)."):
+        return problems
     for key in ("signoffs", "reopened"):
-        if key in meta and not isinstance(meta[key], list):
-            problems.append(f"meta.{key} harus berupa daftar.")
-    inst = load_instrument()
+        value = meta.get(key, [])
+        if (not isinstance(value, list) or not all(isinstance(v, dict) for v in value)) and add(
+            f"meta.{key} harus berupa daftar."
+        ):
+            return problems
+    for key in ("tanggal", "jenis", "target"):
+        if key not in meta and add(f"metadata {key} tidak ada."):
+            return problems
+    for key in EDITABLE_META:
+        if key in meta:
+            try:
+                clean_meta_field(key, meta[key])
+            except TpiError as exc:
+                if add(f"metadata {key}: {exc}"):
+                    return problems
+            except (TypeError, ValueError, AttributeError, KeyError):
+                if add(f"metadata {key}: jenis isian tidak sah."):
+                    return problems
+    for key, event in tables.get("events", {}).items():
+        if (not isinstance(event.get("seq"), int) or isinstance(event.get("seq"), bool)
+                or not isinstance(event.get("hash"), str)) and add(f"peristiwa {key[:30]}: nomor urut atau hash tidak sah."):
+            return problems
     narasumber = meta.get("narasumber", [])
     ids = {p.get("id") for p in narasumber if isinstance(p, dict)} if isinstance(narasumber, list) else set()
-    answers = tables.get("answers", {})
-    for key, doc in answers.items():
+    for key, doc in tables.get("answers", {}).items():
         if not key.isdigit() or int(key) not in inst.items:
-            problems.append(f"butir {key[:20]!r} tidak dikenal di instrumen LKE (1-{len(inst.items)}).")
+            if add(f"butir {key[:20]!r} tidak dikenal di instrumen LKE (1-{len(inst.items)})."):
+                return problems
             continue
         item = inst.items[int(key)]
         for fname, value in doc.items():
             if fname not in ITEM_FIELDS:
-                problems.append(f"butir {key}: kolom {fname[:30]!r} tidak dikenal.")
+                if add(f"butir {key}: kolom {fname[:30]!r} tidak dikenal."):
+                    return problems
                 continue
             try:
                 clean = clean_field(item, fname, value, ids)
             except TpiError as exc:
-                problems.append(f"butir {key} kolom {fname}: {exc}")
+                if add(f"butir {key} kolom {fname}: {exc}"):
+                    return problems
                 continue
-            if clean != value or type(clean) is not type(value):
-                problems.append(f"butir {key} kolom {fname}: nilai tidak dalam bentuk yang disimpan aplikasi.")
+            except (TypeError, ValueError, AttributeError, KeyError):
+                if add(f"butir {key} kolom {fname}: jenis isian tidak sah."):
+                    return problems
+                continue
+            if (clean != value or type(clean) is not type(value)) and add(
+                f"butir {key} kolom {fname}: nilai tidak dalam bentuk yang disimpan aplikasi."
+            ):
+                return problems
+    return problems
+
+
+def _check(tables: dict, report: Report, root: Path | None) -> None:
+    problems = report.problems
+    problems.extend(schema_problems(tables))
+    meta = tables["meta"]["1"]
+    status = meta.get("status")
+    answers = tables.get("answers", {})
 
     # The hash chain, then a replay of the log against what is stored.
     problems.extend(verify_chain(tables))
