@@ -1,0 +1,80 @@
+"""Word output through docxtpl, in the same sandbox as the text templates.
+
+docxtpl's ``render()`` defaults to ``autoescape=False``, which silently drops text holding
+``&`` or ``<`` (library-facts §4); we always render with ``autoescape=True`` and a
+``SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)``.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from ..core.errors import TpiError
+
+NAME = "berita_acara.docx"
+PAPER_MM = {"F4": (210, 330), "A4": (210, 297)}
+
+
+def _env():
+    from .render import make_env
+
+    return make_env(autoescape=True)
+
+
+def _load(path: Path):
+    from docxtpl import DocxTemplate
+
+    try:
+        return DocxTemplate(str(path))
+    except Exception as exc:  # noqa: BLE001 - a damaged .docx can raise anything from zipfile/lxml
+        raise TpiError(f"Templat {path.name} bukan berkas Word (.docx) yang sah: {type(exc).__name__}.") from None
+
+
+def render_docx(ws, store, context: dict, name: str = NAME) -> bytes:
+    """The rendered .docx as bytes (nothing is written here)."""
+    from jinja2 import TemplateError
+
+    from .render import template_error, template_path
+
+    path = template_path(ws, name)
+    tpl = _load(path)
+    try:
+        tpl.render(context, jinja_env=_env(), autoescape=True)
+    except (TemplateError, OverflowError, TpiError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise template_error(exc, name) from None
+    _set_paper(tpl, context.get("kertas", "F4"))
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return buf.getvalue()
+
+
+def _set_paper(tpl, kertas: str) -> None:
+    from docx.shared import Mm
+
+    width, height = PAPER_MM.get(kertas, PAPER_MM["F4"])
+    for section in tpl.docx.sections:
+        section.page_width, section.page_height = Mm(width), Mm(height)
+
+
+def check_docx(path: Path, context: dict) -> list[str]:
+    """Problems of a .docx template: unreadable, undeclared variables, a failing trial render."""
+    from jinja2 import TemplateError
+
+    from .render import template_error
+
+    try:
+        tpl = _load(path)
+        unknown = sorted(set(tpl.get_undeclared_template_variables(jinja_env=_env())) - set(context))
+    except TpiError as exc:
+        return [str(exc)]
+    except TemplateError as exc:
+        return [str(template_error(exc, path.name))]
+    if unknown:
+        return [f"Templat {path.name}: variabel '{v}' tidak dikenal." for v in unknown]
+    try:
+        tpl = _load(path)
+        tpl.render(context, jinja_env=_env(), autoescape=True)
+    except (TemplateError, OverflowError, TpiError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        return [str(template_error(exc, path.name))]
+    return []
