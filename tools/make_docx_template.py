@@ -281,7 +281,7 @@ def build() -> Document:
     cell_text(t.rows[0].cells[1], "Ketua Tim Penilai Internal,", align=CENTER, keep=True)
     for c in t.rows[1].cells:
         cell_text(c, "", keep=True)
-    t.rows[1].height = Mm(22)
+    t.rows[1].height = Mm(18)
     cell_text(t.rows[2].cells[0], "{{ kepala_opd.nama if kepala_opd else '…………………………' }}", bold=True, align=CENTER, keep=True)
     t.rows[2].cells[0].add_paragraph("NIP {{ kepala_opd.nip | nip if kepala_opd else '…………………………' }}").alignment = CENTER
     cell_text(t.rows[2].cells[1], "{{ ketua.nama if ketua else '…………………………' }}", bold=True, align=CENTER, keep=True)
@@ -294,7 +294,7 @@ def build() -> Document:
     t = loop_table(doc, ["No", "Nama", "NIP", "Tanda Tangan"],
                    ["{{ loop.index }}", "{{ p.nama }}", "{{ p.nip | nip }}", "{{ loop.index }}."],
                    "p in anggota", [10, 70, 45, 40], aligns={0: CENTER}, size=11)
-    t.rows[2].height = Mm(10)
+    t.rows[2].height = Mm(8)
     para(doc, "", after=4)
     para(doc, "{%p endif %}", after=0)
 
@@ -307,7 +307,7 @@ def build() -> Document:
     t.rows[0].cells[1].add_paragraph("Pengendali Teknis,").alignment = CENTER
     for c in t.rows[1].cells:
         cell_text(c, "", keep=True)
-    t.rows[1].height = Mm(22)
+    t.rows[1].height = Mm(18)
     cell_text(t.rows[2].cells[0], "")
     cell_text(t.rows[2].cells[1], "{{ pengendali_teknis.nama }}", bold=True, align=CENTER, keep=True)
     t.rows[2].cells[1].add_paragraph("NIP {{ pengendali_teknis.nip | nip }}").alignment = CENTER

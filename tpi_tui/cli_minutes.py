@@ -1,9 +1,70 @@
-"""CLI commands for the minutes part; registered on the main group by register."""
+"""CLI commands for the minutes part; registered on the main group by register.
+
+``tpi minutes SESI [--format md|html|docx|pdf] [-o BERKAS]`` and ``tpi template check [NAMA]``.
+Jinja2, docxtpl, babel and num2words are imported only inside these commands.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from .core.errors import LockedError, TpiError
 
 
 def register(main: click.Group) -> None:
     """Add this module's commands to main."""
+    from .cli import _actor, _ws
+
+    @main.command("minutes")
+    @click.argument("session_ref", metavar="SESI")
+    @click.option("--format", "fmt_", type=click.Choice(["md", "html", "docx", "pdf"]), default="docx",
+                  show_default=True, help="Format berkas Berita Acara.")
+    @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Berkas tujuan (bawaan: out/<opd>/).")
+    @click.pass_context
+    def minutes_cmd(ctx, session_ref, fmt_, output) -> None:
+        """Membuat Berita Acara sesi (nomor diterbitkan bila sesi belum bernomor)."""
+        from .minutes import generate
+        from .minutes.nomor import session_nomor
+
+        ws = _ws(ctx)
+        readonly_reason = ""
+        try:
+            store = ws.open(session_ref, actor=_actor(ctx, ws))
+        except LockedError:
+            store = ws.open(session_ref, readonly=True)
+            readonly_reason = "sesi sedang dibuka untuk penulisan di jendela lain"
+        try:
+            path = generate(ws, store, fmt_, Path(output) if output else None)
+            nomor = session_nomor(store)
+        finally:
+            store.close()
+        click.echo(f"Ditulis: {path}")
+        if nomor:
+            click.echo(f"Nomor Berita Acara: {nomor}")
+        else:
+            click.echo(f"Nomor belum diterbitkan ({readonly_reason or 'sesi hanya-baca'}); dokumen memakai nomor sementara.")
+        if store.meta.get("status") != "final":
+            click.echo("Sesi belum final: setiap halaman bertanda DRAFT.")
+
+    @main.group("template")
+    def template_group() -> None:
+        """Memeriksa templat Berita Acara."""
+
+    @template_group.command("check")
+    @click.argument("name", required=False, metavar="[NAMA]")
+    @click.pass_context
+    def template_check(ctx, name) -> None:
+        """Memeriksa templat (sintaks, variabel tak dikenal, uji render); bawaan: ketiganya."""
+        from .minutes import check_template
+        from .minutes.render import TEMPLATES, template_path
+
+        ws = _ws(ctx)
+        problems = check_template(ws, name)
+        for p in problems:
+            click.echo(f"- {p}")
+        if problems:
+            raise TpiError(f"{len(problems)} masalah ditemukan pada templat.")
+        for n in [name] if name else TEMPLATES.values():
+            click.echo(f"OK: {n} ({template_path(ws, n)})")
