@@ -1,0 +1,305 @@
+"""Berita Acara: golden Markdown/HTML, the .docx read back, escaping, numbering, errors, CLI."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _minutes_fixtures import SESSION_ID, TRICKY, make_session, make_workspace  # noqa: E402
+
+from tpi_tui.core.errors import TpiError  # noqa: E402
+from tpi_tui.minutes import build_context, check_template, generate, render_text  # noqa: E402
+from tpi_tui.minutes import nomor as nomor_mod  # noqa: E402
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("TPI_UPDATE_GOLDEN") == "1"
+OPENING = (
+    "Pada hari ini Kamis tanggal Lima Belas bulan Mei tahun Dua Ribu Dua Puluh Lima (15-05-2025), "
+    "pukul 09.00 WIB s.d. 12.30 WIB, bertempat di Ruang Rapat Disdukcapil"
+)
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = make_workspace(tmp_path / "ws")
+    make_session(w)
+    return w
+
+
+def _golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{name} berbeda; TPI_UPDATE_GOLDEN=1 untuk memperbarui"
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_golden_preview(ws, fmt):
+    store = ws.open(SESSION_ID, readonly=True)
+    text = render_text(ws, store, fmt)
+    _golden(f"berita_acara.{fmt}", text)
+    assert OPENING in text
+    assert "…/…/BA-TPI/…/…" in text  # preview issues no number
+    assert "DRAFT" in text
+    assert not (ws.root / ".tpi").exists()
+
+
+def test_generate_issues_number_once_and_writes_atomically(ws):
+    with ws.open(SESSION_ID) as store:
+        path = generate(ws, store, "md")
+        assert store.meta["berita_acara"]["nomor"] == "700/001/BA-TPI/V/2025"
+        again = generate(ws, store, "html")
+    assert path.parent == ws.out_dir / "dinas-kependudukan-dan-pencatatan-sipil"
+    assert "Nomor: 700/001/BA-TPI/V/2025" in path.read_text(encoding="utf-8")
+    assert "700/001/BA-TPI/V/2025" in again.read_text(encoding="utf-8")
+    state = json.loads((ws.root / ".tpi" / "nomor-2025.json").read_text())
+    assert state["terakhir"] == 1 and state["sesi"] == {SESSION_ID: "700/001/BA-TPI/V/2025"}
+    assert not [p for p in path.parent.iterdir() if ".tmp-" in p.name]
+
+
+def test_readonly_session_renders_with_placeholder(ws, tmp_path):
+    store = ws.open(SESSION_ID, readonly=True)
+    out = generate(ws, store, "md", output=tmp_path / "ba.md")
+    assert "Nomor: …/…/BA-TPI/…/…" in out.read_text(encoding="utf-8")
+    assert not (ws.root / ".tpi" / "nomor-2025.json").exists()
+
+
+def test_final_session_has_no_draft_mark(tmp_path):
+    w = make_workspace(tmp_path / "ws")
+    make_session(w, status="final")
+    store = w.open(SESSION_ID, readonly=True)
+    for fmt in ("md", "html"):
+        text = render_text(w, store, fmt)
+        assert "DRAFT" not in text
+
+
+def test_docx_read_back(ws, tmp_path):
+    from docx import Document
+
+    with ws.open(SESSION_ID) as store:
+        out = generate(ws, store, "docx", output=tmp_path / "ba.docx")
+    doc = Document(str(out))
+    paras = "\n".join(p.text for p in doc.paragraphs)
+    assert OPENING in paras
+    assert "Nomor: 700/001/BA-TPI/V/2025" in paras
+    assert "{{" not in paras and "{%" not in paras
+    cells = ["\n".join(c.text for c in row.cells) for t in doc.tables for row in t.rows]
+    text = "\n".join(cells)
+    assert len(doc.tables) >= 10
+    for name in ("Drs. Sulaiman Effendi, M.Si.", "Rina Marlina, S.E., Ak.", "Agus Setiawan, S.H.", "Hendra Saputra, S.E., M.M."):
+        assert name in text
+    assert "NIP 19700411 199403 1 006" in text
+    assert "Mengetahui," in text
+    assert "Sosialisasikan WBS kepada pegawai & pengguna layanan." in text
+    assert TRICKY in paras  # the note with & and < survives (autoescape=True)
+    assert "DRAFT" in doc.sections[0].header.paragraphs[0].text
+    assert abs(doc.sections[0].page_height.mm - 330) < 0.5
+
+
+def test_docx_a4(tmp_path):
+    from docx import Document
+
+    w = make_workspace(tmp_path / "ws", kertas="A4")
+    make_session(w)
+    out = generate(w, w.open(SESSION_ID, readonly=True), "docx", output=tmp_path / "a4.docx")
+    assert abs(Document(str(out)).sections[0].page_height.mm - 297) < 0.5
+
+
+def test_escaping_in_html_and_md(ws):
+    store = ws.open(SESSION_ID, readonly=True)
+    html = render_text(ws, store, "html")
+    assert "Jalan desa rusak &amp; perlu perbaikan &lt;segera&gt;" in html
+    assert "<segera>" not in html
+    assert TRICKY in render_text(ws, store, "md")
+
+
+def test_html_print_css(ws):
+    html = render_text(ws, ws.open(SESSION_ID, readonly=True), "html")
+    assert "size: 210mm 330mm" in html and "counter(page)" in html and 'class="kop"' in html
+
+
+def test_context_roles(ws):
+    ctx = build_context(ws, ws.open(SESSION_ID, readonly=True))
+    assert ctx["kepala_opd"]["nama"] == "Drs. Sulaiman Effendi, M.Si."
+    assert ctx["ketua"]["nama"] == "Rina Marlina, S.E., Ak."
+    assert ctx["pengendali_teknis"]["nama"] == "Hendra Saputra, S.E., M.M."
+    assert [t["butir"] for t in ctx["temuan"]] == [5, 62]
+    assert len(ctx["digest"]) == 64 and ctx["digest_pendek"] == ctx["digest"][:12]
+    assert len(ctx["lampiran"]["sub_areas"]) > 30
+
+
+# -- template errors and the sandbox ------------------------------------------------------------
+def _override(ws, name: str, text: str) -> None:
+    (ws.templates_dir / name).write_text(text, encoding="utf-8")
+
+
+def test_workspace_template_overrides_default(ws):
+    _override(ws, "berita_acara.md.j2", "Milik ruang kerja: {{ opd.nama }}\n")
+    assert render_text(ws, ws.open(SESSION_ID, readonly=True), "md") == "Milik ruang kerja: Dinas Kependudukan dan Pencatatan Sipil\n"
+
+
+def test_undefined_variable_names_template_line_and_writes_nothing(ws, tmp_path):
+    _override(ws, "berita_acara.md.j2", "baris satu\n{{ opd.nama }}\n{{ nmaa }}\n")
+    target = tmp_path / "ba.md"
+    with ws.open(SESSION_ID) as store:
+        with pytest.raises(TpiError) as err:
+            generate(ws, store, "md", output=target)
+        assert "berita_acara" not in store.meta  # no number consumed
+    msg = str(err.value)
+    assert "berita_acara.md.j2" in msg and "baris 3" in msg and "'nmaa'" in msg and "tidak dikenal" in msg
+    assert not target.exists() and not list(tmp_path.glob("*.tmp-*"))
+
+
+def test_syntax_error_message(ws):
+    _override(ws, "berita_acara.html.j2", "<p>\n{% for x in tim %}\n{{ x.nama }}\n")
+    with pytest.raises(TpiError, match=r"berita_acara.html.j2 baris \d+ sintaks salah"):
+        render_text(ws, ws.open(SESSION_ID, readonly=True), "html")
+    problems = check_template(ws, "berita_acara.html.j2")
+    assert problems and "sintaks salah" in problems[0]
+
+
+PAYLOADS = [
+    ("{{ ''.__class__ }}", "__class__"),
+    ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "__class__"),
+    ("{{ tim.__class__.__mro__ }}", "__class__"),
+    ("{{ [].__class__.__base__.__subclasses__() }}", "__class__"),
+    ("{{ cycler.__init__.__globals__ }}", "__init__"),
+    ("{{ lipsum.__globals__ }}", "__globals__"),
+    ("{{ range(10**9) | length }}", "range terlalu besar"),
+    ("{% for i in range(999999999) %}{% endfor %}", "range terlalu besar"),
+]
+
+
+@pytest.mark.parametrize("payload,needle", PAYLOADS)
+def test_sandbox_refuses_injection(ws, tmp_path, payload, needle):
+    _override(ws, "berita_acara.md.j2", "Judul\n" + payload + "\n")
+    with ws.open(SESSION_ID) as store:
+        with pytest.raises(TpiError) as err:
+            generate(ws, store, "md", output=tmp_path / "x.md")
+    msg = str(err.value)
+    assert "berita_acara.md.j2 baris 2" in msg and needle in msg, msg
+    assert "ditolak" in msg or "tidak dikenal" in msg
+    assert not (tmp_path / "x.md").exists()
+
+
+def test_attr_filter_cannot_escape_sandbox(ws):
+    _override(ws, "berita_acara.md.j2", "{{ ''|attr('__class__') }}\n")
+    with pytest.raises(TpiError, match="ditolak|tidak dikenal"):
+        render_text(ws, ws.open(SESSION_ID, readonly=True), "md")
+
+
+def test_check_template_ok_and_unknown_variable(ws):
+    assert check_template(ws) == []
+    _override(ws, "berita_acara.md.j2", "a\n{{ opd.nama }} {{ tidak_ada }}\n")
+    problems = check_template(ws, "berita_acara.md.j2")
+    assert problems == ["Templat berita_acara.md.j2 baris 2: variabel 'tidak_ada' tidak dikenal."]
+
+
+def test_check_docx_template_unknown_variable(ws, tmp_path):
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("{{ opd.nama }} {{ variabel_asing }}")
+    doc.save(str(ws.templates_dir / "berita_acara.docx"))
+    problems = check_template(ws, "berita_acara.docx")
+    assert any("variabel_asing" in p for p in problems)
+
+
+# -- numbering --------------------------------------------------------------------------------
+def _reserve_many(root: str, tag: str, n: int, queue) -> None:
+    import datetime as dt
+
+    from tpi_tui.core.workspace import Workspace
+
+    w = Workspace(Path(root))
+    got = [nomor_mod.reserve(w, f"{tag}-{i}", dt.date(2025, 5, 15)) for i in range(n)]
+    queue.put(got)
+
+
+def test_nomor_unique_under_two_processes(ws):
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=_reserve_many, args=(str(ws.root), tag, 20, queue)) for tag in ("a", "b")]
+    for p in procs:
+        p.start()
+    results = [queue.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    numbers = results[0] + results[1]
+    assert len(numbers) == 40 and len(set(numbers)) == 40
+    seqs = sorted(int(n.split("/")[1]) for n in numbers)
+    assert seqs == list(range(1, 41))
+
+
+def test_nomor_crash_between_reserve_and_record_reuses_for_same_session(ws):
+    import datetime as dt
+
+    first = nomor_mod.reserve(ws, SESSION_ID, dt.date(2025, 5, 15))  # "crash" before set_lifecycle
+    other = nomor_mod.reserve(ws, "SESI-LAIN", dt.date(2025, 5, 15))
+    with ws.open(SESSION_ID) as store:
+        assert nomor_mod.issue(ws, store) == first
+        assert store.meta["berita_acara"]["nomor"] == first
+    assert first != other
+
+
+def test_nomor_pattern_checks(ws):
+    import datetime as dt
+
+    assert nomor_mod.format_nomor("700/{seq:03d}/BA-TPI/{bulan_romawi}/{tahun}", 7, dt.date(2025, 12, 1)) == "700/007/BA-TPI/XII/2025"
+    for bad in ("700/BA/{tahun}", "{seq.__class__}", "{seq}/{rahasia}", "{seq!r}"):
+        with pytest.raises(TpiError):
+            nomor_mod.check_pattern(bad)
+
+
+def test_corrupt_counter_file_refuses(ws):
+    import datetime as dt
+
+    (ws.root / ".tpi").mkdir()
+    (ws.root / ".tpi" / "nomor-2025.json").write_text("{rusak")
+    with pytest.raises(TpiError, match="rusak"):
+        nomor_mod.reserve(ws, "X", dt.date(2025, 5, 15))
+
+
+# -- pdf, CLI, imports ------------------------------------------------------------------------
+def test_pdf_without_soffice_says_how_to_install(ws, monkeypatch, tmp_path):
+    import shutil
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with ws.open(SESSION_ID) as store:
+        with pytest.raises(TpiError, match="apt-get install libreoffice-writer-nogui"):
+            generate(ws, store, "pdf", output=tmp_path / "ba.pdf")
+        assert "berita_acara" not in store.meta
+
+
+def _tpi(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "tpi_tui", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_cli_minutes_and_template_check(ws, tmp_path):
+    out = _tpi("minutes", SESSION_ID[-6:], "--format", "md", "-o", str(tmp_path / "ba.md"), cwd=ws.root)
+    assert out.returncode == 0, out.stderr
+    assert "Nomor Berita Acara: 700/001/BA-TPI/V/2025" in out.stdout
+    assert (tmp_path / "ba.md").exists()
+    out = _tpi("template", "check", cwd=ws.root)
+    assert out.returncode == 0 and out.stdout.count("OK:") == 3, out.stdout + out.stderr
+    _override(ws, "berita_acara.md.j2", "{{ nmaa }}\n")
+    out = _tpi("template", "check", "berita_acara.md.j2", cwd=ws.root)
+    assert out.returncode == 2 and "'nmaa'" in out.stdout
+    assert out.stderr.strip().startswith("tpi: ") and len(out.stderr.strip().splitlines()) == 1
+    out = _tpi("minutes", SESSION_ID, "--format", "md", cwd=ws.root)
+    assert out.returncode == 2 and "baris 1" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_import_is_cheap():
+    code = "import sys, tpi_tui.minutes; print(sorted(m for m in ('jinja2','docxtpl','babel','num2words','docx') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
