@@ -107,7 +107,8 @@ def _choices(item: Item) -> str:
 
 
 def _show(raw: object) -> str:
-    text = str(raw)
+    """A short quote of user input for a message: one line, no control or escape characters."""
+    text = "".join(c if c.isprintable() else "?" for c in str(raw)[:21])
     return text if len(text) <= 20 else text[:20] + "…"
 
 

@@ -93,7 +93,8 @@ def sign_off(store: SessionStore, name: str) -> dict:
         if ketua is None and pengendali is None:
             raise TpiError("Sesi ini belum mencatat Ketua Tim maupun Pengendali Teknis; lengkapi tim TPI dahulu.")
         names = [f"{p['nama']} ({p['peran']})" for p in (ketua, pengendali) if p]
-        raise TpiError(f"'{name.strip()[:60]}' bukan Ketua Tim atau Pengendali Teknis sesi ini ({'; '.join(names)}).")
+        shown = "".join(c if c.isprintable() else "?" for c in name.strip()[:60])
+        raise TpiError(f"'{shown}' bukan Ketua Tim atau Pengendali Teknis sesi ini ({'; '.join(names)}).")
     assert person is not None
     if peran in valid:
         raise TpiError(f"{peran} sudah menandatangani isi sesi yang sama; tidak ada yang perlu ditandatangani ulang.")

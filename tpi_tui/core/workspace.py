@@ -35,7 +35,8 @@ def slugify(name: str) -> str:
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-")
     if not text:
-        raise TpiError(f"Nama OPD '{name[:40]}' tidak memuat huruf atau angka; tulis nama OPD yang jelas.")
+        shown = "".join(c if c.isprintable() else "?" for c in name[:40])
+        raise TpiError(f"Nama OPD '{shown}' tidak memuat huruf atau angka; tulis nama OPD yang jelas.")
     if text in _RESERVED:
         text += "-opd"
     return text

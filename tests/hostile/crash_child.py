@@ -1,0 +1,110 @@
+"""A writer the crash test SIGKILLs: loops saves, prints ``ACK <event-id> <hash>`` after each.
+
+usage: crash_child.py SESSION MODE KILL
+  MODE  answers | signoff | minutes
+  KILL  0 (the parent kills on a timer) or N > 0: kill ourselves at the N-th os.write /
+        os.fsync / os.replace call, a write being cut in half first (a torn write).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sys
+from pathlib import Path
+
+
+def arm(n: int) -> None:
+    calls = {"n": 0}
+    real = {name: getattr(os, name) for name in ("write", "fsync", "replace")}
+
+    def die() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    def tick() -> bool:
+        calls["n"] += 1
+        return calls["n"] >= n
+
+    def write(fd, data):
+        if fd > 2 and tick():
+            real["write"](fd, bytes(data[: max(1, len(data) // 2)]))
+            die()
+        return real["write"](fd, data)
+
+    def fsync(fd):
+        if tick():
+            die()
+        return real["fsync"](fd)
+
+    def replace(src, dst, **kw):
+        if tick():
+            die()
+        return real["replace"](src, dst, **kw)
+
+    os.write, os.fsync, os.replace = write, fsync, replace
+
+
+def last_event(store) -> tuple[str, str]:
+    events = store.tables["events"]
+    key = max(events, key=lambda k: events[k]["seq"])
+    return key, events[key]["hash"]
+
+
+def main() -> None:
+    path, mode, kill = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    from tpi_tui.core.review import finalize, reopen, sign_off, valid_signoffs
+    from tpi_tui.core.store import SessionStore
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from hostile.helpers import KETUA, PENGENDALI
+
+    rng = random.Random()
+    store = SessionStore(path, actor="crash-child")
+    items = [i for i in store.instrument.order][:40]
+    ws = None
+    if mode == "minutes":
+        from tpi_tui.core.workspace import Workspace
+
+        ws = Workspace(path.parents[2])
+    print("READY", flush=True)
+    if kill:
+        arm(kill)
+
+    def ack(extra: str = "") -> None:
+        key, digest = last_event(store)
+        print(f"ACK {key} {digest}{extra}", flush=True)
+
+    n = 0
+    while True:
+        n += 1
+        if mode == "answers" or (mode == "signoff" and store.meta["status"] == "draft" and n % 3 == 1):
+            item = rng.choice(items)
+            if store.set_item(item, {"catatan_tpi": f"v{n}-{rng.getrandbits(32):08x}"}):
+                ack()
+            continue
+        status = store.meta["status"]
+        valid = valid_signoffs(store)
+        if mode == "minutes":
+            import tpi_tui.minutes as minutes
+
+            result = minutes.generate(ws, store, "md")
+            nomor = result.get("nomor") if isinstance(result, dict) else getattr(result, "nomor", None)
+            print(f"NOMOR {nomor}", flush=True)
+            continue
+        if status == "final":
+            reopen(store, f"uji crash ke-{n}")
+        elif "Pengendali Teknis" in valid:
+            finalize(store)
+        elif "Ketua Tim" in valid:
+            sign_off(store, PENGENDALI)
+        else:
+            if store.meta.get("signoffs") and "Ketua Tim" not in valid:
+                store.set_item(rng.choice(items), {"catatan_tpi": f"s{n}"})
+                ack()
+            sign_off(store, KETUA)
+        ack()
+
+
+if __name__ == "__main__":
+    main()
