@@ -37,23 +37,26 @@ class Saver:
         try:
             while True:
                 job = self.jobs.get()
-                try:
-                    if job is None:
-                        return
-                    item_id, fields = job
-                    try:
-                        if item_id is None:
-                            changed = self.store.set_meta(fields)
-                        else:
-                            changed = self.store.set_item(item_id, fields)
-                        evaluation = self.store.evaluate()
-                    except TpiError as exc:  # incl. ReadOnlyError: an Indonesian sentence
-                        self.on_error(item_id, fields, str(exc))
-                    except OSError as exc:
-                        self.on_error(item_id, fields, f"Gagal menyimpan ke disk: {exc.strerror or exc}.")
-                    else:
-                        self.on_saved(item_id, changed, evaluation)
-                finally:
+                if job is None:
                     self.jobs.task_done()
+                    return
+                item_id, fields = job
+                error = None
+                try:
+                    if item_id is None:
+                        changed = self.store.set_meta(fields)
+                    else:
+                        changed = self.store.set_item(item_id, fields)
+                    evaluation = self.store.evaluate()
+                except TpiError as exc:  # incl. ReadOnlyError: an Indonesian sentence
+                    error = str(exc)
+                except OSError as exc:
+                    error = f"Gagal menyimpan ke disk: {exc.strerror or exc}."
+                finally:
+                    self.jobs.task_done()  # before the callback, so the UI sees "idle" when it renders
+                if error is None:
+                    self.on_saved(item_id, changed, evaluation)
+                else:
+                    self.on_error(item_id, fields, error)
         finally:
             self.store.close()

@@ -82,6 +82,7 @@ class InterviewScreen(Screen):
         Binding("ctrl+b", "minutes", "Berita Acara", id="wawancara.berita-acara", show=False),
         Binding("f1", "help", "Bantuan", id="wawancara.bantuan"),
         Binding("escape", "back", "Kembali", id="wawancara.kembali"),
+        Binding("space", "dd_cycle", "Ganti status dokumen", id="wawancara.data-dukung", show=False),
         Binding("ctrl+s", "flush", "Simpan", id="wawancara.simpan", show=False),
     ]
 
@@ -144,6 +145,7 @@ class InterviewScreen(Screen):
         meta = self.store.meta
         self.app.sub_title = f"{meta['opd']['nama']} · {meta.get('tanggal', '')}"
         self.build_tree()
+        self.query_one("#item-pane").can_focus = False  # Tab goes from the navigator straight to the fields
         self.run_worker(self.saver.run, thread=True, group="simpan", name="simpan", exit_on_error=False)
         self.set_interval(1.0, self.refresh_bar)
         first = next((i for i in self.inst.order if not is_answered(self.answers.get(str(i), {}))), self.current)
@@ -335,8 +337,8 @@ class InterviewScreen(Screen):
             dd.add_option(Option(Text.assemble((f"{label:<12} ", "bold"), entry["dokumen"], (ref, "dim")), id=str(n)))
         if not self._dd:
             dd.add_option(Option("Tidak ada data dukung yang diharapkan untuk butir ini.", disabled=True))
-        if highlighted is not None and highlighted < len(self._dd):
-            dd.highlighted = highlighted
+        if self._dd:
+            dd.highlighted = highlighted if highlighted is not None and highlighted < len(self._dd) else 0
         self._sync_dd_ref()
 
     def _sync_dd_ref(self) -> None:
@@ -349,9 +351,16 @@ class InterviewScreen(Screen):
     def _dd_highlighted(self) -> None:
         self._sync_dd_ref()
 
+    def action_dd_cycle(self) -> None:
+        dd = self.query_one("#dd", OptionList)
+        if self.focused is dd and dd.highlighted is not None:
+            self.cycle_dd(dd.highlighted)
+
     @on(OptionList.OptionSelected, "#dd")
     def _dd_selected(self, event: OptionList.OptionSelected) -> None:
-        n = event.option_index
+        self.cycle_dd(event.option_index)
+
+    def cycle_dd(self, n: int) -> None:
         if n >= len(self._dd):
             return
         entry = self._dd[n]

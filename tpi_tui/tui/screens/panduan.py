@@ -64,6 +64,8 @@ class PanduanScreen(Screen):
             answer = self.answers.get(str(item_id), {})
             value = format_value(item, answer.get("jawaban_tpi"))
             items.add_option(Option(f"{item_mark(answer)} {item_id:>3} {value:<5} {item.pertanyaan}", id=str(item_id)))
+        if items.option_count:
+            items.highlighted = 0
 
     @on(OptionList.OptionSelected, "#panduan-items")
     def _item(self, event: OptionList.OptionSelected) -> None:

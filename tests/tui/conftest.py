@@ -1,0 +1,63 @@
+"""Fixtures for the TUI tests: a demo workspace per test, a pinned clock and time zone."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime
+
+import pytest
+
+from tpi_tui.core.demo import create_demo
+from tpi_tui.core.workspace import init_workspace
+from tpi_tui.tui import clock
+
+FIXED_NOW = datetime(2025, 6, 10, 10, 42, 31)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    """Elapsed time stays 00:00:00 and every save is stamped 'Tersimpan 10.42.31'."""
+    monkeypatch.setenv("TZ", "Asia/Jakarta")
+    time.tzset()
+    monkeypatch.setattr(clock, "now", lambda: FIXED_NOW)
+    monkeypatch.setattr(clock, "monotonic", lambda: 1000.0)
+    monkeypatch.setenv("TPI_USER", "Penguji TPI")
+    yield
+    time.tzset()
+
+
+@pytest.fixture
+def demo_ws(tmp_path):
+    return create_demo(tmp_path / "ws")
+
+
+@pytest.fixture
+def empty_ws(tmp_path):
+    return init_workspace(tmp_path / "kosong")
+
+
+def in_progress_id(ws) -> str:
+    """The demo session answered up to item 40."""
+    return next(s.id for s in ws.list_sessions() if s.answered < s.total_items)
+
+
+async def settle(pilot, screen=None) -> None:
+    """Wait until the save worker has written everything to disk."""
+    screen = screen or pilot.app.screen
+    for _ in range(200):
+        await pilot.pause()
+        saver = getattr(screen, "saver", None)
+        if saver is None or (saver.idle and not screen.pending):
+            await pilot.pause()
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("penyimpanan tidak selesai")
+
+
+def no_blink(app) -> None:
+    for widget in app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+
+
+_ = os  # keep the import: TZ is an environment setting

@@ -1,0 +1,229 @@
+"""Pilot tests: drive the TUI by keys, then read the session file on disk."""
+
+from __future__ import annotations
+
+import json
+
+from tpi_tui.core.store import SessionStore
+from tpi_tui.tui.app import make_app
+from tpi_tui.tui.screens.beranda import BerandaScreen
+from tpi_tui.tui.screens.interview import InterviewScreen
+from tpi_tui.tui.screens.new_session import NewSessionScreen
+from tpi_tui.tui.screens.summary import SummaryScreen
+
+from .conftest import in_progress_id, settle
+
+
+def on_disk(ws, session_id: str) -> dict:
+    path = ws.resolve(session_id)
+    store = SessionStore(path, readonly=True)
+    return {k: dict(v) for k, v in store.answers.items()}
+
+
+async def goto(pilot, item_id: int) -> None:
+    """Jump to an item through the command palette, as an assessor would."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*str(item_id))
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert pilot.app.screen.current == item_id
+    pilot.app.screen.query_one("#nav").focus()
+    await pilot.pause()
+
+
+async def test_create_session_through_the_form(empty_ws):
+    app = make_app(empty_ws, actor="Penguji TPI")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, BerandaScreen)
+        assert "Belum ada sesi" in str(app.screen.query_one("#empty").render())
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, NewSessionScreen)
+        await pilot.press("ctrl+s")  # empty OPD: refused at the field, nothing created
+        await pilot.pause()
+        assert "Nama OPD wajib diisi" in str(app.screen.query_one("#opd-error").render())
+        assert empty_ws.list_sessions() == []
+        await pilot.press(*"Dinas Sosial")
+        app.screen.query_one("#tanggal").value = "2025-02-30"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "tidak ada di kalender" in str(app.screen.query_one("#tanggal-error").render())
+        assert empty_ws.list_sessions() == []
+        app.screen.query_one("#tanggal").value = "2025-07-01"
+        app.screen.query_one("#narasumber").text = "Budi Santoso; -; Kepala Dinas; pimpinan"
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, InterviewScreen)
+        sessions = empty_ws.list_sessions()
+        assert [(s.opd, s.tanggal) for s in sessions] == [("Dinas Sosial", "2025-07-01")]
+        meta = json.loads(empty_ws.resolve(sessions[0].id).read_text())["meta"]["1"]
+        assert meta["narasumber"][0]["nama"] == "Budi Santoso"
+
+
+async def test_answer_every_type_and_texts(demo_ws):
+    sid = in_progress_id(demo_ws)
+    app = make_app(demo_ws, actor="Penguji TPI", session=sid)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        # the cockpit opens on the first unanswered item (the demo answered 1-40)
+        assert screen.current == 41
+        # Ya/Tidak, A-C, A-D, A-E items: TPI by letter, unit by Shift+letter
+        for item_id, tpi, unit, want_tpi, want_unit in (
+            (1, "t", "Y", "Tidak", "Ya"), (2, "b", "A", "B", "A"), (6, "d", "C", "D", "C"), (14, "e", "E", "E", "E"),
+        ):
+            await goto(pilot, item_id)
+            await pilot.press(tpi, unit)
+            await settle(pilot)
+            answer = on_disk(demo_ws, sid)[str(item_id)]
+            assert (answer["jawaban_tpi"], answer["jawaban_unit"]) == (want_tpi, want_unit)
+        # a jumlah pair (88 and 89 feed R.MP.i.a) with the percentage shown live
+        await goto(pilot, 88)
+        await pilot.press("tab")  # navigator -> Nilai unit
+        await pilot.press("tab")  # -> Nilai TPI
+        assert screen.focused.id == "val-tpi"
+        screen.query_one("#val-tpi").value = ""
+        await pilot.press("2", "0", "enter")
+        await settle(pilot)
+        await goto(pilot, 89)
+        await pilot.press("tab", "tab")
+        screen.query_one("#val-tpi").value = ""
+        await pilot.press("1", "5")
+        await pilot.pause()
+        assert "75,00%" in str(screen.query_one("#persen").render())  # 15 of 20, before saving
+        await pilot.press("enter")
+        await settle(pilot)
+        answers = on_disk(demo_ws, sid)
+        assert answers["88"]["jawaban_tpi"] == 20 and answers["89"]["jawaban_tpi"] == 15
+        # a survey value (IPAK, 0-4)
+        await goto(pilot, 125)
+        await pilot.press("tab", "tab")
+        await pilot.press(*"3,62", "enter")
+        await settle(pilot)
+        assert on_disk(demo_ws, sid)["125"]["jawaban_tpi"] == 3.62
+        # a bad value is refused by core with an Indonesian message, the text stays in the field
+        screen.query_one("#val-tpi").value = ""
+        await pilot.press(*"7", "enter")
+        await settle(pilot)
+        assert screen.query_one("#val-tpi").value == "7"
+        assert on_disk(demo_ws, sid)["125"]["jawaban_tpi"] == 3.62
+        # catatan and alasan on item 1 (TPI Tidak, unit Ya: the alasan box is shown)
+        await goto(pilot, 1)
+        assert screen.query_one("#alasan-box").display
+        screen.query_one("#alasan").focus()
+        await pilot.press(*"SK tim belum ditandatangani")
+        screen.query_one("#catatan_tpi").focus()  # leaving the field saves it at once
+        await settle(pilot)
+        await pilot.press(*"Dicek bersama sekretaris")
+        await pilot.pause(0.8)  # the typing pause (debounce) saves without leaving the field
+        await settle(pilot)
+        answer = on_disk(demo_ws, sid)["1"]
+        assert answer["alasan"] == "SK tim belum ditandatangani"
+        assert answer["catatan_tpi"] == "Dicek bersama sekretaris"
+        assert "Tersimpan 10.42.31" in str(screen.query_one("#scorebar").render())
+
+
+async def test_data_dukung_temuan_and_summary(demo_ws):
+    sid = in_progress_id(demo_ws)
+    app = make_app(demo_ws, actor="Penguji TPI", session=sid)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await goto(pilot, 41)
+        await pilot.press("a")
+        # data dukung: first expected document cycled to "sesuai", second to "tidak sesuai"
+        screen.query_one("#dd").focus()
+        await pilot.press("space")
+        await settle(pilot)
+        await pilot.press("down", "space", "space")
+        await settle(pilot)
+        dd = on_disk(demo_ws, sid)["41"]["data_dukung"]
+        expected = demo_ws.instrument.items[41].data_dukung
+        assert [(d["dokumen"], d["status"]) for d in dd] == [(expected[0], "sesuai"), (expected[1], "tidak_sesuai")]
+        # a reference for the highlighted document
+        await pilot.press("tab")
+        assert screen.focused.id == "dd-ref"
+        await pilot.press(*"ND-12/2025", "enter")
+        await settle(pilot)
+        dd = on_disk(demo_ws, sid)["41"]["data_dukung"]
+        assert dd[1]["referensi"] == "ND-12/2025"
+        # temuan and rekomendasi
+        screen.query_one("#temuan").focus()
+        await pilot.press(*"Rapat evaluasi tidak rutin")
+        screen.query_one("#rekomendasi").focus()
+        await pilot.press(*"Jadwalkan rapat bulanan")
+        screen.query_one("#nav").focus()
+        await settle(pilot)
+        answer = on_disk(demo_ws, sid)["41"]
+        assert answer["temuan"] == "Rapat evaluasi tidak rutin"
+        assert answer["rekomendasi"] == "Jadwalkan rapat bulanan"
+        assert answer["jawaban_tpi"] == "A" and answer["state"] == "dijawab"
+        # Ringkasan lists the temuan; Enter on it jumps back to the item
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        entries = app.screen.query_one("#entries")
+        index = next(i for i in range(entries.option_count) if entries.get_option_at_index(i).id == "t41")
+        entries.highlighted = index
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen and screen.current == 41
+
+
+async def test_next_unanswered_and_panduan(demo_ws):
+    sid = in_progress_id(demo_ws)
+    app = make_app(demo_ws, actor="Penguji TPI", session=sid)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.current == 41
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("n")
+        assert screen.current == 42
+        await pilot.press("[")
+        assert screen.current == 41
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("enter")  # first role (pimpinan) -> its items
+        await pilot.press("enter")  # its first item
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.current == demo_ws.instrument.narasumber["pimpinan"].items[0]
+
+
+async def test_locked_session_opens_read_only(demo_ws):
+    sid = in_progress_id(demo_ws)
+    holder = demo_ws.open(sid, actor="jendela lain")
+    try:
+        app = make_app(demo_ws, actor="Penguji TPI", session=sid)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, InterviewScreen) and screen.store.readonly
+            assert "HANYA-BACA" in str(screen.query_one("#readonly-banner").render())
+            await pilot.press("a")
+            await pilot.pause()
+            assert "41" not in on_disk(demo_ws, sid)
+    finally:
+        holder.close()
+
+
+async def test_beranda_filter_and_open(demo_ws):
+    app = make_app(demo_ws, actor="Penguji TPI")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#sessions")
+        assert table.row_count == 2
+        await pilot.press(*"penanaman")
+        await pilot.pause(0.3)
+        assert table.row_count == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BerandaScreen)
