@@ -455,14 +455,14 @@ def generate(ws, store, fmt: str = "md", output: Path | None = None) -> Path:
         from .pdf import soffice_path
 
         soffice_path()  # fail before issuing a number when LibreOffice is missing
-    # Render once before issuing, so a broken template never consumes a number.
-    if fmt in ("md", "html"):
-        render_text(ws, store, fmt)
-    else:
-        from .docx import render_docx
+    if not store.readonly and not nomor_mod.session_nomor(store):
+        # Render once before issuing, so a broken template never consumes a number.
+        if fmt in ("md", "html"):
+            render_text(ws, store, fmt)
+        else:
+            from .docx import render_docx
 
-        render_docx(ws, store, build_context(ws, store))
-    if not store.readonly:
+            render_docx(ws, store, build_context(ws, store))
         nomor_mod.issue(ws, store)
     context = build_context(ws, store)
     if fmt in ("md", "html"):
