@@ -362,7 +362,7 @@ def main(argv: list[str]) -> int:
     # python-docx stamps the current time into docProps/core.xml; fix it so the file is reproducible.
     import datetime as dt
 
-    fixed = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+    fixed = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     cp = doc.core_properties
     cp.created = cp.modified = fixed
     cp.last_printed = fixed

@@ -103,7 +103,7 @@ def build_context(ws, store, nomor: str | None = None) -> dict:
     ketua = next((p for p in tim if p["peran"] == "Ketua Tim"), None)
     anggota = [p for p in tim if p["peran"] == "Anggota"]
     narasumber = [_person(p, roles.get(p.get("peran", ""), p.get("peran", ""))) for p in meta.get("narasumber", [])]
-    by_id = {p.get("id"): n for p, n in zip(meta.get("narasumber", []), narasumber)}
+    by_id = {p.get("id"): n for p, n in zip(meta.get("narasumber", []), narasumber, strict=True)}
     kepala = next((n for n in narasumber if n["peran"] == "pimpinan"), None)
 
     answers = store.answers
@@ -141,7 +141,7 @@ def build_context(ws, store, nomor: str | None = None) -> dict:
             })
 
     areas = []
-    for n, (ta, ua) in enumerate(zip(t.areas, u.areas), start=1):
+    for n, (ta, ua) in enumerate(zip(t.areas, u.areas, strict=True), start=1):
         areas.append({
             "no": n,
             "kode": ta.kode,
