@@ -13,7 +13,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -113,6 +112,59 @@ def test_crash_signoff(crash_ws):
     assert fields.count("meta.signoffs") >= 5 and fields.count("meta.status") >= 3, fields[-20:]
     FIGURES["kills_signoff"] = fig["kills"]
     print(f"\ncrash sign-off: {fig}")
+
+
+def test_crash_berita_acara_numbering(tmp_path):
+    """Writers killed while creating sessions and issuing Berita Acara numbers: none issued twice."""
+    pytest.importorskip("tpi_tui.minutes")
+    from tpi_tui.minutes import nomor as nomor_mod
+
+    ws = make_ws(tmp_path / "ws")
+    rng = random.Random(3)
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    acked: dict[str, str] = {}
+    kills = 16
+    for k in range(kills):
+        kill_at = 0 if k % 2 == 0 else rng.randint(1, 60)
+        proc = subprocess.Popen([PYTHON, str(CHILD), str(ws.root), "minutes", str(kill_at)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+        assert proc.stdout.readline().strip() == "READY", proc.communicate()[1]
+        if not kill_at:
+            time.sleep(rng.uniform(0.02, 0.25))
+            proc.send_signal(signal.SIGKILL)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == -signal.SIGKILL, err
+        for line in out.splitlines():
+            if line.startswith("NOMOR "):
+                _, sid, nomor = line.split(" ", 2)
+                acked[sid] = nomor
+        state_file = nomor_mod.state_path(ws, 2025)
+        state = json.loads(state_file.read_text(encoding="utf-8")) if state_file.exists() else {"sesi": {}}
+        issued = list(state["sesi"].values())
+        assert len(issued) == len(set(issued)), f"kill {k}: a nomor was issued twice: {issued}"
+        for sid, nomor in acked.items():
+            assert state["sesi"].get(sid) == nomor, f"kill {k}: acknowledged nomor {nomor} lost"
+        in_sessions = []
+        for path in ws.session_files():
+            assert verify_session(path) == [], (k, path.name, verify_session(path))
+            meta = load_tables(path)["meta"]["1"]
+            nomor = (meta.get("berita_acara") or {}).get("nomor")
+            if nomor:
+                assert state["sesi"].get(meta["id"]) == nomor
+                in_sessions.append(nomor)
+        assert len(in_sessions) == len(set(in_sessions))
+    # a session killed between reserving and recording gets its reserved number again, not a new one
+    reserved = json.loads(nomor_mod.state_path(ws, 2025).read_text(encoding="utf-8"))["sesi"]
+    for path in ws.session_files():
+        with SessionStore(path, actor="pemeriksa") as s:
+            got = nomor_mod.issue(ws, s)
+            if s.id in reserved:
+                assert got == reserved[s.id]
+            assert _strays(path) == []
+    final = json.loads(nomor_mod.state_path(ws, 2025).read_text(encoding="utf-8"))
+    assert len(set(final["sesi"].values())) == len(final["sesi"]) >= len(acked) > kills // 2
+    FIGURES["kills_minutes"] = kills
+    print(f"\ncrash numbering: kills {kills}, nomor acked {len(acked)}, issued {len(final['sesi'])}")
 
 
 def test_stray_temp_files_cleaned_on_open(crash_ws):

@@ -98,7 +98,8 @@ def register(main: click.Group) -> None:
     @click.pass_context
     def history(ctx, session_ref, item) -> None:
         """Riwayat perubahan: siapa, kapan, apa, lama → baru, alasan."""
-        from .core.history import format_event, history as get_history
+        from .core.history import format_event
+        from .core.history import history as get_history
 
         ws = _ws(ctx)
         store = ws.open(session_ref, readonly=True)

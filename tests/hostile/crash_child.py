@@ -60,6 +60,9 @@ def main() -> None:
     from hostile.helpers import KETUA, PENGENDALI
 
     rng = random.Random()
+    if mode == "minutes":  # path is the workspace: new session, Berita Acara (issues a nomor), repeat
+        minutes_loop(path, kill)
+        return
     store = SessionStore(path, actor="crash-child")
     items = [i for i in store.instrument.order][:40]
     ws = None
@@ -104,6 +107,23 @@ def main() -> None:
                 ack()
             sign_off(store, KETUA)
         ack()
+
+
+def minutes_loop(root: Path, kill: int) -> None:
+    import tpi_tui.minutes as minutes
+    from hostile.helpers import new_session
+    from tpi_tui.core.workspace import Workspace
+    from tpi_tui.minutes.render import build_context  # noqa: F401 - warm the imports before arming
+
+    ws = Workspace(root)
+    assert ws.config is not None
+    print("READY", flush=True)
+    if kill:
+        arm(kill)
+    while True:
+        with new_session(ws, actor="crash-child") as store:
+            minutes.generate(ws, store, "md")
+            print(f"NOMOR {store.id} {store.meta['berita_acara']['nomor']}", flush=True)
 
 
 if __name__ == "__main__":
