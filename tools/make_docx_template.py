@@ -221,11 +221,11 @@ def build() -> Document:
     para(doc, "A. Tim Penilai Internal", keep=True)
     loop_table(doc, ["No", "Nama", "NIP", "Jabatan", "Peran dalam Tim"],
                ["{{ loop.index }}", "{{ p.nama }}", "{{ p.nip | nip }}", "{{ p.jabatan }}", "{{ p.peran_label }}"],
-               "p in tim", [10, 45, 37, 48, 25], aligns={0: CENTER})
+               "p in tim", [9, 42, 42, 44, 28], aligns={0: CENTER})
     para(doc, "B. Narasumber {{ opd.nama }}", keep=True, before=6)
     loop_table(doc, ["No", "Nama", "NIP", "Jabatan", "Peran"],
                ["{{ loop.index }}", "{{ p.nama }}", "{{ p.nip | nip }}", "{{ p.jabatan }}", "{{ p.peran_label }}"],
-               "p in narasumber", [10, 45, 37, 43, 30], aligns={0: CENTER})
+               "p in narasumber", [9, 42, 42, 40, 32], aligns={0: CENTER})
 
     para(doc, "III. Pelaksanaan", bold=True, before=6, keep=True)
     para(doc, "{%p for p in pelaksanaan %}", after=0)
