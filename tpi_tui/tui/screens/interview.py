@@ -283,7 +283,10 @@ class InterviewScreen(Screen):
             if criterion:
                 text.append(f"  {criterion}")
             text.append("\n")
-        self.query_one("#item-options", Static).update(text.rstrip() or Text(""))
+        text.rstrip()  # in place
+        if not item.opsi and item.kriteria:
+            text.append("\n" + item.kriteria, "dim")
+        self.query_one("#item-options", Static).update(text)
 
     def render_answer(self, item, answer: dict) -> None:
         state = STATE_LABEL.get(answer.get("state", "belum"), "Belum")
