@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import platform
 import re
@@ -47,7 +48,7 @@ def log(msg: str) -> None:
 def pct(values: list[float], q: float) -> float:
     """Nearest-rank percentile (no interpolation: with few samples it is an observed value)."""
     s = sorted(values)
-    k = max(0, min(len(s) - 1, int(round(q / 100 * len(s) + 0.5)) - 1))
+    k = max(0, min(len(s) - 1, math.ceil(q / 100 * len(s)) - 1))
     return s[k]
 
 
