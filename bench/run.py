@@ -612,9 +612,10 @@ class Bare(App):
 def key_event(app, key):
     from textual.keys import _character_to_key
 
+    char = key if len(key) == 1 else None  # " " is key "space" with character " "
     if len(key) == 1 and not key.isalnum():
         key = _character_to_key(key)
-    ev = events.Key(key, key if len(key) == 1 else None)
+    ev = events.Key(key, char)
     ev.set_sender(app)
     return ev
 
