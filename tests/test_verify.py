@@ -115,3 +115,20 @@ def test_cli_verify_all_names_the_bad_file(ws, path, monkeypatch):
     assert len([r for r in verify_workspace(ws) if not r.ok]) == 1
     code, out, err = run_cli(["verify"])
     assert_one_line_error(code, err)
+
+
+def test_meta_edited_by_hand_in_unsigned_session(ws, path):
+    from tpi_tui.core.store import SessionStore
+
+    with SessionStore(path, actor="x") as s:
+        s.set_meta({"tempat": "Aula Dinas", "kesimpulan": "baik"})  # later legitimate changes replay fine
+    assert verify_session(path) == []
+    _edit(path, lambda t: t["meta"]["1"]["opd"].update(nama="Dinas Lain"))
+    assert any("metadata sesi" in p for p in verify_session(path))
+
+
+def test_meta_field_initially_none_then_set(ws):
+    with ws.new_session(opd="Puskesmas Bunut", jenis="desk", tanggal="2025-07-01", target="WBK", predikat_wbk=None) as s:
+        s.set_meta({"predikat_wbk": True, "jam_selesai": "12:00", "catatan_umum": "-"})
+        path = s.path
+    assert verify_session(path) == []

@@ -270,6 +270,7 @@ class SessionStore:
             **meta,
         }
         event = {"field": "sesi.dibuat", "item": None, "new": full["id"], "old": None, "seq": 1, "ts": stamp, "who": actor}
+        event["isi"] = meta_digest(full)  # the initial metadata is covered by the chain too
         event["prev"] = GENESIS
         event["hash"] = hashlib.sha256(canonical(event)).hexdigest()
         tables = {"meta": {"1": full}, "answers": {}, "events": {ulid(): event}}
@@ -434,6 +435,11 @@ def session_digest(tables: dict) -> str:
     meta = {k: v for k, v in tables["meta"]["1"].items() if k not in DIGEST_EXCLUDE}
     answers = {k: v for k, v in tables.get("answers", {}).items()}
     return hashlib.sha256(canonical({"meta": meta, "answers": answers})).hexdigest()
+
+
+def meta_digest(meta: dict) -> str:
+    """SHA-256 of the metadata content (lifecycle fields left out), as recorded at creation."""
+    return hashlib.sha256(canonical({k: v for k, v in meta.items() if k not in DIGEST_EXCLUDE})).hexdigest()
 
 
 def ordered_events(tables: dict) -> list[dict]:

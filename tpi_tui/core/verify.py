@@ -21,7 +21,7 @@ from .answers import ITEM_FIELDS, clean_field
 from .errors import TpiError
 from .instrument import load_instrument
 from .session_meta import EDITABLE_META, STATUS, clean_meta_field
-from .store import _EMPTY, load_tables, ordered_events, session_digest, verify_chain
+from .store import _EMPTY, load_tables, meta_digest, ordered_events, session_digest, verify_chain
 
 TABLES = {"meta", "answers", "events"}
 LIFECYCLE_REPLAY = ("status", "signoffs", "reopened", "berita_acara")
@@ -184,6 +184,24 @@ def _check(tables: dict, report: Report, root: Path | None) -> None:
                     f"butir {item_id} kolom {fname}: isi berkas tidak cocok dengan riwayat perubahan "
                     f"(peristiwa terakhir untuk kolom ini)."
                 )
+    first_old: dict[str, Any] = {}
+    for ev in events:
+        fname = ev.get("field")
+        if isinstance(fname, str) and fname.startswith("meta.") and fname[5:] not in first_old:
+            first_old[fname[5:]] = ev.get("old")
+    if events and isinstance(events[0].get("isi"), str):
+        # undo the logged changes; an "old" of None means the field was None *or* absent at creation
+        base = {k: v for k, v in meta.items() if k not in first_old}
+        base.update({k: v for k, v in first_old.items() if v is not None})
+        unsure = sorted(k for k, v in first_old.items() if v is None)[:8]
+        candidates = (
+            {**base, **{k: None for n, k in enumerate(unsure) if mask >> n & 1}} for mask in range(1 << len(unsure))
+        )
+        if not any(meta_digest(c) == events[0]["isi"] for c in candidates):
+            problems.append(
+                "metadata sesi (OPD, tanggal, tim, narasumber, dsb.) diubah di luar aplikasi: "
+                "tidak cocok dengan peristiwa pembuatan sesi."
+            )
     for fname, expect in replay_meta.items():
         if meta.get(fname) != expect:
             problems.append(f"metadata {fname}: isi berkas tidak cocok dengan riwayat perubahan.")
