@@ -146,3 +146,27 @@ def test_cli_review_flow(ws, store, monkeypatch):
     assert code == 0 and "bukti.txt" in out, err
     code, out, err = run_cli(["verify"])
     assert_one_line_error(code, err)
+
+
+def test_new_user_walkthrough_berita_acara_draft_mark(ws, store, monkeypatch):
+    """Review, finalize, edit a byte by hand, verify finds it, reopen with a reason: DRAFT again."""
+    minutes = pytest.importorskip("tpi_tui.minutes")
+    sid, path = store.id, store.path
+    store.close()
+    monkeypatch.chdir(ws.root)
+    assert run_cli(["review", sid, "--as", KETUA])[0] == 0
+    assert run_cli(["review", sid, "--as", PENGENDALI])[0] == 0
+    assert run_cli(["finalize", sid])[0] == 0
+    from tpi_tui.core.store import SessionStore
+
+    with SessionStore(path, readonly=True) as s:
+        final_text = minutes.render_text(ws, s, "md")
+        assert s.digest()[:12] in final_text
+    assert "DRAFT" not in final_text
+    path.write_bytes(path.read_bytes().replace(b'"jawaban_tpi": "Ya"', b'"jawaban_tpi": "Tidak"', 1))
+    code, out, err = run_cli(["verify", sid])
+    assert code == 2 and "butir 1 kolom jawaban_tpi" in out
+    assert run_cli(["reopen", sid, "--reason", "Jawaban butir 1 diubah di luar aplikasi; diperiksa ulang"])[0] == 0
+    with SessionStore(path, readonly=True) as s:
+        assert needs_draft_mark(s)
+        assert "DRAFT" in minutes.render_text(ws, s, "md")
