@@ -119,7 +119,6 @@ def test_crash_signoff(crash_ws):
 
 def test_crash_berita_acara_numbering(tmp_path):
     """Writers killed while creating sessions and issuing Berita Acara numbers: none issued twice."""
-    pytest.importorskip("tpi_tui.minutes")
     from tpi_tui.minutes import nomor as nomor_mod
 
     ws = make_ws(tmp_path / "ws")
@@ -575,16 +574,6 @@ def test_final_session_is_read_only_against_every_writer(store, tmp_path):
     assert store.path.read_bytes() == before
 
 
-def test_minimum_figures_reached():
-    """Runs last in this file: the totals the README quotes."""
-    kills = FIGURES.get("kills_answers", 0) + FIGURES.get("kills_signoff", 0) + FIGURES.get("kills_minutes", 0)
-    cases = FIGURES.get("cases_import", 0) + FIGURES.get("cases_session", 0)
-    if len(FIGURES) < 4:
-        pytest.skip("run the whole file for the totals")
-    assert kills >= 50 and cases >= 500
-    print(f"\nFIGURES kills survived: {kills}, malformed cases: {cases}, files changed: 0")
-
-
 # --------------------------------------------------------------------------- hostile templates
 TEMPLATE_PAYLOADS = [
     "{{ ''.__class__.__mro__[1].__subclasses__() }}",
@@ -608,7 +597,6 @@ TEMPLATE_PAYLOADS = [
 
 
 def test_template_injection_refused(tmp_path, monkeypatch):
-    pytest.importorskip("tpi_tui.minutes")
     ws = make_ws(tmp_path / "ws")
     with new_session(ws) as s:
         sid = s.id
@@ -625,9 +613,7 @@ def test_template_injection_refused(tmp_path, monkeypatch):
     FIGURES["templates_refused"] = len(TEMPLATE_PAYLOADS)
 
 
-@pytest.mark.xfail(reason="CPU exhaustion: the sandbox caps range() but not nested loops (minutes renderer)", strict=False)
 def test_template_cpu_bomb_is_bounded(tmp_path):
-    pytest.importorskip("tpi_tui.minutes")
     ws = make_ws(tmp_path / "ws")
     with new_session(ws) as s:
         sid = s.id
@@ -635,7 +621,20 @@ def test_template_cpu_bomb_is_bounded(tmp_path):
         "{% for x in range(100000) %}{% for y in range(100000) %}{% endfor %}{% endfor %}", encoding="utf-8"
     )
     try:
-        proc = run_tpi_subprocess(["-w", str(ws.root), "minutes", sid, "--format", "md"], timeout=4)
+        proc = run_tpi_subprocess(["-w", str(ws.root), "minutes", sid, "--format", "md"], timeout=15)
     except subprocess.TimeoutExpired:
-        pytest.fail("rendering a hostile template did not stop within 4 s")
+        pytest.fail("rendering a hostile template was not stopped by the render time limit")
     assert_one_line_error(proc.returncode, proc.stderr)
+    assert "render melebihi" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ['{{ "a" * 10**9 }}', "{{ [1] * 100000000 }}", "{{ 2 ** 100000 }}", '{{ 10**9 * "a" }}'],
+)
+def test_template_memory_bombs_are_refused_before_they_allocate(payload):
+    from tpi_tui.core.errors import TpiError
+    from tpi_tui.minutes.render import render_string
+
+    with pytest.raises(TpiError, match="ditolak sandbox"):
+        render_string(payload, {})

@@ -72,13 +72,24 @@ def test_readonly_session_renders_with_placeholder(ws, tmp_path):
     assert not (ws.root / ".tpi" / "nomor-2025.json").exists()
 
 
-def test_final_session_has_no_draft_mark(tmp_path):
+def test_only_a_signed_final_session_loses_the_draft_mark(tmp_path):
+    from tpi_tui.core.review import finalize, sign_off
+
     w = make_workspace(tmp_path / "ws")
-    make_session(w, status="final")
-    store = w.open(SESSION_ID, readonly=True)
-    for fmt in ("md", "html"):
-        text = render_text(w, store, fmt)
-        assert "DRAFT" not in text
+    make_session(w)
+    with w.open(SESSION_ID, actor="Rina") as store:
+        assert all("DRAFT" in render_text(w, store, fmt) for fmt in ("md", "html"))
+        for peran in ("Ketua Tim", "Pengendali Teknis"):
+            sign_off(store, next(p["nama"] for p in store.meta["tim"] if p["peran"] == peran))
+        finalize(store)
+        for fmt in ("md", "html"):
+            assert "DRAFT" not in render_text(w, store, fmt)
+    # "final" written into the file by hand, without valid sign-offs, is still a draft
+    hand = make_workspace(tmp_path / "ws2")
+    make_session(hand, status="final")
+    store = hand.open(SESSION_ID, readonly=True)
+    assert store.meta["status"] == "final"
+    assert "DRAFT" in render_text(hand, store, "md")
 
 
 def test_docx_read_back(ws, tmp_path):

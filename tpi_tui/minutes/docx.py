@@ -35,12 +35,14 @@ def render_docx(ws, store, context: dict, name: str = NAME) -> bytes:
     """The rendered .docx as bytes (nothing is written here)."""
     from jinja2 import TemplateError
 
-    from .render import template_error, template_path
+    from .render import bounded, template_error, template_path
 
     path = template_path(ws, name)
     tpl = _load(path)
+    env = _env()
     try:
-        tpl.render(context, jinja_env=_env(), autoescape=True)
+        with bounded(env):
+            tpl.render(context, jinja_env=env, autoescape=True)
     except (TemplateError, OverflowError, TpiError, TypeError, ValueError, AttributeError, KeyError) as exc:
         raise template_error(exc, name) from None
     _set_paper(tpl, context.get("kertas", "F4"))

@@ -11,10 +11,14 @@ jinja2, docxtpl, babel and num2words are imported inside the functions that need
 from __future__ import annotations
 
 import re
+import sys
 import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..core.errors import TpiError
+from ..core.review import needs_draft_mark
 
 TEMPLATES = {"md": "berita_acara.md.j2", "html": "berita_acara.html.j2", "docx": "berita_acara.docx"}
 FORMATS = ("md", "html", "docx", "pdf")
@@ -233,7 +237,7 @@ def build_context(ws, store, nomor: str | None = None) -> dict:
             "status_label": STATUS.get(status, status),
             "catatan_umum": meta.get("catatan_umum", ""),
         },
-        "draft": status != "final",
+        "draft": needs_draft_mark(store),
         "opd": {"nama": meta["opd"]["nama"], "slug": meta["opd"]["slug"]},
         "dasar": {"nomor": meta.get("dasar", {}).get("nomor", ""), "tanggal": meta.get("dasar", {}).get("tanggal", "")},
         "dasar_hukum": list(DASAR_HUKUM),
@@ -308,31 +312,97 @@ def _autoescape(name: str | None) -> bool:
     return bool(name) and (name.endswith(".html.j2") or name.endswith(".html") or name.endswith(".xml"))
 
 
-def make_env(search: list[str] | None = None, autoescape=None):
-    """A sandboxed, strict environment with the Berita Acara filters."""
+# A complete 127-item session renders in about 12 ms; these bounds only stop a hostile or
+# runaway workspace template (the sandbox caps range() but neither loops nor "x" * 10**9).
+RENDER_SECONDS = 3.0
+MAX_BUILT = 1_000_000  # characters or elements a template may build with * or **
+
+
+def _markdown_cell(value: object) -> object:
+    """Markdown output: a '|' in user text must not split a table cell."""
+    return value.replace("|", "\\|") if isinstance(value, str) else value
+
+
+_SANDBOX_CLASS = None
+
+
+def _sandbox_class():
+    """SandboxedEnvironment that also refuses oversized * and ** (built lazily: jinja2 ~100 ms)."""
+    global _SANDBOX_CLASS
+    if _SANDBOX_CLASS is None:
+        from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+        class BoundedSandbox(SandboxedEnvironment):
+            intercepted_binops = frozenset({"*", "**"})
+
+            def call_binop(self, context, operator, left, right):
+                if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+                    raise SecurityError("pangkat lebih dari 64 tidak diizinkan")
+                if operator == "*":
+                    for seq, n in ((left, right), (right, left)):
+                        if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_BUILT:
+                            raise SecurityError("perkalian membentuk teks/daftar terlalu besar")
+                return super().call_binop(context, operator, left, right)
+
+        _SANDBOX_CLASS = BoundedSandbox
+    return _SANDBOX_CLASS
+
+
+@contextmanager
+def bounded(env, seconds: float = RENDER_SECONDS):
+    """Stop template code of ``env`` that runs longer than ``seconds`` (this thread only).
+
+    A trace function is attached only to frames of code compiled by ``env`` (its globals hold
+    ``environment``), and checks the clock every 1,024 lines, so other code runs untraced.
+    """
+    from jinja2.sandbox import SecurityError
+
+    deadline = time.monotonic() + seconds
+    count = 0
+
+    def local(frame, event, arg):
+        nonlocal count
+        count += 1
+        if not count & 0x3FF and time.monotonic() > deadline:
+            raise SecurityError(f"render melebihi {seconds:g} detik (perulangan terlalu besar)")
+        return local
+
+    def tracer(frame, event, arg):
+        return local if frame.f_globals.get("environment") is env else None
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        yield
+    finally:
+        sys.settrace(previous)
+
+
+def make_env(search: list[str] | None = None, autoescape=None, markdown: bool = False):
+    """A sandboxed, strict, time-bounded environment with the Berita Acara filters."""
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
     from .filters import FILTERS
 
-    env = SandboxedEnvironment(
+    env = _sandbox_class()(
         loader=ChoiceLoader([FileSystemLoader(p) for p in (search or [])]),
         undefined=StrictUndefined,
         autoescape=_autoescape if autoescape is None else autoescape,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_markdown_cell if markdown else None,
     )
     env.filters.update(FILTERS)
     return env
 
 
-def text_env(ws):
-    key = str(ws.templates_dir)
+def text_env(ws, markdown: bool = False):
+    key = f"{ws.templates_dir}|{markdown}"
     with _ENV_LOCK:
         env = _ENVS.get(key)
         if env is None:
-            env = _ENVS[key] = make_env([str(ws.templates_dir), str(packaged_templates())])
+            env = _ENVS[key] = make_env([str(ws.templates_dir), str(packaged_templates())], markdown=markdown)
         return env
 
 
@@ -406,7 +476,9 @@ def render_string(source: str, context: dict, name: str = "<template>", autoesca
 
     env = make_env(autoescape=autoescape)
     try:
-        return env.from_string(source).render(context)
+        template = env.from_string(source)
+        with bounded(env):
+            return template.render(context)
     except (TemplateError, OverflowError, TpiError, TypeError, ValueError) as exc:
         raise template_error(exc, name) from None
 
@@ -415,10 +487,11 @@ def _render_named(ws, name: str, context: dict) -> str:
     from jinja2 import TemplateError, TemplateNotFound
 
     template_path(ws, name)  # a clear message when it is missing
-    env = text_env(ws)
+    env = text_env(ws, markdown=name.endswith(".md.j2"))
     try:
         template = env.get_template(name)
-        return template.render(context)
+        with bounded(env):
+            return template.render(context)
     except TemplateNotFound as exc:
         raise TpiError(f"Templat '{exc.name}' (dirujuk dari {name}) tidak ditemukan.") from None
     except (TemplateError, OverflowError, TpiError, TypeError, ValueError, AttributeError, KeyError) as exc:
