@@ -27,6 +27,23 @@ def fixed_clock(monkeypatch):
     time.tzset()
 
 
+@pytest.fixture(autouse=True)
+def galat_log(monkeypatch, tmp_path, request):
+    """Unexpected errors are logged, not raised: a test fails if any was logged it did not expect."""
+    path = tmp_path / "tpi-galat.log"
+    monkeypatch.setenv("TPI_GALAT_LOG", str(path))
+    yield path
+    if not getattr(request.node, "bug_expected", False):
+        assert not path.exists(), path.read_text()
+
+
+@pytest.fixture
+def bug_log(galat_log, request):
+    """For tests that trigger a bug on purpose: the log file it must end up in."""
+    request.node.bug_expected = True
+    return galat_log
+
+
 @pytest.fixture
 def demo_ws(tmp_path):
     return create_demo(tmp_path / "ws")
@@ -35,6 +52,11 @@ def demo_ws(tmp_path):
 @pytest.fixture
 def empty_ws(tmp_path):
     return init_workspace(tmp_path / "kosong")
+
+
+def complete_id(ws) -> str:
+    """The demo session with all 127 items answered."""
+    return next(s.id for s in ws.list_sessions() if s.answered == s.total_items)
 
 
 def in_progress_id(ws) -> str:
@@ -48,7 +70,7 @@ async def settle(pilot, screen=None) -> None:
     for _ in range(200):
         await pilot.pause()
         saver = getattr(screen, "saver", None)
-        if saver is None or (saver.idle and not screen.pending):
+        if saver is None or (saver.idle and not getattr(screen, "pending", None)):
             await pilot.pause()
             return
         await pilot.pause(0.01)

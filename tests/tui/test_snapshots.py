@@ -6,7 +6,7 @@ import pytest
 
 from tpi_tui.tui.app import make_app
 
-from .conftest import in_progress_id, no_blink
+from .conftest import in_progress_id, no_blink, settle
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -49,6 +49,7 @@ def test_wawancara(snap_compare, demo_ws, size):
 def test_ringkasan(snap_compare, demo_ws, size):
     async def run_before(pilot):
         await pilot.press("r")
+        await settle(pilot)  # the review status is read by the writer thread
         await _still(pilot)
 
     assert snap_compare(_app(demo_ws, in_progress_id(demo_ws)), terminal_size=size, run_before=run_before)
@@ -71,3 +72,11 @@ def test_berita_acara(snap_compare, demo_ws, size):
         await _still(pilot)
 
     assert snap_compare(_app(demo_ws, in_progress_id(demo_ws)), terminal_size=size, run_before=run_before)
+
+
+def test_wawancara_light_theme(snap_compare, demo_ws):
+    async def run_before(pilot):
+        await pilot.press("f2")
+        await _still(pilot)
+
+    assert snap_compare(_app(demo_ws, in_progress_id(demo_ws)), terminal_size=(120, 40), run_before=run_before)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import time
+
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 
 from ..core.errors import LockedError, TpiError
 from ..core.workspace import Workspace
+from .galat import log_exception, message
+
+DARK, LIGHT = "textual-dark", "textual-light"
+BUG_STORM = (10, 5.0)  # more than 10 unexpected errors within 5 s: stop, the screen cannot recover
 
 
 class TpiApp(App):
@@ -15,6 +22,7 @@ class TpiApp(App):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("ctrl+q", "quit", "Keluar", id="app.keluar", priority=True),
+        Binding("f2", "toggle_theme", "Tema terang/gelap", id="app.tema", show=False),  # F1 help lists it
     ]
 
     def __init__(self, ws: Workspace, actor: str, session: str | None = None) -> None:
@@ -22,6 +30,50 @@ class TpiApp(App):
         self.ws = ws
         self.actor = actor
         self.session_ref = session
+        self.theme = DARK
+        self._bug_times: list[float] = []
+
+    # -- unexpected errors: log, one Indonesian line, keep running ----------------------------
+    def report_bug(self, error: BaseException, doing: str = "menjalankan perintah") -> None:
+        """Log ``error`` with its traceback and tell the assessor in one line; the app goes on."""
+        log_exception(error, doing)
+        now = time.monotonic()
+        self._bug_times = [t for t in self._bug_times if now - t < BUG_STORM[1]] + [now]
+        if len(self._bug_times) > BUG_STORM[0]:
+            self.exit(return_code=1, message=message(error, doing) + " Aplikasi dihentikan; data yang "
+                      "sudah tersimpan aman.")
+            return
+        try:
+            self.notify(message(error, doing), title="Kesalahan program", severity="error", timeout=10)
+        except Exception:  # noqa: BLE001 - notifying must not raise a second error
+            pass
+
+    async def _dispatch_message(self, message: Message) -> None:
+        # The app's own handlers and every key binding's action run here; Textual would end the
+        # app's message loop on the first exception (a frozen screen), so catch it one level up.
+        try:
+            await super()._dispatch_message(message)
+        except Exception as error:  # noqa: BLE001
+            self.report_bug(error)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's default prints a traceback and exits. Errors of a widget, timer or worker end
+        # up here: log them and keep the app running (the widget that failed may stay inert).
+        # An error while starting (no screen yet) still ends the app, with one Indonesian line.
+        if not self._running or not self.screen_stack:
+            log_exception(error, "memulai aplikasi")
+            self._return_code = 1
+            if self._exception is None:  # Pilot re-raises it in tests
+                self._exception = error
+                self._exception_event.set()
+            self._exit_renderables.append(message(error, "memulai aplikasi"))
+            self._close_messages_no_wait()
+            return
+        self.report_bug(getattr(error, "error", error), "menampilkan layar")
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.theme == DARK else DARK
+        self.notify("Tema terang" if self.theme == LIGHT else "Tema gelap", timeout=2)
 
     def on_mount(self) -> None:
         from .screens.beranda import BerandaScreen
@@ -50,7 +102,7 @@ class TpiApp(App):
 
         store = self.open_store(ref)
         if store is not None:
-            self.push_screen(InterviewScreen(store))
+            self.push_screen(InterviewScreen(store, area_reading=self.ws.config.ambang_per_area))
 
 
 def make_app(ws: Workspace, actor: str, session: str | None = None) -> TpiApp:

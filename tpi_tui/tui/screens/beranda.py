@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from ...core.scoring import fmt
 from ...core.session_meta import JENIS_SESI
 from ...core.workspace import SessionSummary
+from ..guard import Guarded
 
 EMPTY = (
     "Belum ada sesi di ruang kerja ini.\n\n"
@@ -21,7 +22,7 @@ EMPTY = (
 )
 
 
-class BerandaScreen(Screen):
+class BerandaScreen(Guarded, Screen):
     BINDINGS = [
         Binding("ctrl+n", "new", "Sesi baru", id="beranda.baru"),
         Binding("enter", "open", "Buka", id="beranda.buka", show=True),

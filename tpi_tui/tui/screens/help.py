@@ -8,6 +8,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+from ..guard import Guarded
+
 GENERAL = """\
 ## Kokpit wawancara
 
@@ -19,9 +21,11 @@ GENERAL = """\
 | ] / [ | butir berikutnya / sebelumnya |
 | s | ganti status butir (belum, ditanyakan, dijawab, diverifikasi) |
 | p | panduan narasumber |
-| r | ringkasan penilaian |
+| r | ringkasan penilaian (di sana: t tanda tangan reviu, f finalkan, o buka kembali) |
 | Ctrl+P | cari butir (nomor atau kata) |
 | Ctrl+B | Berita Acara |
+| h | riwayat perubahan butir ini |
+| F2 | tema terang / gelap |
 | Tab / Shift+Tab | pindah kolom isian |
 | Esc | kembali ke navigator, lalu ke Beranda |
 
@@ -46,7 +50,7 @@ PARTS = {
 }
 
 
-class HelpScreen(ModalScreen):
+class HelpScreen(Guarded, ModalScreen):
     BINDINGS = [
         Binding("escape,f1,q", "dismiss", "Tutup", id="bantuan.tutup"),
     ]

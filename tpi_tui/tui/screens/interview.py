@@ -19,6 +19,7 @@ from ...core.answers import DD_LABEL, DD_STATUS, STATE_LABEL, format_value
 from ...core.errors import TpiError
 from ...core.scoring import fmt
 from .. import clock
+from ..guard import Guarded
 from ..saver import Saver
 
 TEXT_FIELDS = ("catatan_tpi", "alasan", "temuan", "rekomendasi")
@@ -66,7 +67,7 @@ class ItemCommands(Provider):
                       help=f"{item.sub_area} · {item.label}")
 
 
-class InterviewScreen(Screen):
+class InterviewScreen(Guarded, Screen):
     COMMANDS = Screen.COMMANDS | {ItemCommands}
     BINDINGS = [
         *[Binding(k, f"answer('tpi', '{k}')", f"TPI {k.upper()}", id=f"wawancara.tpi-{k}", show=False)
@@ -79,6 +80,7 @@ class InterviewScreen(Screen):
         Binding("s", "cycle_state", "Status", id="wawancara.status"),
         Binding("p", "panduan", "Panduan", id="wawancara.panduan"),
         Binding("r", "summary", "Ringkasan", id="wawancara.ringkasan"),
+        Binding("h", "history", "Riwayat", id="wawancara.riwayat"),
         Binding("ctrl+b", "minutes", "Berita Acara", id="wawancara.berita-acara", show=False),
         Binding("f1", "help", "Bantuan", id="wawancara.bantuan"),
         Binding("escape", "back", "Kembali", id="wawancara.kembali"),
@@ -86,21 +88,23 @@ class InterviewScreen(Screen):
         Binding("ctrl+s", "flush", "Simpan", id="wawancara.simpan", show=False),
     ]
 
-    def __init__(self, store) -> None:
+    def __init__(self, store, area_reading: str = "keduanya") -> None:
         super().__init__()
         self.store = store
         self.inst = store.instrument
+        self.area_reading = area_reading  # workspace penilaian.ambang_per_area
         self.current: int = self.inst.order[0]
         self.pending: dict[tuple[int, str], object] = {}
         self._text_timers: dict[str, Timer] = {}
-        self.evaluation = store.evaluate()
+        self.evaluation = store.evaluate(area_reading)
         self.answers: dict[str, dict] = {k: dict(v) for k, v in store.answers.items()}
         self.started = clock.monotonic()
         self.saved_at = ""
         self.nodes: dict[int, object] = {}
         self.area_nodes: dict[str, object] = {}
         self._loading = False
-        self.saver = Saver(store, self._saved_from_thread, self._error_from_thread)
+        self.saver = Saver(store, self._saved_from_thread, self._error_from_thread, area_reading=area_reading)
+        self._locked_final: bool | None = None
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -108,6 +112,7 @@ class InterviewScreen(Screen):
         if self.store.readonly:
             yield Static("HANYA-BACA — sesi ini sedang dibuka untuk penulisan oleh jendela/proses lain. "
                          "Perubahan tidak akan disimpan.", id="readonly-banner")
+        yield Static("FINAL — buka kembali dengan alasan untuk mengubah (Ringkasan: r, lalu o).", id="final-banner")
         yield Static("", id="scorebar")
         with Horizontal(id="cockpit"):
             yield Tree("LKE", id="nav")
@@ -483,9 +488,30 @@ class InterviewScreen(Screen):
         self.flush_pending()
 
     # -- saving (the worker does the disk write) -----------------------------------------------
+    @property
+    def final(self) -> bool:
+        return self.saver.status == "final"
+
+    def apply_final(self) -> None:
+        """Show the FINAL banner and make the text fields read-only while the session is final."""
+        final = self.final
+        if final == self._locked_final:
+            return
+        self._locked_final = final
+        self.query_one("#final-banner").display = final
+        for field in TEXT_FIELDS:
+            self.query_one(f"#{field}", TextArea).read_only = final or self.store.readonly
+
+    def on_screen_resume(self) -> None:
+        self.refresh_bar()
+
     def save(self, item_id: int, fields: dict) -> None:
         if self.store.readonly:
             self.notify("Sesi dibuka hanya-baca; perubahan tidak disimpan.", severity="warning")
+            return
+        if self.final:
+            self.notify("Sesi sudah final dan terkunci. Buka kembali dengan alasan (Ringkasan, o) untuk mengubah.",
+                        title="Sesi final", severity="warning")
             return
         # Show at once what was asked; the worker confirms (or reports an error) right after.
         self.saving = True
@@ -526,6 +552,7 @@ class InterviewScreen(Screen):
 
     # -- the score bar -------------------------------------------------------------------------
     def refresh_bar(self) -> None:
+        self.apply_final()
         ev = self.evaluation
         item = self.inst.items[self.current]
         tpi, unit = ev.tpi, ev.unit
@@ -544,6 +571,8 @@ class InterviewScreen(Screen):
         done = len(self.inst.order) - len(tpi.unanswered)
         if self.store.readonly:
             saved = "Hanya-baca"
+        elif self.final:
+            saved = "Final (terkunci)"
         elif not self.saver.idle:
             saved = "Menyimpan…"
         elif self.pending:
@@ -585,7 +614,21 @@ class InterviewScreen(Screen):
         from .summary import SummaryScreen
 
         self.flush_pending()
-        self.app.push_screen(SummaryScreen(self.store, self.evaluation, self.answers), self._jump)
+        self.app.push_screen(SummaryScreen(self.store, self.evaluation, self.answers, saver=self.saver,
+                                           area_reading=self.area_reading), self._jump)
+
+    def action_history(self) -> None:
+        """The changes of the current item, read in the writer thread (after pending saves)."""
+        from ...core.history import history
+        from .history import HistoryScreen
+
+        self.flush_pending()
+        item_id = self.current
+
+        def done(events, error) -> None:
+            self.app.call_from_thread(self.app.push_screen, HistoryScreen(item_id, events, error))
+
+        self.saver.call(lambda store: history(store, item_id), done)
 
     def action_minutes(self) -> None:
         from .minutes import MinutesScreen

@@ -8,6 +8,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
+from ..guard import Guarded
+
 MISSING = (
     "# Berita Acara belum tersedia\n\n"
     "Modul penyusun Berita Acara (`tpi_tui.minutes`) belum terpasang pada versi ini. "
@@ -15,7 +17,7 @@ MISSING = (
 )
 
 
-class MinutesScreen(Screen):
+class MinutesScreen(Guarded, Screen):
     BINDINGS = [
         Binding("escape", "back", "Kembali", id="berita-acara.kembali"),
         Binding("m", "generate('md')", "Buat Markdown", id="berita-acara.md"),

@@ -13,12 +13,13 @@ from textual.widgets import Button, Footer, Input, Label, Select, SelectionList,
 from ...core.errors import TpiError
 from ...core.session_meta import JENIS_SESI, clean_date, clean_meta_field, clean_person, clean_time
 from .. import clock
+from ..guard import Guarded
 
 FIELDS = ("opd", "jenis", "target", "tanggal", "jam_mulai", "tempat", "dasar_nomor", "dasar_tanggal", "tim",
           "narasumber")
 
 
-class NewSessionScreen(Screen):
+class NewSessionScreen(Guarded, Screen):
     BINDINGS = [
         Binding("ctrl+s", "create", "Buat sesi", id="sesi-baru.buat", priority=True),
         Binding("escape", "cancel", "Batal", id="sesi-baru.batal"),

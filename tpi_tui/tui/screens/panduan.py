@@ -12,10 +12,11 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.answers import format_value
+from ..guard import Guarded
 from .interview import item_mark
 
 
-class PanduanScreen(Screen):
+class PanduanScreen(Guarded, Screen):
     BINDINGS = [
         Binding("escape", "dismiss_none", "Kembali", id="panduan.kembali"),
         Binding("tab", "app.focus_next", "Pindah", id="panduan.pindah", show=False),

@@ -12,25 +12,35 @@ from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.answers import format_value
-from ...core.scoring import THRESHOLDS, fmt
+from ...core.errors import TpiError
+from ...core.review import STATUS_LABEL, TIERS, finalize, reopen, sign_off, signoff_state
+from ...core.scoring import THRESHOLDS, fmt, r2
+from ..guard import Guarded
 
 
-class SummaryScreen(Screen):
+class SummaryScreen(Guarded, Screen):
     BINDINGS = [
         Binding("escape", "back", "Kembali", id="ringkasan.kembali"),
         Binding("ctrl+b", "minutes", "Berita Acara", id="ringkasan.berita-acara"),
+        Binding("t", "sign_off", "Tanda tangan reviu", id="ringkasan.tanda-tangan"),
+        Binding("f", "finalize", "Finalkan", id="ringkasan.finalkan"),
+        Binding("o", "reopen", "Buka kembali", id="ringkasan.buka-kembali"),
     ]
 
-    def __init__(self, store, evaluation, answers: dict) -> None:
+    def __init__(self, store, evaluation, answers: dict, saver=None, area_reading: str = "keduanya") -> None:
         super().__init__()
         self.store = store
         self.ev = evaluation
         self.answers = answers
         self.inst = store.instrument
+        self.saver = saver  # the cockpit's writer thread: every store access goes through it
+        self.area_reading = area_reading
+        self.review: dict | None = None  # the last lifecycle snapshot read by the writer thread
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="summary"):
             yield Static("", id="totals")
+            yield Static("Membaca status reviu…", id="review")
             yield DataTable(id="areas", cursor_type="row", zebra_stripes=True)
             yield Static("", id="hasil")
             yield Static("", id="verdicts")
@@ -39,22 +49,27 @@ class SummaryScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        ev, inst = self.ev, self.inst
+        ev = self.ev
         tpi, unit = ev.tpi, ev.unit
         target = self.store.meta.get("target", "WBK")
         minimum = THRESHOLDS.get(target, THRESHOLDS["WBK"])["area_persen"]
+        self.load_review()
         self.query_one("#totals", Static).update(Text.assemble(
             ("Ringkasan penilaian", "bold"), f"  ·  target {target}\n",
             f"Total TPI {fmt(tpi.total)} (unit {fmt(unit.total)}) · pengungkit {fmt(tpi.pengungkit)} · "
             f"hasil {fmt(tpi.hasil)}" + (f" · sementara: {len(tpi.unanswered)} butir belum dijawab"
                                          if tpi.unanswered else "")))
         table = self.query_one("#areas", DataTable)
-        table.add_columns("Area", "Bobot", "Unit", "TPI", "%", f"Min {fmt(minimum, 0)}%")
+        columns = []
+        if self.area_reading in ("keduanya", "gabungan"):
+            columns.append(f"Min {fmt(minimum, 0)}% gab.")
+        if self.area_reading in ("keduanya", "terpisah"):
+            columns.append(f"Min {fmt(minimum, 0)}% P/R")
+        table.add_columns("Area", "Bobot", "Unit", "TPI", "%", *columns)
         units = {a.kode: a for a in unit.areas}
         for a in tpi.areas:
-            met = "ya" if a.persen >= minimum else "tidak"
-            table.add_row(a.nama, fmt(a.bobot), fmt(units[a.kode].nilai), fmt(a.nilai), fmt(a.persen), met,
-                          key=a.kode)
+            table.add_row(a.nama, fmt(a.bobot), fmt(units[a.kode].nilai), fmt(a.nilai), fmt(a.persen),
+                          *area_minimum(a, minimum, self.area_reading), key=a.kode)
         self.query_one("#hasil", Static).update(Text.assemble(
             ("Hasil: ", "bold"),
             f"IPAK {fmt(tpi.ipak_survei) if tpi.ipak_survei is not None else '—'} → {fmt(tpi.ipak)} · "
@@ -100,6 +115,67 @@ class SummaryScreen(Screen):
             rek = (a.get("rekomendasi") or "").strip() or "rekomendasi belum diisi"
             ol.add_option(Option(f"  {item_id:>3} {a['temuan'][:80]}\n      → {rek[:80]}", id=f"t{item_id}"))
 
+    # -- review: lifecycle and sign-offs ---------------------------------------------------------
+    def in_writer(self, fn, done) -> None:
+        """Run ``fn(store)`` in the cockpit's writer thread; ``done(result, error)`` on the UI thread."""
+        if self.saver is None:  # no writer thread: nothing else touches the store
+            try:
+                result, error = fn(self.store), None
+            except TpiError as exc:
+                result, error = None, str(exc)
+            done(result, error)
+            return
+        self.saver.call(fn, lambda result, error: self.app.call_from_thread(done, result, error))
+
+    def load_review(self) -> None:
+        self.in_writer(review_snapshot, self._show_review)
+
+    def _show_review(self, snapshot: dict | None, error: str | None) -> None:
+        if error or snapshot is None:
+            self.query_one("#review", Static).update(Text(error or "Status reviu tidak terbaca.", style="bold red"))
+            return
+        self.review = snapshot
+        self.query_one("#review", Static).update(review_text(snapshot))
+
+    def _review_done(self, ok: str, result, error: str | None) -> None:
+        if error:
+            self.notify(error, title="Reviu", severity="error", timeout=8)
+        else:
+            self.notify(ok, title="Reviu")
+        self.load_review()
+
+    def action_sign_off(self) -> None:
+        from .review import SignOffScreen
+
+        if self.review is None:
+            return
+        valid = {s["peran"] for s in self.review["signoffs"] if not s["stale"]}
+        self.app.push_screen(SignOffScreen(self.review["tim"], self.app.actor, valid), self._signer_chosen)
+
+    def _signer_chosen(self, name: str | None) -> None:
+        if name:
+            self.in_writer(lambda store: sign_off(store, name),
+                           lambda result, error: self._review_done(
+                               f"Tanda tangan {result['peran']} dicatat: {result['nama']}." if result else "",
+                               result, error))
+
+    def action_finalize(self) -> None:
+        self.in_writer(finalize, lambda result, error: self._review_done(
+            "Sesi final dan terkunci; Berita Acara tidak lagi bertanda DRAF.", result, error))
+
+    def action_reopen(self) -> None:
+        from .review import ReopenScreen
+
+        if self.review is not None and self.review["status"] != "final":
+            self.notify("Hanya sesi yang sudah final yang dapat dibuka kembali.", title="Reviu", severity="warning")
+            return
+        self.app.push_screen(ReopenScreen(), self._reason_given)
+
+    def _reason_given(self, reason: str | None) -> None:
+        if reason:
+            self.in_writer(lambda store: reopen(store, reason), lambda result, error: self._review_done(
+                "Sesi dibuka kembali; tanda tangan reviu perlu diulang.", result, error))
+
     @on(OptionList.OptionSelected, "#entries")
     def _jump(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
@@ -112,6 +188,47 @@ class SummaryScreen(Screen):
         from .minutes import MinutesScreen
 
         self.app.push_screen(MinutesScreen(self.store, owns_store=False))
+
+
+def area_minimum(a, minimum: float, reading: str) -> list[str]:
+    """The 'minimum met' cells of one area, read as the verdict reads them (rounded to 2 places)."""
+    cells = []
+    if reading in ("keduanya", "gabungan"):
+        cells.append("ya" if r2(a.persen) >= minimum else "tidak")
+    if reading in ("keduanya", "terpisah"):
+        pem = "ya" if r2(a.pemenuhan_persen) >= minimum else "tidak"
+        ref = "ya" if r2(a.reform_persen) >= minimum else "tidak"
+        cells.append(f"{pem}/{ref}")
+    return cells
+
+
+def review_snapshot(store) -> dict:
+    """What Ringkasan shows of the lifecycle; read in the writer thread, handed to the UI."""
+    return {
+        "status": str(store.meta.get("status", "draft")),
+        "signoffs": signoff_state(store),
+        "tim": [dict(p) for p in store.meta.get("tim", []) if isinstance(p, dict)],
+    }
+
+
+def review_text(snapshot: dict) -> Text:
+    status = snapshot["status"]
+    style = {"final": "bold green", "review": "bold yellow"}.get(status, "bold")
+    text = Text.assemble(("Status: ", "bold"), (STATUS_LABEL.get(status, status), style),
+                         ("   t: tanda tangan reviu · f: finalkan · o: buka kembali", "dim"))
+    by_tier = {s.get("peran"): s for s in snapshot["signoffs"]}
+    for peran in TIERS:
+        s = by_tier.get(peran)
+        text.append(f"\n  {peran:<18} ")
+        if s is None:
+            text.append("belum ditandatangani", "dim")
+            continue
+        ts = str(s.get("ts", ""))[:16].replace("T", " ").replace(":", ".")
+        text.append(f"{s.get('nama', '')}  {ts}  #{str(s.get('digest', ''))[:12]}")
+        if s["stale"]:
+            text.append("  KEDALUWARSA", "bold reverse red")
+            text.append(" (isi berubah sesudah ditandatangani)", "red")
+    return text
 
 
 def _differs(answer: dict) -> bool:

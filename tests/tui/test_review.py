@@ -1,0 +1,222 @@
+"""Review in the TUI (issue 5): sign-offs, finalize, reopen with a reason, item history, and
+errors that must not take the app down. Each step is checked in the session file on disk."""
+
+from __future__ import annotations
+
+import json
+
+from textual.widgets import DataTable
+
+from tpi_tui.tui.app import make_app
+from tpi_tui.tui.screens.history import HistoryScreen
+from tpi_tui.tui.screens.interview import InterviewScreen
+from tpi_tui.tui.screens.review import ReopenScreen, SignOffScreen
+from tpi_tui.tui.screens.summary import SummaryScreen
+
+from .conftest import complete_id, in_progress_id, settle
+from .test_flows import goto
+
+KETUA = "Rina Marlina, S.E., Ak."
+PENGENDALI = "Hendra Saputra, S.E., M.M."
+
+
+def session_file(ws, sid: str) -> dict:
+    return json.loads(ws.resolve(sid).read_text())
+
+
+def meta(ws, sid: str) -> dict:
+    return session_file(ws, sid)["meta"]["1"]
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector).render())
+
+
+async def test_sign_off_finalize_and_reopen(demo_ws):
+    sid = complete_id(demo_ws)
+    app = make_app(demo_ws, actor="Rina Marlina", session=sid)  # the app actor is the Ketua Tim
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        cockpit = app.screen
+        assert isinstance(cockpit, InterviewScreen)
+        assert not cockpit.query_one("#final-banner").display
+        await pilot.press("r")
+        await settle(pilot)
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen)
+        assert "Status: Draf" in text_of(summary, "#review")
+        # finalizing without sign-offs: refused by core, said in Indonesian, nothing written
+        await pilot.press("f")
+        await settle(pilot)
+        assert meta(demo_ws, sid)["status"] == "draft"
+        assert any("belum dapat difinalkan" in n.message for n in app._notifications)
+        # Ketua Tim: the dialog offers the actor first
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, SignOffScreen)
+        assert app.screen.people[app.screen.query_one("#signers").highlighted]["nama"] == KETUA
+        await pilot.press("enter")
+        await settle(pilot, summary)
+        m = meta(demo_ws, sid)
+        assert m["status"] == "review"
+        assert [(s["peran"], s["nama"]) for s in m["signoffs"]] == [("Ketua Tim", KETUA)]
+        assert "Dalam Reviu" in text_of(summary, "#review") and KETUA in text_of(summary, "#review")
+        # Pengendali Teknis: picked with the arrow key
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await settle(pilot, summary)
+        assert [s["peran"] for s in meta(demo_ws, sid)["signoffs"]] == ["Ketua Tim", "Pengendali Teknis"]
+        await pilot.press("f")
+        await settle(pilot, summary)
+        assert meta(demo_ws, sid)["status"] == "final"
+        assert "Final" in text_of(summary, "#review")
+        # the cockpit is read-only now, with the banner; a key does not change the file
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is cockpit
+        assert cockpit.query_one("#final-banner").display
+        assert "FINAL" in text_of(cockpit, "#final-banner")
+        before = session_file(demo_ws, sid)
+        await pilot.press("s")
+        await settle(pilot)
+        assert session_file(demo_ws, sid) == before
+        # reopen: an empty reason is refused at the field, a written one is logged
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, ReopenScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReopenScreen)
+        assert "wajib" in text_of(app.screen, "#reason-error")
+        await pilot.press(*"Koreksi butir 12 atas permintaan PT", "enter")
+        await settle(pilot, summary)
+        data = session_file(demo_ws, sid)
+        m = data["meta"]["1"]
+        assert m["status"] == "draft" and m["signoffs"] == []
+        assert m["reopened"][-1]["reason"] == "Koreksi butir 12 atas permintaan PT"
+        assert any(e.get("reason") == "Koreksi butir 12 atas permintaan PT" and e["field"] == "meta.status"
+                   for e in data["events"].values())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not cockpit.query_one("#final-banner").display
+
+
+async def test_stale_sign_off_is_marked(demo_ws):
+    sid = in_progress_id(demo_ws)
+    app = make_app(demo_ws, actor="Rina Marlina", session=sid)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "KEDALUWARSA" not in text_of(app.screen, "#review")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("a")  # item 41 answered after the sign-off
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert "KEDALUWARSA" in text_of(app.screen, "#review")
+        assert meta(demo_ws, sid)["signoffs"][0]["peran"] == "Ketua Tim"
+
+
+async def test_history_of_the_focused_item(demo_ws):
+    sid = in_progress_id(demo_ws)
+    app = make_app(demo_ws, actor="Penguji TPI", session=sid)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await goto(pilot, 41)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("h")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, HistoryScreen)
+        table = modal.query_one("#history", DataTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        # newest first: A -> B, then the first answer (state and jawaban TPI in one save)
+        assert rows[0][2] == "jawaban TPI" and rows[0][3] == "A → B" and rows[0][1] == "Penguji TPI"
+        assert {r[2] for r in rows[1:]} == {"jawaban TPI", "status butir"}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen)
+
+
+async def test_writer_survives_an_unexpected_error(demo_ws, bug_log, monkeypatch):
+    sid = in_progress_id(demo_ws)
+    app = make_app(demo_ws, actor="Penguji TPI", session=sid)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        store = screen.store
+        real = store.set_item
+        calls = []
+
+        def flaky(item_id, fields, reason=None):
+            calls.append(item_id)
+            if len(calls) == 1:
+                raise KeyError("bug")
+            return real(item_id, fields, reason)
+
+        monkeypatch.setattr(store, "set_item", flaky)
+        await pilot.press("a")  # the first save hits the bug
+        await settle(pilot)
+        await pilot.pause()
+        assert any("kesalahan tak terduga" in n.message for n in app._notifications)
+        assert "KeyError" in bug_log.read_text()
+        await pilot.press("b")  # the writer is still alive: the next save lands
+        await settle(pilot)
+        data = session_file(demo_ws, sid)
+        assert data["answers"]["41"]["jawaban_tpi"] == "B"
+
+
+async def test_bug_in_a_handler_is_logged_and_the_app_goes_on(demo_ws, bug_log, monkeypatch):
+    sid = in_progress_id(demo_ws)
+
+    def broken_action(self):
+        raise ZeroDivisionError("bug in an action")
+
+    def broken_handler(self, event):
+        raise ValueError("bug in a message handler")
+
+    monkeypatch.setattr(InterviewScreen, "action_panduan", broken_action)
+    monkeypatch.setattr(InterviewScreen, "on_descendant_blur", broken_handler)
+    app = make_app(demo_ws, actor="Penguji TPI", session=sid)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("p")  # a key binding whose action raises
+        await pilot.pause()
+        screen.query_one("#catatan_tpi").focus()
+        await pilot.pause()
+        screen.query_one("#nav").focus()  # the blur handler raises
+        await pilot.pause()
+        screen.set_timer(0.01, lambda: 1 / 0)  # a timer callback raising goes through _handle_exception
+        await pilot.pause(0.1)
+        assert app.is_running and app.screen is screen
+        log = bug_log.read_text()
+        assert "bug in an action" in log and "bug in a message handler" in log and log.count("ZeroDivisionError") >= 2
+        assert any(n.title == "Kesalahan program" for n in app._notifications)
+        await pilot.press("a")  # keys still work and saves still land
+        await settle(pilot)
+        assert session_file(demo_ws, sid)["answers"]["41"]["jawaban_tpi"] == "A"
+    assert app._exception is None
+
+
+async def test_light_theme_toggle(demo_ws):
+    app = make_app(demo_ws, actor="Penguji TPI", session=in_progress_id(demo_ws))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-dark"
+        await pilot.press("f2")
+        assert app.theme == "textual-light"
+        await pilot.press("f2")
+        assert app.theme == "textual-dark"

@@ -1,0 +1,58 @@
+"""h in the cockpit: the changes of the focused item, newest first."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label, Static
+
+from ...core.history import FIELD_LABEL, show_value
+from ..guard import Guarded
+
+VALUE_WIDTH = 28  # characters of an old/new value; the full text stays in `tpi history`
+
+
+def when(ts: str | None) -> str:
+    """'2025-06-10T10:42:31+07:00' -> '2025-06-10 10.42'."""
+    if not ts:
+        return "—"
+    return ts[:16].replace("T", " ").replace(":", ".")
+
+
+class HistoryScreen(Guarded, ModalScreen[None]):
+    BINDINGS = [Binding("escape,h,q", "close", "Tutup", id="riwayat.tutup")]
+
+    def __init__(self, item_id: int, events: list[dict] | None, error: str | None = None) -> None:
+        super().__init__()
+        self.item_id = item_id
+        self.events = list(reversed(events or []))  # newest first
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="history-box", classes="dialog"):
+            yield Label(f"Riwayat perubahan butir {self.item_id} ({len(self.events)})", classes="dialog-title")
+            yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+            if self.error:
+                yield Static(self.error, classes="error")
+            elif not self.events:
+                yield Static("Belum ada perubahan tercatat untuk butir ini.", classes="hint")
+            yield Static("Esc: tutup · riwayat lengkap: tpi history SESI --item N", classes="hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#history", DataTable)
+        table.add_columns("Waktu", "Oleh", "Kolom", "Lama → Baru", "Alasan")
+        for e in self.events:
+            field = str(e.get("field"))
+            table.add_row(
+                when(e.get("ts")),
+                show_value(e.get("who"), 18),
+                FIELD_LABEL.get(field, field.removeprefix("meta.")),
+                f"{show_value(e.get('old'), VALUE_WIDTH)} → {show_value(e.get('new'), VALUE_WIDTH)}",
+                show_value(e.get("reason"), 30),
+            )
+        table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
