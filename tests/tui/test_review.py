@@ -220,3 +220,20 @@ async def test_light_theme_toggle(demo_ws):
         assert app.theme == "textual-light"
         await pilot.press("f2")
         assert app.theme == "textual-dark"
+
+
+async def test_text_typed_just_before_quitting_is_saved(demo_ws):
+    sid = in_progress_id(demo_ws)
+    app = make_app(demo_ws, actor="Penguji TPI", session=sid)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#catatan_tpi").focus()
+        await pilot.press(*"Catatan terakhir")
+        await pilot.press("ctrl+q")  # before the typing pause saves it
+        await pilot.pause()
+    for _ in range(100):  # the writer thread finishes after the screen is gone
+        answer = session_file(demo_ws, sid)["answers"].get("41", {})
+        if answer.get("catatan_tpi"):
+            break
+        await pilot.pause(0.02)
+    assert answer["catatan_tpi"] == "Catatan terakhir"

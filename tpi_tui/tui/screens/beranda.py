@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from ...core.review import STATUS_LABEL
 from ...core.scoring import fmt
 from ...core.session_meta import JENIS_SESI
 from ...core.workspace import SessionSummary
@@ -53,6 +54,7 @@ class BerandaScreen(Guarded, Screen):
         self.query_one("#filter", Input).focus()
 
     def on_screen_resume(self) -> None:
+        self.app.sub_title = self.app.ws.config.unit or str(self.app.ws.root)  # not the last session's OPD
         self.reload()
 
     def reload(self) -> None:
@@ -67,13 +69,12 @@ class BerandaScreen(Guarded, Screen):
         last_opd = None
         shown = 0
         for s in self.sessions:
-            hay = f"{s.opd} {s.tanggal} {s.jenis} {s.target} {s.status} {s.id}".lower()
-            if words and not all(w in hay for w in words):
+            if words and not all(w in _hay(s) for w in words):
                 continue
             shown += 1
             opd = s.opd if s.opd != last_opd else ""
             last_opd = s.opd
-            status = "rusak" if s.error else s.status
+            status = "rusak" if s.error else STATUS_LABEL.get(s.status, s.status)
             rows.append((
                 opd,
                 s.tanggal,
@@ -83,8 +84,7 @@ class BerandaScreen(Guarded, Screen):
                 f"{s.answered}/{s.total_items}",
                 fmt(s.nilai_tpi),
             ))
-        keys = [s.id for s in self.sessions if not words or all(
-            w in f"{s.opd} {s.tanggal} {s.jenis} {s.target} {s.status} {s.id}".lower() for w in words)]
+        keys = [s.id for s in self.sessions if not words or all(w in _hay(s) for w in words)]
         for key, row in zip(keys, rows, strict=True):
             table.add_row(*row, key=key)
         empty = not self.sessions
@@ -163,3 +163,8 @@ class BerandaScreen(Guarded, Screen):
             self.notify(str(exc), severity="error")
             return
         await self.app.push_screen(MinutesScreen(store, owns_store=True))
+
+
+def _hay(s) -> str:
+    """What the filter searches in one session row (status both as stored and as shown)."""
+    return f"{s.opd} {s.tanggal} {s.jenis} {s.target} {s.status} {STATUS_LABEL.get(s.status, '')} {s.id}".lower()

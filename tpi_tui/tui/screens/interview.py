@@ -105,6 +105,7 @@ class InterviewScreen(Guarded, Screen):
         self._loading = False
         self.saver = Saver(store, self._saved_from_thread, self._error_from_thread, area_reading=area_reading)
         self._locked_final: bool | None = None
+        self._closing = False  # unmounting: the widgets are gone, saves still go to the writer
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -151,6 +152,7 @@ class InterviewScreen(Guarded, Screen):
         self.app.sub_title = f"{meta['opd']['nama']} · {meta.get('tanggal', '')}"
         self.build_tree()
         self.query_one("#item-pane").can_focus = False  # Tab goes from the navigator straight to the fields
+        self._app_ref = self.app  # the writer may report after this screen is gone
         self.run_worker(self.saver.run, thread=True, group="simpan", name="simpan", exit_on_error=False)
         self.set_interval(1.0, self.refresh_bar)
         first = next((i for i in self.inst.order if not is_answered(self.answers.get(str(i), {}))), self.current)
@@ -158,7 +160,8 @@ class InterviewScreen(Guarded, Screen):
         self.query_one("#nav", Tree).focus()
 
     def on_unmount(self) -> None:
-        self.flush_pending()
+        self._closing = True
+        self.flush_pending()  # text typed just before leaving is still saved (the writer outlives us)
         self.saver.stop()
 
     # -- navigator -----------------------------------------------------------------------------
@@ -516,13 +519,19 @@ class InterviewScreen(Guarded, Screen):
         # Show at once what was asked; the worker confirms (or reports an error) right after.
         self.saving = True
         self.saver.put(item_id, fields)
-        self.refresh_bar()
+        if not self._closing:
+            self.refresh_bar()
 
     def _saved_from_thread(self, item_id, changed, evaluation) -> None:
-        self.app.call_from_thread(self._saved, item_id, changed, evaluation)
+        if not self._closing:  # after unmount there is no screen to update (and no active app)
+            self.app.call_from_thread(self._saved, item_id, changed, evaluation)
 
     def _error_from_thread(self, item_id, fields, message) -> None:
-        self.app.call_from_thread(self._save_failed, item_id, fields, message)
+        if not self._closing:
+            self.app.call_from_thread(self._save_failed, item_id, fields, message)
+        else:  # the screen is gone: the app may still be there to say so
+            self._app_ref.call_from_thread(self._app_ref.notify, message, title="Gagal menyimpan",
+                                           severity="error", timeout=8)
 
     def _saved(self, item_id: int | None, changed: dict, evaluation) -> None:
         self.evaluation = evaluation

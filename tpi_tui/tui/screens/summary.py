@@ -85,7 +85,7 @@ class SummaryScreen(Guarded, Screen):
                 text.append(f"  … dan {len(v.failed) - 8} syarat lain\n", "dim")
         self.query_one("#verdicts", Static).update(text)
         self.fill_entries()
-        self.query_one("#entries").focus()
+        self.query_one("#entries").focus(scroll_visible=False)  # the top (totals, review) stays in view
 
     def fill_entries(self) -> None:
         ol = self.query_one("#entries", OptionList)
@@ -156,7 +156,7 @@ class SummaryScreen(Guarded, Screen):
         if name:
             self.in_writer(lambda store: sign_off(store, name),
                            lambda result, error: self._review_done(
-                               f"Tanda tangan {result['peran']} dicatat: {result['nama']}." if result else "",
+                               f"Tanda tangan {result['peran']} dicatat: {result['nama'].rstrip('.')}." if result else "",
                                result, error))
 
     def action_finalize(self) -> None:
