@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -254,3 +255,16 @@ def test_random_sigkill_never_corrupts_or_loses_an_acknowledged_answer(ws):
     assert len(acked) >= 10, "the writer never got going; the test proved nothing"
     with SessionStore(path) as s:  # opens, cleans stray temp files
         assert not list(path.parent.glob(f".{path.name}.tmp-*"))
+
+
+def test_listing_reads_any_valid_layout_not_only_the_stores_own(ws):
+    with new(ws) as s:
+        s.set_item(1, {"jawaban_tpi": "Ya"})
+        s.set_item(2, {"jawaban_tpi": "B"})
+        path = s.path
+    fast = ws.list_sessions()[0]
+    # the same content re-indented by hand (or by another tool): read whole, same summary
+    path.write_text(json.dumps(load_tables(path), indent=2), encoding="utf-8")
+    (ws.sessions_dir / ".index.json").unlink()
+    slow = ws.list_sessions()[0]
+    assert (fast.answered, fast.nilai_tpi) == (slow.answered, slow.nilai_tpi) == (2, slow.nilai_tpi)
