@@ -3,6 +3,7 @@ errors that must not take the app down. Each step is checked in the session file
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from textual.widgets import DataTable
@@ -235,5 +236,5 @@ async def test_text_typed_just_before_quitting_is_saved(demo_ws):
         answer = session_file(demo_ws, sid)["answers"].get("41", {})
         if answer.get("catatan_tpi"):
             break
-        await pilot.pause(0.02)
+        await asyncio.sleep(0.02)
     assert answer["catatan_tpi"] == "Catatan terakhir"
