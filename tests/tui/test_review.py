@@ -238,3 +238,22 @@ async def test_text_typed_just_before_quitting_is_saved(demo_ws):
             break
         await asyncio.sleep(0.02)
     assert answer["catatan_tpi"] == "Catatan terakhir"
+
+
+async def test_leaving_the_cockpit_with_unsaved_text_saves_it_quietly(demo_ws):
+    """Back to Beranda while a text save is pending: saved, and no error logged (galat_log)."""
+    sid = in_progress_id(demo_ws)
+    app = make_app(demo_ws, actor="Penguji TPI", session=sid)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#nav").focus()
+        screen.pending[(41, "catatan_tpi")] = "Masih tertunda"  # as if the typing pause had not passed
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, InterviewScreen)
+        for _ in range(100):
+            if session_file(demo_ws, sid)["answers"].get("41", {}).get("catatan_tpi"):
+                break
+            await pilot.pause(0.02)
+        assert session_file(demo_ws, sid)["answers"]["41"]["catatan_tpi"] == "Masih tertunda"

@@ -213,7 +213,7 @@ def review_snapshot(store) -> dict:
 
 def review_text(snapshot: dict) -> Text:
     status = snapshot["status"]
-    style = {"final": "bold green", "review": "bold yellow"}.get(status, "bold")
+    style = {"final": "bold green", "review": "bold underline"}.get(status, "bold")  # readable on light too
     text = Text.assemble(("Status: ", "bold"), (STATUS_LABEL.get(status, status), style),
                          ("   t: tanda tangan reviu · f: finalkan · o: buka kembali", "dim"))
     by_tier = {s.get("peran"): s for s in snapshot["signoffs"]}
