@@ -257,3 +257,15 @@ async def test_leaving_the_cockpit_with_unsaved_text_saves_it_quietly(demo_ws):
                 break
             await pilot.pause(0.02)
         assert session_file(demo_ws, sid)["answers"]["41"]["catatan_tpi"] == "Masih tertunda"
+
+
+async def test_a_key_that_does_not_fit_the_item_is_explained(demo_ws):
+    sid = in_progress_id(demo_ws)
+    app = make_app(demo_ws, actor="Penguji TPI", session=sid)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await goto(pilot, 2)  # an A/B/C item
+        await pilot.press("y")
+        await settle(pilot)
+        assert any("dijawab dengan a/b/c" in n.message for n in app._notifications)
+        assert session_file(demo_ws, sid)["answers"]["2"]["jawaban_tpi"] != "y"

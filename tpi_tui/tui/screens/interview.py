@@ -411,6 +411,10 @@ class InterviewScreen(Guarded, Screen):
         if not item.is_choice:
             self.notify(f"Butir {item.id} diisi dengan angka: ketik di kolom nilai.", severity="warning")
             return
+        hot = [k[0].lower() for k in item.keys]
+        if key not in hot:  # e.g. y on an A/B/C item: say which keys fit instead of a save error
+            self.notify(f"Butir {item.id} dijawab dengan {'/'.join(hot)}.", severity="warning")
+            return
         field = "jawaban_tpi" if side == "tpi" else "jawaban_unit"
         fields: dict[str, object] = {field: key}
         answer = self.answers.get(str(item.id), {})
