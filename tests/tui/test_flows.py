@@ -233,17 +233,18 @@ async def test_beranda_caps_the_table_and_the_filter_reaches_the_rest(empty_ws):
     from tpi_tui.tui.screens.beranda import MAX_ROWS
 
     for n in range(MAX_ROWS + 5):
-        empty_ws.new_session(opd=f"Puskesmas {n:03d}", jenis="desk", tanggal="2025-07-01", target="WBK").close()
+        # a dash never occurs in a session id, so "kode-304" matches one OPD only
+        empty_ws.new_session(opd=f"Puskesmas Kode-{n:03d}", jenis="desk", tanggal="2025-07-01", target="WBK").close()
     app = make_app(empty_ws, actor="Penguji TPI")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         table = app.screen.query_one("#sessions")
         assert table.row_count == MAX_ROWS
         assert "Ditampilkan 300 pertama" in str(app.screen.query_one("#count").render())
-        await pilot.press(*"puskesmas 304")
+        await pilot.press(*"kode-304")
         await pilot.pause(0.3)
         assert table.row_count == 1
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, InterviewScreen)
-        assert app.screen.store.meta["opd"]["nama"] == "Puskesmas 304"
+        assert app.screen.store.meta["opd"]["nama"] == "Puskesmas Kode-304"

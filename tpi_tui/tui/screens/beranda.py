@@ -52,10 +52,26 @@ class BerandaScreen(Guarded, Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#sessions", DataTable)
-        table.add_columns("OPD", "Tanggal", "Jenis", "Target", "Status", "Progres", "Nilai TPI")
+        self._opd_width = 0
+        self._set_columns(self.app.size.width)
         self.query_one("#filter", Input).focus()
         # no reload here: pushing the screen fires on_screen_resume, which loads the list once
+
+    def _set_columns(self, screen_width: int) -> bool:
+        """OPD takes what the six fixed columns leave, so the score stays visible from 80 columns."""
+        width = max(16, min(56, screen_width - 64))
+        if width == self._opd_width:
+            return False
+        self._opd_width = width
+        table = self.query_one("#sessions", DataTable)
+        table.clear(columns=True)
+        table.add_column("OPD", width=width)
+        table.add_columns("Tanggal", "Jenis", "Target", "Status", "Progres", "Nilai TPI")
+        return True
+
+    def on_resize(self, event) -> None:
+        if self._set_columns(event.size.width) and self.sessions:
+            self.refill()
 
     def on_screen_resume(self) -> None:
         self.app.sub_title = self.app.ws.config.unit or str(self.app.ws.root)  # not the last session's OPD
