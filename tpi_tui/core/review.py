@@ -17,10 +17,11 @@ from typing import Any
 
 from .answers import MAX_SHORT, clean_text
 from .errors import TpiError
+from .session_meta import STATUS
 from .store import SessionStore, now_iso
 
 TIERS = ("Ketua Tim", "Pengendali Teknis")
-STATUS_LABEL = {"draft": "Draf", "review": "Dalam Reviu", "final": "Final"}
+STATUS_LABEL = STATUS  # draft/review/final -> Draf / Dalam Reviu / Final
 
 
 def _norm(name: str) -> str:

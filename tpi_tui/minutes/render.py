@@ -17,6 +17,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..core.answers import DD_LABEL
 from ..core.errors import TpiError
 from ..core.review import needs_draft_mark
 
@@ -54,7 +55,6 @@ PELAKSANAAN = {
     "desk": ["Pemeriksaan data dukung atas jawaban penilaian mandiri unit kerja pada LKE."],
 }
 PENUTUP = "Demikian Berita Acara ini dibuat dengan sebenarnya untuk dapat dipergunakan sebagaimana mestinya."
-DD_LABEL = {"sesuai": "Sesuai", "tidak_sesuai": "Tidak sesuai", "tidak_ada": "Tidak ada", "menyusul": "Menyusul"}
 VERDICT_LABELS = {
     "total": "Nilai total",
     "pengungkit": "Nilai komponen pengungkit",
