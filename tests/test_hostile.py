@@ -55,6 +55,8 @@ def _kill_run(path: Path, mode: str, kills: int, seed: int) -> dict:
     rng = random.Random(seed)
     env = dict(os.environ, PYTHONPATH=str(REPO))
     acked: list[tuple[str, str]] = []
+    notes: dict[str, int] = {}  # item -> time_ns of its latest acknowledged note
+    note_acks = 0
     strays_seen = 0
     for k in range(kills):
         # even kills: a timer at a random instant; odd kills: inside the save path itself, at a
@@ -74,6 +76,11 @@ def _kill_run(path: Path, mode: str, kills: int, seed: int) -> dict:
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == -signal.SIGKILL, f"writer failed instead of being killed:\n{err}"
         acked += [tuple(line.split()[1:3]) for line in out.splitlines() if line.startswith("ACK ")]
+        for line in out.splitlines():
+            if line.startswith("ACKV "):
+                _, item, value = line.split()
+                notes[item] = max(notes.get(item, 0), int(value[1:]))
+                note_acks += 1
         try:
             tables = load_tables(path)  # parses: raises on a torn or truncated file
         except TpiError as exc:
@@ -83,10 +90,14 @@ def _kill_run(path: Path, mode: str, kills: int, seed: int) -> dict:
         events = tables["events"]
         lost = [key for key, digest in acked if events.get(key, {}).get("hash") != digest]
         assert not lost, f"kill {k}: {len(lost)} acknowledged change(s) lost, first event {lost[0]}"
+        for item, stamp in notes.items():
+            on_disk = tables["answers"].get(item, {}).get("catatan_tpi", "v0")
+            # the acknowledged note, or a later one the killed writer saved but could not print
+            assert int(on_disk[1:]) >= stamp, f"kill {k}: acknowledged note of item {item} lost"
         strays_seen += len(_strays(path))
     with SessionStore(path, actor="pemeriksa"):  # the next writer to open cleans what crashes left
         assert _strays(path) == []
-    return {"kills": kills, "acks": len(acked), "strays": strays_seen}
+    return {"kills": kills, "acks": len(acked) + note_acks, "strays": strays_seen}
 
 
 @pytest.fixture

@@ -268,3 +268,43 @@ def test_listing_reads_any_valid_layout_not_only_the_stores_own(ws):
     (ws.sessions_dir / ".index.json").unlink()
     slow = ws.list_sessions()[0]
     assert (fast.answered, fast.nilai_tpi) == (slow.answered, slow.nilai_tpi) == (2, slow.nilai_tpi)
+
+
+def test_a_typing_burst_is_one_event_from_the_text_before_to_the_text_now(ws):
+    with new(ws) as s:
+        for text in ("SK", "SK tim", "SK tim ada", "SK tim ada, ditandatangani"):
+            s.set_item(1, {"catatan_tpi": text})
+        s.set_item(1, {"jawaban_tpi": "Ya"})
+        s.set_item(1, {"catatan_tpi": "SK tim ada, ditandatangani kepala dinas"})
+        events = [e for e in s.events() if e["item"] == 1]
+        path = s.path
+    assert [(e["field"], e["old"], e["new"]) for e in events] == [
+        ("catatan_tpi", None, "SK tim ada, ditandatangani"),
+        ("jawaban_tpi", None, "Ya"),
+        ("catatan_tpi", "SK tim ada, ditandatangani", "SK tim ada, ditandatangani kepala dinas"),
+    ]
+    tables = load_tables(path)
+    assert verify_chain(tables) == []
+    from tpi_tui.core.verify import verify_session
+
+    assert verify_session(path) == []
+
+
+def test_typed_and_erased_again_leaves_no_event(ws):
+    with new(ws) as s:
+        s.set_item(2, {"catatan_tpi": "sementara"})
+        s.set_item(2, {"catatan_tpi": ""})
+        assert [e for e in s.events() if e["item"] == 2] == []
+        assert verify_chain(s.tables) == []
+
+
+def test_another_assessor_or_a_pause_starts_a_new_event(ws, monkeypatch):
+    from tpi_tui.core import store as store_mod
+
+    with new(ws) as s:
+        s.set_item(3, {"catatan_tpi": "a"})
+        s.actor = "Agus"
+        s.set_item(3, {"catatan_tpi": "ab"})
+        monkeypatch.setattr(store_mod, "COALESCE_SECONDS", -1)
+        s.set_item(3, {"catatan_tpi": "abc"})
+        assert [(e["who"], e["new"]) for e in s.events() if e["item"] == 3] == [("Rina", "a"), ("Agus", "ab"), ("Agus", "abc")]

@@ -1,4 +1,9 @@
-"""A writer the crash test SIGKILLs: loops saves, prints ``ACK <event-id> <hash>`` after each.
+"""A writer the crash test SIGKILLs: loops saves and acknowledges each one on stdout.
+
+``ACK <event-id> <hash>`` after a lifecycle change (sign-off, finalize, reopen);
+``ACKV <item> <value>`` after a note is saved. Notes carry ``time.time_ns()`` so a later save,
+even from a later process, always has a larger number (typing bursts share one event, so a
+note is acknowledged by its value, not by an event).
 
 usage: crash_child.py SESSION MODE KILL
   MODE  answers | signoff | minutes
@@ -12,6 +17,7 @@ import os
 import random
 import signal
 import sys
+import time
 from pathlib import Path
 
 
@@ -78,13 +84,16 @@ def main() -> None:
         key, digest = last_event(store)
         print(f"ACK {key} {digest}{extra}", flush=True)
 
+    def note(item: int) -> None:
+        value = f"v{time.time_ns()}"
+        if store.set_item(item, {"catatan_tpi": value}):
+            print(f"ACKV {item} {value}", flush=True)
+
     n = 0
     while True:
         n += 1
         if mode == "answers" or (mode == "signoff" and store.meta["status"] == "draft" and n % 3 == 1):
-            item = rng.choice(items)
-            if store.set_item(item, {"catatan_tpi": f"v{n}-{rng.getrandbits(32):08x}"}):
-                ack()
+            note(rng.choice(items))
             continue
         status = store.meta["status"]
         valid = valid_signoffs(store)
@@ -103,8 +112,7 @@ def main() -> None:
             sign_off(store, PENGENDALI)
         else:
             if store.meta.get("signoffs") and "Ketua Tim" not in valid:
-                store.set_item(rng.choice(items), {"catatan_tpi": f"s{n}"})
-                ack()
+                note(rng.choice(items))
             sign_off(store, KETUA)
         ack()
 

@@ -39,7 +39,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from .answers import ITEM_FIELDS, clean_field
+from .answers import ITEM_FIELDS, TEXT_FIELDS, clean_field
 from .atomic import clean_stray_temps, write_atomic
 from .errors import LockedError, ReadOnlyError, TpiError
 from .ids import ulid
@@ -51,6 +51,11 @@ LIFECYCLE_FIELDS = frozenset({"status", "signoffs", "reopened", "berita_acara"})
 # Fields that describe the record rather than its content: left out of the session digest.
 DIGEST_EXCLUDE = LIFECYCLE_FIELDS | {"updated_at"}
 GENESIS = "0" * 64
+# A note typed with pauses is saved every second or so; logging each save with the old and new
+# text in full grew a session file by megabytes. Saves of the same text field of the same item by
+# the same assessor within this many seconds are one edit: the last event is rewritten to run
+# from the text before the burst to the text now. Nothing follows it, so the chain stays valid.
+COALESCE_SECONDS = 120
 
 
 def canonical(obj: Any) -> bytes:
@@ -66,7 +71,9 @@ def _doc_key(key: str) -> tuple[int, str]:
     return (len(key), key)  # numeric ids in numeric order; ULIDs (fixed length) by time
 
 
-IMMUTABLE_TABLES = frozenset({"events"})  # documents never change once written
+# Documents of these tables never change once written, except the last event when a typing
+# burst continues (``SessionStore._rewrite_last`` drops its cached line first).
+IMMUTABLE_TABLES = frozenset({"events"})
 
 
 def dump_tables(tables: dict, lines_cache: dict | None = None) -> bytes:
@@ -177,6 +184,10 @@ class SessionStorage(Storage):
         self._depth -= 1
         if self._depth == 0 and self._dirty:
             self.flush()
+
+    def forget_line(self, table: str, key: str) -> None:
+        """A cached serialised document is about to change (only the last event ever does)."""
+        self._lines.get(table, {}).pop(key, None)
 
     def close(self) -> None:
         pass
@@ -337,7 +348,11 @@ class SessionStore:
 
     def _append_event(self, item: int | None, field: str, old: Any, new: Any, reason: str | None) -> None:
         events = self.tables.get("events", {})
-        last = max(events.values(), key=lambda e: e.get("seq", 0)) if events else None
+        last_key = max(events, key=lambda k: events[k].get("seq", 0)) if events else None
+        last = events[last_key] if last_key else None
+        if last and self._continues(last, item, field, reason):
+            self._rewrite_last(last_key, last, new)
+            return
         event = {
             "field": field,
             "item": item,
@@ -352,6 +367,29 @@ class SessionStore:
             event["reason"] = reason
         event["hash"] = hashlib.sha256(canonical(event)).hexdigest()
         self._events.insert(event)
+
+    def _continues(self, last: dict, item: int | None, field: str, reason: str | None) -> bool:
+        """Is this save the same typing burst as the last event (same text, same assessor)?"""
+        if field not in TEXT_FIELDS or reason or last.get("reason") or item is None:
+            return False
+        if (last.get("item"), last.get("field"), last.get("who")) != (item, field, self.actor):
+            return False
+        try:
+            age = dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(last["ts"])
+        except (KeyError, TypeError, ValueError):
+            return False
+        return age.total_seconds() <= COALESCE_SECONDS
+
+    def _rewrite_last(self, key: str, last: dict, new: Any) -> None:
+        """Make the last event run from the value before the burst to ``new`` (or drop it)."""
+        self._storage.forget_line("events", key)
+        if (last.get("old") or "") == (new or ""):
+            self._events.remove(doc_ids=[key])  # typed and erased again: nothing changed
+            return
+        event = {k: v for k, v in last.items() if k != "hash"}
+        event.update(new=new, ts=now_iso())
+        event["hash"] = hashlib.sha256(canonical(event)).hexdigest()
+        self._events.update(event, doc_ids=[key])
 
     def set_item(self, item_id: int, changes: dict[str, Any], reason: str | None = None) -> dict[str, Any]:
         """Validate and save several fields of one item in one atomic write.
