@@ -248,3 +248,27 @@ async def test_beranda_caps_the_table_and_the_filter_reaches_the_rest(empty_ws):
         await pilot.pause()
         assert isinstance(app.screen, InterviewScreen)
         assert app.screen.store.meta["opd"]["nama"] == "Puskesmas Kode-304"
+
+
+async def test_beranda_reads_many_new_session_files_in_the_background(empty_ws, monkeypatch):
+    import tpi_tui.tui.screens.beranda as beranda
+
+    monkeypatch.setattr(beranda, "SYNC_SUMMARIES", 2)
+    for n in range(6):
+        empty_ws.new_session(opd=f"Puskesmas Kode-{n}", jenis="desk", tanggal="2025-07-01", target="WBK").close()
+    (empty_ws.sessions_dir / ".index.json").unlink(missing_ok=True)
+    seen = []
+    real = empty_ws.list_sessions
+
+    def spy(opd=None, progress=None):
+        seen.append(progress is not None)
+        return real(opd, progress=progress)
+
+    monkeypatch.setattr(empty_ws, "list_sessions", spy)
+    app = make_app(empty_ws, actor="Penguji TPI")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert seen[0] is True  # read in the worker, with progress
+        assert app.screen.query_one("#sessions").row_count == 6
+        assert "6 sesi" in str(app.screen.query_one("#count").render())

@@ -224,12 +224,8 @@ class Workspace:
         return SessionStore(self.resolve(ref), readonly=readonly, actor=actor or self.actor())
 
     # -- the listing index ------------------------------------------------------------------
-    def list_sessions(self, opd: str | None = None) -> list[SessionSummary]:
-        """Every session, summarised; cached in ``sessions/.index.json`` by (mtime, size).
-
-        Saving an answer never touches the index: a listing re-reads only the files whose
-        size or mtime changed since the index was written, so it can always be rebuilt.
-        """
+    def _index_plan(self) -> tuple[dict, list[tuple[str, Path, list[int]]], dict]:
+        """(cached index entries, files needing a summary, files whose summary is current)."""
         index_path = self.sessions_dir / INDEX
         try:
             index = json.loads(index_path.read_text(encoding="utf-8"))
@@ -238,8 +234,8 @@ class Workspace:
         except (OSError, ValueError):
             index = {"version": INDEX_VERSION, "sessions": {}}
         cached = index["sessions"]
-        fresh: dict[str, dict] = {}
-        changed = False
+        stale: list[tuple[str, Path, list[int]]] = []
+        current: dict[str, dict] = {}
         for path in self.session_files():
             rel = path.relative_to(self.sessions_dir).as_posix()
             try:
@@ -248,15 +244,33 @@ class Workspace:
                 continue
             stamp = [st.st_mtime_ns, st.st_size]
             entry = cached.get(rel)
-            if not entry or entry.get("stamp") != stamp:
-                entry = {"stamp": stamp, "summary": self._summarise(path, rel)}
-                changed = True
-            fresh[rel] = entry
-        if changed or set(fresh) != set(cached):
+            if entry and entry.get("stamp") == stamp:
+                current[rel] = entry
+            else:
+                stale.append((rel, path, stamp))
+        return cached, stale, current
+
+    def index_pending(self) -> int:
+        """How many session files a listing would have to read (0 when the index is current)."""
+        return len(self._index_plan()[1])
+
+    def list_sessions(self, opd: str | None = None, progress=None) -> list[SessionSummary]:
+        """Every session, summarised; cached in ``sessions/.index.json`` by (mtime, size).
+
+        Saving an answer never touches the index: a listing re-reads only the files whose
+        size or mtime changed since the index was written, so it can always be rebuilt.
+        ``progress(done, total)`` is called while files are read (e.g. after a git pull).
+        """
+        cached, stale, fresh = self._index_plan()
+        for n, (rel, path, stamp) in enumerate(stale, start=1):
+            fresh[rel] = {"stamp": stamp, "summary": self._summarise(path, rel)}
+            if progress is not None and (n % 50 == 0 or n == len(stale)):
+                progress(n, len(stale))
+        if stale or set(fresh) != set(cached):
             try:
                 self.sessions_dir.mkdir(parents=True, exist_ok=True)
                 payload = {"version": INDEX_VERSION, "sessions": fresh}
-                write_atomic(index_path, json.dumps(payload, ensure_ascii=False, sort_keys=True).encode())
+                write_atomic(self.sessions_dir / INDEX, json.dumps(payload, ensure_ascii=False, sort_keys=True).encode())
             except (TpiError, OSError):
                 pass  # a read-only workspace still lists; the index is only a cache
         out = [SessionSummary(**e["summary"]) for e in fresh.values()]

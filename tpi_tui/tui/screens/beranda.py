@@ -18,6 +18,9 @@ from ..guard import Guarded
 # DataTable measures every cell of every row it is given (Textual 8.2.8: ~0.85 s for 5,000
 # sessions x 7 columns), so the table holds at most this many rows; the filter reaches the rest.
 MAX_ROWS = 300
+# Up to this many changed session files are summarised at once (~1 ms each); more, after a
+# git pull for example, are read in a worker while Beranda shows its progress.
+SYNC_SUMMARIES = 100
 
 EMPTY = (
     "Belum ada sesi di ruang kerja ini.\n\n"
@@ -78,7 +81,27 @@ class BerandaScreen(Guarded, Screen):
         self.reload()
 
     def reload(self) -> None:
-        self.sessions = self.app.ws.list_sessions()
+        ws = self.app.ws
+        pending = ws.index_pending()
+        if pending <= SYNC_SUMMARIES:  # the usual case: the index is current, ~20 ms for 1,000
+            self.sessions = ws.list_sessions()
+            self.refill()
+            return
+        # After a git pull of many sessions: read them off the UI thread and say how far it got.
+        self.query_one("#count", Static).update(f"Memperbarui daftar sesi: 0 dari {pending} berkas…")
+        self._load_index(pending)
+
+    @work(thread=True, exclusive=True, group="beranda-index")
+    def _load_index(self, pending: int) -> None:
+        def progress(done: int, total: int) -> None:
+            text = f"Memperbarui daftar sesi: {done} dari {total} berkas…"
+            self.app.call_from_thread(self.query_one("#count", Static).update, text)
+
+        sessions = self.app.ws.list_sessions(progress=progress)
+        self.app.call_from_thread(self._loaded, sessions)
+
+    def _loaded(self, sessions: list[SessionSummary]) -> None:
+        self.sessions = sessions
         self.refill()
 
     def refill(self) -> None:
