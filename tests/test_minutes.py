@@ -302,6 +302,10 @@ def test_cli_minutes_and_template_check(ws, tmp_path):
     assert (tmp_path / "ba.md").exists()
     out = _tpi("template", "check", cwd=ws.root)
     assert out.returncode == 0 and out.stdout.count("OK:") == 3, out.stdout + out.stderr
+    assert "berbeda dari templat bawaan" not in out.stdout
+    _override(ws, "berita_acara.md.j2", "{{ opd.nama }}\n")  # valid, but no longer the default
+    out = _tpi("template", "check", "berita_acara.md.j2", cwd=ws.root)
+    assert out.returncode == 0 and "berbeda dari templat bawaan" in out.stdout, out.stdout
     _override(ws, "berita_acara.md.j2", "{{ nmaa }}\n")
     out = _tpi("template", "check", "berita_acara.md.j2", cwd=ws.root)
     assert out.returncode == 2 and "'nmaa'" in out.stdout

@@ -58,7 +58,7 @@ def register(main: click.Group) -> None:
     def template_check(ctx, name) -> None:
         """Memeriksa templat (sintaks, variabel tak dikenal, uji render); bawaan: ketiganya."""
         from .minutes import check_template
-        from .minutes.render import TEMPLATES, template_path
+        from .minutes.render import TEMPLATES, packaged_templates, template_path
 
         ws = _ws(ctx)
         problems = check_template(ws, name)
@@ -67,4 +67,10 @@ def register(main: click.Group) -> None:
         if problems:
             raise TpiError(f"{len(problems)} masalah ditemukan pada templat.")
         for n in [name] if name else TEMPLATES.values():
-            click.echo(f"OK: {n} ({template_path(ws, n)})")
+            path = template_path(ws, n)
+            click.echo(f"OK: {n} ({path})")
+            default = packaged_templates() / n
+            if path != default and default.is_file() and path.read_bytes() != default.read_bytes():
+                # after an upgrade the workspace copy keeps overriding the new default
+                click.echo(f"  Catatan: berbeda dari templat bawaan versi ini ({default}); "
+                           "bandingkan bila aplikasi baru diperbarui.")
