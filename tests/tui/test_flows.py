@@ -260,9 +260,9 @@ async def test_beranda_reads_many_new_session_files_in_the_background(empty_ws, 
     seen = []
     real = empty_ws.list_sessions
 
-    def spy(opd=None, progress=None):
+    def spy(opd=None, progress=None, plan=None):
         seen.append(progress is not None)
-        return real(opd, progress=progress)
+        return real(opd, progress=progress, plan=plan)
 
     monkeypatch.setattr(empty_ws, "list_sessions", spy)
     app = make_app(empty_ws, actor="Penguji TPI")

@@ -224,8 +224,11 @@ class Workspace:
         return SessionStore(self.resolve(ref), readonly=readonly, actor=actor or self.actor())
 
     # -- the listing index ------------------------------------------------------------------
-    def _index_plan(self) -> tuple[dict, list[tuple[str, Path, list[int]]], dict]:
-        """(cached index entries, files needing a summary, files whose summary is current)."""
+    def index_plan(self) -> tuple[dict, list[tuple[str, Path, list[int]]], dict]:
+        """(cached index entries, files needing a summary, files whose summary is current).
+
+        Pass it to ``list_sessions(plan=...)`` to list without reading the folder twice.
+        """
         index_path = self.sessions_dir / INDEX
         try:
             index = json.loads(index_path.read_text(encoding="utf-8"))
@@ -250,18 +253,15 @@ class Workspace:
                 stale.append((rel, path, stamp))
         return cached, stale, current
 
-    def index_pending(self) -> int:
-        """How many session files a listing would have to read (0 when the index is current)."""
-        return len(self._index_plan()[1])
-
-    def list_sessions(self, opd: str | None = None, progress=None) -> list[SessionSummary]:
+    def list_sessions(self, opd: str | None = None, progress=None, plan=None) -> list[SessionSummary]:
         """Every session, summarised; cached in ``sessions/.index.json`` by (mtime, size).
 
         Saving an answer never touches the index: a listing re-reads only the files whose
         size or mtime changed since the index was written, so it can always be rebuilt.
         ``progress(done, total)`` is called while files are read (e.g. after a git pull).
         """
-        cached, stale, fresh = self._index_plan()
+        cached, stale, fresh = plan if plan is not None else self.index_plan()
+        fresh = dict(fresh)
         for n, (rel, path, stamp) in enumerate(stale, start=1):
             fresh[rel] = {"stamp": stamp, "summary": self._summarise(path, rel)}
             if progress is not None and (n % 50 == 0 or n == len(stale)):

@@ -82,22 +82,23 @@ class BerandaScreen(Guarded, Screen):
 
     def reload(self) -> None:
         ws = self.app.ws
-        pending = ws.index_pending()
+        plan = ws.index_plan()
+        pending = len(plan[1])
         if pending <= SYNC_SUMMARIES:  # the usual case: the index is current, ~20 ms for 1,000
-            self.sessions = ws.list_sessions()
+            self.sessions = ws.list_sessions(plan=plan)
             self.refill()
             return
         # After a git pull of many sessions: read them off the UI thread and say how far it got.
         self.query_one("#count", Static).update(f"Memperbarui daftar sesi: 0 dari {pending} berkas…")
-        self._load_index(pending)
+        self._load_index(plan)
 
     @work(thread=True, exclusive=True, group="beranda-index")
-    def _load_index(self, pending: int) -> None:
+    def _load_index(self, plan) -> None:
         def progress(done: int, total: int) -> None:
             text = f"Memperbarui daftar sesi: {done} dari {total} berkas…"
             self.app.call_from_thread(self.query_one("#count", Static).update, text)
 
-        sessions = self.app.ws.list_sessions(progress=progress)
+        sessions = self.app.ws.list_sessions(progress=progress, plan=plan)
         self.app.call_from_thread(self._loaded, sessions)
 
     def _loaded(self, sessions: list[SessionSummary]) -> None:
