@@ -397,25 +397,10 @@ class SessionStore:
         Returns the fields that actually changed (value after cleaning). Unchanged values
         write nothing and log nothing.
         """
-        item = self.instrument.item(item_id)
         with self._mutex:
-            self._check_writable()
-            ids = {p["id"] for p in self.meta.get("narasumber", [])}
-            clean = {}
-            for field, value in changes.items():
-                if field not in ITEM_FIELDS:
-                    raise TpiError(f"Kolom '{field}' tidak dikenal untuk butir LKE.")
-                clean[field] = clean_field(item, field, value, ids)
-            current = self.answer(item.id)
-            changed = {f: v for f, v in clean.items() if current.get(f, _EMPTY.get(f)) != v}
-            if not changed:
-                return {}
-            doc = {**current, **changed}
-            with self._storage.batch():
-                self._answers.upsert(Document(doc, doc_id=item.id))
-                for field, value in changed.items():
-                    self._append_event(item.id, field, current.get(field), value, reason)
-            return changed
+            plan = self._plan({item_id: changes})
+            self._write_plan(plan, reason)
+            return plan[0][2] if plan else {}
 
     def set_many(self, changes: dict[int, dict[str, Any]], reason: str | None = None) -> int:
         """Validate every field of every item first, then save them all in one atomic write.
@@ -424,28 +409,36 @@ class SessionStore:
         fields that changed.
         """
         with self._mutex:
-            self._check_writable()
-            ids = {p["id"] for p in self.meta.get("narasumber", [])}
-            plan = []
-            for item_id, fields in changes.items():
-                item = self.instrument.item(item_id)
-                current = self.answer(item.id)
-                clean = {}
-                for field, value in fields.items():
-                    if field not in ITEM_FIELDS:
-                        raise TpiError(f"Kolom '{field}' tidak dikenal untuk butir LKE.")
-                    clean[field] = clean_field(item, field, value, ids)
-                changed = {f: v for f, v in clean.items() if current.get(f, _EMPTY.get(f)) != v}
-                if changed:
-                    plan.append((item.id, current, changed))
-            if not plan:
-                return 0
-            with self._storage.batch():
-                for item_id, current, changed in plan:
-                    self._answers.upsert(Document({**current, **changed}, doc_id=item_id))
-                    for field, value in changed.items():
-                        self._append_event(item_id, field, current.get(field), value, reason)
+            plan = self._plan(changes)
+            self._write_plan(plan, reason)
             return sum(len(c) for _, _, c in plan)
+
+    def _plan(self, changes: dict[int, dict[str, Any]]) -> list[tuple[int, dict, dict]]:
+        """(item id, current answer, changed fields) per item; raises before anything is written."""
+        self._check_writable()
+        ids = {p["id"] for p in self.meta.get("narasumber", [])}
+        plan = []
+        for item_id, fields in changes.items():
+            item = self.instrument.item(item_id)
+            current = self.answer(item.id)
+            clean = {}
+            for field, value in fields.items():
+                if field not in ITEM_FIELDS:
+                    raise TpiError(f"Kolom '{field}' tidak dikenal untuk butir LKE.")
+                clean[field] = clean_field(item, field, value, ids)
+            changed = {f: v for f, v in clean.items() if current.get(f, _EMPTY.get(f)) != v}
+            if changed:
+                plan.append((item.id, current, changed))
+        return plan
+
+    def _write_plan(self, plan: list[tuple[int, dict, dict]], reason: str | None) -> None:
+        if not plan:
+            return
+        with self._storage.batch():
+            for item_id, current, changed in plan:
+                self._answers.upsert(Document({**current, **changed}, doc_id=item_id))
+                for field, value in changed.items():
+                    self._append_event(item_id, field, current.get(field), value, reason)
 
     def set_meta(self, changes: dict[str, Any], reason: str | None = None) -> dict[str, Any]:
         """Validate and save editable meta fields in one atomic write."""
