@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-import traceback
 from pathlib import Path
 
 import click
@@ -40,18 +39,6 @@ def _id_usage(message: str) -> str:
     return message
 
 
-def _log_crash() -> Path:
-    import tempfile
-
-    path = Path(tempfile.gettempdir()) / "tpi-galat.log"
-    try:
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(traceback.format_exc() + "\n")
-    except OSError:
-        pass
-    return path
-
-
 class TpiGroup(click.Group):
     """Turns every failure into one Indonesian line and exit status 2."""
 
@@ -76,7 +63,9 @@ class TpiGroup(click.Group):
             click.echo("tpi: dihentikan.", err=True)
             sys.exit(EXIT_ERROR)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
-            log = _log_crash()
+            from .galat import log_exception
+
+            log = log_exception(exc, "cli")
             click.echo(f"tpi: terjadi kesalahan tak terduga ({type(exc).__name__}); rincian dicatat di {log}.", err=True)
             sys.exit(EXIT_ERROR)
 

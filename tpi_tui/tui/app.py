@@ -10,7 +10,7 @@ from textual.message import Message
 
 from ..core.errors import LockedError, TpiError
 from ..core.workspace import Workspace
-from .galat import log_exception, message
+from ..galat import log_exception, message
 
 DARK, LIGHT = "textual-dark", "textual-light"
 BUG_STORM = (10, 5.0)  # more than 10 unexpected errors within 5 s: stop, the screen cannot recover

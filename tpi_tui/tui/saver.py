@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.errors import TpiError
-from .galat import log_exception, message
+from ..galat import log_exception, message
 
 
 @dataclass

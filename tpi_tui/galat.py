@@ -1,8 +1,8 @@
 """Where unexpected errors go: a traceback in a log file, one Indonesian line on screen.
 
 The assessor must never see a traceback, and a bug must never be silent either: every
-unexpected exception in the TUI (a handler, the writer thread) is appended to the same file the
-CLI uses (``tpi_tui/cli.py`` ``_log_crash``). ``TPI_GALAT_LOG`` overrides the path (tests).
+unexpected exception, in the CLI or the TUI (a handler, the writer thread), is appended to one
+file. ``TPI_GALAT_LOG`` overrides the path (tests). No Textual here: the CLI imports it.
 """
 
 from __future__ import annotations
