@@ -70,7 +70,7 @@ async def settle(pilot, screen=None) -> None:
     for _ in range(200):
         await pilot.pause()
         saver = getattr(screen, "saver", None)
-        if saver is None or (saver.idle and not getattr(screen, "pending", None)):
+        if saver is None or (saver.idle and not getattr(screen, "edits", None)):
             await pilot.pause()
             return
         await pilot.pause(0.01)

@@ -7,9 +7,9 @@ import json
 from tpi_tui.core.store import SessionStore
 from tpi_tui.tui.app import make_app
 from tpi_tui.tui.screens.beranda import BerandaScreen
-from tpi_tui.tui.screens.interview import InterviewScreen
-from tpi_tui.tui.screens.new_session import NewSessionScreen
-from tpi_tui.tui.screens.summary import SummaryScreen
+from tpi_tui.tui.screens.ringkasan import RingkasanScreen
+from tpi_tui.tui.screens.sesi_baru import SesiBaruScreen
+from tpi_tui.tui.screens.wawancara import WawancaraScreen
 
 from .conftest import in_progress_id, settle
 
@@ -40,7 +40,7 @@ async def test_create_session_through_the_form(empty_ws):
         assert "Belum ada sesi" in str(app.screen.query_one("#empty").render())
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert isinstance(app.screen, NewSessionScreen)
+        assert isinstance(app.screen, SesiBaruScreen)
         await pilot.press("ctrl+s")  # empty OPD: refused at the field, nothing created
         await pilot.pause()
         assert "Nama OPD wajib diisi" in str(app.screen.query_one("#opd-error").render())
@@ -55,7 +55,7 @@ async def test_create_session_through_the_form(empty_ws):
         app.screen.query_one("#narasumber").text = "Budi Santoso; -; Kepala Dinas; pimpinan"
         await pilot.press("ctrl+s")
         await pilot.pause(0.2)
-        assert isinstance(app.screen, InterviewScreen)
+        assert isinstance(app.screen, WawancaraScreen)
         sessions = empty_ws.list_sessions()
         assert [(s.opd, s.tanggal) for s in sessions] == [("Dinas Sosial", "2025-07-01")]
         meta = json.loads(empty_ws.resolve(sessions[0].id).read_text())["meta"]["1"]
@@ -68,7 +68,7 @@ async def test_answer_every_type_and_texts(demo_ws):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
-        assert isinstance(screen, InterviewScreen)
+        assert isinstance(screen, WawancaraScreen)
         # the cockpit opens on the first unanswered item (the demo answered 1-40)
         assert screen.current == 41
         # Ya/Tidak, A-C, A-D, A-E items: TPI by letter, unit by Shift+letter
@@ -164,7 +164,7 @@ async def test_data_dukung_temuan_and_summary(demo_ws):
         # Ringkasan lists the temuan; Enter on it jumps back to the item
         await pilot.press("r")
         await pilot.pause()
-        assert isinstance(app.screen, SummaryScreen)
+        assert isinstance(app.screen, RingkasanScreen)
         entries = app.screen.query_one("#entries")
         index = next(i for i in range(entries.option_count) if entries.get_option_at_index(i).id == "t41")
         entries.highlighted = index
@@ -203,7 +203,7 @@ async def test_locked_session_opens_read_only(demo_ws):
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             screen = app.screen
-            assert isinstance(screen, InterviewScreen) and screen.store.readonly
+            assert isinstance(screen, WawancaraScreen) and screen.store.readonly
             assert "HANYA-BACA" in str(screen.query_one("#readonly-banner").render())
             await pilot.press("a")
             await pilot.pause()
@@ -223,7 +223,7 @@ async def test_beranda_filter_and_open(demo_ws):
         assert table.row_count == 1
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, InterviewScreen)
+        assert isinstance(app.screen, WawancaraScreen)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, BerandaScreen)
@@ -246,7 +246,7 @@ async def test_beranda_caps_the_table_and_the_filter_reaches_the_rest(empty_ws):
         assert table.row_count == 1
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, InterviewScreen)
+        assert isinstance(app.screen, WawancaraScreen)
         assert app.screen.store.meta["opd"]["nama"] == "Puskesmas Kode-304"
 
 

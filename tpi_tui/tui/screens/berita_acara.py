@@ -5,10 +5,9 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
-from ..guard import Guarded
+from ..base import TpiScreen
 
 MISSING = (
     "# Berita Acara belum tersedia\n\n"
@@ -17,7 +16,7 @@ MISSING = (
 )
 
 
-class MinutesScreen(Guarded, Screen):
+class BeritaAcaraScreen(TpiScreen):
     BINDINGS = [
         Binding("escape", "back", "Kembali", id="berita-acara.kembali"),
         Binding("m", "generate('md')", "Buat Markdown", id="berita-acara.md"),
@@ -48,7 +47,7 @@ class MinutesScreen(Guarded, Screen):
             return
         self.minutes = minutes
         try:
-            text = minutes.render_text(self.app.ws, self.store, "md")
+            text = minutes.render_text(self.tpi.ws, self.store, "md")
         except Exception as exc:  # TpiError carries an Indonesian sentence
             text = f"# Pratinjau gagal\n\n{exc}"
         self.app.call_from_thread(self._show, text)
@@ -65,7 +64,7 @@ class MinutesScreen(Guarded, Screen):
     @work(thread=True, exclusive=True, group="berita-acara")
     def generate(self, fmt: str) -> None:
         try:
-            path = self.minutes.generate(self.app.ws, self.store, fmt)
+            path = self.minutes.generate(self.tpi.ws, self.store, fmt)
         except Exception as exc:
             self.app.call_from_thread(self.notify, str(exc), title="Gagal membuat Berita Acara", severity="error")
             return

@@ -7,7 +7,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -15,10 +14,11 @@ from ...core.answers import format_value
 from ...core.errors import TpiError
 from ...core.review import STATUS_LABEL, TIERS, finalize, reopen, sign_off, signoff_state
 from ...core.scoring import THRESHOLDS, fmt, r2
-from ..guard import Guarded
+from ..base import TpiScreen
+from ..format import differs
 
 
-class SummaryScreen(Guarded, Screen):
+class RingkasanScreen(TpiScreen):
     BINDINGS = [
         Binding("escape", "back", "Kembali", id="ringkasan.kembali"),
         Binding("ctrl+b", "minutes", "Berita Acara", id="ringkasan.berita-acara"),
@@ -100,7 +100,7 @@ class SummaryScreen(Guarded, Screen):
         ol.add_option(Option(Text(f"Belum dijawab ({len(unanswered)})", style="bold"), disabled=True))
         for item_id in unanswered:
             ol.add_option(Option(f"  {item_id:>3} {inst.items[item_id].pertanyaan[:90]}", id=f"u{item_id}"))
-        diffs = [i for i in inst.order if _differs(self.answers.get(str(i), {}))]
+        diffs = [i for i in inst.order if differs(self.answers.get(str(i), {}))]
         ol.add_option(Option(Text(f"Perbedaan TPI dan unit ({len(diffs)})", style="bold"), disabled=True))
         for item_id in diffs:
             a, item = self.answers[str(item_id)], inst.items[item_id]
@@ -145,12 +145,12 @@ class SummaryScreen(Guarded, Screen):
         self.load_review()
 
     def action_sign_off(self) -> None:
-        from .review import SignOffScreen
+        from .reviu import TandaTanganScreen
 
         if self.review is None:
             return
         valid = {s["peran"] for s in self.review["signoffs"] if not s["stale"]}
-        self.app.push_screen(SignOffScreen(self.review["tim"], self.app.actor, valid), self._signer_chosen)
+        self.app.push_screen(TandaTanganScreen(self.review["tim"], self.tpi.actor, valid), self._signer_chosen)
 
     def _signer_chosen(self, name: str | None) -> None:
         if name:
@@ -164,12 +164,12 @@ class SummaryScreen(Guarded, Screen):
             "Sesi final dan terkunci; Berita Acara tidak lagi bertanda DRAF.", result, error))
 
     def action_reopen(self) -> None:
-        from .review import ReopenScreen
+        from .reviu import BukaKembaliScreen
 
         if self.review is not None and self.review["status"] != "final":
             self.notify("Hanya sesi yang sudah final yang dapat dibuka kembali.", title="Reviu", severity="warning")
             return
-        self.app.push_screen(ReopenScreen(), self._reason_given)
+        self.app.push_screen(BukaKembaliScreen(), self._reason_given)
 
     def _reason_given(self, reason: str | None) -> None:
         if reason:
@@ -185,9 +185,9 @@ class SummaryScreen(Guarded, Screen):
         self.dismiss(None)
 
     def action_minutes(self) -> None:
-        from .minutes import MinutesScreen
+        from .berita_acara import BeritaAcaraScreen
 
-        self.app.push_screen(MinutesScreen(self.store, owns_store=False))
+        self.app.push_screen(BeritaAcaraScreen(self.store, owns_store=False))
 
 
 def area_minimum(a, minimum: float, reading: str) -> list[str]:
@@ -230,7 +230,3 @@ def review_text(snapshot: dict) -> Text:
             text.append(" (isi berubah sesudah ditandatangani)", "red")
     return text
 
-
-def _differs(answer: dict) -> bool:
-    tpi, unit = answer.get("jawaban_tpi"), answer.get("jawaban_unit")
-    return tpi is not None and unit is not None and tpi != unit
