@@ -15,7 +15,7 @@ from tpi_tui.tui.screens.riwayat import RiwayatScreen
 from tpi_tui.tui.screens.wawancara import WawancaraScreen
 from tpi_tui.tui.widgets.item_pane import ItemPane
 
-from .conftest import complete_id, in_progress_id, settle
+from .conftest import complete_id, in_progress_id, settle, until
 from .test_flows import goto
 
 KETUA = "Rina Marlina, S.E., Ak."
@@ -43,7 +43,7 @@ async def test_sign_off_finalize_and_reopen(demo_ws):
         assert isinstance(cockpit, WawancaraScreen)
         assert not cockpit.query_one("#final-banner").display
         await pilot.press("r")
-        await settle(pilot)
+        await until(pilot, lambda: isinstance(app.screen, RingkasanScreen), "Ringkasan")
         summary = app.screen
         assert isinstance(summary, RingkasanScreen)
         assert "Status: Draf" in text_of(summary, "#review")
@@ -85,7 +85,7 @@ async def test_sign_off_finalize_and_reopen(demo_ws):
         assert session_file(demo_ws, sid) == before
         # reopen: an empty reason is refused at the field, a written one is logged
         await pilot.press("r")
-        await settle(pilot)
+        await until(pilot, lambda: isinstance(app.screen, RingkasanScreen), "Ringkasan")
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, BukaKembaliScreen)
@@ -112,7 +112,7 @@ async def test_stale_sign_off_is_marked(demo_ws):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("r")
-        await settle(pilot)
+        await until(pilot, lambda: isinstance(app.screen, RingkasanScreen), "Ringkasan")
         await pilot.press("t")
         await pilot.pause()
         await pilot.press("enter")
@@ -123,7 +123,7 @@ async def test_stale_sign_off_is_marked(demo_ws):
         await pilot.press("a")  # item 41 answered after the sign-off
         await settle(pilot)
         await pilot.press("r")
-        await settle(pilot)
+        await until(pilot, lambda: isinstance(app.screen, RingkasanScreen), "Ringkasan")
         assert "KEDALUWARSA" in text_of(app.screen, "#review")
         assert meta(demo_ws, sid)["signoffs"][0]["peran"] == "Ketua Tim"
 
@@ -202,7 +202,7 @@ async def test_bug_in_a_handler_is_logged_and_the_app_goes_on(demo_ws, bug_log, 
         screen.query_one("#nav").focus()  # the blur handler raises
         await pilot.pause()
         screen.set_timer(0.01, lambda: 1 / 0)  # a timer callback raising goes through _handle_exception
-        await pilot.pause(0.1)
+        await until(pilot, lambda: bug_log.read_text().count("ZeroDivisionError") >= 2, "galat pewaktu tercatat")
         assert app.is_running and app.screen is screen
         log = bug_log.read_text()
         assert "bug in an action" in log and "bug in a message handler" in log and log.count("ZeroDivisionError") >= 2

@@ -29,6 +29,7 @@ class BeritaAcaraScreen(TpiScreen):
         self.store = store
         self.owns_store = owns_store  # opened read-only from Beranda: close it on leaving
         self.minutes = None
+        self.preview_text: str | None = None  # the Markdown shown, once the worker has rendered it
 
     def compose(self) -> ComposeResult:
         yield Static("Pratinjau Berita Acara (nomor diberikan saat dibuat)", id="minutes-status")
@@ -52,8 +53,9 @@ class BeritaAcaraScreen(TpiScreen):
             text = f"# Pratinjau gagal\n\n{exc}"
         self.app.call_from_thread(self._show, text)
 
-    def _show(self, text: str) -> None:
-        self.query_one("#preview", Markdown).update(text)
+    async def _show(self, text: str) -> None:
+        await self.query_one("#preview", Markdown).update(text)
+        self.preview_text = text
 
     def action_generate(self, fmt: str) -> None:
         if self.minutes is None:

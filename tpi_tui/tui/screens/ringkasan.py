@@ -27,7 +27,8 @@ class RingkasanScreen(TpiScreen):
         Binding("o", "reopen", "Buka kembali", id="ringkasan.buka-kembali"),
     ]
 
-    def __init__(self, store, evaluation, answers: dict, saver=None, area_reading: str = "keduanya") -> None:
+    def __init__(self, store, evaluation, answers: dict, saver=None, area_reading: str = "keduanya",
+                 review: dict | None = None) -> None:
         super().__init__()
         self.store = store
         self.ev = evaluation
@@ -35,12 +36,12 @@ class RingkasanScreen(TpiScreen):
         self.inst = store.instrument
         self.saver = saver  # the cockpit's writer thread: every store access goes through it
         self.area_reading = area_reading
-        self.review: dict | None = None  # the last lifecycle snapshot read by the writer thread
+        self.review: dict | None = review  # the last lifecycle snapshot read by the writer thread
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="summary"):
             yield Static("", id="totals")
-            yield Static("Membaca status reviu…", id="review")
+            yield Static(review_text(self.review) if self.review else "Membaca status reviu…", id="review")
             yield DataTable(id="areas", cursor_type="row", zebra_stripes=True)
             yield Static("", id="hasil")
             yield Static("", id="verdicts")
@@ -51,9 +52,10 @@ class RingkasanScreen(TpiScreen):
     def on_mount(self) -> None:
         ev = self.ev
         tpi, unit = ev.tpi, ev.unit
-        target = self.store.meta.get("target", "WBK")
+        target = self.review["target"] if self.review else self.store.meta.get("target", "WBK")
         minimum = THRESHOLDS.get(target, THRESHOLDS["WBK"])["area_persen"]
-        self.load_review()
+        if self.review is None:  # opened without a snapshot: read it now (the rows appear when read)
+            self.load_review()
         self.query_one("#totals", Static).update(Text.assemble(
             ("Ringkasan penilaian", "bold"), f"  ·  target {target}\n",
             f"Total TPI {fmt(tpi.total)} (unit {fmt(unit.total)}) · pengungkit {fmt(tpi.pengungkit)} · "
@@ -206,6 +208,7 @@ def review_snapshot(store) -> dict:
     """What Ringkasan shows of the lifecycle; read in the writer thread, handed to the UI."""
     return {
         "status": str(store.meta.get("status", "draft")),
+        "target": str(store.meta.get("target", "WBK")),
         "signoffs": signoff_state(store),
         "tim": [dict(p) for p in store.meta.get("tim", []) if isinstance(p, dict)],
     }

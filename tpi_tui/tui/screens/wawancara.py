@@ -262,11 +262,21 @@ class WawancaraScreen(TpiScreen):
         self.app.push_screen(PanduanScreen(self.inst, self.answers), self._jump)
 
     def action_summary(self) -> None:
-        from .ringkasan import RingkasanScreen
+        """Ringkasan opens once the writer has read the review status (after pending saves), so its
+        first frame already shows the sign-off rows."""
+        from .ringkasan import review_snapshot
 
         self.flush_pending()
+        self.saver.call(review_snapshot, lambda snapshot, error: self.app.call_from_thread(
+            self._open_summary, snapshot, error))
+
+    def _open_summary(self, snapshot: dict | None, error: str | None) -> None:
+        from .ringkasan import RingkasanScreen
+
+        if error:
+            self.notify(error, title="Ringkasan", severity="error")
         self.app.push_screen(RingkasanScreen(self.store, self.evaluation, self.answers, saver=self.saver,
-                                             area_reading=self.area_reading), self._jump)
+                                             area_reading=self.area_reading, review=snapshot), self._jump)
 
     def action_history(self) -> None:
         """The changes of the current item, read in the writer thread (after pending saves)."""
