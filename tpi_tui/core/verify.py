@@ -267,6 +267,27 @@ def check_signoffs(tables: dict, report: Report, root: Path | None) -> None:
                 problems.append(f"sesi final tanpa tanda tangan {peran}.")
 
 
+def check_signatures(tables: dict, report: Report, root: Path | None) -> None:
+    """Every sign-off's Ed25519 signature against the workspace's registered keys (core/keys.py)."""
+    from .keys import SAH, TANPA_KUNCI, describe, keys_for, load_registry
+
+    try:
+        registry = load_registry(root)
+    except TpiError as exc:
+        report.problems.append(str(exc))
+        return
+    meta = tables["meta"]["1"]
+    final = meta.get("status") == "final"
+    for s in meta.get("signoffs") if isinstance(meta.get("signoffs"), list) else []:
+        if not isinstance(s, dict):
+            continue
+        state, text = describe(registry, str(meta.get("id")), s)
+        if state == SAH or text is None:
+            continue
+        unkeyed_ok = state == TANPA_KUNCI and not keys_for(registry, str(s.get("nama", "")))
+        (report.notes if unkeyed_ok or (state == TANPA_KUNCI and not final) else report.problems).append(text)
+
+
 def check_conflicts(tables: dict, report: Report, root: Path | None) -> None:
     """Recorded merge conflicts: a note on a draft, a problem on a final session."""
     from .store import list_conflicts
@@ -311,6 +332,7 @@ CHECKS = [
     check_answers_replay,
     check_meta_replay,
     check_signoffs,
+    check_signatures,
     check_conflicts,
     check_attachments,
 ]
