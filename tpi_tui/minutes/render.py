@@ -85,7 +85,7 @@ def build_context(ws, store, nomor: str | None = None) -> dict:
     """Everything a template can use, as plain dicts, lists, strings and numbers.
 
     ``nomor``: the number to print; by default the session's issued number, or the placeholder.
-    Documented variable by variable in ``tpi_tui/templates/README.md``.
+    Documented variable by variable in ``templates/README.md``.
     """
     from ..core.scoring import THRESHOLDS
     from ..core.session_meta import JENIS_SESI, STATUS
@@ -290,9 +290,9 @@ _ENV_LOCK = threading.Lock()
 
 
 def packaged_templates() -> Path:
-    from importlib.resources import files
+    from ..core.workspace import default_templates_dir
 
-    return Path(str(files("tpi_tui") / "templates"))
+    return default_templates_dir()
 
 
 def template_path(ws, name: str) -> Path:
