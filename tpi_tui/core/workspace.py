@@ -85,6 +85,7 @@ class Config:
     nomor: str = _setting("berita_acara.nomor", "700/{seq:03d}/BA-TPI/{bulan_romawi}/{tahun}")
     kertas: str = _setting("berita_acara.kertas", "F4", _upper)
     ambang_per_area: str = _setting("penilaian.ambang_per_area", "keduanya")
+    siklus_basis: str = _setting("siklus.basis", "final-terakhir")
     tim: list[dict] = _setting("tim", [], _tim)
     opd: list[dict] = _setting("opd", [], _tables)
 
