@@ -64,6 +64,12 @@ def _upper(value) -> str:
     return str(value).upper()
 
 
+def _bool(value) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("harus true atau false")
+    return value
+
+
 def _tim(value) -> list[dict]:
     return clean_tim([{"peran": "Anggota", **p} for p in value])
 
@@ -89,6 +95,7 @@ class Config:
     """
 
     pengguna: str = _setting("pengguna", "")
+    contoh: bool = _setting("contoh", False, _bool)  # the demo workspace: 'tpi demo' inside it opens it
     instansi: str = _setting("instansi.nama", "")
     unit: str = _setting("instansi.unit", "Inspektorat Daerah")
     kop: list[str] = _setting("instansi.kop", [], _str_list)
@@ -411,8 +418,7 @@ class Workspace:
                 pass  # a read-only workspace still lists; the index is only a cache
         out = [SessionSummary(**e["summary"]) for e in fresh.values()]
         if opd:
-            want = slugify(opd)
-            out = [s for s in out if s.opd_slug == want]
+            out = [s for s in out if _opd_matches(opd, s)]
         out.sort(key=lambda s: (s.opd.lower(), s.tanggal, s.id))
         return out
 
@@ -511,6 +517,17 @@ def _load_for_summary(path: Path) -> dict:
     if data["meta"]["1"].get("schema") != SCHEMA_VERSION or not isinstance(data.get("answers", {}), dict):
         return load_tables(path)
     return data
+
+
+def _opd_matches(wanted: str, s: SessionSummary) -> bool:
+    """``--opd``: part of the OPD's name in any case ('dukcapil', 'kependudukan'), or of its slug."""
+    text = " ".join(wanted.split()).casefold()
+    if text in " ".join(s.opd.split()).casefold():
+        return True
+    try:
+        return slugify(wanted) in s.opd_slug
+    except TpiError:
+        return False
 
 
 def _id_of(path: Path) -> str:
