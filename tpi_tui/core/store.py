@@ -44,6 +44,7 @@ from .atomic import clean_stray_temps, write_atomic
 from .errors import LockedError, ReadOnlyError, TpiError
 from .ids import ulid
 from .instrument import Instrument, load_instrument
+from .policy import apply_answer_rules
 from .scoring import Evaluation, evaluate
 from .session_meta import EDITABLE_META, SCHEMA_VERSION, clean_meta_field
 
@@ -427,6 +428,7 @@ class SessionStore:
                     raise TpiError(f"Kolom '{field}' tidak dikenal untuk butir LKE.")
                 clean[field] = clean_field(item, field, value, ids)
             changed = {f: v for f, v in clean.items() if current.get(f, _EMPTY.get(f)) != v}
+            changed = apply_answer_rules(current, changed)
             if changed:
                 plan.append((item.id, current, changed))
         return plan
