@@ -623,18 +623,23 @@ def render_config(
 GITIGNORE = "*.lock\n.*.tmp-*\nsessions/.index.json\nout/\n"
 
 
-def init_workspace(root: Path, config_text: str | None = None) -> Workspace:
-    """Create a workspace folder (refusing to overwrite an existing tpi.toml)."""
-    root = root.expanduser()
-    if (root / CONFIG).exists():
-        raise TpiError(f"{root} sudah berisi {CONFIG}; ruang kerja tidak ditimpa.")
-    text = config_text or render_config(
+def starter_config() -> str:
+    """The tpi.toml of a new workspace (``tpi init``; also the repository root's own tpi.toml)."""
+    return render_config(
         instansi="Pemerintah Kabupaten ...",
         unit=CONFIG_DEFAULTS.unit,
         kota="...",
         kop=["PEMERINTAH KABUPATEN ...", "INSPEKTORAT DAERAH", "Alamat ..., Telepon ..., Laman ..."],
         tim=[{"nama": "Nama Ketua Tim", "nip": "-", "jabatan": "Auditor Ahli Madya", "peran": "Ketua Tim"}],
     )
+
+
+def init_workspace(root: Path, config_text: str | None = None) -> Workspace:
+    """Create a workspace folder (refusing to overwrite an existing tpi.toml)."""
+    root = root.expanduser()
+    if (root / CONFIG).exists():
+        raise TpiError(f"{root} sudah berisi {CONFIG}; ruang kerja tidak ditimpa.")
+    text = config_text or starter_config()
     try:
         root.mkdir(parents=True, exist_ok=True)
         for sub in ("sessions", "templates", "out"):
