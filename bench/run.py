@@ -804,6 +804,12 @@ def main(argv: list[str] | None = None) -> int:
         rows += bench_beranda_memory(big, small, reps=1 if q else 5)
         log("6. Berita Acara")
         rows += bench_minutes(fx, reps=2 if q else 20)
+        from .interop import bench_api, bench_exchange  # issue 13 rows (own module: merges stay small)
+
+        log("8. LKE Excel export/import")
+        rows += bench_exchange(fx, reps=2 if q else 10)
+        log("9. PortalRB API")
+        rows += bench_api(fx, reps=20 if q else 500, load_seconds=0 if q else 10)
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
