@@ -39,7 +39,7 @@ def demo(tmp_path_factory):
 
 def fields_of(answers: dict, item_id: int) -> dict:
     ans = answers.get(str(item_id), {})
-    return {k: ans.get(k, EMPTY[k]) or EMPTY[k] for k in FIELDS}
+    return {k: EMPTY[k] if ans.get(k) in (None, "") else ans[k] for k in FIELDS}
 
 
 def write(tmp_path: Path, data: bytes, name: str = "lke.xlsx") -> Path:
@@ -135,6 +135,8 @@ def test_inserted_rows_merged_cells_typos_and_spaces_still_place_every_item(demo
     sh[f"F{r2}"] = "b. Sudah ditetapkan agen perubahan"  # letter and text in one cell, merged over F:G
     sh[f"G{r2}"] = None
     sh.merge_cells(f"F{r2}:G{r2}")
+    r4 = row_of(sh, "Seluruh kegiatan pembangunan sudah dilaksanakan sesuai dengan rencana")
+    sh[f"G{r4}"] = "Seluruh kegiatan pembangunann sudah dilaksanakn sesuai dengan rencana"  # retyped text
     r3 = row_of(sh, "Penyusunan Tim Kerja")
     sh[f"E{r3}"] = "i. Penyusunan Tim Kerja "
     sh[f"F{r3}"] = None
@@ -385,3 +387,20 @@ def test_exported_cached_values_equal_the_app_score(demo, tmp_path):
     assert sheet[f"L{total_row}"].value == pytest.approx(sc.total, abs=1e-12)
     formulas = openpyxl.load_workbook(io.BytesIO(data))[SHEET_LKE]
     assert str(formulas[f"L{total_row}"].value).startswith("=SUM(")
+
+
+def test_portalrb_layout_with_shifted_rows_is_placed_by_text(demo, tmp_path):
+    ws, full, _ = demo
+    with ws.open(full, readonly=True) as src:
+        path = write(tmp_path, build_workbook(src, sheets=(SHEET_JAWABAN,)), "jawaban.xlsx")
+        want = {i: fields_of(src.answers, i) for i in src.instrument.order}
+    wb = openpyxl.load_workbook(path)
+    sh = wb[SHEET_JAWABAN]
+    sh.insert_rows(3, 2)  # every excel_baris is now off by two
+    sh.insert_rows(60, 1)
+    wb.save(path)
+    with fresh(ws, tmp_path) as dst:
+        plan = plan_xlsx(dst, path, "unit")
+    assert plan.layout == "portalrb" and plan.placed == 127
+    got = {i: {k: (v if v not in (None, "") else EMPTY[k]) for k, v in f.items()} for i, f in plan.changes.items()}
+    assert got == want

@@ -268,7 +268,28 @@ class _Placer:
                 if it.bagian != "hasil":
                     self.area, self.bagian = it.area, it.bagian
                 return choice
-        return None
+        return self._near(texts)
+
+    def _near(self, texts: list[str]) -> int | None:
+        """A retyped text (a letter dropped or doubled) of an unplaced item of the current sub-area.
+
+        Only within the sub-area, only a clear winner (similarity >= 0.9 and no second item
+        close to it): a wrong placement is worse than a refused row.
+        """
+        if self.sub is None:
+            return None
+        from difflib import SequenceMatcher
+
+        pool = [i for i in self.inst.order if self.inst.items[i].sub_area == self.sub and i not in self.placed]
+        best: list[tuple[float, int]] = []
+        for t in texts:
+            for i in pool:
+                best.append((SequenceMatcher(None, t, norm(self.inst.items[i].pertanyaan)).ratio(), i))
+        best.sort(reverse=True)
+        if not best or best[0][0] < 0.9:
+            return None
+        rivals = [b for b in best if b[1] != best[0][1] and b[0] >= best[0][0] - 0.05]
+        return None if rivals else best[0][1]
 
 
 def _candidates(cells: tuple, first: int, last: int) -> list[str]:
