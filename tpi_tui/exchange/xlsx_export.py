@@ -232,21 +232,49 @@ def build_workbook(store: SessionStore, sheets: tuple[str, ...] = (SHEET_JAWABAN
             ws[ref] = value
         for ref, text in sh.formulas.items():
             ws[ref] = "=" + text
+            if ref[0] == "L":
+                ws[ref].number_format = "0.00"
+            elif ref[0] == "M" or (ref[0] == "K" and not text.startswith("SUM(")):  # percentages
+                ws[ref].number_format = "0.00%"
     bold = Font(bold=True)
     for col in "ABCDEFGHIJKLMNOPQ":
         ws_j[f"{col}{JAWABAN_HEADER_ROW}"].font = bold
         ws_l[f"{col}2"].font = bold
     ws_l["B1"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws_l.merge_cells("B1:Q1")
+    ws_l.row_dimensions[1].height = 70
     for i, row in enumerate(rows):
         if row.kind != "item":
             for col in "BCDEFGHKLM":
                 ws_l[f"{col}{FIRST_ROW + i}"].font = bold
-    for ws, widths in (
-        (ws_l, {"G": 60, "I": 50, "J": 12, "K": 10, "L": 10, "O": 40, "P": 40}),
-        (ws_j, {"G": 60, "H": 50, "K": 12, "L": 40, "M": 40, "N": 12, "Q": 40}),
-    ):
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    for ws, widths, wrapped in (
+        (ws_l, {"A": 4, "B": 4, "C": 4, "D": 4, "E": 5, "F": 6, "G": 60, "H": 7, "I": 50, "J": 11, "K": 10, "L": 9,
+                "M": 8, "N": 2, "O": 35, "P": 35, "Q": 25}, "GIOP"),
+        (ws_j, {"A": 8, "B": 13, "C": 14, "D": 24, "E": 30, "F": 5, "G": 60, "H": 50, "I": 12, "J": 2, "K": 12,
+                "L": 35, "M": 35, "N": 12, "O": 2, "P": 2, "Q": 35}, "DEGHLMQ"),
+    ):  # fmt: skip
         for col, width in widths.items():
             ws.column_dimensions[col].width = width
+        for row in ws.iter_rows(min_row=3):
+            lines = 1
+            for cell in row:
+                if cell.value is None:
+                    continue
+                if cell.column_letter not in wrapped:
+                    cell.alignment = top
+                else:
+                    cell.alignment = wrap
+                    width = widths[cell.column_letter]
+                    text = str(cell.value)
+                    lines = max(lines, sum(1 + len(part) // max(1, int(width * 1.1)) for part in text.split("\n")))
+            if lines > 1:  # neither openpyxl nor LibreOffice sizes wrapped rows on load
+                ws.row_dimensions[row[0].row].height = min(409, 13 * lines + 2)
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # all columns on one page width
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws_l.freeze_panes = "H3"
     ws_j.freeze_panes = f"A{JAWABAN_HEADER_ROW + 1}"
     for name in (SHEET_JAWABAN, SHEET_LKE):
