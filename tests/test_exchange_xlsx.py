@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -404,3 +405,15 @@ def test_portalrb_layout_with_shifted_rows_is_placed_by_text(demo, tmp_path):
     assert plan.layout == "portalrb" and plan.placed == 127
     got = {i: {k: (v if v not in (None, "") else EMPTY[k]) for k, v in f.items()} for i, f in plan.changes.items()}
     assert got == want
+
+
+def test_exchange_and_server_import_core_only():
+    """Layers: exchange and server never pull in Textual/Rich (checked in a fresh interpreter)."""
+    code = (
+        "import sys\n"
+        "import tpi_tui.exchange.xlsx_import, tpi_tui.exchange.xlsx_export, tpi_tui.server.app, tpi_tui.server.run\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich') or m.startswith('tpi_tui.tui'))\n"
+        "print(bad)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -74,6 +74,7 @@ class XlsxPlan:
     differences: list[Difference] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. a typed total row that disagrees
     placed: int = 0
+    compared: int = 0  # cached totals found in the file and checked against the app's score
 
     @property
     def layout_label(self) -> str:
@@ -387,6 +388,7 @@ def plan_xlsx(store: SessionStore, path: Path, sebagai: str = "unit") -> XlsxPla
         merged.setdefault(str(item_id), {}).update(fields)
     sc = score(store.instrument, merged, side)
     plan.differences = _compare(store.instrument, sc, reader.cached_totals)
+    plan.compared = sum(1 for _, _, v in reader.cached_totals if isinstance(v, (int, float)) and not isinstance(v, bool))
     return plan
 
 
