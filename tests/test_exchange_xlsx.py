@@ -417,3 +417,49 @@ def test_exchange_and_server_import_core_only():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# -- the commands ------------------------------------------------------------------------------------
+
+
+def cli(ws, *args: str, tmp: Path) -> subprocess.CompletedProcess:
+    import os
+
+    env = dict(os.environ, HOME=str(tmp / "home"), XDG_CONFIG_HOME=str(tmp / "cfg"), TPI_GALAT_LOG=str(tmp / "galat.log"))
+    return subprocess.run([sys.executable, "-m", "tpi_tui", "-w", str(ws.root), *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_cli_export_then_import_xlsx(demo, tmp_path):
+    ws, full, _ = demo
+    out = tmp_path / "lke.xlsx"
+    r = cli(ws, "export", full, "--format", "xlsx", "-o", str(out), tmp=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == f"Ditulis: {out}"
+    with fresh(ws, tmp_path) as dst:
+        sid = dst.id
+    r = cli(ws, "import-answers", sid, str(out), tmp=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Impor LKE Excel PortalRB 2026 (Jawaban), lembar 'Jawaban': 127 butir terbaca" in r.stdout
+    lampiran = lke_only(ws, full, tmp_path)
+    r = cli(ws, "import-answers", sid, str(lampiran), "--sebagai", "tpi", tmp=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Kolom Jawaban dicatat sebagai jawaban TPI." in r.stdout
+    assert "nilai tersimpan di berkas sama dengan nilai aplikasi" in r.stdout
+    with ws.open(sid, readonly=True) as got, ws.open(full, readonly=True) as src:
+        assert score(got.instrument, got.answers, "tpi").total == score(src.instrument, src.answers, "tpi").total
+
+
+def test_cli_refusals_are_indonesian_lines_with_exit_2(demo, tmp_path):
+    ws, full, partial = demo
+    path = lke_only(ws, full, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    sh = wb[SHEET_LKE]
+    sh[f"K{row_of(sh, 'Sudah ditetapkan agen perubahan')}"] = "Mungkin"
+    wb.save(path)
+    r = cli(ws, "import-answers", partial, str(path), tmp=tmp_path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.startswith("tpi: Berkas lampiran3.xlsx ditolak (1 sel tidak sah)")
+    assert "Lembar 'LKE ZI' sel K" in r.stderr
+    json_file = write(tmp_path, b'{"answers": []}', "jawaban.json")
+    r = cli(ws, "import-answers", partial, str(json_file), "--sebagai", "tpi", tmp=tmp_path)
+    assert r.returncode == 2 and "--sebagai hanya berlaku untuk LKE Excel" in r.stderr

@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -296,8 +297,9 @@ def test_https_with_cert_and_key(site, tmp_path):
     )  # fmt: skip
     server = Server(ws.root, site["env"], "--host", "127.0.0.1", "--cert", str(cert), "--key", str(key), scheme="https")
     try:
-        server.wait(verify=str(cert))
-        with httpx.Client(base_url=server.base, verify=str(cert), headers={"Authorization": f"Bearer {site['token']}"}) as c:
+        trust = ssl.create_default_context(cafile=str(cert))
+        server.wait(verify=trust)
+        with httpx.Client(base_url=server.base, verify=trust, headers={"Authorization": f"Bearer {site['token']}"}) as c:
             assert c.get("/pengusulan/unit-wbk").json()["units"][0]["id"] == "UNIT-001"
     finally:
         out = server.stop()
