@@ -146,3 +146,18 @@ def test_bare_tpi_in_a_pipe_prints_the_session_list(demo):
     assert out.returncode == 0, out.stderr
     assert "\x1b" not in out.stdout and out.stdout.startswith("ID SESI")
     assert "Dinas Kependudukan dan Pencatatan Sipil" in out.stdout
+
+
+def test_a_real_import_error_in_the_tui_is_not_relabelled(demo, tmp_path, monkeypatch):
+    """No 'not installed in this build' guard: a broken import is a bug, logged as one."""
+    monkeypatch.setitem(sys.modules, "tpi_tui.tui.app", None)  # importing it now raises ImportError
+    monkeypatch.setenv("TPI_GALAT_LOG", str(tmp_path / "galat.log"))
+    sid = json.loads(run(["session", "list", "--json"], cwd=demo)[1])[0]["id"]
+    code, out, err = run(["open", sid], cwd=demo, env={"TPI_GALAT_LOG": str(tmp_path / "galat.log")})
+    assert code == 2 and "tak terduga (ModuleNotFoundError)" in err and "belum tersedia" not in err
+    assert "tpi_tui.tui.app" in (tmp_path / "galat.log").read_text(encoding="utf-8")
+
+
+def test_the_benchmark_has_no_module_missing_guards():
+    for path in (ROOT / "bench").glob("*.py"):
+        assert "module missing" not in path.read_text(encoding="utf-8"), path.name

@@ -176,3 +176,23 @@ def test_readme_command_one_from_the_root_makes_a_separate_ignored_demo(tmp_path
     status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=clone,
                             capture_output=True, text=True, check=True).stdout
     assert "tpi-demo" not in status
+
+
+# --------------------------------------------------------------------------- small functions
+SPLIT = {
+    "tpi_tui/core/verify.py": ["schema_problems", "_schema_steps", "_table_problems", "_meta_problems",
+                               "_event_problems", "_answer_problems", "_field_problems"],
+    "tpi_tui/core/instrument.py": ["_build", "_add_komponen", "_add_area", "_make_item", "_persentase", "_areas",
+                                   "_narasumber"],
+    "tpi_tui/core/scoring.py": ["score", "_side_values", "_sub_area_score", "_area_score", "_hasil"],
+}
+ONE_SCREEN = 40  # lines, docstring included
+
+
+@pytest.mark.parametrize("path", sorted(SPLIT))
+def test_the_split_functions_each_fit_on_one_screen(path):
+    tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+    sizes = {n.name: n.end_lineno - n.lineno + 1 for n in tree.body if isinstance(n, ast.FunctionDef)}
+    for name in SPLIT[path]:
+        assert name in sizes, f"{path}: {name} is gone; update SPLIT"
+        assert sizes[name] <= ONE_SCREEN, f"{path}: {name} has {sizes[name]} lines (> {ONE_SCREEN})"

@@ -19,7 +19,7 @@ from .ids import ulid
 from .instrument import Instrument, load_instrument
 from .jsonfile import toml_loads
 from .scoring import AREA_READINGS
-from .session_meta import JENIS_SESI, PERAN_TIM, SCHEMA_VERSION, clean_date, clean_meta_field, clean_tim, clean_time
+from .session_meta import JENIS_SESI, SCHEMA_VERSION, clean_date, clean_meta_field, clean_tim, clean_time
 from .store import SessionStore, list_conflicts, load_tables
 from .text import clean_line
 
@@ -674,6 +674,3 @@ def _copy_default_templates(ws: Workspace) -> None:
         if entry.is_file() and not (ws.templates_dir / entry.name).exists():
             write_atomic(ws.templates_dir / entry.name, entry.read_bytes())
 
-
-PERAN_TIM = PERAN_TIM  # re-exported for the CLI and the TUI
-SCHEMA_VERSION = SCHEMA_VERSION
