@@ -15,10 +15,13 @@ from .common import actor, print_sessions, run_tui, workspace
 @click.argument("folder", default=".", type=click.Path(file_okay=False))
 def init(folder: str) -> None:
     """Membuat ruang kerja baru (tpi.toml, templates/, sessions/) di FOLDER."""
+    from ..core.gitsetup import setup_if_repo
     from ..core.workspace import init_workspace
 
     ws = init_workspace(Path(folder))
     click.echo(f"Ruang kerja dibuat di {ws.root}. Sunting {ws.config_path.name} (instansi, kop surat, tim TPI).")
+    for line in setup_if_repo(ws.root):  # inside a git repository: sessions merge per item
+        click.echo(line)
 
 
 @click.command()
@@ -40,6 +43,10 @@ def demo(ctx: click.Context, folder: str | None, no_open: bool) -> None:
     else:
         ws = create_demo(Path(folder or DEMO_FOLDER))
         click.echo(f"Ruang kerja contoh dibuat di {ws.root}.")
+    from ..core.gitsetup import setup_if_repo
+
+    for line in setup_if_repo(ws.root):  # inside a git repository: sessions merge per item
+        click.echo(line)
     if no_open or not sys.stdout.isatty():
         print_sessions(ws.list_sessions())
         return
