@@ -1,0 +1,127 @@
+"""``tpi answer``, ``tpi import-answers`` and ``tpi export``: answers in and out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..core.errors import TpiError
+from .common import actor, workspace
+
+
+@click.command()
+@click.argument("session_ref", metavar="SESI")
+@click.argument("item", type=int, metavar="BUTIR")
+@click.option("--tpi", "tpi_value", help="Jawaban TPI: Ya/Tidak, A-E, angka (jumlah), 0-4 (survei).")
+@click.option("--unit", "unit_value", help="Jawaban unit (penilaian mandiri).")
+@click.option("--note", help="Catatan TPI.")
+@click.option("--reason", help="Alasan perbedaan jawaban TPI dengan unit.")
+@click.pass_context
+def answer(ctx, session_ref, item, tpi_value, unit_value, note, reason) -> None:
+    """Mengisi jawaban satu butir LKE."""
+    ws = workspace(ctx)
+    changes = {}
+    if tpi_value is not None:
+        changes["jawaban_tpi"] = tpi_value
+    if unit_value is not None:
+        changes["jawaban_unit"] = unit_value
+    if note is not None:
+        changes["catatan_tpi"] = note
+    if reason is not None:
+        changes["alasan"] = reason
+    if not changes:
+        raise TpiError("Tidak ada yang diisi: gunakan --tpi, --unit, --note atau --reason.")
+    with ws.open(session_ref, actor=actor(ctx, ws)) as store:
+        store.instrument.item(item)
+        before = [c for c in store.conflicts() if c["item"] == item and c.get("field") in changes]
+        changed = store.set_item(item, changes)
+        click.echo(f"Butir {item}: " + (", ".join(f"{k} = {v}" for k, v in changed.items()) if changed else "tidak ada perubahan"))
+        for c in before:  # saving a conflicting field resolves its recorded merge conflict
+            click.echo(f"Konflik butir {item} kolom {c['field']} diselesaikan.")
+
+
+def _is_xlsx(path: Path) -> bool:
+    """An Excel workbook by name or by its zip signature (a renamed .xlsx still counts)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return True
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
+@click.command("import-answers")
+@click.argument("session_ref", metavar="SESI")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--sebagai",
+    type=click.Choice(["unit", "tpi"]),
+    help="LKE Excel Lampiran III: kolom Jawaban dicatat sebagai jawaban unit (bawaan) atau TPI.",
+)
+@click.pass_context
+def import_answers(ctx, session_ref, file, sebagai) -> None:
+    """Mengimpor jawaban: JSON PortalRB 'Jawaban LKE Satu Unit' atau LKE Excel .xlsx (semua atau tidak sama sekali)."""
+    path = Path(file)
+    ws = workspace(ctx)
+    if _is_xlsx(path):
+        from ..exchange.xlsx_import import import_xlsx
+
+        with ws.open(session_ref, actor=actor(ctx, ws)) as store:
+            plan, n = import_xlsx(store, path, sebagai or "unit")
+        click.echo(f"Impor LKE Excel {plan.layout_label}, lembar '{plan.sheet}': {plan.placed} butir terbaca; {n} isian berubah.")
+        if plan.layout == "lampiran3":
+            click.echo(f"Kolom Jawaban dicatat sebagai jawaban {'TPI' if plan.side == 'tpi' else 'unit'}.")
+        report = plan.report_lines()
+        if report:
+            click.echo(f"Berkas berbeda dengan penilaian aplikasi ({len(report)}); angka berkas tidak disalin:")
+            for line in report:
+                click.echo(f"  - {line}")
+        elif plan.compared:
+            click.echo(f"{plan.compared} nilai tersimpan di berkas sama dengan nilai aplikasi.")
+        return
+    if sebagai:
+        raise TpiError("--sebagai hanya berlaku untuk LKE Excel (.xlsx).")
+    from ..core.portalrb import import_portalrb
+
+    with ws.open(session_ref, actor=actor(ctx, ws)) as store:
+        n = import_portalrb(store, path)
+    click.echo(f"Impor selesai: {n} isian berubah.")
+
+
+@click.command()
+@click.argument("session_ref", metavar="SESI")
+@click.option("--format", "fmt_", type=click.Choice(["portalrb", "json", "xlsx"]), default="json", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Berkas tujuan (bawaan: layar; xlsx: folder out/).")
+@click.pass_context
+def export(ctx, session_ref, fmt_, output) -> None:
+    """Mengekspor sesi: PortalRB (jawaban per soal_id), JSON lengkap, atau LKE Excel (xlsx)."""
+    from ..core.atomic import write_atomic
+    from ..core.portalrb import export_portalrb
+
+    ws = workspace(ctx)
+    store = ws.open(session_ref, readonly=True)
+    if fmt_ == "xlsx":
+        from ..exchange.xlsx_export import export_xlsx
+
+        meta = store.meta
+        target = Path(output) if output else ws.out_dir / f"LKE_{meta['opd']['slug']}_{meta['tanggal']}_{meta['id'][-6:]}.xlsx"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        export_xlsx(store, target)
+        click.echo(f"Ditulis: {target}")
+        return
+    if fmt_ == "portalrb":
+        data = export_portalrb(store)
+    else:
+        data = {"meta": store.meta, "answers": store.answers, "events": store.events(), "digest": store.digest()}
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=fmt_ == "json") + "\n"
+    if output:
+        write_atomic(Path(output), text.encode("utf-8"))
+        click.echo(f"Ditulis: {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+COMMANDS = [answer, import_answers, export]

@@ -1,0 +1,207 @@
+"""What every command module of the ``tpi`` CLI shares: the error contract, the workspace and
+actor of the invocation, the TUI launcher and the session listing.
+
+Command modules import from here and from the library (core, minutes, ...), never from each other
+nor from the package ``__init__`` (which registers them): no import cycle.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import click
+
+from ..core.errors import TpiError
+
+EXIT_ERROR = 2
+
+_CLICK_ID = [
+    (r"^No such option: (.+)", r"Opsi tidak dikenal: \1"),
+    (r"^No such option '(.+?)'\.?", r"Opsi tidak dikenal: \1"),
+    (r"\(Did you mean one of: (.+)\?\)", r"(mungkin maksud Anda salah satu dari: \1)"),
+    (r"Did you mean (.+)\?", r"Mungkin maksud Anda \1"),
+    (r"^No such command '(.+)'\.?", r"Perintah tidak dikenal: '\1'"),
+    (r"^Missing argument '(.+)'\.?", r"Argumen wajib tidak ada: \1"),
+    (r"^Missing option '(.+)'\.?", r"Opsi wajib tidak ada: \1"),
+    (r"^Invalid value for '(.+?)': (.+)", r"Nilai tidak sah untuk \1: \2"),
+    (r"^Option '(.+)' requires an argument\.?", r"Opsi \1 memerlukan nilai"),
+    (r"^Got unexpected extra arguments? \((.+)\)", r"Argumen berlebih: \1"),
+    (r"is not one of (.+)\.?$", r"bukan salah satu dari \1"),
+    (r"is not a valid integer", "bukan bilangan bulat"),
+    (r"is not a valid float", "bukan angka"),
+    (r"^(?:File|Directory|Path) '(.+)' does not exist", r"'\1' tidak ada"),
+]
+
+
+def id_usage(message: str) -> str:
+    """Click's English usage messages in Indonesian, folded onto one line."""
+    message = re.sub(r"\s*Choose from:\s*", " Pilihan: ", message)
+    message = " ".join(message.split())
+    for pattern, repl in _CLICK_ID:
+        message = re.sub(pattern, repl, message)
+    return message
+
+
+# click's own help texts, in Indonesian (click formats them; the formatter below translates)
+_HEADINGS = {"Options": "Opsi", "Commands": "Perintah", "Positional arguments": "Argumen", "Arguments": "Argumen"}
+_HELP = {
+    "Show this message and exit.": "Menampilkan bantuan ini lalu keluar.",
+    "Show the version and exit.": "Menampilkan versi lalu keluar.",
+}
+_METAVARS = {"TEXT": "TEKS", "INTEGER": "BILANGAN", "FLOAT": "ANGKA", "FILE": "BERKAS", "DIRECTORY": "FOLDER",
+             "PATH": "PATH", "BOOLEAN": "YA/TIDAK", "OPTIONS": "OPSI", "COMMAND": "PERINTAH", "ARGS": "ARGUMEN"}
+_METAVAR_RE = re.compile(r"\b(" + "|".join(_METAVARS) + r")\b")
+_EXTRA_RE = re.compile(r"\s*\[((?:default: [^\]]*|required|wajib)(?:; (?:default: [^\]]*|required))*)\]$")
+
+
+def _id_metavars(text: str) -> str:
+    return _METAVAR_RE.sub(lambda m: _METAVARS[m.group(1)], text)
+
+
+def _id_extra(match: re.Match) -> str:
+    items = []
+    for item in match.group(1).split("; "):
+        items.append("wajib" if item == "required" else item.replace("default: ", "bawaan: ", 1))
+    return f"  [{'; '.join(items)}]"
+
+
+def id_help(text: str) -> str:
+    """One help cell in Indonesian: click's own sentences and the [default: …]/[required] tail."""
+    text = _HELP.get(text, text)
+    return _EXTRA_RE.sub(_id_extra, text)
+
+
+class TpiHelpFormatter(click.HelpFormatter):
+    """click's help layout with Indonesian headings, usage prefix, metavars and extras."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, _id_metavars(args), "Penggunaan: " if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_HEADINGS.get(heading, heading))
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(_id_metavars(term), id_help(text)) for term, text in rows], col_max, col_spacing)
+
+
+_innermost: list[click.Context] = []  # the last context created in this invocation (see _help_hint)
+
+
+class TpiContext(click.Context):
+    formatter_class = TpiHelpFormatter
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _innermost[:] = [self]
+
+
+def localise(command: click.Command) -> None:
+    """Give ``command`` and its subcommands the Indonesian help formatter (called at registration)."""
+    command.context_class = TpiContext
+    for sub in getattr(command, "commands", {}).values():
+        localise(sub)
+
+
+class AnyCaseChoice(click.Choice):
+    """A choice shown as written (``[WBK|WBBM]``) and accepted in any case (``wbk``)."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str):
+            for choice in self.choices:
+                if isinstance(choice, str) and choice.casefold() == value.casefold():
+                    return choice
+        return super().convert(value, param, ctx)
+
+
+def _help_hint(exc: click.UsageError) -> str:
+    """'tpi session new --help': the help of the command the user was typing."""
+    ctx = exc.ctx or (_innermost[0] if _innermost else None)  # click omits ctx on some parse errors
+    path = ctx.command_path if ctx is not None else "tpi"
+    return f"Lihat '{path} --help'."
+
+
+# click >= 8.2 raises this for a group called without a subcommand; older versions print the help
+_NoArgsIsHelp = getattr(click.exceptions, "NoArgsIsHelpError", None) or type("_NeverRaised", (Exception,), {})
+
+
+class TpiGroup(click.Group):
+    """Turns every failure into one Indonesian line and exit status 2."""
+
+    context_class = TpiContext
+
+    def main(self, args=None, prog_name=None, **extra):  # type: ignore[override]
+        _innermost.clear()
+        try:
+            return super().main(args=args, prog_name=prog_name or "tpi", standalone_mode=False, **extra)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("tpi: dibatalkan.", err=True)
+            sys.exit(EXIT_ERROR)
+        except _NoArgsIsHelp as exc:  # 'tpi session': show what it offers
+            click.echo(exc.ctx.get_help())
+            sys.exit(0)
+        except click.UsageError as exc:
+            click.echo(f"tpi: {id_usage(exc.format_message()).rstrip('.')}. {_help_hint(exc)}", err=True)
+            sys.exit(EXIT_ERROR)
+        except click.ClickException as exc:
+            click.echo(f"tpi: {id_usage(exc.format_message())}", err=True)
+            sys.exit(EXIT_ERROR)
+        except TpiError as exc:
+            click.echo(f"tpi: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            click.echo("tpi: dihentikan.", err=True)
+            sys.exit(EXIT_ERROR)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            from ..galat import log_exception
+
+            log = log_exception(exc, "cli")
+            click.echo(f"tpi: terjadi kesalahan tak terduga ({type(exc).__name__}); rincian dicatat di {log}.", err=True)
+            sys.exit(EXIT_ERROR)
+
+
+def _root_obj(ctx: click.Context) -> dict:
+    return ctx.find_root().obj or {}
+
+
+def workspace(ctx: click.Context):
+    """The workspace of this invocation: --workspace, TPI_WORKSPACE, or the folder upward."""
+    from ..core.workspace import find_workspace
+
+    return find_workspace(_root_obj(ctx).get("workspace"))
+
+
+def actor(ctx: click.Context, ws, explicit: str | None = None) -> str:
+    """Who writes: an explicit command option, then the root ``--as``, then the workspace default."""
+    return ws.actor(explicit or _root_obj(ctx).get("actor"))
+
+
+def run_tui(ws, actor_name: str, session: str | None = None) -> None:
+    """Open the terminal UI (the only place the CLI imports Textual)."""
+    from ..tui.app import make_app
+
+    app = make_app(ws, actor=actor_name, session=session)
+    app.run()
+
+
+def print_sessions(rows) -> None:
+    """The plain-text session listing (``tpi session list``, ``tpi demo`` and bare ``tpi`` without a terminal)."""
+    from ..core.scoring import fmt
+    from ..core.session_meta import JENIS_SESI, STATUS
+
+    if not rows:
+        click.echo("Belum ada sesi. Buat dengan 'tpi session new'.")
+        return
+    click.echo(f"{'ID SESI':<26}  {'TANGGAL':<10}  {'JENIS':<19} {'TARGET':<6} {'STATUS':<11} {'DIJAWAB':>7}  "
+               f"{'NILAI TPI':>9}  OPD")
+    for s in rows:
+        if s.error:
+            click.echo(f"{s.id:<26}  RUSAK       {s.path}: {s.error}")
+            continue
+        click.echo(
+            f"{s.id:<26}  {s.tanggal:<10}  {JENIS_SESI.get(s.jenis, s.jenis):<19} {s.target.upper():<6} "
+            f"{STATUS.get(s.status, s.status):<11} {f'{s.answered}/{s.total_items}':>7}  "
+            f"{fmt(s.nilai_tpi):>9}  {s.opd}"
+        )
