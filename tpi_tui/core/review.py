@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .answers import MAX_SHORT, clean_text
 from .errors import TpiError
 from .session_meta import STATUS
 from .store import SessionStore, now_iso
+from .text import clean_line
 
 TIERS = ("Ketua Tim", "Pengendali Teknis")
 STATUS_LABEL = STATUS  # draft/review/final -> Draf / Dalam Reviu / Final
@@ -168,7 +168,7 @@ def reopen(store: SessionStore, reason: str) -> dict:
     """final -> draft; the reason is required and goes into the event log and ``meta.reopened``."""
     if store.meta.get("status") != "final":
         raise TpiError("Hanya sesi yang sudah final yang dapat dibuka kembali.")
-    text = clean_text(reason, "alasan membuka kembali", MAX_SHORT).strip()
+    text = clean_line(reason, "alasan membuka kembali").strip()
     if len(text) < 5:
         raise TpiError("Alasan membuka kembali sesi wajib ditulis (paling sedikit 5 karakter).")
     record = {

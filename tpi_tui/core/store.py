@@ -55,9 +55,10 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
+from . import jsonfile
 from .answers import ITEM_FIELDS, TEXT_FIELDS, clean_field
 from .atomic import clean_stray_temps, write_atomic
-from .errors import LockedError, ReadOnlyError, TpiError
+from .errors import LockedError, ReadOnlyError, TpiError, os_reason
 from .ids import ulid
 from .instrument import Instrument, load_instrument
 from .scoring import Evaluation, evaluate
@@ -146,13 +147,13 @@ def load_tables_fp(path: Path) -> tuple[dict, tuple | None]:
     except FileNotFoundError:
         raise TpiError(f"Berkas sesi {path.name} tidak ditemukan.") from None
     except OSError as exc:
-        raise TpiError(f"Berkas sesi {path.name} tidak dapat dibaca: {exc.strerror}.") from None
+        raise TpiError(f"Berkas sesi {path.name} tidak dapat dibaca: {os_reason(exc)}.") from None
     return parse_tables(raw, path), (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def parse_tables(raw: bytes, path: Path) -> dict:
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = jsonfile.loads(raw.decode("utf-8"), f"Berkas sesi {path.name}", unique_keys=True)
     except UnicodeDecodeError:
         raise TpiError(f"Berkas sesi {path.name} rusak: bukan teks UTF-8.") from None
     except ValueError as exc:
@@ -265,8 +266,10 @@ class SessionStore:
         readonly: bool = False,
         actor: str = "",
         instrument: Instrument | None = None,
+        wait: float = 0.0,
         _initial: dict | None = None,
     ) -> None:
+        """``wait``: seconds to wait for another writer to finish before ``LockedError``."""
         self.path = Path(path)
         self.actor = actor or "tanpa-nama"
         self.instrument = instrument or load_instrument()
@@ -274,7 +277,7 @@ class SessionStore:
         self._own_last: str | None = None  # the last event this store appended (may coalesce)
         self._mutex = threading.RLock()
         if not readonly:
-            self._acquire_lock()
+            self._acquire_lock(wait)
         try:
             if not readonly:
                 clean_stray_temps(self.path)
@@ -301,19 +304,21 @@ class SessionStore:
             raise TpiError(f"Berkas sesi {self.path.name} rusak: {problems[0].rstrip('.')}. Periksa dengan 'tpi verify'.")
 
     # -- lifetime ---------------------------------------------------------------------------
-    def _acquire_lock(self) -> None:
+    def _acquire_lock(self, wait: float = 0.0) -> None:
         import filelock  # ~10 ms; readers never need it
 
         lock = filelock.FileLock(str(self.path) + ".lock", thread_local=False, is_singleton=False)
         try:
-            lock.acquire(timeout=0)
+            # poll every 20 ms: a CLI writer holds the lock for ~30 ms, so a queue moves on quickly
+            lock.acquire(timeout=max(0.0, wait), poll_interval=0.02)
         except filelock.Timeout:
+            waited = f" (sudah ditunggu {wait:g} detik)" if wait > 0 else ""
             raise LockedError(
-                f"Sesi {self.path.name} sedang dibuka untuk penulisan oleh jendela/proses lain. "
+                f"Sesi {self.path.name} sedang dibuka untuk penulisan oleh jendela/proses lain{waited}. "
                 "Tutup jendela itu, atau buka sesi ini hanya-baca."
             ) from None
         except OSError as exc:
-            raise TpiError(f"Kunci sesi {self.path.name} tidak dapat dibuat: {exc.strerror}.") from None
+            raise TpiError(f"Kunci sesi {self.path.name} tidak dapat dibuat: {os_reason(exc)}.") from None
         self._lock = lock
 
     def _release_lock(self) -> None:
@@ -338,7 +343,11 @@ class SessionStore:
         inst = instrument or load_instrument()
         if path.exists():
             raise TpiError(f"Berkas sesi {path.name} sudah ada.")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        new_folder = not path.parent.exists()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise TpiError(f"Folder sesi {path.parent.name} tidak dapat dibuat: {os_reason(exc)}. Tidak ada yang disimpan.") from None
         stamp = now_iso()
         full = {
             "schema": SCHEMA_VERSION,
@@ -356,8 +365,12 @@ class SessionStore:
         event["prev"] = GENESIS
         event["hash"] = hashlib.sha256(canonical(event)).hexdigest()
         tables = {"meta": {"1": full}, "answers": {}, "events": {ulid(): event}}
-        write_atomic(path, dump_tables(tables))
-        return cls(path, actor=actor, instrument=inst, _initial=tables)
+        try:
+            write_atomic(path, dump_tables(tables))
+            return cls(path, actor=actor, instrument=inst, _initial=tables)
+        except BaseException:
+            _remove_new_session(path, new_folder)  # a failed 'session new' leaves nothing behind
+            raise
 
     # -- reading ----------------------------------------------------------------------------
     @property
@@ -631,6 +644,19 @@ class SessionStore:
             for field, value in changed.items():
                 self._append_event(None, f"meta.{field}", before[field], value, reason)
         return changed
+
+
+def _remove_new_session(path: Path, new_folder: bool) -> None:
+    for leftover in (path, Path(str(path) + ".lock")):
+        try:
+            leftover.unlink()
+        except OSError:
+            pass
+    if new_folder:
+        try:
+            path.parent.rmdir()  # only when empty
+        except OSError:
+            pass
 
 
 _EMPTY: dict[str, Any] = {"data_dukung": [], "narasumber": [], "state": "belum"}

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .answers import ITEM_FIELDS, clean_field
-from .errors import TpiError
+from .errors import TpiError, os_reason
 from .instrument import load_instrument
 from .session_meta import EDITABLE_META, STATUS, clean_meta_field
 from .store import _EMPTY, CONFLICT_FIELD, load_tables, meta_digest, ordered_events, session_digest, verify_chain
@@ -320,7 +320,7 @@ def check_attachments(tables: dict, report: Report, root: Path | None) -> None:
                     continue
                 sha, size = file_sha256(target)
             except OSError as exc:
-                report.notes.append(f"{where}: berkas {berkas['path']} tidak dapat dibaca ({exc.strerror}).")
+                report.notes.append(f"{where}: berkas {berkas['path']} tidak dapat dibaca ({os_reason(exc)}).")
                 continue
             if sha != berkas.get("sha256") or ("size" in berkas and size != berkas["size"]):
                 report.problems.append(f"{where}: berkas {berkas['path']} berubah sejak dilampirkan (SHA-256 tidak cocok).")
@@ -344,5 +344,8 @@ def _check(tables: dict, report: Report, root: Path | None) -> None:
 
 
 def verify_workspace(ws) -> list[Report]:
-    """Every session file of the workspace (including ones the listing cannot read)."""
-    return [verify_details(path, ws.root) for path in ws.session_files()]
+    """Every session file of the workspace (including ones the listing cannot read), and a
+    failing report for every path in sessions/ that could not be checked at all."""
+    reports = [verify_details(path, ws.root) for path in ws.session_files()]
+    reports += [Report(path, [why]) for path, why in ws.unlisted()]
+    return sorted(reports, key=lambda r: str(r.path))
