@@ -363,7 +363,7 @@ def generate_surat(ws, tahun: int, fmt: str = "md", output: Path | None = None, 
     data = _document(ws, base, context, fmt, base)
     key = f"usulan-{tahun}"
     if not context["draft"] and not issued_nomor(ws, dokumen, day.year, key):
-        pattern = setting(ws, f"{base}_nomor", DEFAULT_PATTERNS[dokumen])
+        pattern = setting(ws, "surat_usulan_nomor" if dokumen == "surat-usulan" else "sptjm_nomor", DEFAULT_PATTERNS[dokumen])
         nomor = reserve_nomor(ws, dokumen, key, day, pattern)
         data = _document(ws, base, surat_context(ws, tahun, tanggal, {dokumen: nomor}), fmt, base)
     target = Path(output) if output else Path(ws.out_dir) / f"{base.replace('_', '-')}-{tahun}.{fmt}"
