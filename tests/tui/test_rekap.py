@@ -124,3 +124,60 @@ def test_rekap_snapshot(snap_compare, demo_ws, size):
         await pilot.pause()
 
     assert snap_compare(make_app(demo_ws, actor="Penguji TPI"), terminal_size=size, run_before=run_before)
+
+
+async def wait_rekap(pilot) -> None:
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if isinstance(pilot.app.screen, RekapScreen):
+            return
+
+
+async def test_beranda_R_from_the_list_and_ctrl_r_from_the_filter(demo_ws):
+    app = make_app(demo_ws, actor="Penguji TPI")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        beranda = app.screen
+        await pilot.press("R")  # in the filter a capital R is text
+        await pilot.pause()
+        assert beranda.query_one("#filter").value == "R" and app.screen is beranda
+        await pilot.press("ctrl+r")
+        await wait_rekap(pilot)
+        assert isinstance(app.screen, RekapScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        beranda.query_one("#sessions").focus()
+        await pilot.press("R")
+        await wait_rekap(pilot)
+        assert isinstance(app.screen, RekapScreen)
+
+
+async def test_command_palette_offers_rekap(demo_ws):
+    app = make_app(demo_ws, actor="Penguji TPI")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Rekap hasil evaluasi" in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Rekap hasil", "enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, RekapScreen):
+                break
+        assert isinstance(app.screen, RekapScreen)
+
+
+async def test_ringkasan_shows_the_area_chart(demo_ws):
+    from .conftest import in_progress_id
+
+    app = make_app(demo_ws, actor="Penguji TPI", session=in_progress_id(demo_ws))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.screen.query("#area-chart"):
+                break
+        chart = app.screen.query_one("#area-chart", AreaChart)
+        assert len(chart.bars) == 6 and chart.bars[0].unit is not None

@@ -15,12 +15,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
 from ...core.errors import TpiError
 from ...core.numbers import format_angka
-from ..guard import Guarded
+from ..base import TpiModal, TpiScreen
 from ..widgets.area_chart import WBK_LINE, AreaChart, bars_from_rekap_row
 
 # Sort orders the "o" key cycles through: (label, key function, reverse).
@@ -38,7 +37,7 @@ def _verdict_cell(v: dict) -> Text:
     return Text("Memenuhi", "green") if v["memenuhi"] else Text("Belum", "bold red")
 
 
-class RekapScreen(Guarded, Screen):
+class RekapScreen(TpiScreen):
     DEFAULT_CSS = """
     #rekap-alert { background: $error; color: $text; text-style: bold; padding: 0 1; height: auto; max-height: 3; }
     #rekap-title { color: $text-muted; padding: 0 1; height: auto; }
@@ -87,7 +86,7 @@ class RekapScreen(Guarded, Screen):
         from ...core.cycle import years
         from ...core.rekap import build_rekap
 
-        ws = self.app.ws
+        ws = self.tpi.ws
         try:
             summaries = ws.list_sessions()
             found = years(ws, summaries)
@@ -183,7 +182,7 @@ class RekapScreen(Guarded, Screen):
     def action_open(self) -> None:
         row = self.current()
         if row is not None:
-            self.app.open_session(row["sesi"])
+            self.tpi.open_session(row["sesi"])
 
     def action_sort(self) -> None:
         self.sort_index = (self.sort_index + 1) % len(SORTS)
@@ -217,7 +216,7 @@ class RekapScreen(Guarded, Screen):
             self.load()
 
 
-class UsulanDialog(Guarded, ModalScreen[str | None]):
+class UsulanDialog(TpiModal[str | None]):
     """Propose the highlighted OPD (or change its entry): kategori, reason when one is required."""
 
     BINDINGS = [Binding("escape", "cancel", "Batal", id="usulan.batal")]
@@ -260,8 +259,8 @@ class UsulanDialog(Guarded, ModalScreen[str | None]):
         kategori = str(self.query_one("#kategori", Select).value)
         reason = self.query_one("#alasan", Input).value.strip() or None
         try:
-            entry = usulan.add(self.app.ws, self.tahun, self.row["opd"], kategori, reason=reason,
-                               sesi=self.row["sesi"] if self.row["basis"] == "pilihan" else None, actor=self.app.actor)
+            entry = usulan.add(self.tpi.ws, self.tahun, self.row["opd"], kategori, reason=reason,
+                               sesi=self.row["sesi"] if self.row["basis"] == "pilihan" else None, actor=self.tpi.actor)
         except TpiError as exc:
             self.query_one("#usulan-error", Static).update(str(exc))
             return
@@ -272,7 +271,7 @@ class UsulanDialog(Guarded, ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class CabutDialog(Guarded, ModalScreen[str | None]):
+class CabutDialog(TpiModal[str | None]):
     """Withdraw the highlighted OPD from the list; the reason is required."""
 
     BINDINGS = [Binding("escape", "cancel", "Batal", id="cabut.batal")]
@@ -298,7 +297,7 @@ class CabutDialog(Guarded, ModalScreen[str | None]):
         from ...core import usulan
 
         try:
-            usulan.remove(self.app.ws, self.tahun, self.row["opd"], reason=event.value, actor=self.app.actor)
+            usulan.remove(self.tpi.ws, self.tahun, self.row["opd"], reason=event.value, actor=self.tpi.actor)
         except TpiError as exc:
             self.query_one("#cabut-error", Static).update(str(exc))
             return
