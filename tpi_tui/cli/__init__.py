@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "minutes",  # minutes, template check
     "review",  # review, finalize, reopen, verify, history, attach
     "cycle",  # rekap, usulan, lhe, surat-usulan, arsip
+    "interop",  # serve, token (PortalRB integration API)
 )
 
 
