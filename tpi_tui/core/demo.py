@@ -169,6 +169,24 @@ STAGES = [
 ]
 
 
+def _record_syarat(store: SessionStore, tahun: str) -> None:
+    """The prerequisites (TLHP, SAKIP, LHKPN, LHKASN) as checked by the TPI, with evidence."""
+    try:
+        from .syarat import SYARAT, set_syarat
+    except ImportError:  # syarat not part of this version: nothing to record
+        return
+    values = {"tlhp": 100, "sakip": "BB", "lhkpn": 100, "lhkasn": 100}
+    bukti = {
+        "tlhp": f"Laporan pemantauan tindak lanjut Inspektorat per 31 Maret {tahun}",
+        "sakip": f"LHE AKIP Kabupaten Pesawaran tahun {int(tahun) - 1}",
+        "lhkpn": f"Rekap e-LHKPN KPK per 31 Maret {tahun}",
+        "lhkasn": f"Rekap LHKASN BKPSDM per 31 Maret {tahun}",
+    }
+    for kunci in SYARAT:
+        if kunci in values:
+            set_syarat(store, kunci, values[kunci], bukti[kunci])
+
+
 def _more_sessions(ws: Workspace, actor: str) -> None:
     from .review import finalize, sign_off
     from .usulan import add
@@ -191,6 +209,7 @@ def _more_sessions(ws: Workspace, actor: str) -> None:
             _fill(store, random.Random(seed), upto=upto, quality=0.9, weak=weak)
             store.set_meta({"jam_selesai": "12:00"})
             if stage in ("review", "final"):
+                _record_syarat(store, tanggal[:4])
                 sign_off(store, KETUA)
             if stage == "final":
                 sign_off(store, PENGENDALI)
