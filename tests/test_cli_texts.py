@@ -83,6 +83,7 @@ def test_a_group_without_subcommand_shows_its_commands(tmp_path):
         (["session", "lst"], "tpi session --help", "Mungkin maksud Anda 'list'"),
         (["answer", "X", "satu"], "tpi answer --help", "bukan bilangan bulat"),
         (["score"], "tpi score --help", "Argumen wajib tidak ada: SESI"),
+        (["import-answers", "X"], "tpi import-answers --help", "Argumen wajib tidak ada: BERKAS"),
         (["bogus"], "tpi --help", "Perintah tidak dikenal"),
     ],
 )
