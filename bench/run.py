@@ -847,6 +847,76 @@ def bench_merge(fx: Factory, reps: int, events_per_side: int = 500) -> list[Row]
     return [row]
 
 
+CHILD_EXTERNAL = r"""
+import asyncio, json, os, sys, time
+from pathlib import Path
+
+ws_path, sid, path, variants, reps = sys.argv[1], sys.argv[2], Path(sys.argv[3]), json.loads(sys.argv[4]), int(sys.argv[5])
+blobs = [Path(v).read_bytes() for v in variants]
+
+
+async def main():
+    from tpi_tui.core.workspace import Workspace
+    from tpi_tui.tui.app import make_app
+
+    app = make_app(Workspace(Path(ws_path)), actor="bench", session=sid)
+    out = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.5)
+        screen = app.screen
+        for i in range(reps):
+            seen = screen._seen_reloads
+            tmp = path.with_name(".bench-pull")
+            tmp.write_bytes(blobs[i % len(blobs)])
+            t = time.perf_counter()
+            os.replace(tmp, path)  # what git does when a pull changes the file
+            while screen._seen_reloads == seen:
+                if time.perf_counter() - t > 10:
+                    raise SystemExit("not noticed within 10 s")
+                await asyncio.sleep(0.005)
+            out.append(time.perf_counter() - t)
+            await pilot.pause(0.05)
+    print(json.dumps({"screen": type(screen).__name__, "samples": out}), flush=True)
+
+asyncio.run(main())
+"""
+
+
+def bench_external(fx: Factory, reps: int) -> list[Row]:
+    """The cockpit open while the session file is replaced from outside: time until it has reloaded
+    and redrawn (the notice "Sesi diperbarui dari luar")."""
+    row = Row("cockpit notices an external change (git pull) and redraws", goals=[Goal("p95", 2.0, "p95 ≤ 2 s")])
+    missing = tui_missing()
+    if missing:
+        row.note = missing
+        return [row]
+    try:
+        from tpi_tui.core.store import SessionStore
+
+        ws, ids = fx.make("external", 1)
+        path = next(p for p in ws.session_files() if p.stem.endswith(ids[0]))
+        variants = []
+        for n, value in enumerate(("Ya", "Tidak")):
+            copy = fx.base / f"external-{n}.json"
+            shutil.copy(path, copy)
+            with SessionStore(copy, actor="rekan") as st:
+                st.set_item(1, {"jawaban_tpi": value}, reason="bench")
+                st.set_item(3, {"catatan_tpi": f"versi {n}"}, reason="bench")
+            variants.append(str(copy))
+        p = subprocess.run(
+            [sys.executable, "-c", CHILD_EXTERNAL, str(ws.root), ids[0], str(path), json.dumps(variants), str(reps)],
+            capture_output=True, text=True, timeout=300,
+        )
+        if not p.stdout.strip():
+            raise RuntimeError((p.stderr.strip().splitlines() or [str(p.returncode)])[-1])
+        out = json.loads(p.stdout.strip().splitlines()[-1])
+        row.samples = out["samples"]
+        row.figure += f" [{out['screen']}]"
+    except Exception as exc:  # noqa: BLE001
+        row.note = f"error: {type(exc).__name__}: {exc}"[:110]
+    return [row]
+
+
 # -- main ------------------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
@@ -885,6 +955,7 @@ def main(argv: list[str] | None = None) -> int:
         rows += bench_minutes(fx, reps=2 if q else 20)
         log("8. team work: merge driver")
         rows += bench_merge(fx, reps=2 if q else 20, events_per_side=300 if q else 500)
+        rows += bench_external(fx, reps=2 if q else 20)
         from .interop import bench_api, bench_exchange  # issue 13 rows (own module: merges stay small)
 
         log("9. LKE Excel export/import")
