@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .common import actor, print_sessions, run_tui
+from ..core.errors import TpiError
+from .common import actor, print_sessions, run_tui, workspace
 
 
 @click.command()
@@ -24,20 +25,23 @@ def init(folder: str) -> None:
 
 
 @click.command()
-@click.argument("folder", default="tpi-demo", type=click.Path(file_okay=False))
+@click.argument("folder", required=False, type=click.Path(file_okay=False))
 @click.option("--no-open", is_flag=True, help="Hanya membuat ruang kerja, tanpa membuka antarmuka.")
 @click.pass_context
-def demo(ctx: click.Context, folder: str, no_open: bool) -> None:
-    """Ruang kerja contoh Inspektorat Kabupaten Pesawaran (dibuat bila belum ada), lalu dibuka."""
+def demo(ctx: click.Context, folder: str | None, no_open: bool) -> None:
+    """Ruang kerja contoh Inspektorat Kabupaten Pesawaran di FOLDER (bawaan: tpi-demo), dibuat bila
+    belum ada, lalu dibuka. Dijalankan di dalam ruang kerja contoh: membuka ruang kerja itu."""
     from ..core.demo import create_demo
     from ..core.workspace import CONFIG, Workspace
 
-    root = Path(folder)
-    if (root / CONFIG).exists():
-        ws = Workspace(root)
+    ws = None if folder else _enclosing_demo(ctx)
+    if ws is not None:
+        click.echo(f"Membuka ruang kerja contoh {ws.root}.")
+    elif (Path(folder or DEMO_FOLDER) / CONFIG).exists():
+        ws = Workspace(Path(folder or DEMO_FOLDER))
         click.echo(f"Ruang kerja contoh sudah ada di {ws.root}.")
     else:
-        ws = create_demo(root)
+        ws = create_demo(Path(folder or DEMO_FOLDER))
         click.echo(f"Ruang kerja contoh dibuat di {ws.root}.")
     from ..core.gitsetup import setup_if_repo
 
@@ -47,6 +51,18 @@ def demo(ctx: click.Context, folder: str, no_open: bool) -> None:
         print_sessions(ws.list_sessions())
         return
     run_tui(ws, actor(ctx, ws))
+
+
+DEMO_FOLDER = "tpi-demo"
+
+
+def _enclosing_demo(ctx: click.Context):
+    """The demo workspace this command runs in (so 'tpi demo' there never nests tpi-demo/tpi-demo)."""
+    try:
+        ws = workspace(ctx)
+        return ws if ws.config.contoh else None
+    except TpiError:  # no workspace here, or one whose tpi.toml is broken: make a fresh demo
+        return None
 
 
 COMMANDS = [init, demo]
