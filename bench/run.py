@@ -765,7 +765,86 @@ def bench_minutes(fx: Factory, reps: int) -> list[Row]:
     except Exception as exc:  # noqa: BLE001
         for r in (text_row, docx_row, first_row):
             r.note = f"error: {type(exc).__name__}: {exc}"[:110]
-    return [text_row, docx_row, first_row]
+    return [text_row, docx_row, first_row, bench_minutes_child(ws, store, reps, text_row)]
+
+
+def bench_minutes_child(ws, store, reps: int, in_process: Row) -> Row:
+    """The same md + html with a customised workspace template: rendered in a forked child
+    under memory/CPU/output limits (tpi_tui/minutes/limits.py). The ratio is the child's cost."""
+    row = Row("Berita Acara md + html, workspace template (child process with OS limits)",
+              ref_name="same, packaged template in-process", goals=[Goal("median", 0.150, "≤ 150 ms")])
+    try:
+        from tpi_tui.minutes import render_text
+        from tpi_tui.minutes.render import trusted
+
+        path = Path(ws.templates_dir) / "berita_acara.md.j2"
+        original = path.read_bytes()
+        path.write_bytes(original + b"{# bench: customised copy #}\n")
+        try:
+            if trusted(ws):
+                raise RuntimeError("a customised template was still trusted")
+            render_text(ws, store, "md")
+            for _ in range(reps):
+                t = time.perf_counter()
+                render_text(ws, store, "md")
+                render_text(ws, store, "html")
+                row.samples.append(time.perf_counter() - t)
+        finally:
+            path.write_bytes(original)
+        row.ref = list(in_process.samples) or None
+    except Exception as exc:  # noqa: BLE001
+        row.note = f"error: {type(exc).__name__}: {exc}"[:110]
+    return row
+
+
+# -- 8. team work: merging two clones' versions of one session ------------------------------------
+def bench_merge(fx: Factory, reps: int, events_per_side: int = 500) -> list[Row]:
+    """``tpi merge-driver`` on a complete 127-item session edited apart on two clones."""
+    row = Row(
+        f"merge two 127-item sessions, {events_per_side} events each (tpi merge-driver)",
+        goals=[Goal("median", 0.150, "≤ 150 ms")],
+    )
+    try:
+        from tpi_tui.core.merge import merge_files
+        from tpi_tui.core.store import SessionStore, load_tables
+    except ImportError:
+        row.note = "n/a (module missing)"
+        return [row]
+    try:
+        folder = fx.base / "merge"
+        folder.mkdir(exist_ok=True)
+        base = folder / "base.json"
+        shutil.copy(fx.seed_path, base)
+        sides = {}
+        for n, name in enumerate(("ours", "theirs")):
+            path = folder / f"{name}.json"
+            shutil.copy(base, path)
+            with SessionStore(path, actor=f"penilai-{name}") as st:
+                k = 0
+                while len(st.tables["events"]) < events_per_side:
+                    # different notes on each side, and every 10th edit on the same item (a conflict)
+                    item = 1 + (k * 2 + n) % 127 if k % 10 else 1 + k % 127
+                    st.set_item(item, {"catatan_tpi": f"{name} {k}"}, reason="bench")
+                    k += 1
+            sides[name] = path.read_bytes()
+        work = folder / "work.json"
+        for _ in range(reps):
+            work.write_bytes(sides["ours"])
+            t = time.perf_counter()
+            code, msgs = merge_files(base, work, folder / "theirs.json", "sesi.json", actor="bench")
+            row.samples.append(time.perf_counter() - t)
+            if code != 0:
+                raise RuntimeError(f"merge failed: {msgs}")
+        merged = load_tables(work)
+        from tpi_tui.core.verify import verify_session
+
+        problems = verify_session(work)
+        if problems:
+            raise RuntimeError(f"merged file does not verify: {problems[:2]}")
+        row.figure += f" → {len(merged['events'])} events"
+    except Exception as exc:  # noqa: BLE001
+        row.note = f"error: {type(exc).__name__}: {exc}"[:110]
+    return [row]
 
 
 # -- main ------------------------------------------------------------------------------------------
@@ -804,6 +883,14 @@ def main(argv: list[str] | None = None) -> int:
         rows += bench_beranda_memory(big, small, reps=1 if q else 5)
         log("6. Berita Acara")
         rows += bench_minutes(fx, reps=2 if q else 20)
+        log("8. team work: merge driver")
+        rows += bench_merge(fx, reps=2 if q else 20, events_per_side=300 if q else 500)
+        from .interop import bench_api, bench_exchange  # issue 13 rows (own module: merges stay small)
+
+        log("9. LKE Excel export/import")
+        rows += bench_exchange(fx, reps=2 if q else 10)
+        log("10. PortalRB API")
+        rows += bench_api(fx, reps=20 if q else 500, load_seconds=0 if q else 10)
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
