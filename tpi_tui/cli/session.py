@@ -7,7 +7,7 @@ import json
 import click
 
 from ..core.policy import JenisSesi, Target, choices
-from .common import actor, print_sessions, run_tui, workspace
+from .common import AnyCaseChoice, actor, print_sessions, run_tui, workspace
 
 
 @click.group()
@@ -20,7 +20,7 @@ def session() -> None:
 @click.option("--kind", "jenis", required=True, type=click.Choice(choices(JenisSesi)), help="Jenis sesi.")
 @click.option("--date", "tanggal", required=True, metavar="TTTT-BB-HH", help="Tanggal pelaksanaan.")
 @click.option("--place", "tempat", required=True, help="Tempat atau tautan daring.")
-@click.option("--target", required=True, type=click.Choice(choices(Target), case_sensitive=False), help="Target predikat.")
+@click.option("--target", required=True, type=AnyCaseChoice(choices(Target)), help="Target predikat.")
 @click.option("--start", "jam_mulai", default="", metavar="JJ:MM", help="Jam mulai.")
 @click.option("--lead", help="Ketua Tim (nama dari daftar tim di tpi.toml).")
 @click.option("--member", multiple=True, help="Anggota tim (boleh diulang).")
@@ -60,7 +60,7 @@ def session_new(ctx, opd, jenis, tanggal, tempat, target, jam_mulai, lead, membe
 
 
 @session.command("list")
-@click.option("--opd", help="Hanya sesi OPD ini.")
+@click.option("--opd", help="Hanya sesi OPD yang namanya memuat teks ini (huruf besar/kecil sama).")
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
 @click.pass_context
 def session_list(ctx, opd, as_json) -> None:
