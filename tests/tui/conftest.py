@@ -45,9 +45,30 @@ def bug_log(galat_log, request):
     return galat_log
 
 
+class _FixedIds:
+    """Session ids the same on every run (Beranda shows a short id): a fixed clock, counted bytes."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def time(self) -> float:
+        return 1749526951.0  # 2025-06-10 10:42:31 WIB, written out: timestamp() would depend on TZ
+
+    def urandom(self, k: int) -> bytes:
+        self.n += 1
+        return self.n.to_bytes(k, "big")
+
+
 @pytest.fixture
 def demo_ws(tmp_path):
-    return create_demo(tmp_path / "ws")
+    from tpi_tui.core import ids
+
+    fixed = _FixedIds()
+    with pytest.MonkeyPatch.context() as mp:  # later ids (events, new sessions) are real again
+        mp.setattr(ids, "time", fixed)
+        mp.setattr(ids, "os", fixed)
+        mp.setattr(ids, "_last", 0)  # the monotonic guard would carry the previous test's ids over
+        return create_demo(tmp_path / "ws")
 
 
 @pytest.fixture

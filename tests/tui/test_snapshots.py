@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tpi_tui.tui.app import make_app
+from tpi_tui.tui.screens.bantuan import BantuanScreen
+from tpi_tui.tui.screens.konfirmasi import KonfirmasiScreen
 from tpi_tui.tui.screens.ringkasan import RingkasanScreen
 
 from .conftest import in_progress_id, no_blink, until
@@ -17,8 +19,11 @@ def _app(ws, session=None):
 
 
 async def _still(pilot):
+    """No blinking cursor and no toast (toasts slide and expire on a wall clock: not deterministic).
+    The history dialog (Riwayat) shows event times of the wall clock: it has Pilot tests instead."""
     await pilot.pause()
     no_blink(pilot.app)
+    pilot.app.clear_notifications()
     await pilot.pause()
 
 
@@ -81,3 +86,37 @@ def test_wawancara_light_theme(snap_compare, demo_ws):
         await _still(pilot)
 
     assert snap_compare(_app(demo_ws, in_progress_id(demo_ws)), terminal_size=(120, 40), run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_bantuan(snap_compare, demo_ws, size):
+    async def run_before(pilot):
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(pilot.app.screen, BantuanScreen), "Bantuan")
+        await _still(pilot)
+
+    assert snap_compare(_app(demo_ws, in_progress_id(demo_ws)), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_konfirmasi_kembali(snap_compare, demo_ws, size):
+    async def run_before(pilot):
+        await pilot.press("escape")  # in the navigator: leaving the session asks
+        await until(pilot, lambda: isinstance(pilot.app.screen, KonfirmasiScreen), "Konfirmasi")
+        await _still(pilot)
+
+    assert snap_compare(_app(demo_ws, in_progress_id(demo_ws)), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_wawancara_unsaved_value(snap_compare, demo_ws, size):
+    """An invalid number: marked in place, its message shown, the status line says Belum tersimpan."""
+    async def run_before(pilot):
+        screen = pilot.app.screen
+        screen.show_item(125)  # IPAK survey value, 0-4
+        screen.query_one("#val-tpi").focus()
+        await pilot.press(*"7", "enter")
+        await until(pilot, lambda: screen.edits.problems == 1, "isian ditolak")
+        await _still(pilot)
+
+    assert snap_compare(_app(demo_ws, in_progress_id(demo_ws)), terminal_size=size, run_before=run_before)

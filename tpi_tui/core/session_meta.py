@@ -77,6 +77,10 @@ def clean_meta_field(field: str, value: object, narasumber_roles: tuple[str, ...
     """Validate one editable meta field (the fields the Sesi baru form and the CLI set)."""
     if field == "tanggal":
         return clean_date(value)
+    if field == "durasi_detik":  # the interview clock, summed over every time the cockpit had it open
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= DURASI_MAX:
+            raise TpiError("Durasi wawancara harus bilangan bulat detik (0 atau lebih).")
+        return value
     if field in ("jam_mulai", "jam_selesai"):
         return clean_time(value, "jam mulai" if field == "jam_mulai" else "jam selesai")
     if field == "jenis":
@@ -132,4 +136,6 @@ EDITABLE_META = (
     "kesimpulan",
     "catatan_umum",
     "pelaksanaan",
+    "durasi_detik",
 )
+DURASI_MAX = 10 * 365 * 24 * 3600  # seconds: a clock beyond ten years is a broken value, not an interview

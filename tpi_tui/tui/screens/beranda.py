@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,6 +23,7 @@ from ..writer import Writer
 # DataTable measures every cell of every row it is given (Textual 8.2.8: ~0.85 s for 5,000
 # sessions x 7 columns), so the table holds at most this many rows; the filter reaches the rest.
 MAX_ROWS = 300
+NARROW = 110  # columns below which a session row takes two lines
 # Up to this many changed session files are summarised at once (~1 ms each); more, after a
 # git pull for example, are read in a worker while Beranda shows its progress.
 SYNC_SUMMARIES = 100
@@ -52,6 +55,8 @@ class BerandaScreen(TpiScreen):
         super().__init__()
         self.sessions: list[SessionSummary] = []
         self._filter_timer: Timer | None = None
+        self._opd_width = 0
+        self.narrow = False  # below NARROW columns a row takes two lines: the OPD name stays readable
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -62,21 +67,25 @@ class BerandaScreen(TpiScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._opd_width = 0
         self._set_columns(self.app.size.width)
         self.query_one("#filter", Input).focus()
         # no reload here: pushing the screen fires on_screen_resume, which loads the list once
 
     def _set_columns(self, screen_width: int) -> bool:
-        """OPD takes what the six fixed columns leave, so the score stays visible from 80 columns."""
-        width = max(16, min(56, screen_width - 64))
-        if width == self._opd_width:
+        """OPD takes what the fixed columns leave. Narrow: two-line rows (OPD over two lines, the
+        short id under the date, target under the kind, score under the progress)."""
+        narrow = screen_width < NARROW
+        width = max(16, screen_width - 50) if narrow else max(16, min(56, screen_width - 73))
+        if (width, narrow) == (self._opd_width, self.narrow):
             return False
-        self._opd_width = width
+        self._opd_width, self.narrow = width, narrow
         table = self.query_one("#sessions", DataTable)
         table.clear(columns=True)
         table.add_column("OPD", width=width)
-        table.add_columns("Tanggal", "Jenis", "Target", "Status", "Progres", "Nilai TPI")
+        if narrow:
+            table.add_columns("Tanggal · ID", "Jenis", "Status", "Progres")
+        else:
+            table.add_columns("ID", "Tanggal", "Jenis", "Target", "Status", "Progres", "Nilai TPI")
         return True
 
     def on_resize(self, event) -> None:
@@ -142,17 +151,18 @@ class BerandaScreen(TpiScreen):
             status = "rusak" if s.error else STATUS_LABEL.get(s.status, s.status)
             if getattr(s, "konflik", 0):  # unresolved merge conflicts (core/merge.py)
                 status = f"⚠{s.konflik} {status}"
-            rows.append((
-                opd,
-                s.tanggal,
-                JENIS_SESI.get(s.jenis, s.jenis),
-                s.target,
-                status,
-                f"{s.answered}/{s.total_items}",
-                fmt(s.nilai_tpi),
-            ))
+            jenis = JENIS_SESI.get(s.jenis, s.jenis)
+            progres = f"{s.answered}/{s.total_items}"
+            if self.narrow:
+                rows.append((Text("\n".join(textwrap.wrap(opd, self._opd_width)[:2])),
+                             Text(f"{s.tanggal}\n#{short_id(s.id)}"), Text(f"{jenis[:12]}\n{s.target}"),
+                             Text(status), Text(f"{progres}\n{fmt(s.nilai_tpi)}")))
+            else:
+                rows.append((Text(opd), short_id(s.id), s.tanggal, jenis, s.target, status, progres,
+                             fmt(s.nilai_tpi)))
+        height = 2 if self.narrow else 1
         for key, row in zip(keys, rows, strict=True):
-            table.add_row(*row, key=key)
+            table.add_row(*row, key=key, height=height)
         empty = not self.sessions
         self.query_one("#empty").display = empty
         table.display = not empty
@@ -230,6 +240,11 @@ class BerandaScreen(TpiScreen):
             return
         writer = Writer(store, area_reading=self.tpi.ws.config.ambang_per_area)
         await self.app.push_screen(BeritaAcaraScreen(writer, owns_writer=True))
+
+
+def short_id(session_id: str) -> str:
+    """The last 6 characters of the ULID: enough to tell sessions apart, typed into the filter."""
+    return session_id[-6:]
 
 
 def _capped(shown: int) -> str:

@@ -65,13 +65,13 @@ class RingkasanScreen(TpiScreen):
         table = self.query_one("#areas", DataTable)
         columns = []
         if self.area_reading in ("keduanya", "gabungan"):
-            columns.append(f"Min {fmt(minimum, 0)}% gab.")
+            columns.append(f"≥{fmt(minimum, 0)}% gab.")
         if self.area_reading in ("keduanya", "terpisah"):
-            columns.append(f"Min {fmt(minimum, 0)}% P/R")
+            columns.append(f"≥{fmt(minimum, 0)}% P/R")
         table.add_columns("Area", "Bobot", "Unit", "TPI", "%", *columns)
         units = {a.kode: a for a in unit.areas}
         for a in tpi.areas:
-            table.add_row(a.nama, fmt(a.bobot), fmt(units[a.kode].nilai), fmt(a.nilai), fmt(a.persen),
+            table.add_row(area_label(a.nama, self.app.size.width), fmt(a.bobot), fmt(units[a.kode].nilai), fmt(a.nilai), fmt(a.persen),
                           *area_minimum(a, minimum, self.area_reading), key=a.kode)
         self.query_one("#hasil", Static).update(Text.assemble(
             ("Hasil: ", "bold"),
@@ -186,6 +186,14 @@ class RingkasanScreen(TpiScreen):
         from .berita_acara import BeritaAcaraScreen
 
         self.app.push_screen(BeritaAcaraScreen(self.writer))
+
+
+NARROW = 100  # columns below which an area's name is shortened so every column of the table fits
+
+
+def area_label(nama: str, width: int) -> str:
+    """The area's name; shortened to 22 characters below NARROW columns (the code is on the chart)."""
+    return nama if width >= NARROW or len(nama) <= 22 else nama[:21] + "…"
 
 
 def area_minimum(a, minimum: float, reading: str) -> list[str]:

@@ -82,6 +82,8 @@ class WawancaraScreen(TpiScreen):
         self.evaluation = store.evaluate(area_reading)
         self.answers: dict[str, dict] = {k: dict(v) for k, v in store.answers.items()}
         self.started = clock.monotonic()
+        # the interview clock sums every time the session was open (core keeps the seconds)
+        self.clock_base = int(store.meta.get("durasi_detik") or 0)
         self.saved_at = ""
         self.writer = Writer(store, area_reading=area_reading)  # the only path to the store from now on
         self._locked_final: bool | None = None
@@ -115,9 +117,15 @@ class WawancaraScreen(TpiScreen):
         self.show_item(first)
         self.nav.focus()
 
+    @property
+    def elapsed(self) -> float:
+        return self.clock_base + clock.monotonic() - self.started
+
     def on_unmount(self) -> None:
         try:
             self.flush_pending()  # text typed just before leaving is still saved (the writer outlives us)
+            if not (self.store.readonly or self.final) and int(self.elapsed) > self.clock_base:
+                self.writer.put(None, {"durasi_detik": int(self.elapsed)}, reply_to=self)
         finally:
             self.writer.stop()  # always: a writer left running would keep the app from exiting
 
@@ -166,7 +174,8 @@ class WawancaraScreen(TpiScreen):
 
     def edit(self, item_id: int, fields: dict) -> None:
         """An edit made by a key on this screen: recorded like the pane's, then saved with the rest."""
-        self.edits.put(item_id, fields)
+        self.edits.put(item_id, {**self.pane.carried(item_id), **fields})
+        self.pane.answer_changed(item_id, fields)  # shown at once (e.g. the alasan box), confirmed later
         self.flush_pending()
         self.refresh_bar()
 
@@ -355,16 +364,17 @@ class WawancaraScreen(TpiScreen):
                          unsaved=self.edits.unsaved, problems=self.edits.problems, saved_at=self.saved_at)
         done = len(self.inst.order) - len(self.evaluation.tpi.unanswered)
         self.query_one(ScoreBar).show(self.evaluation, self.inst.items[self.current], done, len(self.inst.order),
-                                      clock.monotonic() - self.started, save)
+                                      self.elapsed, save)
 
     # -- moving around -------------------------------------------------------------------------
     def action_step(self, step: int) -> None:
-        order = self.inst.order
+        """]/[: the next/previous item in the navigator's order (what the assessor sees)."""
+        order = self.nav.order
         i = order.index(self.current)
         self.show_item(order[max(0, min(len(order) - 1, i + step))])
 
     def action_next_unanswered(self) -> None:
-        order = self.inst.order
+        order = self.nav.order
         i = order.index(self.current)
         for item_id in order[i + 1:] + order[: i + 1]:
             if not is_answered(self.answers.get(str(item_id), {})):

@@ -105,6 +105,8 @@ class ItemPane(GuardedPump, VerticalScroll):
         self.item_id: int = inst.order[0]
         self._text_timer: Timer | None = None
         self.values = ValueInputs(id="values")
+        self.carry: list[str] = []  # the narasumber of the previous item: a new item starts from them
+        self._nara_shown: list[str] = []  # what ``show`` ticked (Textual reports those ticks too)
         self.can_focus = False  # Tab goes from the navigator straight to the fields
 
     def compose(self) -> ComposeResult:
@@ -167,7 +169,13 @@ class ItemPane(GuardedPump, VerticalScroll):
             self.query_one(f"#{field}", TextArea).load_text(answer.get(field, "") or "")
         self._update_alasan_box(answer)
         self.query_one(DataDukung).load(item, answer)
-        self.query_one(Narasumber).load(list(answer.get("narasumber", [])))
+        chosen = sorted(answer.get("narasumber") or [])
+        if chosen:
+            self.carry = chosen
+        elif answer.get("jawaban_tpi") is None:  # a fresh item: saved with its first edit (``carried``)
+            chosen = list(self.carry)
+        self._nara_shown = chosen
+        self.query_one(Narasumber).load(chosen)
         self.mark()
         self.scroll_home(animate=False)
 
@@ -216,9 +224,15 @@ class ItemPane(GuardedPump, VerticalScroll):
         for field in TEXT_FIELDS:
             self.query_one(f"#{field}", TextArea).read_only = locked
 
+    def carried(self, item_id: int) -> dict:
+        """The narasumber shown ticked from the previous item, to be saved with this item's first edit."""
+        if item_id != self.item_id or self.answer().get("narasumber") or not self._nara_shown:
+            return {}
+        return {"narasumber": list(self._nara_shown)}
+
     # -- edits up ------------------------------------------------------------------------------
     def _save(self, item_id: int, fields: dict) -> None:
-        self.edits.put(item_id, fields)
+        self.edits.put(item_id, {**self.carried(item_id), **fields})
         self._flush()
 
     def _flush(self) -> None:
@@ -279,11 +293,13 @@ class ItemPane(GuardedPump, VerticalScroll):
         if event.field == "jawaban_tpi":
             self._update_persen()
         try:  # marked while typing; the message comes when the value is committed
-            parse_value(self.item, event.text)
+            value = parse_value(self.item, event.text)
             ok = True
         except TpiError:
-            ok = False
+            value, ok = None, False
         self.query_one(VALUE_WIDGET[event.field]).set_class(not ok, "-invalid")
+        if ok and not self.item.is_choice:  # the alasan box shows as soon as the typed values differ
+            self._update_alasan_box({**self.shown(), event.field: value})
 
     @on(DataDukung.Changed)
     def _dd_changed(self, event: DataDukung.Changed) -> None:
@@ -292,8 +308,11 @@ class ItemPane(GuardedPump, VerticalScroll):
 
     @on(Narasumber.Changed)
     def _nara_changed(self, event: Narasumber.Changed) -> None:
-        if event.chosen != sorted(self.answer().get("narasumber", [])):
-            self._save(self.item_id, {"narasumber": event.chosen})
+        if event.chosen == self._nara_shown:
+            return  # the ticks ``show`` made, reported back
+        self._nara_shown = event.chosen
+        self.carry = event.chosen
+        self._save(self.item_id, {"narasumber": event.chosen})
 
     # -- parts ---------------------------------------------------------------------------------
     def _update_alasan_box(self, answer: dict) -> None:

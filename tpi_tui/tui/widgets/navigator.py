@@ -56,7 +56,7 @@ class Navigator(GuardedPump, Tree):
         self.inst = inst
         self.answers = answers  # the screen's answers dict, shared (read only here)
         self.show_root = False
-        self.guide_depth = 2
+        self.guide_depth = 1  # two characters of guides for an item row: its text gets the room
         self.order: list[int] = []
         self.item_nodes: dict[int, TreeNode] = {}
         self.area_nodes: dict[str, TreeNode] = {}
@@ -85,9 +85,11 @@ class Navigator(GuardedPump, Tree):
         item = self.inst.items[item_id]
         mark = item_mark(answer)
         style = "bold" if mark == TEMUAN_MARK else ""
-        value = format_value(item, answer.get("jawaban_tpi"))
-        return Text.assemble((f"{mark} ", style), (f"{item_id:>3} ", "dim"), (f"{value:<5} ", "bold"),
-                             item.pertanyaan[:70])
+        value = answer.get("jawaban_tpi")
+        # a choice answer as its key letter (Y/T/A-E): the row keeps ~20 characters of text at 80 columns
+        short = ("—" if value is None else str(value)[0]) if item.is_choice else format_value(item, value)
+        return Text.assemble((f"{mark}", style), (f"{item_id:>3} ", "dim"), (f"{short} ", "bold"),
+                             item.pertanyaan[:80], no_wrap=True, overflow="ellipsis")
 
     def update_area_label(self, kode: str) -> None:
         items = self.area_items[kode]
