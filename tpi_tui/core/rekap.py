@@ -62,7 +62,7 @@ def below_minimum(side: dict, minimum: float = THRESHOLDS["WBK"]["area_persen"])
 # The scored part of a row is kept in ``out/.cache/rekap.json`` by (file, mtime, size, settings), like
 # the listing's index: a warm ``tpi rekap`` on 50 OPDs then reads no session file (reading and
 # scoring them was ~85 % of its time). It is only a cache: missing, stale or unreadable, it is rebuilt.
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # bump when a cached row changes shape or meaning
 
 
 def _cache_path(ws: Workspace):
