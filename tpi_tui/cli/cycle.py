@@ -59,9 +59,11 @@ def rekap(ctx, tahun, fmt, output, chosen, as_json) -> None:
             click.echo(text)
         return
     if fmt == "table":
-        from ..minutes.rekap import rekap_table
+        import shutil
 
-        text = rekap_table(data)
+        from ..minutes.rekap import FULL_WIDTH, rekap_table
+
+        text = rekap_table(data, None if output else shutil.get_terminal_size((FULL_WIDTH, 24)).columns)
         if output:
             click.echo(f"Rekap ditulis: {_write(Path(output), (text + chr(10)).encode('utf-8'))}")
         else:
