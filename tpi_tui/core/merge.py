@@ -278,7 +278,7 @@ def _record_fixups(merged: dict, last: dict | None, actor: str, status_reason: s
         if field in metas:
             if _same(metas[field], have):
                 continue
-        elif field in ("status", "signoffs", "reopened", "berita_acara", CONFLICT_FIELD):
+        elif field in ("status", "signoffs", "reopened", "berita_acara", "finalize_override", CONFLICT_FIELD):
             if have in (None, [], "draft"):
                 continue
         elif field == "format":

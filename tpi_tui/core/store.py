@@ -65,7 +65,7 @@ from .policy import apply_answer_rules
 from .scoring import Evaluation, evaluate
 from .session_meta import EDITABLE_META, SCHEMA_VERSION, clean_meta_field
 
-LIFECYCLE_FIELDS = frozenset({"status", "signoffs", "reopened", "berita_acara"})
+LIFECYCLE_FIELDS = frozenset({"status", "signoffs", "reopened", "berita_acara", "finalize_override"})
 # Fields that describe the record rather than its content: left out of the session digest.
 DIGEST_EXCLUDE = LIFECYCLE_FIELDS | {"updated_at", "format"}
 GENESIS = "0" * 64
