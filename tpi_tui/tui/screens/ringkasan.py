@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from ...core.answers import format_value
 from ...core.errors import TpiError
-from ...core.review import STATUS_LABEL, TIERS, finalize, reopen, sign_off, signoff_state
+from ...core.review import STATUS_LABEL, TIERS, finalize, gaps, reopen, sign_off, signoff_state
 from ...core.scoring import THRESHOLDS, fmt, r2
 from ..base import TpiScreen
 from ..format import differs
@@ -154,7 +154,8 @@ class RingkasanScreen(TpiScreen):
         if self.review is None:
             return
         valid = {s["peran"] for s in self.review["signoffs"] if not s["stale"]}
-        self.app.push_screen(TandaTanganScreen(self.review["tim"], self.tpi.actor, valid), self._signer_chosen)
+        self.app.push_screen(TandaTanganScreen(self.review["tim"], self.tpi.actor, valid,
+                                               self.review.get("kelengkapan", [])), self._signer_chosen)
 
     def _signer_chosen(self, name: str | None) -> None:
         if name:
@@ -164,8 +165,22 @@ class RingkasanScreen(TpiScreen):
                                result, error))
 
     def action_finalize(self) -> None:
-        self.in_writer(finalize, lambda result, error: self._review_done(
-            "Sesi final dan terkunci; Berita Acara tidak lagi bertanda DRAF.", result, error))
+        """Finalize; while the gate has reasons (unanswered, differences without alasan) ask for one."""
+        from .reviu import FinalMeskiBelumLengkapScreen
+
+        warnings = (self.review or {}).get("kelengkapan") or []
+        if warnings and self.review and self.review["status"] != "final":
+            self.app.push_screen(FinalMeskiBelumLengkapScreen(warnings), self._finalize_with_reason)
+            return
+        self._finalize_with_reason(None, ask=False)
+
+    def _finalize_with_reason(self, reason: str | None, ask: bool = True) -> None:
+        if ask and not reason:
+            return  # the dialog was cancelled
+        self.in_writer(lambda store: finalize(store, override_reason=reason), lambda result, error: self._review_done(
+            "Sesi final dan terkunci; Berita Acara tidak lagi bertanda DRAF."
+            + (" Finalisasi meski belum lengkap dicatat beserta alasannya." if result and result.get("finalize_override") else ""),
+            result, error))
 
     def action_reopen(self) -> None:
         from .reviu import BukaKembaliScreen
@@ -213,6 +228,7 @@ def review_snapshot(store) -> dict:
         "target": str(store.meta.get("target", "WBK")),
         "signoffs": signoff_state(store),
         "tim": [dict(p) for p in store.meta.get("tim", []) if isinstance(p, dict)],
+        "kelengkapan": gaps(store).problems(),  # the finalize gate's reasons (core.policy)
     }
 
 
