@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import TpiError
-from .common import actor, workspace
+from .common import actor, echo, echo_json, workspace
 
 
 @click.command()
@@ -36,7 +36,7 @@ def answer(ctx, session_ref, item, tpi_value, unit_value, note, reason) -> None:
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
         store.instrument.item(item)
         changed = store.set_item(item, changes)
-        click.echo(f"Butir {item}: " + (", ".join(f"{k} = {v}" for k, v in changed.items()) if changed else "tidak ada perubahan"))
+        echo(f"Butir {item}: " + (", ".join(f"{k} = {v}" for k, v in changed.items()) if changed else "tidak ada perubahan"))
 
 
 @click.command("import-answers")
@@ -50,7 +50,7 @@ def import_answers(ctx, session_ref, file) -> None:
     ws = workspace(ctx)
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
         n = import_portalrb(store, Path(file))
-    click.echo(f"Impor selesai: {n} isian berubah.")
+    echo(f"Impor selesai: {n} isian berubah.")
 
 
 @click.command()
@@ -72,9 +72,9 @@ def export(ctx, session_ref, fmt_, output) -> None:
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=fmt_ == "json") + "\n"
     if output:
         write_atomic(Path(output), text.encode("utf-8"))
-        click.echo(f"Ditulis: {output}")
+        echo(f"Ditulis: {output}")
     else:
-        click.echo(text, nl=False)
+        echo_json(text, nl=False)
 
 
 COMMANDS = [answer, import_answers, export]

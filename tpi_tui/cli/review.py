@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import TpiError
-from .common import actor, workspace
+from .common import actor, echo, workspace
 
 
 @click.command()
@@ -22,10 +22,10 @@ def review(ctx, session_ref, signer) -> None:
     name = actor(ctx, ws, signer)
     with ws.open(session_ref, actor=name) as store:
         entry = sign_off(store, name)
-        click.echo(f"Reviu {entry['peran']} dicatat: {entry['nama']}, {entry['ts']}.")
-        click.echo(f"Digest isi sesi: {entry['digest']}")
+        echo(f"Reviu {entry['peran']} dicatat: {entry['nama']}, {entry['ts']}.")
+        echo(f"Digest isi sesi: {entry['digest']}")
         for s in signoff_state(store):
-            click.echo(f"  {s['peran']:<18} {s['nama']}  {'TIDAK BERLAKU (isi berubah)' if s['stale'] else 'berlaku'}")
+            echo(f"  {s['peran']:<18} {s['nama']}  {'TIDAK BERLAKU (isi berubah)' if s['stale'] else 'berlaku'}")
 
 
 @click.command()
@@ -38,7 +38,7 @@ def finalize(ctx, session_ref) -> None:
     ws = workspace(ctx)
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
         result = do_finalize(store)
-    click.echo(f"Sesi final dan terkunci. Digest: {result['digest']}")
+    echo(f"Sesi final dan terkunci. Digest: {result['digest']}")
 
 
 @click.command()
@@ -52,7 +52,7 @@ def reopen(ctx, session_ref, reason) -> None:
     ws = workspace(ctx)
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
         do_reopen(store, reason)
-    click.echo("Sesi dibuka kembali (draf). Tanda tangan reviu sebelumnya tidak berlaku; lakukan reviu ulang.")
+    echo("Sesi dibuka kembali (draf). Tanda tangan reviu sebelumnya tidak berlaku; lakukan reviu ulang.")
 
 
 @click.command()
@@ -73,15 +73,15 @@ def verify(ctx, session_ref, all_) -> None:
             name = rep.path.relative_to(ws.root).as_posix()
         except ValueError:
             name = str(rep.path)
-        click.echo(f"{'OK   ' if rep.ok else 'GAGAL'} {name}")
+        echo(f"{'OK   ' if rep.ok else 'GAGAL'} {name}")
         for p in rep.problems:
-            click.echo(f"      - {p}")
+            echo(f"      - {p}")
         for n in rep.notes:
-            click.echo(f"      catatan: {n}")
+            echo(f"      catatan: {n}")
         bad += not rep.ok
     if bad:
         raise TpiError(f"Verifikasi gagal: {bad} dari {len(reports)} berkas sesi tidak cocok (rincian di atas).")
-    click.echo(f"Verifikasi berhasil: {len(reports)} berkas sesi utuh.")
+    echo(f"Verifikasi berhasil: {len(reports)} berkas sesi utuh.")
 
 
 @click.command()
@@ -97,9 +97,9 @@ def history(ctx, session_ref, item) -> None:
     store = ws.open(session_ref, readonly=True)
     events = get_history(store, item)
     if not events:
-        click.echo("Belum ada perubahan tercatat" + (f" untuk butir {item}." if item is not None else "."))
+        echo("Belum ada perubahan tercatat" + (f" untuk butir {item}." if item is not None else "."))
     for ev in events:
-        click.echo(format_event(ev))
+        echo(format_event(ev))
 
 
 @click.command()
@@ -123,7 +123,7 @@ def attach(ctx, session_ref, item, path, dokumen, status) -> None:
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
         entry = do_attach(store, item, Path(path), dokumen, status, root=ws.root)
     b = entry["berkas"]
-    click.echo(f"Butir {item}: '{entry['dokumen']}' dilampirkan: {b['path']} ({b['size']} bita, SHA-256 {b['sha256'][:16]}…).")
+    echo(f"Butir {item}: '{entry['dokumen']}' dilampirkan: {b['path']} ({b['size']} bita, SHA-256 {b['sha256'][:16]}…).")
 
 
 COMMANDS = [review, finalize, reopen, verify, history, attach]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import actor, print_sessions, run_tui
+from .common import actor, echo, print_sessions, run_tui
 
 
 @click.command()
@@ -17,7 +17,7 @@ def init(folder: str) -> None:
     from ..core.workspace import init_workspace
 
     ws = init_workspace(Path(folder))
-    click.echo(f"Ruang kerja dibuat di {ws.root}. Sunting {ws.config_path.name} (instansi, kop surat, tim TPI).")
+    echo(f"Ruang kerja dibuat di {ws.root}. Sunting {ws.config_path.name} (instansi, kop surat, tim TPI).")
 
 
 @click.command()
@@ -32,10 +32,10 @@ def demo(ctx: click.Context, folder: str, no_open: bool) -> None:
     root = Path(folder)
     if (root / CONFIG).exists():
         ws = Workspace(root)
-        click.echo(f"Ruang kerja contoh sudah ada di {ws.root}.")
+        echo(f"Ruang kerja contoh sudah ada di {ws.root}.")
     else:
         ws = create_demo(root)
-        click.echo(f"Ruang kerja contoh dibuat di {ws.root}.")
+        echo(f"Ruang kerja contoh dibuat di {ws.root}.")
     if no_open or not sys.stdout.isatty():
         print_sessions(ws.list_sessions())
         return
