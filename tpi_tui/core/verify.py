@@ -22,6 +22,7 @@ from .errors import TpiError, os_reason
 from .instrument import load_instrument
 from .session_meta import EDITABLE_META, STATUS, clean_meta_field
 from .store import _EMPTY, CONFLICT_FIELD, load_tables, meta_digest, ordered_events, session_digest, verify_chain
+from .text import is_clean_line
 
 TABLES = {"meta", "answers", "events"}
 LIFECYCLE_REPLAY = ("status", "signoffs", "reopened", "berita_acara", CONFLICT_FIELD)
@@ -88,9 +89,8 @@ def schema_problems(tables: dict, inst=None, limit: int | None = None) -> list[s
     if not isinstance(meta.get("id"), str) and add("ID sesi bukan teks."):
         return problems
     opd = meta.get("opd")
-    if (not isinstance(opd, dict) or not isinstance(opd.get("nama"), str) or not isinstance(opd.get("slug"), str)) and add(
-        "metadata opd tidak sah."
-    ):
+    if (not isinstance(opd, dict) or not isinstance(opd.get("nama"), str) or not isinstance(opd.get("slug"), str)
+            or not is_clean_line(opd["nama"])) and add("metadata opd tidak sah."):
         return problems
     status = meta.get("status")
     if (not isinstance(status, str) or status not in STATUS) and add(f"status sesi {str(status)[:20]!r} tidak dikenal (draft/review/final)."):
