@@ -885,6 +885,12 @@ def main(argv: list[str] | None = None) -> int:
         rows += bench_minutes(fx, reps=2 if q else 20)
         log("8. team work: merge driver")
         rows += bench_merge(fx, reps=2 if q else 20, events_per_side=300 if q else 500)
+        from .interop import bench_api, bench_exchange  # issue 13 rows (own module: merges stay small)
+
+        log("9. LKE Excel export/import")
+        rows += bench_exchange(fx, reps=2 if q else 10)
+        log("10. PortalRB API")
+        rows += bench_api(fx, reps=20 if q else 500, load_seconds=0 if q else 10)
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "score",  # score
     "minutes",  # minutes, template check
     "review",  # review, finalize, reopen, verify, history, attach
+    "interop",  # serve, token (PortalRB integration API)
 )
 
 
