@@ -25,7 +25,9 @@ from tpi_tui.core.demo import create_demo
 from tpi_tui.core.workspace import Workspace
 
 GUIDE_ANSWER_KEYS = {"soal_id", "jawaban_unit", "jawaban_tpi", "catatan_unit", "bukti_dukung_unit", "catatan_tpi"}
-TPI = [sys.executable, "-m", "tpi_tui"]
+# the installed ``tpi`` script beside this interpreter (what a user runs), else the module
+_EXE = shutil.which("tpi", path=str(Path(sys.executable).parent))
+TPI = [_EXE] if _EXE else [sys.executable, "-m", "tpi_tui"]
 
 
 def env_for(tmp: Path) -> dict:
@@ -315,3 +317,17 @@ def test_cli_refuses_bad_serve_options(site):
         taken.listen(1)
         r = tpi(ws.root, "serve", "--port", str(taken.getsockname()[1]), env=site["env"])
     assert r.returncode == 2 and "Tidak dapat mendengarkan" in r.stderr
+
+
+def test_rate_limiter_refills_and_stays_bounded():
+    from tpi_tui.server.limits import RateLimiter
+
+    now = [0.0]
+    lim = RateLimiter(60, clock=lambda: now[0])  # one a second, bursts of 60
+    assert all(lim.take("a") == 0 for _ in range(60))
+    assert lim.take("a") == pytest.approx(1.0)
+    now[0] += 1.0
+    assert lim.take("a") == 0 and lim.take("a") > 0
+    for i in range(RateLimiter.MAX_KEYS + 5):
+        lim.take(f"ip:{i}")
+    assert len(lim.buckets) <= RateLimiter.MAX_KEYS

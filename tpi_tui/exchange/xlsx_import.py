@@ -461,6 +461,8 @@ class _Reader:
             if pilihan not in ITEM_PILIHAN and not is_persen:
                 kind = self.placer.heading(texts)
                 if kind:
+                    if not _is_blank(cells[cols["jawaban"]]):
+                        self.bad(r, cols["jawaban"], "jawaban diisi pada baris judul, bukan pada baris butir; tidak dapat ditempatkan")
                     if "nilai" in cols:
                         self.cached_totals.append((f"{kind[0]}:{kind[1]}", self.addr(r, cols["nilai"]), cells[cols["nilai"]]))
                     continue
@@ -527,7 +529,7 @@ class _Reader:
                     self.placer.sub = self.inst.items[by_row].sub_area
             if item_id is None and texts:
                 item_id = self.placer.item(texts)
-                if item_id is None and self.placer.heading(texts):
+                if item_id is None and self.placer.heading(texts) and not has_data:
                     continue
             if item_id is None:
                 if has_data:

@@ -19,9 +19,13 @@ class RateLimiter:
         self.clock = clock
         self.buckets: dict[str, tuple[float, float]] = {}
 
+    MAX_KEYS = 10_000  # callers remembered; a flood of addresses must not grow memory forever
+
     def take(self, key: str) -> float:
         """0 when allowed, else the seconds until the next request is allowed."""
         now = self.clock()
+        if len(self.buckets) >= self.MAX_KEYS and key not in self.buckets:
+            self._forget_idle(now)
         tokens, last = self.buckets.get(key, (float(self.capacity), now))
         tokens = min(self.capacity, tokens + (now - last) * self.rate)
         if tokens >= 1:
@@ -29,3 +33,9 @@ class RateLimiter:
             return 0.0
         self.buckets[key] = (tokens, now)
         return (1 - tokens) / self.rate
+
+    def _forget_idle(self, now: float) -> None:
+        """Drop buckets that have refilled completely (they hold no information), else the oldest half."""
+        full = [k for k, (tokens, last) in self.buckets.items() if tokens + (now - last) * self.rate >= self.capacity]
+        for k in full or sorted(self.buckets, key=lambda k: self.buckets[k][1])[: len(self.buckets) // 2]:
+            del self.buckets[k]
