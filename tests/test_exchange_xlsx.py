@@ -27,7 +27,10 @@ EMPTY = {"jawaban_unit": None, "jawaban_tpi": None, "catatan_unit": "", "bukti_d
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     ws = create_demo(tmp_path_factory.mktemp("ws") / "demo")
-    full, partial = sorted(ws.list_sessions(), key=lambda s: -s.answered)
+    # the demo's complete draft wawancara (Disdukcapil) and its session in progress (DPMPTSP)
+    drafts = [s for s in ws.list_sessions() if s.status == "draft"]
+    full = next(s for s in drafts if s.answered == s.total_items)
+    partial = next(s for s in drafts if s.answered < s.total_items)
     with ws.open(full.id) as store:  # give the unit side notes and evidence to carry
         store.set_many(
             {
@@ -479,3 +482,22 @@ def test_portalrb_layout_answer_on_a_heading_row_is_refused(demo, tmp_path):
     wb.save(path)
     with fresh(ws, tmp_path) as dst, pytest.raises(TpiError, match=rf"Lembar 'Jawaban' sel [A-Z]+{r}: baris berisi jawaban"):
         plan_xlsx(dst, path)
+
+
+def test_xml_entity_expansion_refused_before_parsing(demo, tmp_path, monkeypatch):
+    ws, full, partial = demo
+    src = lke_only(ws, full, tmp_path)
+    bomb = tmp_path / "laughs.xlsx"
+    lol = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;'
+        b'&lol;&lol;&lol;&lol;&lol;">]>'
+    )
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = lol + (data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data)
+            zout.writestr(info, data)
+    monkeypatch.setattr(xlsx_import, "_load", lambda *_a, **_k: pytest.fail("parsed a DTD"))
+    with ws.open(partial, readonly=True) as store, pytest.raises(TpiError, match="DOCTYPE/ENTITY"):
+        plan_xlsx(store, bomb)

@@ -11,12 +11,12 @@ from pathlib import Path
 import click
 
 from ..core.errors import LockedError, TpiError
-from .common import actor, echo, workspace
+from .common import AnyCaseChoice, actor, echo, workspace
 
 
 @click.command("minutes")
 @click.argument("session_ref", metavar="SESI")
-@click.option("--format", "fmt_", type=click.Choice(["md", "html", "docx", "pdf"]), default="docx",
+@click.option("--format", "fmt_", type=AnyCaseChoice(["md", "html", "docx", "pdf"]), default="docx",
               show_default=True, help="Format berkas Berita Acara.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Berkas tujuan (bawaan: out/<opd>/).")
 @click.pass_context

@@ -66,11 +66,18 @@ def reopen(ctx, session_ref, reason) -> None:
 @click.command()
 @click.argument("session_ref", metavar="SESI", required=False)
 @click.option("--all", "all_", is_flag=True, help="Memeriksa semua sesi di ruang kerja.")
+@click.option("--arsip", "bundle", type=click.Path(dir_okay=False), metavar="BERKAS.zip",
+              help="Memeriksa arsip dari 'tpi arsip' (tanpa ruang kerja).")
 @click.pass_context
-def verify(ctx, session_ref, all_) -> None:
+def verify(ctx, session_ref, all_, bundle) -> None:
     """Memeriksa berkas sesi: struktur, rantai riwayat, digest tanda tangan, berkas data dukung."""
     from ..core.verify import verify_details, verify_workspace
 
+    if bundle:
+        if all_ or session_ref:
+            raise TpiError("--arsip tidak digabung dengan SESI atau --all.")
+        _verify_arsip(Path(bundle))
+        return
     ws = workspace(ctx)
     if all_ == bool(session_ref):
         raise TpiError("Sebutkan satu SESI, atau --all untuk semua sesi (bukan keduanya).")
@@ -87,9 +94,33 @@ def verify(ctx, session_ref, all_) -> None:
         for n in rep.notes:
             echo(f"      catatan: {n}")
         bad += not rep.ok
+    if all_:
+        from ..core.usulan import usulan_files, verify_usulan
+
+        for upath in usulan_files(ws):
+            problems = verify_usulan(upath)
+            echo(f"{'OK   ' if not problems else 'GAGAL'} {upath.relative_to(ws.root).as_posix()}")
+            for p in problems:
+                echo(f"      - {p}")
+            bad += bool(problems)
     if bad:
-        raise TpiError(f"Verifikasi gagal: {bad} dari {len(reports)} berkas sesi tidak cocok (rincian di atas).")
+        raise TpiError(f"Verifikasi gagal: {bad} berkas tidak cocok (rincian di atas).")
     echo(f"Verifikasi berhasil: {len(reports)} berkas sesi utuh.")
+
+
+def _verify_arsip(path: Path) -> None:
+    from ..core.arsip import verify_arsip
+
+    rep = verify_arsip(path)
+    echo(f"Arsip {path.name}: {rep.files} berkas diperiksa, {rep.sessions} berkas sesi.")
+    echo(f"SHA-256 manifest: {rep.manifest_sha256}")
+    for p in rep.problems:
+        echo(f"  - {p}")
+    for n in rep.notes:
+        echo(f"  catatan: {n}")
+    if not rep.ok:
+        raise TpiError(f"Verifikasi arsip gagal: {len(rep.problems)} masalah (rincian di atas).")
+    echo("Verifikasi arsip berhasil: semua berkas cocok dengan manifest dan setiap sesi utuh.")
 
 
 @click.command()

@@ -16,7 +16,7 @@ def session() -> None:
 
 @session.command("new")
 @click.option("--opd", required=True, help="Nama OPD/unit kerja yang dinilai.")
-@click.option("--kind", "jenis", required=True, type=click.Choice(["wawancara", "verifikasi", "desk"]), help="Jenis sesi.")
+@click.option("--kind", "jenis", required=True, type=AnyCaseChoice(["wawancara", "verifikasi", "desk"]), help="Jenis sesi.")
 @click.option("--date", "tanggal", required=True, metavar="TTTT-BB-HH", help="Tanggal pelaksanaan.")
 @click.option("--place", "tempat", required=True, help="Tempat atau tautan daring.")
 @click.option("--target", required=True, type=AnyCaseChoice(["WBK", "WBBM"]), help="Target predikat.")

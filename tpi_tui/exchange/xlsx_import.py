@@ -112,6 +112,15 @@ def check_container(path: Path) -> None:
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
         raise TpiError(f"Berkas {name} bukan berkas Excel .xlsx (tidak ada xl/workbook.xml).")
+    # Excel never writes a DTD; one in a workbook part is an entity-expansion or external-entity
+    # attack on the XML parser. The prolog is at the start of each part: read only that much.
+    with zipfile.ZipFile(path) as zf:
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")):
+                with zf.open(info) as part:
+                    head = part.read(4096)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise TpiError(f"Berkas {name} ditolak: bagian {info.filename[:60]} memuat deklarasi DOCTYPE/ENTITY XML, yang tidak pernah ditulis Excel.")
 
 
 def _load(path: Path):

@@ -54,6 +54,18 @@ class TpiApp(GuardedApp, App):
         '[/]' in it must not raise a MarkupError nor '[b]' style anything (issue #10)."""
         super().notify(show(str(message)), markup=False, **kwargs)
 
+    def get_system_commands(self, screen):
+        from textual.app import SystemCommand
+
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Rekap hasil evaluasi", "Semua OPD per tahun: nilai, grafik area, usulan", self.action_rekap)
+
+    def action_rekap(self) -> None:
+        from .screens.rekap import RekapScreen
+
+        if not isinstance(self.screen, RekapScreen):
+            self.push_screen(RekapScreen())
+
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK
         self.notify("Tema terang" if self.theme == LIGHT else "Tema gelap", timeout=2)

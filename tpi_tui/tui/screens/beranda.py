@@ -35,6 +35,10 @@ class BerandaScreen(TpiScreen):
         Binding("ctrl+n", "new", "Sesi baru", id="beranda.baru"),
         Binding("enter", "open", "Buka", id="beranda.buka", show=True),
         Binding("ctrl+b", "minutes", "Berita Acara", id="beranda.berita-acara"),
+        # R from the list; the filter Input keeps printable keys as text (Textual drops them from the
+        # binding chain), so Ctrl+R opens the Rekap from there too
+        Binding("R", "app.rekap", "Rekap", id="beranda.rekap", show=False),
+        Binding("ctrl+r", "app.rekap", "Rekap", id="beranda.rekap-ctrl"),
         Binding("down", "cursor(1)", "Turun", id="beranda.turun", show=False),
         Binding("up", "cursor(-1)", "Naik", id="beranda.naik", show=False),
         Binding("escape", "clear_filter", "Hapus saringan", id="beranda.hapus-saringan", show=False),

@@ -18,6 +18,7 @@ from ...core.text import show
 from ..base import TpiScreen
 from ..format import differs
 from ..plain import plain
+from ..widgets.area_chart import AreaChart, bars_from_scores
 
 
 class RingkasanScreen(TpiScreen):
@@ -45,6 +46,7 @@ class RingkasanScreen(TpiScreen):
             yield Static("", id="totals")
             yield Static(review_text(self.review) if self.review else "Membaca status reviu…", id="review")
             yield DataTable(id="areas", cursor_type="row", zebra_stripes=True)
+            yield AreaChart(bars_from_scores(self.ev.tpi, self.ev.unit), id="area-chart")
             yield Static("", id="hasil")
             yield Static("", id="verdicts")
             yield Label("Daftar (Enter membuka butir):", classes="field-label")
