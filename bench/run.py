@@ -768,7 +768,7 @@ def bench_minutes_child(ws, store, reps: int, in_process: Row) -> Row:
 def bench_merge(fx: Factory, reps: int, events_per_side: int = 500) -> list[Row]:
     """``tpi merge-driver`` on a complete 127-item session edited apart on two clones."""
     row = Row(
-        f"merge two 127-item sessions, {events_per_side} events each (tpi merge-driver)",
+        f"merge two 127-item sessions, {events_per_side} new events each (tpi merge-driver)",
         goals=[Goal("median", 0.150, "≤ 150 ms")],
     )
     from tpi_tui.core.merge import merge_files
@@ -785,7 +785,8 @@ def bench_merge(fx: Factory, reps: int, events_per_side: int = 500) -> list[Row]
             shutil.copy(base, path)
             with SessionStore(path, actor=f"penilai-{name}") as st:
                 k = 0
-                while len(st.tables["events"]) < events_per_side:
+                start = len(st.tables["events"])
+                while len(st.tables["events"]) < start + events_per_side:  # each side: N new events
                     # different notes on each side, and every 10th edit on the same item (a conflict)
                     item = 1 + (k * 2 + n) % 127 if k % 10 else 1 + k % 127
                     st.set_item(item, {"catatan_tpi": f"{name} {k}"}, reason="bench")
@@ -805,7 +806,74 @@ def bench_merge(fx: Factory, reps: int, events_per_side: int = 500) -> list[Row]
         problems = verify_session(work)
         if problems:
             raise RuntimeError(f"merged file does not verify: {problems[:2]}")
-        row.figure += f" → {len(merged['events'])} events"
+        conflicts = sum(len(d.get("konflik") or []) for d in merged["answers"].values())
+        row.figure += f" → {len(merged['events'])} events, {conflicts} conflicts"
+    except Exception as exc:  # noqa: BLE001
+        row.note = f"error: {type(exc).__name__}: {exc}"[:110]
+    return [row]
+
+
+CHILD_EXTERNAL = r"""
+import asyncio, json, os, sys, time
+from pathlib import Path
+
+ws_path, sid, path, variants, reps = sys.argv[1], sys.argv[2], Path(sys.argv[3]), json.loads(sys.argv[4]), int(sys.argv[5])
+blobs = [Path(v).read_bytes() for v in variants]
+
+
+async def main():
+    from tpi_tui.core.workspace import Workspace
+    from tpi_tui.tui.app import make_app
+
+    app = make_app(Workspace(Path(ws_path)), actor="bench", session=sid)
+    out = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.5)
+        screen = app.screen
+        for i in range(reps):
+            seen = screen._seen_reloads
+            tmp = path.with_name(".bench-pull")
+            tmp.write_bytes(blobs[i % len(blobs)])
+            t = time.perf_counter()
+            os.replace(tmp, path)  # what git does when a pull changes the file
+            while screen._seen_reloads == seen:
+                if time.perf_counter() - t > 10:
+                    raise SystemExit("not noticed within 10 s")
+                await asyncio.sleep(0.005)
+            out.append(time.perf_counter() - t)
+            await pilot.pause(0.05)
+    print(json.dumps({"screen": type(screen).__name__, "samples": out}), flush=True)
+
+asyncio.run(main())
+"""
+
+
+def bench_external(fx: Factory, reps: int) -> list[Row]:
+    """The cockpit open while the session file is replaced from outside: time until it has reloaded
+    and redrawn (the notice "Sesi diperbarui dari luar")."""
+    row = Row("cockpit notices an external change (git pull) and redraws", goals=[Goal("p95", 2.0, "p95 ≤ 2 s")])
+    try:
+        from tpi_tui.core.store import SessionStore
+
+        ws, ids = fx.make("external", 1)
+        path = next(p for p in ws.session_files() if p.stem.endswith(ids[0]))
+        variants = []
+        for n, value in enumerate(("Ya", "Tidak")):
+            copy = fx.base / f"external-{n}.json"
+            shutil.copy(path, copy)
+            with SessionStore(copy, actor="rekan") as st:
+                st.set_item(1, {"jawaban_tpi": value}, reason="bench")
+                st.set_item(3, {"catatan_tpi": f"versi {n}"}, reason="bench")
+            variants.append(str(copy))
+        p = subprocess.run(
+            [sys.executable, "-c", CHILD_EXTERNAL, str(ws.root), ids[0], str(path), json.dumps(variants), str(reps)],
+            capture_output=True, text=True, timeout=300,
+        )
+        if not p.stdout.strip():
+            raise RuntimeError((p.stderr.strip().splitlines() or [str(p.returncode)])[-1])
+        out = json.loads(p.stdout.strip().splitlines()[-1])
+        row.samples = out["samples"]
+        row.figure += f" [{out['screen']}]"
     except Exception as exc:  # noqa: BLE001
         row.note = f"error: {type(exc).__name__}: {exc}"[:110]
     return [row]
@@ -906,6 +974,7 @@ def main(argv: list[str] | None = None) -> int:
         rows += bench_rekap(ws_1000, reps=2 if q else 9)
         log("8. team work: merge driver")
         rows += bench_merge(fx, reps=2 if q else 20, events_per_side=300 if q else 500)
+        rows += bench_external(fx, reps=2 if q else 20)
         from .interop import bench_api, bench_exchange  # issue 13 rows (own module: merges stay small)
 
         log("9. LKE Excel export/import")

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import TpiError
+from ..core.policy import StatusDataDukung, choices
 from .common import actor, echo, workspace
 
 KUNCI_LABEL = {  # core.keys states, as the review listing words them
@@ -23,12 +24,15 @@ KUNCI_LABEL = {  # core.keys states, as the review listing words them
 @click.pass_context
 def review(ctx, session_ref, signer) -> None:
     """Menandatangani reviu sesi (Ketua Tim, lalu Pengendali Teknis)."""
-    from ..core.review import sign_off, signoff_state
+    from ..core.review import gaps, sign_off, signoff_state
 
     ws = workspace(ctx)
     name = actor(ctx, ws, signer)
     with ws.open(session_ref, actor=name) as store:
+        found = gaps(store)
         entry = sign_off(store, name)
+        if not found.complete:  # the same warning the sign-off dialog shows before anyone signs
+            echo(f"Peringatan: {found.message()} Finalisasi akan ditolak sampai lengkap.")
         echo(f"Reviu {entry['peran']} dicatat: {entry['nama']}, {entry['ts']}.")
         echo(f"Digest isi sesi: {entry['digest']}")
         for s in signoff_state(store):
@@ -38,14 +42,28 @@ def review(ctx, session_ref, signer) -> None:
 
 @click.command()
 @click.argument("session_ref", metavar="SESI")
+@click.option("--meski-belum-lengkap", "anyway", is_flag=True,
+              help="Finalkan walau ada butir belum dijawab atau perbedaan tanpa alasan (wajib --reason).")
+@click.option("--reason", help="Alasan finalisasi meski belum lengkap (dicatat dan dicetak pada Berita Acara).")
 @click.pass_context
-def finalize(ctx, session_ref) -> None:
-    """Memfinalkan sesi (perlu tanda tangan Ketua Tim dan Pengendali Teknis yang masih berlaku)."""
+def finalize(ctx, session_ref, anyway, reason) -> None:
+    """Memfinalkan sesi (perlu tanda tangan Ketua Tim dan Pengendali Teknis yang masih berlaku).
+
+    Ditolak selama ada butir belum dijawab TPI atau jawaban TPI berbeda dari unit tanpa alasan,
+    kecuali dengan --meski-belum-lengkap --reason TEKS.
+    """
     from ..core.review import finalize as do_finalize
 
+    if anyway and not (reason or "").strip():
+        raise TpiError("Opsi --meski-belum-lengkap memerlukan --reason TEKS (alasan finalisasi).")
+    if reason is not None and not anyway:
+        raise TpiError("Opsi --reason untuk finalisasi hanya dipakai bersama --meski-belum-lengkap.")
     ws = workspace(ctx)
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
-        result = do_finalize(store)
+        result = do_finalize(store, override_reason=reason if anyway else None)
+    override = result.get("finalize_override")
+    if override:
+        echo(f"Sesi difinalkan meski belum lengkap ({override['ringkasan']}); alasan dicatat: {override['reason']}")
     echo(f"Sesi final dan terkunci. Digest: {result['digest']}")
 
 
@@ -148,7 +166,7 @@ def history(ctx, session_ref, item) -> None:
 @click.option("--doc", "dokumen", required=True, help="Nama dokumen data dukung.")
 @click.option(
     "--status",
-    type=click.Choice(["sesuai", "tidak_sesuai", "tidak_ada", "menyusul"]),
+    type=click.Choice(choices(StatusDataDukung)),
     default="sesuai",
     show_default=True,
     help="Status data dukung.",

@@ -26,7 +26,7 @@ from .store import _EMPTY, CONFLICT_FIELD, load_tables, meta_digest, ordered_eve
 from .text import is_clean_line
 
 TABLES = {"meta", "answers", "events"}
-LIFECYCLE_REPLAY = ("status", "signoffs", "reopened", "berita_acara", CONFLICT_FIELD)
+LIFECYCLE_REPLAY = ("status", "signoffs", "reopened", "berita_acara", "finalize_override", CONFLICT_FIELD)
 _MISSING = object()
 
 

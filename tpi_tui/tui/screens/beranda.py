@@ -127,6 +127,8 @@ class BerandaScreen(TpiScreen):
             opd = s.opd if s.opd != last_opd else ""
             last_opd = s.opd
             status = "rusak" if s.error else STATUS_LABEL.get(s.status, s.status)
+            if getattr(s, "konflik", 0):  # unresolved merge conflicts (core/merge.py)
+                status = f"⚠{s.konflik} {status}"
             rows.append((
                 opd,
                 s.tanggal,

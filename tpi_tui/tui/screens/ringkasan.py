@@ -216,6 +216,7 @@ def review_snapshot(store) -> dict:
         "target": str(store.meta.get("target", "WBK")),
         "signoffs": signoff_state(store),
         "tim": [dict(p) for p in store.meta.get("tim", []) if isinstance(p, dict)],
+        "konflik": len(store.conflicts()),
     }
 
 
@@ -233,8 +234,16 @@ def review_text(snapshot: dict) -> Text:
             continue
         ts = str(s.get("ts", ""))[:16].replace("T", " ").replace(":", ".")
         text.append(f"{s.get('nama', '')}  {ts}  #{str(s.get('digest', ''))[:12]}")
-        if s["stale"]:
+        if s.get("kunci_status") in ("tidak-sah", "kunci-tak-dikenal"):
+            text.append("  TIDAK SAH", "bold reverse red")
+            text.append(" (tanda tangan tidak cocok dengan kunci terdaftar)", "red")
+        elif s["stale"]:
             text.append("  KEDALUWARSA", "bold reverse red")
             text.append(" (isi berubah sesudah ditandatangani)", "red")
+        elif s.get("kunci_status") == "sah":
+            text.append("  berkunci", "dim")
+    if snapshot.get("konflik"):
+        text.append(f"\n  ⚠ {snapshot['konflik']} konflik penggabungan", "bold red")
+        text.append(" — selesaikan di Wawancara (k) sebelum tanda tangan dan finalisasi", "red")
     return text
 
