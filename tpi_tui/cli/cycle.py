@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..core.errors import TpiError
+from ..core.errors import TpiError, os_reason
 from .common import actor, echo, workspace
 
 REKAP_FORMATS = ("table", "json", "xlsx", "html", "pdf")
@@ -28,7 +28,7 @@ def _write(path: Path, data: bytes) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise TpiError(f"Folder {path.parent} tidak dapat dibuat: {exc.strerror}.") from None
+        raise TpiError(f"Folder {path.parent} tidak dapat dibuat: {os_reason(exc)}.") from None
     write_atomic(path, data)
     return path
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import jsonfile
 from .answers import ITEM_FIELDS, clean_field
 from .errors import TpiError, os_reason
 from .instrument import load_instrument
@@ -383,7 +384,6 @@ def check_numbers_unique(ws, reports: list[Report]) -> None:
     Two clones can each issue the next number while apart; the registry merges as a union
     (``core/merge.py``), and this check names both sessions so one is renumbered.
     """
-    import json
 
     by_number: dict[str, list[tuple[str, Report | None]]] = {}
     for rep in reports:
@@ -393,8 +393,8 @@ def check_numbers_unique(ws, reports: list[Report]) -> None:
     registry_dir = ws.root / ".tpi"
     for reg in sorted(registry_dir.glob("nomor-*.json")) if registry_dir.is_dir() else []:
         try:
-            sesi = json.loads(reg.read_text(encoding="utf-8")).get("sesi") or {}
-        except (OSError, ValueError, AttributeError):
+            sesi = jsonfile.loads(reg.read_text(encoding="utf-8"), f"Berkas nomor urut {reg.name}").get("sesi") or {}
+        except (OSError, ValueError, AttributeError, TpiError):
             reports.append(Report(reg, problems=[f"berkas nomor urut {reg.name} rusak atau tak terbaca."]))
             continue
         for sid, nomor in sesi.items():

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.errors import TpiError
+from ..core.errors import TpiError, os_reason
 from ..galat import log_exception, message
 
 
@@ -105,7 +105,7 @@ class Saver:
         except TpiError as exc:  # incl. ReadOnlyError: an Indonesian sentence
             error = str(exc)
         except OSError as exc:
-            error = f"Gagal menyimpan ke disk: {exc.strerror or exc}."
+            error = f"Gagal menyimpan ke disk: {os_reason(exc)}."
         except Exception as exc:  # noqa: BLE001 - a bug: log it, tell the user, keep serving
             log_exception(exc, "penyimpan")
             error = message(exc, "menyimpan")
