@@ -407,7 +407,8 @@ def check_numbers_unique(ws, reports: list[Report]) -> None:
             continue
         text = (
             f"nomor berita acara {nomor} dipakai {len(ids)} sesi ({', '.join(ids)}): nomor ganda "
-            "(biasanya dua salinan menerbitkan nomor yang sama sebelum digabung); terbitkan nomor baru untuk salah satunya."
+            "(biasanya dua salinan menerbitkan nomor yang sama sebelum digabung); beri nomor baru kepada salah satunya: "
+            "tpi nomor-ulang SESI."
         )
         touched = [rep for _, rep in holders if rep is not None]
         for rep in touched:
