@@ -232,7 +232,7 @@ class UsulanDialog(TpiModal[str | None]):
 
         current = self.row.get("usulan") or {}
         with Vertical(id="dialog", classes="dialog"):
-            yield Label(f"Usulan {self.tahun}: {self.row['opd']}", classes="dialog-title")
+            yield Label(plain(f"Usulan {self.tahun}: {self.row['opd']}"), classes="dialog-title")
             yield Label("Kategori:", classes="field-label")
             yield Select([(k, k) for k in KATEGORI], value=current.get("kategori", "WBK"), allow_blank=False, id="kategori")
             notes = []
@@ -284,7 +284,7 @@ class CabutDialog(TpiModal[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Label(f"Cabut usulan {self.tahun}: {self.row['opd']}", classes="dialog-title")
+            yield Label(plain(f"Cabut usulan {self.tahun}: {self.row['opd']}"), classes="dialog-title")
             yield Label("Alasan (wajib, dicatat pada riwayat):", classes="field-label")
             yield Input(id="alasan", placeholder="mis. syarat TLHP belum tuntas")
             yield Static("", id="cabut-error", classes="error")
