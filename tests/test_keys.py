@@ -154,7 +154,7 @@ def test_forgery_of_an_app_made_session_is_caught_by_the_keys_alone(tmp_path, mo
     keys.new_key(ws.root, "Sari", "Sari", "t")
     with SessionStore(path, actor="Sari") as s:
         sign_off(s, "Sari")
-        finalize(s)
+        finalize(s, override_reason="uji: sesi contoh hanya satu butir")
     assert verify_details(path).problems == []
 
     tables = load_tables(path)
