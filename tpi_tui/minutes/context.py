@@ -324,7 +324,7 @@ def conclusion_section(f: Facts) -> dict:
         paragraphs.append(
             f"Sesi ini difinalkan meskipun penilaian belum lengkap ({override.get('ringkasan', '')}) oleh "
             f"{override.get('who', '')} pada {tanggal(str(override.get('ts', ''))[:10])} dengan alasan: "
-            f"{override.get('reason', '')}."
+            f"{str(override.get('reason', '')).rstrip('.')}."
         )
     return {
         "kesimpulan": paragraphs,
