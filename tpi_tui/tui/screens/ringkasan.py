@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.answers import format_value
-from ...core.review import STATUS_LABEL, TIERS, finalize, reopen, sign_off, signoff_state
+from ...core.review import STATUS_LABEL, TIERS, finalize, gaps, reopen, sign_off, signoff_state
 from ...core.scoring import THRESHOLDS, fmt, r2
 from ..base import TpiScreen
 from ..format import differs
@@ -150,7 +150,8 @@ class RingkasanScreen(TpiScreen):
         if self.review is None:
             return
         valid = {s["peran"] for s in self.review["signoffs"] if not s["stale"]}
-        self.app.push_screen(TandaTanganScreen(self.review["tim"], self.tpi.actor, valid), self._signer_chosen)
+        self.app.push_screen(TandaTanganScreen(self.review["tim"], self.tpi.actor, valid,
+                                               self.review.get("kelengkapan", [])), self._signer_chosen)
 
     def _signer_chosen(self, name: str | None) -> None:
         if name:
@@ -158,8 +159,22 @@ class RingkasanScreen(TpiScreen):
                              ok=lambda r: f"Tanda tangan {r['peran']} dicatat: {r['nama'].rstrip('.')}." if r else "")
 
     def action_finalize(self) -> None:
-        self.writer.call(finalize, "finalkan", reply_to=self,
-                         ok=lambda r: "Sesi final dan terkunci; Berita Acara tidak lagi bertanda DRAF.")
+        """Finalize; while the gate has reasons (unanswered, differences without alasan) ask for one."""
+        from .reviu import FinalMeskiBelumLengkapScreen
+
+        warnings = (self.review or {}).get("kelengkapan") or []
+        if warnings and self.review and self.review["status"] != "final":
+            self.app.push_screen(FinalMeskiBelumLengkapScreen(warnings), self._finalize_with_reason)
+            return
+        self._finalize_with_reason(None, ask=False)
+
+    def _finalize_with_reason(self, reason: str | None, ask: bool = True) -> None:
+        if ask and not reason:
+            return  # the dialog was cancelled
+        self.writer.call(lambda store: finalize(store, override_reason=reason), "finalkan", reply_to=self,
+                         ok=lambda r: "Sesi final dan terkunci; Berita Acara tidak lagi bertanda DRAF."
+                         + (" Finalisasi meski belum lengkap dicatat beserta alasannya."
+                            if r and r.get("finalize_override") else ""))
 
     def action_reopen(self) -> None:
         from .reviu import BukaKembaliScreen
@@ -207,6 +222,7 @@ def review_snapshot(store) -> dict:
         "target": str(store.meta.get("target", "WBK")),
         "signoffs": signoff_state(store),
         "tim": [dict(p) for p in store.meta.get("tim", []) if isinstance(p, dict)],
+        "kelengkapan": gaps(store).problems(),  # the finalize gate's reasons (core.policy)
         "konflik": len(store.conflicts()),
     }
 
