@@ -164,3 +164,22 @@ def test_held_session_opens_read_only_without_waiting(tmp_path, monkeypatch):
     finally:
         holder.close()
     assert waits == [0, 0]  # the holder, then the TUI's attempt: no waiting before read-only
+
+
+def test_deeply_nested_session_file_is_a_rusak_row_on_beranda(tmp_path):
+    """Item 5, observed: a 2 KB session file nested 1,100 levels left Beranda blank."""
+    from tpi_tui.core.demo import create_demo
+
+    ws = create_demo(tmp_path / "ws")
+    sid, _ = _hostile_session(ws, "biasa")
+    path = ws.resolve(sid)
+    path.write_text('{"meta": {"1": ' + "[" * 1100 + "]" * 1100 + "}}", encoding="utf-8")
+
+    async def run() -> None:
+        app = make_app(ws, actor="Penguji TPI")
+        async with app.run_test(size=(120, 40)) as pilot:
+            table = app.screen.query_one("#sessions")
+            await until(pilot, lambda: table.row_count == len(ws.session_files()), "Beranda")
+            assert "rusak" in _cells(table)
+
+    asyncio.run(run())

@@ -77,6 +77,7 @@ def reserve_nomor(ws, jenis: str, key: str, day: dt.date, pattern: str, timeout:
     """``key``'s number in the ``jenis`` sequence of ``day.year`` (issued once, then kept)."""
     import filelock
 
+    from ..core.atomic import clean_stray_temps
     from .nomor import _read_state, check_pattern, format_nomor
 
     check_pattern(pattern)
@@ -88,6 +89,7 @@ def reserve_nomor(ws, jenis: str, key: str, day: dt.date, pattern: str, timeout:
     lock = filelock.FileLock(str(path) + ".lock", thread_local=False, is_singleton=False)
     try:
         with lock.acquire(timeout=timeout):
+            clean_stray_temps(path)  # a crash mid-write leaves .<name>.tmp-* behind
             state = _read_state(path, day.year)
             known = state["sesi"].get(key)
             if known:

@@ -393,8 +393,10 @@ def _check_text(ws, name: str, path: Path, context: dict) -> list[str]:
     env = text_env(ws)
     try:
         source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [f"Templat {name} tidak dapat dibaca: {exc}."]
+    except OSError as exc:
+        return [f"Templat {name} tidak dapat dibaca: {os_reason(exc)}."]
+    except UnicodeDecodeError:
+        return [f"Templat {name} bukan teks UTF-8."]
     try:
         ast = env.parse(source, name=name)
     except TemplateSyntaxError as exc:
