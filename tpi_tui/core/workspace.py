@@ -56,6 +56,10 @@ class Config:
     tim: list[dict] = field(default_factory=list)
     opd: list[dict] = field(default_factory=list)
     raw: dict = field(default_factory=dict)
+    # Berita Acara: Dasar, signatories and kop logo (parsed by _ba_config)
+    dasar: dict = field(default_factory=dict)
+    penandatangan: dict = field(default_factory=dict)
+    logo: str = ""
 
 
 def load_config(path: Path) -> Config:
@@ -84,6 +88,7 @@ def load_config(path: Path) -> Config:
             tim=clean_tim([{"peran": "Anggota", **p} for p in raw.get("tim", [])]),
             opd=[dict(o) for o in raw.get("opd", [])],
             raw=raw,
+            **_ba_config(raw),
         )
     except (AttributeError, TypeError, ValueError) as exc:
         raise TpiError(f"{path.name} tidak sah: {exc}.") from None
@@ -412,12 +417,66 @@ kop = [
 nomor = {nomor}
 kertas = "F4"   # F4 (210 x 330 mm) atau A4
 
+# Logo kop (PNG/JPEG), relatif terhadap folder ruang kerja; kosong = tanpa logo.
+logo = ""
+
+[berita_acara.penandatangan]
+# Peran tim (dari sesi) yang menandatangani, dan pejabat tambahan (opsional).
+tim = ["Ketua Tim", "Anggota", "Pengendali Teknis"]
+# pengendali_mutu = {{ nama = "...", nip = "...", jabatan = "Inspektur Pembantu ..." }}
+# penanggung_jawab = {{ nama = "...", nip = "...", jabatan = "Inspektur" }}
+
+[dasar]
+# Dasar Berita Acara. Yang kosong tidak dikarang: dokumen menampilkan titik-titik untuk diisi.
+sk_tpi_penetap = ""   # misalnya "Keputusan Bupati ..."
+sk_tpi_nomor = ""
+sk_tpi_tanggal = ""   # TTTT-BB-HH
+pkpt_tahun = ""       # tahun Program Kerja Pengawasan Tahunan (PKPT), misalnya 2025
+
 [penilaian]
 # Batas minimal per area: "gabungan" (pemenuhan+reform), "terpisah", atau "keduanya".
 ambang_per_area = "keduanya"
 
 {tim}
 {opd}"""
+
+
+SIGNING_ROLES = ("Ketua Tim", "Anggota", "Pengendali Teknis")
+
+
+def _ba_config(raw: dict) -> dict:
+    """[dasar], [berita_acara.penandatangan] and berita_acara.logo of tpi.toml, validated."""
+    from .session_meta import clean_date, clean_person
+
+    dasar_raw = raw.get("dasar", {})
+    if not isinstance(dasar_raw, dict):
+        raise TpiError("[dasar] harus berupa tabel.")
+    tanggal = str(dasar_raw.get("sk_tpi_tanggal", "") or "")
+    pkpt = str(dasar_raw.get("pkpt_tahun", "") or "").strip()
+    if pkpt and not (pkpt.isdigit() and 2000 <= int(pkpt) <= 2099):
+        raise TpiError("dasar.pkpt_tahun harus tahun empat angka, misalnya 2025.")
+    dasar = {
+        "sk_tpi_penetap": str(dasar_raw.get("sk_tpi_penetap", "") or "").strip(),
+        "sk_tpi_nomor": str(dasar_raw.get("sk_tpi_nomor", "") or "").strip(),
+        "sk_tpi_tanggal": clean_date(tanggal, "dasar.sk_tpi_tanggal") if tanggal else "",
+        "pkpt_tahun": pkpt,
+    }
+    ba = raw.get("berita_acara", {})
+    pen = ba.get("penandatangan", {}) if isinstance(ba, dict) else {}
+    if not isinstance(pen, dict):
+        raise TpiError("[berita_acara.penandatangan] harus berupa tabel.")
+    tim = [str(r) for r in pen.get("tim", list(SIGNING_ROLES))]
+    for role in tim:
+        if role not in SIGNING_ROLES:
+            raise TpiError(f"berita_acara.penandatangan.tim: peran '{role}' harus salah satu dari {', '.join(SIGNING_ROLES)}.")
+    penandatangan: dict = {"tim": tim}
+    for key, what in (("pengendali_mutu", "Pengendali Mutu"), ("penanggung_jawab", "Penanggung Jawab")):
+        if pen.get(key):
+            penandatangan[key] = clean_person({"peran": what, **pen[key]}, what)
+    logo = str(ba.get("logo", "") or "").strip() if isinstance(ba, dict) else ""
+    if logo and not logo.lower().endswith((".png", ".jpg", ".jpeg")):
+        raise TpiError("berita_acara.logo harus berkas PNG atau JPEG.")
+    return {"dasar": dasar, "penandatangan": penandatangan, "logo": logo}
 
 
 def _toml_str(value: str) -> str:
