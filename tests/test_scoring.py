@@ -258,8 +258,8 @@ def test_parse_value_accepts_what_an_assessor_types(item_id, raw, expected):
 
 @pytest.mark.parametrize(
     ("item_id", "raw", "fragment"),
-    [(1, "A", "Ya/Tidak"), (2, "D", "A/B/C"), (6, "E", "A/B/C/D"), (88, "-3", "angka"), (88, "2.5", "bulat"),
-     (125, "4,5", "antara 0 dan 4"), (125, "3,655", "dua angka desimal"), (125, "nan", "angka"), (88, True, "angka")],
+    [(1, "A", "Ya/Tidak"), (2, "D", "A/B/C"), (6, "E", "A/B/C/D"), (88, "-3", "negatif"), (88, "2.5", "bulat"),
+     (125, "4,5", "antara 0 dan 4"), (125, "3,655", "dua angka desimal"), (125, "nan", "angka"), (88, True, "bilangan bulat")],
 )
 def test_parse_value_rejects_what_does_not_fit_the_item(item_id, raw, fragment):
     with pytest.raises(TpiError) as err:

@@ -6,17 +6,16 @@ message naming the field; nothing reaches the store unchecked.
 
 from __future__ import annotations
 
-import math
 import re
 
 from .errors import TpiError
 from .instrument import Item
+from .numbers import MAX_JUMLAH, format_bulat, format_survei, parse_jumlah, parse_survei
 
 # A note is spoken text typed in a meeting; 20,000 characters is about ten typed pages.
 # Anything larger (a pasted 5 MB file) is refused rather than bloating every later save.
 MAX_TEXT = 20_000
 MAX_SHORT = 500
-MAX_JUMLAH = 10_000_000
 
 STATES = ("belum", "ditanyakan", "dijawab", "diverifikasi")
 STATE_LABEL = {"belum": "Belum", "ditanyakan": "Ditanyakan", "dijawab": "Dijawab", "diverifikasi": "Diverifikasi"}
@@ -56,8 +55,9 @@ def clean_text(value: object, what: str, limit: int = MAX_TEXT) -> str:
 def parse_value(item: Item, raw: object, who: str = "jawaban") -> str | int | float | None:
     """Turn what the user typed (or a JSON value) into the canonical answer for ``item``.
 
-    Ya/Tidak and letters are case-insensitive ("ya", "b"); jumlah is a whole number >= 0;
-    survey values are 0-4 with at most two decimals ("3,6" and "3.60" both give 3.6).
+    Ya/Tidak and letters are case-insensitive ("ya", "b"); jumlah is a whole number >= 0 written
+    the Indonesian way ("1.000" is one thousand, "1,000" is refused); survey values are 0-4 with
+    at most two decimals ("3,6" and "3.60" both give 3.6). See core.numbers.
     Empty or None clears the answer.
     """
     if raw is None or (isinstance(raw, str) and raw.strip() in ("", "-")):
@@ -74,32 +74,10 @@ def parse_value(item: Item, raw: object, who: str = "jawaban") -> str | int | fl
             f"pilihan yang sah: {_choices(item)}."
         )
     if item.jenis == "jumlah":
-        number = _number(raw, item, who)
-        if number != int(number) or number < 0 or number > MAX_JUMLAH:
-            raise TpiError(f"{_cap(who)} butir {item.id} harus bilangan bulat 0 atau lebih (jumlah).")
-        return int(number)
+        return parse_jumlah(raw, f"Jumlah butir {item.id} ({who})", MAX_JUMLAH)
     if item.jenis == "survei":
-        number = _number(raw, item, who)
-        if not 0 <= number <= 4:
-            raise TpiError(f"Nilai survei butir {item.id} harus antara 0 dan 4 (misalnya 3,60).")
-        if round(number, 2) != number:
-            raise TpiError(f"Nilai survei butir {item.id} paling banyak dua angka desimal.")
-        return round(number, 2)
+        return parse_survei(raw, f"Nilai survei butir {item.id} ({who})")
     raise TpiError(f"Jenis jawaban butir {item.id} tidak dikenal.")  # pragma: no cover
-
-
-def _number(raw: object, item: Item, who: str) -> float:
-    if isinstance(raw, bool):
-        raise TpiError(f"{_cap(who)} butir {item.id} harus berupa angka.")
-    if isinstance(raw, (int, float)):
-        value = float(raw)
-    elif isinstance(raw, str) and re.fullmatch(r"\s*\d{1,9}([.,]\d{1,6})?\s*", raw):
-        value = float(raw.strip().replace(",", "."))
-    else:
-        raise TpiError(f"{_cap(who)} '{_show(raw)}' untuk butir {item.id} harus berupa angka.")
-    if not math.isfinite(value):
-        raise TpiError(f"{_cap(who)} butir {item.id} harus berupa angka.")
-    return value
 
 
 def _choices(item: Item) -> str:
@@ -170,11 +148,13 @@ def clean_field(item: Item, field: str, value: object, narasumber_ids: set[str] 
 
 
 def format_value(item: Item, value: object) -> str:
-    """How an answer is shown: '—' when empty, 3,60 for surveys, 12 for jumlah, the key otherwise."""
+    """How an answer is shown: '—' when empty, 3,60 for surveys, 1.000 for jumlah, the key otherwise."""
     if value is None:
         return "—"
     if item.jenis == "survei":
-        return f"{float(value):.2f}".replace(".", ",")
+        return format_survei(value)  # type: ignore[arg-type]
+    if item.jenis == "jumlah":
+        return format_bulat(value)  # type: ignore[arg-type]
     return str(value)
 
 

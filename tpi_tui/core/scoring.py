@@ -15,9 +15,9 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from .instrument import Instrument, Item
+from .numbers import bulat, format_angka
 
 SIDES = {"tpi": "jawaban_tpi", "unit": "jawaban_unit"}
 
@@ -46,16 +46,13 @@ AREA_READINGS = ("keduanya", "gabungan", "terpisah")
 
 
 def r2(x: float) -> float:
-    """Round half-up to two decimals on the decimal representation (74.995 -> 75.0)."""
-    return float(Decimal(repr(float(x))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    """Round half-up to two decimals like Excel's ROUND (74.995 -> 75.0); see core.numbers."""
+    return bulat(x, 2)
 
 
 def fmt(x: float | None, digits: int = 2) -> str:
-    """Indonesian number: 74,99 (comma decimal, dot thousands)."""
-    if x is None:
-        return "—"
-    text = f"{x:,.{digits}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    """Indonesian figure, rounded half-up: 74,99 (comma decimal, dot thousands); see core.numbers."""
+    return format_angka(x, digits)
 
 
 def item_score(item: Item, value: object) -> float | None:

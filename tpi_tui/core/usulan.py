@@ -1,0 +1,343 @@
+"""The yearly usulan list: which units the region proposes to KemenPANRB, and as what.
+
+One file per year, ``usulan/usulan-<tahun>.json`` in the workspace, kept with the same rules as
+a session file:
+
+* written atomically (``core.atomic.write_atomic``), one document per line with sorted keys (the
+  session layout, so two assessors' commits merge as text);
+* every change is an event (who, when, unit, old -> new, reason) whose hash covers the previous
+  event's hash; the first event records the digest of the file's metadata;
+* ``verify_usulan`` checks the chain and replays the log against the stored list, so an edit by
+  hand is named;
+* each change holds ``<file>.lock`` only while it re-reads, checks and writes the file, so two
+  processes never write over each other (the second waits a few seconds, then gets one sentence).
+
+Layout::
+
+    {
+     "events": {"01JV...": {"field": "usulan.tambah", "item": "<opd slug>", "new": {...}, ...}},
+     "meta": {"1": {"jenis": "usulan", "schema": 1, "tahun": 2025, ...}},
+     "units": {"<opd slug>": {"kategori": "WBK", "unit_id": "...", ...}}
+    }
+
+Each proposed unit has a stable ``unit_id`` (``[[opd]] unit_id`` in tpi.toml or ``--unit-id``,
+default the OPD slug): it is recorded when the unit is first proposed and kept when the entry is
+changed, because the PortalRB integration publishes it as the unit's id (``/lke/jawaban-unit/{id}``).
+
+API::
+
+    lst = load_usulan(ws, 2025)          # Usulan (empty when the year has no file yet)
+    lst.units                            # [entry dict, ...] by OPD name
+    add(ws, 2025, "Puskesmas Bernung", "WBK", actor="Rina", reason=None)
+    remove(ws, 2025, "Puskesmas Bernung", reason="...", actor="Rina")
+    verify_usulan(path)                  # [] when the file verifies
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .answers import MAX_TEXT, clean_text
+from .atomic import clean_stray_temps, write_atomic
+from .cycle import Basis, basis_session, clean_unit_id, proposal_problems, unit_id_for
+from .errors import TpiError
+from .store import GENESIS, canonical, dump_tables, now_iso
+from .workspace import Workspace, slugify
+
+FOLDER = "usulan"
+SCHEMA = 1
+KATEGORI = ("WBK", "WBK-AFIRMASI", "WBBM")
+LOCK_WAIT_SECONDS = 5.0  # a usulan change takes milliseconds; waiting this long means a stuck writer
+ENTRY_KEYS = ("opd", "slug", "unit_id", "kategori", "afirmasi", "sesi", "alasan", "kondisi")
+
+
+def usulan_path(ws: Workspace, tahun: int) -> Path:
+    return ws.root / FOLDER / f"usulan-{int(tahun)}.json"
+
+
+def usulan_files(ws: Workspace) -> list[Path]:
+    folder = ws.root / FOLDER
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("usulan-*.json") if p.is_file() and not p.name.startswith("."))
+
+
+@dataclass
+class Usulan:
+    """One year's list as read from disk (read-only view; change it through ``add``/``remove``)."""
+
+    tahun: int
+    path: Path
+    tables: dict = field(default_factory=dict)
+
+    @property
+    def units(self) -> list[dict]:
+        """The proposed units, sorted by OPD name."""
+        docs = self.tables.get("units", {})
+        return sorted((dict(d) for d in docs.values()), key=lambda d: str(d.get("opd", "")).lower())
+
+    def get(self, opd: str) -> dict | None:
+        doc = self.tables.get("units", {}).get(slugify(opd))
+        return dict(doc) if doc else None
+
+    def by_kategori(self, *kategori: str) -> list[dict]:
+        return [u for u in self.units if u.get("kategori") in kategori]
+
+    def events(self) -> list[dict]:
+        return _ordered(self.tables)
+
+    def to_dict(self) -> dict:
+        return {"tahun": self.tahun, "units": self.units}
+
+
+def _ordered(tables: dict) -> list[dict]:
+    docs = tables.get("events", {})
+    return [dict(docs[k], id=k) for k in sorted(docs, key=lambda k: (docs[k].get("seq", 0) if isinstance(docs[k].get("seq"), int) else 0, k))]
+
+
+def _read(path: Path) -> dict | None:
+    """Parse a usulan file, or None when it does not exist; damage is one Indonesian sentence."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise TpiError(f"Berkas usulan {path.name} tidak dapat dibaca: {exc.strerror}.") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise TpiError(f"Berkas usulan {path.name} rusak (bukan JSON UTF-8 yang sah). Periksa dengan 'tpi verify'.") from None
+    if not isinstance(data, dict) or set(data) != {"meta", "units", "events"} or not all(isinstance(v, dict) for v in data.values()):
+        raise TpiError(f"Berkas usulan {path.name} rusak: struktur tabel tidak dikenal.")
+    meta = data["meta"].get("1")
+    if not isinstance(meta, dict) or meta.get("jenis") != "usulan":
+        raise TpiError(f"Berkas {path.name} bukan berkas usulan tpi.")
+    if meta.get("schema") != SCHEMA:
+        raise TpiError(f"Berkas usulan {path.name} memakai skema versi {meta.get('schema')!r}; versi aplikasi ini {SCHEMA}.")
+    for name in ("units", "events"):
+        if not all(isinstance(d, dict) for d in data[name].values()):
+            raise TpiError(f"Berkas usulan {path.name} rusak: tabel '{name}' memuat data yang bukan dokumen.")
+    return data
+
+
+def load_usulan(ws: Workspace, tahun: int) -> Usulan:
+    """The list of ``tahun`` (an empty list when nothing was proposed that year yet)."""
+    path = usulan_path(ws, tahun)
+    tables = _read(path) or {"meta": {}, "units": {}, "events": {}}
+    return Usulan(int(tahun), path, tables)
+
+
+# -- writing -------------------------------------------------------------------------------
+def _meta_digest(meta: dict) -> str:
+    return hashlib.sha256(canonical(meta)).hexdigest()
+
+
+def _event(tables: dict, field_name: str, item: str | None, old: Any, new: Any, reason: str | None, who: str) -> None:
+    from .ids import ulid
+
+    events = _ordered(tables)
+    last = events[-1] if events else None
+    event = {
+        "field": field_name,
+        "item": item,
+        "new": new,
+        "old": old,
+        "prev": last["hash"] if last else GENESIS,
+        "seq": (last["seq"] + 1) if last else 1,
+        "ts": now_iso(),
+        "who": who,
+    }
+    if reason:
+        event["reason"] = reason
+    if field_name == "usulan.dibuat":
+        event["isi"] = _meta_digest(tables["meta"]["1"])
+    event["hash"] = hashlib.sha256(canonical(event)).hexdigest()
+    tables["events"][ulid()] = event
+
+
+class _Locked:
+    """Hold ``<file>.lock`` while a change re-reads, checks and writes the file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self) -> _Locked:
+        import filelock
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise TpiError(f"Folder {self.path.parent.name}/ tidak dapat dibuat: {exc.strerror}.") from None
+        self.lock = filelock.FileLock(str(self.path) + ".lock", thread_local=False, is_singleton=False)
+        try:
+            self.lock.acquire(timeout=LOCK_WAIT_SECONDS)
+        except filelock.Timeout:
+            raise TpiError(
+                f"Daftar usulan {self.path.name} sedang diubah oleh proses lain lebih dari "
+                f"{LOCK_WAIT_SECONDS:.0f} detik; coba lagi sebentar lagi."
+            ) from None
+        except OSError as exc:
+            raise TpiError(f"Kunci {self.path.name} tidak dapat dibuat: {exc.strerror}.") from None
+        clean_stray_temps(self.path)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.release()
+
+
+def _fresh_tables(tahun: int, who: str) -> dict:
+    tables = {
+        "meta": {"1": {"jenis": "usulan", "schema": SCHEMA, "tahun": int(tahun), "created_at": now_iso(), "created_by": who}},
+        "units": {},
+        "events": {},
+    }
+    _event(tables, "usulan.dibuat", None, None, int(tahun), None, who)
+    return tables
+
+
+def _clean_reason(reason: str | None) -> str:
+    if reason is None:
+        return ""
+    return clean_text(reason, "alasan", MAX_TEXT).strip()
+
+
+def add(
+    ws: Workspace,
+    tahun: int,
+    opd: str,
+    kategori: str,
+    *,
+    afirmasi: bool = False,
+    sesi: str | None = None,
+    reason: str | None = None,
+    unit_id: str | None = None,
+    actor: str = "",
+) -> dict:
+    """Propose ``opd`` for ``tahun`` as ``kategori`` (or change its entry); returns the entry.
+
+    Everything is checked before anything is written:
+
+    * the OPD must have a basis session in ``tahun`` (``sesi`` chooses it explicitly);
+    * when that session is not final, or does not meet the predikat, or a recorded syarat is not
+      met, ``reason`` is required; the conditions are stored as ``kondisi`` with the ``alasan``
+      and printed in the cover letter's annex;
+    * ``unit_id`` must be unique within the year; an existing entry keeps its id unless a new
+      one is given.
+    """
+    kategori = str(kategori).strip().upper()
+    if kategori not in KATEGORI:
+        raise TpiError(f"Kategori usulan harus salah satu dari {', '.join(KATEGORI)}.")
+    if afirmasi and kategori == "WBBM":
+        raise TpiError("Afirmasi hanya untuk usulan WBK, bukan WBBM.")
+    if afirmasi and kategori == "WBK":
+        kategori = "WBK-AFIRMASI"
+    afirmasi = kategori == "WBK-AFIRMASI"
+    why = _clean_reason(reason)
+    slug = slugify(opd)
+    basis: Basis | None = basis_session(ws, opd, tahun, chosen=sesi)
+    if basis is None:
+        raise TpiError(f"OPD '{opd}' tidak memiliki sesi penilaian pada tahun {tahun}; usulan dibuat dari sesi dasar.")
+    problems = proposal_problems(ws, basis, kategori)
+    if problems and not why:
+        raise TpiError(f"{problems[0]}. Usulan tetap dapat dicatat dengan --reason yang menjelaskan alasannya.")
+    who = ws.actor(actor or None)
+    path = usulan_path(ws, tahun)
+    with _Locked(path):
+        tables = _read(path) or _fresh_tables(tahun, who)
+        current = tables["units"].get(slug)
+        if unit_id is not None:
+            uid = clean_unit_id(unit_id)
+        elif current and current.get("unit_id"):
+            uid = str(current["unit_id"])
+        else:
+            uid = unit_id_for(ws, opd)
+        for other_slug, other in tables["units"].items():
+            if other_slug != slug and other.get("unit_id") == uid:
+                raise TpiError(f"ID unit '{uid}' sudah dipakai {other.get('opd')}; pilih --unit-id lain.")
+        entry = {
+            "opd": basis.summary.opd,
+            "slug": slug,
+            "unit_id": uid,
+            "kategori": kategori,
+            "afirmasi": afirmasi,
+            "sesi": basis.id if sesi else "",
+            "alasan": why,
+            "kondisi": problems,
+        }
+        if current == entry:
+            return dict(entry)
+        tables["units"][slug] = entry
+        _event(tables, "usulan.ubah" if current else "usulan.tambah", slug, current, entry, why or None, who)
+        write_atomic(path, dump_tables(tables))
+    return dict(entry)
+
+
+def remove(ws: Workspace, tahun: int, opd: str, *, reason: str, actor: str = "") -> dict:
+    """Withdraw ``opd`` from the list of ``tahun``; the reason is required and logged."""
+    why = _clean_reason(reason)
+    if not why:
+        raise TpiError("Alasan wajib diisi untuk mencabut usulan (--reason).")
+    slug = slugify(opd)
+    path = usulan_path(ws, tahun)
+    who = ws.actor(actor or None)
+    with _Locked(path):
+        tables = _read(path)
+        current = (tables or {}).get("units", {}).get(slug)
+        if not tables or not current:
+            raise TpiError(f"OPD '{opd}' tidak ada dalam daftar usulan tahun {tahun}.")
+        del tables["units"][slug]
+        _event(tables, "usulan.hapus", slug, current, None, why, who)
+        write_atomic(path, dump_tables(tables))
+    return dict(current)
+
+
+# -- verify --------------------------------------------------------------------------------
+def verify_usulan(path: Path) -> list[str]:
+    """Problems of one usulan file (Indonesian sentences); [] when it verifies."""
+    try:
+        tables = _read(Path(path))
+    except TpiError as exc:
+        return [str(exc)]
+    if tables is None:
+        return [f"Berkas usulan {Path(path).name} tidak ditemukan."]
+    problems: list[str] = []
+    try:
+        prev = GENESIS
+        events = _ordered(tables)
+        for n, ev in enumerate(events, start=1):
+            key = ev.pop("id")
+            stored = ev.pop("hash", None)
+            if ev.get("seq") != n:
+                problems.append(f"peristiwa {key}: nomor urut {ev.get('seq')} seharusnya {n}.")
+            if ev.get("prev") != prev:
+                problems.append(f"peristiwa ke-{n} ({key}): tautan ke peristiwa sebelumnya putus.")
+            if hashlib.sha256(canonical(ev)).hexdigest() != stored:
+                problems.append(f"peristiwa ke-{n} ({key}, {ev.get('field')} {ev.get('item') or ''}): isi tidak cocok dengan hash.")
+            prev = stored
+        if not events or events[0].get("field") != "usulan.dibuat":
+            problems.append("peristiwa pertama bukan pembuatan daftar usulan.")
+        elif events[0].get("isi") != _meta_digest(tables["meta"]["1"]):
+            problems.append("metadata daftar usulan diubah di luar aplikasi.")
+        replay: dict[str, dict] = {}
+        for ev in events[1:]:
+            item = ev.get("item")
+            if ev.get("field") in ("usulan.tambah", "usulan.ubah") and isinstance(ev.get("new"), dict):
+                replay[item] = ev["new"]
+            elif ev.get("field") == "usulan.hapus":
+                replay.pop(item, None)
+            else:
+                problems.append(f"peristiwa {ev.get('field')!r} tidak dikenal.")
+        units = tables["units"]
+        for slug in sorted(set(units) | set(replay)):
+            if units.get(slug) != replay.get(slug):
+                problems.append(f"usulan {slug}: isi berkas tidak cocok dengan riwayat perubahan.")
+        for slug, entry in units.items():
+            if entry.get("kategori") not in KATEGORI:
+                problems.append(f"usulan {slug}: kategori {str(entry.get('kategori'))[:20]!r} tidak dikenal.")
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        problems.append(f"struktur berkas usulan tidak sah ({type(exc).__name__}).")
+    return problems
