@@ -143,4 +143,11 @@ def test_romawi():
 
 def test_every_filter_is_tested_here():
     assert set(f.FILTERS) == {"kapital", "terbilang", "hari", "bulan", "tanggal", "tanggal_angka",
-                              "tanggal_terbilang", "jam", "nilai", "nip", "romawi"}
+                              "tanggal_terbilang", "jam", "nilai", "nip", "romawi", "rekat"}
+
+
+def test_rekat_glues_the_last_words():
+    assert f.rekat("BERITA ACARA VERIFIKASI LAPANGAN") == "BERITA ACARA VERIFIKASI\u00a0LAPANGAN"
+    assert f.rekat("MENUJU WBK/WBBM TAHUN 2025", 3) == "MENUJU WBK/WBBM\u00a0TAHUN\u00a02025"
+    assert f.rekat("SATU") == "SATU"
+    assert f.rekat("") == ""

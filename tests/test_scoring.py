@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from _core_fixtures import answers
 
+from tpi_tui.core import scoring
 from tpi_tui.core.answers import parse_value
 from tpi_tui.core.errors import TpiError
 from tpi_tui.core.instrument import load_instrument
-from tpi_tui.core import scoring
 from tpi_tui.core.scoring import fmt, item_score, r2, score
 
 INST = load_instrument()

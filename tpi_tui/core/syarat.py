@@ -13,7 +13,6 @@ A syarat that is not recorded is *belum dicatat* and never counts as met.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .answers import MAX_SHORT, MAX_TEXT, clean_text
@@ -43,20 +42,10 @@ SYARAT = {
 
 
 def _persen(value: object, label: str) -> float:
-    if isinstance(value, bool):
-        raise TpiError(f"Nilai {label} harus persen 0-100, misalnya 100 atau 97,5.")
-    if isinstance(value, int | float):
-        number = float(value)
-    elif isinstance(value, str):
-        text = value.strip().rstrip("%").strip()
-        if not re.fullmatch(r"\d{1,3}([.,]\d{1,2})?", text):
-            raise TpiError(f"Nilai {label} harus persen 0-100, misalnya 100 atau 97,5.")
-        number = float(text.replace(",", "."))
-    else:
-        raise TpiError(f"Nilai {label} harus persen 0-100, misalnya 100 atau 97,5.")
-    if not 0 <= number <= 100:
-        raise TpiError(f"Nilai {label} harus antara 0 dan 100 persen.")
-    return number
+    from .numbers import parse_desimal
+
+    text = value.strip().rstrip("%").strip() if isinstance(value, str) else value
+    return parse_desimal(text, f"Nilai {label}", minimum=0, maximum=100, places=2, example="100 atau 97,5")
 
 
 def clean_nilai(kunci: str, value: object) -> float | str:
@@ -110,8 +99,9 @@ def teks_nilai(kunci: str, nilai: float | str | None) -> str:
     if nilai is None:
         return BELUM
     if SYARAT[kunci].jenis == "persen":
-        text = f"{float(nilai):.2f}".rstrip("0").rstrip(".").replace(".", ",")
-        return f"{text}%"
+        from .numbers import format_persen
+
+        return format_persen(float(nilai))
     return str(nilai)
 
 

@@ -99,6 +99,7 @@ def build_context(ws, store, nomor: str | None = None) -> dict:
     ctx.update(people)
     ctx.update(pelaksanaan_section(facts))
     ctx.update(scores_section(facts, items.pop("_area_notes")))
+    sub_areas_instrument = ctx.pop("_sub_areas_instrument")
     ctx.update(conclusion_section(facts))
     ctx.update(dasar_section(facts))
     ctx.update(opening_section(facts))
@@ -109,7 +110,7 @@ def build_context(ws, store, nomor: str | None = None) -> dict:
     ctx["lampiran"] = {
         "daftar_hadir": [dict(p, pihak="TPI") for p in people["tim"]]
         + [dict(p, pihak="OPD") for p in people["narasumber"]],
-        "sub_areas": ctx["sub_areas"],
+        "sub_areas": sub_areas_instrument,
         "catatan_butir": items["catatan_butir"],
     }
     return ctx
@@ -133,6 +134,8 @@ def header_section(f: Facts, nomor: str | None) -> dict:
         "kertas": cfg.kertas,
         "judul": JUDUL.get(f.jenis, "BERITA ACARA"),
         "subjudul": f"EVALUASI PEMBANGUNAN ZONA INTEGRITAS MENUJU WBK/WBBM TAHUN {tahun}",
+        # the same, as the two lines a centred title is set in (never a lone word on a line)
+        "subjudul_baris": ["EVALUASI PEMBANGUNAN ZONA INTEGRITAS", f"MENUJU WBK/WBBM TAHUN {tahun}"],
         "nomor": nomor,
         "nomor_terbit": bool(issued) or nomor != PLACEHOLDER,
         "kegiatan": KEGIATAN.get(f.jenis, f.jenis),
@@ -299,6 +302,9 @@ def scores_section(f: Facts, area_notes: dict[str, list[str]]) -> dict:
             "butir": ts.entries,
             "catatan": notes.get(kode, ""),
         })
+    # the body's sub-area table goes area by area (pemenuhan, then reform, within each area)
+    area_order = {name: n for n, name in enumerate(a.nama for a in inst.areas.values())}
+    sub_areas_per_area = sorted(sub_areas, key=lambda s: area_order.get(s["area"], len(area_order)))
     return {
         "areas": areas,
         "rekap": rekap,
@@ -308,7 +314,8 @@ def scores_section(f: Facts, area_notes: dict[str, list[str]]) -> dict:
         "sementara": bool(t.unanswered),
         "belum_dijawab": list(t.unanswered),
         "catatan_skor": list(t.catatan),
-        "sub_areas": sub_areas,
+        "sub_areas": sub_areas_per_area,
+        "_sub_areas_instrument": sub_areas,
     }
 
 
@@ -400,8 +407,8 @@ def penilaian_section(f: Facts) -> dict:
     low = min(t.areas, key=lambda a: _area_low(a, f.cfg.ambang_per_area)) if t.areas else None
     if low is not None:
         low_pct = _area_low(low, f.cfg.ambang_per_area)
-        add("Nilai setiap area pengungkit (terendah)", f"≥ {nilai(th['area_persen'])}%",
-            f"{nilai(low_pct)}% ({low.nama})", r2(low_pct) >= th["area_persen"])
+        add(f"Nilai setiap area pengungkit (terendah: {low.nama})", f"≥ {nilai(th['area_persen'])}%",
+            f"{nilai(low_pct)}%", r2(low_pct) >= th["area_persen"])
     for key, value in (("bersih", t.bersih), ("ipak", t.ipak), ("kinerja", t.kinerja), ("ipkp", t.ipkp)):
         add(VERDICT_LABELS[key], f"≥ {nilai(th[key])}", nilai(value), r2(value) >= th[key])
     if target == "WBBM":
