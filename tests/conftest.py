@@ -17,3 +17,12 @@ def pytest_terminal_summary(terminalreporter):
         f"hostile-input figures: kills survived {kills}, malformed cases {cases}, "
         f"template payloads refused {figures.get('templates_refused', 0)}, files changed 0"
     )
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _private_config_dir(tmp_path_factory, monkeypatch):
+    """Keys and other per-user files go to a temp folder, never the real ~/.config."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))

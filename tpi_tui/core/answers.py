@@ -6,16 +6,15 @@ message naming the field; nothing reaches the store unchecked.
 
 from __future__ import annotations
 
-import re
-
 from .errors import TpiError
 from .instrument import Item
 from .numbers import MAX_JUMLAH, format_bulat, format_survei, parse_jumlah, parse_survei
+from .text import MAX_LINE, MAX_NOTE, clean_line, clean_multiline
 
 # A note is spoken text typed in a meeting; 20,000 characters is about ten typed pages.
 # Anything larger (a pasted 5 MB file) is refused rather than bloating every later save.
-MAX_TEXT = 20_000
-MAX_SHORT = 500
+MAX_TEXT = MAX_NOTE
+MAX_SHORT = MAX_LINE
 
 STATES = ("belum", "ditanyakan", "dijawab", "diverifikasi")
 STATE_LABEL = {"belum": "Belum", "ditanyakan": "Ditanyakan", "dijawab": "Dijawab", "diverifikasi": "Diverifikasi"}
@@ -33,23 +32,11 @@ TEXT_FIELDS = {
 VALUE_FIELDS = {"jawaban_tpi": "jawaban TPI", "jawaban_unit": "jawaban unit"}
 ITEM_FIELDS = (*VALUE_FIELDS, *TEXT_FIELDS, "state", "data_dukung", "narasumber")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_text(value: object, what: str, limit: int = MAX_TEXT) -> str:
-    """A user text: str, no control characters except newline/tab, within ``limit``."""
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise TpiError(f"Isian {what} harus berupa teks.")
-    if len(value) > limit:
-        raise TpiError(
-            f"Isian {what} terlalu panjang ({len(value):,} karakter; batas {limit:,}). "
-            "Ringkas isinya atau lampirkan sebagai berkas data dukung.".replace(",", ".")
-        )
-    if _CONTROL.search(value):
-        raise TpiError(f"Isian {what} memuat karakter kendali yang tidak sah.")
-    return value.replace("\r\n", "\n").replace("\r", "\n")
+    """A note (several lines): the text gate's rules for notes (``core.text``), within ``limit``."""
+    return clean_multiline(value, what, limit)
 
 
 def parse_value(item: Item, raw: object, who: str = "jawaban") -> str | int | float | None:
@@ -104,7 +91,7 @@ def clean_data_dukung(value: object) -> list[dict]:
     for n, entry in enumerate(value, start=1):
         if not isinstance(entry, dict):
             raise TpiError(f"Data dukung ke-{n} tidak sah.")
-        dokumen = clean_text(entry.get("dokumen"), f"nama dokumen data dukung ke-{n}", MAX_SHORT).strip()
+        dokumen = clean_line(entry.get("dokumen"), f"nama dokumen data dukung ke-{n}").strip()
         if not dokumen:
             raise TpiError(f"Nama dokumen data dukung ke-{n} kosong.")
         status = entry.get("status")
@@ -115,7 +102,7 @@ def clean_data_dukung(value: object) -> list[dict]:
         clean = {
             "dokumen": dokumen,
             "status": status,
-            "referensi": clean_text(entry.get("referensi"), f"referensi data dukung '{dokumen}'", MAX_SHORT),
+            "referensi": clean_line(entry.get("referensi"), f"referensi data dukung '{dokumen}'"),
         }
         if entry.get("berkas"):
             berkas = entry["berkas"]

@@ -11,7 +11,7 @@ import errno
 import os
 from pathlib import Path
 
-from .errors import TpiError
+from .errors import TpiError, os_reason
 
 TMP_MARK = ".tmp-"
 
@@ -65,7 +65,7 @@ def _os_message(exc: OSError, path: Path) -> str:
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         why = "tidak ada izin menulis"
     else:
-        why = exc.strerror or str(exc)
+        why = os_reason(exc)
     return f"Gagal menyimpan {path.name}: {why}. Berkas sebelumnya tetap utuh; perbaiki lalu ulangi."
 
 

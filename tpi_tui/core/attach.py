@@ -7,9 +7,10 @@ import hashlib
 import os
 from pathlib import Path
 
-from .answers import DD_STATUS, MAX_SHORT, clean_text
-from .errors import TpiError
+from .answers import DD_STATUS
+from .errors import TpiError, os_reason
 from .store import SessionStore
+from .text import clean_line
 
 CHUNK = 1 << 20
 
@@ -49,7 +50,7 @@ def describe_file(path: Path, root: Path | None) -> dict:
         sha, size = file_sha256(path)
         mtime = os.stat(path).st_mtime
     except OSError as exc:
-        raise TpiError(f"Berkas data dukung {path.name} tidak dapat dibaca: {exc.strerror}.") from None
+        raise TpiError(f"Berkas data dukung {path.name} tidak dapat dibaca: {os_reason(exc)}.") from None
     stamp = dt.datetime.fromtimestamp(mtime, dt.UTC).astimezone().isoformat(timespec="seconds")
     return {"path": stored_path(path, root), "sha256": sha, "size": size, "mtime": stamp}
 
@@ -65,7 +66,7 @@ def attach(
 ) -> dict:
     """Add (or replace, by document name) a data dukung entry carrying the file's hash."""
     item = store.instrument.item(item_id)
-    name = clean_text(dokumen, "nama dokumen data dukung", MAX_SHORT).strip()
+    name = clean_line(dokumen, "nama dokumen data dukung").strip()
     if not name:
         raise TpiError("Nama dokumen data dukung wajib diisi (--doc).")
     if status not in DD_STATUS:

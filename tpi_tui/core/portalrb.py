@@ -6,11 +6,11 @@ Shape: {"unit_id", "nama_unit", "tahun", "answers": [{"soal_id", "jawaban_unit",
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from . import jsonfile
 from .answers import clean_text, parse_value
-from .errors import TpiError
+from .errors import TpiError, os_reason
 from .store import SessionStore
 
 FIELDS = ("jawaban_unit", "jawaban_tpi", "catatan_unit", "bukti_dukung_unit", "catatan_tpi")
@@ -44,11 +44,11 @@ def read_portalrb(path: Path) -> dict:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise TpiError(f"Berkas {path} tidak dapat dibaca: {exc.strerror}.") from None
+        raise TpiError(f"Berkas {path} tidak dapat dibaca: {os_reason(exc)}.") from None
     if size > MAX_IMPORT_BYTES:
         raise TpiError(f"Berkas {path.name} terlalu besar ({size // 1024 // 1024} MB; batas 20 MB).")
     try:
-        return json.loads(path.read_bytes().decode("utf-8"))
+        return jsonfile.loads(path.read_bytes().decode("utf-8"), f"Berkas {path.name}")
     except UnicodeDecodeError:
         raise TpiError(f"Berkas {path.name} bukan teks UTF-8.") from None
     except ValueError as exc:

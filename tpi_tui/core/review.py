@@ -6,6 +6,10 @@ covered. A sign-off is *valid* while that digest equals ``store.digest()``: any 
 content afterwards makes it stale without any caller having to remember to say so (the digest
 leaves out the lifecycle fields, so signing does not invalidate itself).
 
+With keys (``core/keys.py``) a sign-off also carries an Ed25519 signature over that digest;
+once a name has a registered key, its sign-off counts only with a signature that checks out,
+and it can be made only on a computer holding the private key.
+
 Finalising needs both sign-offs valid; the core store then refuses content writes. Reopening
 a final session needs a written reason, which goes into the event log (the event's reason) and
 into ``meta.reopened``; the sign-offs it had are cleared so the session is reviewed again.
@@ -15,10 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .answers import MAX_SHORT, clean_text
 from .errors import TpiError
 from .session_meta import STATUS
 from .store import SessionStore, now_iso
+from .text import clean_line
 
 TIERS = ("Ketua Tim", "Pengendali Teknis")
 STATUS_LABEL = STATUS  # draft/review/final -> Draf / Dalam Reviu / Final
@@ -45,13 +49,22 @@ def _matches(person: dict | None, name: str) -> bool:
 
 
 def signoff_state(store: SessionStore) -> list[dict]:
-    """The recorded sign-offs in tier order, each with ``stale`` (digest no longer current)."""
+    """The recorded sign-offs in tier order, each with ``stale`` (digest no longer current, or a
+    signature that does not check out against the workspace's registered keys) and ``kunci_status``."""
+    from .keys import check, counts, registry_for
+
     current = store.digest()
+    _, registry = registry_for(store.path)
     out = []
     for entry in store.meta.get("signoffs", []) or []:
         if not isinstance(entry, dict):
             continue
-        out.append({**entry, "stale": entry.get("digest") != current})
+        signed_ok = counts(registry, store.id, entry)
+        out.append({
+            **entry,
+            "stale": entry.get("digest") != current or not signed_ok,
+            "kunci_status": check(registry, store.id, entry),
+        })
     out.sort(key=lambda e: TIERS.index(e["peran"]) if e.get("peran") in TIERS else len(TIERS))
     return out
 
@@ -72,10 +85,23 @@ def needs_draft_mark(store: SessionStore) -> bool:
     return not is_final(store)
 
 
+def refuse_conflicts(store: SessionStore, what: str) -> None:
+    """Sign-off and finalisation wait until every recorded merge conflict is resolved."""
+    found = store.conflicts()
+    if found:
+        where = ", ".join(f"butir {c['item']}" if c["item"] is not None else "metadata" for c in found[:5])
+        raise TpiError(
+            f"{what} ditolak: masih ada {len(found)} konflik penggabungan ({where}). "
+            "Selesaikan dahulu (lihat 'tpi conflicts')."
+        )
+
+
 def sign_off(store: SessionStore, name: str) -> dict:
     """Record ``name``'s sign-off at the next tier they hold; return the sign-off recorded."""
     if not isinstance(name, str) or not name.strip():
         raise TpiError("Sebutkan nama penanda tangan reviu (--as NAMA).")
+    store.refresh()
+    refuse_conflicts(store, "Tanda tangan reviu")
     status = store.meta.get("status", "draft")
     if status == "final":
         raise TpiError("Sesi sudah final; reviu tidak diperlukan. Buka kembali (reopen) dengan alasan bila perlu diubah.")
@@ -102,6 +128,10 @@ def sign_off(store: SessionStore, name: str) -> dict:
     entry = {"peran": peran, "nama": person["nama"], "ts": now_iso(), "digest": store.digest()}
     if person.get("nip"):
         entry["nip"] = person["nip"]
+    from .keys import registry_for, sign
+
+    root, _ = registry_for(store.path)
+    entry.update(sign(root, store.id, entry))  # refuses a keyed name without its private key
     kept = [s for s in store.meta.get("signoffs", []) or [] if isinstance(s, dict) and s.get("peran") != peran]
     if peran == "Ketua Tim":  # a new tier-1 signature restarts the chain of tiers above it
         kept = []
@@ -118,9 +148,11 @@ def _has(store: SessionStore, peran: str) -> bool:
 
 def finalize(store: SessionStore) -> dict:
     """Lock the session; both sign-offs must cover the current content."""
+    store.refresh()
     status = store.meta.get("status", "draft")
     if status == "final":
         raise TpiError("Sesi sudah final.")
+    refuse_conflicts(store, "Finalisasi")
     valid = valid_signoffs(store)
     missing = []
     for peran in TIERS:
@@ -136,7 +168,7 @@ def reopen(store: SessionStore, reason: str) -> dict:
     """final -> draft; the reason is required and goes into the event log and ``meta.reopened``."""
     if store.meta.get("status") != "final":
         raise TpiError("Hanya sesi yang sudah final yang dapat dibuka kembali.")
-    text = clean_text(reason, "alasan membuka kembali", MAX_SHORT).strip()
+    text = clean_line(reason, "alasan membuka kembali").strip()
     if len(text) < 5:
         raise TpiError("Alasan membuka kembali sesi wajib ditulis (paling sedikit 5 karakter).")
     record = {

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .answers import MAX_SHORT, MAX_TEXT, clean_text
+from .answers import MAX_TEXT, clean_text
 from .errors import TpiError
+from .text import clean_line
 
 SCHEMA_VERSION = 1
 JENIS_SESI = {"wawancara": "Wawancara", "verifikasi": "Verifikasi Lapangan", "desk": "Desk Evaluasi"}
@@ -43,17 +44,17 @@ def clean_time(value: object, what: str = "jam") -> str:
 def clean_person(value: object, what: str, roles: tuple[str, ...] | None = None) -> dict:
     if not isinstance(value, dict):
         raise TpiError(f"Data {what} tidak sah.")
-    nama = clean_text(value.get("nama"), f"nama {what}", MAX_SHORT).strip()
+    nama = clean_line(value.get("nama"), f"nama {what}").strip()
     if not nama:
         raise TpiError(f"Nama {what} wajib diisi.")
-    nip = clean_text(value.get("nip"), f"NIP {what}", 40).replace(" ", "")
+    nip = clean_line(value.get("nip"), f"NIP {what}", 40).replace(" ", "")
     if nip and not re.fullmatch(r"\d{18}|-", nip):
         raise TpiError(f"NIP {what} '{nip}' harus 18 angka (atau kosong/'-' bila non-ASN).")
     out = {
         "nama": nama,
         "nip": nip,
-        "jabatan": clean_text(value.get("jabatan"), f"jabatan {what}", MAX_SHORT).strip(),
-        "peran": clean_text(value.get("peran"), f"peran {what}", MAX_SHORT).strip(),
+        "jabatan": clean_line(value.get("jabatan"), f"jabatan {what}").strip(),
+        "peran": clean_line(value.get("peran"), f"peran {what}").strip(),
     }
     if roles is not None and out["peran"] not in roles:
         raise TpiError(f"Peran {what} '{out['peran']}' harus salah satu dari: {', '.join(roles)}.")
@@ -86,13 +87,13 @@ def clean_meta_field(field: str, value: object, narasumber_roles: tuple[str, ...
             raise TpiError("Target predikat harus WBK atau WBBM.")
         return value.upper()
     if field == "tempat":
-        return clean_text(value, "tempat", MAX_SHORT).strip()
+        return clean_line(value, "tempat").strip()
     if field == "dasar":
         if not isinstance(value, dict):
             raise TpiError("Dasar (surat tugas) tidak sah.")
         tanggal = value.get("tanggal") or ""
         return {
-            "nomor": clean_text(value.get("nomor"), "nomor surat tugas", MAX_SHORT).strip(),
+            "nomor": clean_line(value.get("nomor"), "nomor surat tugas").strip(),
             "tanggal": clean_date(tanggal, "tanggal surat tugas") if tanggal else "",
         }
     if field == "tim":

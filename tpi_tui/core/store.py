@@ -8,20 +8,35 @@ File layout (stable for git): three tables, one document per line, keys sorted::
       ...
      },
      "events": {
-      "01JV...": {"field": "jawaban_tpi", "hash": "...", "item": 1, ...},
+      "01JV...": {"field": "jawaban_tpi", "hash": "...", "item": 1, "prev": "...", "seq": 7, ...},
      },
      "meta": {
-      "1": {"id": "01JV...", "opd": {...}, "schema": 1, ...}
+      "1": {"format": 2, "id": "01JV...", "opd": {...}, "schema": 1, ...}
      }
     }
 
-Changing one answer rewrites one line and adds one event line, so two assessors' commits merge
-as text. Every change is an event (who, when, item, field, old -> new, reason) whose hash
-covers the previous event's hash: editing the file by hand breaks the chain (``verify_chain``).
+Every change is an event (who, when, item, field, old -> new, reason) stored under its own
+ULID key, unique across machines. An event's hash covers its content and its parent's hash
+(``prev``), so editing the file by hand breaks the chain (``verify_chain``). The chain is a DAG:
+two clones that each add events fork it, and ``tpi merge-driver`` (git's merge driver for session
+files, ``core/merge.py``) joins the forks with one ``sesi.digabung`` event that names the heads it
+joined; ``seq`` is the depth (parent's ``seq`` + 1). Two assessors' commits therefore do *not*
+merge as text -- git hands the three versions to the driver, which merges answers field by field
+and records a conflict on the item when both sides changed one field differently.
+
+Format: ``meta.format`` 2 marks a file that may hold merge events, conflicts and keyed sign-offs.
+Files written before (no ``format``) open unchanged; the first write adds ``format: 2`` as a
+recorded event (``meta.format``). ``format`` is left out of the content digest, so migrating
+never makes a sign-off stale.
 
 Concurrency: TinyDB is safe for neither two processes nor two threads (library-facts §1.5), so
 a writer holds ``<file>.lock`` (filelock, flock) for its whole lifetime; a second writer gets
-``LockedError`` and may open the session read-only instead.
+``LockedError`` and may open the session read-only instead. Tools that do not know the lock
+(``git pull``, an editor) can still replace the file: before every write the store compares the
+file on disk (inode, size, mtime) with the one it last read or wrote; if it changed it reloads
+it and applies the pending change to what is on disk -- a field changed on disk *and* by this
+write to a different value is kept as this write's value with a recorded conflict (both values,
+both authors, times). Nothing is written from a stale memory.
 """
 
 from __future__ import annotations
@@ -29,6 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,9 +55,10 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
+from . import jsonfile
 from .answers import ITEM_FIELDS, TEXT_FIELDS, clean_field
 from .atomic import clean_stray_temps, write_atomic
-from .errors import LockedError, ReadOnlyError, TpiError
+from .errors import LockedError, ReadOnlyError, TpiError, os_reason
 from .ids import ulid
 from .instrument import Instrument, load_instrument
 from .scoring import Evaluation, evaluate
@@ -49,8 +66,11 @@ from .session_meta import EDITABLE_META, SCHEMA_VERSION, clean_meta_field
 
 LIFECYCLE_FIELDS = frozenset({"status", "signoffs", "reopened", "berita_acara"})
 # Fields that describe the record rather than its content: left out of the session digest.
-DIGEST_EXCLUDE = LIFECYCLE_FIELDS | {"updated_at"}
+DIGEST_EXCLUDE = LIFECYCLE_FIELDS | {"updated_at", "format"}
 GENESIS = "0" * 64
+FORMAT = 2  # meta.format: event DAG with merge events, conflicts, keyed sign-offs
+MERGE_FIELD = "sesi.digabung"
+CONFLICT_FIELD = "konflik"  # item document key (and event field) holding recorded conflicts
 # A note typed with pauses is saved every second or so; logging each save with the old and new
 # text in full grew a session file by megabytes. Saves of the same text field of the same item by
 # the same assessor within this many seconds are one edit: the last event is rewritten to run
@@ -104,16 +124,36 @@ def dump_tables(tables: dict, lines_cache: dict | None = None) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def fingerprint(path: Path) -> tuple | None:
+    """What identifies one version of a file on disk without reading it (None: no file)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 def load_tables(path: Path) -> dict:
     """Parse a session file; any damage becomes one Indonesian sentence naming the file."""
+    return load_tables_fp(path)[0]
+
+
+def load_tables_fp(path: Path) -> tuple[dict, tuple | None]:
+    """``load_tables`` plus the fingerprint of the very version read (fstat of the open file)."""
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            raw = fh.read()
     except FileNotFoundError:
         raise TpiError(f"Berkas sesi {path.name} tidak ditemukan.") from None
     except OSError as exc:
-        raise TpiError(f"Berkas sesi {path.name} tidak dapat dibaca: {exc.strerror}.") from None
+        raise TpiError(f"Berkas sesi {path.name} tidak dapat dibaca: {os_reason(exc)}.") from None
+    return parse_tables(raw, path), (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def parse_tables(raw: bytes, path: Path) -> dict:
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = jsonfile.loads(raw.decode("utf-8"), f"Berkas sesi {path.name}", unique_keys=True)
     except UnicodeDecodeError:
         raise TpiError(f"Berkas sesi {path.name} rusak: bukan teks UTF-8.") from None
     except ValueError as exc:
@@ -132,6 +172,8 @@ def load_tables(path: Path) -> dict:
             f"Berkas sesi {path.name} memakai skema versi {meta.get('schema')!r}; "
             f"versi aplikasi ini {SCHEMA_VERSION}. Perbarui aplikasi."
         )
+    if not isinstance(meta.get("format", 1), int) or meta.get("format", 1) > FORMAT:
+        raise TpiError(f"Berkas sesi {path.name} memakai format yang lebih baru dari aplikasi ini. Perbarui aplikasi.")
     return data
 
 
@@ -145,12 +187,21 @@ class SessionStorage(Storage):
         self._lines: dict = {}
         self._depth = 0
         self._dirty = False
+        self.fingerprint = fingerprint(self.path) if initial is not None else None
 
     def read(self) -> dict | None:
         if self._cache is None:
             self._lines = {}
-            self._cache = load_tables(self.path)
+            self._cache, self.fingerprint = load_tables_fp(self.path)
         return self._cache
+
+    def changed_on_disk(self) -> bool:
+        """Has something other than this storage replaced the file since it was read/written?"""
+        return self._cache is not None and fingerprint(self.path) != self.fingerprint
+
+    def reload(self) -> dict:
+        self._cache = None
+        return self.read()
 
     def write(self, data: dict) -> None:
         if self.readonly:
@@ -167,6 +218,7 @@ class SessionStorage(Storage):
         except TpiError:
             self._cache = None  # memory must never run ahead of disk: re-read what is there
             raise
+        self.fingerprint = fingerprint(self.path)
         self._dirty = False
 
     @contextmanager
@@ -214,15 +266,18 @@ class SessionStore:
         readonly: bool = False,
         actor: str = "",
         instrument: Instrument | None = None,
+        wait: float = 0.0,
         _initial: dict | None = None,
     ) -> None:
+        """``wait``: seconds to wait for another writer to finish before ``LockedError``."""
         self.path = Path(path)
         self.actor = actor or "tanpa-nama"
         self.instrument = instrument or load_instrument()
         self._lock = None
+        self._own_last: str | None = None  # the last event this store appended (may coalesce)
         self._mutex = threading.RLock()
         if not readonly:
-            self._acquire_lock()
+            self._acquire_lock(wait)
         try:
             if not readonly:
                 clean_stray_temps(self.path)
@@ -249,19 +304,21 @@ class SessionStore:
             raise TpiError(f"Berkas sesi {self.path.name} rusak: {problems[0].rstrip('.')}. Periksa dengan 'tpi verify'.")
 
     # -- lifetime ---------------------------------------------------------------------------
-    def _acquire_lock(self) -> None:
+    def _acquire_lock(self, wait: float = 0.0) -> None:
         import filelock  # ~10 ms; readers never need it
 
         lock = filelock.FileLock(str(self.path) + ".lock", thread_local=False, is_singleton=False)
         try:
-            lock.acquire(timeout=0)
+            # poll every 20 ms: a CLI writer holds the lock for ~30 ms, so a queue moves on quickly
+            lock.acquire(timeout=max(0.0, wait), poll_interval=0.02)
         except filelock.Timeout:
+            waited = f" (sudah ditunggu {wait:g} detik)" if wait > 0 else ""
             raise LockedError(
-                f"Sesi {self.path.name} sedang dibuka untuk penulisan oleh jendela/proses lain. "
+                f"Sesi {self.path.name} sedang dibuka untuk penulisan oleh jendela/proses lain{waited}. "
                 "Tutup jendela itu, atau buka sesi ini hanya-baca."
             ) from None
         except OSError as exc:
-            raise TpiError(f"Kunci sesi {self.path.name} tidak dapat dibuat: {exc.strerror}.") from None
+            raise TpiError(f"Kunci sesi {self.path.name} tidak dapat dibuat: {os_reason(exc)}.") from None
         self._lock = lock
 
     def _release_lock(self) -> None:
@@ -286,10 +343,15 @@ class SessionStore:
         inst = instrument or load_instrument()
         if path.exists():
             raise TpiError(f"Berkas sesi {path.name} sudah ada.")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        new_folder = not path.parent.exists()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise TpiError(f"Folder sesi {path.parent.name} tidak dapat dibuat: {os_reason(exc)}. Tidak ada yang disimpan.") from None
         stamp = now_iso()
         full = {
             "schema": SCHEMA_VERSION,
+            "format": FORMAT,
             "instrument": inst.ref(),
             "status": "draft",
             "signoffs": [],
@@ -298,12 +360,17 @@ class SessionStore:
             **meta,
         }
         event = {"field": "sesi.dibuat", "item": None, "new": full["id"], "old": None, "seq": 1, "ts": stamp, "who": actor}
+        event["format"] = FORMAT  # the format a session was born with (later ones are events)
         event["isi"] = meta_digest(full)  # the initial metadata is covered by the chain too
         event["prev"] = GENESIS
         event["hash"] = hashlib.sha256(canonical(event)).hexdigest()
         tables = {"meta": {"1": full}, "answers": {}, "events": {ulid(): event}}
-        write_atomic(path, dump_tables(tables))
-        return cls(path, actor=actor, instrument=inst, _initial=tables)
+        try:
+            write_atomic(path, dump_tables(tables))
+            return cls(path, actor=actor, instrument=inst, _initial=tables)
+        except BaseException:
+            _remove_new_session(path, new_folder)  # a failed 'session new' leaves nothing behind
+            raise
 
     # -- reading ----------------------------------------------------------------------------
     @property
@@ -340,6 +407,33 @@ class SessionStore:
         """SHA-256 of the canonical content (meta without lifecycle fields, and the answers)."""
         return session_digest(self.tables)
 
+    # -- freshness --------------------------------------------------------------------------
+    def changed_on_disk(self) -> bool:
+        """Was the file replaced by someone else (git pull, a merge, another tool) since read?"""
+        return self._storage.changed_on_disk()
+
+    def refresh(self) -> bool:
+        """Reload the file if it changed on disk; True when it did (the caller redraws)."""
+        with self._mutex:
+            return self._refresh() is not None
+
+    def _refresh(self) -> dict | None:
+        """Reload a file changed on disk; return the tables as they were before, else None."""
+        if not self._storage.changed_on_disk():
+            return None
+        before = self._storage._cache
+        try:
+            tables = self._storage.reload()
+            self._check_schema(tables)
+        except TpiError as exc:
+            self._storage._cache = before  # keep showing what we had; write nothing over it
+            raise TpiError(
+                f"Berkas sesi {self.path.name} diubah dari luar dan kini tidak dapat dibaca ({exc}). "
+                "Perubahan tidak disimpan; selesaikan penggabungan git lalu buka ulang sesi."
+            ) from None
+        self._own_last = None
+        return before
+
     # -- writing ----------------------------------------------------------------------------
     def _check_writable(self, lifecycle: bool = False) -> None:
         if self.readonly:
@@ -347,11 +441,16 @@ class SessionStore:
         if not lifecycle and self.meta.get("status") == "final":
             raise ReadOnlyError("Sesi sudah final dan terkunci. Buka kembali (reopen) dengan alasan untuk mengubahnya.")
 
-    def _append_event(self, item: int | None, field: str, old: Any, new: Any, reason: str | None) -> None:
+    def _head(self) -> tuple[str | None, dict | None]:
         events = self.tables.get("events", {})
-        last_key = max(events, key=lambda k: events[k].get("seq", 0)) if events else None
-        last = events[last_key] if last_key else None
-        if last and self._continues(last, item, field, reason):
+        if not events:
+            return None, None
+        key = max(events, key=lambda k: (events[k].get("seq", 0), events[k].get("ts", ""), k))
+        return key, events[key]
+
+    def _append_event(self, item: int | None, field: str, old: Any, new: Any, reason: str | None) -> None:
+        last_key, last = self._head()
+        if last and last_key == self._own_last and self._continues(last, item, field, reason):
             self._rewrite_last(last_key, last, new)
             return
         event = {
@@ -367,7 +466,15 @@ class SessionStore:
         if reason:
             event["reason"] = reason
         event["hash"] = hashlib.sha256(canonical(event)).hexdigest()
-        self._events.insert(event)
+        self._own_last = self._events.insert(event)
+
+    def _migrate(self) -> None:
+        """Inside a batch: a file of an older format gets ``format`` 2, recorded as an event."""
+        old = self.meta.get("format")
+        if isinstance(old, int) and old >= FORMAT:
+            return
+        self._meta.update({"format": FORMAT}, doc_ids=[1])
+        self._append_event(None, "meta.format", old, FORMAT, "format berkas diperbarui (riwayat bercabang, konflik, tanda tangan berkunci)")
 
     def _continues(self, last: dict, item: int | None, field: str, reason: str | None) -> bool:
         """Is this save the same typing burst as the last event (same text, same assessor)?"""
@@ -386,22 +493,29 @@ class SessionStore:
         self._storage.forget_line("events", key)
         if (last.get("old") or "") == (new or ""):
             self._events.remove(doc_ids=[key])  # typed and erased again: nothing changed
+            self._own_last = None
             return
         event = {k: v for k, v in last.items() if k != "hash"}
         event.update(new=new, ts=now_iso())
         event["hash"] = hashlib.sha256(canonical(event)).hexdigest()
         self._events.update(event, doc_ids=[key])
 
+    def conflicts(self) -> list[dict]:
+        """Every recorded conflict (item ``None`` = session metadata), oldest first."""
+        return list_conflicts(self.tables)
+
     def set_item(self, item_id: int, changes: dict[str, Any], reason: str | None = None) -> dict[str, Any]:
         """Validate and save several fields of one item in one atomic write.
 
         Returns the fields that actually changed (value after cleaning). Unchanged values
-        write nothing and log nothing.
+        write nothing and log nothing. Saving a field that carries a recorded conflict resolves
+        that conflict (even when the value chosen is the one already stored).
         """
         with self._mutex:
-            plan = self._plan({item_id: changes})
+            before = self._refresh()
+            plan = self._plan({item_id: changes}, before)
             self._write_plan(plan, reason)
-            return plan[0][2] if plan else {}
+            return {f: v for f, v in plan[0][2].items() if f != CONFLICT_FIELD} if plan else {}
 
     def set_many(self, changes: dict[int, dict[str, Any]], reason: str | None = None) -> int:
         """Validate every field of every item first, then save them all in one atomic write.
@@ -410,12 +524,18 @@ class SessionStore:
         fields that changed.
         """
         with self._mutex:
-            plan = self._plan(changes)
+            before = self._refresh()
+            plan = self._plan(changes, before)
             self._write_plan(plan, reason)
-            return sum(len(c) for _, _, c in plan)
+            return sum(len([f for f in c if f != CONFLICT_FIELD]) for _, _, c in plan)
 
-    def _plan(self, changes: dict[int, dict[str, Any]]) -> list[tuple[int, dict, dict]]:
-        """(item id, current answer, changed fields) per item; raises before anything is written."""
+    def _plan(self, changes: dict[int, dict[str, Any]], before: dict | None = None) -> list[tuple[int, dict, dict]]:
+        """(item id, current answer, changed fields) per item; raises before anything is written.
+
+        ``before``: the tables this store held when the file turned out to have changed on disk.
+        A field changed on disk (relative to ``before``) and by this call to another value keeps
+        this call's value and gets a recorded conflict naming both.
+        """
         self._check_writable()
         ids = {p["id"] for p in self.meta.get("narasumber", [])}
         plan = []
@@ -428,22 +548,55 @@ class SessionStore:
                     raise TpiError(f"Kolom '{field}' tidak dikenal untuk butir LKE.")
                 clean[field] = clean_field(item, field, value, ids)
             changed = {f: v for f, v in clean.items() if current.get(f, _EMPTY.get(f)) != v}
+            had = current.get(CONFLICT_FIELD) or []
+            kept = [c for c in had if c.get("field") not in clean]
+            if before is not None:
+                base = before.get("answers", {}).get(str(item.id), {})
+                for f, v in changed.items():
+                    b, d = base.get(f, _EMPTY.get(f)), current.get(f, _EMPTY.get(f))
+                    if b != d:  # changed on disk while this value was being entered
+                        kept.append(self._conflict_record(item.id, f, b, v, d))
+            if kept != had:
+                changed[CONFLICT_FIELD] = kept or None
             if changed:
                 plan.append((item.id, current, changed))
         return plan
+
+    def _conflict_record(self, item_id: int | None, field: str, base: Any, ours: Any, theirs: Any) -> dict:
+        """Both values of one field with who set them and when (the disk side from its last event)."""
+        key = field if item_id is not None else f"meta.{field}"
+        last = None
+        for ev in self.tables.get("events", {}).values():
+            if ev.get("item") == item_id and ev.get("field") == key and (last is None or ev.get("ts", "") >= last.get("ts", "")):
+                last = ev
+        return {
+            "field": field,
+            "dasar": base,
+            "versi": [
+                {"nilai": ours, "oleh": self.actor, "waktu": now_iso(), "sumber": "perubahan ini"},
+                {"nilai": theirs, "oleh": (last or {}).get("who", "?"), "waktu": (last or {}).get("ts", ""), "sumber": "berkas di disk"},
+            ],
+        }
 
     def _write_plan(self, plan: list[tuple[int, dict, dict]], reason: str | None) -> None:
         if not plan:
             return
         with self._storage.batch():
+            self._migrate()
             for item_id, current, changed in plan:
-                self._answers.upsert(Document({**current, **changed}, doc_id=item_id))
+                doc = {**current, **changed}
+                if doc.get(CONFLICT_FIELD) is None:
+                    doc.pop(CONFLICT_FIELD, None)
+                    if CONFLICT_FIELD in current:
+                        self._answers.remove(doc_ids=[item_id])
+                self._answers.upsert(Document(doc, doc_id=item_id))
                 for field, value in changed.items():
                     self._append_event(item_id, field, current.get(field), value, reason)
 
     def set_meta(self, changes: dict[str, Any], reason: str | None = None) -> dict[str, Any]:
         """Validate and save editable meta fields in one atomic write."""
         with self._mutex:
+            before = self._refresh()
             self._check_writable()
             roles = tuple(self.instrument.narasumber) or None
             clean = {}
@@ -451,33 +604,80 @@ class SessionStore:
                 if field not in EDITABLE_META:
                     raise TpiError(f"Kolom sesi '{field}' tidak dapat diubah.")
                 clean[field] = clean_meta_field(field, value, roles)
-            return self._write_meta(clean, reason)
+            meta = self.meta
+            had = meta.get(CONFLICT_FIELD) or []
+            kept = [c for c in had if c.get("field") not in clean]
+            if before is not None:
+                base = before["meta"]["1"]
+                for f, v in clean.items():
+                    if base.get(f) != meta.get(f) and v != meta.get(f):
+                        kept.append(self._conflict_record(None, f, base.get(f), v, meta.get(f)))
+            extra = {CONFLICT_FIELD: kept or None} if kept != had else {}
+            done = self._write_meta(clean, reason, extra)
+            return {f: v for f, v in done.items() if f != CONFLICT_FIELD}
 
     def set_lifecycle(self, changes: dict[str, Any], reason: str | None = None) -> dict[str, Any]:
-        """Lifecycle fields (status, signoffs, berita_acara): set by the review/minutes code."""
+        """Lifecycle fields (status, signoffs, berita_acara): set by the review/minutes code.
+
+        If the file changed on disk since it was read, a change carrying sign-offs is refused
+        (they were computed from the old content); the reloaded session is then current.
+        """
         with self._mutex:
+            if self._refresh() is not None and "signoffs" in changes:
+                raise TpiError("Sesi diperbarui dari luar (mis. git pull) sejak dibaca; periksa isinya lalu ulangi.")
             self._check_writable(lifecycle=True)
             unknown = set(changes) - LIFECYCLE_FIELDS
             if unknown:
                 raise TpiError(f"Kolom siklus sesi tidak dikenal: {', '.join(sorted(unknown))}.")
             return self._write_meta(changes, reason)
 
-    def _write_meta(self, clean: dict[str, Any], reason: str | None) -> dict[str, Any]:
+    def _write_meta(self, clean: dict[str, Any], reason: str | None, extra: dict | None = None) -> dict[str, Any]:
         meta = self.meta
-        changed = {f: v for f, v in clean.items() if meta.get(f) != v}
+        changed = {f: v for f, v in {**clean, **(extra or {})}.items() if meta.get(f) != v}
         if not changed:
             return {}
         before = {f: meta.get(f) for f in changed}  # TinyDB updates the cached document in place
         with self._storage.batch():
+            self._migrate()
             self._meta.update(changed, doc_ids=[1])
+            if changed.get(CONFLICT_FIELD, 0) is None:
+                self._meta.update(lambda doc: doc.pop(CONFLICT_FIELD, None), doc_ids=[1])
             for field, value in changed.items():
                 self._append_event(None, f"meta.{field}", before[field], value, reason)
         return changed
 
 
+def _remove_new_session(path: Path, new_folder: bool) -> None:
+    for leftover in (path, Path(str(path) + ".lock")):
+        try:
+            leftover.unlink()
+        except OSError:
+            pass
+    if new_folder:
+        try:
+            path.parent.rmdir()  # only when empty
+        except OSError:
+            pass
+
+
 _EMPTY: dict[str, Any] = {"data_dukung": [], "narasumber": [], "state": "belum"}
 for _f in ("catatan_tpi", "catatan_unit", "bukti_dukung_unit", "alasan", "temuan", "rekomendasi"):
     _EMPTY[_f] = ""
+
+
+def list_conflicts(tables: dict) -> list[dict]:
+    """Recorded conflicts of a session: [{item, field, dasar, versi: [{nilai, oleh, waktu}, ...]}]."""
+    out = []
+    meta = tables.get("meta", {}).get("1", {})
+    for c in meta.get(CONFLICT_FIELD) or []:
+        if isinstance(c, dict):
+            out.append({"item": None, **c})
+    answers = tables.get("answers", {})
+    for key in sorted(answers, key=_doc_key):
+        for c in answers[key].get(CONFLICT_FIELD) or []:
+            if isinstance(c, dict):
+                out.append({"item": int(key) if key.isdigit() else key, **c})
+    return out
 
 
 def session_digest(tables: dict) -> str:
@@ -492,24 +692,85 @@ def meta_digest(meta: dict) -> str:
 
 
 def ordered_events(tables: dict) -> list[dict]:
+    """The log in an order that respects the DAG: by depth (``seq``), then time, then id."""
     docs = tables.get("events", {})
-    seq = lambda k: (docs[k].get("seq") if isinstance(docs[k].get("seq"), int) else 0, k)  # noqa: E731
-    return [dict(docs[k], id=k) for k in sorted(docs, key=seq)]
+
+    def order(k: str) -> tuple:
+        ev = docs[k]
+        seq = ev.get("seq")
+        return (seq if isinstance(seq, int) else 0, str(ev.get("ts", "")), k)
+
+    return [dict(docs[k], id=k) for k in sorted(docs, key=order)]
+
+
+def parents(event: dict) -> list:
+    """The hashes an event builds on: ``prev``, or every head a merge event joined."""
+    heads = event.get("heads")
+    if event.get("field") == MERGE_FIELD and isinstance(heads, list):
+        return list(heads)
+    return [event.get("prev")]
+
+
+def event_hash(event: dict) -> str:
+    return hashlib.sha256(canonical({k: v for k, v in event.items() if k not in ("hash", "id")})).hexdigest()
+
+
+def head_events(tables: dict) -> list[str]:
+    """Keys of the events nothing builds on (one in a verified file)."""
+    docs = tables.get("events", {})
+    used = set()
+    for ev in docs.values():
+        used.update(p for p in parents(ev) if isinstance(p, str))
+    return [k for k, ev in docs.items() if ev.get("hash") not in used]
 
 
 def verify_chain(tables: dict) -> list[str]:
-    """Problems in the event log: a broken link or a hash that no longer matches its event."""
-    problems = []
-    prev = GENESIS
-    for n, event in enumerate(ordered_events(tables), start=1):
-        key = event.pop("id")
-        stored = event.pop("hash", None)
-        if event.get("seq") != n:
-            problems.append(f"peristiwa {key}: nomor urut {event.get('seq')} seharusnya {n}")
-        if event.get("prev") != prev:
-            problems.append(f"peristiwa ke-{n} ({key}): tautan ke peristiwa sebelumnya putus")
-        if hashlib.sha256(canonical(event)).hexdigest() != stored:
+    """Problems in the event log (a DAG): hashes, links, depth, and forks nobody joined.
+
+    Accepted: one creation event (``prev`` = GENESIS); every other event's ``prev`` is the hash
+    of an event in the file and its ``seq`` is one more than its parent's; a merge event
+    (``sesi.digabung``) names at least two existing heads in ``heads`` (the first is its ``prev``)
+    and its ``seq`` is one more than the deepest; in the end exactly one event is a head. A
+    linear log written before merges existed is the special case with no merge event.
+    """
+    problems: list[str] = []
+    events = ordered_events(tables)
+    by_hash: dict[str, dict] = {}
+    for n, event in enumerate(events, start=1):
+        key = event["id"]
+        stored = event.get("hash")
+        if event_hash(event) != stored:
             where = f" butir {event['item']}" if event.get("item") else ""
             problems.append(f"peristiwa ke-{n} ({key},{where} {event.get('field')}): isi tidak cocok dengan hash")
-        prev = stored
+        if isinstance(stored, str):
+            by_hash.setdefault(stored, event)
+    roots = 0
+    for n, event in enumerate(events, start=1):
+        key = event["id"]
+        seq = event.get("seq")
+        if event.get("prev") == GENESIS:
+            roots += 1
+            if seq != 1:
+                problems.append(f"peristiwa {key}: nomor urut {seq} seharusnya 1")
+            continue
+        links = parents(event)
+        if event.get("field") == MERGE_FIELD and (
+            len(links) < 2 or len(set(map(str, links))) != len(links) or links[0] != event.get("prev")
+        ):
+            problems.append(f"peristiwa ke-{n} ({key}): penggabungan tidak menyebut cabang yang digabung dengan benar")
+        found = [by_hash.get(p) if isinstance(p, str) else None for p in links]
+        if any(f is None for f in found):
+            problems.append(f"peristiwa ke-{n} ({key}): tautan ke peristiwa sebelumnya putus")
+            continue
+        want = 1 + max(f.get("seq", 0) if isinstance(f.get("seq"), int) else 0 for f in found)
+        if seq != want:
+            problems.append(f"peristiwa {key}: nomor urut {seq} seharusnya {want}")
+    if events and roots != 1:
+        problems.append(f"riwayat perubahan memiliki {roots} awal; seharusnya tepat satu (pembuatan sesi)")
+    heads = head_events(tables)
+    if len(heads) > 1 and not problems:
+        problems.append(
+            f"riwayat perubahan bercabang ({len(heads)} ujung) tanpa peristiwa penggabungan: "
+            "berkas digabung di luar 'tpi merge-driver' (mis. dengan tangan)"
+        )
     return problems

@@ -4,7 +4,7 @@ Checks, for one session file: it parses (UTF-8 JSON, TinyDB tables, known schema
 answer field is a value the app itself could have written (same validation as a save); the
 event log's hash chain is intact; replaying the log gives exactly the stored answers and
 lifecycle fields (so an edit made by hand *without* forging the log is named: which item,
-which field); every sign-off's digest still matches the content (a stale sign-off on a final
+which field); recorded merge conflicts are listed; every sign-off's digest still matches the content (a stale sign-off on a final
 session is a problem, on a draft it is a note); attached data dukung files, when present, still
 have the recorded SHA-256.
 
@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from .answers import ITEM_FIELDS, clean_field
-from .errors import TpiError
+from .errors import TpiError, os_reason
 from .instrument import load_instrument
 from .session_meta import EDITABLE_META, STATUS, clean_meta_field
-from .store import _EMPTY, load_tables, meta_digest, ordered_events, session_digest, verify_chain
+from .store import _EMPTY, CONFLICT_FIELD, load_tables, meta_digest, ordered_events, session_digest, verify_chain
 
 TABLES = {"meta", "answers", "events"}
-LIFECYCLE_REPLAY = ("status", "signoffs", "reopened", "berita_acara")
+LIFECYCLE_REPLAY = ("status", "signoffs", "reopened", "berita_acara", CONFLICT_FIELD)
 _MISSING = object()
 
 
@@ -118,6 +118,10 @@ def schema_problems(tables: dict, inst=None, limit: int | None = None) -> list[s
         if (not isinstance(event.get("seq"), int) or isinstance(event.get("seq"), bool)
                 or not isinstance(event.get("hash"), str)) and add(f"peristiwa {key[:30]}: nomor urut atau hash tidak sah."):
             return problems
+    if CONFLICT_FIELD in meta and not _conflicts_ok(meta[CONFLICT_FIELD], EDITABLE_META) and add(
+        "metadata konflik tidak sah."
+    ):
+        return problems
     narasumber = meta.get("narasumber", [])
     ids = {p.get("id") for p in narasumber if isinstance(p, dict)} if isinstance(narasumber, list) else set()
     for key, doc in tables.get("answers", {}).items():
@@ -127,6 +131,10 @@ def schema_problems(tables: dict, inst=None, limit: int | None = None) -> list[s
             continue
         item = inst.items[int(key)]
         for fname, value in doc.items():
+            if fname == CONFLICT_FIELD:
+                if not _conflicts_ok(value, ITEM_FIELDS) and add(f"butir {key}: catatan konflik tidak sah."):
+                    return problems
+                continue
             if fname not in ITEM_FIELDS:
                 if add(f"butir {key}: kolom {fname[:30]!r} tidak dikenal."):
                     return problems
@@ -148,28 +156,45 @@ def schema_problems(tables: dict, inst=None, limit: int | None = None) -> list[s
     return problems
 
 
-def _check(tables: dict, report: Report, root: Path | None) -> None:
-    problems = report.problems
-    problems.extend(schema_problems(tables))
-    meta = tables["meta"]["1"]
-    status = meta.get("status")
-    answers = tables.get("answers", {})
+def _conflicts_ok(value: Any, fields) -> bool:
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(c, dict) and c.get("field") in fields and isinstance(c.get("versi"), list) for c in value
+    )
 
-    # The hash chain, then a replay of the log against what is stored.
-    problems.extend(verify_chain(tables))
+
+# Each check takes the tables, the report and the workspace root; they run in this order.
+def check_schema(tables: dict, report: Report, root: Path | None) -> None:
+    report.problems.extend(schema_problems(tables))
+
+
+def check_chain(tables: dict, report: Report, root: Path | None) -> None:
+    """The hash DAG (``store.verify_chain``) and the creation event it starts from."""
+    report.problems.extend(verify_chain(tables))
     events = ordered_events(tables)
+    meta = tables["meta"]["1"]
     if not events or events[0].get("field") != "sesi.dibuat":
-        problems.append("peristiwa pertama bukan pembuatan sesi.")
+        report.problems.append("peristiwa pertama bukan pembuatan sesi.")
     elif events[0].get("new") != meta.get("id"):
-        problems.append("ID sesi tidak cocok dengan peristiwa pembuatan sesi.")
-    replay_items: dict[int, dict[str, Any]] = {}
-    replay_meta: dict[str, Any] = {}
+        report.problems.append("ID sesi tidak cocok dengan peristiwa pembuatan sesi.")
+
+
+def _replay(events: list[dict]) -> tuple[dict[int, dict[str, Any]], dict[str, Any]]:
+    """The last logged value of every item field and meta field, in the log's order."""
+    items: dict[int, dict[str, Any]] = {}
+    meta: dict[str, Any] = {}
     for ev in events:
         fname, item = ev.get("field"), ev.get("item")
         if isinstance(fname, str) and fname.startswith("meta."):
-            replay_meta[fname[5:]] = ev.get("new")
-        elif isinstance(item, int) and fname in ITEM_FIELDS:
-            replay_items.setdefault(item, {})[fname] = ev.get("new")
+            meta[fname[5:]] = ev.get("new")
+        elif isinstance(item, int) and (fname in ITEM_FIELDS or fname == CONFLICT_FIELD):
+            items.setdefault(item, {})[fname] = ev.get("new")
+    return items, meta
+
+
+def check_answers_replay(tables: dict, report: Report, root: Path | None) -> None:
+    """Replaying the log gives exactly the stored answers (names the item and field otherwise)."""
+    answers = tables.get("answers", {})
+    replay_items, _ = _replay(ordered_events(tables))
     for item_id in sorted(set(replay_items) | {int(k) for k in answers if k.isdigit()}):
         doc = answers.get(str(item_id), {})
         logged = replay_items.get(item_id, {})
@@ -177,13 +202,21 @@ def _check(tables: dict, report: Report, root: Path | None) -> None:
             stored = doc.get(fname, _EMPTY.get(fname))
             expect = logged.get(fname, _MISSING)
             if expect is _MISSING:
-                if fname in ITEM_FIELDS:
-                    problems.append(f"butir {item_id} kolom {fname}: isi tidak tercatat di riwayat perubahan.")
+                if fname in ITEM_FIELDS or fname == CONFLICT_FIELD:
+                    report.problems.append(f"butir {item_id} kolom {fname}: isi tidak tercatat di riwayat perubahan.")
             elif stored != expect:
-                problems.append(
+                report.problems.append(
                     f"butir {item_id} kolom {fname}: isi berkas tidak cocok dengan riwayat perubahan "
                     f"(peristiwa terakhir untuk kolom ini)."
                 )
+
+
+def check_meta_replay(tables: dict, report: Report, root: Path | None) -> None:
+    """The metadata is the creation digest plus the logged meta changes, and nothing else."""
+    problems = report.problems
+    meta = tables["meta"]["1"]
+    events = ordered_events(tables)
+    _, replay_meta = _replay(events)
     first_old: dict[str, Any] = {}
     for ev in events:
         fname = ev.get("field")
@@ -208,8 +241,16 @@ def _check(tables: dict, report: Report, root: Path | None) -> None:
     for fname in LIFECYCLE_REPLAY:
         if fname not in replay_meta and meta.get(fname) not in (None, [], "draft"):
             problems.append(f"metadata {fname}: isi tidak tercatat di riwayat perubahan.")
+    born = events[0].get("format") if events else None
+    if "format" not in replay_meta and meta.get("format") != born:
+        problems.append("metadata format: isi tidak tercatat di riwayat perubahan.")
 
-    # Sign-offs against the digest of the content.
+
+def check_signoffs(tables: dict, report: Report, root: Path | None) -> None:
+    """Sign-offs against the digest of the content (stale on a final session is a problem)."""
+    problems = report.problems
+    meta = tables["meta"]["1"]
+    status = meta.get("status")
     current = session_digest(tables)
     signoffs = meta.get("signoffs") if isinstance(meta.get("signoffs"), list) else []
     for s in signoffs:
@@ -225,10 +266,45 @@ def _check(tables: dict, report: Report, root: Path | None) -> None:
             if peran not in have:
                 problems.append(f"sesi final tanpa tanda tangan {peran}.")
 
-    # Attached data dukung files.
+
+def check_signatures(tables: dict, report: Report, root: Path | None) -> None:
+    """Every sign-off's Ed25519 signature against the workspace's registered keys (core/keys.py)."""
+    from .keys import SAH, TANPA_KUNCI, describe, keys_for, load_registry
+
+    try:
+        registry = load_registry(root)
+    except TpiError as exc:
+        report.problems.append(str(exc))
+        return
+    meta = tables["meta"]["1"]
+    final = meta.get("status") == "final"
+    for s in meta.get("signoffs") if isinstance(meta.get("signoffs"), list) else []:
+        if not isinstance(s, dict):
+            continue
+        state, text = describe(registry, str(meta.get("id")), s)
+        if state == SAH or text is None:
+            continue
+        unkeyed_ok = state == TANPA_KUNCI and not keys_for(registry, str(s.get("nama", "")))
+        (report.notes if unkeyed_ok or (state == TANPA_KUNCI and not final) else report.problems).append(text)
+
+
+def check_conflicts(tables: dict, report: Report, root: Path | None) -> None:
+    """Recorded merge conflicts: a note on a draft, a problem on a final session."""
+    from .store import list_conflicts
+
+    found = list_conflicts(tables)
+    if not found:
+        return
+    where = ", ".join(f"butir {c['item']} {c.get('field')}" if c["item"] is not None else f"metadata {c.get('field')}" for c in found[:5])
+    text = f"{len(found)} konflik penggabungan belum diselesaikan ({where}); lihat 'tpi conflicts'."
+    (report.problems if tables["meta"]["1"].get("status") == "final" else report.notes).append(text)
+
+
+def check_attachments(tables: dict, report: Report, root: Path | None) -> None:
+    """Attached data dukung files, when present on this computer, still have their SHA-256."""
     from .attach import file_sha256, resolve_stored
 
-    for key, doc in answers.items():
+    for key, doc in tables.get("answers", {}).items():
         dd = doc.get("data_dukung")
         if not isinstance(dd, list):
             continue
@@ -244,12 +320,32 @@ def _check(tables: dict, report: Report, root: Path | None) -> None:
                     continue
                 sha, size = file_sha256(target)
             except OSError as exc:
-                report.notes.append(f"{where}: berkas {berkas['path']} tidak dapat dibaca ({exc.strerror}).")
+                report.notes.append(f"{where}: berkas {berkas['path']} tidak dapat dibaca ({os_reason(exc)}).")
                 continue
             if sha != berkas.get("sha256") or ("size" in berkas and size != berkas["size"]):
-                problems.append(f"{where}: berkas {berkas['path']} berubah sejak dilampirkan (SHA-256 tidak cocok).")
+                report.problems.append(f"{where}: berkas {berkas['path']} berubah sejak dilampirkan (SHA-256 tidak cocok).")
+
+
+CHECKS = [
+    check_schema,
+    check_chain,
+    check_answers_replay,
+    check_meta_replay,
+    check_signoffs,
+    check_signatures,
+    check_conflicts,
+    check_attachments,
+]
+
+
+def _check(tables: dict, report: Report, root: Path | None) -> None:
+    for check in CHECKS:
+        check(tables, report, root)
 
 
 def verify_workspace(ws) -> list[Report]:
-    """Every session file of the workspace (including ones the listing cannot read)."""
-    return [verify_details(path, ws.root) for path in ws.session_files()]
+    """Every session file of the workspace (including ones the listing cannot read), and a
+    failing report for every path in sessions/ that could not be checked at all."""
+    reports = [verify_details(path, ws.root) for path in ws.session_files()]
+    reports += [Report(path, [why]) for path, why in ws.unlisted()]
+    return sorted(reports, key=lambda r: str(r.path))

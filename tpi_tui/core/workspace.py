@@ -8,22 +8,27 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
+from . import jsonfile
 from .atomic import write_atomic
-from .errors import TpiError
+from .errors import TpiError, os_reason
 from .ids import ulid
 from .instrument import Instrument, load_instrument
+from .jsonfile import toml_loads
 from .scoring import AREA_READINGS
 from .session_meta import JENIS_SESI, PERAN_TIM, SCHEMA_VERSION, clean_date, clean_meta_field, clean_tim, clean_time
 from .store import SessionStore, load_tables
+from .text import clean_line
 
 CONFIG = "tpi.toml"
 INDEX = ".index.json"
 INDEX_VERSION = 2
+MAX_OPD = 200
+MAX_ACTOR = 120  # a name with titles ("Dr. Hj. ..., S.E., M.Si., Ak., CA") fits in about 60
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
@@ -42,6 +47,14 @@ def slugify(name: str) -> str:
     return text
 
 
+def clean_actor(name: object, source: str) -> str:
+    """The assessor's name recorded on every change: one short line of plain text."""
+    text = clean_line(name, f"nama pengguna ({source})", MAX_ACTOR).strip()
+    if not text:
+        raise TpiError(f"Nama pengguna ({source}) kosong.")
+    return text
+
+
 @dataclass
 class Config:
     instansi: str = ""
@@ -53,6 +66,9 @@ class Config:
     kertas: str = "F4"
     ambang_per_area: str = "keduanya"
     pengguna: str = ""
+    # Seconds a writer waits for a session held by another process (a scripted loop, a second
+    # terminal) before refusing: two loops of 200 'tpi answer' on one session saw 7% refused at 0.
+    tunggu_kunci: float = 5.0
     tim: list[dict] = field(default_factory=list)
     opd: list[dict] = field(default_factory=list)
     raw: dict = field(default_factory=dict)
@@ -64,12 +80,12 @@ class Config:
 
 def load_config(path: Path) -> Config:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = toml_loads(path.read_text(encoding="utf-8"), f"Berkas {path.name}")
     except OSError as exc:
-        raise TpiError(f"{path.name} tidak dapat dibaca: {exc.strerror}.") from None
+        raise TpiError(f"{path.name} tidak dapat dibaca: {os_reason(exc)}.") from None
     except UnicodeDecodeError:
         raise TpiError(f"{path.name} bukan teks UTF-8.") from None
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # tomllib.TOMLDecodeError
         raise TpiError(f"{path.name} tidak sah: {exc}.") from None
     try:
         inst = raw.get("instansi", {})
@@ -85,6 +101,7 @@ def load_config(path: Path) -> Config:
             kertas=str(ba.get("kertas", "F4")).upper(),
             ambang_per_area=str(pen.get("ambang_per_area", "keduanya")),
             pengguna=str(raw.get("pengguna", "")),
+            tunggu_kunci=_wait_seconds(raw.get("penyimpanan", {}).get("tunggu_kunci", Config.tunggu_kunci)),
             tim=clean_tim([{"peran": "Anggota", **p} for p in raw.get("tim", [])]),
             opd=[dict(o) for o in raw.get("opd", [])],
             raw=raw,
@@ -94,11 +111,40 @@ def load_config(path: Path) -> Config:
         raise TpiError(f"{path.name} tidak sah: {exc}.") from None
     except TpiError as exc:
         raise TpiError(f"{path.name}: {exc}") from None
+    try:
+        _check_config_text(cfg)
+    except TpiError as exc:
+        raise TpiError(f"{path.name}: {exc}") from None
     if cfg.ambang_per_area not in AREA_READINGS:
         raise TpiError(f"{path.name}: penilaian.ambang_per_area harus salah satu dari {', '.join(AREA_READINGS)}.")
     if cfg.kertas not in ("A4", "F4"):
         raise TpiError(f"{path.name}: berita_acara.kertas harus A4 atau F4.")
     return cfg
+
+
+MAX_WAIT = 60.0
+
+
+def _wait_seconds(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_WAIT:
+        raise TpiError(f"penyimpanan.tunggu_kunci harus angka detik antara 0 dan {MAX_WAIT:g}.")
+    return float(value)
+
+
+def _check_config_text(cfg: Config) -> None:
+    """Strings from tpi.toml reach the Berita Acara and every change record: one plain line each."""
+    from .numbering import check_pattern
+
+    for what, value in (("instansi.nama", cfg.instansi), ("instansi.unit", cfg.unit), ("instansi.kota", cfg.kota),
+                        ("instansi.zona_waktu", cfg.zona_waktu)):
+        clean_line(value, what)
+    for n, line in enumerate(cfg.kop, start=1):
+        clean_line(line, f"instansi.kop baris ke-{n}")
+    for n, opd in enumerate(cfg.opd, start=1):
+        clean_line(str(opd.get("nama", "")), f"opd ke-{n} nama", MAX_OPD)
+    if cfg.pengguna:
+        cfg.pengguna = clean_actor(cfg.pengguna, "pengguna di tpi.toml")
+    check_pattern(cfg.nomor)
 
 
 @dataclass
@@ -144,9 +190,11 @@ class Workspace:
         """Who is writing: --as, then TPI_USER, then tpi.toml 'pengguna', then the OS user."""
         import getpass
 
-        for candidate in (explicit, os.environ.get("TPI_USER"), self.config.pengguna):
+        for candidate, source in ((explicit, "--as"), (os.environ.get("TPI_USER"), "TPI_USER")):
             if candidate:
-                return candidate
+                return clean_actor(candidate, source)
+        if self.config.pengguna:
+            return self.config.pengguna  # checked when tpi.toml was loaded
         try:
             return getpass.getuser()
         except Exception:  # pragma: no cover - no user database
@@ -185,6 +233,38 @@ class Workspace:
         out.sort()
         return out
 
+    def unlisted(self) -> list[tuple[Path, str]]:
+        """(path, why) of what in sessions/ looks like a session but cannot be listed or read:
+        a ``*.json`` that is a folder or not a regular file, a folder that cannot be opened.
+        ``tpi verify --all`` reports these; it never counts a skipped path as verified."""
+        out: list[tuple[Path, str]] = []
+        try:
+            folders = [e for e in os.scandir(self.sessions_dir) if not e.name.startswith(".")]
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            return [(self.sessions_dir, f"folder sessions/ tidak dapat dibaca ({os_reason(exc)}).")]
+        for folder in folders:
+            try:
+                if not folder.is_dir():
+                    continue
+                entries = list(os.scandir(folder.path))
+            except OSError as exc:
+                out.append((Path(folder.path), f"folder {folder.name}/ tidak dapat dibaca ({os_reason(exc)})."))
+                continue
+            for entry in entries:
+                if not entry.name.endswith(".json") or entry.name.startswith("."):
+                    continue
+                try:
+                    if entry.is_file():
+                        entry.stat()
+                        continue
+                    why = "berupa folder, bukan berkas sesi" if entry.is_dir() else "bukan berkas biasa"
+                except OSError as exc:
+                    why = f"tidak dapat dibaca ({os_reason(exc)})"
+                out.append((Path(entry.path), f"{folder.name}/{entry.name} {why}; tidak diperiksa."))
+        return sorted(out)
+
     def new_session(
         self,
         *,
@@ -201,11 +281,9 @@ class Workspace:
         actor: str = "",
     ) -> SessionStore:
         """Validate everything first; create the file only when all of it is right."""
-        opd_name = opd.strip() if isinstance(opd, str) else ""
+        opd_name = clean_line(opd, "nama OPD", MAX_OPD).strip()
         if not opd_name:
             raise TpiError("Nama OPD wajib diisi.")
-        if len(opd_name) > 200:
-            raise TpiError("Nama OPD terlalu panjang (batas 200 karakter).")
         if jenis not in JENIS_SESI:
             raise TpiError("Jenis sesi harus wawancara, verifikasi, atau desk.")
         roles = tuple(self.instrument.narasumber) or None
@@ -246,8 +324,14 @@ class Workspace:
             raise TpiError(f"'{ref}' cocok dengan {len(matches)} sesi; tulis ID lebih lengkap.")
         return matches[0]
 
-    def open(self, ref: str, *, readonly: bool = False, actor: str = "") -> SessionStore:
-        return SessionStore(self.resolve(ref), readonly=readonly, actor=actor or self.actor())
+    def open(self, ref: str, *, readonly: bool = False, actor: str = "", wait: float | None = None) -> SessionStore:
+        """``wait``: seconds a writer waits for the session's lock; default ``[penyimpanan] tunggu_kunci``.
+
+        A window that can fall back to read-only passes ``wait=0`` and opens at once.
+        """
+        if wait is None:
+            wait = 0.0 if readonly else self.config.tunggu_kunci
+        return SessionStore(self.resolve(ref), readonly=readonly, actor=actor or self.actor(), wait=wait)
 
     # -- the listing index ------------------------------------------------------------------
     def index_plan(self) -> tuple[dict, list[tuple[str, Path, list[int]]], dict]:
@@ -257,10 +341,10 @@ class Workspace:
         """
         index_path = self.sessions_dir / INDEX
         try:
-            index = json.loads(index_path.read_text(encoding="utf-8"))
+            index = jsonfile.loads(index_path.read_text(encoding="utf-8"), f"Berkas {INDEX}")
             if index.get("version") != INDEX_VERSION or not isinstance(index.get("sessions"), dict):
                 raise ValueError
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError, TpiError):  # only a cache: rebuilt below
             index = {"version": INDEX_VERSION, "sessions": {}}
         cached = index["sessions"]
         stale: list[tuple[str, Path, list[int]]] = []
@@ -268,7 +352,7 @@ class Workspace:
         for rel, st in self._scan():
             stamp = [st.st_mtime_ns, st.st_size]
             entry = cached.get(rel)
-            if entry and entry.get("stamp") == stamp:
+            if _valid_entry(entry) and entry["stamp"] == stamp:
                 current[rel] = entry
             else:
                 stale.append((rel, self.sessions_dir / rel, stamp))
@@ -348,6 +432,30 @@ class Workspace:
         return sorted(names, key=str.lower)
 
 
+# SessionSummary's fields and the JSON types each may hold ("float" also takes an int: 0 vs 0.0)
+_SUMMARY_TYPES = {
+    f.name: {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,)}.get(str(f.type), ())
+    for f in dataclass_fields(SessionSummary)
+}
+
+
+def _valid_entry(entry: object) -> bool:
+    """An index entry the listing can use as is: right keys, right types (else it is rebuilt).
+
+    The index is a cache anyone can damage (a merge, a hand edit, an older version); an entry
+    whose stamp matches but whose summary has a wrong type, an extra key or a None used to crash
+    every listing until the file was deleted by hand.
+    """
+    if not isinstance(entry, dict) or set(entry) != {"stamp", "summary"}:
+        return False
+    stamp, summary = entry["stamp"], entry["summary"]
+    if not (isinstance(stamp, list) and len(stamp) == 2 and all(type(x) is int for x in stamp)):
+        return False
+    if not isinstance(summary, dict) or summary.keys() != _SUMMARY_TYPES.keys():
+        return False
+    return all(type(summary[k]) in types for k, types in _SUMMARY_TYPES.items())
+
+
 def _load_for_summary(path: Path) -> dict:
     """Meta and answers only: the listing needs no event log, which is most of a file's bytes.
 
@@ -364,8 +472,8 @@ def _load_for_summary(path: Path) -> dict:
     if start < 0 or end < 0:
         return load_tables(path)
     try:
-        data = json.loads(text[:start] + text[end:])
-    except ValueError:
+        data = jsonfile.loads(text[:start] + text[end:], f"Berkas sesi {path.name}", unique_keys=True)
+    except (ValueError, TpiError):  # the full reader words the error
         return load_tables(path)
     if not isinstance(data, dict) or not isinstance(data.get("meta", {}).get("1"), dict):
         return load_tables(path)
@@ -536,7 +644,7 @@ def init_workspace(root: Path, config_text: str | None = None) -> Workspace:
         if not (root / ".gitignore").exists():
             write_atomic(root / ".gitignore", GITIGNORE.encode())
     except OSError as exc:
-        raise TpiError(f"Ruang kerja {root} tidak dapat dibuat: {exc.strerror}.") from None
+        raise TpiError(f"Ruang kerja {root} tidak dapat dibuat: {os_reason(exc)}.") from None
     ws = Workspace(root)
     load_config(ws.config_path)  # validate what was written
     _copy_default_templates(ws)

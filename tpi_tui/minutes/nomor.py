@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import string
 from pathlib import Path
 
-from ..core.atomic import write_atomic
-from ..core.errors import TpiError
+from ..core import jsonfile
+from ..core.atomic import clean_stray_temps, write_atomic
+from ..core.errors import TpiError, os_reason
+from ..core.numbering import check_pattern as core_check_pattern
 
 PLACEHOLDER = "…/…/BA-TPI/…/…"
-FIELDS = {"seq", "tahun", "bulan", "bulan_romawi"}
 
 
 def session_nomor(store) -> str:
@@ -32,23 +32,8 @@ def session_nomor(store) -> str:
 
 
 def check_pattern(pattern: str) -> None:
-    """Only {seq}, {tahun}, {bulan}, {bulan_romawi} with an optional format spec; {seq} is required."""
-    try:
-        parts = list(string.Formatter().parse(pattern))
-    except ValueError as exc:
-        raise TpiError(f"Pola nomor berita acara '{pattern}' tidak sah: {exc}.") from None
-    names = set()
-    for _, name, spec, conv in parts:
-        if name is None:
-            continue
-        if name not in FIELDS or conv or "{" in (spec or ""):
-            raise TpiError(
-                f"Pola nomor berita acara memuat '{{{name}}}'; yang dikenal hanya "
-                "{seq}, {tahun}, {bulan}, {bulan_romawi}."
-            )
-        names.add(name)
-    if "seq" not in names:
-        raise TpiError("Pola nomor berita acara harus memuat {seq} (nomor urut).")
+    """Only {seq}, {tahun}, {bulan}, {bulan_romawi} with a small format spec; {seq} is required."""
+    core_check_pattern(pattern)
 
 
 def format_nomor(pattern: str, seq: int, day: dt.date) -> str:
@@ -67,13 +52,15 @@ def state_path(ws, tahun: int) -> Path:
 
 def _read_state(path: Path, tahun: int) -> dict:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = jsonfile.loads(path.read_text(encoding="utf-8"), f"Berkas nomor urut {path.name}", unique_keys=True)
     except FileNotFoundError:
         return {"tahun": tahun, "terakhir": 0, "sesi": {}}
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
         raise TpiError(
-            f"Berkas nomor urut {path.name} rusak atau tak terbaca ({exc}); perbaiki dulu agar nomor tidak ganda."
+            f"Berkas nomor urut {path.name} tidak dapat dibaca ({os_reason(exc)}); perbaiki dulu agar nomor tidak ganda."
         ) from None
+    except ValueError:
+        raise TpiError(f"Berkas nomor urut {path.name} rusak (bukan JSON yang sah); perbaiki dulu agar nomor tidak ganda.") from None
     if not isinstance(data, dict) or not isinstance(data.get("terakhir"), int) or not isinstance(data.get("sesi"), dict):
         raise TpiError(f"Berkas nomor urut {path.name} rusak; perbaiki dulu agar nomor tidak ganda.")
     return data
@@ -89,10 +76,11 @@ def reserve(ws, session_id: str, day: dt.date, pattern: str | None = None, timeo
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise TpiError(f"Folder {path.parent} tidak dapat dibuat: {exc.strerror}.") from None
+        raise TpiError(f"Folder {path.parent} tidak dapat dibuat: {os_reason(exc)}.") from None
     lock = filelock.FileLock(str(path) + ".lock", thread_local=False, is_singleton=False)
     try:
         with lock.acquire(timeout=timeout):
+            clean_stray_temps(path)  # a crash mid-write leaves .nomor-<tahun>.json.tmp-* behind
             state = _read_state(path, day.year)
             known = state["sesi"].get(session_id)
             if known:

@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..core.errors import TpiError
+from ..core.errors import TpiError, os_reason
 
 INSTALL_HINT = (
     "LibreOffice (soffice) tidak ditemukan; pasang dengan "
@@ -81,7 +81,7 @@ def convert_to_pdf(data: bytes, suffix: str, stem: str = "berita-acara", timeout
         except subprocess.TimeoutExpired:
             raise TpiError("Konversi ke PDF oleh LibreOffice melewati batas waktu; coba lagi.") from None
         except OSError as exc:
-            raise TpiError(f"LibreOffice tidak dapat dijalankan: {exc.strerror}.") from None
+            raise TpiError(f"LibreOffice tidak dapat dijalankan: {os_reason(exc)}.") from None
         out = Path(tmp) / f"{stem}.pdf"
         if proc.returncode != 0 or not out.is_file():
             raise TpiError("Konversi ke PDF oleh LibreOffice gagal; buka berkas .docx dan cetak ke PDF secara manual.")

@@ -17,7 +17,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..core.errors import TpiError
+from ..core.errors import TpiError, os_reason
 from .context import build_context  # the section builders live in context.py
 
 TEMPLATES = {"md": "berita_acara.md.j2", "html": "berita_acara.html.j2", "docx": "berita_acara.docx"}
@@ -309,9 +309,12 @@ def generate(ws, store, fmt: str = "md", output: Path | None = None) -> Path:
         data = render_pdf(ws, context)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise TpiError(f"Folder {target.parent} tidak dapat dibuat: {exc.strerror}.") from None
-    write_atomic(target, data)
+        write_atomic(target, data)
+    except (OSError, TpiError) as exc:
+        why = str(exc).rstrip(".") if isinstance(exc, TpiError) else f"Folder {target.parent} tidak dapat dibuat: {os_reason(exc)}"
+        issued = nomor_mod.session_nomor(store)
+        kept = f" Nomor {issued} tetap milik sesi ini dan dipakai lagi saat berkas dibuat ulang." if issued else ""
+        raise TpiError(f"{why}.{kept}") from None
     return target
 
 

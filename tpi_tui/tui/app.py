@@ -86,7 +86,7 @@ class TpiApp(App):
     def open_store(self, ref: str):
         """Open a session for writing; if another process holds it, read-only. None on error."""
         try:
-            return self.ws.open(ref, actor=self.actor)
+            return self.ws.open(ref, actor=self.actor, wait=0)  # held elsewhere: read-only at once
         except LockedError as exc:
             self.notify(str(exc), title="Sesi dikunci", severity="warning")
             try:
