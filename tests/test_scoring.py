@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from _core_fixtures import answers
+from _core_fixtures import SYARAT_OK, answers
 
 from tpi_tui.core import scoring
 from tpi_tui.core.answers import parse_value
@@ -14,7 +14,6 @@ from tpi_tui.core.scoring import fmt, item_score, r2, score
 INST = load_instrument()
 # These tests judge the score thresholds; the prerequisites (syarat) are met throughout
 # (test_syarat.py covers unmet and unrecorded syarat).
-SYARAT_OK = {k: {"nilai": "AA" if k == "sakip" else 100.0, "bukti": "uji"} for k in ("tlhp", "sakip", "lhkpn", "lhkasn")}
 
 
 def evaluate(*args, syarat=SYARAT_OK, **kwargs):

@@ -236,7 +236,8 @@ def evaluate_basis(ws: Workspace, basis: Basis):
     from .scoring import evaluate
 
     meta, answers = load_basis(ws, basis)
-    ev = evaluate(ws.instrument, answers, area_reading=ws.config.ambang_per_area, has_wbk=meta.get("predikat_wbk"))
+    ev = evaluate(ws.instrument, answers, area_reading=ws.config.ambang_per_area, has_wbk=meta.get("predikat_wbk"),
+                  syarat=meta.get("syarat"))
     return meta, ev
 
 

@@ -47,16 +47,27 @@ def check_html_engine() -> None:
 def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
     """The PDF bytes of an HTML document (fonts from the system; no network: URLs are refused)."""
     weasyprint = _weasyprint()
-
-    def no_network(url: str, *args, **kwargs):
-        if url.startswith("data:"):
-            return weasyprint.default_url_fetcher(url, *args, **kwargs)
-        raise ValueError("sumber luar tidak dimuat")
-
+    fetcher = _data_only_fetcher(weasyprint)
     try:
-        return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=no_network).write_pdf()
+        return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
     except (ValueError, OSError, RuntimeError) as exc:
         raise TpiError(f"PDF tidak dapat dibuat oleh WeasyPrint: {exc}.") from None
+
+
+def _data_only_fetcher(weasyprint):
+    """Only data: URIs (the inline logo) are loaded: a template cannot reach files or the network."""
+    try:
+        from weasyprint.urls import URLFetcher  # WeasyPrint >= 67
+    except ImportError:
+        default = weasyprint.default_url_fetcher
+
+        def fetch(url: str, *args, **kwargs):
+            if not url.startswith("data:"):
+                raise ValueError("hanya data: URI yang dimuat")
+            return default(url, *args, **kwargs)
+
+        return fetch
+    return URLFetcher(allowed_protocols={"data"})
 
 
 def soffice_path() -> str:
