@@ -47,9 +47,11 @@ def test_edits_of_different_items_merge_and_verify(trio):
     edit(ours, "Andi", i3={"jawaban_tpi": "Ya"}, i1={"catatan_tpi": "SK ada"})
     edit(theirs, "Sari", i120={"jawaban_tpi": 7}, i99={"jawaban_tpi": "C"})
     tables, msgs = merge(base, ours, theirs)
-    assert tables["answers"]["3"] == {"jawaban_tpi": "Ya"}
-    assert tables["answers"]["1"] == {"jawaban_tpi": "Ya", "catatan_tpi": "SK ada"}
-    assert tables["answers"]["120"] == {"jawaban_tpi": 7} and tables["answers"]["99"] == {"jawaban_tpi": "C"}
+    dijawab = {"state": "dijawab"}  # set with the TPI answer (core.policy)
+    assert tables["answers"]["3"] == {"jawaban_tpi": "Ya", **dijawab}
+    assert tables["answers"]["1"] == {"jawaban_tpi": "Ya", "catatan_tpi": "SK ada", **dijawab}
+    assert tables["answers"]["120"] == {"jawaban_tpi": 7, **dijawab}
+    assert tables["answers"]["99"] == {"jawaban_tpi": "C", **dijawab}
     merges = [e for e in tables["events"].values() if e["field"] == "sesi.digabung"]
     assert len(merges) == 1 and len(merges[0]["heads"]) == 2
     assert len(head_events(tables)) == 1

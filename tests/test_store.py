@@ -40,7 +40,7 @@ def test_answer_is_on_disk_after_set_item_returns(ws):
     with new(ws) as s:
         s.set_item(1, {"jawaban_tpi": "ya", "catatan_tpi": "SK tim ada & <lengkap>"})
         on_disk = load_tables(s.path)
-    assert on_disk["answers"]["1"] == {"jawaban_tpi": "Ya", "catatan_tpi": "SK tim ada & <lengkap>"}
+    assert on_disk["answers"]["1"] == {"jawaban_tpi": "Ya", "catatan_tpi": "SK tim ada & <lengkap>", "state": "dijawab"}
 
 
 def test_one_answer_changes_one_line_and_adds_one_event_line(ws):
@@ -63,9 +63,9 @@ def test_events_are_hash_chained_and_a_hand_edit_is_detected(ws):
         s.set_item(1, {"jawaban_tpi": "Tidak"}, reason="data dukung tidak sesuai")
         events = s.events()
         path = s.path
-    assert [e["field"] for e in events] == ["sesi.dibuat", "jawaban_tpi", "jawaban_tpi"]
-    assert events[2]["old"] == "Ya" and events[2]["new"] == "Tidak" and events[2]["who"] == "Rina"
-    assert events[2]["reason"] == "data dukung tidak sesuai"
+    assert [e["field"] for e in events] == ["sesi.dibuat", "jawaban_tpi", "state", "jawaban_tpi"]
+    assert events[3]["old"] == "Ya" and events[3]["new"] == "Tidak" and events[3]["who"] == "Rina"
+    assert events[3]["reason"] == "data dukung tidak sesuai"
     assert verify_chain(load_tables(path)) == []
     text = path.read_text(encoding="utf-8").replace('"new": "Tidak"', '"new": "Ya"', 1)
     path.write_text(text, encoding="utf-8")
@@ -97,7 +97,7 @@ def test_set_many_is_all_or_nothing(ws):
         with pytest.raises(TpiError):
             s.set_many({1: {"jawaban_tpi": "Ya"}, 2: {"jawaban_tpi": "Z"}})
         assert s.path.read_bytes() == before
-        assert s.set_many({1: {"jawaban_tpi": "Ya"}, 2: {"jawaban_tpi": "B"}}) == 2
+        assert s.set_many({1: {"jawaban_tpi": "Ya"}, 2: {"jawaban_tpi": "B"}}) == 4  # + state dijawab each
 
 
 def test_second_writer_is_refused_and_reader_works(ws):
@@ -281,6 +281,7 @@ def test_a_typing_burst_is_one_event_from_the_text_before_to_the_text_now(ws):
     assert [(e["field"], e["old"], e["new"]) for e in events] == [
         ("catatan_tpi", None, "SK tim ada, ditandatangani"),
         ("jawaban_tpi", None, "Ya"),
+        ("state", None, "dijawab"),
         ("catatan_tpi", "SK tim ada, ditandatangani", "SK tim ada, ditandatangani kepala dinas"),
     ]
     tables = load_tables(path)

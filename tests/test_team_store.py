@@ -68,7 +68,7 @@ def test_old_file_opens_unchanged_and_first_write_migrates_it_as_an_event(ws):
         assert path.read_bytes() == before  # opening writes nothing
         s.set_item(2, {"jawaban_tpi": "A"})
         fields = [e["field"] for e in s.events()]
-    assert fields[-2:] == ["meta.format", "jawaban_tpi"]
+    assert fields[-3:] == ["meta.format", "jawaban_tpi", "state"]  # state: core.policy
     assert load_tables(path)["meta"]["1"]["format"] == 2
     assert verify_session(path) == []
 
@@ -109,7 +109,8 @@ def test_events_have_unique_ids_that_stay_out_of_the_hash(ws):
         for n in (1, 3, 9, 22, 24):
             s.set_item(n, {"jawaban_tpi": "Ya"})
         keys = list(load_tables(s.path)["events"])
-    assert len(set(keys)) == len(keys) == 6 and all(len(k) == 26 for k in keys)
+    # 1 creation + 5 x (answer, state dijawab)
+    assert len(set(keys)) == len(keys) == 11 and all(len(k) == 26 for k in keys)
 
 
 def external_edit(path, item, value, who="Andi"):
@@ -136,7 +137,7 @@ def test_a_pulled_change_to_another_item_survives_the_next_write(ws):
         assert s.answer(99)["jawaban_tpi"] == "B"
         path = s.path
     tables = load_tables(path)
-    assert tables["answers"]["99"] == {"jawaban_tpi": "B"} and tables["answers"]["2"] == {"jawaban_tpi": "A"}
+    assert tables["answers"]["99"] == {"jawaban_tpi": "B"} and tables["answers"]["2"] == {"jawaban_tpi": "A", "state": "dijawab"}
     assert verify_session(path) == []
 
 

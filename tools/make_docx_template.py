@@ -1,9 +1,9 @@
-"""Build the packaged Word template ``tpi_tui/templates/berita_acara.docx`` with python-docx.
+"""Build the packaged Word template ``templates/berita_acara.docx`` with python-docx.
 
 Run from the repository root:  .venv/bin/python tools/make_docx_template.py
 The result is committed next to this script. The template holds docxtpl (Jinja2) tags; every
 tag is written in one run so Word/LibreOffice never split it. Variables and filters are the same
-as the text templates (tpi_tui/templates/README.md). Paper size is F4 here; the renderer
+as the text templates (templates/README.md). Paper size is F4 here; the renderer
 switches to A4 when tpi.toml says ``kertas = "A4"``.
 """
 
@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-OUT = Path(__file__).resolve().parents[1] / "tpi_tui" / "templates" / "berita_acara.docx"
+OUT = Path(__file__).resolve().parents[1] / "templates" / "berita_acara.docx"
 CENTER, RIGHT, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
 
 

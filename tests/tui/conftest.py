@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from datetime import datetime
@@ -64,17 +65,26 @@ def in_progress_id(ws) -> str:
     return next(s.id for s in ws.list_sessions() if s.answered < s.total_items)
 
 
-async def settle(pilot, screen=None) -> None:
-    """Wait until the save worker has written everything to disk."""
-    screen = screen or pilot.app.screen
-    for _ in range(200):
-        await pilot.pause()
-        saver = getattr(screen, "saver", None)
-        if saver is None or (saver.idle and not getattr(screen, "pending", None)):
-            await pilot.pause()
-            return
+async def until(pilot, predicate, what: str = "kondisi", timeout: float = 20.0) -> None:
+    """Let the app run until ``predicate()`` holds (a condition, not a fixed pause)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        if loop.time() > end:
+            raise AssertionError(f"{what} tidak tercapai dalam {timeout} detik")
         await pilot.pause(0.01)
-    raise AssertionError("penyimpanan tidak selesai")
+    await pilot.pause()
+
+
+async def settle(pilot, screen=None) -> None:
+    """Wait until every edit went to the writer, was written, and its result was applied by the UI."""
+    screen = screen or pilot.app.screen
+    saver = getattr(screen, "saver", None)
+    if saver is None:
+        await pilot.pause()
+        return
+    await until(pilot, lambda: saver.settled and not getattr(screen, "edits", None), "penyimpanan selesai")
+    await pilot.pause()
 
 
 def no_blink(app) -> None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 
+from textual.command import CommandList, CommandPalette
+
 from tpi_tui.core.store import SessionStore
 from tpi_tui.tui.app import make_app
 from tpi_tui.tui.screens.beranda import BerandaScreen
-from tpi_tui.tui.screens.interview import InterviewScreen
-from tpi_tui.tui.screens.new_session import NewSessionScreen
-from tpi_tui.tui.screens.summary import SummaryScreen
+from tpi_tui.tui.screens.ringkasan import RingkasanScreen
+from tpi_tui.tui.screens.sesi_baru import SesiBaruScreen
+from tpi_tui.tui.screens.wawancara import WawancaraScreen
 
-from .conftest import in_progress_id, settle
+from .conftest import in_progress_id, settle, until
 
 
 def on_disk(ws, session_id: str) -> dict:
@@ -23,12 +25,16 @@ def on_disk(ws, session_id: str) -> dict:
 async def goto(pilot, item_id: int) -> None:
     """Jump to an item through the command palette, as an assessor would."""
     await pilot.press("ctrl+p")
-    await pilot.pause()
+    await until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), "palet perintah")
     await pilot.press(*str(item_id))
-    await pilot.pause(0.3)
+
+    def found() -> bool:
+        hits = pilot.app.screen.query_one(CommandList)
+        return hits.option_count > 0 and str(hits.get_option_at_index(0).prompt).startswith(f"{item_id}. ")
+
+    await until(pilot, found, f"butir {item_id} di palet")
     await pilot.press("enter")
-    await pilot.pause()
-    assert pilot.app.screen.current == item_id
+    await until(pilot, lambda: getattr(pilot.app.screen, "current", None) == item_id, f"butir {item_id}")
     pilot.app.screen.query_one("#nav").focus()
     await pilot.pause()
 
@@ -40,7 +46,7 @@ async def test_create_session_through_the_form(empty_ws):
         assert "Belum ada sesi" in str(app.screen.query_one("#empty").render())
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert isinstance(app.screen, NewSessionScreen)
+        assert isinstance(app.screen, SesiBaruScreen)
         await pilot.press("ctrl+s")  # empty OPD: refused at the field, nothing created
         await pilot.pause()
         assert "Nama OPD wajib diisi" in str(app.screen.query_one("#opd-error").render())
@@ -54,8 +60,7 @@ async def test_create_session_through_the_form(empty_ws):
         app.screen.query_one("#tanggal").value = "2025-07-01"
         app.screen.query_one("#narasumber").text = "Budi Santoso; -; Kepala Dinas; pimpinan"
         await pilot.press("ctrl+s")
-        await pilot.pause(0.2)
-        assert isinstance(app.screen, InterviewScreen)
+        await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")
         sessions = empty_ws.list_sessions()
         assert [(s.opd, s.tanggal) for s in sessions] == [("Dinas Sosial", "2025-07-01")]
         meta = json.loads(empty_ws.resolve(sessions[0].id).read_text())["meta"]["1"]
@@ -68,7 +73,7 @@ async def test_answer_every_type_and_texts(demo_ws):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
-        assert isinstance(screen, InterviewScreen)
+        assert isinstance(screen, WawancaraScreen)
         # the cockpit opens on the first unanswered item (the demo answered 1-40)
         assert screen.current == 41
         # Ya/Tidak, A-C, A-D, A-E items: TPI by letter, unit by Shift+letter
@@ -118,7 +123,9 @@ async def test_answer_every_type_and_texts(demo_ws):
         screen.query_one("#catatan_tpi").focus()  # leaving the field saves it at once
         await settle(pilot)
         await pilot.press(*"Dicek bersama sekretaris")
-        await pilot.pause(0.8)  # the typing pause (debounce) saves without leaving the field
+        # the typing pause (debounce) saves without leaving the field
+        await until(pilot, lambda: on_disk(demo_ws, sid)["1"].get("catatan_tpi") == "Dicek bersama sekretaris",
+                    "catatan tersimpan setelah jeda mengetik")
         await settle(pilot)
         answer = on_disk(demo_ws, sid)["1"]
         assert answer["alasan"] == "SK tim belum ditandatangani"
@@ -163,8 +170,7 @@ async def test_data_dukung_temuan_and_summary(demo_ws):
         assert answer["jawaban_tpi"] == "A" and answer["state"] == "dijawab"
         # Ringkasan lists the temuan; Enter on it jumps back to the item
         await pilot.press("r")
-        await pilot.pause()
-        assert isinstance(app.screen, SummaryScreen)
+        await until(pilot, lambda: isinstance(app.screen, RingkasanScreen), "Ringkasan")
         entries = app.screen.query_one("#entries")
         index = next(i for i in range(entries.option_count) if entries.get_option_at_index(i).id == "t41")
         entries.highlighted = index
@@ -203,7 +209,7 @@ async def test_locked_session_opens_read_only(demo_ws):
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             screen = app.screen
-            assert isinstance(screen, InterviewScreen) and screen.store.readonly
+            assert isinstance(screen, WawancaraScreen) and screen.store.readonly
             assert "HANYA-BACA" in str(screen.query_one("#readonly-banner").render())
             await pilot.press("a")
             await pilot.pause()
@@ -219,11 +225,10 @@ async def test_beranda_filter_and_open(demo_ws):
         table = app.screen.query_one("#sessions")
         assert table.row_count == 2
         await pilot.press(*"penanaman")
-        await pilot.pause(0.3)
-        assert table.row_count == 1
+        await until(pilot, lambda: table.row_count == 1, "saringan")
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, InterviewScreen)
+        assert isinstance(app.screen, WawancaraScreen)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, BerandaScreen)
@@ -242,11 +247,10 @@ async def test_beranda_caps_the_table_and_the_filter_reaches_the_rest(empty_ws):
         assert table.row_count == MAX_ROWS
         assert "Ditampilkan 300 pertama" in str(app.screen.query_one("#count").render())
         await pilot.press(*"kode-304")
-        await pilot.pause(0.3)
-        assert table.row_count == 1
+        await until(pilot, lambda: table.row_count == 1, "saringan")
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, InterviewScreen)
+        assert isinstance(app.screen, WawancaraScreen)
         assert app.screen.store.meta["opd"]["nama"] == "Puskesmas Kode-304"
 
 

@@ -9,12 +9,13 @@ import json
 from textual.widgets import DataTable
 
 from tpi_tui.tui.app import make_app
-from tpi_tui.tui.screens.history import HistoryScreen
-from tpi_tui.tui.screens.interview import InterviewScreen
-from tpi_tui.tui.screens.review import ReopenScreen, SignOffScreen
-from tpi_tui.tui.screens.summary import SummaryScreen
+from tpi_tui.tui.screens.reviu import BukaKembaliScreen, TandaTanganScreen
+from tpi_tui.tui.screens.ringkasan import RingkasanScreen
+from tpi_tui.tui.screens.riwayat import RiwayatScreen
+from tpi_tui.tui.screens.wawancara import WawancaraScreen
+from tpi_tui.tui.widgets.item_pane import ItemPane
 
-from .conftest import complete_id, in_progress_id, settle
+from .conftest import complete_id, in_progress_id, settle, until
 from .test_flows import goto
 
 KETUA = "Rina Marlina, S.E., Ak."
@@ -39,12 +40,12 @@ async def test_sign_off_finalize_and_reopen(demo_ws):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         cockpit = app.screen
-        assert isinstance(cockpit, InterviewScreen)
+        assert isinstance(cockpit, WawancaraScreen)
         assert not cockpit.query_one("#final-banner").display
         await pilot.press("r")
-        await settle(pilot)
+        await until(pilot, lambda: isinstance(app.screen, RingkasanScreen), "Ringkasan")
         summary = app.screen
-        assert isinstance(summary, SummaryScreen)
+        assert isinstance(summary, RingkasanScreen)
         assert "Status: Draf" in text_of(summary, "#review")
         # finalizing without sign-offs: refused by core, said in Indonesian, nothing written
         await pilot.press("f")
@@ -54,7 +55,7 @@ async def test_sign_off_finalize_and_reopen(demo_ws):
         # Ketua Tim: the dialog offers the actor first
         await pilot.press("t")
         await pilot.pause()
-        assert isinstance(app.screen, SignOffScreen)
+        assert isinstance(app.screen, TandaTanganScreen)
         assert app.screen.people[app.screen.query_one("#signers").highlighted]["nama"] == KETUA
         await pilot.press("enter")
         await settle(pilot, summary)
@@ -84,13 +85,13 @@ async def test_sign_off_finalize_and_reopen(demo_ws):
         assert session_file(demo_ws, sid) == before
         # reopen: an empty reason is refused at the field, a written one is logged
         await pilot.press("r")
-        await settle(pilot)
+        await until(pilot, lambda: isinstance(app.screen, RingkasanScreen), "Ringkasan")
         await pilot.press("o")
         await pilot.pause()
-        assert isinstance(app.screen, ReopenScreen)
+        assert isinstance(app.screen, BukaKembaliScreen)
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, ReopenScreen)
+        assert isinstance(app.screen, BukaKembaliScreen)
         assert "wajib" in text_of(app.screen, "#reason-error")
         await pilot.press(*"Koreksi butir 12 atas permintaan PT", "enter")
         await settle(pilot, summary)
@@ -111,7 +112,7 @@ async def test_stale_sign_off_is_marked(demo_ws):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("r")
-        await settle(pilot)
+        await until(pilot, lambda: isinstance(app.screen, RingkasanScreen), "Ringkasan")
         await pilot.press("t")
         await pilot.pause()
         await pilot.press("enter")
@@ -122,7 +123,7 @@ async def test_stale_sign_off_is_marked(demo_ws):
         await pilot.press("a")  # item 41 answered after the sign-off
         await settle(pilot)
         await pilot.press("r")
-        await settle(pilot)
+        await until(pilot, lambda: isinstance(app.screen, RingkasanScreen), "Ringkasan")
         assert "KEDALUWARSA" in text_of(app.screen, "#review")
         assert meta(demo_ws, sid)["signoffs"][0]["peran"] == "Ketua Tim"
 
@@ -140,7 +141,7 @@ async def test_history_of_the_focused_item(demo_ws):
         await pilot.press("h")
         await pilot.pause()
         modal = app.screen
-        assert isinstance(modal, HistoryScreen)
+        assert isinstance(modal, RiwayatScreen)
         table = modal.query_one("#history", DataTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         # newest first: A -> B, then the first answer (state and jawaban TPI in one save)
@@ -148,7 +149,7 @@ async def test_history_of_the_focused_item(demo_ws):
         assert {r[2] for r in rows[1:]} == {"jawaban TPI", "status butir"}
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, InterviewScreen)
+        assert isinstance(app.screen, WawancaraScreen)
 
 
 async def test_writer_survives_an_unexpected_error(demo_ws, bug_log, monkeypatch):
@@ -188,8 +189,8 @@ async def test_bug_in_a_handler_is_logged_and_the_app_goes_on(demo_ws, bug_log, 
     def broken_handler(self, event):
         raise ValueError("bug in a message handler")
 
-    monkeypatch.setattr(InterviewScreen, "action_panduan", broken_action)
-    monkeypatch.setattr(InterviewScreen, "on_descendant_blur", broken_handler)
+    monkeypatch.setattr(WawancaraScreen, "action_panduan", broken_action)
+    monkeypatch.setattr(ItemPane, "on_descendant_blur", broken_handler)
     app = make_app(demo_ws, actor="Penguji TPI", session=sid)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -201,7 +202,7 @@ async def test_bug_in_a_handler_is_logged_and_the_app_goes_on(demo_ws, bug_log, 
         screen.query_one("#nav").focus()  # the blur handler raises
         await pilot.pause()
         screen.set_timer(0.01, lambda: 1 / 0)  # a timer callback raising goes through _handle_exception
-        await pilot.pause(0.1)
+        await until(pilot, lambda: bug_log.read_text().count("ZeroDivisionError") >= 2, "galat pewaktu tercatat")
         assert app.is_running and app.screen is screen
         log = bug_log.read_text()
         assert "bug in an action" in log and "bug in a message handler" in log and log.count("ZeroDivisionError") >= 2
@@ -234,7 +235,7 @@ async def test_text_typed_just_before_quitting_is_saved(demo_ws):
         await pilot.pause()
     for _ in range(100):  # the writer thread finishes after the screen is gone
         answer = session_file(demo_ws, sid)["answers"].get("41", {})
-        if answer.get("catatan_tpi"):
+        if answer.get("catatan_tpi") == "Catatan terakhir":  # a typing pause may have saved a prefix first
             break
         await asyncio.sleep(0.02)
     assert answer["catatan_tpi"] == "Catatan terakhir"
@@ -248,10 +249,10 @@ async def test_leaving_the_cockpit_with_unsaved_text_saves_it_quietly(demo_ws):
         await pilot.pause()
         screen = app.screen
         screen.query_one("#nav").focus()
-        screen.pending[(41, "catatan_tpi")] = "Masih tertunda"  # as if the typing pause had not passed
+        screen.edits.put(41, {"catatan_tpi": "Masih tertunda"})  # as if the typing pause had not passed
         await pilot.press("escape")
         await pilot.pause()
-        assert not isinstance(app.screen, InterviewScreen)
+        assert not isinstance(app.screen, WawancaraScreen)
         for _ in range(100):
             if session_file(demo_ws, sid)["answers"].get("41", {}).get("catatan_tpi"):
                 break

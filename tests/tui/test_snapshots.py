@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tpi_tui.tui.app import make_app
+from tpi_tui.tui.screens.ringkasan import RingkasanScreen
 
-from .conftest import in_progress_id, no_blink, settle
+from .conftest import in_progress_id, no_blink, until
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -48,8 +49,8 @@ def test_wawancara(snap_compare, demo_ws, size):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_ringkasan(snap_compare, demo_ws, size):
     async def run_before(pilot):
-        await pilot.press("r")
-        await settle(pilot)  # the review status is read by the writer thread
+        await pilot.press("r")  # opens once the writer has read the review status
+        await until(pilot, lambda: isinstance(pilot.app.screen, RingkasanScreen), "Ringkasan")
         await _still(pilot)
 
     assert snap_compare(_app(demo_ws, in_progress_id(demo_ws)), terminal_size=size, run_before=run_before)
@@ -68,7 +69,7 @@ def test_panduan(snap_compare, demo_ws, size):
 def test_berita_acara(snap_compare, demo_ws, size):
     async def run_before(pilot):
         await pilot.press("ctrl+b")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: getattr(pilot.app.screen, "preview_text", None) is not None, "pratinjau")
         await _still(pilot)
 
     assert snap_compare(_app(demo_ws, in_progress_id(demo_ws)), terminal_size=size, run_before=run_before)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .errors import TpiError
 from .instrument import Item
 from .numbers import MAX_JUMLAH, format_bulat, format_survei, parse_jumlah, parse_survei
+from .policy import StatusButir, StatusDataDukung, choices
 from .text import MAX_LINE, MAX_NOTE, clean_line, clean_multiline
 
 # A note is spoken text typed in a meeting; 20,000 characters is about ten typed pages.
@@ -16,10 +17,10 @@ from .text import MAX_LINE, MAX_NOTE, clean_line, clean_multiline
 MAX_TEXT = MAX_NOTE
 MAX_SHORT = MAX_LINE
 
-STATES = ("belum", "ditanyakan", "dijawab", "diverifikasi")
-STATE_LABEL = {"belum": "Belum", "ditanyakan": "Ditanyakan", "dijawab": "Dijawab", "diverifikasi": "Diverifikasi"}
-DD_STATUS = ("sesuai", "tidak_sesuai", "tidak_ada", "menyusul")
-DD_LABEL = {"sesuai": "Sesuai", "tidak_sesuai": "Tidak sesuai", "tidak_ada": "Tidak ada", "menyusul": "Menyusul"}
+STATES = tuple(choices(StatusButir))
+STATE_LABEL = {m.value: m.label for m in StatusButir}
+DD_STATUS = tuple(choices(StatusDataDukung))
+DD_LABEL = {m.value: m.label for m in StatusDataDukung}
 
 TEXT_FIELDS = {
     "catatan_tpi": "catatan TPI",

@@ -85,8 +85,7 @@ def clean_year(value: object) -> int:
 
 
 def basis_rule(ws: Workspace) -> str:
-    raw = ws.config.raw.get("siklus", {})
-    rule = str(raw.get("basis", "final-terakhir")) if isinstance(raw, dict) else "final-terakhir"
+    rule = ws.config.siklus_basis
     if rule not in BASIS_RULES:
         raise TpiError(f"tpi.toml: siklus.basis harus salah satu dari {', '.join(BASIS_RULES)}.")
     return rule

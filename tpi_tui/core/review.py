@@ -20,16 +20,13 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import TpiError
+from .policy import PeranTim, name_matches
 from .session_meta import STATUS
 from .store import SessionStore, now_iso
 from .text import clean_line
 
-TIERS = ("Ketua Tim", "Pengendali Teknis")
+TIERS = (PeranTim.KETUA_TIM.value, PeranTim.PENGENDALI_TEKNIS.value)
 STATUS_LABEL = STATUS  # draft/review/final -> Draf / Dalam Reviu / Final
-
-
-def _norm(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def _member(store: SessionStore, peran: str) -> dict | None:
@@ -39,13 +36,7 @@ def _member(store: SessionStore, peran: str) -> dict | None:
     return None
 
 
-def _matches(person: dict | None, name: str) -> bool:
-    """The full name, or the name before the first comma (titles after it may be omitted)."""
-    if not person:
-        return False
-    full = _norm(str(person.get("nama", "")))
-    want = _norm(name)
-    return bool(want) and (want == full or want == full.split(",")[0].strip())
+_matches = name_matches  # the one signer-matching rule (core.policy)
 
 
 def signoff_state(store: SessionStore) -> list[dict]:

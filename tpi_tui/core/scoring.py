@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 
 from .instrument import Instrument, Item
 from .numbers import bulat, format_angka
+from .policy import BacaanArea, choices
 
 SIDES = {"tpi": "jawaban_tpi", "unit": "jawaban_unit"}
 
@@ -42,7 +43,7 @@ THRESHOLDS = {
         "ipkp": 15.75,
     },
 }
-AREA_READINGS = ("keduanya", "gabungan", "terpisah")
+AREA_READINGS = tuple(choices(BacaanArea))
 
 
 def r2(x: float) -> float:
@@ -253,10 +254,11 @@ def verdict(
     need("Nilai total", sc.total, t["total"])
     need("Nilai pengungkit", sc.pengungkit, t["pengungkit"])
     minimum = t["area_persen"]
+    reading = BacaanArea(area_reading)
     for a in sc.areas:
-        if area_reading in ("keduanya", "gabungan"):
+        if reading.combined:
             need(f"Area {a.nama}", a.persen, minimum, "%")
-        if area_reading in ("keduanya", "terpisah"):
+        if reading.separate:
             need(f"Area {a.nama} (pemenuhan)", a.pemenuhan_persen, minimum, "%")
             need(f"Area {a.nama} (reform)", a.reform_persen, minimum, "%")
     need("Hasil birokrasi bersih dan akuntabel", sc.bersih, t["bersih"])

@@ -7,12 +7,13 @@ import re
 
 from .answers import MAX_TEXT, clean_text
 from .errors import TpiError
+from .policy import JenisSesi, PeranTim, Target, choices
 from .text import clean_line
 
 SCHEMA_VERSION = 1
-JENIS_SESI = {"wawancara": "Wawancara", "verifikasi": "Verifikasi Lapangan", "desk": "Desk Evaluasi"}
-TARGETS = ("WBK", "WBBM")
-PERAN_TIM = ("Pengendali Teknis", "Ketua Tim", "Anggota")
+JENIS_SESI = {m.value: m.label for m in JenisSesi}
+TARGETS = tuple(choices(Target))
+PERAN_TIM = tuple(choices(PeranTim))
 STATUS = {"draft": "Draf", "review": "Dalam Reviu", "final": "Final"}
 
 

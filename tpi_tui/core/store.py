@@ -61,6 +61,7 @@ from .atomic import clean_stray_temps, write_atomic
 from .errors import LockedError, ReadOnlyError, TpiError, os_reason
 from .ids import ulid
 from .instrument import Instrument, load_instrument
+from .policy import apply_answer_rules
 from .scoring import Evaluation, evaluate
 from .session_meta import EDITABLE_META, SCHEMA_VERSION, clean_meta_field
 
@@ -558,6 +559,8 @@ class SessionStore:
                         kept.append(self._conflict_record(item.id, f, b, v, d))
             if kept != had:
                 changed[CONFLICT_FIELD] = kept or None
+            # derived after the conflict check: a state the rules set is never a conflict
+            changed = apply_answer_rules(current, changed)
             if changed:
                 plan.append((item.id, current, changed))
         return plan

@@ -9,8 +9,7 @@ import json
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from dataclasses import fields as dataclass_fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from . import jsonfile
@@ -47,6 +46,34 @@ def slugify(name: str) -> str:
     return text
 
 
+def _setting(toml: str, default, convert=str):
+    """A field of Config read from ``toml`` (dotted path in tpi.toml), ``default`` when absent."""
+    meta = {"toml": toml, "convert": convert}
+    if isinstance(default, list):
+        return field(default_factory=lambda: list(default), metadata=meta)
+    if isinstance(default, dict):
+        return field(default_factory=lambda: dict(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def _str_list(value) -> list[str]:
+    if not isinstance(value, list):
+        raise TypeError("harus berupa daftar")
+    return [str(x) for x in value]
+
+
+def _upper(value) -> str:
+    return str(value).upper()
+
+
+def _tim(value) -> list[dict]:
+    return clean_tim([{"peran": "Anggota", **p} for p in value])
+
+
+def _tables(value) -> list[dict]:
+    return [dict(o) for o in value]
+
+
 def clean_actor(name: object, source: str) -> str:
     """The assessor's name recorded on every change: one short line of plain text."""
     text = clean_line(name, f"nama pengguna ({source})", MAX_ACTOR).strip()
@@ -57,25 +84,50 @@ def clean_actor(name: object, source: str) -> str:
 
 @dataclass
 class Config:
-    instansi: str = ""
-    unit: str = "Inspektorat Daerah"
-    kop: list[str] = field(default_factory=list)
-    kota: str = ""
-    zona_waktu: str = "WIB"
-    nomor: str = "700/{seq:03d}/BA-TPI/{bulan_romawi}/{tahun}"
-    kertas: str = "F4"
-    ambang_per_area: str = "keduanya"
-    pengguna: str = ""
+    """Every setting of ``tpi.toml`` with its default: the one table of defaults.
+
+    Add a setting here (``_setting("section.key", default, convert)``); ``load_config`` and the
+    ``tpi.toml`` written by ``tpi init`` take it from this table.
+    """
+
+    pengguna: str = _setting("pengguna", "")
+    instansi: str = _setting("instansi.nama", "")
+    unit: str = _setting("instansi.unit", "Inspektorat Daerah")
+    kop: list[str] = _setting("instansi.kop", [], _str_list)
+    kota: str = _setting("instansi.kota", "")
+    zona_waktu: str = _setting("instansi.zona_waktu", "WIB")
+    nomor: str = _setting("berita_acara.nomor", "700/{seq:03d}/BA-TPI/{bulan_romawi}/{tahun}")
+    kertas: str = _setting("berita_acara.kertas", "F4", _upper)
+    ambang_per_area: str = _setting("penilaian.ambang_per_area", "keduanya")
+    siklus_basis: str = _setting("siklus.basis", "final-terakhir")
     # Seconds a writer waits for a session held by another process (a scripted loop, a second
     # terminal) before refusing: two loops of 200 'tpi answer' on one session saw 7% refused at 0.
-    tunggu_kunci: float = 5.0
-    tim: list[dict] = field(default_factory=list)
-    opd: list[dict] = field(default_factory=list)
-    raw: dict = field(default_factory=dict)
-    # Berita Acara: Dasar, signatories and kop logo (parsed by _ba_config)
-    dasar: dict = field(default_factory=dict)
-    penandatangan: dict = field(default_factory=dict)
-    logo: str = ""
+    tunggu_kunci: float = _setting("penyimpanan.tunggu_kunci", 5.0, lambda v: _wait_seconds(v))
+    tim: list[dict] = _setting("tim", [], _tim)
+    opd: list[dict] = _setting("opd", [], _tables)
+    # Berita Acara: Dasar (decree forming the TPI, PKPT year), signatories, kop logo
+    dasar: dict = _setting("dasar", {"sk_tpi_penetap": "", "sk_tpi_nomor": "", "sk_tpi_tanggal": "", "pkpt_tahun": ""},
+                           lambda v: _dasar(v))
+    penandatangan: dict = _setting("berita_acara.penandatangan", {"tim": ["Ketua Tim", "Anggota", "Pengendali Teknis"]},
+                                   lambda v: _penandatangan(v))
+    logo: str = _setting("berita_acara.logo", "", lambda v: _logo(v))
+
+
+CONFIG_DEFAULTS = Config()
+
+
+def _lookup(raw: dict, dotted: str):
+    """The value at ``section.key`` of the parsed TOML, or a sentinel when absent."""
+    node = raw
+    *sections, key = dotted.split(".")
+    for part in sections:
+        node = node.get(part, {})
+        if not isinstance(node, dict):
+            raise TypeError(f"[{part}] harus berupa tabel")
+    return node.get(key, _MISSING)
+
+
+_MISSING = object()
 
 
 def load_config(path: Path) -> Config:
@@ -87,30 +139,17 @@ def load_config(path: Path) -> Config:
         raise TpiError(f"{path.name} bukan teks UTF-8.") from None
     except ValueError as exc:  # tomllib.TOMLDecodeError
         raise TpiError(f"{path.name} tidak sah: {exc}.") from None
+    values = {}
     try:
-        inst = raw.get("instansi", {})
-        ba = raw.get("berita_acara", {})
-        pen = raw.get("penilaian", {})
-        cfg = Config(
-            instansi=str(inst.get("nama", "")),
-            unit=str(inst.get("unit", "Inspektorat Daerah")),
-            kop=[str(x) for x in inst.get("kop", [])],
-            kota=str(inst.get("kota", "")),
-            zona_waktu=str(inst.get("zona_waktu", "WIB")),
-            nomor=str(ba.get("nomor", Config.nomor)),
-            kertas=str(ba.get("kertas", "F4")).upper(),
-            ambang_per_area=str(pen.get("ambang_per_area", "keduanya")),
-            pengguna=str(raw.get("pengguna", "")),
-            tunggu_kunci=_wait_seconds(raw.get("penyimpanan", {}).get("tunggu_kunci", Config.tunggu_kunci)),
-            tim=clean_tim([{"peran": "Anggota", **p} for p in raw.get("tim", [])]),
-            opd=[dict(o) for o in raw.get("opd", [])],
-            raw=raw,
-            **_ba_config(raw),
-        )
+        for f in fields(Config):
+            value = _lookup(raw, f.metadata["toml"])
+            if value is not _MISSING:
+                values[f.name] = f.metadata["convert"](value)
     except (AttributeError, TypeError, ValueError) as exc:
         raise TpiError(f"{path.name} tidak sah: {exc}.") from None
     except TpiError as exc:
         raise TpiError(f"{path.name}: {exc}") from None
+    cfg = Config(**values)
     try:
         _check_config_text(cfg)
     except TpiError as exc:
@@ -123,6 +162,47 @@ def load_config(path: Path) -> Config:
 
 
 MAX_WAIT = 60.0
+SIGNING_ROLES = ("Ketua Tim", "Anggota", "Pengendali Teknis")
+
+
+def _dasar(value: object) -> dict:
+    """[dasar]: the decree forming the TPI and the PKPT year (empty ones stay empty, never invented)."""
+    if not isinstance(value, dict):
+        raise TpiError("[dasar] harus berupa tabel.")
+    tanggal = str(value.get("sk_tpi_tanggal", "") or "")
+    pkpt = str(value.get("pkpt_tahun", "") or "").strip()
+    if pkpt and not (pkpt.isdigit() and 2000 <= int(pkpt) <= 2099):
+        raise TpiError("dasar.pkpt_tahun harus tahun empat angka, misalnya 2025.")
+    return {
+        "sk_tpi_penetap": clean_line(str(value.get("sk_tpi_penetap", "") or ""), "dasar.sk_tpi_penetap").strip(),
+        "sk_tpi_nomor": clean_line(str(value.get("sk_tpi_nomor", "") or ""), "dasar.sk_tpi_nomor").strip(),
+        "sk_tpi_tanggal": clean_date(tanggal, "dasar.sk_tpi_tanggal") if tanggal else "",
+        "pkpt_tahun": pkpt,
+    }
+
+
+def _penandatangan(value: object) -> dict:
+    """[berita_acara.penandatangan]: which team roles sign, and the optional officials."""
+    from .session_meta import clean_person
+
+    if not isinstance(value, dict):
+        raise TpiError("[berita_acara.penandatangan] harus berupa tabel.")
+    tim = [str(r) for r in value.get("tim", list(SIGNING_ROLES))]
+    for role in tim:
+        if role not in SIGNING_ROLES:
+            raise TpiError(f"berita_acara.penandatangan.tim: peran '{role}' harus salah satu dari {', '.join(SIGNING_ROLES)}.")
+    out: dict = {"tim": tim}
+    for key, what in (("pengendali_mutu", "Pengendali Mutu"), ("penanggung_jawab", "Penanggung Jawab")):
+        if value.get(key):
+            out[key] = clean_person({"peran": what, **value[key]}, what)
+    return out
+
+
+def _logo(value: object) -> str:
+    logo = str(value or "").strip()
+    if logo and not logo.lower().endswith((".png", ".jpg", ".jpeg")):
+        raise TpiError("berita_acara.logo harus berkas PNG atau JPEG.")
+    return logo
 
 
 def _wait_seconds(value: object) -> float:
@@ -435,7 +515,7 @@ class Workspace:
 # SessionSummary's fields and the JSON types each may hold ("float" also takes an int: 0 vs 0.0)
 _SUMMARY_TYPES = {
     f.name: {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,)}.get(str(f.type), ())
-    for f in dataclass_fields(SessionSummary)
+    for f in fields(SessionSummary)
 }
 
 
@@ -514,7 +594,7 @@ pengguna = {pengguna}
 nama = {instansi}
 unit = {unit}
 kota = {kota}
-zona_waktu = "WIB"
+zona_waktu = {zona_waktu}
 # Baris kop surat, dari atas ke bawah.
 kop = [
 {kop}
@@ -523,8 +603,7 @@ kop = [
 [berita_acara]
 # Pola nomor: {{seq}} nomor urut per tahun, {{bulan_romawi}}, {{bulan}}, {{tahun}}.
 nomor = {nomor}
-kertas = "F4"   # F4 (210 x 330 mm) atau A4
-
+kertas = {kertas}   # F4 (210 x 330 mm) atau A4
 # Logo kop (PNG/JPEG), relatif terhadap folder ruang kerja; kosong = tanpa logo.
 logo = ""
 
@@ -543,48 +622,10 @@ pkpt_tahun = ""       # tahun Program Kerja Pengawasan Tahunan (PKPT), misalnya 
 
 [penilaian]
 # Batas minimal per area: "gabungan" (pemenuhan+reform), "terpisah", atau "keduanya".
-ambang_per_area = "keduanya"
+ambang_per_area = {ambang_per_area}
 
 {tim}
 {opd}"""
-
-
-SIGNING_ROLES = ("Ketua Tim", "Anggota", "Pengendali Teknis")
-
-
-def _ba_config(raw: dict) -> dict:
-    """[dasar], [berita_acara.penandatangan] and berita_acara.logo of tpi.toml, validated."""
-    from .session_meta import clean_date, clean_person
-
-    dasar_raw = raw.get("dasar", {})
-    if not isinstance(dasar_raw, dict):
-        raise TpiError("[dasar] harus berupa tabel.")
-    tanggal = str(dasar_raw.get("sk_tpi_tanggal", "") or "")
-    pkpt = str(dasar_raw.get("pkpt_tahun", "") or "").strip()
-    if pkpt and not (pkpt.isdigit() and 2000 <= int(pkpt) <= 2099):
-        raise TpiError("dasar.pkpt_tahun harus tahun empat angka, misalnya 2025.")
-    dasar = {
-        "sk_tpi_penetap": str(dasar_raw.get("sk_tpi_penetap", "") or "").strip(),
-        "sk_tpi_nomor": str(dasar_raw.get("sk_tpi_nomor", "") or "").strip(),
-        "sk_tpi_tanggal": clean_date(tanggal, "dasar.sk_tpi_tanggal") if tanggal else "",
-        "pkpt_tahun": pkpt,
-    }
-    ba = raw.get("berita_acara", {})
-    pen = ba.get("penandatangan", {}) if isinstance(ba, dict) else {}
-    if not isinstance(pen, dict):
-        raise TpiError("[berita_acara.penandatangan] harus berupa tabel.")
-    tim = [str(r) for r in pen.get("tim", list(SIGNING_ROLES))]
-    for role in tim:
-        if role not in SIGNING_ROLES:
-            raise TpiError(f"berita_acara.penandatangan.tim: peran '{role}' harus salah satu dari {', '.join(SIGNING_ROLES)}.")
-    penandatangan: dict = {"tim": tim}
-    for key, what in (("pengendali_mutu", "Pengendali Mutu"), ("penanggung_jawab", "Penanggung Jawab")):
-        if pen.get(key):
-            penandatangan[key] = clean_person({"peran": what, **pen[key]}, what)
-    logo = str(ba.get("logo", "") or "").strip() if isinstance(ba, dict) else ""
-    if logo and not logo.lower().endswith((".png", ".jpg", ".jpeg")):
-        raise TpiError("berita_acara.logo harus berkas PNG atau JPEG.")
-    return {"dasar": dasar, "penandatangan": penandatangan, "logo": logo}
 
 
 def _toml_str(value: str) -> str:
@@ -597,7 +638,7 @@ def render_config(
     unit: str,
     kota: str,
     kop: list[str],
-    nomor: str = Config.nomor,
+    nomor: str = CONFIG_DEFAULTS.nomor,
     pengguna: str = "",
     tim: list[dict] | None = None,
     opd: list[dict] | None = None,
@@ -616,6 +657,9 @@ def render_config(
         kota=_toml_str(kota),
         kop="\n".join(f"  {_toml_str(line)}," for line in kop),
         nomor=_toml_str(nomor),
+        zona_waktu=_toml_str(CONFIG_DEFAULTS.zona_waktu),
+        kertas=_toml_str(CONFIG_DEFAULTS.kertas),
+        ambang_per_area=_toml_str(CONFIG_DEFAULTS.ambang_per_area),
         tim=tables("tim", tim or []),
         opd=tables("opd", opd or []),
     )
@@ -631,7 +675,7 @@ def init_workspace(root: Path, config_text: str | None = None) -> Workspace:
         raise TpiError(f"{root} sudah berisi {CONFIG}; ruang kerja tidak ditimpa.")
     text = config_text or render_config(
         instansi="Pemerintah Kabupaten ...",
-        unit="Inspektorat Daerah",
+        unit=CONFIG_DEFAULTS.unit,
         kota="...",
         kop=["PEMERINTAH KABUPATEN ...", "INSPEKTORAT DAERAH", "Alamat ..., Telepon ..., Laman ..."],
         tim=[{"nama": "Nama Ketua Tim", "nip": "-", "jabatan": "Auditor Ahli Madya", "peran": "Ketua Tim"}],
@@ -651,14 +695,22 @@ def init_workspace(root: Path, config_text: str | None = None) -> Workspace:
     return ws
 
 
-def _copy_default_templates(ws: Workspace) -> None:
-    """Copy the packaged templates so the TPI can adapt them (its copy overrides the default)."""
-    from importlib.resources import files
+def default_templates_dir() -> Path:
+    """The default templates: the top-level ``templates/`` of a checkout (editable install), or
+    ``tpi_tui/templates/`` inside an installed wheel (pyproject maps the one onto the other)."""
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package / "templates", package.parent / "templates"):
+        if (candidate / "berita_acara.md.j2").is_file():
+            return candidate
+    raise TpiError(f"Templat bawaan tidak ditemukan (dicari di {package / 'templates'}); pasang ulang tpi-tui.")
 
-    source = files("tpi_tui") / "templates"
-    if not source.is_dir():
-        return
-    for entry in source.iterdir():
+
+def _copy_default_templates(ws: Workspace) -> None:
+    """Copy the default templates so the TPI can adapt them (its copy overrides the default)."""
+    source = default_templates_dir()
+    if source.resolve() == ws.templates_dir.resolve():
+        return  # the repository root is a workspace: its templates/ are the defaults
+    for entry in sorted(source.iterdir()):
         if entry.is_file() and not (ws.templates_dir / entry.name).exists():
             write_atomic(ws.templates_dir / entry.name, entry.read_bytes())
 

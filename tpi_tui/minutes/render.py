@@ -30,9 +30,9 @@ _ENV_LOCK = threading.Lock()
 
 
 def packaged_templates() -> Path:
-    from importlib.resources import files
+    from ..core.workspace import default_templates_dir
 
-    return Path(str(files("tpi_tui") / "templates"))
+    return default_templates_dir()
 
 
 def template_path(ws, name: str) -> Path:

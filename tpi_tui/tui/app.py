@@ -6,17 +6,17 @@ import time
 
 from textual.app import App
 from textual.binding import Binding
-from textual.message import Message
 
 from ..core.errors import LockedError, TpiError
 from ..core.workspace import Workspace
 from ..galat import log_exception, message
+from .textual_private import GuardedApp
 
 DARK, LIGHT = "textual-dark", "textual-light"
 BUG_STORM = (10, 5.0)  # more than 10 unexpected errors within 5 s: stop, the screen cannot recover
 
 
-class TpiApp(App):
+class TpiApp(GuardedApp, App):
     CSS_PATH = "app.tcss"
     TITLE = "TPI Zona Integritas"
     ENABLE_COMMAND_PALETTE = True
@@ -48,29 +48,6 @@ class TpiApp(App):
         except Exception:  # noqa: BLE001 - notifying must not raise a second error
             pass
 
-    async def _dispatch_message(self, message: Message) -> None:
-        # The app's own handlers and every key binding's action run here; Textual would end the
-        # app's message loop on the first exception (a frozen screen), so catch it one level up.
-        try:
-            await super()._dispatch_message(message)
-        except Exception as error:  # noqa: BLE001
-            self.report_bug(error)
-
-    def _handle_exception(self, error: Exception) -> None:
-        # Textual's default prints a traceback and exits. Errors of a widget, timer or worker end
-        # up here: log them and keep the app running (the widget that failed may stay inert).
-        # An error while starting (no screen yet) still ends the app, with one Indonesian line.
-        if not self._running or not self.screen_stack:
-            log_exception(error, "memulai aplikasi")
-            self._return_code = 1
-            if self._exception is None:  # Pilot re-raises it in tests
-                self._exception = error
-                self._exception_event.set()
-            self._exit_renderables.append(message(error, "memulai aplikasi"))
-            self._close_messages_no_wait()
-            return
-        self.report_bug(getattr(error, "error", error), "menampilkan layar")
-
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK
         self.notify("Tema terang" if self.theme == LIGHT else "Tema gelap", timeout=2)
@@ -98,11 +75,11 @@ class TpiApp(App):
         return None
 
     def open_session(self, ref: str) -> None:
-        from .screens.interview import InterviewScreen
+        from .screens.wawancara import WawancaraScreen
 
         store = self.open_store(ref)
         if store is not None:
-            self.push_screen(InterviewScreen(store, area_reading=self.ws.config.ambang_per_area))
+            self.push_screen(WawancaraScreen(store, area_reading=self.ws.config.ambang_per_area))
 
 
 def make_app(ws: Workspace, actor: str, session: str | None = None) -> TpiApp:

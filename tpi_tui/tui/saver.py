@@ -35,11 +35,15 @@ class Saver:
         self.area_reading = area_reading  # the workspace's penilaian.ambang_per_area
         self.jobs: queue.Queue[Job | None] = queue.Queue()
         self.status = self._status()  # lifecycle status, refreshed by the worker after each job
+        self.submitted = 0  # jobs handed in (UI thread)
+        self.finished = 0  # jobs whose callback has returned (writer thread)
 
     def put(self, item_id: int | None, fields: dict[str, Any]) -> None:
+        self.submitted += 1
         self.jobs.put((item_id, fields))
 
     def call(self, fn: Callable[[Any], Any], done: Callable[[Any, str | None], None]) -> None:
+        self.submitted += 1
         self.jobs.put(Call(fn, done))
 
     def stop(self) -> None:
@@ -47,7 +51,13 @@ class Saver:
 
     @property
     def idle(self) -> bool:
+        """Nothing left to write (the status line's "Tersimpan"; callbacks may still be running)."""
         return self.jobs.unfinished_tasks == 0
+
+    @property
+    def settled(self) -> bool:
+        """Every job written and its result applied by its callback (what tests wait for)."""
+        return self.finished == self.submitted
 
     def _status(self) -> str:
         try:
@@ -72,6 +82,8 @@ class Saver:
                     self._serve(job)
                 except Exception as exc:  # noqa: BLE001 - a failing callback must not kill the writer
                     log_exception(exc, "penyimpan (callback)")
+                finally:
+                    self.finished += 1
         finally:
             self.store.close()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
@@ -13,7 +12,7 @@ from ...core.review import STATUS_LABEL
 from ...core.scoring import fmt
 from ...core.session_meta import JENIS_SESI
 from ...core.workspace import SessionSummary
-from ..guard import Guarded
+from ..base import TpiScreen
 
 # DataTable measures every cell of every row it is given (Textual 8.2.8: ~0.85 s for 5,000
 # sessions x 7 columns), so the table holds at most this many rows; the filter reaches the rest.
@@ -30,7 +29,7 @@ EMPTY = (
 )
 
 
-class BerandaScreen(Guarded, Screen):
+class BerandaScreen(TpiScreen):
     BINDINGS = [
         Binding("ctrl+n", "new", "Sesi baru", id="beranda.baru"),
         Binding("enter", "open", "Buka", id="beranda.buka", show=True),
@@ -77,11 +76,11 @@ class BerandaScreen(Guarded, Screen):
             self.refill()
 
     def on_screen_resume(self) -> None:
-        self.app.sub_title = self.app.ws.config.unit or str(self.app.ws.root)  # not the last session's OPD
+        self.app.sub_title = self.tpi.ws.config.unit or str(self.tpi.ws.root)  # not the last session's OPD
         self.reload()
 
     def reload(self) -> None:
-        ws = self.app.ws
+        ws = self.tpi.ws
         plan = ws.index_plan()
         pending = len(plan[1])
         if pending <= SYNC_SUMMARIES:  # the usual case: the index is current, ~20 ms for 1,000
@@ -98,7 +97,7 @@ class BerandaScreen(Guarded, Screen):
             text = f"Memperbarui daftar sesi: {done} dari {total} berkas…"
             self.app.call_from_thread(self.query_one("#count", Static).update, text)
 
-        sessions = self.app.ws.list_sessions(progress=progress, plan=plan)
+        sessions = self.tpi.ws.list_sessions(progress=progress, plan=plan)
         self.app.call_from_thread(self._loaded, sessions)
 
     def _loaded(self, sessions: list[SessionSummary]) -> None:
@@ -181,17 +180,17 @@ class BerandaScreen(Guarded, Screen):
         if ref is None:
             self.notify("Tidak ada sesi untuk dibuka. Tekan Ctrl+N untuk membuat sesi baru.", severity="warning")
             return
-        self.app.open_session(ref)
+        self.tpi.open_session(ref)
 
     def action_new(self) -> None:
-        from .new_session import NewSessionScreen
+        from .sesi_baru import SesiBaruScreen
 
-        self.app.push_screen(NewSessionScreen(), self._created)
+        self.app.push_screen(SesiBaruScreen(), self._created)
 
     def _created(self, session_id: str | None) -> None:
         self.reload()
         if session_id:
-            self.app.open_session(session_id)
+            self.tpi.open_session(session_id)
 
     def action_minutes(self) -> None:
         ref = self.selected_id()
@@ -202,14 +201,14 @@ class BerandaScreen(Guarded, Screen):
 
     @work(exclusive=True, group="beranda")
     async def _open_minutes(self, ref: str) -> None:
-        from .minutes import MinutesScreen
+        from .berita_acara import BeritaAcaraScreen
 
         try:
-            store = self.app.ws.open(ref, readonly=True, actor=self.app.actor)
+            store = self.tpi.ws.open(ref, readonly=True, actor=self.tpi.actor)
         except Exception as exc:  # TpiError: message is Indonesian
             self.notify(str(exc), severity="error")
             return
-        await self.app.push_screen(MinutesScreen(store, owns_store=True))
+        await self.app.push_screen(BeritaAcaraScreen(store, owns_store=True))
 
 
 def _capped(shown: int) -> str:

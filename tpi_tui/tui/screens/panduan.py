@@ -7,16 +7,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.answers import format_value
-from ..guard import Guarded
-from .interview import item_mark
+from ..base import TpiScreen
+from ..format import item_mark
 
 
-class PanduanScreen(Guarded, Screen):
+class PanduanScreen(TpiScreen):
     BINDINGS = [
         Binding("escape", "dismiss_none", "Kembali", id="panduan.kembali"),
         Binding("tab", "app.focus_next", "Pindah", id="panduan.pindah", show=False),

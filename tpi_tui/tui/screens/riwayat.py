@@ -5,23 +5,16 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
 from ...core.history import FIELD_LABEL, show_value
-from ..guard import Guarded
+from ..base import TpiModal
+from ..format import when
 
 VALUE_WIDTH = 28  # characters of an old/new value; the full text stays in `tpi history`
 
 
-def when(ts: str | None) -> str:
-    """'2025-06-10T10:42:31+07:00' -> '2025-06-10 10.42'."""
-    if not ts:
-        return "—"
-    return ts[:16].replace("T", " ").replace(":", ".")
-
-
-class HistoryScreen(Guarded, ModalScreen[None]):
+class RiwayatScreen(TpiModal[None]):
     BINDINGS = [Binding("escape,h,q", "close", "Tutup", id="riwayat.tutup")]
 
     def __init__(self, item_id: int, events: list[dict] | None, error: str | None = None) -> None:

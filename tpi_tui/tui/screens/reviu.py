@@ -7,12 +7,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.review import TIERS
-from ..guard import Guarded
+from ..base import TpiModal
 
 
 def _norm(name: str) -> str:
@@ -34,7 +33,7 @@ def default_signer(people: list[dict], actor: str, valid: set[str]) -> int:
     return next((n for n, p in enumerate(people) if p["peran"] not in valid), 0)
 
 
-class SignOffScreen(Guarded, ModalScreen[str | None]):
+class TandaTanganScreen(TpiModal[str | None]):
     """Pick which Ketua Tim / Pengendali Teknis is signing; dismisses with the name or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Batal", id="reviu.batal")]
@@ -66,7 +65,7 @@ class SignOffScreen(Guarded, ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ReopenScreen(Guarded, ModalScreen[str | None]):
+class BukaKembaliScreen(TpiModal[str | None]):
     """Ask for the written reason to reopen a final session; an empty reason is refused here."""
 
     BINDINGS = [Binding("escape", "cancel", "Batal", id="buka-kembali.batal")]

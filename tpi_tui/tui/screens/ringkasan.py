@@ -7,7 +7,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -15,10 +14,11 @@ from ...core.answers import format_value
 from ...core.errors import TpiError
 from ...core.review import STATUS_LABEL, TIERS, finalize, reopen, sign_off, signoff_state
 from ...core.scoring import THRESHOLDS, fmt, r2
-from ..guard import Guarded
+from ..base import TpiScreen
+from ..format import differs
 
 
-class SummaryScreen(Guarded, Screen):
+class RingkasanScreen(TpiScreen):
     BINDINGS = [
         Binding("escape", "back", "Kembali", id="ringkasan.kembali"),
         Binding("ctrl+b", "minutes", "Berita Acara", id="ringkasan.berita-acara"),
@@ -27,7 +27,8 @@ class SummaryScreen(Guarded, Screen):
         Binding("o", "reopen", "Buka kembali", id="ringkasan.buka-kembali"),
     ]
 
-    def __init__(self, store, evaluation, answers: dict, saver=None, area_reading: str = "keduanya") -> None:
+    def __init__(self, store, evaluation, answers: dict, saver=None, area_reading: str = "keduanya",
+                 review: dict | None = None) -> None:
         super().__init__()
         self.store = store
         self.ev = evaluation
@@ -35,12 +36,12 @@ class SummaryScreen(Guarded, Screen):
         self.inst = store.instrument
         self.saver = saver  # the cockpit's writer thread: every store access goes through it
         self.area_reading = area_reading
-        self.review: dict | None = None  # the last lifecycle snapshot read by the writer thread
+        self.review: dict | None = review  # the last lifecycle snapshot read by the writer thread
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="summary"):
             yield Static("", id="totals")
-            yield Static("Membaca status reviu…", id="review")
+            yield Static(review_text(self.review) if self.review else "Membaca status reviu…", id="review")
             yield DataTable(id="areas", cursor_type="row", zebra_stripes=True)
             yield Static("", id="hasil")
             yield Static("", id="verdicts")
@@ -51,9 +52,10 @@ class SummaryScreen(Guarded, Screen):
     def on_mount(self) -> None:
         ev = self.ev
         tpi, unit = ev.tpi, ev.unit
-        target = self.store.meta.get("target", "WBK")
+        target = self.review["target"] if self.review else self.store.meta.get("target", "WBK")
         minimum = THRESHOLDS.get(target, THRESHOLDS["WBK"])["area_persen"]
-        self.load_review()
+        if self.review is None:  # opened without a snapshot: read it now (the rows appear when read)
+            self.load_review()
         self.query_one("#totals", Static).update(Text.assemble(
             ("Ringkasan penilaian", "bold"), f"  ·  target {target}\n",
             f"Total TPI {fmt(tpi.total)} (unit {fmt(unit.total)}) · pengungkit {fmt(tpi.pengungkit)} · "
@@ -100,7 +102,7 @@ class SummaryScreen(Guarded, Screen):
         ol.add_option(Option(Text(f"Belum dijawab ({len(unanswered)})", style="bold"), disabled=True))
         for item_id in unanswered:
             ol.add_option(Option(f"  {item_id:>3} {inst.items[item_id].pertanyaan[:90]}", id=f"u{item_id}"))
-        diffs = [i for i in inst.order if _differs(self.answers.get(str(i), {}))]
+        diffs = [i for i in inst.order if differs(self.answers.get(str(i), {}))]
         ol.add_option(Option(Text(f"Perbedaan TPI dan unit ({len(diffs)})", style="bold"), disabled=True))
         for item_id in diffs:
             a, item = self.answers[str(item_id)], inst.items[item_id]
@@ -145,12 +147,12 @@ class SummaryScreen(Guarded, Screen):
         self.load_review()
 
     def action_sign_off(self) -> None:
-        from .review import SignOffScreen
+        from .reviu import TandaTanganScreen
 
         if self.review is None:
             return
         valid = {s["peran"] for s in self.review["signoffs"] if not s["stale"]}
-        self.app.push_screen(SignOffScreen(self.review["tim"], self.app.actor, valid), self._signer_chosen)
+        self.app.push_screen(TandaTanganScreen(self.review["tim"], self.tpi.actor, valid), self._signer_chosen)
 
     def _signer_chosen(self, name: str | None) -> None:
         if name:
@@ -164,12 +166,12 @@ class SummaryScreen(Guarded, Screen):
             "Sesi final dan terkunci; Berita Acara tidak lagi bertanda DRAF.", result, error))
 
     def action_reopen(self) -> None:
-        from .review import ReopenScreen
+        from .reviu import BukaKembaliScreen
 
         if self.review is not None and self.review["status"] != "final":
             self.notify("Hanya sesi yang sudah final yang dapat dibuka kembali.", title="Reviu", severity="warning")
             return
-        self.app.push_screen(ReopenScreen(), self._reason_given)
+        self.app.push_screen(BukaKembaliScreen(), self._reason_given)
 
     def _reason_given(self, reason: str | None) -> None:
         if reason:
@@ -185,9 +187,9 @@ class SummaryScreen(Guarded, Screen):
         self.dismiss(None)
 
     def action_minutes(self) -> None:
-        from .minutes import MinutesScreen
+        from .berita_acara import BeritaAcaraScreen
 
-        self.app.push_screen(MinutesScreen(self.store, owns_store=False))
+        self.app.push_screen(BeritaAcaraScreen(self.store, owns_store=False))
 
 
 def area_minimum(a, minimum: float, reading: str) -> list[str]:
@@ -206,6 +208,7 @@ def review_snapshot(store) -> dict:
     """What Ringkasan shows of the lifecycle; read in the writer thread, handed to the UI."""
     return {
         "status": str(store.meta.get("status", "draft")),
+        "target": str(store.meta.get("target", "WBK")),
         "signoffs": signoff_state(store),
         "tim": [dict(p) for p in store.meta.get("tim", []) if isinstance(p, dict)],
     }
@@ -230,7 +233,3 @@ def review_text(snapshot: dict) -> Text:
             text.append(" (isi berubah sesudah ditandatangani)", "red")
     return text
 
-
-def _differs(answer: dict) -> bool:
-    tpi, unit = answer.get("jawaban_tpi"), answer.get("jawaban_unit")
-    return tpi is not None and unit is not None and tpi != unit

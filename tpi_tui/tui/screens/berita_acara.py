@@ -5,10 +5,9 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
-from ..guard import Guarded
+from ..base import TpiScreen
 
 MISSING = (
     "# Berita Acara belum tersedia\n\n"
@@ -17,7 +16,7 @@ MISSING = (
 )
 
 
-class MinutesScreen(Guarded, Screen):
+class BeritaAcaraScreen(TpiScreen):
     BINDINGS = [
         Binding("escape", "back", "Kembali", id="berita-acara.kembali"),
         Binding("m", "generate('md')", "Buat Markdown", id="berita-acara.md"),
@@ -30,6 +29,7 @@ class MinutesScreen(Guarded, Screen):
         self.store = store
         self.owns_store = owns_store  # opened read-only from Beranda: close it on leaving
         self.minutes = None
+        self.preview_text: str | None = None  # the Markdown shown, once the worker has rendered it
 
     def compose(self) -> ComposeResult:
         yield Static("Pratinjau Berita Acara (nomor diberikan saat dibuat)", id="minutes-status")
@@ -48,13 +48,14 @@ class MinutesScreen(Guarded, Screen):
             return
         self.minutes = minutes
         try:
-            text = minutes.render_text(self.app.ws, self.store, "md")
+            text = minutes.render_text(self.tpi.ws, self.store, "md")
         except Exception as exc:  # TpiError carries an Indonesian sentence
             text = f"# Pratinjau gagal\n\n{exc}"
         self.app.call_from_thread(self._show, text)
 
-    def _show(self, text: str) -> None:
-        self.query_one("#preview", Markdown).update(text)
+    async def _show(self, text: str) -> None:
+        await self.query_one("#preview", Markdown).update(text)
+        self.preview_text = text
 
     def action_generate(self, fmt: str) -> None:
         if self.minutes is None:
@@ -65,7 +66,7 @@ class MinutesScreen(Guarded, Screen):
     @work(thread=True, exclusive=True, group="berita-acara")
     def generate(self, fmt: str) -> None:
         try:
-            path = self.minutes.generate(self.app.ws, self.store, fmt)
+            path = self.minutes.generate(self.tpi.ws, self.store, fmt)
         except Exception as exc:
             self.app.call_from_thread(self.notify, str(exc), title="Gagal membuat Berita Acara", severity="error")
             return

@@ -6,27 +6,26 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static, TextArea
 
 from ...core.errors import TpiError
 from ...core.session_meta import JENIS_SESI, clean_date, clean_meta_field, clean_person, clean_time
 from .. import clock
-from ..guard import Guarded
+from ..base import TpiScreen
 
 FIELDS = ("opd", "jenis", "target", "tanggal", "jam_mulai", "tempat", "dasar_nomor", "dasar_tanggal", "tim",
           "narasumber")
 
 
-class NewSessionScreen(Guarded, Screen):
+class SesiBaruScreen(TpiScreen[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "create", "Buat sesi", id="sesi-baru.buat", priority=True),
         Binding("escape", "cancel", "Batal", id="sesi-baru.batal"),
     ]
 
     def compose(self) -> ComposeResult:
-        ws = self.app.ws
+        ws = self.tpi.ws
         inst = ws.instrument
         roles = ", ".join(inst.narasumber)
         with VerticalScroll(id="form"):
@@ -111,7 +110,7 @@ class NewSessionScreen(Guarded, Screen):
         if tanggal:
             check("dasar_tanggal", lambda: clean_date(tanggal, "tanggal surat tugas"))
         values["dasar"] = {"nomor": nomor.strip(), "tanggal": tanggal}
-        roster = self.app.ws.config.tim
+        roster = self.tpi.ws.config.tim
         tim = [{k: roster[n].get(k, "") for k in ("nama", "nip", "jabatan", "peran")}
                for n in sorted(self.query_one("#tim", SelectionList).selected)]
         for p in tim:
@@ -120,7 +119,7 @@ class NewSessionScreen(Guarded, Screen):
         if values["tim"] is not None and not values["tim"] and roster:
             errors["tim"] = "Pilih paling sedikit satu anggota tim TPI."
         people = []
-        roles = tuple(self.app.ws.instrument.narasumber) or None
+        roles = tuple(self.tpi.ws.instrument.narasumber) or None
         for n, line in enumerate(self.query_one("#narasumber", TextArea).text.splitlines(), start=1):
             if not line.strip():
                 continue
@@ -153,7 +152,7 @@ class NewSessionScreen(Guarded, Screen):
             form_error.update("Periksa kolom yang ditandai; sesi belum dibuat.")
             return
         try:
-            store = self.app.ws.new_session(**values, actor=self.app.actor)
+            store = self.tpi.ws.new_session(**values, actor=self.tpi.actor)
         except TpiError as exc:
             form_error.update(str(exc))
             return

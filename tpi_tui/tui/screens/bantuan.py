@@ -5,10 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-from ..guard import Guarded
+from ..base import TpiModal
 
 GENERAL = """\
 ## Kokpit wawancara
@@ -50,7 +49,7 @@ PARTS = {
 }
 
 
-class HelpScreen(Guarded, ModalScreen):
+class BantuanScreen(TpiModal[None]):
     BINDINGS = [
         Binding("escape,f1,q", "dismiss", "Tutup", id="bantuan.tutup"),
     ]

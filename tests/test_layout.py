@@ -1,0 +1,128 @@
+"""The house: the design card's layout (top-level templates/), the CLI package, config defaults."""
+
+from __future__ import annotations
+
+import ast
+import pkgutil
+from dataclasses import fields
+from importlib import import_module
+from pathlib import Path
+
+import click
+import pytest
+
+import tpi_tui.cli as cli
+from tpi_tui.core.errors import TpiError
+from tpi_tui.core.workspace import (
+    CONFIG_DEFAULTS,
+    Config,
+    default_templates_dir,
+    init_workspace,
+    load_config,
+    render_config,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = {"common"}
+
+
+def cli_modules() -> list[str]:
+    return sorted(m.name for m in pkgutil.iter_modules(cli.__path__))
+
+
+# --------------------------------------------------------------------------- CLI package
+def test_every_cli_module_is_registered_one_way():
+    registered = set(cli.COMMAND_MODULES)
+    assert set(cli_modules()) - SHARED == registered, "add the module's name to COMMAND_MODULES"
+    for name in registered:
+        commands = import_module(f"tpi_tui.cli.{name}").COMMANDS
+        assert commands and all(isinstance(c, click.Command) for c in commands)
+        for command in commands:
+            assert cli.main.commands[command.name] is command
+    # no command is defined but left out of COMMANDS
+    for name in registered:
+        module = import_module(f"tpi_tui.cli.{name}")
+        top = [v for v in vars(module).values() if isinstance(v, click.Command) and v.__module__ == module.__name__]
+        assert set(top) <= set(module.COMMANDS) | {c for g in module.COMMANDS if isinstance(g, click.Group)
+                                                    for c in g.commands.values()}
+
+
+def test_cli_modules_import_only_the_shared_module_no_cycle():
+    for name in cli_modules():
+        if name in SHARED:
+            continue
+        tree = ast.parse((ROOT / "tpi_tui" / "cli" / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                assert node.module == "common", f"cli/{name}.py imports .{node.module}: use .common only"
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                assert not node.module.startswith("tpi_tui.cli"), f"cli/{name}.py imports {node.module}"
+    common = ast.parse((ROOT / "tpi_tui" / "cli" / "common.py").read_text(encoding="utf-8"))
+    assert not [n for n in ast.walk(common) if isinstance(n, ast.ImportFrom) and n.level == 1]
+
+
+def test_the_old_top_level_cli_modules_are_gone():
+    for old in ("cli.py", "cli_minutes.py", "cli_review.py"):
+        assert not (ROOT / "tpi_tui" / old).exists()
+
+
+# --------------------------------------------------------------------------- templates
+def test_top_level_templates_are_the_single_source():
+    assert not (ROOT / "tpi_tui" / "templates").exists()
+    assert default_templates_dir() == ROOT / "templates"
+    names = {p.name for p in (ROOT / "templates").iterdir()}
+    assert {"berita_acara.md.j2", "berita_acara.html.j2", "berita_acara.docx", "README.md"} <= names
+
+
+def test_init_copies_the_top_level_templates(tmp_path):
+    ws = init_workspace(tmp_path / "ws")
+    for src in (ROOT / "templates").iterdir():
+        assert (ws.templates_dir / src.name).read_bytes() == src.read_bytes()
+
+
+def test_setup_maps_templates_into_the_package():
+    text = (ROOT / "setup.py").read_text(encoding="utf-8")
+    assert '"tpi_tui.templates": "templates"' in text
+    assert '"tpi_tui.templates" = ["*"]' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- config defaults
+def test_an_empty_config_is_the_defaults_table(tmp_path):
+    path = tmp_path / "tpi.toml"
+    path.write_text("", encoding="utf-8")
+    assert load_config(path) == Config() == CONFIG_DEFAULTS
+    assert CONFIG_DEFAULTS.kertas == "F4" and CONFIG_DEFAULTS.unit == "Inspektorat Daerah"
+
+
+def test_the_written_config_carries_the_table_defaults(tmp_path):
+    text = render_config(instansi="Pemkab X", unit=CONFIG_DEFAULTS.unit, kota="X", kop=["A"])
+    path = tmp_path / "tpi.toml"
+    path.write_text(text, encoding="utf-8")
+    cfg = load_config(path)
+    for f in fields(Config):
+        if f.name not in ("instansi", "kota", "kop"):
+            assert getattr(cfg, f.name) == getattr(CONFIG_DEFAULTS, f.name), f.name
+
+
+def test_every_setting_is_read_from_its_toml_path(tmp_path):
+    path = tmp_path / "tpi.toml"
+    path.write_text(
+        'pengguna = "Ani"\n[instansi]\nnama = "Pemkab"\nunit = "Itda"\nkop = ["K1", "K2"]\nkota = "Kota"\n'
+        'zona_waktu = "WITA"\n[berita_acara]\nnomor = "{seq}"\nkertas = "a4"\n[penilaian]\n'
+        'ambang_per_area = "terpisah"\n[[tim]]\nnama = "Budi"\n[[opd]]\nnama = "Dinas"\n',
+        encoding="utf-8",
+    )
+    cfg = load_config(path)
+    assert (cfg.pengguna, cfg.instansi, cfg.unit, cfg.kop, cfg.kota, cfg.zona_waktu) == (
+        "Ani", "Pemkab", "Itda", ["K1", "K2"], "Kota", "WITA")
+    assert (cfg.nomor, cfg.kertas, cfg.ambang_per_area) == ("{seq}", "A4", "terpisah")
+    assert cfg.tim[0]["nama"] == "Budi" and cfg.tim[0]["peran"] == "Anggota" and cfg.opd == [{"nama": "Dinas"}]
+    assert not hasattr(cfg, "raw")
+
+
+@pytest.mark.parametrize("text", ['instansi = "x"\n', '[instansi]\nkop = "satu baris"\n', '[penilaian]\nambang_per_area = "x"\n'])
+def test_a_malformed_setting_is_one_clear_error(tmp_path, text):
+    path = tmp_path / "tpi.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TpiError, match="tpi.toml"):
+        load_config(path)

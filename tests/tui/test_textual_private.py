@@ -1,0 +1,62 @@
+"""The private Textual API the app overrides still exists in the installed Textual (pinned 8.2.8).
+
+If this fails after a Textual upgrade, ``tpi_tui/tui/textual_private.py`` must be re-read
+against the new release before the app can trust its error guard again.
+"""
+
+from __future__ import annotations
+
+import inspect
+import pathlib
+import re
+
+import textual
+from textual.app import App
+from textual.message_pump import MessagePump
+
+from tpi_tui.tui import textual_private
+from tpi_tui.tui.app import make_app
+
+TUI = pathlib.Path(textual_private.__file__).parent
+
+
+def test_textual_is_the_pinned_release():
+    assert textual.__version__ == "8.2.8", "snapshots and textual_private.py are checked against 8.2.8"
+
+
+def test_the_overridden_private_methods_keep_their_signatures():
+    assert list(inspect.signature(MessagePump._dispatch_message).parameters) == ["self", "message"]
+    assert inspect.iscoroutinefunction(MessagePump._dispatch_message)
+    assert list(inspect.signature(App._handle_exception).parameters) == ["self", "error"]
+    assert callable(App._close_messages_no_wait)
+    # the pump loop still routes a handler's exception to _handle_exception (what the guard relies on)
+    assert "_handle_exception" in inspect.getsource(MessagePump._process_messages_loop)
+
+
+def test_the_private_attributes_exist_on_a_real_app(demo_ws):
+    app = make_app(demo_ws, actor="Penguji TPI")
+    for name in textual_private.PRIVATE_APP:
+        assert hasattr(app, name), f"Textual App no longer has {name}"
+
+
+def test_no_other_module_touches_a_private_textual_name():
+    names = set(textual_private.PRIVATE_APP) | {"_display", "_driver", "_notifications"}
+    offenders = []
+    for path in TUI.rglob("*.py"):
+        if path.name == "textual_private.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for name in names:
+            if re.search(rf"\b{re.escape(name)}\b", text):
+                offenders.append(f"{path.relative_to(TUI)}: {name}")
+    assert offenders == []
+
+
+def test_screens_do_not_import_each_other_for_helpers():
+    """Shared helpers live in tui/format.py; a screen imports another only to open it (lazily)."""
+    panduan = (TUI / "screens" / "panduan.py").read_text(encoding="utf-8")
+    assert "wawancara" not in panduan and "interview" not in panduan
+    for path in (TUI / "screens").glob("*.py"):
+        siblings = [line for line in path.read_text(encoding="utf-8").splitlines()
+                    if line.startswith("from .") and not line.startswith("from ..")]
+        assert siblings == [], f"{path.name} imports a sibling screen at module level"

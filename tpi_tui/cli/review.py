@@ -1,0 +1,129 @@
+"""CLI commands for the review part: review, finalize, reopen, verify, history, attach."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..core.errors import TpiError
+from .common import actor, workspace
+
+
+@click.command()
+@click.argument("session_ref", metavar="SESI")
+@click.option("--as", "signer", metavar="NAMA", help="Nama Ketua Tim atau Pengendali Teknis yang menandatangani.")
+@click.pass_context
+def review(ctx, session_ref, signer) -> None:
+    """Menandatangani reviu sesi (Ketua Tim, lalu Pengendali Teknis)."""
+    from ..core.review import sign_off, signoff_state
+
+    ws = workspace(ctx)
+    name = actor(ctx, ws, signer)
+    with ws.open(session_ref, actor=name) as store:
+        entry = sign_off(store, name)
+        click.echo(f"Reviu {entry['peran']} dicatat: {entry['nama']}, {entry['ts']}.")
+        click.echo(f"Digest isi sesi: {entry['digest']}")
+        for s in signoff_state(store):
+            click.echo(f"  {s['peran']:<18} {s['nama']}  {'TIDAK BERLAKU (isi berubah)' if s['stale'] else 'berlaku'}")
+
+
+@click.command()
+@click.argument("session_ref", metavar="SESI")
+@click.pass_context
+def finalize(ctx, session_ref) -> None:
+    """Memfinalkan sesi (perlu tanda tangan Ketua Tim dan Pengendali Teknis yang masih berlaku)."""
+    from ..core.review import finalize as do_finalize
+
+    ws = workspace(ctx)
+    with ws.open(session_ref, actor=actor(ctx, ws)) as store:
+        result = do_finalize(store)
+    click.echo(f"Sesi final dan terkunci. Digest: {result['digest']}")
+
+
+@click.command()
+@click.argument("session_ref", metavar="SESI")
+@click.option("--reason", required=True, help="Alasan membuka kembali (dicatat pada riwayat).")
+@click.pass_context
+def reopen(ctx, session_ref, reason) -> None:
+    """Membuka kembali sesi final menjadi draf (alasan wajib, dicatat)."""
+    from ..core.review import reopen as do_reopen
+
+    ws = workspace(ctx)
+    with ws.open(session_ref, actor=actor(ctx, ws)) as store:
+        do_reopen(store, reason)
+    click.echo("Sesi dibuka kembali (draf). Tanda tangan reviu sebelumnya tidak berlaku; lakukan reviu ulang.")
+
+
+@click.command()
+@click.argument("session_ref", metavar="SESI", required=False)
+@click.option("--all", "all_", is_flag=True, help="Memeriksa semua sesi di ruang kerja.")
+@click.pass_context
+def verify(ctx, session_ref, all_) -> None:
+    """Memeriksa berkas sesi: struktur, rantai riwayat, digest tanda tangan, berkas data dukung."""
+    from ..core.verify import verify_details, verify_workspace
+
+    ws = workspace(ctx)
+    if all_ == bool(session_ref):
+        raise TpiError("Sebutkan satu SESI, atau --all untuk semua sesi (bukan keduanya).")
+    reports = verify_workspace(ws) if all_ else [verify_details(ws.resolve(session_ref), ws.root)]
+    bad = 0
+    for rep in reports:
+        try:
+            name = rep.path.relative_to(ws.root).as_posix()
+        except ValueError:
+            name = str(rep.path)
+        click.echo(f"{'OK   ' if rep.ok else 'GAGAL'} {name}")
+        for p in rep.problems:
+            click.echo(f"      - {p}")
+        for n in rep.notes:
+            click.echo(f"      catatan: {n}")
+        bad += not rep.ok
+    if bad:
+        raise TpiError(f"Verifikasi gagal: {bad} dari {len(reports)} berkas sesi tidak cocok (rincian di atas).")
+    click.echo(f"Verifikasi berhasil: {len(reports)} berkas sesi utuh.")
+
+
+@click.command()
+@click.argument("session_ref", metavar="SESI")
+@click.option("--item", type=int, metavar="BUTIR", help="Hanya riwayat satu butir LKE.")
+@click.pass_context
+def history(ctx, session_ref, item) -> None:
+    """Riwayat perubahan: siapa, kapan, apa, lama → baru, alasan."""
+    from ..core.history import format_event
+    from ..core.history import history as get_history
+
+    ws = workspace(ctx)
+    store = ws.open(session_ref, readonly=True)
+    events = get_history(store, item)
+    if not events:
+        click.echo("Belum ada perubahan tercatat" + (f" untuk butir {item}." if item is not None else "."))
+    for ev in events:
+        click.echo(format_event(ev))
+
+
+@click.command()
+@click.argument("session_ref", metavar="SESI")
+@click.argument("item", type=int, metavar="BUTIR")
+@click.argument("path", type=click.Path(dir_okay=False), metavar="BERKAS")
+@click.option("--doc", "dokumen", required=True, help="Nama dokumen data dukung.")
+@click.option(
+    "--status",
+    type=click.Choice(["sesuai", "tidak_sesuai", "tidak_ada", "menyusul"]),
+    default="sesuai",
+    show_default=True,
+    help="Status data dukung.",
+)
+@click.pass_context
+def attach(ctx, session_ref, item, path, dokumen, status) -> None:
+    """Melampirkan berkas data dukung (SHA-256, ukuran dan waktu dicatat)."""
+    from ..core.attach import attach as do_attach
+
+    ws = workspace(ctx)
+    with ws.open(session_ref, actor=actor(ctx, ws)) as store:
+        entry = do_attach(store, item, Path(path), dokumen, status, root=ws.root)
+    b = entry["berkas"]
+    click.echo(f"Butir {item}: '{entry['dokumen']}' dilampirkan: {b['path']} ({b['size']} bita, SHA-256 {b['sha256'][:16]}…).")
+
+
+COMMANDS = [review, finalize, reopen, verify, history, attach]

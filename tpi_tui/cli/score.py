@@ -1,0 +1,64 @@
+"""``tpi score``: the LKE value of a session, unit and TPI side by side."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .common import workspace
+
+
+@click.command()
+@click.argument("session_ref", metavar="SESI")
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
+@click.pass_context
+def score(ctx, session_ref, as_json) -> None:
+    """Nilai LKE sesi: unit dan TPI berdampingan, serta pemenuhan ambang WBK/WBBM."""
+    from ..core.scoring import fmt
+
+    ws = workspace(ctx)
+    store = ws.open(session_ref, readonly=True)
+    ev = store.evaluate(ws.config.ambang_per_area)
+    if as_json:
+        click.echo(json.dumps(ev.to_dict(), ensure_ascii=False, indent=1))
+        return
+    t, u = ev.tpi, ev.unit
+    click.echo(f"{store.meta['opd']['nama']} — {store.meta['tanggal']} ({store.meta['jenis']}, target {store.meta['target']})")
+    click.echo(f"{'':44} {'Bobot':>6} {'Unit':>7} {'TPI':>7} {'%TPI':>7}")
+    for a, ua in zip(t.areas, u.areas, strict=True):
+        click.echo(f"  {a.nama[:42]:42} {fmt(a.bobot):>6} {fmt(ua.nilai):>7} {fmt(a.nilai):>7} {fmt(a.persen):>7}")
+    rows = [
+        ("Pemenuhan", 30, u.pemenuhan, t.pemenuhan),
+        ("Reform", 30, u.reform, t.reform),
+        ("Pengungkit", 60, u.pengungkit, t.pengungkit),
+        ("Hasil", 40, u.hasil, t.hasil),
+        ("NILAI TOTAL", 100, u.total, t.total),
+    ]
+    for label, bobot, uv, tv in rows:
+        click.echo(f"{label:46} {fmt(bobot):>6} {fmt(uv):>7} {fmt(tv):>7} {fmt(100 * tv / bobot):>7}")
+    if t.unanswered:
+        click.echo(f"NILAI SEMENTARA: {len(t.unanswered)} butir belum dijawab TPI: {ranges(t.unanswered)}")
+    for note in t.catatan:
+        click.echo(f"Catatan: {note}")
+    for name, v in ev.verdicts.items():
+        click.echo(f"{name}: {'MEMENUHI' if v.met else 'BELUM MEMENUHI'}")
+        for f in v.failed:
+            click.echo(f"  - {f}")
+
+
+def ranges(ids: list[int]) -> str:
+    """[1, 2, 3, 7, 9, 10] -> '1-3, 7, 9-10'."""
+    out, start, prev = [], None, None
+    for i in ids + [None]:
+        if start is None:
+            start = prev = i
+        elif i is not None and i == prev + 1:
+            prev = i
+        else:
+            out.append(str(start) if start == prev else f"{start}-{prev}")
+            start = prev = i
+    return ", ".join(out)
+
+
+COMMANDS = [score]

@@ -1,0 +1,46 @@
+"""Formatting shared by the screens and widgets: item marks, answer text, times of day."""
+
+from __future__ import annotations
+
+from ..core.answers import format_value
+
+MARK = {"belum": "○", "ditanyakan": "◐", "dijawab": "●", "diverifikasi": "✔"}
+TEMUAN_MARK = "⚑"
+
+
+def item_mark(answer: dict) -> str:
+    """One character for the navigator: a temuan outranks the answer state."""
+    if (answer.get("temuan") or "").strip():
+        return TEMUAN_MARK
+    return MARK.get(answer.get("state", "belum"), "○")
+
+
+def is_answered(answer: dict) -> bool:
+    return answer.get("jawaban_tpi") is not None
+
+
+def differs(answer: dict) -> bool:
+    """Both sides answered and not the same: an alasan is required."""
+    tpi, unit = answer.get("jawaban_tpi"), answer.get("jawaban_unit")
+    return tpi is not None and unit is not None and tpi != unit
+
+
+def plain_value(item, value) -> str:
+    """The value as it is typed into an input ('' when unanswered)."""
+    if value is None:
+        return ""
+    return format_value(item, value)
+
+
+def when(ts: str | None) -> str:
+    """'2025-06-10T10:42:31+07:00' -> '2025-06-10 10.42'."""
+    if not ts:
+        return "—"
+    return ts[:16].replace("T", " ").replace(":", ".")
+
+
+def hms(seconds: float) -> str:
+    """'01:02:03' for an elapsed time."""
+    h, rest = divmod(int(seconds), 3600)
+    m, s = divmod(rest, 60)
+    return f"{h:02d}:{m:02d}:{s:02d}"

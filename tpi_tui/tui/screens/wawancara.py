@@ -1,0 +1,309 @@
+"""Wawancara: the cockpit. Navigator left, the item right, live score and autosave on top.
+
+The screen composes widgets (``tui/widgets``) and holds the session state: the answers as the
+writer last confirmed them, the evaluation, and the writer thread (``Saver``) every save goes to.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal
+from textual.widgets import Footer, Static
+
+from ...core.answers import STATE_LABEL
+from .. import clock
+from ..base import TpiScreen
+from ..edits import Edits
+from ..format import differs, is_answered
+from ..saver import Saver
+from ..widgets.item_pane import ItemPane
+from ..widgets.navigator import Navigator
+from ..widgets.score_bar import SaveState, ScoreBar
+
+
+class ItemCommands(Provider):
+    """Command palette: jump to an item by its number or by words of its question."""
+
+    async def discover(self) -> Hits:
+        screen = self.screen
+        assert isinstance(screen, WawancaraScreen)
+        yield DiscoveryHit("Butir berikutnya yang belum dijawab", screen.action_next_unanswered,
+                           help="Lompat ke butir belum dijawab")
+        yield DiscoveryHit("Ringkasan penilaian", screen.action_summary, help="Nilai per area dan predikat")
+        yield DiscoveryHit("Panduan narasumber", screen.action_panduan, help="Pertanyaan per narasumber")
+
+    async def search(self, query: str) -> Hits:
+        screen = self.screen
+        assert isinstance(screen, WawancaraScreen)
+        q = query.strip()
+        matcher = self.matcher(query)
+        found = screen.inst.search(q) if q else []
+        for item in found[:40]:
+            text = f"{item.id}. {item.pertanyaan}"
+            yield Hit(1.0 if q.isdigit() else 0.8, matcher.highlight(text), partial(screen.show_item, item.id),
+                      help=f"{item.sub_area} · {item.label}")
+
+
+class WawancaraScreen(TpiScreen):
+    COMMANDS = TpiScreen.COMMANDS | {ItemCommands}
+    BINDINGS = [
+        *[Binding(k, f"answer('tpi', '{k}')", f"TPI {k.upper()}", id=f"wawancara.tpi-{k}", show=False)
+          for k in ("y", "t", "a", "b", "c", "d", "e")],
+        *[Binding(k.upper(), f"answer('unit', '{k}')", f"Unit {k.upper()}", id=f"wawancara.unit-{k}", show=False)
+          for k in ("y", "t", "a", "b", "c", "d", "e")],
+        Binding("n", "next_unanswered", "Belum dijawab", id="wawancara.belum-dijawab"),
+        Binding("]", "step(1)", "Berikut", id="wawancara.berikut"),
+        Binding("[", "step(-1)", "Sebelum", id="wawancara.sebelum"),
+        Binding("s", "cycle_state", "Status", id="wawancara.status"),
+        Binding("p", "panduan", "Panduan", id="wawancara.panduan"),
+        Binding("r", "summary", "Ringkasan", id="wawancara.ringkasan"),
+        Binding("h", "history", "Riwayat", id="wawancara.riwayat"),
+        Binding("ctrl+b", "minutes", "Berita Acara", id="wawancara.berita-acara", show=False),
+        Binding("f1", "help", "Bantuan", id="wawancara.bantuan"),
+        Binding("escape", "back", "Kembali", id="wawancara.kembali"),
+        Binding("ctrl+s", "flush", "Simpan", id="wawancara.simpan", show=False),
+    ]
+
+    def __init__(self, store, area_reading: str = "keduanya") -> None:
+        super().__init__()
+        self.store = store
+        self.inst = store.instrument
+        self.area_reading = area_reading  # workspace penilaian.ambang_per_area
+        self.current: int = self.inst.order[0]
+        self.evaluation = store.evaluate(area_reading)
+        self.answers: dict[str, dict] = {k: dict(v) for k, v in store.answers.items()}
+        self.started = clock.monotonic()
+        self.saved_at = ""
+        self.saver = Saver(store, self._saved_from_thread, self._error_from_thread, area_reading=area_reading)
+        self._locked_final: bool | None = None
+        self._closing = False  # unmounting: the widgets are gone, saves still go to the writer
+        self._app_ref = None  # the app, kept for the writer's reports after this screen is gone
+        self.nav = Navigator(self.inst, self.answers, id="nav")
+        self.edits = Edits()  # what the assessor changed and the writer has not been handed yet
+        self.pane = ItemPane(self.inst, self.answers, store.meta.get("narasumber", []), self.edits, id="item-pane")
+
+    # -- layout --------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        if self.store.readonly:
+            yield Static("HANYA-BACA — sesi ini sedang dibuka untuk penulisan oleh jendela/proses lain. "
+                         "Perubahan tidak akan disimpan.", id="readonly-banner")
+        yield Static("FINAL — buka kembali dengan alasan untuk mengubah (Ringkasan: r, lalu o).", id="final-banner")
+        yield ScoreBar("", id="scorebar")
+        with Horizontal(id="cockpit"):
+            yield self.nav
+            yield self.pane
+        yield Footer()
+
+    def on_mount(self) -> None:
+        meta = self.store.meta
+        self.tpi.sub_title = f"{meta['opd']['nama']} · {meta.get('tanggal', '')}"
+        self.nav.build()
+        self._app_ref = self.app
+        self.run_worker(self.saver.run, thread=True, group="simpan", name="simpan", exit_on_error=False)
+        self.set_interval(1.0, self.refresh_bar)
+        first = next((i for i in self.inst.order if not is_answered(self.answers.get(str(i), {}))), self.current)
+        self.show_item(first)
+        self.nav.focus()
+
+    def on_unmount(self) -> None:
+        self._closing = True
+        self.flush_pending()  # text typed just before leaving is still saved (the writer outlives us)
+        self.saver.stop()
+
+    # -- showing an item -----------------------------------------------------------------------
+    def show_item(self, item_id: int, from_tree: bool = False) -> None:
+        # One repaint for the whole item (a profile showed ~3 refreshes per step without it).
+        with self.app.batch_update():
+            self.flush_pending()
+            self.current = item_id
+            self.pane.show(item_id)
+            if not from_tree:
+                self.nav.reveal(item_id)
+            self.refresh_bar()
+
+    @on(Navigator.ItemChosen)
+    def _nav_chosen(self, event: Navigator.ItemChosen) -> None:
+        self.show_item(event.item_id, from_tree=True)
+
+    # -- answering -----------------------------------------------------------------------------
+    def action_answer(self, side: str, key: str) -> None:
+        item = self.inst.items[self.current]
+        if not item.is_choice:
+            self.notify(f"Butir {item.id} diisi dengan angka: ketik di kolom nilai.", severity="warning")
+            return
+        hot = [k[0].lower() for k in item.keys]
+        if key not in hot:  # e.g. y on an A/B/C item: say which keys fit instead of a save error
+            self.notify(f"Butir {item.id} dijawab dengan {'/'.join(hot)}.", severity="warning")
+            return
+        field = "jawaban_tpi" if side == "tpi" else "jawaban_unit"
+        fields: dict[str, object] = {field: key}
+        answer = self.answers.get(str(item.id), {})
+        if side == "tpi" and answer.get("state", "belum") in ("belum", "ditanyakan"):
+            fields["state"] = "dijawab"
+        self.save(item.id, fields)
+
+    def action_cycle_state(self) -> None:
+        answer = self.answers.get(str(self.current), {})
+        order = list(STATE_LABEL)
+        state = order[(order.index(answer.get("state", "belum")) + 1) % len(order)]
+        self.save(self.current, {"state": state})
+
+    @on(ItemPane.Edited)
+    def _pane_edited(self) -> None:
+        self.flush_pending()
+
+    def flush_pending(self) -> None:
+        """Hand every waiting edit (e.g. text while its typing pause runs) to the writer now."""
+        for item_id, fields in self.edits.take().items():
+            self.save(item_id, fields)
+
+    def action_flush(self) -> None:
+        self.flush_pending()
+
+    # -- saving (the worker does the disk write) -----------------------------------------------
+    @property
+    def final(self) -> bool:
+        return self.saver.status == "final"
+
+    def apply_final(self) -> None:
+        """Show the FINAL banner and make the text fields read-only while the session is final."""
+        final = self.final
+        if final == self._locked_final:
+            return
+        self._locked_final = final
+        self.query_one("#final-banner").display = final
+        self.pane.set_locked(final or self.store.readonly)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_bar()
+
+    def save(self, item_id: int, fields: dict) -> None:
+        if self.store.readonly:
+            self.notify("Sesi dibuka hanya-baca; perubahan tidak disimpan.", severity="warning")
+            return
+        if self.final:
+            self.notify("Sesi sudah final dan terkunci. Buka kembali dengan alasan (Ringkasan, o) untuk mengubah.",
+                        title="Sesi final", severity="warning")
+            return
+        # Show at once what was asked; the worker confirms (or reports an error) right after.
+        self.saver.put(item_id, fields)
+        if not self._closing:
+            self.refresh_bar()
+
+    def _saved_from_thread(self, item_id, changed, evaluation) -> None:
+        if not self._closing:  # after unmount there is no screen to update (and no active app)
+            self.app.call_from_thread(self._saved, item_id, changed, evaluation)
+
+    def _error_from_thread(self, item_id, fields, message) -> None:
+        if not self._closing:
+            self.app.call_from_thread(self._save_failed, item_id, fields, message)
+        elif self._app_ref is not None:  # the screen is gone: the app may still be there to say so
+            self._app_ref.call_from_thread(self._app_ref.notify, message, title="Gagal menyimpan",
+                                           severity="error", timeout=8)
+
+    def _saved(self, item_id: int | None, changed: dict, evaluation) -> None:
+        self.evaluation = evaluation
+        self.saved_at = clock.stamp()
+        if item_id is not None and changed:
+            answer = self.answers.setdefault(str(item_id), {})
+            answer.update(changed)
+            self.nav.refresh_item(item_id)
+            self.pane.answer_changed(item_id, changed)
+            if item_id == self.current and ("jawaban_tpi" in changed or "jawaban_unit" in changed):
+                if differs(answer) and not (answer.get("alasan") or "").strip():
+                    self.notify("Jawaban TPI berbeda dari jawaban unit: isi alasan perbedaannya.",
+                                title="Alasan diperlukan", severity="warning")
+        self.refresh_bar()
+
+    def _save_failed(self, item_id, fields, message: str) -> None:
+        # The typed text stays in its widget; only the stored copy is unchanged.
+        self.notify(message, title="Gagal menyimpan", severity="error", timeout=8)
+        self.refresh_bar()
+
+    # -- the score bar -------------------------------------------------------------------------
+    def refresh_bar(self) -> None:
+        self.apply_final()
+        save = SaveState(readonly=self.store.readonly, final=self.final, writing=not self.saver.idle,
+                         unsaved=bool(self.edits), saved_at=self.saved_at)
+        done = len(self.inst.order) - len(self.evaluation.tpi.unanswered)
+        self.query_one(ScoreBar).show(self.evaluation, self.inst.items[self.current], done, len(self.inst.order),
+                                      clock.monotonic() - self.started, save)
+
+    # -- moving around -------------------------------------------------------------------------
+    def action_step(self, step: int) -> None:
+        order = self.inst.order
+        i = order.index(self.current)
+        self.show_item(order[max(0, min(len(order) - 1, i + step))])
+
+    def action_next_unanswered(self) -> None:
+        order = self.inst.order
+        i = order.index(self.current)
+        for item_id in order[i + 1:] + order[: i + 1]:
+            if not is_answered(self.answers.get(str(item_id), {})):
+                self.show_item(item_id)
+                return
+        self.notify("Semua butir sudah dijawab. Tekan r untuk ringkasan.")
+
+    def action_back(self) -> None:
+        if self.focused is not self.nav:
+            self.nav.focus()
+            return
+        self.flush_pending()
+        self.app.pop_screen()
+
+    def action_panduan(self) -> None:
+        from .panduan import PanduanScreen
+
+        self.app.push_screen(PanduanScreen(self.inst, self.answers), self._jump)
+
+    def action_summary(self) -> None:
+        """Ringkasan opens once the writer has read the review status (after pending saves), so its
+        first frame already shows the sign-off rows."""
+        from .ringkasan import review_snapshot
+
+        self.flush_pending()
+        self.saver.call(review_snapshot, lambda snapshot, error: self.app.call_from_thread(
+            self._open_summary, snapshot, error))
+
+    def _open_summary(self, snapshot: dict | None, error: str | None) -> None:
+        from .ringkasan import RingkasanScreen
+
+        if error:
+            self.notify(error, title="Ringkasan", severity="error")
+        self.app.push_screen(RingkasanScreen(self.store, self.evaluation, self.answers, saver=self.saver,
+                                             area_reading=self.area_reading, review=snapshot), self._jump)
+
+    def action_history(self) -> None:
+        """The changes of the current item, read in the writer thread (after pending saves)."""
+        from ...core.history import history
+        from .riwayat import RiwayatScreen
+
+        self.flush_pending()
+        item_id = self.current
+
+        def done(events, error) -> None:
+            self.app.call_from_thread(self.app.push_screen, RiwayatScreen(item_id, events, error))
+
+        self.saver.call(lambda store: history(store, item_id), done)
+
+    def action_minutes(self) -> None:
+        from .berita_acara import BeritaAcaraScreen
+
+        self.flush_pending()
+        self.app.push_screen(BeritaAcaraScreen(self.store, owns_store=False))
+
+    def _jump(self, item_id: int | None) -> None:
+        if item_id:
+            self.show_item(item_id)
+            self.nav.focus()
+
+    def action_help(self) -> None:
+        from .bantuan import BantuanScreen
+
+        focused = self.focused.id if self.focused is not None else None
+        self.app.push_screen(BantuanScreen(focused))

@@ -1,0 +1,243 @@
+"""The right side of the cockpit: one item's question, options, values, notes and evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Label, Static, TextArea
+
+from ...core.answers import STATE_LABEL, format_value, parse_value
+from ...core.errors import TpiError
+from ...core.scoring import fmt
+from ..edits import Edits
+from ..format import differs, plain_value
+from ..textual_private import GuardedPump
+from .data_dukung import DataDukung
+from .narasumber import Narasumber
+from .value_inputs import ValueInputs
+
+TEXT_FIELDS = ("catatan_tpi", "alasan", "temuan", "rekomendasi")
+TEXT_DEBOUNCE = 0.6  # s: a pause in typing this long saves the text (and leaving the field does)
+
+
+def options_text(item, answer: dict) -> Text:
+    """The options of a choice item with U/T marks for the unit's and the TPI's answer."""
+    tpi, unit = answer.get("jawaban_tpi"), answer.get("jawaban_unit")
+    text = Text()
+    for key, criterion in item.opsi.items() if item.opsi else ((k, "") for k in item.keys):
+        hot = key[0].lower()
+        marks = ("U" if key == unit else " ") + ("T" if key == tpi else " ")
+        text.append(f"{marks} ", "bold")
+        text.append(f"[{hot}] {key}", "reverse" if key == tpi else "bold")
+        if criterion:
+            text.append(f"  {criterion}")
+        text.append("\n")
+    text.rstrip()  # in place
+    if not item.opsi and item.kriteria:
+        text.append("\n" + item.kriteria, "dim")
+    return text
+
+
+def answer_text(item, answer: dict) -> Text:
+    state = STATE_LABEL.get(answer.get("state", "belum"), "Belum")
+    keys = "/".join(k[0].lower() for k in item.keys) if item.is_choice else ""
+    hint = f"  (TPI: {keys} · Unit: Shift+{keys.upper()})" if keys else ""
+    return Text.assemble(
+        "Unit: ", (format_value(item, answer.get("jawaban_unit")), "bold"),
+        "   TPI: ", (format_value(item, answer.get("jawaban_tpi")), "bold reverse"),
+        f"   Status: {state}", (hint, "dim"))
+
+
+def persen_text(inst, item, answers: dict[str, dict], typed_tpi: str) -> Text | None:
+    """The percentage a jumlah item feeds, computed with the TPI value as typed (before saving)."""
+    if item.jenis != "jumlah" or not item.persentase:
+        return None
+    sub = inst.sub_areas[item.sub_area]
+    pct = next(p for p in sub.persentase if p.kode == item.persentase)
+    values = {i: answers.get(str(i), {}).get("jawaban_tpi") for i in pct.inputs}
+    try:
+        values[item.id] = parse_value(item, typed_tpi)
+    except TpiError:
+        pass
+    parts = " · ".join(f"{i}: {'—' if values.get(i) is None else values[i]}" for i in pct.inputs)
+    value, note = pct.compute(values)
+    shown = "belum lengkap" if value is None else f"{fmt(value * 100)}%"
+    return Text.assemble((f"{pct.nama}", "bold"), f"\n{parts}  →  ", (shown, "bold"), f"  ({note})" if note else "")
+
+
+class ItemPane(GuardedPump, VerticalScroll):
+    """Shows one item and records the assessor's edits in the shared ``Edits``.
+
+    Attributes down: ``show(item_id)``, ``answer_changed(item_id, changed)``, ``set_locked(bool)``.
+    Messages up: ``Edited`` — edits wait in ``edits``, save them now. Text is saved after a pause
+    in typing (``TEXT_DEBOUNCE``) or on leaving the field; values on Enter or on leaving the field;
+    answers, data dukung and narasumber at once.
+    """
+
+    @dataclass
+    class Edited(Message):
+        """Edits wait in the shared ``Edits`` (recorded before this message was sent)."""
+
+        pane: ItemPane
+
+        @property
+        def control(self) -> ItemPane:
+            return self.pane
+
+    def __init__(self, inst, answers: dict[str, dict], people: list[dict], edits: Edits, *,
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.inst = inst
+        self.answers = answers  # the screen's answers dict, shared (read only here)
+        self.people = people
+        self.edits = edits  # shared with the screen, which takes them for the writer
+        self.item_id: int = inst.order[0]
+        self._text_timer: Timer | None = None
+        self.can_focus = False  # Tab goes from the navigator straight to the fields
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="item-head")
+        yield Static("", id="item-question")
+        yield Static("", id="item-options")
+        yield Static("", id="item-answer")
+        yield ValueInputs(id="values")
+        yield Static("", id="persen")
+        with Vertical(id="alasan-box"):
+            yield Label("Alasan perbedaan (wajib: jawaban TPI berbeda dari unit)", classes="field-label")
+            yield TextArea(id="alasan", classes="text-field")
+        yield Label("Catatan TPI", classes="field-label")
+        yield TextArea(id="catatan_tpi", classes="text-field")
+        yield DataDukung(id="dd-box")
+        yield Label("Narasumber yang memberi keterangan", classes="field-label")
+        yield Narasumber(self.people, id="nara")
+        yield Label("Temuan", classes="field-label")
+        yield TextArea(id="temuan", classes="text-field")
+        yield Label("Rekomendasi", classes="field-label")
+        yield TextArea(id="rekomendasi", classes="text-field")
+
+    @property
+    def item(self):
+        return self.inst.items[self.item_id]
+
+    def answer(self, item_id: int | None = None) -> dict:
+        return self.answers.get(str(self.item_id if item_id is None else item_id), {})
+
+    # -- attributes down -----------------------------------------------------------------------
+    def show(self, item_id: int) -> None:
+        """Load item ``item_id`` into every field (pending text must have been taken first)."""
+        self.item_id = item_id
+        item, answer = self.item, self.answer()
+        sub = self.inst.sub_areas.get(item.sub_area)
+        where = f"{item.area} · {sub.kode} {sub.nama}" if sub else "Hasil"
+        self.query_one("#item-head", Static).update(
+            Text.assemble((f"Butir {item_id}", "bold"), f"  ·  {where}  ·  {item.label}"))
+        self.query_one("#item-question", Static).update(Text(item.pertanyaan, style="bold"))
+        choice = item.is_choice
+        self.query_one("#item-options").display = choice
+        self.query_one(ValueInputs).display = not choice
+        self.query_one("#persen").display = item.jenis == "jumlah"
+        if choice:
+            self.query_one("#item-options", Static).update(options_text(item, answer))
+        else:
+            self.query_one(ValueInputs).load(plain_value(item, answer.get("jawaban_unit")),
+                                             plain_value(item, answer.get("jawaban_tpi")))
+            self._update_persen()
+        self.query_one("#item-answer", Static).update(answer_text(item, answer))
+        for field in TEXT_FIELDS:
+            self.query_one(f"#{field}", TextArea).load_text(answer.get(field, "") or "")
+        self._update_alasan_box(answer)
+        self.query_one(DataDukung).load(item, answer)
+        self.query_one(Narasumber).load(list(answer.get("narasumber", [])))
+        self.scroll_home(animate=False)
+
+    def answer_changed(self, item_id: int, changed: dict) -> None:
+        """The writer stored ``changed`` on ``item_id``: redraw what shows it."""
+        if item_id != self.item_id:
+            return
+        item, answer = self.item, self.answer()
+        if item.is_choice:
+            self.query_one("#item-options", Static).update(options_text(item, answer))
+        self.query_one("#item-answer", Static).update(answer_text(item, answer))
+        self._update_alasan_box(answer)
+        if item.jenis == "jumlah":
+            self._update_persen()
+
+    def set_locked(self, locked: bool) -> None:
+        """Text fields read-only (a final or read-only session)."""
+        for field in TEXT_FIELDS:
+            self.query_one(f"#{field}", TextArea).read_only = locked
+
+    # -- edits up ------------------------------------------------------------------------------
+    def _save(self, item_id: int, fields: dict) -> None:
+        self.edits.put(item_id, fields)
+        self._flush()
+
+    def _flush(self) -> None:
+        if self._text_timer is not None:
+            self._text_timer.stop()
+            self._text_timer = None
+        self.post_message(self.Edited(self))
+
+    @on(TextArea.Changed)
+    def _text_changed(self, event: TextArea.Changed) -> None:
+        field = event.text_area.id
+        if field not in TEXT_FIELDS:
+            return
+        text = event.text_area.text
+        if text == (self.answer().get(field) or ""):
+            self.edits.drop(self.item_id, field)
+            return
+        self.edits.put(self.item_id, {field: text})
+        if self._text_timer is not None:
+            self._text_timer.stop()
+        self._text_timer = self.set_timer(TEXT_DEBOUNCE, self._flush)
+
+    def on_descendant_blur(self, event) -> None:
+        if isinstance(event.widget, TextArea):
+            self._flush()
+
+    @on(ValueInputs.Committed)
+    def _value_committed(self, event: ValueInputs.Committed) -> None:
+        item = self.item
+        if item.is_choice:
+            return
+        answer = self.answer()
+        if plain_value(item, answer.get(event.field)) == event.text.strip():
+            return
+        fields: dict[str, object] = {event.field: event.text}
+        if event.field == "jawaban_tpi" and answer.get("state", "belum") in ("belum", "ditanyakan"):
+            fields["state"] = "dijawab"
+        self._save(item.id, fields)
+
+    @on(ValueInputs.Typed)
+    def _value_typed(self, event: ValueInputs.Typed) -> None:
+        if event.field == "jawaban_tpi":
+            self._update_persen()
+
+    @on(DataDukung.Changed)
+    def _dd_changed(self, event: DataDukung.Changed) -> None:
+        self._save(self.item_id, {"data_dukung": event.value})
+        self.query_one(DataDukung).load(self.item, {**self.answer(), "data_dukung": event.value})
+
+    @on(Narasumber.Changed)
+    def _nara_changed(self, event: Narasumber.Changed) -> None:
+        if event.chosen != sorted(self.answer().get("narasumber", [])):
+            self._save(self.item_id, {"narasumber": event.chosen})
+
+    # -- parts ---------------------------------------------------------------------------------
+    def _update_alasan_box(self, answer: dict) -> None:
+        box = self.query_one("#alasan-box")
+        has_reason = bool((answer.get("alasan") or "").strip())
+        box.display = differs(answer) or has_reason
+        box.set_class(differs(answer) and not has_reason, "wajib")
+
+    def _update_persen(self) -> None:
+        text = persen_text(self.inst, self.item, self.answers, self.query_one(ValueInputs).typed("jawaban_tpi"))
+        if text is not None:
+            self.query_one("#persen", Static).update(text)
