@@ -3,6 +3,7 @@ head's title, Dasar, signatories, kop logo; and the WeasyPrint PDF (item 7)."""
 
 from __future__ import annotations
 
+import json
 import struct
 import sys
 import zlib
@@ -281,3 +282,64 @@ def test_final_pdf_has_no_draft_mark(tmp_path):
     pages = [p.extract_text() for p in PdfReader(str(tmp_path / "ba.pdf")).pages]
     assert pages and all("DRAFT" not in text for text in pages)
     assert f"Halaman 1 dari {len(pages)}" in pages[0]
+
+
+# -- CLI ------------------------------------------------------------------------------------------
+def _cli(ws, *args):
+    import subprocess
+
+    return subprocess.run([sys.executable, "-m", "tpi_tui", "--as", "Rina", *args], cwd=ws.root,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_syarat_records_lists_and_refuses_bad_input(new_session):
+    w, store = new_session
+    sid = store.id
+    store.close()  # the CLI is another writer
+    r = _cli(w, "syarat", sid)
+    assert r.returncode == 0 and r.stdout.count("belum dicatat") == 8, r.stdout + r.stderr
+    r = _cli(w, "syarat", sid, "sakip", "BB", "--bukti", "LHE AKIP 2024")
+    assert r.returncode == 0 and "BB (ambang minimal B, memenuhi)" in r.stdout
+    for bad in (["sakip", "BB"], ["sakip", "Z", "--bukti", "x"], ["tlhp", "120", "--bukti", "x"], ["tlhp"],
+                ["lhkpn", "--hapus"]):
+        r = _cli(w, "syarat", sid, *bad)
+        assert r.returncode == 2 and r.stderr.startswith("tpi: ") and r.stderr.count("\n") == 1, (bad, r.stderr)
+    r = _cli(w, "syarat", sid, "--json")
+    rows = {row["kunci"]: row for row in json.loads(r.stdout)["syarat"]}
+    assert rows["sakip"]["nilai"] == "BB" and rows["sakip"]["memenuhi"] is True and rows["tlhp"]["memenuhi"] is None
+    with w.open(sid, readonly=True) as again:
+        fields = [e["field"] for e in again.events()]
+        assert fields.count("meta.syarat") == 1  # the refused commands changed nothing
+        assert again.events()[-1]["who"] == "Rina"
+
+
+def test_cli_ba_fields(new_session):
+    w, store = new_session
+    sid = store.id
+    store.close()
+    assert _cli(w, "ba", "catatan", sid, "P.PP.iii", "Tanggapan pengaduan lambat.").returncode == 0
+    assert _cli(w, "ba", "catatan", sid, "P.PP.iii").stdout.strip() == "Tanggapan pengaduan lambat."
+    r = _cli(w, "ba", "catatan", sid, "Z.9", "x")
+    assert r.returncode == 2 and "Sub-area 'Z.9' tidak dikenal" in r.stderr
+    assert _cli(w, "ba", "tanggapan", sid, "Pimpinan menerima hasil.").returncode == 0
+    r = _cli(w, "ba", "tindak-lanjut", sid, "--tambah", "Lengkapi SK.", "--batas", "2025-02-30")
+    assert r.returncode == 2 and "tidak ada di kalender" in r.stderr
+    assert _cli(w, "ba", "tindak-lanjut", sid, "--tambah", "Lengkapi SK.", "--batas", "2025-06-30",
+                "--pj", "Sekretaris").returncode == 0
+    assert "1. Lengkapi SK. — batas 2025-06-30 — Sekretaris" in _cli(w, "ba", "tindak-lanjut", sid).stdout
+    assert _cli(w, "ba", "jabatan", sid).stdout.strip() == "Direktur RSUD Pesawaran (bawaan dari nama OPD)"
+    assert _cli(w, "ba", "jabatan", sid, "Plt. Direktur RSUD Pesawaran").returncode == 0
+    assert _cli(w, "ba", "surat-tugas", sid, "--nomor", "700/9/ST/2025").returncode == 0
+    r = _cli(w, "ba", "surat-tugas", sid, "--tanggal", "kemarin")
+    assert r.returncode == 2 and r.stderr.startswith("tpi: ")
+    with w.open(sid, readonly=True) as s:
+        meta = s.meta
+        assert meta["catatan_sub_area"] == {"P.PP.iii": "Tanggapan pengaduan lambat."}
+        assert meta["tanggapan"] == "Pimpinan menerima hasil."
+        assert meta["tindak_lanjut"] == [{"uraian": "Lengkapi SK.", "batas_waktu": "2025-06-30",
+                                          "penanggung_jawab": "Sekretaris"}]
+        assert meta["jabatan_kepala"] == "Plt. Direktur RSUD Pesawaran"
+        assert meta["dasar"] == {"nomor": "700/9/ST/2025", "tanggal": "2025-05-12"}
+        md = render_text(w, s, "md")
+    assert "Plt. Direktur RSUD Pesawaran," in md and "Tanggapan pengaduan lambat." in md
+    assert verify_session(w.resolve(sid)) == []

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "score",  # score
     "minutes",  # minutes, template check
     "review",  # review, finalize, reopen, verify, history, attach
+    "berita_acara",  # syarat, ba (catatan, tanggapan, tindak-lanjut, jabatan, surat-tugas)
 )
 
 

@@ -96,7 +96,7 @@ def set_sub_area_note(store, kode: str, text: str, reason: str | None = None) ->
     kode = (kode or "").strip()
     if kode not in store.instrument.sub_areas:
         known = ", ".join(list(store.instrument.sub_areas)[:6])
-        raise TpiError(f"Sub-area '{kode}' tidak dikenal; contoh kode: {known}, … (lihat 'tpi sesi catatan-sub-area --daftar').")
+        raise TpiError(f"Sub-area '{kode}' tidak dikenal; contoh kode: {known}, … (daftar kode: 'tpi ba catatan SESI').")
     notes = dict(store.meta.get("catatan_sub_area") or {})
     notes[kode] = text or ""
     if not notes[kode].strip():

@@ -362,8 +362,8 @@ def dasar_section(f: Facts) -> dict:
     missing = [w for k, w in (("nomor", "nomor"), ("tanggal", "tanggal")) if not st.get(k)]
     rows.append({
         "teks": f"Surat Tugas {unit} Nomor {st.get('nomor') or blank} tanggal {tanggal(st.get('tanggal')) or blank}",
-        "kurang": (f"{' dan '.join(missing)} Surat Tugas sesi ini: isi pada formulir sesi atau "
-                   f"'tpi ba dasar SESI'") if missing else "",
+        "kurang": (f"{' dan '.join(missing)} Surat Tugas sesi ini: isi dengan "
+                   f"'tpi ba surat-tugas SESI --nomor … --tanggal …'") if missing else "",
     })
     for n, row in enumerate(rows, start=1):
         row["no"] = n
