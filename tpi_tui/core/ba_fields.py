@@ -117,3 +117,24 @@ def remove_tindak_lanjut(store, nomor: int, reason: str | None = None) -> dict:
         raise TpiError(f"Tindak lanjut nomor {nomor} tidak ada (tercatat {len(rows)}).")
     del rows[nomor - 1]
     return store.set_meta({"tindak_lanjut": rows}, reason=reason)
+
+
+# -- tindak lanjut as lines (the cockpit's text box): "TTTT-BB-HH | uraian | penanggung jawab" ------
+def format_tindak_lanjut_lines(rows: list[dict]) -> str:
+    return "\n".join(
+        " | ".join(x for x in (r.get("batas_waktu", ""), r.get("uraian", ""), r.get("penanggung_jawab", "")) if x)
+        for r in rows or []
+    )
+
+
+def parse_tindak_lanjut_lines(text: str) -> list[dict]:
+    """One follow-up per non-empty line: "2025-05-28 | Lengkapi notulen | Sekretaris" (validated)."""
+    rows = []
+    for n, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) < 2:
+            raise TpiError(f"Baris tindak lanjut ke-{n}: tulis 'TTTT-BB-HH | uraian | penanggung jawab'.")
+        rows.append({"batas_waktu": parts[0], "uraian": parts[1], "penanggung_jawab": " | ".join(parts[2:])})
+    return clean_tindak_lanjut(rows)

@@ -1,4 +1,4 @@
-"""Berita Acara: preview (no number issued) and generate Markdown, HTML or DOCX."""
+"""Berita Acara: preview (no number issued) and generate Markdown, HTML, DOCX or PDF (WeasyPrint)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ class BeritaAcaraScreen(TpiScreen):
         Binding("m", "generate('md')", "Buat Markdown", id="berita-acara.md"),
         Binding("h", "generate('html')", "Buat HTML", id="berita-acara.html"),
         Binding("w", "generate('docx')", "Buat DOCX", id="berita-acara.docx"),
+        Binding("p", "generate('pdf')", "Buat PDF", id="berita-acara.pdf"),
     ]
 
     def __init__(self, store, owns_store: bool = False) -> None:
