@@ -802,6 +802,56 @@ def bench_pdf(fx: Factory, reps: int) -> list[Row]:
     return [row, first]
 
 
+# -- 8. team work: merging two clones' versions of one session ------------------------------------
+def bench_merge(fx: Factory, reps: int, events_per_side: int = 500) -> list[Row]:
+    """``tpi merge-driver`` on a complete 127-item session edited apart on two clones."""
+    row = Row(
+        f"merge two 127-item sessions, {events_per_side} events each (tpi merge-driver)",
+        goals=[Goal("median", 0.150, "≤ 150 ms")],
+    )
+    try:
+        from tpi_tui.core.merge import merge_files
+        from tpi_tui.core.store import SessionStore, load_tables
+    except ImportError:
+        row.note = "n/a (module missing)"
+        return [row]
+    try:
+        folder = fx.base / "merge"
+        folder.mkdir(exist_ok=True)
+        base = folder / "base.json"
+        shutil.copy(fx.seed_path, base)
+        sides = {}
+        for n, name in enumerate(("ours", "theirs")):
+            path = folder / f"{name}.json"
+            shutil.copy(base, path)
+            with SessionStore(path, actor=f"penilai-{name}") as st:
+                k = 0
+                while len(st.tables["events"]) < events_per_side:
+                    # different notes on each side, and every 10th edit on the same item (a conflict)
+                    item = 1 + (k * 2 + n) % 127 if k % 10 else 1 + k % 127
+                    st.set_item(item, {"catatan_tpi": f"{name} {k}"}, reason="bench")
+                    k += 1
+            sides[name] = path.read_bytes()
+        work = folder / "work.json"
+        for _ in range(reps):
+            work.write_bytes(sides["ours"])
+            t = time.perf_counter()
+            code, msgs = merge_files(base, work, folder / "theirs.json", "sesi.json", actor="bench")
+            row.samples.append(time.perf_counter() - t)
+            if code != 0:
+                raise RuntimeError(f"merge failed: {msgs}")
+        merged = load_tables(work)
+        from tpi_tui.core.verify import verify_session
+
+        problems = verify_session(work)
+        if problems:
+            raise RuntimeError(f"merged file does not verify: {problems[:2]}")
+        row.figure += f" → {len(merged['events'])} events"
+    except Exception as exc:  # noqa: BLE001
+        row.note = f"error: {type(exc).__name__}: {exc}"[:110]
+    return [row]
+
+
 # -- main ------------------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
@@ -839,6 +889,10 @@ def main(argv: list[str] | None = None) -> int:
         log("6. Berita Acara")
         rows += bench_minutes(fx, reps=2 if q else 20)
         rows += bench_pdf(fx, reps=1 if q else 5)
+
+
+        log("8. team work: merge driver")
+        rows += bench_merge(fx, reps=2 if q else 20, events_per_side=300 if q else 500)
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)

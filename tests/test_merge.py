@@ -159,3 +159,31 @@ def test_registry_merges_as_union_and_reports_a_collision():
     merged, notes = merge_registry(base, a, b)
     assert merged["terakhir"] == 2 and set(merged["sesi"]) == {"S1", "S2", "S3"}
     assert len(notes) == 1 and "700/001/BA-TPI/V/2025" in notes[0] and "S1" in notes[0] and "S2" in notes[0]
+
+
+def test_verify_all_reports_two_sessions_with_one_number(tmp_path):
+    from tpi_tui.core.verify import verify_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    paths = []
+    for opd in ("Dinas Sosial", "Dinas Pendidikan"):
+        with ws.new_session(opd=opd, jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula", actor="R") as s:
+            s.set_lifecycle({"berita_acara": {"nomor": "700/001/BA-TPI/V/2025", "tahun": 2025}}, reason="nomor")
+            paths.append(s.path)
+    reports = {r.path: r for r in verify_workspace(ws)}
+    for p in paths:
+        assert any("700/001/BA-TPI/V/2025" in x and "2 sesi" in x for x in reports[p].problems)
+
+
+def test_verify_all_reports_a_duplicate_in_the_registry_alone(tmp_path):
+    import json
+
+    from tpi_tui.core.verify import verify_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    (ws.root / ".tpi").mkdir()
+    (ws.root / ".tpi" / "nomor-2025.json").write_text(
+        json.dumps({"tahun": 2025, "terakhir": 1, "sesi": {"S1": "700/001", "S2": "700/001"}}), encoding="utf-8"
+    )
+    reports = verify_workspace(ws)
+    assert any("700/001" in p and "S1" in p and "S2" in p for r in reports for p in r.problems)

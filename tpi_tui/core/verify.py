@@ -344,8 +344,64 @@ def _check(tables: dict, report: Report, root: Path | None) -> None:
 
 
 def verify_workspace(ws) -> list[Report]:
-    """Every session file of the workspace (including ones the listing cannot read), and a
-    failing report for every path in sessions/ that could not be checked at all."""
+    """Every session file of the workspace (including ones the listing cannot read), a failing
+    report for every path in sessions/ that could not be checked at all, then the checks that
+    need all sessions at once (``WORKSPACE_CHECKS``)."""
     reports = [verify_details(path, ws.root) for path in ws.session_files()]
     reports += [Report(path, [why]) for path, why in ws.unlisted()]
+    for check in WORKSPACE_CHECKS:
+        check(ws, reports)
     return sorted(reports, key=lambda r: str(r.path))
+
+
+def _nomor_of(path: Path) -> tuple[str, str] | None:
+    """(session id, Berita Acara number) recorded in a session file, if any."""
+    try:
+        meta = load_tables(path)["meta"]["1"]
+    except (TpiError, KeyError, TypeError):
+        return None
+    ba = meta.get("berita_acara")
+    nomor = ba.get("nomor") if isinstance(ba, dict) else None
+    return (str(meta.get("id")), str(nomor)) if nomor else None
+
+
+def check_numbers_unique(ws, reports: list[Report]) -> None:
+    """One Berita Acara number, one session: across session files and the number registries.
+
+    Two clones can each issue the next number while apart; the registry merges as a union
+    (``core/merge.py``), and this check names both sessions so one is renumbered.
+    """
+    import json
+
+    by_number: dict[str, list[tuple[str, Report | None]]] = {}
+    for rep in reports:
+        found = _nomor_of(rep.path)
+        if found:
+            by_number.setdefault(found[1], []).append((found[0], rep))
+    registry_dir = ws.root / ".tpi"
+    for reg in sorted(registry_dir.glob("nomor-*.json")) if registry_dir.is_dir() else []:
+        try:
+            sesi = json.loads(reg.read_text(encoding="utf-8")).get("sesi") or {}
+        except (OSError, ValueError, AttributeError):
+            reports.append(Report(reg, problems=[f"berkas nomor urut {reg.name} rusak atau tak terbaca."]))
+            continue
+        for sid, nomor in sesi.items():
+            holders = by_number.setdefault(str(nomor), [])
+            if sid not in {h[0] for h in holders}:
+                holders.append((sid, None))
+    for nomor, holders in sorted(by_number.items()):
+        ids = sorted({sid for sid, _ in holders})
+        if len(ids) < 2:
+            continue
+        text = (
+            f"nomor berita acara {nomor} dipakai {len(ids)} sesi ({', '.join(ids)}): nomor ganda "
+            "(biasanya dua salinan menerbitkan nomor yang sama sebelum digabung); terbitkan nomor baru untuk salah satunya."
+        )
+        touched = [rep for _, rep in holders if rep is not None]
+        for rep in touched:
+            rep.problems.append(text)
+        if not touched:
+            reports.append(Report(registry_dir, problems=[text]))
+
+
+WORKSPACE_CHECKS = [check_numbers_unique]

@@ -20,12 +20,12 @@ from .instrument import Instrument, load_instrument
 from .jsonfile import toml_loads
 from .scoring import AREA_READINGS
 from .session_meta import JENIS_SESI, PERAN_TIM, SCHEMA_VERSION, clean_date, clean_meta_field, clean_tim, clean_time
-from .store import SessionStore, load_tables
+from .store import SessionStore, list_conflicts, load_tables
 from .text import clean_line
 
 CONFIG = "tpi.toml"
 INDEX = ".index.json"
-INDEX_VERSION = 2
+INDEX_VERSION = 3  # 3: summaries count merge conflicts
 MAX_OPD = 200
 MAX_ACTOR = 120  # a name with titles ("Dr. Hj. ..., S.E., M.Si., Ak., CA") fits in about 60
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
@@ -242,6 +242,7 @@ class SessionSummary:
     nilai_tpi: float
     nilai_unit: float
     error: str = ""
+    konflik: int = 0  # recorded merge conflicts not yet resolved (core/merge.py)
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -488,6 +489,7 @@ class Workspace:
                 total_items=len(inst.order),
                 nilai_tpi=round(tpi.total, 2),
                 nilai_unit=round(unit.total, 2),
+                konflik=len(list_conflicts(tables)),
             ).to_dict()
         except (TpiError, KeyError, TypeError, ValueError, AttributeError) as exc:
             return SessionSummary(
