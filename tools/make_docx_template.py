@@ -148,6 +148,10 @@ def field(paragraph, instr):
     run.font.size = Pt(9)
 
 
+# The numeric date of the opening is printed with U+2011 NON-BREAKING HYPHEN: Word and LibreOffice
+# break "15-05-2025" after a hyphen otherwise (WeasyPrint does not, so the HTML keeps "-").
+
+
 def build() -> Document:
     doc = Document()
     normal = doc.styles["Normal"]
@@ -213,7 +217,7 @@ def build() -> Document:
 
     para(
         doc,
-        "Pada hari ini {{ sesi.tanggal | tanggal_terbilang }} ({{ sesi.tanggal | tanggal_angka }})"
+        "Pada hari ini {{ sesi.tanggal | tanggal_terbilang }} ({{ sesi.tanggal | tanggal_angka | replace('-', '\u2011') }})"
         "{% if sesi.jam_mulai %}, pukul {{ sesi.jam_mulai | jam }} {{ instansi.zona_waktu }} s.d. "
         "{% if sesi.jam_selesai %}{{ sesi.jam_selesai | jam }} {{ instansi.zona_waktu }}{% else %}selesai{% endif %}{% endif %}"
         ", bertempat di {{ sesi.tempat or '-' }}, Tim Penilai Internal (TPI) Zona Integritas {{ instansi.nama }}"

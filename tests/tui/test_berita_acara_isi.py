@@ -53,7 +53,7 @@ async def test_sub_area_note_on_the_sub_area_node(demo_ws):
 async def test_syarat_dialog_validates_and_feeds_the_verdict(demo_ws):
     sid = in_progress_id(demo_ws)
     app = make_app(demo_ws, actor="Penguji TPI", session=sid)
-    async with app.run_test(size=(100, 34)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:  # the smallest terminal the app supports
         screen = await _cockpit(pilot)
         screen.nav.focus()
         await pilot.press("u")
