@@ -765,7 +765,36 @@ def bench_minutes(fx: Factory, reps: int) -> list[Row]:
     except Exception as exc:  # noqa: BLE001
         for r in (text_row, docx_row, first_row):
             r.note = f"error: {type(exc).__name__}: {exc}"[:110]
-    return [text_row, docx_row, first_row]
+    return [text_row, docx_row, first_row, bench_minutes_child(ws, store, reps, text_row)]
+
+
+def bench_minutes_child(ws, store, reps: int, in_process: Row) -> Row:
+    """The same md + html with a customised workspace template: rendered in a forked child
+    under memory/CPU/output limits (tpi_tui/minutes/limits.py). The ratio is the child's cost."""
+    row = Row("Berita Acara md + html, workspace template (child process with OS limits)",
+              ref_name="same, packaged template in-process", goals=[Goal("median", 0.150, "≤ 150 ms")])
+    try:
+        from tpi_tui.minutes import render_text
+        from tpi_tui.minutes.render import trusted
+
+        path = Path(ws.templates_dir) / "berita_acara.md.j2"
+        original = path.read_bytes()
+        path.write_bytes(original + b"{# bench: customised copy #}\n")
+        try:
+            if trusted(ws):
+                raise RuntimeError("a customised template was still trusted")
+            render_text(ws, store, "md")
+            for _ in range(reps):
+                t = time.perf_counter()
+                render_text(ws, store, "md")
+                render_text(ws, store, "html")
+                row.samples.append(time.perf_counter() - t)
+        finally:
+            path.write_bytes(original)
+        row.ref = list(in_process.samples) or None
+    except Exception as exc:  # noqa: BLE001
+        row.note = f"error: {type(exc).__name__}: {exc}"[:110]
+    return row
 
 
 def bench_pdf(fx: Factory, reps: int) -> list[Row]:
@@ -893,6 +922,12 @@ def main(argv: list[str] | None = None) -> int:
 
         log("8. team work: merge driver")
         rows += bench_merge(fx, reps=2 if q else 20, events_per_side=300 if q else 500)
+        from .interop import bench_api, bench_exchange  # issue 13 rows (own module: merges stay small)
+
+        log("9. LKE Excel export/import")
+        rows += bench_exchange(fx, reps=2 if q else 10)
+        log("10. PortalRB API")
+        rows += bench_api(fx, reps=20 if q else 500, load_seconds=0 if q else 10)
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "minutes",  # minutes, template check
     "review",  # review, finalize, reopen, verify, history, attach
     "berita_acara",  # syarat, ba (catatan, tanggapan, tindak-lanjut, jabatan, surat-tugas)
+    "interop",  # serve, token (PortalRB integration API)
 )
 
 

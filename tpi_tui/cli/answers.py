@@ -39,32 +39,76 @@ def answer(ctx, session_ref, item, tpi_value, unit_value, note, reason) -> None:
         click.echo(f"Butir {item}: " + (", ".join(f"{k} = {v}" for k, v in changed.items()) if changed else "tidak ada perubahan"))
 
 
+def _is_xlsx(path: Path) -> bool:
+    """An Excel workbook by name or by its zip signature (a renamed .xlsx still counts)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return True
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
 @click.command("import-answers")
 @click.argument("session_ref", metavar="SESI")
 @click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--sebagai",
+    type=click.Choice(["unit", "tpi"]),
+    help="LKE Excel Lampiran III: kolom Jawaban dicatat sebagai jawaban unit (bawaan) atau TPI.",
+)
 @click.pass_context
-def import_answers(ctx, session_ref, file) -> None:
-    """Mengimpor jawaban format PortalRB 'Jawaban LKE Satu Unit' (semua atau tidak sama sekali)."""
+def import_answers(ctx, session_ref, file, sebagai) -> None:
+    """Mengimpor jawaban: JSON PortalRB 'Jawaban LKE Satu Unit' atau LKE Excel .xlsx (semua atau tidak sama sekali)."""
+    path = Path(file)
+    ws = workspace(ctx)
+    if _is_xlsx(path):
+        from ..exchange.xlsx_import import import_xlsx
+
+        with ws.open(session_ref, actor=actor(ctx, ws)) as store:
+            plan, n = import_xlsx(store, path, sebagai or "unit")
+        click.echo(f"Impor LKE Excel {plan.layout_label}, lembar '{plan.sheet}': {plan.placed} butir terbaca; {n} isian berubah.")
+        if plan.layout == "lampiran3":
+            click.echo(f"Kolom Jawaban dicatat sebagai jawaban {'TPI' if plan.side == 'tpi' else 'unit'}.")
+        report = plan.report_lines()
+        if report:
+            click.echo(f"Berkas berbeda dengan penilaian aplikasi ({len(report)}); angka berkas tidak disalin:")
+            for line in report:
+                click.echo(f"  - {line}")
+        elif plan.compared:
+            click.echo(f"{plan.compared} nilai tersimpan di berkas sama dengan nilai aplikasi.")
+        return
+    if sebagai:
+        raise TpiError("--sebagai hanya berlaku untuk LKE Excel (.xlsx).")
     from ..core.portalrb import import_portalrb
 
-    ws = workspace(ctx)
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
-        n = import_portalrb(store, Path(file))
+        n = import_portalrb(store, path)
     click.echo(f"Impor selesai: {n} isian berubah.")
 
 
 @click.command()
 @click.argument("session_ref", metavar="SESI")
-@click.option("--format", "fmt_", type=click.Choice(["portalrb", "json"]), default="json", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Berkas tujuan (bawaan: layar).")
+@click.option("--format", "fmt_", type=click.Choice(["portalrb", "json", "xlsx"]), default="json", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Berkas tujuan (bawaan: layar; xlsx: folder out/).")
 @click.pass_context
 def export(ctx, session_ref, fmt_, output) -> None:
-    """Mengekspor sesi: PortalRB (jawaban per soal_id) atau JSON lengkap."""
+    """Mengekspor sesi: PortalRB (jawaban per soal_id), JSON lengkap, atau LKE Excel (xlsx)."""
     from ..core.atomic import write_atomic
     from ..core.portalrb import export_portalrb
 
     ws = workspace(ctx)
     store = ws.open(session_ref, readonly=True)
+    if fmt_ == "xlsx":
+        from ..exchange.xlsx_export import export_xlsx
+
+        meta = store.meta
+        target = Path(output) if output else ws.out_dir / f"LKE_{meta['opd']['slug']}_{meta['tanggal']}_{meta['id'][-6:]}.xlsx"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        export_xlsx(store, target)
+        click.echo(f"Ditulis: {target}")
+        return
     if fmt_ == "portalrb":
         data = export_portalrb(store)
     else:

@@ -32,12 +32,18 @@ def _load(path: Path):
 
 
 def render_docx(ws, store, context: dict, name: str = NAME) -> bytes:
-    """The rendered .docx as bytes (nothing is written here)."""
-    from jinja2 import TemplateError
-
-    from .render import bounded, template_error, template_path
+    """The rendered .docx as bytes (nothing is written here); a workspace template in a child."""
+    from .render import run_template, template_path
 
     path = template_path(ws, name)
+    return run_template(ws, name, lambda: _render_docx_here(path, context, name))
+
+
+def _render_docx_here(path: Path, context: dict, name: str) -> bytes:
+    from jinja2 import TemplateError
+
+    from .render import bounded, template_error
+
     tpl = _load(path)
     env = _env()
     context = dict(context, logo_gambar=_logo(tpl, context))

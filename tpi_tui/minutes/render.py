@@ -10,6 +10,7 @@ jinja2, docxtpl, babel and num2words are imported inside the functions that need
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import threading
@@ -56,11 +57,6 @@ def _autoescape(name: str | None) -> bool:
 # runaway workspace template (the sandbox caps range() but neither loops nor "x" * 10**9).
 RENDER_SECONDS = 3.0
 MAX_BUILT = 1_000_000  # characters or elements a template may build with * or **
-
-
-def _markdown_cell(value: object) -> object:
-    """Markdown output: a '|' in user text must not split a table cell."""
-    return value.replace("|", "\\|") if isinstance(value, str) else value
 
 
 _SANDBOX_CLASS = None
@@ -119,7 +115,10 @@ def bounded(env, seconds: float = RENDER_SECONDS):
 
 
 def make_env(search: list[str] | None = None, autoescape=None, markdown: bool = False):
-    """A sandboxed, strict, time-bounded environment with the Berita Acara filters."""
+    """A sandboxed, strict, time-bounded environment with the Berita Acara filters.
+
+    ``markdown``: kept for callers; Markdown escaping is done on the context (``markdown.py``).
+    """
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 
     from .filters import FILTERS
@@ -131,18 +130,25 @@ def make_env(search: list[str] | None = None, autoescape=None, markdown: bool = 
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        finalize=_markdown_cell if markdown else None,
     )
     env.filters.update(FILTERS)
     return env
 
 
-def text_env(ws, markdown: bool = False):
-    key = f"{ws.templates_dir}|{markdown}"
+def text_env(ws, markdown: bool = False, child: bool = False):
+    """The cached environment of a workspace; ``child``: the one only forked children render
+    with (it carries the bytecode they compiled, ``limits.CompiledCache``)."""
+    key = f"{ws.templates_dir}|{child}"
     with _ENV_LOCK:
         env = _ENVS.get(key)
         if env is None:
-            env = _ENVS[key] = make_env([str(ws.templates_dir), str(packaged_templates())], markdown=markdown)
+            env = make_env([str(ws.templates_dir), str(packaged_templates())])
+            if child:
+                from .limits import CompiledCache
+
+                env.tpi_compiled = CompiledCache()
+                env.bytecode_cache = env.tpi_compiled.jinja
+            _ENVS[key] = env
         return env
 
 
@@ -223,11 +229,63 @@ def render_string(source: str, context: dict, name: str = "<template>", autoesca
         raise template_error(exc, name) from None
 
 
+def trusted(ws) -> bool:
+    """Are all workspace templates byte-identical to this version's packaged defaults?
+
+    Then they are rendered in-process; otherwise in a resource-limited child (``limits.py``
+    says why). Every ``.j2``/``.docx`` in ``templates/`` counts, since a template can include
+    another: one differing file sends every render to the child.
+    """
+    folder = Path(ws.templates_dir)
+    try:
+        entries = [e for e in os.scandir(folder) if e.is_file() and e.name.endswith((".j2", ".docx"))]
+    except OSError:
+        return True  # no workspace templates: only the packaged ones can load
+    packaged = packaged_templates()
+    for entry in entries:
+        default = packaged / entry.name
+        try:
+            if not default.is_file() or entry.stat().st_size != default.stat().st_size:
+                return False
+            if Path(entry.path).read_bytes() != default.read_bytes():
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def run_template(ws, name: str, fn, carry=None):
+    """``fn()`` (a render of template ``name``): in a limited child unless the templates are
+    the packaged defaults; memory and recursion exhaustion become template errors either way."""
+    from . import limits
+
+    if limits.available() and not trusted(ws):
+        return limits.run_limited(name, fn, carry)
+    try:
+        return fn()
+    except MemoryError:
+        raise limits.exceeded(name, "memori") from None
+    except RecursionError:
+        raise TpiError(f"Templat {name} galat: rekursi terlalu dalam. Tidak ada berkas yang ditulis.") from None
+
+
 def _render_named(ws, name: str, context: dict) -> str:
+    template_path(ws, name)  # a clear message when it is missing
+    if name.endswith(".md.j2"):
+        from .markdown import escape_context
+
+        context = escape_context(context)  # user text stays text in the .md
+    from . import limits
+
+    if limits.available() and not trusted(ws):
+        env = text_env(ws, child=True)
+        return limits.run_limited(name, lambda: _render_here(env, name, context), env.tpi_compiled)
+    return run_template(ws, name, lambda: _render_here(text_env(ws), name, context))
+
+
+def _render_here(env, name: str, context: dict) -> str:
     from jinja2 import TemplateError, TemplateNotFound
 
-    template_path(ws, name)  # a clear message when it is missing
-    env = text_env(ws, markdown=name.endswith(".md.j2"))
     try:
         template = env.get_template(name)
         with bounded(env):

@@ -24,8 +24,10 @@ from ..base import TpiModal
 SAVE_HINT = "Ctrl+S: simpan · Tab: pindah isian · Esc: batal"
 CSS = """
 #catatan-sub-area { height: 6; }
-#syarat-isian { height: auto; max-height: 20; }
+.syarat-dialog, .isi-ba-dialog { height: 90%; }
+#syarat-isian, #isi-ba-isian { height: 1fr; }
 .syarat-baris { grid-size: 2; grid-columns: 1fr 2fr; height: 3; }
+#syarat-isian .field-label { margin-top: 0; }
 #tanggapan { height: 5; }
 #tindak-lanjut { height: 5; }
 """
@@ -85,9 +87,9 @@ class SyaratScreen(TpiModal[dict | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog syarat-dialog"):
             yield Label(f"Syarat usulan unit kerja (target {self.target})", classes="dialog-title")
-            yield Static("Kosongkan nilai dan bukti untuk 'belum dicatat'. Syarat yang belum dicatat "
-                         "tidak pernah dianggap terpenuhi.", classes="hint")
             with VerticalScroll(id="syarat-isian"):
+                yield Static("Nilai dan bukti kosong = belum dicatat (tidak pernah dianggap terpenuhi).",
+                             classes="hint")
                 for row in syarat_mod.rows(self.recorded, self.target):
                     entry = self.recorded.get(row["kunci"]) or {}
                     value = entry.get("nilai")
@@ -144,14 +146,15 @@ class IsiBeritaAcaraScreen(TpiModal[dict | None]):
         derived = ba_fields.derive_jabatan_kepala(self.meta.get("opd", {}).get("nama", ""))
         with Vertical(id="dialog", classes="dialog isi-ba-dialog"):
             yield Label("Isi Berita Acara", classes="dialog-title")
-            yield Label("Jabatan pimpinan unit pada tanda tangan (kosong = menurut nama OPD):", classes="field-label")
-            yield Input(self.meta.get("jabatan_kepala", ""), id="jabatan-kepala", placeholder=derived)
-            yield Label("Tanggapan pimpinan unit kerja:", classes="field-label")
-            yield TextArea(self.meta.get("tanggapan", ""), id="tanggapan", soft_wrap=True)
-            yield Label("Tindak lanjut yang disepakati, satu per baris: TTTT-BB-HH | uraian | penanggung jawab",
-                        classes="field-label")
-            yield TextArea(ba_fields.format_tindak_lanjut_lines(self.meta.get("tindak_lanjut") or []),
-                           id="tindak-lanjut", soft_wrap=True)
+            with VerticalScroll(id="isi-ba-isian"):
+                yield Label("Jabatan pimpinan unit (kosong = menurut nama OPD):", classes="field-label")
+                yield Input(self.meta.get("jabatan_kepala", ""), id="jabatan-kepala", placeholder=derived)
+                yield Label("Tanggapan pimpinan unit kerja:", classes="field-label")
+                yield TextArea(self.meta.get("tanggapan", ""), id="tanggapan", soft_wrap=True)
+                yield Label("Tindak lanjut yang disepakati, satu per baris:", classes="field-label")
+                yield Static("TTTT-BB-HH | uraian | penanggung jawab", classes="hint")
+                yield TextArea(ba_fields.format_tindak_lanjut_lines(self.meta.get("tindak_lanjut") or []),
+                               id="tindak-lanjut", soft_wrap=True)
             yield Static("", id="isi-ba-error", classes="error", markup=False)
             yield Static(SAVE_HINT, classes="hint")
 

@@ -1,0 +1,583 @@
+"""Read an LKE Excel a unit (or a TPI) sends: Lampiran III "LKE ZI" or PortalRB "Jawaban".
+
+The layout is recognised by header text in any sheet, never by sheet name or row number. Each
+item is placed by its text within its sub-area (typos in item letters, double spaces, trailing
+spaces and inserted rows do not matter; the PortalRB layout's ``excel_baris`` is tried first).
+Formula cells are read through their cached values; a formula without one is refused (no
+guess). "Blm Diisi" and empty cells are unanswered. Every bad cell is collected and the file is
+refused as a whole, one line per cell naming the sheet and the cell address; otherwise the
+answers are written in one ``set_many`` (all or nothing, like the PortalRB JSON import).
+
+The file's cached totals (sub-area, area, NILAI EVALUASI ...) are never copied: the app scores
+the imported answers itself and reports where the file disagrees, with both figures.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.answers import clean_text, parse_value
+from ..core.errors import TpiError
+from ..core.instrument import Instrument, Item
+from ..core.numbers import format_angka, parse_jumlah, parse_survei
+from ..core.scoring import Score, score
+from ..core.store import SessionStore
+from .layout import (
+    BAGIAN_NAMA,
+    BLM_DIISI,
+    HASIL_NAMA,
+    ITEM_PILIHAN,
+    LANDMARK,
+    SHEET_JAWABAN,
+    TOTAL_JUMLAH_NAMA,
+    col_letter,
+    excel_baris,
+    norm,
+    strip_enum,
+)
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+# A full LKE workbook unpacks to well under 5 MB; a zip bomb announces gigabytes in its
+# directory. The sizes are read from the zip directory before openpyxl inflates anything.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_MEMBERS = 2_000
+# The LKE has ~200 item rows; 5,000 rows with content is not an LKE (reading stops there).
+MAX_CONTENT_ROWS = 5_000
+MAX_COLS = 26
+MAX_REPORTED = 40
+SIDES = ("unit", "tpi")
+
+
+@dataclass
+class Difference:
+    where: str  # "Sub-area 'Penyampaian ...' (Reform, Penguatan Pengawasan)"
+    cell: str  # "L180"
+    file_value: float
+    app_value: float
+
+    def line(self, sheet: str) -> str:
+        digits = 2 if format_angka(self.file_value) != format_angka(self.app_value) else 4
+        return (
+            f"{self.where}, lembar '{sheet}' sel {self.cell}: berkas {format_angka(self.file_value, digits)}, "
+            f"aplikasi {format_angka(self.app_value, digits)}."
+        )
+
+
+@dataclass
+class XlsxPlan:
+    layout: str  # "lampiran3" or "portalrb"
+    sheet: str
+    changes: dict[int, dict]
+    side: str  # whose answers the score comparison uses
+    differences: list[Difference] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. a typed total row that disagrees
+    placed: int = 0
+    compared: int = 0  # cached totals found in the file and checked against the app's score
+
+    @property
+    def layout_label(self) -> str:
+        return "Lampiran III (LKE ZI)" if self.layout == "lampiran3" else "PortalRB 2026 (Jawaban)"
+
+    def report_lines(self) -> list[str]:
+        return [*self.notes, *(d.line(self.sheet) for d in self.differences)]
+
+
+# -- the file ------------------------------------------------------------------------------
+
+
+def check_container(path: Path) -> None:
+    """Refuse what is not a sane .xlsx before openpyxl inflates it (zip bombs included)."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise TpiError(f"Berkas {name} tidak dapat dibaca: {exc.strerror}.") from None
+    if size > MAX_FILE_BYTES:
+        raise TpiError(f"Berkas {name} terlalu besar ({size // 1024 // 1024} MB; batas 20 MB).")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise TpiError(f"Berkas {name} bukan berkas Excel .xlsx (simpan ulang sebagai 'Excel Workbook (.xlsx)').") from None
+    if len(infos) > MAX_MEMBERS:
+        raise TpiError(f"Berkas {name} ditolak: memuat {len(infos)} bagian, terlalu banyak untuk sebuah LKE.")
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise TpiError(
+            f"Berkas {name} ditolak: isinya mengembang menjadi {unpacked // 1024 // 1024} MB "
+            f"(batas {MAX_UNPACKED_BYTES // 1024 // 1024} MB); bukan LKE yang wajar."
+        )
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        raise TpiError(f"Berkas {name} bukan berkas Excel .xlsx (tidak ada xl/workbook.xml).")
+
+
+def _load(path: Path):
+    """(values workbook, formulas workbook), both read-only: cached values and which cells are formulas."""
+    import warnings
+
+    from openpyxl import load_workbook  # ~60 ms; only the Excel commands pay it
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about unknown extensions/styles of real files
+        try:
+            values = load_workbook(path, read_only=True, data_only=True)
+            formulas = load_workbook(path, read_only=True, data_only=False)
+        except Exception as exc:  # noqa: BLE001 - a damaged workbook raises anything from zip to XML errors
+            raise TpiError(f"Berkas {path.name} tidak dapat dibaca sebagai Excel: {type(exc).__name__}.") from None
+    return values, formulas
+
+
+def _rows(ws, name: str) -> list[tuple[int, tuple]]:
+    """(row number, cell values A..Z) of every row with content, refusing absurd sheets early."""
+    ws.reset_dimensions()  # the stored dimension of a hand-made file may be wrong
+    out = []
+    for r, row in enumerate(ws.iter_rows(max_col=MAX_COLS, values_only=True), start=1):
+        if any(v is not None and v != "" for v in row):
+            out.append((r, tuple(row) + (None,) * (MAX_COLS - len(row))))
+            if len(out) > MAX_CONTENT_ROWS:
+                raise TpiError(
+                    f"Lembar '{name}' memuat lebih dari {MAX_CONTENT_ROWS:,} baris berisi; LKE ZI hanya sekitar "
+                    "200 baris. Periksa apakah ini berkas LKE yang benar.".replace(",", ".")
+                )
+    return out
+
+
+# -- recognising the layout ----------------------------------------------------------------
+
+HEADER_SCAN = 60
+
+
+def _find_header(rows: list[tuple[int, tuple]]) -> tuple[str, int, dict[str, int]] | None:
+    """(layout, header row, {field: column index 0-based}) from the header text, or None."""
+    for r, cells in rows[:HEADER_SCAN]:
+        texts = {i: norm(v) for i, v in enumerate(cells) if isinstance(v, str) and norm(v)}
+        inv = {t: i for i, t in reversed(list(texts.items()))}
+        if "jawaban unit" in inv and "jawaban tpi" in inv:
+            cols = {"jawaban_unit": inv["jawaban unit"], "jawaban_tpi": inv["jawaban tpi"]}
+            for key, names in (
+                ("catatan_unit", ("catatan unit",)),
+                ("bukti_dukung_unit", ("bukti dukung unit", "bukti dukung")),
+                ("catatan_tpi", ("catatan tpi",)),
+                ("pertanyaan", ("pertanyaan", "teks pertanyaan", "uraian")),
+            ):
+                found = next((inv[n] for n in names if n in inv), None)
+                if found is not None:
+                    cols[key] = found
+            return "portalrb", r, cols
+        if "penilaian" in inv and "jawaban" in inv and "bobot" in inv:
+            cols = {"penilaian": inv["penilaian"], "bobot": inv["bobot"], "jawaban": inv["jawaban"]}
+            for key, names in (("pilihan", ("pilihan jawaban",)), ("nilai", ("nilai",)), ("persen", ("%",))):
+                found = next((inv[n] for n in names if n in inv), None)
+                if found is not None:
+                    cols[key] = found
+            catatan = next((i for t, i in inv.items() if t.startswith("catatan")), None)
+            if catatan is not None:
+                cols["catatan"] = catatan
+                cols["data_dukung"] = catatan + 1  # P and Q carry no header text
+                cols["tautan"] = catatan + 2
+            if cols["bobot"] <= cols["penilaian"]:
+                continue
+            return "lampiran3", r, cols
+    return None
+
+
+# -- placing rows ---------------------------------------------------------------------------
+
+
+class _Placer:
+    """Finds the item (or the heading) a row stands for, by text, keeping the sub-area context."""
+
+    def __init__(self, inst: Instrument) -> None:
+        self.inst = inst
+        self.placed: dict[int, str] = {}  # item id -> cell address of its answer
+        self.by_text: dict[str, list[int]] = {}
+        for item_id in inst.order:
+            self.by_text.setdefault(norm(inst.items[item_id].pertanyaan), []).append(item_id)
+        self.area_names = {norm(a.nama): a.kode for a in inst.areas.values()}
+        self.persen_names = {norm(p.nama) for s in inst.sub_areas.values() for p in s.persentase}
+        self.induk_names = {norm(s.induk) for s in inst.sub_areas.values() if s.induk}
+        self.bagian: str | None = None
+        self.area: str | None = None
+        self.sub: str | None = None
+
+    def heading(self, texts: list[str]) -> tuple[str, str] | None:
+        """(kind, key) when the row is a known heading; updates the context.
+
+        Every text of the row is looked at (a PortalRB heading row names bagian, area and
+        sub-area side by side); the deepest match is returned.
+        """
+        found = None
+        for t in texts:
+            match = self._heading_one(t)
+            if match:
+                found = match
+        return found
+
+    def _heading_one(self, t: str) -> tuple[str, str] | None:
+        if t == "pengungkit":
+            self.bagian, self.area, self.sub = None, None, None
+            return "komponen", "pengungkit"
+        if t == "hasil":
+            self.bagian, self.area, self.sub = "hasil", None, None
+            return "komponen", "hasil"
+        for bagian, nama in BAGIAN_NAMA.items():
+            if t == norm(nama):
+                self.bagian, self.area, self.sub = bagian, None, None
+                return "bagian", bagian
+        for group, nama in HASIL_NAMA.items():
+            if t == norm(nama):
+                self.bagian, self.area, self.sub = "hasil", None, group
+                return "bagian", group
+        for key, nama in LANDMARK.items():
+            if t == norm(nama):
+                return "landmark", key
+        if t in self.area_names:
+            self.area, self.sub = self.area_names[t], None
+            return "area", f"{self.bagian or 'pemenuhan'}:{self.area}"
+        if self.area and t in self.induk_names:
+            return "induk", f"{self.area}:{t}"
+        sub = self._sub_named(t)
+        if sub:
+            self.sub = sub
+            return "sub", sub
+        return None
+
+    def _sub_named(self, text: str) -> str | None:
+        found = [
+            s.kode
+            for s in self.inst.sub_areas.values()
+            if norm(s.nama) == text and (self.area is None or s.area == self.area) and (self.bagian in (None, s.bagian))
+        ]
+        if not found:  # headings out of order: a unique name anywhere still places the row
+            found = [s.kode for s in self.inst.sub_areas.values() if norm(s.nama) == text]
+        return found[0] if len(found) == 1 else None
+
+    def item(self, texts: list[str]) -> int | None:
+        """The first unplaced item with this text, preferring the current sub-area."""
+        for t in texts:
+            ids = [i for i in self.by_text.get(t, []) if i not in self.placed]
+            if not ids:
+                continue
+            here = [i for i in ids if self.inst.items[i].sub_area == self.sub]
+            choice = here[0] if here else (ids[0] if len({self.inst.items[i].sub_area for i in ids}) == 1 else None)
+            if choice is not None:
+                it = self.inst.items[choice]
+                self.sub = it.sub_area
+                if it.bagian != "hasil":
+                    self.area, self.bagian = it.area, it.bagian
+                return choice
+        return self._near(texts)
+
+    def _near(self, texts: list[str]) -> int | None:
+        """A retyped text (a letter dropped or doubled) of an unplaced item of the current sub-area.
+
+        Only within the sub-area, only a clear winner (similarity >= 0.9 and no second item
+        close to it): a wrong placement is worse than a refused row.
+        """
+        if self.sub is None:
+            return None
+        from difflib import SequenceMatcher
+
+        pool = [i for i in self.inst.order if self.inst.items[i].sub_area == self.sub and i not in self.placed]
+        best: list[tuple[float, int]] = []
+        for t in texts:
+            for i in pool:
+                best.append((SequenceMatcher(None, t, norm(self.inst.items[i].pertanyaan)).ratio(), i))
+        best.sort(reverse=True)
+        if not best or best[0][0] < 0.9:
+            return None
+        rivals = [b for b in best if b[1] != best[0][1] and b[0] >= best[0][0] - 0.05]
+        return None if rivals else best[0][1]
+
+
+def _candidates(cells: tuple, first: int, last: int) -> list[str]:
+    """Texts a row may be placed by: each text cell, without enumerators, then the cells joined."""
+    parts = [norm(v) for v in cells[first:last] if isinstance(v, str) and norm(v)]
+    out = []
+    for p in parts:
+        for t in (strip_enum(p), p):
+            if t and t not in out:
+                out.append(t)
+    joined = strip_enum(" ".join(parts))
+    if joined and joined not in out:
+        out.append(joined)
+    return out
+
+
+# -- reading cells ---------------------------------------------------------------------------
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and norm(value) in ("", "-", norm(BLM_DIISI)))
+
+
+def _answer(item: Item, value: object) -> object:
+    """A cell value -> the canonical answer (numbers the Indonesian way, via core.numbers)."""
+    if _is_blank(value):
+        return None
+    if item.is_choice:
+        if not isinstance(value, str):
+            raise TpiError(f"jawaban butir {item.id} harus salah satu dari {'/'.join(item.keys)}.")
+        return parse_value(item, value.strip().rstrip(".").strip(), "jawaban")
+    if item.jenis == "jumlah":
+        return parse_jumlah(value, f"Jumlah butir {item.id}")
+    return parse_survei(value, f"Nilai survei butir {item.id}")
+
+
+def _text(value: object, what: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, str):
+        value = str(value)
+    return clean_text(value.strip(), what)
+
+
+# -- the plan --------------------------------------------------------------------------------
+
+
+def plan_xlsx(store: SessionStore, path: Path, sebagai: str = "unit") -> XlsxPlan:
+    """Read and check the whole workbook; raise one TpiError listing every bad cell."""
+    if sebagai not in SIDES:
+        raise TpiError("--sebagai harus 'unit' atau 'tpi'.")
+    check_container(path)
+    values_wb, formulas_wb = _load(path)
+    try:
+        found = None
+        seen = []
+        for name in values_wb.sheetnames:
+            ws = values_wb[name]
+            seen.append(name)
+            rows = _rows(ws, name)
+            header = _find_header(rows)
+            if header and (found is None or (header[0] == "portalrb" and found[1][0] != "portalrb")):
+                found = (name, header, rows)
+        if found is None:
+            raise TpiError(
+                f"Berkas {path.name} tidak memuat lembar LKE yang dikenali: dicari kepala kolom "
+                "'Penilaian … Bobot … Jawaban' (Lampiran III, lembar LKE ZI) atau 'Jawaban Unit … Jawaban TPI' "
+                f"(PortalRB, lembar {SHEET_JAWABAN}). Lembar yang ada: {', '.join(seen) or '-'}."
+            )
+        name, (layout, header_row, cols), rows = found
+        formula_rows = dict(_rows(formulas_wb[name], name))
+    finally:
+        values_wb.close()
+        formulas_wb.close()
+    reader = _Reader(store.instrument, name, rows, formula_rows, header_row, cols)
+    if layout == "portalrb":
+        reader.read_portalrb()
+        side = "tpi"
+    else:
+        reader.read_lampiran3(sebagai)
+        side = sebagai
+    if reader.errors:
+        shown = reader.errors[:MAX_REPORTED]
+        more = len(reader.errors) - len(shown)
+        lines = [f"Berkas {path.name} ditolak ({len(reader.errors)} sel tidak sah); tidak ada yang diubah:"]
+        lines += [f"  {e}" for e in shown]
+        if more:
+            lines.append(f"  … dan {more} sel lainnya.")
+        raise TpiError("\n".join(lines))
+    plan = XlsxPlan(layout=layout, sheet=name, changes=reader.changes, side=side, notes=reader.notes, placed=len(reader.changes))
+    merged = {k: dict(v) for k, v in store.answers.items()}
+    for item_id, fields in reader.changes.items():
+        merged.setdefault(str(item_id), {}).update(fields)
+    sc = score(store.instrument, merged, side)
+    plan.differences = _compare(store.instrument, sc, reader.cached_totals)
+    plan.compared = sum(1 for _, _, v in reader.cached_totals if isinstance(v, (int, float)) and not isinstance(v, bool))
+    return plan
+
+
+def import_xlsx(store: SessionStore, path: Path, sebagai: str = "unit") -> tuple[XlsxPlan, int]:
+    plan = plan_xlsx(store, path, sebagai)
+    changed = store.set_many(plan.changes, reason=f"impor Excel {path.name} ({plan.layout_label})")
+    return plan, changed
+
+
+class _Reader:
+    def __init__(self, inst, sheet, rows, formula_rows, header_row, cols) -> None:
+        self.inst = inst
+        self.sheet = sheet
+        self.rows = rows
+        self.formula_rows = formula_rows
+        self.header_row = header_row
+        self.cols = cols
+        self.errors: list[str] = []
+        self.notes: list[str] = []
+        self.changes: dict[int, dict] = {}
+        self.cached_totals: list[tuple[str, str, object]] = []  # (kind:key, cell, cached value)
+        self.placer = _Placer(inst)
+
+    def addr(self, r: int, c: int) -> str:
+        return f"{col_letter(c + 1)}{r}"
+
+    def bad(self, r: int, c: int, message: str) -> None:
+        self.errors.append(f"Lembar '{self.sheet}' sel {self.addr(r, c)}: {message.rstrip('.')}.")
+
+    def cell(self, r: int, cells: tuple, c: int | None) -> object:
+        """The cached value; a formula with no cached value is an error (never guessed)."""
+        if c is None or c >= MAX_COLS:
+            return None
+        value = cells[c]
+        if value is None:
+            formula = self.formula_rows.get(r, (None,) * MAX_COLS)[c]
+            if isinstance(formula, str) and formula.startswith("="):
+                self.bad(r, c, "berisi rumus tanpa nilai tersimpan; buka dan simpan ulang berkas di Excel agar nilainya terhitung")
+        return value
+
+    def take(self, r: int, item: Item, fields: dict[str, tuple[int | None, object]]) -> None:
+        """Check one item's cells; collect errors, never stop at the first."""
+        out: dict = {}
+        for key, (c, raw) in fields.items():
+            try:
+                if key.startswith("jawaban_"):
+                    out[key] = _answer(item, raw)
+                else:
+                    out[key] = _text(raw, key.replace("_", " "))
+            except TpiError as exc:
+                self.bad(r, c or 0, str(exc))
+        self.changes[item.id] = out
+
+    # -- Lampiran III
+    def read_lampiran3(self, sebagai: str) -> None:
+        cols = self.cols
+        first, last = cols["penilaian"], cols["bobot"]
+        jawaban_key, catatan_key = f"jawaban_{sebagai}", f"catatan_{sebagai}"
+        total_rows: list[tuple[int, int, object]] = []
+        for r, cells in self.rows:
+            if r <= self.header_row:
+                continue
+            texts = _candidates(cells, first, last)
+            if not texts:
+                if not _is_blank(cells[cols["jawaban"]]):
+                    self.bad(r, cols["jawaban"], "jawaban tanpa uraian butir; baris ini tidak dapat ditempatkan")
+                continue
+            pilihan = norm(cells[cols["pilihan"]]) if "pilihan" in cols else ""
+            is_persen = pilihan == "%" or any(t in self.placer.persen_names for t in texts) and pilihan in ("", "%")
+            if pilihan not in ITEM_PILIHAN and not is_persen:
+                kind = self.placer.heading(texts)
+                if kind:
+                    if "nilai" in cols:
+                        self.cached_totals.append((f"{kind[0]}:{kind[1]}", self.addr(r, cols["nilai"]), cells[cols["nilai"]]))
+                    continue
+            if any(t.startswith(norm(TOTAL_JUMLAH_NAMA)) or t.startswith("jumlah yang harus menyampaikan") for t in texts):
+                total_rows.append((r, cols["jawaban"], cells[cols["jawaban"]]))
+                continue
+            if is_persen:
+                continue  # computed from the Jumlah rows under it; not an item
+            item_id = self.placer.item(texts)
+            if item_id is None:
+                if pilihan in ITEM_PILIHAN or not _is_blank(cells[cols["jawaban"]]):
+                    c = max(range(first, last), key=lambda i: len(cells[i]) if isinstance(cells[i], str) else 0)
+                    shown = norm(cells[c])[:60]
+                    self.bad(r, c, f"butir '{shown}' tidak dikenali di sub-area ini; baris tidak dapat ditempatkan")
+                continue
+            item = self.inst.items[item_id]
+            self.placer.placed[item_id] = self.addr(r, cols["jawaban"])
+            fields = {jawaban_key: (cols["jawaban"], self.cell(r, cells, cols["jawaban"]))}
+            if "catatan" in cols:
+                fields[catatan_key] = (cols["catatan"], self.cell(r, cells, cols["catatan"]))
+                parts = [self.cell(r, cells, cols["data_dukung"]), self.cell(r, cells, cols["tautan"])]
+                bukti = "\n".join(_plain(p) for p in parts if not _is_blank(p))
+                fields["bukti_dukung_unit"] = (cols["data_dukung"], bukti)
+            self.take(r, item, fields)
+        self._check_total_rows(total_rows, jawaban_key)
+
+    def _check_total_rows(self, total_rows, jawaban_key: str) -> None:
+        """A typed number over the LHKPN total formula: say so; the categories count."""
+        subs = [s for s in self.inst.sub_areas.values() for p in s.persentase if len(p.penyebut) > 1]
+        for (r, c, value), sub in zip(total_rows, subs, strict=False):
+            p = next(pp for pp in sub.persentase if len(pp.penyebut) > 1)
+            parts = [self.changes.get(i, {}).get(jawaban_key) for i in p.penyebut]
+            if any(v is None for v in parts) or _is_blank(value):
+                continue
+            try:
+                typed = parse_jumlah(value, "Jumlah")
+            except TpiError:
+                continue
+            if typed != sum(parts):
+                self.notes.append(
+                    f"Lembar '{self.sheet}' sel {self.addr(r, c)}: '{TOTAL_JUMLAH_NAMA}' ({sub.nama}) berisi "
+                    f"{typed}, sedangkan jumlah kategorinya {sum(parts)}; aplikasi memakai jumlah kategori."
+                )
+
+    # -- PortalRB
+    def read_portalrb(self) -> None:
+        cols = self.cols
+        baris = excel_baris()
+        at_row = {r: i for i, r in baris.items()}
+        q = cols.get("pertanyaan")
+        keys = ("jawaban_unit", "catatan_unit", "bukti_dukung_unit", "jawaban_tpi", "catatan_tpi")
+        for r, cells in self.rows:
+            if r <= self.header_row:
+                continue
+            data = {k: (cols.get(k), self.cell(r, cells, cols.get(k))) for k in keys if cols.get(k) is not None}
+            has_data = any(not _is_blank(v) for _, v in data.values())
+            texts = _candidates(cells, 0, min(cols["jawaban_unit"], q + 1 if q is not None else MAX_COLS))
+            item_id = None
+            by_row = at_row.get(r)
+            if by_row is not None and by_row not in self.placer.placed:
+                want = norm(self.inst.items[by_row].pertanyaan)
+                if q is None or want in texts or norm(cells[q]) == want:
+                    item_id = by_row
+                    self.placer.sub = self.inst.items[by_row].sub_area
+            if item_id is None and texts:
+                item_id = self.placer.item(texts)
+                if item_id is None and self.placer.heading(texts):
+                    continue
+            if item_id is None:
+                if has_data:
+                    self.bad(r, q if q is not None else cols["jawaban_unit"], "baris berisi jawaban tetapi butirnya tidak dikenali")
+                continue
+            self.placer.placed[item_id] = self.addr(r, cols["jawaban_unit"])
+            self.take(r, self.inst.items[item_id], data)
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _compare(inst: Instrument, sc: Score, cached: list[tuple[str, str, object]]) -> list[Difference]:
+    """The file's cached totals against the app's score of the imported answers."""
+    areas = {a.kode: a for a in sc.areas}
+    out = []
+    for key, cell, value in cached:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        kind, _, rest = key.partition(":")
+        if kind == "sub":
+            sub = inst.sub_areas[rest]
+            app = sc.sub_areas[rest].nilai
+            where = f"Sub-area '{sub.nama}' ({sub.bagian.capitalize()}, {inst.areas[sub.area].nama})"
+        elif kind == "area":
+            bagian, kode = rest.split(":")
+            app = getattr(areas[kode], bagian)
+            where = f"Area {inst.areas[kode].nama} ({bagian.capitalize()})"
+        elif kind == "induk":
+            area, nama = rest.split(":", 1)
+            app = sum(s.nilai for k, s in sc.sub_areas.items() if inst.sub_areas[k].area == area and norm(inst.sub_areas[k].induk or "") == nama)
+            where = f"Sub-area '{nama.capitalize()}' ({inst.areas[area].nama})"
+        else:
+            table = {
+                "pengungkit": ("Komponen Pengungkit", sc.pengungkit),
+                "hasil": ("Komponen Hasil", sc.hasil),
+                "pemenuhan": ("Pemenuhan", sc.pemenuhan),
+                "reform": ("Reform", sc.reform),
+                "bersih": ("Birokrasi yang bersih dan akuntabel", sc.bersih),
+                "prima": ("Pelayanan publik yang prima", sc.prima),
+                "total_pengungkit": ("TOTAL PENGUNGKIT", sc.pengungkit),
+                "total_hasil": ("TOTAL HASIL", sc.hasil),
+                "nilai_evaluasi": ("NILAI EVALUASI ZONA INTEGRITAS", sc.total),
+            }
+            if rest not in table:
+                continue
+            where, app = table[rest]
+        if abs(float(value) - app) > 1e-6:
+            out.append(Difference(where, cell, float(value), app))
+    return out

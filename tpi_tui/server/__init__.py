@@ -1,0 +1,1 @@
+"""The PortalRB integration API (Panduan Teknis API Integrasi ZI 2026), read-only over core."""

@@ -1,0 +1,184 @@
+"""The PortalRB integration API as an ASGI app (Starlette), served by uvicorn (``run.py``).
+
+Why Starlette + uvicorn: both are maintained by the Encode team as a pair, are the base of
+FastAPI (so widely deployed and patched), speak HTTP/1.1 with TLS through the standard ``ssl``
+module, and need no extra schema/validation layer for three read-only GET endpoints. The app is
+~200 lines we can read end to end; the server (uvicorn + h11) is a real, tested HTTP stack
+rather than ``http.server``, which its own documentation says is not for production.
+
+Contract (Panduan Teknis API Integrasi ZI v1.0.0, 2026):
+    GET /pengusulan/unit-wbk         {"tahun", "units": [{"id", "nama", "kategori", "afirmasi"}]}
+    GET /pengusulan/unit-wbbm        same, kategori "WBBM"
+    GET /lke/jawaban-unit/{unit_id}  {"unit_id", "nama_unit", "tahun", "answers": [...127]}
+Every non-2xx body is {"error": true, "code": UPPER_SNAKE, "message": sentence}. 401 no or bad
+token; 403 a token not allowed that year; 404 unknown unit/path; 422 bad request (query); 429
+rate limit (with Retry-After); 500 anything else (logged, never a traceback in the body).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from ..core.errors import TpiError
+from ..core.workspace import Workspace
+from . import data
+from .limits import DEFAULT_RATE, RateLimiter
+from .tokens import Caller, TokenBook
+
+log = logging.getLogger("tpi.api")
+access = logging.getLogger("tpi.api.akses")
+
+ALLOWED_QUERY = {"tahun"}
+
+
+def error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"error": True, "code": code, "message": message}, status_code=status, headers=headers)
+
+
+@dataclass
+class ApiConfig:
+    root: Path
+    tahun: int | None = None  # --tahun: the default year when a request names none
+    per_minute: int = DEFAULT_RATE
+    extra: dict = field(default_factory=dict)
+
+
+class AccessLog:
+    """ASGI middleware: one line per request (who, method, path, status, ms); never the token."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = {"code": 500}
+
+        async def capture(message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                status["sent"] = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        except Exception:  # noqa: BLE001 - the 500 body is already sent and the error logged
+            if status.get("sent") is None:
+                raise
+        finally:
+            who = scope.get("state", {}).get("caller") or "-"
+            client = (scope.get("client") or ("-", 0))[0]
+            ms = (time.perf_counter() - start) * 1000
+            path = "".join(c if c.isprintable() else "?" for c in scope.get("path", ""))[:200]
+            access.info("%s %s %s %s %d %.1fms", client, who, scope.get("method"), path, status["code"], ms)
+
+
+def make_app(cfg: ApiConfig) -> AccessLog:
+    ws = Workspace(cfg.root)
+    book = TokenBook(cfg.root)
+    limiter = RateLimiter(cfg.per_minute)
+
+    def guard(request: Request) -> tuple[Caller | None, JSONResponse | None]:
+        header = request.headers.get("authorization", "")
+        scheme, _, presented = header.partition(" ")
+        caller = book.check(presented.strip()) if scheme.lower() == "bearer" and presented.strip() else None
+        if caller is None:
+            wait = limiter.take(f"ip:{request.client.host if request.client else '-'}")
+            if wait:  # guessing tokens is throttled like any other caller
+                return None, _too_many(wait)
+            message = "Token tidak ada." if not header else "Token tidak sah atau sudah dicabut."
+            return None, error(401, "UNAUTHORIZED", message, {"WWW-Authenticate": 'Bearer realm="tpi"'})
+        request.scope.setdefault("state", {})["caller"] = caller.nama
+        wait = limiter.take(f"token:{caller.id}")
+        if wait:
+            return caller, _too_many(wait)
+        return caller, None
+
+    def year(request: Request, caller: Caller) -> tuple[int | None, JSONResponse | None]:
+        unknown = set(request.query_params) - ALLOWED_QUERY
+        if unknown:
+            return None, error(422, "INVALID_REQUEST", f"Parameter '{sorted(unknown)[0][:40]}' tidak dikenal; yang diterima: tahun.")
+        raw = request.query_params.get("tahun")
+        if raw is None:
+            tahun = cfg.tahun or data.default_year(ws)
+        elif raw.isdigit() and len(raw) == 4 and 2000 <= int(raw) <= 2099:
+            tahun = int(raw)
+        else:
+            return None, error(422, "INVALID_REQUEST", "Parameter tahun harus empat angka, misalnya 2026.")
+        if not caller.may_read(tahun):
+            return None, error(403, "FORBIDDEN", f"Token ini tidak diizinkan membaca data tahun {tahun}.")
+        return tahun, None
+
+    async def unit_list(request: Request, kategori: tuple[str, ...]) -> JSONResponse:
+        caller, refused = guard(request)
+        if refused:
+            return refused
+        tahun, refused = year(request, caller)
+        if refused:
+            return refused
+        return JSONResponse(await run_in_threadpool(data.units, ws, tahun, kategori))
+
+    async def unit_wbk(request: Request) -> JSONResponse:
+        return await unit_list(request, data.KATEGORI_WBK)
+
+    async def unit_wbbm(request: Request) -> JSONResponse:
+        return await unit_list(request, data.KATEGORI_WBBM)
+
+    async def jawaban_unit(request: Request) -> JSONResponse:
+        caller, refused = guard(request)
+        if refused:
+            return refused
+        tahun, refused = year(request, caller)
+        if refused:
+            return refused
+        unit_id = request.path_params["unit_id"]
+        if not data.UNIT_ID.fullmatch(unit_id):
+            return error(422, "INVALID_REQUEST", "unit_id tidak sah: huruf, angka, titik, garis bawah atau tanda hubung.")
+        try:
+            body = await run_in_threadpool(data.jawaban_unit, ws, tahun, unit_id)
+        except data.NotFound as exc:
+            return error(404, "DATA_NOT_FOUND", str(exc))
+        return JSONResponse(body)
+
+    async def not_found(request: Request, exc: HTTPException) -> JSONResponse:
+        if exc.status_code == 405:
+            return error(405, "METHOD_NOT_ALLOWED", "Hanya GET yang dilayani.", {"Allow": "GET"})
+        caller, refused = guard(request)
+        if refused:
+            return refused
+        return error(404, "NOT_FOUND", "Alamat tidak dikenal; yang tersedia: /pengusulan/unit-wbk, /pengusulan/unit-wbbm, /lke/jawaban-unit/{unit_id}.")
+
+    async def server_error(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, TpiError):  # damaged workspace data: say what, not how
+            log.error("data ruang kerja: %s", exc)
+            return error(500, "INTERNAL_ERROR", "Data ruang kerja tidak dapat dibaca; hubungi pengelola TPI.")
+        log.exception("galat tak terduga pada %s", request.url.path)
+        return error(500, "INTERNAL_ERROR", "Terjadi galat pada server; hubungi pengelola TPI.")
+
+    app = Starlette(
+        routes=[
+            Route("/pengusulan/unit-wbk", unit_wbk, methods=["GET"]),
+            Route("/pengusulan/unit-wbbm", unit_wbbm, methods=["GET"]),
+            Route("/lke/jawaban-unit/{unit_id}", jawaban_unit, methods=["GET"]),
+        ],
+        exception_handlers={HTTPException: not_found, Exception: server_error},
+    )
+    return AccessLog(app)
+
+
+def _too_many(wait: float) -> JSONResponse:
+    seconds = max(1, math.ceil(wait))
+    return error(429, "RATE_LIMIT_EXCEEDED", f"Terlalu banyak permintaan; coba lagi dalam {seconds} detik.", {"Retry-After": str(seconds)})

@@ -1,0 +1,109 @@
+"""Start the API: uvicorn serving ``make_app``; TLS from --cert/--key or a reverse proxy."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import sys
+from pathlib import Path
+
+from ..core.errors import TpiError
+from .limits import DEFAULT_RATE
+from .tokens import TokenBook
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def warnings_for(host: str, tls: bool, tokens: int) -> list[str]:
+    out = []
+    if not is_loopback(host) and not tls:
+        out.append(
+            f"PERINGATAN: API dibuka di {host} tanpa TLS; token dan jawaban dapat disadap di jaringan. "
+            "Pakai --cert/--key, atau dengarkan di 127.0.0.1 di belakang reverse proxy HTTPS (lihat README)."
+        )
+    if tokens == 0:
+        out.append("PERINGATAN: belum ada token aktif; setiap permintaan ditolak (401). Buat dengan 'tpi token new --nama LABEL'.")
+    return out
+
+
+def serve(
+    root: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    tahun: int | None = None,
+    cert: Path | None = None,
+    key: Path | None = None,
+    per_minute: int = DEFAULT_RATE,
+    echo=None,
+) -> None:
+    import uvicorn  # ~150 ms with its protocol modules; only 'tpi serve' pays it
+
+    if bool(cert) != bool(key):
+        raise TpiError("--cert dan --key harus diberikan bersama (sertifikat dan kunci privat PEM).")
+    for p in (cert, key):
+        if p is not None and not Path(p).is_file():
+            raise TpiError(f"Berkas {p} tidak ditemukan.")
+    if not 0 < port < 65536:
+        raise TpiError("--port harus antara 1 dan 65535.")
+    echo = echo or (lambda line: print(line, file=sys.stderr, flush=True))
+    book = TokenBook(root)
+    for line in warnings_for(host, bool(cert), book.count):
+        echo(line)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
+    for name in ("tpi.api", "uvicorn.error"):
+        lg = logging.getLogger(name)
+        lg.handlers[:] = [handler]
+        lg.setLevel(logging.INFO)
+        lg.propagate = False
+    from .app import ApiConfig, make_app  # Starlette: only when serving
+
+    app = make_app(ApiConfig(root=Path(root), tahun=tahun, per_minute=per_minute))
+    scheme = "https" if cert else "http"
+    echo(f"API PortalRB melayani {scheme}://{host}:{port} (tahun bawaan {tahun or 'terbaru'}; {book.count} token aktif). Ctrl+C untuk berhenti.")
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        ssl_certfile=str(cert) if cert else None,
+        ssl_keyfile=str(key) if key else None,
+        access_log=False,  # our own line per request (who, path, status, ms), never the token
+        log_config=None,
+        server_header=False,
+        proxy_headers=False,
+        timeout_keep_alive=5,
+        limit_concurrency=64,
+    )
+    sock = _bind(host, port)  # bound here so a taken port is one sentence, not uvicorn's exit(1)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
+
+
+def _bind(host: str, port: int):
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        raise TpiError(f"Alamat --host '{host}' tidak dikenal.") from None
+    family, kind, proto, _, addr = infos[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(addr)
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise TpiError(f"Tidak dapat mendengarkan di {host}:{port}: {exc.strerror or exc}.") from None
+    sock.set_inheritable(True)
+    return sock
