@@ -18,14 +18,10 @@ def bench_exchange(fx, reps: int) -> list[Row]:
     export_row = Row("xlsx export (Jawaban + LKE ZI), complete session", goals=[Goal("median", 1.0, "≤ 1 s")])
     import_row = Row("xlsx import (PortalRB layout), complete session", goals=[Goal("median", 1.0, "≤ 1 s")])
     import3_row = Row("xlsx import (Lampiran III layout), complete session", goals=[Goal("median", 1.0, "≤ 1 s")])
-    try:
-        from tpi_tui.exchange.layout import SHEET_LKE
-        from tpi_tui.exchange.xlsx_export import build_workbook
-        from tpi_tui.exchange.xlsx_import import import_xlsx
-    except ImportError:
-        for r in (export_row, import_row, import3_row):
-            r.note = "n/a (module missing)"
-        return [export_row, import_row, import3_row]
+    from tpi_tui.exchange.layout import SHEET_LKE
+    from tpi_tui.exchange.xlsx_export import build_workbook
+    from tpi_tui.exchange.xlsx_import import import_xlsx
+
     ws = fx.seed_ws
     out = fx.base / "xlsx"
     out.mkdir(exist_ok=True)
@@ -76,14 +72,9 @@ def bench_api(fx, reps: int, load_seconds: float) -> list[Row]:
     one = Row(f"API GET /lke/jawaban-unit/{{id}}, {reps} sequential requests", goals=[Goal("p95", 0.050, "p95 ≤ 50 ms")])
     load = Row(f"API load: 16 concurrent clients for {load_seconds:.0f} s (loopback)")
     rows = [one] + ([load] if load_seconds else [])
-    try:
-        import httpx
+    import httpx
 
-        import tpi_tui.server.app  # noqa: F401
-    except ImportError:
-        for r in rows:
-            r.note = "n/a (module missing)"
-        return rows
+    import tpi_tui.server.app  # noqa: F401
     proc = None
     try:
         ws, units, token = _api_workspace(fx, 50 if load_seconds else 5)

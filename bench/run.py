@@ -9,8 +9,8 @@ made through core (``create_demo``), then its bytes are copied to N files with f
 name and ``meta.id``) spread over 50 OPD folders. Each figure is compared with a reference
 measured in the same run, because these machines are shared and noisy.
 
-A row whose module is not there yet prints "n/a (module missing)"; a measurement that crashes
-prints "error: ..." and makes the run fail (also in --quick: that is what the smoke run checks).
+A measurement that crashes prints "error: ..." and makes the run fail (also in --quick: that is
+what the smoke run checks); a module that fails to import fails the run the same way.
 """
 
 from __future__ import annotations
@@ -434,26 +434,11 @@ def launch_once(what: str, ws_root: Path) -> tuple[float, dict]:
     return elapsed, json.loads(line)
 
 
-def tui_missing() -> str:
-    import importlib.util
-
-    try:
-        if importlib.util.find_spec("tpi_tui.tui.app") is None:
-            return "n/a (module missing)"
-    except ModuleNotFoundError:
-        return "n/a (module missing)"
-    return ""
-
-
 def bench_launch(ws_1000, reps: int) -> list[Row]:
     ws, ids = ws_1000
     n = len(ids)
     row = Row(f"launch to first usable frame, {n:,} sessions, headless run_test", ref_name="bare App+Footer")
     row.goals = [Goal("ratio", 1.3, "≤ 1.3×")]
-    missing = tui_missing()
-    if missing:
-        row.note = missing
-        return [row]
     imports = Row("  of which: interpreter + imports (to make_app)", ref_name="bare App+Footer")
     inapp = Row("  of which: make_app → mounted + workers done", ref_name="bare App+Footer")
     try:
@@ -539,10 +524,6 @@ def bench_pty(ws_1000, reps: int) -> list[Row]:
     ws, ids = ws_1000
     row = Row(f"launch to first usable frame, {len(ids):,} sessions, real pty (`tpi`)", ref_name="bare App+Footer")
     row.goals = [Goal("ratio", 1.3, "≤ 1.3×")]
-    missing = tui_missing()
-    if missing:
-        row.note = missing
-        return [row]
     try:
         ws.list_sessions()
         bare, tpi = [], []
@@ -564,10 +545,6 @@ def bench_beranda_memory(ws_big, ws_small, reps: int) -> list[Row]:
     mem = Row(f"peak memory (ru_maxrss), TUI with {len(ib):,} sessions", unit="KiB", ref_name="bare App+Footer")
     mem.goals = [Goal("ratio", 2.0, "≤ 2×")]
     rebuild = Row(f"session index rebuild, {len(ib):,} sessions (first listing, in-process)")
-    missing = tui_missing()
-    if missing:
-        ready.note = mem.note = missing
-        return [ready, mem]
     try:
         t = time.perf_counter()
         wb.list_sessions()  # what a first launch after e.g. a big `git pull` pays before Beranda
@@ -707,11 +684,6 @@ def bench_keys(ws_small, reps: int) -> list[Row]:
             )
         )
         rows.append(Row(f"  same, Pilot press()+pause(): {name}", ref_name="bare app, same key"))
-    missing = tui_missing()
-    if missing:
-        for r in rows:
-            r.note = missing
-        return rows
     try:
         bare, _ = run_keys_child("bare", ws, ids[0], reps)
         out, crash = run_keys_child("tpi", ws, ids[0], reps)
@@ -734,14 +706,9 @@ def bench_minutes(fx: Factory, reps: int) -> list[Row]:
     text_row = Row("Berita Acara md + html, complete session", goals=[Goal("median", 0.100, "≤ 100 ms")])
     docx_row = Row("Berita Acara docx, complete session", goals=[Goal("median", 0.500, "≤ 500 ms")])
     first_row = Row("Berita Acara md + html + docx, first call in process (imports, templates)")
-    try:
-        import tpi_tui.minutes as minutes
+    import tpi_tui.minutes as minutes
 
-        render_text, generate = minutes.render_text, minutes.generate
-    except (ImportError, AttributeError):
-        for r in (text_row, docx_row, first_row):
-            r.note = "n/a (module missing)"
-        return [text_row, docx_row, first_row]
+    render_text, generate = minutes.render_text, minutes.generate
     ws = fx.seed_ws
     out_dir = fx.base / "minutes-out"
     out_dir.mkdir(exist_ok=True)
@@ -838,12 +805,9 @@ def bench_merge(fx: Factory, reps: int, events_per_side: int = 500) -> list[Row]
         f"merge two 127-item sessions, {events_per_side} events each (tpi merge-driver)",
         goals=[Goal("median", 0.150, "≤ 150 ms")],
     )
-    try:
-        from tpi_tui.core.merge import merge_files
-        from tpi_tui.core.store import SessionStore, load_tables
-    except ImportError:
-        row.note = "n/a (module missing)"
-        return [row]
+    from tpi_tui.core.merge import merge_files
+    from tpi_tui.core.store import SessionStore, load_tables
+
     try:
         folder = fx.base / "merge"
         folder.mkdir(exist_ok=True)

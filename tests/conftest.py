@@ -26,3 +26,29 @@ import pytest  # noqa: E402
 def _private_config_dir(tmp_path_factory, monkeypatch):
     """Keys and other per-user files go to a temp folder, never the real ~/.config."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+# The repository root is itself a workspace; no test may write there (they use tmp_path).
+ROOT_WORKSPACE = ("tpi.toml", "sessions", "templates", "out", "tpi-demo", ".tpi", ".gitattributes")
+
+
+def _fingerprint() -> dict[str, tuple[int, int]]:
+    out = {}
+    for name in ROOT_WORKSPACE:
+        top = ROOT / name
+        paths = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else []
+        for path in paths:
+            st = path.stat()
+            out[path.relative_to(ROOT).as_posix()] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _root_workspace_untouched():
+    """Fails the run when any test wrote into the repository-root workspace."""
+    before = _fingerprint()
+    yield
+    after = _fingerprint()
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    assert not changed, f"tests wrote into the repository-root workspace: {changed[:10]}"

@@ -184,6 +184,8 @@ def test_every_bad_cell_is_named_and_nothing_changes(demo, tmp_path):
     sh[f"K{r_jumlah}"] = "1,5"
     sh[f"K{r_survei}"] = 7
     sh[f"K{row_of(sh, 'Jumlah pelanggaran tahun ini')}"] = "=1+1"  # a formula with no cached value
+    r_head = row_of(sh, "Penyusunan Tim Kerja")
+    sh[f"K{r_head}"] = "Ya"  # typed on the sub-area row, not on an item
     wb.save(path)
     with ws.open(partial) as store:
         before = store.digest()
@@ -191,12 +193,13 @@ def test_every_bad_cell_is_named_and_nothing_changes(demo, tmp_path):
             import_xlsx(store, path)
         assert store.digest() == before
     lines = str(err.value).splitlines()
-    assert lines[0].startswith("Berkas lampiran3.xlsx ditolak (4 sel tidak sah)")
+    assert lines[0].startswith("Berkas lampiran3.xlsx ditolak (5 sel tidak sah)")
     body = "\n".join(lines[1:])
     assert f"Lembar 'LKE ZI' sel K{r_choice}: " in body and "'Z' tidak sesuai butir 10" in body
     assert f"sel K{r_jumlah}: " in body and "bertanda koma" in body
     assert f"sel K{r_survei}: " in body and "antara 0 dan 4" in body
     assert "rumus tanpa nilai tersimpan" in body
+    assert f"sel K{r_head}: jawaban diisi pada baris judul" in body
     assert all(line.count("sel ") == 1 for line in lines[1:])
 
 
@@ -463,3 +466,35 @@ def test_cli_refusals_are_indonesian_lines_with_exit_2(demo, tmp_path):
     json_file = write(tmp_path, b'{"answers": []}', "jawaban.json")
     r = cli(ws, "import-answers", partial, str(json_file), "--sebagai", "tpi", tmp=tmp_path)
     assert r.returncode == 2 and "--sebagai hanya berlaku untuk LKE Excel" in r.stderr
+
+
+def test_portalrb_layout_answer_on_a_heading_row_is_refused(demo, tmp_path):
+    ws, full, _ = demo
+    with ws.open(full, readonly=True) as src:
+        path = write(tmp_path, build_workbook(src, sheets=(SHEET_JAWABAN,)), "jawaban.xlsx")
+    wb = openpyxl.load_workbook(path)
+    sh = wb[SHEET_JAWABAN]
+    r = row_of(sh, "Rencana Pembangunan Zona Integritas")  # a heading row between soal 2 and 3
+    sh[f"K{r}"] = "Ya"
+    wb.save(path)
+    with fresh(ws, tmp_path) as dst, pytest.raises(TpiError, match=rf"Lembar 'Jawaban' sel [A-Z]+{r}: baris berisi jawaban"):
+        plan_xlsx(dst, path)
+
+
+def test_xml_entity_expansion_refused_before_parsing(demo, tmp_path, monkeypatch):
+    ws, full, partial = demo
+    src = lke_only(ws, full, tmp_path)
+    bomb = tmp_path / "laughs.xlsx"
+    lol = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;'
+        b'&lol;&lol;&lol;&lol;&lol;">]>'
+    )
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = lol + (data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data)
+            zout.writestr(info, data)
+    monkeypatch.setattr(xlsx_import, "_load", lambda *_a, **_k: pytest.fail("parsed a DTD"))
+    with ws.open(partial, readonly=True) as store, pytest.raises(TpiError, match="DOCTYPE/ENTITY"):
+        plan_xlsx(store, bomb)

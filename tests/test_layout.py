@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import ast
+import os
 import pkgutil
+import subprocess
+import sys
 from dataclasses import fields
 from importlib import import_module
 from pathlib import Path
 
 import click
 import pytest
+from _clone import copy_checkout
 
 import tpi_tui.cli as cli
 from tpi_tui.core.errors import TpiError
@@ -17,6 +21,7 @@ from tpi_tui.core.workspace import (
     CONFIG_DEFAULTS,
     Config,
     default_templates_dir,
+    find_workspace,
     init_workspace,
     load_config,
     render_config,
@@ -126,3 +131,68 @@ def test_a_malformed_setting_is_one_clear_error(tmp_path, text):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(TpiError, match="tpi.toml"):
         load_config(path)
+
+
+# --------------------------------------------------------------------------- the repository root is a workspace
+def _tpi(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "TPI_USER": "Penguji", "PYTHONPATH": str(ROOT)}
+    env.pop("TPI_WORKSPACE", None)
+    return subprocess.run([sys.executable, "-m", "tpi_tui", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_the_repository_root_is_a_workspace():
+    ws = find_workspace(start=ROOT / "tpi_tui" / "core")
+    assert ws.root == ROOT and ws.templates_dir == default_templates_dir()
+    assert load_config(ROOT / "tpi.toml").unit == CONFIG_DEFAULTS.unit
+    readme = (ROOT / "sessions" / "README.md").read_text(encoding="utf-8")
+    assert "<slug-opd>/" in readme and "<tanggal>_<jenis>_<ULID>.json" in readme and "git pull" in readme
+
+
+def test_tpi_in_a_clone_works_there_and_leaves_only_session_files_to_commit(tmp_path):
+    clone = copy_checkout(tmp_path / "clone", only=("tpi.toml", "sessions", "templates", ".gitignore"))
+    subprocess.run(["git", "init", "-q"], cwd=clone, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=clone, check=True)
+    out = _tpi(cwd=clone)  # bare 'tpi', output not a terminal
+    assert out.returncode == 0 and "Belum ada sesi" in out.stdout, out.stderr
+    out = _tpi("session", "new", "--opd", "Dinas Kesehatan", "--kind", "wawancara", "--date", "2025-08-04",
+               "--place", "Aula", "--target", "wbk", cwd=clone)
+    assert out.returncode == 0, out.stderr
+    sid = out.stdout.strip().splitlines()[-1]
+    assert _tpi("session", "list", cwd=clone).stdout.count(sid) == 1  # writes the (ignored) index
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=clone,
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+    new = [line[3:] for line in status if line.startswith("??")]
+    assert new == [f"sessions/dinas-kesehatan/2025-08-04_wawancara_{sid}.json"], new
+    assert (clone / "sessions" / ".index.json").is_file()  # written, and ignored
+
+
+def test_readme_command_one_from_the_root_makes_a_separate_ignored_demo(tmp_path):
+    clone = copy_checkout(tmp_path / "clone", only=("tpi.toml", "sessions", "templates", ".gitignore"))
+    subprocess.run(["git", "init", "-q"], cwd=clone, check=True)
+    out = _tpi("demo", cwd=clone)
+    assert out.returncode == 0 and "Ruang kerja contoh dibuat" in out.stdout, out.stderr
+    assert (clone / "tpi-demo" / "tpi.toml").is_file() and not list((clone / "sessions").glob("*/*.json"))
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=clone,
+                            capture_output=True, text=True, check=True).stdout
+    assert "tpi-demo" not in status
+
+
+# --------------------------------------------------------------------------- small functions
+SPLIT = {
+    "tpi_tui/core/verify.py": ["schema_problems", "_schema_steps", "_table_problems", "_meta_problems",
+                               "_event_problems", "_answer_problems", "_field_problems"],
+    "tpi_tui/core/instrument.py": ["_build", "_add_komponen", "_add_area", "_make_item", "_persentase", "_areas",
+                                   "_narasumber"],
+    "tpi_tui/core/scoring.py": ["score", "_side_values", "_sub_area_score", "_area_score", "_hasil"],
+}
+ONE_SCREEN = 40  # lines, docstring included
+
+
+@pytest.mark.parametrize("path", sorted(SPLIT))
+def test_the_split_functions_each_fit_on_one_screen(path):
+    tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+    sizes = {n.name: n.end_lineno - n.lineno + 1 for n in tree.body if isinstance(n, ast.FunctionDef)}
+    for name in SPLIT[path]:
+        assert name in sizes, f"{path}: {name} is gone; update SPLIT"
+        assert sizes[name] <= ONE_SCREEN, f"{path}: {name} has {sizes[name]} lines (> {ONE_SCREEN})"

@@ -25,7 +25,9 @@ from tpi_tui.core.demo import create_demo
 from tpi_tui.core.workspace import Workspace
 
 GUIDE_ANSWER_KEYS = {"soal_id", "jawaban_unit", "jawaban_tpi", "catatan_unit", "bukti_dukung_unit", "catatan_tpi"}
-TPI = [sys.executable, "-m", "tpi_tui"]
+# the installed ``tpi`` script beside this interpreter (what a user runs), else the module
+_EXE = shutil.which("tpi", path=str(Path(sys.executable).parent))
+TPI = [_EXE] if _EXE else [sys.executable, "-m", "tpi_tui"]
 
 
 def env_for(tmp: Path) -> dict:

@@ -10,11 +10,12 @@ to ``COMMAND_MODULES`` below.
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
 
 import click
 
-from .common import TpiGroup, actor, run_tui, workspace
+from .common import TpiGroup, actor, localise, print_sessions, run_tui, workspace
 
 COMMAND_MODULES = (
     "workspace",  # init, demo
@@ -24,6 +25,7 @@ COMMAND_MODULES = (
     "minutes",  # minutes, template check
     "review",  # review, finalize, reopen, verify, history, attach
     "berita_acara",  # syarat, ba (catatan, tanggapan, tindak-lanjut, jabatan, surat-tugas)
+    "team",  # git-setup, merge-driver, conflicts, key
     "interop",  # serve, token (PortalRB integration API)
 )
 
@@ -31,17 +33,21 @@ COMMAND_MODULES = (
 @click.group(cls=TpiGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--workspace", "-w", type=click.Path(file_okay=False), help="Folder ruang kerja (berisi tpi.toml).")
 @click.option("--as", "actor_name", metavar="NAMA", help="Nama penilai yang dicatat pada riwayat perubahan.")
-@click.version_option(package_name="tpi-tui", message="tpi %(version)s")
+@click.version_option(package_name="tpi-tui", message="tpi %(version)s", help="Menampilkan versi lalu keluar.")
 @click.pass_context
 def main(ctx: click.Context, workspace: str | None, actor_name: str | None) -> None:
     """tpi — kokpit Tim Penilai Internal (TPI) Zona Integritas menuju WBK/WBBM.
 
-    Tanpa perintah: membuka Beranda (antarmuka terminal) pada ruang kerja ini.
+    Tanpa perintah: membuka Beranda (antarmuka terminal) pada ruang kerja ini; bila keluaran
+    bukan terminal (pipa, berkas), mencetak daftar sesi.
     """
     ctx.ensure_object(dict)
     ctx.obj.update(workspace=workspace, actor=actor_name)
     if ctx.invoked_subcommand is None:
         ws = _workspace(ctx)
+        if not sys.stdout.isatty():
+            print_sessions(ws.list_sessions())
+            return
         run_tui(ws, actor(ctx, ws))
 
 
@@ -51,6 +57,7 @@ _workspace = workspace  # the option parameter above shadows the helper's name i
 def _register() -> None:
     for name in COMMAND_MODULES:
         for command in import_module(f"{__name__}.{name}").COMMANDS:
+            localise(command)
             main.add_command(command)
 
 

@@ -35,8 +35,11 @@ def answer(ctx, session_ref, item, tpi_value, unit_value, note, reason) -> None:
         raise TpiError("Tidak ada yang diisi: gunakan --tpi, --unit, --note atau --reason.")
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
         store.instrument.item(item)
+        before = [c for c in store.conflicts() if c["item"] == item and c.get("field") in changes]
         changed = store.set_item(item, changes)
         click.echo(f"Butir {item}: " + (", ".join(f"{k} = {v}" for k, v in changed.items()) if changed else "tidak ada perubahan"))
+        for c in before:  # saving a conflicting field resolves its recorded merge conflict
+            click.echo(f"Konflik butir {item} kolom {c['field']} diselesaikan.")
 
 
 def _is_xlsx(path: Path) -> bool:

@@ -18,6 +18,9 @@ EXIT_ERROR = 2
 
 _CLICK_ID = [
     (r"^No such option: (.+)", r"Opsi tidak dikenal: \1"),
+    (r"^No such option '(.+?)'\.?", r"Opsi tidak dikenal: \1"),
+    (r"\(Did you mean one of: (.+)\?\)", r"(mungkin maksud Anda salah satu dari: \1)"),
+    (r"Did you mean (.+)\?", r"Mungkin maksud Anda \1"),
     (r"^No such command '(.+)'\.?", r"Perintah tidak dikenal: '\1'"),
     (r"^Missing argument '(.+)'\.?", r"Argumen wajib tidak ada: \1"),
     (r"^Missing option '(.+)'\.?", r"Opsi wajib tidak ada: \1"),
@@ -26,6 +29,8 @@ _CLICK_ID = [
     (r"^Got unexpected extra arguments? \((.+)\)", r"Argumen berlebih: \1"),
     (r"is not one of (.+)\.?$", r"bukan salah satu dari \1"),
     (r"is not a valid integer", "bukan bilangan bulat"),
+    (r"is not a valid float", "bukan angka"),
+    (r"^(?:File|Directory|Path) '(.+)' does not exist", r"'\1' tidak ada"),
 ]
 
 
@@ -38,10 +43,95 @@ def id_usage(message: str) -> str:
     return message
 
 
+# click's own help texts, in Indonesian (click formats them; the formatter below translates)
+_HEADINGS = {"Options": "Opsi", "Commands": "Perintah", "Positional arguments": "Argumen", "Arguments": "Argumen"}
+_HELP = {
+    "Show this message and exit.": "Menampilkan bantuan ini lalu keluar.",
+    "Show the version and exit.": "Menampilkan versi lalu keluar.",
+}
+_METAVARS = {"TEXT": "TEKS", "INTEGER": "BILANGAN", "FLOAT": "ANGKA", "FILE": "BERKAS", "DIRECTORY": "FOLDER",
+             "PATH": "PATH", "BOOLEAN": "YA/TIDAK", "OPTIONS": "OPSI", "COMMAND": "PERINTAH", "ARGS": "ARGUMEN"}
+_METAVAR_RE = re.compile(r"\b(" + "|".join(_METAVARS) + r")\b")
+_EXTRA_RE = re.compile(r"\s*\[((?:default: [^\]]*|required|wajib)(?:; (?:default: [^\]]*|required))*)\]$")
+
+
+def _id_metavars(text: str) -> str:
+    return _METAVAR_RE.sub(lambda m: _METAVARS[m.group(1)], text)
+
+
+def _id_extra(match: re.Match) -> str:
+    items = []
+    for item in match.group(1).split("; "):
+        items.append("wajib" if item == "required" else item.replace("default: ", "bawaan: ", 1))
+    return f"  [{'; '.join(items)}]"
+
+
+def id_help(text: str) -> str:
+    """One help cell in Indonesian: click's own sentences and the [default: …]/[required] tail."""
+    text = _HELP.get(text, text)
+    return _EXTRA_RE.sub(_id_extra, text)
+
+
+class TpiHelpFormatter(click.HelpFormatter):
+    """click's help layout with Indonesian headings, usage prefix, metavars and extras."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, _id_metavars(args), "Penggunaan: " if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_HEADINGS.get(heading, heading))
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(_id_metavars(term), id_help(text)) for term, text in rows], col_max, col_spacing)
+
+
+_innermost: list[click.Context] = []  # the last context created in this invocation (see _help_hint)
+
+
+class TpiContext(click.Context):
+    formatter_class = TpiHelpFormatter
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _innermost[:] = [self]
+
+
+def localise(command: click.Command) -> None:
+    """Give ``command`` and its subcommands the Indonesian help formatter (called at registration)."""
+    command.context_class = TpiContext
+    for sub in getattr(command, "commands", {}).values():
+        localise(sub)
+
+
+class AnyCaseChoice(click.Choice):
+    """A choice shown as written (``[WBK|WBBM]``) and accepted in any case (``wbk``)."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str):
+            for choice in self.choices:
+                if isinstance(choice, str) and choice.casefold() == value.casefold():
+                    return choice
+        return super().convert(value, param, ctx)
+
+
+def _help_hint(exc: click.UsageError) -> str:
+    """'tpi session new --help': the help of the command the user was typing."""
+    ctx = exc.ctx or (_innermost[0] if _innermost else None)  # click omits ctx on some parse errors
+    path = ctx.command_path if ctx is not None else "tpi"
+    return f"Lihat '{path} --help'."
+
+
+# click >= 8.2 raises this for a group called without a subcommand; older versions print the help
+_NoArgsIsHelp = getattr(click.exceptions, "NoArgsIsHelpError", None) or type("_NeverRaised", (Exception,), {})
+
+
 class TpiGroup(click.Group):
     """Turns every failure into one Indonesian line and exit status 2."""
 
+    context_class = TpiContext
+
     def main(self, args=None, prog_name=None, **extra):  # type: ignore[override]
+        _innermost.clear()
         try:
             return super().main(args=args, prog_name=prog_name or "tpi", standalone_mode=False, **extra)
         except click.exceptions.Exit as exc:
@@ -49,8 +139,11 @@ class TpiGroup(click.Group):
         except click.Abort:
             click.echo("tpi: dibatalkan.", err=True)
             sys.exit(EXIT_ERROR)
+        except _NoArgsIsHelp as exc:  # 'tpi session': show what it offers
+            click.echo(exc.ctx.get_help())
+            sys.exit(0)
         except click.UsageError as exc:
-            click.echo(f"tpi: {id_usage(exc.format_message()).rstrip('.')}. Lihat 'tpi --help'.", err=True)
+            click.echo(f"tpi: {id_usage(exc.format_message()).rstrip('.')}. {_help_hint(exc)}", err=True)
             sys.exit(EXIT_ERROR)
         except click.ClickException as exc:
             click.echo(f"tpi: {id_usage(exc.format_message())}", err=True)
@@ -87,28 +180,28 @@ def actor(ctx: click.Context, ws, explicit: str | None = None) -> str:
 
 def run_tui(ws, actor_name: str, session: str | None = None) -> None:
     """Open the terminal UI (the only place the CLI imports Textual)."""
-    try:
-        from ..tui.app import make_app
-    except ImportError:  # the cockpit is not installed in this build
-        raise TpiError("Antarmuka terminal belum tersedia pada versi ini; gunakan perintah 'tpi --help'.") from None
+    from ..tui.app import make_app
+
     app = make_app(ws, actor=actor_name, session=session)
     app.run()
 
 
 def print_sessions(rows) -> None:
-    """The plain-text session listing (``tpi session list``, ``tpi demo`` without a terminal)."""
+    """The plain-text session listing (``tpi session list``, ``tpi demo`` and bare ``tpi`` without a terminal)."""
     from ..core.scoring import fmt
     from ..core.session_meta import JENIS_SESI, STATUS
 
     if not rows:
         click.echo("Belum ada sesi. Buat dengan 'tpi session new'.")
         return
+    click.echo(f"{'ID SESI':<26}  {'TANGGAL':<10}  {'JENIS':<19} {'TARGET':<6} {'STATUS':<11} {'DIJAWAB':>7}  "
+               f"{'NILAI TPI':>9}  OPD")
     for s in rows:
         if s.error:
-            click.echo(f"{s.id[-8:]}  RUSAK  {s.path}: {s.error}")
+            click.echo(f"{s.id:<26}  RUSAK       {s.path}: {s.error}")
             continue
         click.echo(
-            f"{s.id}  {s.tanggal}  {JENIS_SESI.get(s.jenis, s.jenis):<19} {s.target:<4}  "
-            f"{STATUS.get(s.status, s.status):<11} {s.answered:>3}/{s.total_items}  "
-            f"TPI {fmt(s.nilai_tpi):>6}  {s.opd}"
+            f"{s.id:<26}  {s.tanggal:<10}  {JENIS_SESI.get(s.jenis, s.jenis):<19} {s.target.upper():<6} "
+            f"{STATUS.get(s.status, s.status):<11} {f'{s.answered}/{s.total_items}':>7}  "
+            f"{fmt(s.nilai_tpi):>9}  {s.opd}"
         )

@@ -9,6 +9,13 @@ import click
 from ..core.errors import TpiError
 from .common import actor, workspace
 
+KUNCI_LABEL = {  # core.keys states, as the review listing words them
+    "sah": "berkunci",
+    "tanpa-kunci": "tanpa kunci",
+    "kunci-tak-dikenal": "kunci tidak terdaftar",
+    "tidak-sah": "tanda tangan tidak sah",
+}
+
 
 @click.command()
 @click.argument("session_ref", metavar="SESI")
@@ -25,7 +32,8 @@ def review(ctx, session_ref, signer) -> None:
         click.echo(f"Reviu {entry['peran']} dicatat: {entry['nama']}, {entry['ts']}.")
         click.echo(f"Digest isi sesi: {entry['digest']}")
         for s in signoff_state(store):
-            click.echo(f"  {s['peran']:<18} {s['nama']}  {'TIDAK BERLAKU (isi berubah)' if s['stale'] else 'berlaku'}")
+            lock = KUNCI_LABEL.get(s.get("kunci_status", ""), "")
+            click.echo(f"  {s['peran']:<18} {s['nama']}  {'TIDAK BERLAKU' if s['stale'] else 'berlaku'} ({lock})")
 
 
 @click.command()

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from .common import actor, print_sessions, run_tui, workspace
+from .common import AnyCaseChoice, actor, print_sessions, run_tui, workspace
 
 
 @click.group()
@@ -19,7 +19,7 @@ def session() -> None:
 @click.option("--kind", "jenis", required=True, type=click.Choice(["wawancara", "verifikasi", "desk"]), help="Jenis sesi.")
 @click.option("--date", "tanggal", required=True, metavar="TTTT-BB-HH", help="Tanggal pelaksanaan.")
 @click.option("--place", "tempat", required=True, help="Tempat atau tautan daring.")
-@click.option("--target", required=True, type=click.Choice(["WBK", "WBBM"], case_sensitive=False), help="Target predikat.")
+@click.option("--target", required=True, type=AnyCaseChoice(["WBK", "WBBM"]), help="Target predikat.")
 @click.option("--start", "jam_mulai", default="", metavar="JJ:MM", help="Jam mulai.")
 @click.option("--lead", help="Ketua Tim (nama dari daftar tim di tpi.toml).")
 @click.option("--member", multiple=True, help="Anggota tim (boleh diulang).")
@@ -59,7 +59,7 @@ def session_new(ctx, opd, jenis, tanggal, tempat, target, jam_mulai, lead, membe
 
 
 @session.command("list")
-@click.option("--opd", help="Hanya sesi OPD ini.")
+@click.option("--opd", help="Hanya sesi OPD yang namanya memuat teks ini (huruf besar/kecil sama).")
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
 @click.pass_context
 def session_list(ctx, opd, as_json) -> None:

@@ -7,39 +7,62 @@ from pathlib import Path
 
 import click
 
-from .common import actor, print_sessions, run_tui
+from ..core.errors import TpiError
+from .common import actor, print_sessions, run_tui, workspace
 
 
 @click.command()
 @click.argument("folder", default=".", type=click.Path(file_okay=False))
 def init(folder: str) -> None:
     """Membuat ruang kerja baru (tpi.toml, templates/, sessions/) di FOLDER."""
+    from ..core.gitsetup import setup_if_repo
     from ..core.workspace import init_workspace
 
     ws = init_workspace(Path(folder))
     click.echo(f"Ruang kerja dibuat di {ws.root}. Sunting {ws.config_path.name} (instansi, kop surat, tim TPI).")
+    for line in setup_if_repo(ws.root):  # inside a git repository: sessions merge per item
+        click.echo(line)
 
 
 @click.command()
-@click.argument("folder", default="tpi-demo", type=click.Path(file_okay=False))
+@click.argument("folder", required=False, type=click.Path(file_okay=False))
 @click.option("--no-open", is_flag=True, help="Hanya membuat ruang kerja, tanpa membuka antarmuka.")
 @click.pass_context
-def demo(ctx: click.Context, folder: str, no_open: bool) -> None:
-    """Ruang kerja contoh Inspektorat Kabupaten Pesawaran (dibuat bila belum ada), lalu dibuka."""
+def demo(ctx: click.Context, folder: str | None, no_open: bool) -> None:
+    """Ruang kerja contoh Inspektorat Kabupaten Pesawaran di FOLDER (bawaan: tpi-demo), dibuat bila
+    belum ada, lalu dibuka. Dijalankan di dalam ruang kerja contoh: membuka ruang kerja itu."""
     from ..core.demo import create_demo
     from ..core.workspace import CONFIG, Workspace
 
-    root = Path(folder)
-    if (root / CONFIG).exists():
-        ws = Workspace(root)
+    ws = None if folder else _enclosing_demo(ctx)
+    if ws is not None:
+        click.echo(f"Membuka ruang kerja contoh {ws.root}.")
+    elif (Path(folder or DEMO_FOLDER) / CONFIG).exists():
+        ws = Workspace(Path(folder or DEMO_FOLDER))
         click.echo(f"Ruang kerja contoh sudah ada di {ws.root}.")
     else:
-        ws = create_demo(root)
+        ws = create_demo(Path(folder or DEMO_FOLDER))
         click.echo(f"Ruang kerja contoh dibuat di {ws.root}.")
+    from ..core.gitsetup import setup_if_repo
+
+    for line in setup_if_repo(ws.root):  # inside a git repository: sessions merge per item
+        click.echo(line)
     if no_open or not sys.stdout.isatty():
         print_sessions(ws.list_sessions())
         return
     run_tui(ws, actor(ctx, ws))
+
+
+DEMO_FOLDER = "tpi-demo"
+
+
+def _enclosing_demo(ctx: click.Context):
+    """The demo workspace this command runs in (so 'tpi demo' there never nests tpi-demo/tpi-demo)."""
+    try:
+        ws = workspace(ctx)
+        return ws if ws.config.contoh else None
+    except TpiError:  # no workspace here, or one whose tpi.toml is broken: make a fresh demo
+        return None
 
 
 COMMANDS = [init, demo]

@@ -10,12 +10,11 @@ from .errors import TpiError
 from .instrument import Item
 from .numbers import MAX_JUMLAH, format_bulat, format_survei, parse_jumlah, parse_survei
 from .policy import StatusButir, StatusDataDukung, choices
-from .text import MAX_LINE, MAX_NOTE, clean_line, clean_multiline
+from .text import MAX_NOTE, clean_line, clean_multiline
 
 # A note is spoken text typed in a meeting; 20,000 characters is about ten typed pages.
 # Anything larger (a pasted 5 MB file) is refused rather than bloating every later save.
 MAX_TEXT = MAX_NOTE
-MAX_SHORT = MAX_LINE
 
 STATES = tuple(choices(StatusButir))
 STATE_LABEL = {m.value: m.label for m in StatusButir}

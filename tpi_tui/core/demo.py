@@ -153,6 +153,7 @@ def create_demo(root: Path) -> Workspace:
         tim=TIM,
         opd=[{"nama": name} for name in OPDS],
     )
+    text = "# Ruang kerja contoh: 'tpi demo' di dalam folder ini membukanya.\ncontoh = true\n\n" + text
     ws = init_workspace(root, _with_dasar(text))
     actor = "Rina Marlina, S.E., Ak."
     done = ws.new_session(

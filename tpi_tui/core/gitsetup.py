@@ -89,3 +89,13 @@ def git_actor(root: Path) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def setup_if_repo(root: Path) -> list[str]:
+    """``setup`` when ``root`` is inside a git repository (``tpi init``/``tpi demo``), else nothing."""
+    if git_toplevel(Path(root)) is None:
+        return []
+    try:
+        return setup(root)
+    except TpiError as exc:  # the workspace is made; say why git is not set up, do not fail
+        return [f"tpi git-setup belum berhasil: {exc}"]

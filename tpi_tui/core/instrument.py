@@ -226,87 +226,120 @@ def _validate(raw: dict, inst: Instrument) -> None:
         raise TpiError("Data instrumen LKE tidak valid: " + "; ".join(problems) + ".")
 
 
+@dataclass
+class _Parts:
+    """What ``_build`` collects while walking the LKE tree (komponen -> sub-komponen -> area -> sub-area)."""
+
+    raw: dict
+    data_dukung: dict
+    items: dict[int, Item] = field(default_factory=dict)
+    sub_areas: dict[str, SubArea] = field(default_factory=dict)
+    area_parts: dict[str, dict] = field(default_factory=dict)
+    bobot: dict[str, float] = field(default_factory=dict)
+
+
 def _build(raw: dict, panduan: dict, digest: str) -> Instrument:
-    items: dict[int, Item] = {}
-    sub_areas: dict[str, SubArea] = {}
-    area_parts: dict[str, dict] = {}
-    bobot: dict[str, float] = {}
-    dd = panduan.get("data_dukung", {})
-
-    def make_item(raw_item: dict, sub: str, area: str, bagian: str, feeds: str | None) -> Item:
-        jenis = raw_item["jenis"]
-        mult = dict(raw["jenis_jawaban"][jenis].get("opsi", {})) if jenis in CHOICE_TYPES else {}
-        return Item(
-            id=raw_item["id"],
-            pertanyaan=raw_item["pertanyaan"],
-            jenis=jenis,
-            kriteria=raw_item["kriteria"],
-            opsi=dict(raw_item.get("opsi", {})),
-            multipliers={k: float(v) for k, v in mult.items()},
-            sub_area=sub,
-            area=area,
-            bagian=bagian,
-            data_dukung=tuple(dd.get(str(raw_item["id"]), ())),
-            bobot=raw_item.get("bobot"),
-            singkatan=raw_item.get("singkatan"),
-            persentase=feeds,
-        )
-
+    parts = _Parts(raw=raw, data_dukung=panduan.get("data_dukung", {}))
     for komp in raw["komponen"]:
-        if komp["kode"] == "A":
-            bobot["pengungkit"] = komp["bobot"]
-        else:
-            bobot["hasil"] = komp["bobot"]
-        for sk in komp["sub_komponen"]:
-            bobot[sk["kode"]] = sk["bobot"]
-            if komp["kode"] != "A":
-                for raw_item in sk["items"]:
-                    items[raw_item["id"]] = make_item(raw_item, sk["kode"], "HASIL", "hasil", None)
-                continue
-            for a_i, area in enumerate(sk["areas"], start=1):
-                part = area_parts.setdefault(area["kode"], {"nama": area["nama"], "nomor": a_i, "subs": []})
-                part[sk["kode"]] = area["bobot"]
-                for sub in area["sub_areas"]:
-                    pers = tuple(
-                        Persentase(
-                            kode=f"{sub['kode']}.{p['kode']}",
-                            nama=p["nama"],
-                            rumus=p["rumus"],
-                            inputs=tuple(
-                                sorted(
-                                    set(p.get("pembilang", []))
-                                    | set(p.get("penyebut", []))
-                                    | set(p.get("pelengkap", []))
-                                    | {x for x in (p.get("sebelum"), p.get("sesudah")) if x is not None}
-                                )
-                            ),
-                            pembilang=tuple(p.get("pembilang", ())),
-                            penyebut=tuple(p.get("penyebut", ())),
-                            sebelum=p.get("sebelum"),
-                            sesudah=p.get("sesudah"),
-                            penyebut_nol=float(p.get("penyebut_nol", 0)),
-                        )
-                        for p in sub.get("persentase", [])
-                    )
-                    feeds = {i: p.kode for p in pers for i in p.inputs}
-                    for raw_item in sub["items"]:
-                        items[raw_item["id"]] = make_item(
-                            raw_item, sub["kode"], area["kode"], sk["kode"], feeds.get(raw_item["id"])
-                        )
-                    sub_areas[sub["kode"]] = SubArea(
-                        kode=sub["kode"],
-                        nomor=sub["nomor"],
-                        nama=sub["nama"],
-                        bobot=float(sub["bobot"]),
-                        area=area["kode"],
-                        bagian=sk["kode"],
-                        items=tuple(i["id"] for i in sub["items"]),
-                        persentase=pers,
-                        induk=sub.get("induk"),
-                        items_scored=tuple(i["id"] for i in sub["items"] if i["jenis"] in CHOICE_TYPES),
-                    )
-                    part["subs"].append(sub["kode"])
-    areas = {
+        _add_komponen(parts, komp)
+    parts.bobot["total"] = parts.bobot["pengungkit"] + parts.bobot["hasil"]
+    inst = Instrument(
+        id=raw["id"],
+        versi=raw["versi"],
+        judul=raw["judul"],
+        dasar=raw["dasar"],
+        hash=digest,
+        items=parts.items,
+        sub_areas=parts.sub_areas,
+        areas=_areas(parts.area_parts),
+        bobot=parts.bobot,
+        narasumber=_narasumber(panduan),
+        order=tuple(sorted(parts.items)),
+    )
+    _validate(raw, inst)
+    return inst
+
+
+def _add_komponen(parts: _Parts, komp: dict) -> None:
+    """Komponen A (pengungkit) holds areas; komponen B (hasil) holds its items directly."""
+    pengungkit = komp["kode"] == "A"
+    parts.bobot["pengungkit" if pengungkit else "hasil"] = komp["bobot"]
+    for sk in komp["sub_komponen"]:
+        parts.bobot[sk["kode"]] = sk["bobot"]
+        if not pengungkit:
+            for raw_item in sk["items"]:
+                parts.items[raw_item["id"]] = _make_item(parts, raw_item, sk["kode"], "HASIL", "hasil", None)
+            continue
+        for nomor, area in enumerate(sk["areas"], start=1):
+            _add_area(parts, sk["kode"], nomor, area)
+
+
+def _add_area(parts: _Parts, bagian: str, nomor: int, area: dict) -> None:
+    """One area under sub-komponen ``bagian`` (pemenuhan or reform): its weight and sub-areas."""
+    part = parts.area_parts.setdefault(area["kode"], {"nama": area["nama"], "nomor": nomor, "subs": []})
+    part[bagian] = area["bobot"]
+    for sub in area["sub_areas"]:
+        pers = tuple(_persentase(sub["kode"], p) for p in sub.get("persentase", []))
+        feeds = {i: p.kode for p in pers for i in p.inputs}
+        for raw_item in sub["items"]:
+            parts.items[raw_item["id"]] = _make_item(
+                parts, raw_item, sub["kode"], area["kode"], bagian, feeds.get(raw_item["id"])
+            )
+        parts.sub_areas[sub["kode"]] = SubArea(
+            kode=sub["kode"],
+            nomor=sub["nomor"],
+            nama=sub["nama"],
+            bobot=float(sub["bobot"]),
+            area=area["kode"],
+            bagian=bagian,
+            items=tuple(i["id"] for i in sub["items"]),
+            persentase=pers,
+            induk=sub.get("induk"),
+            items_scored=tuple(i["id"] for i in sub["items"] if i["jenis"] in CHOICE_TYPES),
+        )
+        part["subs"].append(sub["kode"])
+
+
+def _make_item(parts: _Parts, raw_item: dict, sub: str, area: str, bagian: str, feeds: str | None) -> Item:
+    jenis = raw_item["jenis"]
+    mult = dict(parts.raw["jenis_jawaban"][jenis].get("opsi", {})) if jenis in CHOICE_TYPES else {}
+    return Item(
+        id=raw_item["id"],
+        pertanyaan=raw_item["pertanyaan"],
+        jenis=jenis,
+        kriteria=raw_item["kriteria"],
+        opsi=dict(raw_item.get("opsi", {})),
+        multipliers={k: float(v) for k, v in mult.items()},
+        sub_area=sub,
+        area=area,
+        bagian=bagian,
+        data_dukung=tuple(parts.data_dukung.get(str(raw_item["id"]), ())),
+        bobot=raw_item.get("bobot"),
+        singkatan=raw_item.get("singkatan"),
+        persentase=feeds,
+    )
+
+
+def _persentase(sub_kode: str, p: dict) -> Persentase:
+    """A percentage a sub-area computes from count items (inputs: every item it reads)."""
+    inputs = set(p.get("pembilang", [])) | set(p.get("penyebut", [])) | set(p.get("pelengkap", []))
+    inputs |= {x for x in (p.get("sebelum"), p.get("sesudah")) if x is not None}
+    return Persentase(
+        kode=f"{sub_kode}.{p['kode']}",
+        nama=p["nama"],
+        rumus=p["rumus"],
+        inputs=tuple(sorted(inputs)),
+        pembilang=tuple(p.get("pembilang", ())),
+        penyebut=tuple(p.get("penyebut", ())),
+        sebelum=p.get("sebelum"),
+        sesudah=p.get("sesudah"),
+        penyebut_nol=float(p.get("penyebut_nol", 0)),
+    )
+
+
+def _areas(area_parts: dict[str, dict]) -> dict[str, Area]:
+    """Areas with their pemenuhan + reform weights; pemenuhan sub-areas (kode P…) first."""
+    return {
         kode: Area(
             kode=kode,
             nama=p["nama"],
@@ -314,12 +347,14 @@ def _build(raw: dict, panduan: dict, digest: str) -> Instrument:
             bobot=p.get("pemenuhan", 0) + p.get("reform", 0),
             bobot_pemenuhan=p.get("pemenuhan", 0),
             bobot_reform=p.get("reform", 0),
-            sub_areas=tuple(sorted(p["subs"], key=lambda k: (k[0] != "P", p["subs"].index(k)))),
+            sub_areas=tuple(sorted(p["subs"], key=lambda k, subs=p["subs"]: (k[0] != "P", subs.index(k)))),
         )
         for kode, p in area_parts.items()
     }
-    bobot["total"] = bobot["pengungkit"] + bobot["hasil"]
-    narasumber = {
+
+
+def _narasumber(panduan: dict) -> dict[str, Narasumber]:
+    return {
         r["kode"]: Narasumber(
             kode=r["kode"],
             nama=r["nama"],
@@ -329,21 +364,6 @@ def _build(raw: dict, panduan: dict, digest: str) -> Instrument:
         )
         for r in panduan.get("narasumber", [])
     }
-    inst = Instrument(
-        id=raw["id"],
-        versi=raw["versi"],
-        judul=raw["judul"],
-        dasar=raw["dasar"],
-        hash=digest,
-        items=items,
-        sub_areas=sub_areas,
-        areas=areas,
-        bobot=bobot,
-        narasumber=narasumber,
-        order=tuple(sorted(items)),
-    )
-    _validate(raw, inst)
-    return inst
 
 
 def load_instrument_files(lke_path: Path, panduan_path: Path | None) -> Instrument:

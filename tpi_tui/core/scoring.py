@@ -138,67 +138,15 @@ class Score:
 
 def score(inst: Instrument, answers: dict, side: str = "tpi") -> Score:
     """Score one side ("tpi" or "unit") of a session's answers ({item id: answer dict})."""
-    key = SIDES[side]
-
-    def value(item_id: int):
-        ans = answers.get(item_id) or answers.get(str(item_id)) or {}
-        return ans.get(key)
-
-    values = {i: value(i) for i in inst.order}
+    values = _side_values(inst, answers, SIDES[side])
     persentase: dict[str, float | None] = {}
     catatan: list[str] = []
-    subs: dict[str, SubAreaScore] = {}
-    for sub in inst.sub_areas.values():
-        entry_scores: dict[str, float | None] = {}
-        for item_id in sub.items_scored:
-            entry_scores[str(item_id)] = item_score(inst.items[item_id], values[item_id])
-        for p in sub.persentase:
-            v, note = p.compute(values)
-            persentase[p.kode] = v
-            entry_scores[p.kode] = v
-            if note:
-                catatan.append(f"{p.nama}: {note}.")
-        got = [s for s in entry_scores.values() if s is not None]
-        nilai = (sum(got) / len(got)) * sub.bobot if got else 0.0
-        subs[sub.kode] = SubAreaScore(
-            kode=sub.kode,
-            nama=sub.nama,
-            bobot=sub.bobot,
-            nilai=nilai,
-            persen=100.0 * nilai / sub.bobot,
-            answered=len(got),
-            entries=len(entry_scores),
-            entry_scores=entry_scores,
-        )
-    areas = []
-    for area in inst.areas.values():
-        pem = sum(subs[k].nilai for k in area.sub_areas if inst.sub_areas[k].bagian == "pemenuhan")
-        ref = sum(subs[k].nilai for k in area.sub_areas if inst.sub_areas[k].bagian == "reform")
-        areas.append(
-            AreaScore(
-                kode=area.kode,
-                nama=area.nama,
-                bobot=area.bobot,
-                nilai=pem + ref,
-                persen=100.0 * (pem + ref) / area.bobot,
-                pemenuhan=pem,
-                pemenuhan_bobot=area.bobot_pemenuhan,
-                pemenuhan_persen=100.0 * pem / area.bobot_pemenuhan,
-                reform=ref,
-                reform_bobot=area.bobot_reform,
-                reform_persen=100.0 * ref / area.bobot_reform,
-            )
-        )
+    subs = {sub.kode: _sub_area_score(inst, sub, values, persentase, catatan) for sub in inst.sub_areas.values()}
+    areas = [_area_score(inst, area, subs) for area in inst.areas.values()]
     pemenuhan = sum(a.pemenuhan for a in areas)
     reform = sum(a.reform for a in areas)
-    hasil_items = {it.singkatan: it for it in inst.hasil_items()}
-    ipak_item, kinerja_item, ipkp_item = hasil_items["IPAK"], hasil_items["Capaian Kinerja"], hasil_items["IPKP"]
-    ipak_v, kinerja_v, ipkp_v = values[ipak_item.id], values[kinerja_item.id], values[ipkp_item.id]
-    ipak = (float(ipak_v) / 4 * ipak_item.bobot) if ipak_v is not None else 0.0
-    ipkp = (float(ipkp_v) / 4 * ipkp_item.bobot) if ipkp_v is not None else 0.0
-    kinerja = (item_score(kinerja_item, kinerja_v) or 0.0) * kinerja_item.bobot
-    bersih, prima = ipak + kinerja, ipkp
-    unanswered = [i for i in inst.order if values[i] is None]
+    h = _hasil(inst, values)
+    bersih, prima = h["ipak"] + h["kinerja"], h["ipkp"]
     return Score(
         side=side,
         total=pemenuhan + reform + bersih + prima,
@@ -208,18 +156,85 @@ def score(inst: Instrument, answers: dict, side: str = "tpi") -> Score:
         hasil=bersih + prima,
         bersih=bersih,
         prima=prima,
-        ipak=ipak,
-        ipak_survei=ipak_v,
-        kinerja=kinerja,
-        kinerja_opsi=kinerja_v,
-        ipkp=ipkp,
-        ipkp_survei=ipkp_v,
+        **h,
         areas=areas,
         sub_areas=subs,
         persentase=persentase,
         catatan=catatan,
-        unanswered=unanswered,
+        unanswered=[i for i in inst.order if values[i] is None],
     )
+
+
+def _side_values(inst: Instrument, answers: dict, key: str) -> dict[int, object]:
+    """{item id: the side's answer or None}; answers may be keyed by int or by str."""
+
+    def value(item_id: int):
+        ans = answers.get(item_id) or answers.get(str(item_id)) or {}
+        return ans.get(key)
+
+    return {i: value(i) for i in inst.order}
+
+
+def _sub_area_score(inst: Instrument, sub, values: dict, persentase: dict, catatan: list[str]) -> SubAreaScore:
+    """Mean of the answered entries (scored items and computed percentages) times the weight.
+
+    Each computed percentage is also recorded in ``persentase``; its notes go to ``catatan``.
+    """
+    entry_scores: dict[str, float | None] = {}
+    for item_id in sub.items_scored:
+        entry_scores[str(item_id)] = item_score(inst.items[item_id], values[item_id])
+    for p in sub.persentase:
+        v, note = p.compute(values)
+        persentase[p.kode] = v
+        entry_scores[p.kode] = v
+        if note:
+            catatan.append(f"{p.nama}: {note}.")
+    got = [s for s in entry_scores.values() if s is not None]
+    nilai = (sum(got) / len(got)) * sub.bobot if got else 0.0
+    return SubAreaScore(
+        kode=sub.kode,
+        nama=sub.nama,
+        bobot=sub.bobot,
+        nilai=nilai,
+        persen=100.0 * nilai / sub.bobot,
+        answered=len(got),
+        entries=len(entry_scores),
+        entry_scores=entry_scores,
+    )
+
+
+def _area_score(inst: Instrument, area, subs: dict[str, SubAreaScore]) -> AreaScore:
+    """An area: the sum of its pemenuhan sub-areas and of its reform sub-areas."""
+    pem = sum(subs[k].nilai for k in area.sub_areas if inst.sub_areas[k].bagian == "pemenuhan")
+    ref = sum(subs[k].nilai for k in area.sub_areas if inst.sub_areas[k].bagian == "reform")
+    return AreaScore(
+        kode=area.kode,
+        nama=area.nama,
+        bobot=area.bobot,
+        nilai=pem + ref,
+        persen=100.0 * (pem + ref) / area.bobot,
+        pemenuhan=pem,
+        pemenuhan_bobot=area.bobot_pemenuhan,
+        pemenuhan_persen=100.0 * pem / area.bobot_pemenuhan,
+        reform=ref,
+        reform_bobot=area.bobot_reform,
+        reform_persen=100.0 * ref / area.bobot_reform,
+    )
+
+
+def _hasil(inst: Instrument, values: dict) -> dict:
+    """Komponen hasil: IPAK and IPKP surveys (0-4 scaled to their weight) and capaian kinerja."""
+    hasil_items = {it.singkatan: it for it in inst.hasil_items()}
+    ipak_item, kinerja_item, ipkp_item = hasil_items["IPAK"], hasil_items["Capaian Kinerja"], hasil_items["IPKP"]
+    ipak_v, kinerja_v, ipkp_v = values[ipak_item.id], values[kinerja_item.id], values[ipkp_item.id]
+    return {
+        "ipak": (float(ipak_v) / 4 * ipak_item.bobot) if ipak_v is not None else 0.0,
+        "ipak_survei": ipak_v,
+        "kinerja": (item_score(kinerja_item, kinerja_v) or 0.0) * kinerja_item.bobot,
+        "kinerja_opsi": kinerja_v,
+        "ipkp": (float(ipkp_v) / 4 * ipkp_item.bobot) if ipkp_v is not None else 0.0,
+        "ipkp_survei": ipkp_v,
+    }
 
 
 @dataclass

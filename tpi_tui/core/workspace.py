@@ -19,7 +19,7 @@ from .ids import ulid
 from .instrument import Instrument, load_instrument
 from .jsonfile import toml_loads
 from .scoring import AREA_READINGS
-from .session_meta import JENIS_SESI, PERAN_TIM, SCHEMA_VERSION, clean_date, clean_meta_field, clean_tim, clean_time
+from .session_meta import JENIS_SESI, SCHEMA_VERSION, clean_date, clean_meta_field, clean_tim, clean_time
 from .store import SessionStore, list_conflicts, load_tables
 from .text import clean_line
 
@@ -66,6 +66,12 @@ def _upper(value) -> str:
     return str(value).upper()
 
 
+def _bool(value) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("harus true atau false")
+    return value
+
+
 def _tim(value) -> list[dict]:
     return clean_tim([{"peran": "Anggota", **p} for p in value])
 
@@ -91,6 +97,7 @@ class Config:
     """
 
     pengguna: str = _setting("pengguna", "")
+    contoh: bool = _setting("contoh", False, _bool)  # the demo workspace: 'tpi demo' inside it opens it
     instansi: str = _setting("instansi.nama", "")
     unit: str = _setting("instansi.unit", "Inspektorat Daerah")
     kop: list[str] = _setting("instansi.kop", [], _str_list)
@@ -461,8 +468,7 @@ class Workspace:
                 pass  # a read-only workspace still lists; the index is only a cache
         out = [SessionSummary(**e["summary"]) for e in fresh.values()]
         if opd:
-            want = slugify(opd)
-            out = [s for s in out if s.opd_slug == want]
+            out = [s for s in out if _opd_matches(opd, s)]
         out.sort(key=lambda s: (s.opd.lower(), s.tanggal, s.id))
         return out
 
@@ -562,6 +568,17 @@ def _load_for_summary(path: Path) -> dict:
     if data["meta"]["1"].get("schema") != SCHEMA_VERSION or not isinstance(data.get("answers", {}), dict):
         return load_tables(path)
     return data
+
+
+def _opd_matches(wanted: str, s: SessionSummary) -> bool:
+    """``--opd``: part of the OPD's name in any case ('dukcapil', 'kependudukan'), or of its slug."""
+    text = " ".join(wanted.split()).casefold()
+    if text in " ".join(s.opd.split()).casefold():
+        return True
+    try:
+        return slugify(wanted) in s.opd_slug
+    except TpiError:
+        return False
 
 
 def _id_of(path: Path) -> str:
@@ -670,18 +687,23 @@ def render_config(
 GITIGNORE = "*.lock\n.*.tmp-*\nsessions/.index.json\nout/\n"
 
 
-def init_workspace(root: Path, config_text: str | None = None) -> Workspace:
-    """Create a workspace folder (refusing to overwrite an existing tpi.toml)."""
-    root = root.expanduser()
-    if (root / CONFIG).exists():
-        raise TpiError(f"{root} sudah berisi {CONFIG}; ruang kerja tidak ditimpa.")
-    text = config_text or render_config(
+def starter_config() -> str:
+    """The tpi.toml of a new workspace (``tpi init``; also the repository root's own tpi.toml)."""
+    return render_config(
         instansi="Pemerintah Kabupaten ...",
         unit=CONFIG_DEFAULTS.unit,
         kota="...",
         kop=["PEMERINTAH KABUPATEN ...", "INSPEKTORAT DAERAH", "Alamat ..., Telepon ..., Laman ..."],
         tim=[{"nama": "Nama Ketua Tim", "nip": "-", "jabatan": "Auditor Ahli Madya", "peran": "Ketua Tim"}],
     )
+
+
+def init_workspace(root: Path, config_text: str | None = None) -> Workspace:
+    """Create a workspace folder (refusing to overwrite an existing tpi.toml)."""
+    root = root.expanduser()
+    if (root / CONFIG).exists():
+        raise TpiError(f"{root} sudah berisi {CONFIG}; ruang kerja tidak ditimpa.")
+    text = config_text or starter_config()
     try:
         root.mkdir(parents=True, exist_ok=True)
         for sub in ("sessions", "templates", "out"):
@@ -716,6 +738,3 @@ def _copy_default_templates(ws: Workspace) -> None:
         if entry.is_file() and not (ws.templates_dir / entry.name).exists():
             write_atomic(ws.templates_dir / entry.name, entry.read_bytes())
 
-
-PERAN_TIM = PERAN_TIM  # re-exported for the CLI and the TUI
-SCHEMA_VERSION = SCHEMA_VERSION

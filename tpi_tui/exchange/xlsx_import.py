@@ -112,6 +112,15 @@ def check_container(path: Path) -> None:
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
         raise TpiError(f"Berkas {name} bukan berkas Excel .xlsx (tidak ada xl/workbook.xml).")
+    # Excel never writes a DTD; one in a workbook part is an entity-expansion or external-entity
+    # attack on the XML parser. The prolog is at the start of each part: read only that much.
+    with zipfile.ZipFile(path) as zf:
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")):
+                with zf.open(info) as part:
+                    head = part.read(4096)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise TpiError(f"Berkas {name} ditolak: bagian {info.filename[:60]} memuat deklarasi DOCTYPE/ENTITY XML, yang tidak pernah ditulis Excel.")
 
 
 def _load(path: Path):
@@ -461,6 +470,8 @@ class _Reader:
             if pilihan not in ITEM_PILIHAN and not is_persen:
                 kind = self.placer.heading(texts)
                 if kind:
+                    if not _is_blank(cells[cols["jawaban"]]):
+                        self.bad(r, cols["jawaban"], "jawaban diisi pada baris judul, bukan pada baris butir; tidak dapat ditempatkan")
                     if "nilai" in cols:
                         self.cached_totals.append((f"{kind[0]}:{kind[1]}", self.addr(r, cols["nilai"]), cells[cols["nilai"]]))
                     continue
@@ -527,7 +538,7 @@ class _Reader:
                     self.placer.sub = self.inst.items[by_row].sub_area
             if item_id is None and texts:
                 item_id = self.placer.item(texts)
-                if item_id is None and self.placer.heading(texts):
+                if item_id is None and self.placer.heading(texts) and not has_data:
                     continue
             if item_id is None:
                 if has_data:

@@ -1,0 +1,130 @@
+"""Team commands: ``tpi git-setup``, ``tpi merge-driver``, ``tpi conflicts``, ``tpi key``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..core.errors import TpiError
+from .common import actor, workspace
+
+
+@click.command("git-setup")
+@click.pass_context
+def git_setup(ctx) -> None:
+    """Menyiapkan git agar sesi digabung per butir (.gitattributes dan merge driver); aman diulang."""
+    from ..core.gitsetup import setup
+
+    ws = workspace(ctx)
+    done = setup(ws.root)
+    for line in done:
+        click.echo(line)
+    click.echo("Git siap: sesi dan nomor berita acara digabung oleh 'tpi merge-driver'." if done else "Git sudah siap; tidak ada yang diubah.")
+
+
+@click.command("merge-driver")
+@click.argument("base", type=click.Path(dir_okay=False))
+@click.argument("ours", type=click.Path(dir_okay=False))
+@click.argument("theirs", type=click.Path(dir_okay=False))
+@click.argument("name", required=False, default="")
+def merge_driver(base, ours, theirs, name) -> None:
+    """Dipanggil git: menggabungkan tiga versi berkas sesi (%O %A %B %P); hasil ke %A."""
+    import os
+
+    from ..core.gitsetup import git_actor
+    from ..core.merge import merge_files
+
+    who = os.environ.get("TPI_USER") or git_actor(Path.cwd()) or "git merge"
+    code, messages = merge_files(Path(base), Path(ours), Path(theirs), name, actor=who)
+    for line in messages:
+        click.echo(f"tpi merge-driver: {line}", err=True)
+    sys.exit(code)
+
+
+def _show(value) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+@click.command()
+@click.argument("session_ref", metavar="SESI")
+@click.option("--butir", type=int, metavar="BUTIR", help="Menyelesaikan konflik butir ini (bersama --kolom dan --pakai).")
+@click.option("--kolom", metavar="KOLOM", help="Kolom yang berkonflik, mis. jawaban_tpi.")
+@click.option("--pakai", type=click.IntRange(1, 2), help="Versi yang dipakai: 1 (sisi ini) atau 2 (sisi lain).")
+@click.pass_context
+def conflicts(ctx, session_ref, butir, kolom, pakai) -> None:
+    """Daftar konflik penggabungan sesi; menyelesaikan satu dengan --butir/--kolom/--pakai."""
+    ws = workspace(ctx)
+    if butir is None and kolom is None and pakai is None:
+        store = ws.open(session_ref, readonly=True)
+        found = store.conflicts()
+        if not found:
+            click.echo("Tidak ada konflik penggabungan.")
+            return
+        click.echo(f"{len(found)} konflik penggabungan:")
+        for c in found:
+            where = f"Butir {c['item']}" if c["item"] is not None else "Metadata"
+            click.echo(f"{where} kolom {c.get('field')} (sebelumnya: {_show(c.get('dasar'))})")
+            for n, v in enumerate(c.get("versi") or [], start=1):
+                click.echo(f"  {n}. {_show(v.get('nilai'))}  — {v.get('oleh')}, {v.get('waktu')} ({v.get('sumber', '')})")
+        click.echo("Selesaikan: tpi conflicts SESI --butir N --kolom KOLOM --pakai 1|2, atau isi ulang dengan 'tpi answer'.")
+        return
+    if butir is None or not kolom or pakai is None:
+        raise TpiError("Untuk menyelesaikan konflik sebutkan --butir, --kolom dan --pakai 1 atau 2.")
+    with ws.open(session_ref, actor=actor(ctx, ws)) as store:
+        match = [c for c in store.conflicts() if c["item"] == butir and c.get("field") == kolom]
+        if not match:
+            raise TpiError(f"Tidak ada konflik pada butir {butir} kolom {kolom}.")
+        versi = match[0].get("versi") or []
+        if pakai > len(versi):
+            raise TpiError(f"Konflik ini hanya memiliki {len(versi)} versi.")
+        value = versi[pakai - 1].get("nilai")
+        store.set_item(butir, {kolom: value}, reason=f"konflik diselesaikan: versi {pakai} dipakai")
+    click.echo(f"Konflik butir {butir} kolom {kolom} diselesaikan: {_show(value)}.")
+
+
+@click.group()
+def key() -> None:
+    """Kunci tanda tangan reviu (Ed25519): kunci pribadi di komputer Anda, kunci publik di ruang kerja."""
+
+
+@key.command("new")
+@click.option("--as", "nama", metavar="NAMA", help="Nama pemilik kunci (seperti tercatat di tim TPI).")
+@click.pass_context
+def key_new(ctx, nama) -> None:
+    """Membuat pasangan kunci untuk NAMA dan mendaftarkan kunci publiknya di ruang kerja."""
+    from ..core.keys import REGISTRY, config_dir, new_key
+    from ..core.store import now_iso
+
+    ws = workspace(ctx)
+    owner = nama or ctx.find_root().obj.get("actor")
+    if not owner:
+        raise TpiError("Sebutkan nama pemilik kunci: tpi key new --as NAMA.")
+    entry, created = new_key(ws.root, owner, actor(ctx, ws, owner), now_iso())
+    if not created:
+        click.echo(f"Kunci {entry['nama']} sudah ada di komputer ini: {entry['sidik']}.")
+        return
+    click.echo(f"Kunci dibuat untuk {entry['nama']}: {entry['sidik']}.")
+    click.echo(f"Kunci pribadi: {config_dir()} (hanya untuk Anda; jangan dibagikan).")
+    click.echo(f"Kunci publik didaftarkan di {REGISTRY}; commit dan push agar tim dapat memeriksa tanda tangan Anda.")
+
+
+@key.command("list")
+@click.pass_context
+def key_list(ctx) -> None:
+    """Kunci publik yang terdaftar di ruang kerja."""
+    from ..core.keys import load_registry
+
+    ws = workspace(ctx)
+    registry = load_registry(ws.root)
+    if not registry:
+        click.echo("Belum ada kunci terdaftar: tanda tangan reviu di ruang kerja ini tanpa kunci (tpi key new --as NAMA).")
+    for k in registry:
+        click.echo(f"{k.get('sidik')}  {k.get('nama')}  (didaftarkan {k.get('dibuat')} oleh {k.get('oleh')})")
+
+
+COMMANDS = [git_setup, merge_driver, conflicts, key]
