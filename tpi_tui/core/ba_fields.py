@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 
-from .answers import MAX_SHORT, MAX_TEXT, clean_text
+from .answers import MAX_TEXT, clean_text
 from .errors import TpiError
+from .text import clean_line
 
 MAX_TINDAK_LANJUT = 50
 
@@ -81,13 +82,13 @@ def clean_tindak_lanjut(value: object) -> list[dict]:
         out.append({
             "uraian": uraian,
             "batas_waktu": clean_date(batas, f"batas waktu tindak lanjut ke-{n}"),
-            "penanggung_jawab": clean_text(row.get("penanggung_jawab"), "penanggung jawab", MAX_SHORT).strip(),
+            "penanggung_jawab": clean_line(row.get("penanggung_jawab") or "", "penanggung jawab").strip(),
         })
     return out
 
 
 def clean_jabatan_kepala(value: object) -> str:
-    return " ".join(clean_text(value, "jabatan pimpinan unit", MAX_SHORT).split())
+    return " ".join(clean_line(value or "", "jabatan pimpinan unit").split())
 
 
 # -- setters (one event each) ---------------------------------------------------------------------

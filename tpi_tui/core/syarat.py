@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .answers import MAX_SHORT, MAX_TEXT, clean_text
+from .answers import MAX_TEXT, clean_text
 from .errors import TpiError
+from .text import clean_line
 
 # SAKIP predicates, best first (PermenPANRB 88/2021 evaluation scale).
 SAKIP_SKALA = ("AA", "A", "BB", "B", "CC", "C", "D")
@@ -75,7 +76,7 @@ def clean_syarat(value: object) -> dict:
         if not bukti:
             raise TpiError(f"Bukti untuk {SYARAT[kunci].label} wajib diisi (dokumen dan tanggalnya).")
         row = {"nilai": clean_nilai(kunci, entry["nilai"]), "bukti": bukti}
-        oleh = clean_text(entry.get("oleh"), "pencatat syarat", MAX_SHORT).strip()
+        oleh = clean_line(entry.get("oleh") or "", "pencatat syarat").strip()
         if oleh:
             row["oleh"] = oleh
         out[kunci] = row
