@@ -802,7 +802,7 @@ def bench_pdf(fx: Factory, reps: int) -> list[Row]:
 def bench_merge(fx: Factory, reps: int, events_per_side: int = 500) -> list[Row]:
     """``tpi merge-driver`` on a complete 127-item session edited apart on two clones."""
     row = Row(
-        f"merge two 127-item sessions, {events_per_side} events each (tpi merge-driver)",
+        f"merge two 127-item sessions, {events_per_side} new events each (tpi merge-driver)",
         goals=[Goal("median", 0.150, "≤ 150 ms")],
     )
     from tpi_tui.core.merge import merge_files
@@ -819,7 +819,8 @@ def bench_merge(fx: Factory, reps: int, events_per_side: int = 500) -> list[Row]
             shutil.copy(base, path)
             with SessionStore(path, actor=f"penilai-{name}") as st:
                 k = 0
-                while len(st.tables["events"]) < events_per_side:
+                start = len(st.tables["events"])
+                while len(st.tables["events"]) < start + events_per_side:  # each side: N new events
                     # different notes on each side, and every 10th edit on the same item (a conflict)
                     item = 1 + (k * 2 + n) % 127 if k % 10 else 1 + k % 127
                     st.set_item(item, {"catatan_tpi": f"{name} {k}"}, reason="bench")
@@ -839,10 +840,132 @@ def bench_merge(fx: Factory, reps: int, events_per_side: int = 500) -> list[Row]
         problems = verify_session(work)
         if problems:
             raise RuntimeError(f"merged file does not verify: {problems[:2]}")
-        row.figure += f" → {len(merged['events'])} events"
+        conflicts = sum(len(d.get("konflik") or []) for d in merged["answers"].values())
+        row.figure += f" → {len(merged['events'])} events, {conflicts} conflicts"
     except Exception as exc:  # noqa: BLE001
         row.note = f"error: {type(exc).__name__}: {exc}"[:110]
     return [row]
+
+
+CHILD_EXTERNAL = r"""
+import asyncio, json, os, sys, time
+from pathlib import Path
+
+ws_path, sid, path, variants, reps = sys.argv[1], sys.argv[2], Path(sys.argv[3]), json.loads(sys.argv[4]), int(sys.argv[5])
+blobs = [Path(v).read_bytes() for v in variants]
+
+
+async def main():
+    from tpi_tui.core.workspace import Workspace
+    from tpi_tui.tui.app import make_app
+
+    app = make_app(Workspace(Path(ws_path)), actor="bench", session=sid)
+    out = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.5)
+        screen = app.screen
+        for i in range(reps):
+            seen = screen._seen_reloads
+            tmp = path.with_name(".bench-pull")
+            tmp.write_bytes(blobs[i % len(blobs)])
+            t = time.perf_counter()
+            os.replace(tmp, path)  # what git does when a pull changes the file
+            while screen._seen_reloads == seen:
+                if time.perf_counter() - t > 10:
+                    raise SystemExit("not noticed within 10 s")
+                await asyncio.sleep(0.005)
+            out.append(time.perf_counter() - t)
+            await pilot.pause(0.05)
+    print(json.dumps({"screen": type(screen).__name__, "samples": out}), flush=True)
+
+asyncio.run(main())
+"""
+
+
+def bench_external(fx: Factory, reps: int) -> list[Row]:
+    """The cockpit open while the session file is replaced from outside: time until it has reloaded
+    and redrawn (the notice "Sesi diperbarui dari luar")."""
+    row = Row("cockpit notices an external change (git pull) and redraws", goals=[Goal("p95", 2.0, "p95 ≤ 2 s")])
+    try:
+        from tpi_tui.core.store import SessionStore
+
+        ws, ids = fx.make("external", 1)
+        path = next(p for p in ws.session_files() if p.stem.endswith(ids[0]))
+        variants = []
+        for n, value in enumerate(("Ya", "Tidak")):
+            copy = fx.base / f"external-{n}.json"
+            shutil.copy(path, copy)
+            with SessionStore(copy, actor="rekan") as st:
+                st.set_item(1, {"jawaban_tpi": value}, reason="bench")
+                st.set_item(3, {"catatan_tpi": f"versi {n}"}, reason="bench")
+            variants.append(str(copy))
+        p = subprocess.run(
+            [sys.executable, "-c", CHILD_EXTERNAL, str(ws.root), ids[0], str(path), json.dumps(variants), str(reps)],
+            capture_output=True, text=True, timeout=300,
+        )
+        if not p.stdout.strip():
+            raise RuntimeError((p.stderr.strip().splitlines() or [str(p.returncode)])[-1])
+        out = json.loads(p.stdout.strip().splitlines()[-1])
+        row.samples = out["samples"]
+        row.figure += f" [{out['screen']}]"
+    except Exception as exc:  # noqa: BLE001
+        row.note = f"error: {type(exc).__name__}: {exc}"[:110]
+    return [row]
+
+
+# -- 8. the evaluation cycle: rekap across OPDs ----------------------------------------------------
+CHILD_REKAP = r"""
+import asyncio, json, sys, time
+from pathlib import Path
+
+async def main():
+    from tpi_tui.core.workspace import Workspace
+    from tpi_tui.tui.app import make_app
+    from tpi_tui.tui.screens.rekap import RekapScreen
+
+    app = make_app(Workspace(Path(sys.argv[1])), actor="bench")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        t0 = time.perf_counter()
+        await app.push_screen(RekapScreen())
+        screen = app.screen
+        while not screen.loaded:
+            await asyncio.sleep(0.002)
+        await pilot.pause()
+        print(json.dumps({"ready_s": time.perf_counter() - t0, "rows": len(screen.rows)}), flush=True)
+
+asyncio.run(main())
+"""
+
+
+def bench_rekap(ws_1000, reps: int) -> list[Row]:
+    """tpi rekap --json and --format xlsx over the 1,000-session workspace (50 OPDs, one year:
+    the rekap scores each OPD's basis session), and the Rekap screen ready on the same."""
+    ws, ids = ws_1000
+    n = len(ids)
+    json_row = Row(f"tpi rekap --json, {n:,} sessions, warm", goals=[Goal("median", 0.300, "≤ 300 ms")])
+    xlsx_row = Row(f"tpi rekap --format xlsx, {n:,} sessions", goals=[Goal("median", 1.5, "≤ 1.5 s")])
+    screen_row = Row(f"Rekap screen ready, {n:,} sessions (push → rows + chart)", goals=[Goal("median", 1.0, "≤ 1 s")])
+    tpi = tpi_exe()
+    try:
+        ws.list_sessions()  # warm index
+        json_row.samples = wall(tpi + ["rekap", "--json"], reps, cwd=ws.root)
+        out = ws.root / "out" / "bench-rekap.xlsx"
+        xlsx_row.samples = wall(tpi + ["rekap", "--format", "xlsx", "-o", str(out)], max(1, reps // 2), cwd=ws.root)
+    except Exception as exc:  # noqa: BLE001
+        json_row.note = xlsx_row.note = f"error: {exc}"[:110]
+    try:
+        for _ in range(max(1, reps // 3)):
+            r = subprocess.run([sys.executable, "-c", CHILD_REKAP, str(ws.root)], capture_output=True, text=True, timeout=120)
+            if r.returncode != 0 or not r.stdout.strip():
+                raise RuntimeError((r.stderr.strip().splitlines() or [str(r.returncode)])[-1])
+            info = json.loads(r.stdout.strip().splitlines()[-1])
+            if not info["rows"]:
+                raise RuntimeError("Rekap screen showed no rows")
+            screen_row.samples.append(info["ready_s"])
+    except Exception as exc:  # noqa: BLE001
+        screen_row.note = f"error: {exc}"[:110]
+    return [json_row, xlsx_row, screen_row]
 
 
 # -- main ------------------------------------------------------------------------------------------
@@ -882,10 +1005,11 @@ def main(argv: list[str] | None = None) -> int:
         log("6. Berita Acara")
         rows += bench_minutes(fx, reps=2 if q else 20)
         rows += bench_pdf(fx, reps=1 if q else 5)
-
-
+        log("8. rekap across OPDs (cycle)")
+        rows += bench_rekap(ws_1000, reps=2 if q else 9)
         log("8. team work: merge driver")
         rows += bench_merge(fx, reps=2 if q else 20, events_per_side=300 if q else 500)
+        rows += bench_external(fx, reps=2 if q else 20)
         from .interop import bench_api, bench_exchange  # issue 13 rows (own module: merges stay small)
 
         log("9. LKE Excel export/import")

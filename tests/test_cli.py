@@ -36,6 +36,14 @@ def session_ids(cwd: Path) -> list[str]:
     return [row["id"] for row in json.loads(tpi("session", "list", "--json", cwd=cwd).stdout)]
 
 
+def demo_pair(cwd: Path) -> list[str]:
+    """The demo's complete draft wawancara (Disdukcapil) and its session in progress (DPMPTSP)."""
+    rows = [r for r in json.loads(tpi("session", "list", "--json", cwd=cwd).stdout) if r["status"] == "draft"]
+    done = next(r["id"] for r in rows if r["answered"] == r["total_items"])
+    doing = next(r["id"] for r in rows if r["answered"] < r["total_items"])
+    return [done, doing]
+
+
 def test_session_new_prints_the_id_alone_on_the_last_line(tmp_path):
     tpi("init", "ws", cwd=tmp_path)
     out = tpi("session", "new", "--opd", "Puskesmas Bunut", "--kind", "wawancara", "--date", "2025-07-01",
@@ -48,7 +56,7 @@ def test_session_new_prints_the_id_alone_on_the_last_line(tmp_path):
 
 
 def test_score_json_has_the_promised_shape(demo):
-    sid = session_ids(demo)[0]
+    sid = demo_pair(demo)[0]
     data = json.loads(tpi("score", sid, "--json", cwd=demo).stdout)
     for side in ("tpi", "unit"):
         for key in ("total", "pengungkit", "pemenuhan", "reform", "hasil"):
@@ -60,7 +68,7 @@ def test_score_json_has_the_promised_shape(demo):
 
 
 def test_answer_validates_against_the_item(demo):
-    sid = session_ids(demo)[1]
+    sid = demo_pair(demo)[1]
     ok = tpi("answer", sid, "88", "--tpi", "7", "--unit", "8", "--note", "Sesuai SK agen", cwd=demo)
     assert "jawaban_tpi = 7" in ok.stdout
     bad = tpi("answer", sid, "1", "--tpi", "C", cwd=demo, check=False)
@@ -69,7 +77,7 @@ def test_answer_validates_against_the_item(demo):
 
 
 def test_portalrb_export_import_round_trip(demo, tmp_path):
-    done, doing = session_ids(demo)[:2]
+    done, doing = demo_pair(demo)
     exported = tmp_path / "jawaban.json"
     tpi("export", done, "--format", "portalrb", "-o", str(exported), cwd=demo)
     data = json.loads(exported.read_text(encoding="utf-8"))
@@ -86,7 +94,7 @@ def test_portalrb_export_import_round_trip(demo, tmp_path):
 
 
 def test_import_is_all_or_nothing_and_names_the_position(demo, tmp_path):
-    sid = session_ids(demo)[1]
+    sid = demo_pair(demo)[1]
     path = next(p for p in (demo / "sessions").glob("*/*.json") if sid in p.name)
     before = path.read_bytes()
     bad = tmp_path / "bad.json"
@@ -101,7 +109,7 @@ def test_import_is_all_or_nothing_and_names_the_position(demo, tmp_path):
 
 
 def test_headless_commands_never_import_textual(demo):
-    sid = session_ids(demo)[0]
+    sid = demo_pair(demo)[0]
     code = (
         "import sys\n"
         "from tpi_tui.cli import main\n"

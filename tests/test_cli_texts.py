@@ -83,6 +83,7 @@ def test_a_group_without_subcommand_shows_its_commands(tmp_path):
         (["session", "lst"], "tpi session --help", "Mungkin maksud Anda 'list'"),
         (["answer", "X", "satu"], "tpi answer --help", "bukan bilangan bulat"),
         (["score"], "tpi score --help", "Argumen wajib tidak ada: SESI"),
+        (["import-answers", "X"], "tpi import-answers --help", "Argumen wajib tidak ada: BERKAS"),
         (["bogus"], "tpi --help", "Perintah tidak dikenal"),
     ],
 )
@@ -108,11 +109,11 @@ def test_session_list_has_a_header_and_a_partial_any_case_opd_filter(demo):
 
 def test_target_is_shown_upper_case_and_accepted_in_any_case(tmp_path):
     init_workspace(tmp_path / "ws")
-    code, out, err = run(["session", "new", "--opd", "Puskesmas Bunut", "--kind", "desk", "--date", "2025-07-01",
+    code, out, err = run(["session", "new", "--opd", "Puskesmas Bunut", "--kind", "Desk", "--date", "2025-07-01",
                           "--place", "Bunut", "--target", "wbbm"], cwd=tmp_path / "ws")
     assert code == 0, err
     rows = json.loads(run(["session", "list", "--json"], cwd=tmp_path / "ws")[1])
-    assert rows[0]["target"] == "WBBM"
+    assert rows[0]["target"] == "WBBM" and rows[0]["jenis"] == "desk"
     assert " WBBM " in run(["session", "list"], cwd=tmp_path / "ws")[1]
     code, _, err = run(["session", "new", "--opd", "X", "--kind", "desk", "--date", "2025-07-01", "--place", "x",
                         "--target", "wbx"], cwd=tmp_path / "ws")

@@ -75,7 +75,7 @@ def test_override_of_wrong_year_or_opd_is_refused(ws):
 def test_rule_terakhir_ignores_status(ws):
     session(ws, tanggal="2025-03-01", final=True)
     later = session(ws, tanggal="2025-06-01")
-    ws.config_path.write_text(ws.config_path.read_text() + '\n[siklus]\nbasis = "terakhir"\n')
+    ws.config_path.write_text(ws.config_path.read_text().replace('basis = "final-terakhir"', 'basis = "terakhir"'))
     ws._config = None
     assert basis_session(ws, DUKCAPIL, 2025).id == later
 

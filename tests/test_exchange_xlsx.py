@@ -27,7 +27,10 @@ EMPTY = {"jawaban_unit": None, "jawaban_tpi": None, "catatan_unit": "", "bukti_d
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     ws = create_demo(tmp_path_factory.mktemp("ws") / "demo")
-    full, partial = sorted(ws.list_sessions(), key=lambda s: -s.answered)
+    # the demo's complete draft wawancara (Disdukcapil) and its session in progress (DPMPTSP)
+    drafts = [s for s in ws.list_sessions() if s.status == "draft"]
+    full = next(s for s in drafts if s.answered == s.total_items)
+    partial = next(s for s in drafts if s.answered < s.total_items)
     with ws.open(full.id) as store:  # give the unit side notes and evidence to carry
         store.set_many(
             {

@@ -576,7 +576,7 @@ def test_opd_names_via_cli(tmp_path, monkeypatch):
 def test_final_session_is_read_only_against_every_writer(store, tmp_path):
     sign_off(store, KETUA)
     sign_off(store, PENGENDALI)
-    finalize(store)
+    finalize(store, override_reason="uji: sesi contoh belum lengkap")
     before = store.path.read_bytes()
     for fn in (lambda: store.set_item(1, {"jawaban_tpi": "Tidak"}), lambda: store.set_many({2: {"jawaban_tpi": "A"}}),
                lambda: store.set_meta({"tempat": "x"})):

@@ -95,7 +95,7 @@ def test_final_on_one_side_and_edit_on_the_other_is_not_final(trio):
     with SessionStore(ours, actor="Budi") as s:
         sign_off(s, "Budi")
         sign_off(s, "Sari")
-        finalize(s)
+        finalize(s, override_reason="uji: sesi contoh belum lengkap")
     edit(theirs, "Andi", i3={"jawaban_tpi": "Tidak"})
     tables, msgs = merge(base, ours, theirs)
     assert tables["meta"]["1"]["status"] != "final"
@@ -123,7 +123,7 @@ def test_final_on_one_side_and_nothing_else_stays_final(trio):
     with SessionStore(ours, actor="Budi") as s:
         sign_off(s, "Budi")
         sign_off(s, "Sari")
-        finalize(s)
+        finalize(s, override_reason="uji: sesi contoh belum lengkap")
     with SessionStore(theirs, actor="Andi") as s:
         s.set_meta({"tempat": "Aula"})  # no change: the file stays as base
     tables, _ = merge(base, ours, theirs)

@@ -47,13 +47,35 @@ def test_golden_preview(ws, fmt):
     text = render_text(ws, store, fmt)
     _golden(f"berita_acara.{fmt}", text)
     assert OPENING in text
-    assert "…/…/BA-TPI/…/…" in text  # preview issues no number
+    assert "Nomor: … (diberikan saat final)" in text  # a draft shows no number and issues none
     assert "DRAFT" in text
     assert not (ws.root / ".tpi").exists()
 
 
+def _finalize(store) -> None:
+    from tpi_tui.core.review import finalize, sign_off
+
+    for peran in ("Ketua Tim", "Pengendali Teknis"):
+        sign_off(store, next(p["nama"] for p in store.meta["tim"] if p["peran"] == peran))
+    finalize(store)
+
+
+def test_a_draft_consumes_no_number_and_the_first_final_does(ws):
+    with ws.open(SESSION_ID) as store:
+        draft = generate(ws, store, "md")
+        assert "berita_acara" not in store.meta
+        assert "Nomor: … (diberikan saat final)" in draft.read_text(encoding="utf-8")
+        assert not (ws.root / ".tpi" / "nomor-2025.json").exists()
+        _finalize(store)
+        final = generate(ws, store, "md")
+        assert "Nomor: 700/001/BA-TPI/V/2025" in final.read_text(encoding="utf-8")
+    state = json.loads((ws.root / ".tpi" / "nomor-2025.json").read_text())
+    assert state["terakhir"] == 1
+
+
 def test_generate_issues_number_once_and_writes_atomically(ws):
     with ws.open(SESSION_ID) as store:
+        _finalize(store)
         path = generate(ws, store, "md")
         assert store.meta["berita_acara"]["nomor"] == "700/001/BA-TPI/V/2025"
         again = generate(ws, store, "html")
@@ -68,7 +90,7 @@ def test_generate_issues_number_once_and_writes_atomically(ws):
 def test_readonly_session_renders_with_placeholder(ws, tmp_path):
     store = ws.open(SESSION_ID, readonly=True)
     out = generate(ws, store, "md", output=tmp_path / "ba.md")
-    assert "Nomor: …/…/BA-TPI/…/…" in out.read_text(encoding="utf-8")
+    assert "Nomor: … (diberikan saat final)" in out.read_text(encoding="utf-8")
     assert not (ws.root / ".tpi" / "nomor-2025.json").exists()
 
 
@@ -97,10 +119,13 @@ def test_docx_read_back(ws, tmp_path):
 
     with ws.open(SESSION_ID) as store:
         out = generate(ws, store, "docx", output=tmp_path / "ba.docx")
+        _finalize(store)
+        final = generate(ws, store, "docx", output=tmp_path / "ba-final.docx")
+    assert "Nomor: 700/001/BA-TPI/V/2025" in "\n".join(p.text for p in Document(str(final)).paragraphs)
     doc = Document(str(out))
     paras = "\n".join(p.text for p in doc.paragraphs)
     assert OPENING.replace("15-05-2025", "15\u201105\u20112025") in paras  # non-breaking hyphens in Word
-    assert "Nomor: 700/001/BA-TPI/V/2025" in paras
+    assert "Nomor: … (diberikan saat final)" in paras
     assert "{{" not in paras and "{%" not in paras
     cells = ["\n".join(c.text for c in row.cells) for t in doc.tables for row in t.rows]
     text = "\n".join(cells)
@@ -291,7 +316,7 @@ def test_pdf_is_rendered_in_process_without_libreoffice(ws, monkeypatch, tmp_pat
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with ws.open(SESSION_ID) as store:
         out = generate(ws, store, "pdf", output=tmp_path / "ba.pdf")
-        assert store.meta["berita_acara"]["nomor"] == "700/001/BA-TPI/V/2025"
+        assert "berita_acara" not in store.meta  # a DRAFT consumes no number
     reader = PdfReader(str(out))
     pages = [p.extract_text() for p in reader.pages]
     assert len(pages) >= 3
@@ -299,7 +324,7 @@ def test_pdf_is_rendered_in_process_without_libreoffice(ws, monkeypatch, tmp_pat
     for n, text in enumerate(pages, start=1):
         assert f"Halaman {n} dari {len(pages)}" in text
         assert "DRAFT" in text  # the mark on every page while the session is not final
-    assert "700/001/BA-TPI/V/2025" in pages[0]
+    assert "Nomor: … (diberikan saat final)" in pages[0]
 
 
 def _tpi(*args, cwd):
@@ -309,8 +334,8 @@ def _tpi(*args, cwd):
 def test_cli_minutes_and_template_check(ws, tmp_path):
     out = _tpi("minutes", SESSION_ID[-6:], "--format", "md", "-o", str(tmp_path / "ba.md"), cwd=ws.root)
     assert out.returncode == 0, out.stderr
-    assert "Nomor Berita Acara: 700/001/BA-TPI/V/2025" in out.stdout
-    assert (tmp_path / "ba.md").exists()
+    assert "nomor diberikan saat Berita Acara final dibuat" in out.stdout
+    assert "(diberikan saat final)" in (tmp_path / "ba.md").read_text(encoding="utf-8")
     out = _tpi("template", "check", cwd=ws.root)
     assert out.returncode == 0 and out.stdout.count("OK:") == 3, out.stdout + out.stderr
     assert "berbeda dari templat bawaan" not in out.stdout

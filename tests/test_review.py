@@ -61,7 +61,9 @@ def test_finalize_locks_and_reopen_needs_reason(store):
         finalize(store)
     sign_off(store, KETUA)
     sign_off(store, PENGENDALI)
-    finalize(store)
+    with pytest.raises(TpiError, match="belum dijawab TPI"):
+        finalize(store)
+    finalize(store, override_reason="uji: sesi contoh belum lengkap")
     assert store.meta["status"] == "final" and is_final(store) and not needs_draft_mark(store)
     with pytest.raises(ReadOnlyError):
         store.set_item(1, {"jawaban_tpi": "Tidak"})
@@ -126,7 +128,7 @@ def test_cli_review_flow(ws, store, monkeypatch):
     assert "Ketua Tim" in out
     code, out, err = run_cli(["review", sid, "--as", PENGENDALI])
     assert code == 0, err
-    code, out, err = run_cli(["finalize", sid])
+    code, out, err = run_cli(["finalize", sid, "--meski-belum-lengkap", "--reason", "uji: sesi contoh belum lengkap"])
     assert code == 0 and "final" in out
     code, out, err = run_cli(["answer", sid, "1", "--tpi", "Tidak"])
     assert_one_line_error(code, err)
@@ -156,7 +158,7 @@ def test_new_user_walkthrough_berita_acara_draft_mark(ws, store, monkeypatch):
     monkeypatch.chdir(ws.root)
     assert run_cli(["review", sid, "--as", KETUA])[0] == 0
     assert run_cli(["review", sid, "--as", PENGENDALI])[0] == 0
-    assert run_cli(["finalize", sid])[0] == 0
+    assert run_cli(["finalize", sid, "--meski-belum-lengkap", "--reason", "uji: sesi contoh belum lengkap"])[0] == 0
     from tpi_tui.core.store import SessionStore
 
     with SessionStore(path, readonly=True) as s:

@@ -42,6 +42,20 @@ def sid(ws):
         return store.id
 
 
+@pytest.fixture
+def final_sid(ws):
+    """A final session: only a final Berita Acara consumes a number (a draft reads no number file)."""
+    from hostile.helpers import KETUA, PENGENDALI
+
+    from tpi_tui.core.review import finalize, sign_off
+
+    with new_session(ws) as store:
+        sign_off(store, KETUA)
+        sign_off(store, PENGENDALI)
+        finalize(store, override_reason="uji: sesi contoh belum lengkap")
+        return store.id
+
+
 # --------------------------------------------------------------------------- item 2: text gate
 @pytest.mark.parametrize("bad", ["\x1b[2J", "\x1b]0;x\x07", "\u202e", "\x9b", "\x85", "\u2028", "a\nb", "a\tb", "\ud800"])
 def test_single_line_fields_refuse_controls(bad):
@@ -169,7 +183,8 @@ def test_deeply_nested_other_files(ws, sid, tmp_path, where):
         state = ws.root / ".tpi" / "nomor-2025.json"
         state.parent.mkdir(exist_ok=True)
         state.write_text(deep, encoding="utf-8")
-        args = ["minutes", sid, "--format", "md"]
+        # a draft reads no number file; recording an agenda-book number does
+        args = ["minutes", sid, "--format", "md", "--nomor", "700/1/BA/2025"]
     code, out, err = run_cli(args)
     assert_one_line_error(code, err)
     assert "rusak: bersarang terlalu dalam" in err
@@ -267,7 +282,8 @@ def test_session_folder_that_cannot_be_made(ws, monkeypatch):
     assert "ruang disk penuh" in err and "No space" not in err
 
 
-def test_stale_nomor_temp_files_cleaned(ws, sid):
+def test_stale_nomor_temp_files_cleaned(ws, final_sid):
+    sid = final_sid
     # observed: .tpi/.nomor-*.tmp-* files were never cleaned
     folder = ws.root / ".tpi"
     folder.mkdir(exist_ok=True)
@@ -278,7 +294,8 @@ def test_stale_nomor_temp_files_cleaned(ws, sid):
     assert not stray.exists()
 
 
-def test_failed_minutes_write_reports_the_number(ws, sid, monkeypatch):
+def test_failed_minutes_write_reports_the_number(ws, final_sid, monkeypatch):
+    sid = final_sid
     # observed: a number was consumed when the Berita Acara file could not be written, silently
     import tpi_tui.core.atomic as atomic
 

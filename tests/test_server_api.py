@@ -89,7 +89,12 @@ def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("api")
     env = env_for(tmp)
     ws = create_demo(tmp / "demo")
-    full, partial = sorted(ws.list_sessions(), key=lambda s: -s.answered)
+    # the basis sessions of two demo OPDs: Disdukcapil (final, complete) and DPMPTSP (in progress)
+    from tpi_tui.core.cycle import basis_sessions
+
+    bases = basis_sessions(ws, 2025)
+    full = bases["dinas-kependudukan-dan-pencatatan-sipil"].summary
+    partial = bases["dinas-penanaman-modal-dan-pelayanan-terpadu-satu-pintu"].summary
     usulan.add(ws, 2025, full.opd, "WBK", reason="uji API", unit_id="UNIT-001", actor="uji")
     usulan.add(ws, 2025, partial.opd, "WBBM", reason="uji API", unit_id="UNIT-002", actor="uji")
     made = tpi(ws.root, "token", "new", "--nama", "portalrb", env=env)
@@ -202,7 +207,9 @@ def test_403_for_a_year_the_token_may_not_read(site):
     with client(site, site["limited"]) as c:
         body = assert_error(c.get("/pengusulan/unit-wbk"), 403, "FORBIDDEN")
         assert "2025" in body["message"]
-        assert c.get("/pengusulan/unit-wbk", params={"tahun": 2024}).json() == {"tahun": 2024, "units": []}
+        got = c.get("/pengusulan/unit-wbk", params={"tahun": 2024}).json()
+        want = [u["unit_id"] for u in usulan.load_usulan(site["ws"], 2024).units]  # the demo's 2024 RSUD
+        assert got["tahun"] == 2024 and [u["id"] for u in got["units"]] == want
 
 
 def test_404_unknown_unit_and_unknown_path(site):

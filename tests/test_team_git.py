@@ -163,7 +163,7 @@ def test_final_on_one_side_and_an_edit_on_the_other_is_not_final(team):
     with b.store(rel) as s:
         sign_off(s, "Budi Santoso")
         sign_off(s, "Sari Dewi")
-        finalize(s)
+        finalize(s, override_reason="uji: sesi contoh belum lengkap")
     b.commit("final")
     b.sync()
     with a.store(rel) as s:

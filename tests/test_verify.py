@@ -77,7 +77,7 @@ def test_final_session_edited_flags_signoffs(ws, path):
     with SessionStore(path, actor=KETUA) as s:
         sign_off(s, KETUA)
         sign_off(s, PENGENDALI)
-        finalize(s)
+        finalize(s, override_reason="uji: sesi contoh belum lengkap")
     assert verify_session(path) == []
     _edit(path, lambda t: t["meta"]["1"].update(tempat="Tempat lain"))
     problems = verify_session(path)

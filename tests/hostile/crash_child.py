@@ -107,7 +107,7 @@ def main() -> None:
         if status == "final":
             reopen(store, f"uji crash ke-{n}")
         elif "Pengendali Teknis" in valid:
-            finalize(store)
+            finalize(store, override_reason="uji: sesi contoh belum lengkap")
         elif "Ketua Tim" in valid:
             sign_off(store, PENGENDALI)
         else:
@@ -119,7 +119,8 @@ def main() -> None:
 
 def minutes_loop(root: Path, kill: int) -> None:
     import tpi_tui.minutes as minutes
-    from hostile.helpers import new_session
+    from hostile.helpers import KETUA, PENGENDALI, new_session
+    from tpi_tui.core.review import finalize, sign_off
     from tpi_tui.core.workspace import Workspace
     from tpi_tui.minutes.render import build_context  # noqa: F401 - warm the imports before arming
 
@@ -130,6 +131,9 @@ def minutes_loop(root: Path, kill: int) -> None:
         arm(kill)
     while True:
         with new_session(ws, actor="crash-child") as store:
+            sign_off(store, KETUA)  # only a final Berita Acara consumes a number
+            sign_off(store, PENGENDALI)
+            finalize(store, override_reason="uji crash: sesi kosong")
             minutes.generate(ws, store, "md")
             print(f"NOMOR {store.id} {store.meta['berita_acara']['nomor']}", flush=True)
 

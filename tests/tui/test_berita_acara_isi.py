@@ -32,7 +32,7 @@ async def test_sub_area_note_on_the_sub_area_node(demo_ws):
         kode = sub_node.data[1]
         nav.move_cursor(sub_node)
         await until(pilot, lambda: nav.cursor_node is sub_node, "kursor pada simpul sub-area")
-        await pilot.press("k")
+        await pilot.press("g")
         await until(pilot, lambda: isinstance(app.screen, CatatanSubAreaScreen), "dialog catatan sub-area")
         assert app.screen.kode == kode
         await pilot.press(*"Notulen [rapat] belum ada")  # brackets: shown and stored as text
@@ -41,7 +41,7 @@ async def test_sub_area_note_on_the_sub_area_node(demo_ws):
         await settle(pilot)
         assert meta_on_disk(demo_ws, sid)["catatan_sub_area"] == {kode: "Notulen [rapat] belum ada"}
         # open again: the note is there; Esc leaves it unchanged
-        await pilot.press("k")
+        await pilot.press("g")
         await until(pilot, lambda: isinstance(app.screen, CatatanSubAreaScreen), "dialog lagi")
         assert app.screen.query_one("#catatan-sub-area").text == "Notulen [rapat] belum ada"
         await pilot.press("escape")

@@ -20,7 +20,13 @@ from .common import actor, workspace
 @click.option("--reason", help="Alasan perbedaan jawaban TPI dengan unit.")
 @click.pass_context
 def answer(ctx, session_ref, item, tpi_value, unit_value, note, reason) -> None:
-    """Mengisi jawaban satu butir LKE."""
+    """Mengisi jawaban satu butir LKE.
+
+    Jumlah ditulis cara Indonesia (1000 atau 1.000; koma ditolak); nilai survei 0-4 boleh
+    memakai koma atau titik (3,45). Jawaban TPI mengubah status butir menjadi dijawab.
+    """
+    from ..core.answers import VALUE_FIELDS, format_value
+
     ws = workspace(ctx)
     changes = {}
     if tpi_value is not None:
@@ -34,10 +40,11 @@ def answer(ctx, session_ref, item, tpi_value, unit_value, note, reason) -> None:
     if not changes:
         raise TpiError("Tidak ada yang diisi: gunakan --tpi, --unit, --note atau --reason.")
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
-        store.instrument.item(item)
+        lke_item = store.instrument.item(item)
         before = [c for c in store.conflicts() if c["item"] == item and c.get("field") in changes]
         changed = store.set_item(item, changes)
-        click.echo(f"Butir {item}: " + (", ".join(f"{k} = {v}" for k, v in changed.items()) if changed else "tidak ada perubahan"))
+        shown = [f"{k} = {format_value(lke_item, v) if k in VALUE_FIELDS else v}" for k, v in changed.items()]
+        click.echo(f"Butir {item}: " + (", ".join(shown) if changed else "tidak ada perubahan"))
         for c in before:  # saving a conflicting field resolves its recorded merge conflict
             click.echo(f"Konflik butir {item} kolom {c['field']} diselesaikan.")
 

@@ -22,15 +22,15 @@ _CLICK_ID = [
     (r"\(Did you mean one of: (.+)\?\)", r"(mungkin maksud Anda salah satu dari: \1)"),
     (r"Did you mean (.+)\?", r"Mungkin maksud Anda \1"),
     (r"^No such command '(.+)'\.?", r"Perintah tidak dikenal: '\1'"),
-    (r"^Missing argument '(.+)'\.?", r"Argumen wajib tidak ada: \1"),
+    (r"^Missing argument '(.+)'\.?", lambda m: f"Argumen wajib tidak ada: {_id_metavars(m.group(1))}"),
     (r"^Missing option '(.+)'\.?", r"Opsi wajib tidak ada: \1"),
-    (r"^Invalid value for '(.+?)': (.+)", r"Nilai tidak sah untuk \1: \2"),
+    (r"^Invalid value for '(.+?)': (.+)", lambda m: f"Nilai tidak sah untuk {_id_metavars(m.group(1))}: {m.group(2)}"),
     (r"^Option '(.+)' requires an argument\.?", r"Opsi \1 memerlukan nilai"),
     (r"^Got unexpected extra arguments? \((.+)\)", r"Argumen berlebih: \1"),
     (r"is not one of (.+)\.?$", r"bukan salah satu dari \1"),
     (r"is not a valid integer", "bukan bilangan bulat"),
     (r"is not a valid float", "bukan angka"),
-    (r"^(?:File|Directory|Path) '(.+)' does not exist", r"'\1' tidak ada"),
+    (r"(?i)\b(?:file|directory|path) '(.+?)' does not exist", r"'\1' tidak ada"),
 ]
 
 

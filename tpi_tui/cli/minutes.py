@@ -11,19 +11,25 @@ from pathlib import Path
 import click
 
 from ..core.errors import LockedError, TpiError
-from .common import actor, workspace
+from .common import AnyCaseChoice, actor, workspace
 
 
 @click.command("minutes")
 @click.argument("session_ref", metavar="SESI")
-@click.option("--format", "fmt_", type=click.Choice(["md", "html", "docx", "pdf"]), default="docx",
+@click.option("--format", "fmt_", type=AnyCaseChoice(["md", "html", "docx", "pdf"]), default="docx",
               show_default=True, help="Format berkas Berita Acara.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Berkas tujuan (bawaan: out/<opd>/).")
+@click.option("--nomor", "nomor_manual", metavar="TEKS",
+              help="Nomor dari buku agenda kantor (dicatat pada sesi; satu nomor hanya untuk satu sesi).")
 @click.pass_context
-def minutes_cmd(ctx, session_ref, fmt_, output) -> None:
-    """Membuat Berita Acara sesi (nomor diterbitkan bila sesi belum bernomor)."""
+def minutes_cmd(ctx, session_ref, fmt_, output, nomor_manual) -> None:
+    """Membuat Berita Acara sesi.
+
+    Nomor urut tahunan diterbitkan saat Berita Acara final pertama kali dibuat; draf bertuliskan
+    "Nomor: … (diberikan saat final)". --nomor TEKS memakai nomor buku agenda kantor.
+    """
     from ..minutes import generate
-    from ..minutes.nomor import session_nomor
+    from ..minutes.nomor import session_nomor, set_manual
 
     ws = workspace(ctx)
     readonly_reason = ""
@@ -33,17 +39,22 @@ def minutes_cmd(ctx, session_ref, fmt_, output) -> None:
         store = ws.open(session_ref, readonly=True)
         readonly_reason = "sesi sedang dibuka untuk penulisan di jendela lain"
     try:
+        if nomor_manual is not None:
+            if store.readonly:
+                raise TpiError(f"Nomor tidak dapat dicatat: {readonly_reason}.")
+            click.echo(f"Nomor buku agenda dicatat pada sesi: {set_manual(ws, store, nomor_manual)}")
         path = generate(ws, store, fmt_, Path(output) if output else None)
         nomor = session_nomor(store)
     finally:
         store.close()
     click.echo(f"Ditulis: {path}")
-    if nomor:
+    if store.meta.get("status") != "final":
+        click.echo("Sesi belum final: setiap halaman bertanda DRAFT; nomor diberikan saat Berita Acara final dibuat"
+                   + (f" (tercatat: {nomor})." if nomor else "."))
+    elif nomor:
         click.echo(f"Nomor Berita Acara: {nomor}")
     else:
         click.echo(f"Nomor belum diterbitkan ({readonly_reason or 'sesi hanya-baca'}); dokumen memakai nomor sementara.")
-    if store.meta.get("status") != "final":
-        click.echo("Sesi belum final: setiap halaman bertanda DRAFT.")
 
 
 @click.group("template")

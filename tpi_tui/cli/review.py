@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import TpiError
+from ..core.policy import StatusDataDukung, choices
 from .common import actor, workspace
 
 KUNCI_LABEL = {  # core.keys states, as the review listing words them
@@ -23,12 +24,15 @@ KUNCI_LABEL = {  # core.keys states, as the review listing words them
 @click.pass_context
 def review(ctx, session_ref, signer) -> None:
     """Menandatangani reviu sesi (Ketua Tim, lalu Pengendali Teknis)."""
-    from ..core.review import sign_off, signoff_state
+    from ..core.review import gaps, sign_off, signoff_state
 
     ws = workspace(ctx)
     name = actor(ctx, ws, signer)
     with ws.open(session_ref, actor=name) as store:
+        found = gaps(store)
         entry = sign_off(store, name)
+        if not found.complete:  # the same warning the sign-off dialog shows before anyone signs
+            click.echo(f"Peringatan: {found.message()} Finalisasi akan ditolak sampai lengkap.")
         click.echo(f"Reviu {entry['peran']} dicatat: {entry['nama']}, {entry['ts']}.")
         click.echo(f"Digest isi sesi: {entry['digest']}")
         for s in signoff_state(store):
@@ -38,14 +42,28 @@ def review(ctx, session_ref, signer) -> None:
 
 @click.command()
 @click.argument("session_ref", metavar="SESI")
+@click.option("--meski-belum-lengkap", "anyway", is_flag=True,
+              help="Finalkan walau ada butir belum dijawab atau perbedaan tanpa alasan (wajib --reason).")
+@click.option("--reason", help="Alasan finalisasi meski belum lengkap (dicatat dan dicetak pada Berita Acara).")
 @click.pass_context
-def finalize(ctx, session_ref) -> None:
-    """Memfinalkan sesi (perlu tanda tangan Ketua Tim dan Pengendali Teknis yang masih berlaku)."""
+def finalize(ctx, session_ref, anyway, reason) -> None:
+    """Memfinalkan sesi (perlu tanda tangan Ketua Tim dan Pengendali Teknis yang masih berlaku).
+
+    Ditolak selama ada butir belum dijawab TPI atau jawaban TPI berbeda dari unit tanpa alasan,
+    kecuali dengan --meski-belum-lengkap --reason TEKS.
+    """
     from ..core.review import finalize as do_finalize
 
+    if anyway and not (reason or "").strip():
+        raise TpiError("Opsi --meski-belum-lengkap memerlukan --reason TEKS (alasan finalisasi).")
+    if reason is not None and not anyway:
+        raise TpiError("Opsi --reason untuk finalisasi hanya dipakai bersama --meski-belum-lengkap.")
     ws = workspace(ctx)
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
-        result = do_finalize(store)
+        result = do_finalize(store, override_reason=reason if anyway else None)
+    override = result.get("finalize_override")
+    if override:
+        click.echo(f"Sesi difinalkan meski belum lengkap ({override['ringkasan']}); alasan dicatat: {override['reason']}")
     click.echo(f"Sesi final dan terkunci. Digest: {result['digest']}")
 
 
@@ -66,11 +84,18 @@ def reopen(ctx, session_ref, reason) -> None:
 @click.command()
 @click.argument("session_ref", metavar="SESI", required=False)
 @click.option("--all", "all_", is_flag=True, help="Memeriksa semua sesi di ruang kerja.")
+@click.option("--arsip", "bundle", type=click.Path(dir_okay=False), metavar="BERKAS.zip",
+              help="Memeriksa arsip dari 'tpi arsip' (tanpa ruang kerja).")
 @click.pass_context
-def verify(ctx, session_ref, all_) -> None:
+def verify(ctx, session_ref, all_, bundle) -> None:
     """Memeriksa berkas sesi: struktur, rantai riwayat, digest tanda tangan, berkas data dukung."""
     from ..core.verify import verify_details, verify_workspace
 
+    if bundle:
+        if all_ or session_ref:
+            raise TpiError("--arsip tidak digabung dengan SESI atau --all.")
+        _verify_arsip(Path(bundle))
+        return
     ws = workspace(ctx)
     if all_ == bool(session_ref):
         raise TpiError("Sebutkan satu SESI, atau --all untuk semua sesi (bukan keduanya).")
@@ -87,9 +112,33 @@ def verify(ctx, session_ref, all_) -> None:
         for n in rep.notes:
             click.echo(f"      catatan: {n}")
         bad += not rep.ok
+    if all_:
+        from ..core.usulan import usulan_files, verify_usulan
+
+        for upath in usulan_files(ws):
+            problems = verify_usulan(upath)
+            click.echo(f"{'OK   ' if not problems else 'GAGAL'} {upath.relative_to(ws.root).as_posix()}")
+            for p in problems:
+                click.echo(f"      - {p}")
+            bad += bool(problems)
     if bad:
-        raise TpiError(f"Verifikasi gagal: {bad} dari {len(reports)} berkas sesi tidak cocok (rincian di atas).")
+        raise TpiError(f"Verifikasi gagal: {bad} berkas tidak cocok (rincian di atas).")
     click.echo(f"Verifikasi berhasil: {len(reports)} berkas sesi utuh.")
+
+
+def _verify_arsip(path: Path) -> None:
+    from ..core.arsip import verify_arsip
+
+    rep = verify_arsip(path)
+    click.echo(f"Arsip {path.name}: {rep.files} berkas diperiksa, {rep.sessions} berkas sesi.")
+    click.echo(f"SHA-256 manifest: {rep.manifest_sha256}")
+    for p in rep.problems:
+        click.echo(f"  - {p}")
+    for n in rep.notes:
+        click.echo(f"  catatan: {n}")
+    if not rep.ok:
+        raise TpiError(f"Verifikasi arsip gagal: {len(rep.problems)} masalah (rincian di atas).")
+    click.echo("Verifikasi arsip berhasil: semua berkas cocok dengan manifest dan setiap sesi utuh.")
 
 
 @click.command()
@@ -117,7 +166,7 @@ def history(ctx, session_ref, item) -> None:
 @click.option("--doc", "dokumen", required=True, help="Nama dokumen data dukung.")
 @click.option(
     "--status",
-    type=click.Choice(["sesuai", "tidak_sesuai", "tidak_ada", "menyusul"]),
+    type=click.Choice(choices(StatusDataDukung)),
     default="sesuai",
     show_default=True,
     help="Status data dukung.",

@@ -15,6 +15,7 @@ from .common import workspace
 @click.pass_context
 def score(ctx, session_ref, as_json) -> None:
     """Nilai LKE sesi: unit dan TPI berdampingan, serta pemenuhan ambang WBK/WBBM."""
+    from ..core.numbers import format_survei
     from ..core.scoring import fmt
 
     ws = workspace(ctx)
@@ -28,15 +29,24 @@ def score(ctx, session_ref, as_json) -> None:
     click.echo(f"{'':44} {'Bobot':>6} {'Unit':>7} {'TPI':>7} {'%TPI':>7}")
     for a, ua in zip(t.areas, u.areas, strict=True):
         click.echo(f"  {a.nama[:42]:42} {fmt(a.bobot):>6} {fmt(ua.nilai):>7} {fmt(a.nilai):>7} {fmt(a.persen):>7}")
+    b = store.instrument.bobot  # the weights of the instrument, never restated here
+    hasil = {h.singkatan: h for h in store.instrument.hasil_items()}
+
+    def survei(label: str, value) -> str:
+        return f"{label} (survei {format_survei(value)})" if value is not None else label
+
     rows = [
-        ("Pemenuhan", 30, u.pemenuhan, t.pemenuhan),
-        ("Reform", 30, u.reform, t.reform),
-        ("Pengungkit", 60, u.pengungkit, t.pengungkit),
-        ("Hasil", 40, u.hasil, t.hasil),
-        ("NILAI TOTAL", 100, u.total, t.total),
+        ("Pemenuhan", b["pemenuhan"], u.pemenuhan, t.pemenuhan),
+        ("Reform", b["reform"], u.reform, t.reform),
+        ("Pengungkit", b["pengungkit"], u.pengungkit, t.pengungkit),
+        (f"  {survei('IPAK', t.ipak_survei)}", hasil["IPAK"].bobot, u.ipak, t.ipak),
+        (f"  Capaian kinerja ({t.kinerja_opsi or '—'})", hasil["Capaian Kinerja"].bobot, u.kinerja, t.kinerja),
+        (f"  {survei('IPKP', t.ipkp_survei)}", hasil["IPKP"].bobot, u.ipkp, t.ipkp),
+        ("Hasil", b["hasil"], u.hasil, t.hasil),
+        ("NILAI TOTAL", b["total"], u.total, t.total),
     ]
     for label, bobot, uv, tv in rows:
-        click.echo(f"{label:46} {fmt(bobot):>6} {fmt(uv):>7} {fmt(tv):>7} {fmt(100 * tv / bobot):>7}")
+        click.echo(f"{label:46} {fmt(bobot):>6} {fmt(uv):>7} {fmt(tv):>7} {fmt(100 * tv / bobot if bobot else None):>7}")
     if t.unanswered:
         click.echo(f"NILAI SEMENTARA: {len(t.unanswered)} butir belum dijawab TPI: {ranges(t.unanswered)}")
     for note in t.catatan:

@@ -6,6 +6,7 @@ import json
 
 import click
 
+from ..core.policy import JenisSesi, Target, choices
 from .common import AnyCaseChoice, actor, print_sessions, run_tui, workspace
 
 
@@ -16,10 +17,10 @@ def session() -> None:
 
 @session.command("new")
 @click.option("--opd", required=True, help="Nama OPD/unit kerja yang dinilai.")
-@click.option("--kind", "jenis", required=True, type=click.Choice(["wawancara", "verifikasi", "desk"]), help="Jenis sesi.")
+@click.option("--kind", "jenis", required=True, type=AnyCaseChoice(choices(JenisSesi)), help="Jenis sesi.")
 @click.option("--date", "tanggal", required=True, metavar="TTTT-BB-HH", help="Tanggal pelaksanaan.")
 @click.option("--place", "tempat", required=True, help="Tempat atau tautan daring.")
-@click.option("--target", required=True, type=AnyCaseChoice(["WBK", "WBBM"]), help="Target predikat.")
+@click.option("--target", required=True, type=AnyCaseChoice(choices(Target)), help="Target predikat.")
 @click.option("--start", "jam_mulai", default="", metavar="JJ:MM", help="Jam mulai.")
 @click.option("--lead", help="Ketua Tim (nama dari daftar tim di tpi.toml).")
 @click.option("--member", multiple=True, help="Anggota tim (boleh diulang).")

@@ -232,11 +232,16 @@ def load_basis(ws: Workspace, basis: Basis) -> tuple[dict, dict]:
 
 def evaluate_basis(ws: Workspace, basis: Basis):
     """(meta, Evaluation) of a basis session: the same ``evaluate`` call as ``tpi score``."""
+    import inspect
+
     from .scoring import evaluate
 
     meta, answers = load_basis(ws, basis)
+    extra = {}
+    if "syarat" in inspect.signature(evaluate).parameters:  # verdicts judge the recorded syarat too
+        extra["syarat"] = meta.get("syarat")
     ev = evaluate(ws.instrument, answers, area_reading=ws.config.ambang_per_area, has_wbk=meta.get("predikat_wbk"),
-                  syarat=meta.get("syarat"))
+                  **extra)
     return meta, ev
 
 

@@ -63,7 +63,11 @@ JUMLAH = {88: 12, 89: 11, 90: 11, 91: 9, 102: 4, 103: 1, 104: 4, 105: 8, 106: 7,
           113: 1, 114: 2, 115: 0, 116: 3, 117: 3, 118: 6, 119: 41, 120: 50, 122: 24, 123: 21}
 
 
-def _fill(store: SessionStore, rng: random.Random, upto: int | None = None) -> None:
+def _fill(
+    store: SessionStore, rng: random.Random, upto: int | None = None, quality: float = 0.85, weak: tuple[str, ...] = ()
+) -> None:
+    """Answer the items in LKE order (up to ``upto``); in the ``weak`` areas the TPI found the
+    evidence lacking (last option), so the area falls under its minimum."""
     inst = store.instrument
     roles = {p["peran"]: p["id"] for p in store.meta["narasumber"]}
     plan: dict[int, dict] = {}
@@ -75,10 +79,12 @@ def _fill(store: SessionStore, rng: random.Random, upto: int | None = None) -> N
         elif item.jenis == "survei":
             tpi = unit = 3.65 if item.singkatan == "IPAK" else 3.42
         else:
-            unit = _answer_for(item, rng, 0.85)
+            unit = _answer_for(item, rng, quality)
             # the TPI agrees mostly; where it does not, the evidence supports one option lower
             keys = item.keys
             tpi = unit if rng.random() < 0.75 else keys[min(keys.index(unit) + 1, len(keys) - 1)]
+            if item.area in weak:
+                tpi = keys[-1] if rng.random() < 0.7 else keys[min(1, len(keys) - 1)]
         if item_id in TEMUAN and item.is_choice:
             tpi = item.keys[1]
         fields = {"jawaban_unit": unit, "jawaban_tpi": tpi, "state": "diverifikasi" if rng.random() < 0.7 else "dijawab"}
@@ -186,4 +192,70 @@ def create_demo(root: Path) -> Workspace:
     )
     with doing:
         _fill(doing, random.Random(2026), upto=40)
+    _more_sessions(ws, actor)
     return ws
+
+
+RSUD = "Rumah Sakit Umum Daerah Pesawaran"
+KETUA, PENGENDALI = TIM[1]["nama"], TIM[0]["nama"]
+# The other OPDs of the news, each at another stage, so that the rekap, the chart and the usulan
+# list show something real: (opd, date, kind, seed, answered up to, stage, weak areas, head's title).
+STAGES = [
+    (OPDS[0], "2025-08-12", "verifikasi", 2028, None, "final", (), "Kepala Dinas"),
+    (OPDS[2], "2025-07-08", "wawancara", 2030, None, "review", (), "Kepala Puskesmas"),
+    (OPDS[3], "2025-07-15", "wawancara", 2029, None, "final", ("PW",), "Kepala Puskesmas"),
+    (OPDS[4], "2025-07-22", "wawancara", 2033, None, "draft", (), "Kepala Puskesmas"),
+    (OPDS[5], "2025-07-29", "desk", 2031, 90, "draft", (), "Kepala Puskesmas"),
+    (RSUD, "2024-06-20", "wawancara", 2024, None, "final", (), "Direktur"),
+]
+
+
+def _record_syarat(store: SessionStore, tahun: str) -> None:
+    """The prerequisites (TLHP, SAKIP, LHKPN, LHKASN) as checked by the TPI, with evidence."""
+    try:
+        from .syarat import SYARAT, set_syarat
+    except ImportError:  # syarat not part of this version: nothing to record
+        return
+    values = {"tlhp": 100, "sakip": "BB", "lhkpn": 100, "lhkasn": 100}
+    bukti = {
+        "tlhp": f"Laporan pemantauan tindak lanjut Inspektorat per 31 Maret {tahun}",
+        "sakip": f"LHE AKIP Kabupaten Pesawaran tahun {int(tahun) - 1}",
+        "lhkpn": f"Rekap e-LHKPN KPK per 31 Maret {tahun}",
+        "lhkasn": f"Rekap LHKASN BKPSDM per 31 Maret {tahun}",
+    }
+    for kunci in SYARAT:
+        if kunci in values:
+            set_syarat(store, kunci, values[kunci], bukti[kunci])
+
+
+def _more_sessions(ws: Workspace, actor: str) -> None:
+    from .review import finalize, sign_off
+    from .usulan import add
+
+    for n, (opd, tanggal, jenis, seed, upto, stage, weak, kepala) in enumerate(STAGES, start=1):
+        people = [dict(NARASUMBER[0], jabatan=kepala)] + [dict(p) for p in NARASUMBER[1:5]]
+        store = ws.new_session(
+            opd=opd,
+            jenis=jenis,
+            tanggal=tanggal,
+            target="WBK",
+            tempat=f"Ruang Rapat {opd}",
+            jam_mulai="09:00",
+            dasar={"nomor": f"700/{140 + n}/ST/IV.02/{tanggal[:4]}", "tanggal": tanggal},
+            tim=TIM,
+            narasumber=people,
+            actor=actor,
+        )
+        with store:
+            _fill(store, random.Random(seed), upto=upto, quality=0.9, weak=weak)
+            store.set_meta({"jam_selesai": "12:00"})
+            if stage in ("review", "final"):
+                _record_syarat(store, tanggal[:4])
+                sign_off(store, KETUA)
+            if stage == "final":
+                sign_off(store, PENGENDALI)
+                finalize(store)
+    add(ws, 2024, RSUD, "WBK", actor=actor)
+    add(ws, 2025, OPDS[0], "WBK", actor=actor)
+    add(ws, 2025, OPDS[2], "WBK", actor=actor,
+        reason="Reviu Pengendali Teknis dijadwalkan sebelum batas pengusulan; nilai sudah memenuhi ambang WBK.")

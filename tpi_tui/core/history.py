@@ -24,6 +24,7 @@ FIELD_LABEL = {
     "meta.signoffs": "tanda tangan reviu",
     "meta.reopened": "dibuka kembali",
     "meta.berita_acara": "berita acara",
+    "meta.finalize_override": "final meski belum lengkap",
 }
 
 

@@ -55,7 +55,8 @@ _MISSING = object()
 
 
 def _same(a: Any, b: Any) -> bool:
-    return canonical(a) == canonical(b)
+    """Equal JSON values (a bool is not 1, an int is not a float at the top level)."""
+    return a is b or (type(a) is type(b) and a == b)
 
 
 def three_way(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
@@ -276,7 +277,7 @@ def _record_fixups(merged: dict, last: dict | None, actor: str, status_reason: s
         if field in metas:
             if _same(metas[field], have):
                 continue
-        elif field in ("status", "signoffs", "reopened", "berita_acara", CONFLICT_FIELD):
+        elif field in ("status", "signoffs", "reopened", "berita_acara", "finalize_override", CONFLICT_FIELD):
             if have in (None, [], "draft"):
                 continue
         elif field == "format":
@@ -343,29 +344,52 @@ def _read_json(path: Path) -> dict | None:
     return data
 
 
+def _is_registry(name: str, path: Path) -> bool:
+    posix = name.replace("\\", "/")
+    if posix:
+        return Path(posix).name.startswith("nomor-") and (posix.startswith(".tpi/") or "/.tpi/" in posix)
+    try:
+        data = _read_json(path)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(data, dict) and "terakhir" in data and "sesi" in data
+
+
+def _load_side(path: Path) -> dict | None:
+    """A session file as the store reads it (the same checks); None when empty or missing (add/add)."""
+    try:
+        if not path.read_bytes().strip():
+            return None
+    except FileNotFoundError:
+        return None
+    return load_tables(path)
+
+
 def merge_files(base: Path, ours: Path, theirs: Path, name: str = "", actor: str = "git merge") -> tuple[int, list[str]]:
     """Run as git's merge driver: the result replaces ``ours``. Returns (exit code, messages)."""
     label = name or ours.name
     try:
-        o = _read_json(ours)
-        t = _read_json(theirs)
-        b = _read_json(base)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        return 1, [f"{label}: tidak dapat digabung otomatis ({exc}); selesaikan dengan tangan."]
-    if o is None or t is None:
-        return 1, [f"{label}: salah satu sisi kosong atau terhapus; selesaikan dengan tangan."]
-    try:
-        if "terakhir" in o and "sesi" in o:
+        if _is_registry(name, ours):
+            o, t, b = _read_json(ours), _read_json(theirs), _read_json(base)
+            if o is None or t is None:
+                return 1, [f"{label}: salah satu sisi kosong atau terhapus; selesaikan dengan tangan."]
             merged, notes = merge_registry(b, o, t)
             body = (json.dumps(merged, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
             ours.write_bytes(body)
             return 0, [f"{label}: {n}" for n in notes]
-        for side in (ours, theirs):
-            load_tables(side)  # the same checks as opening (names damage in one sentence)
-        merged, summary = merge_sessions(b if b and "meta" in b else None, o, t, actor=actor)
+        o, t = _load_side(ours), _load_side(theirs)
+        if o is None or t is None:
+            return 1, [f"{label}: salah satu sisi kosong atau terhapus; selesaikan dengan tangan."]
+        try:
+            b = _load_side(base)
+        except TpiError:
+            b = None  # an unreadable ancestor: merge as if both sides added the file
+        merged, summary = merge_sessions(b, o, t, actor=actor)
     except TpiError as exc:
         return 1, [f"{label}: {exc}"]
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        return 1, [f"{label}: tidak dapat digabung otomatis ({exc}); selesaikan dengan tangan."]
+    except (KeyError, TypeError, AttributeError) as exc:
         return 1, [f"{label}: struktur berkas tidak dikenal ({type(exc).__name__}); selesaikan dengan tangan."]
     ours.write_bytes(dump_tables(merged))
     msgs = []

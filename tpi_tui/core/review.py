@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import TpiError
-from .policy import PeranTim, name_matches
+from .policy import Completeness, PeranTim, completeness, name_matches
 from .session_meta import STATUS
 from .store import SessionStore, now_iso
 from .text import clean_line
@@ -137,8 +137,22 @@ def _has(store: SessionStore, peran: str) -> bool:
     return any(isinstance(s, dict) and s.get("peran") == peran for s in store.meta.get("signoffs", []) or [])
 
 
-def finalize(store: SessionStore) -> dict:
-    """Lock the session; both sign-offs must cover the current content."""
+def gaps(store: SessionStore) -> Completeness:
+    """Unanswered items and differences without alasan (core.policy): the finalize gate's reasons."""
+    return completeness(store.instrument.order, store.answers)
+
+
+OVERRIDE_HINT = "tpi finalize SESI --meski-belum-lengkap --reason TEKS"
+
+
+def finalize(store: SessionStore, override_reason: str | None = None) -> dict:
+    """Lock the session; both sign-offs must cover the current content.
+
+    The gate: while items are unanswered or a TPI answer differs from the unit's without an
+    alasan, finalising is refused with the counts and the first items — unless
+    ``override_reason`` is given (at least 5 characters). The override is then recorded in
+    ``meta.finalize_override`` (an event with that reason) and printed in the Berita Acara.
+    """
     store.refresh()
     status = store.meta.get("status", "draft")
     if status == "final":
@@ -151,8 +165,27 @@ def finalize(store: SessionStore) -> dict:
             missing.append(f"{peran} ({'tidak berlaku lagi: isi berubah sesudah ditandatangani' if _has(store, peran) else 'belum ada'})")
     if missing:
         raise TpiError("Sesi belum dapat difinalkan; tanda tangan reviu kurang: " + "; ".join(missing) + ".")
-    store.set_lifecycle({"status": "final"}, reason="finalisasi sesudah reviu Ketua Tim dan Pengendali Teknis")
-    return {"status": "final", "digest": store.digest()}
+    found = gaps(store)
+    override = None
+    if override_reason is not None:
+        text = clean_line(override_reason, "alasan finalisasi").strip()
+        if len(text) < 5:
+            raise TpiError("Alasan finalisasi meski penilaian belum lengkap wajib ditulis (paling sedikit 5 karakter).")
+        if not found.complete:
+            override = {"ts": now_iso(), "who": store.actor, "reason": text,
+                        "unanswered": len(found.unanswered), "tanpa_alasan": len(found.tanpa_alasan),
+                        "ringkasan": "; ".join(found.problems())}
+    elif not found.complete:
+        raise TpiError(
+            f"Sesi belum dapat difinalkan. {found.message()} Lengkapi dahulu, atau finalkan dengan alasan: {OVERRIDE_HINT}."
+        )
+    if override is not None:
+        store.set_lifecycle({"status": "final", "finalize_override": override},
+                            reason=f"finalisasi meski belum lengkap: {override['reason']}")
+    else:
+        store.set_lifecycle({"status": "final", "finalize_override": None},
+                            reason="finalisasi sesudah reviu Ketua Tim dan Pengendali Teknis")
+    return {"status": "final", "digest": store.digest(), "finalize_override": override}
 
 
 def reopen(store: SessionStore, reason: str) -> dict:
@@ -169,6 +202,9 @@ def reopen(store: SessionStore, reason: str) -> dict:
         "digest": store.digest(),
         "signoffs": [s for s in store.meta.get("signoffs", []) or [] if isinstance(s, dict)],
     }
+    if isinstance(store.meta.get("finalize_override"), dict):
+        record["finalize_override"] = store.meta["finalize_override"]
     history = [r for r in store.meta.get("reopened", []) or [] if isinstance(r, dict)]
-    store.set_lifecycle({"status": "draft", "signoffs": [], "reopened": history + [record]}, reason=text)
+    store.set_lifecycle({"status": "draft", "signoffs": [], "reopened": history + [record], "finalize_override": None},
+                        reason=text)
     return record

@@ -65,7 +65,7 @@ from .policy import apply_answer_rules
 from .scoring import Evaluation, evaluate
 from .session_meta import EDITABLE_META, SCHEMA_VERSION, clean_meta_field
 
-LIFECYCLE_FIELDS = frozenset({"status", "signoffs", "reopened", "berita_acara"})
+LIFECYCLE_FIELDS = frozenset({"status", "signoffs", "reopened", "berita_acara", "finalize_override"})
 # Fields that describe the record rather than its content: left out of the session digest.
 DIGEST_EXCLUDE = LIFECYCLE_FIELDS | {"updated_at", "format"}
 GENESIS = "0" * 64
@@ -276,6 +276,7 @@ class SessionStore:
         self.instrument = instrument or load_instrument()
         self._lock = None
         self._own_last: str | None = None  # the last event this store appended (may coalesce)
+        self.reloads = 0  # how often the file was reloaded after a change on disk (UIs redraw)
         self._mutex = threading.RLock()
         if not readonly:
             self._acquire_lock(wait)
@@ -433,6 +434,7 @@ class SessionStore:
                 "Perubahan tidak disimpan; selesaikan penggabungan git lalu buka ulang sesi."
             ) from None
         self._own_last = None
+        self.reloads += 1
         return before
 
     # -- writing ----------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from .session_meta import EDITABLE_META, STATUS, clean_meta_field
 from .store import _EMPTY, CONFLICT_FIELD, load_tables, meta_digest, ordered_events, session_digest, verify_chain
 
 TABLES = {"meta", "answers", "events"}
-LIFECYCLE_REPLAY = ("status", "signoffs", "reopened", "berita_acara", CONFLICT_FIELD)
+LIFECYCLE_REPLAY = ("status", "signoffs", "reopened", "berita_acara", "finalize_override", CONFLICT_FIELD)
 _MISSING = object()
 
 

@@ -107,6 +107,19 @@ class Config:
     kertas: str = _setting("berita_acara.kertas", "F4", _upper)
     ambang_per_area: str = _setting("penilaian.ambang_per_area", "keduanya")
     siklus_basis: str = _setting("siklus.basis", "final-terakhir")
+    # The evaluation cycle's documents (minutes/cycle_docs.py): number patterns and signatories.
+    lhe_nomor: str = _setting("lhe.nomor", "700/{seq:03d}/LHE-TPI/{bulan_romawi}/{tahun}")
+    lhe_kepada: str = _setting("lhe.kepada", "")  # default: "Bupati <kabupaten>" from instansi.nama
+    lhe_sifat: str = _setting("lhe.sifat", "Penting")
+    lhe_penandatangan_jabatan: str = _setting("lhe.penandatangan_jabatan", "Inspektur")
+    lhe_penandatangan_nama: str = _setting("lhe.penandatangan_nama", "")
+    lhe_penandatangan_nip: str = _setting("lhe.penandatangan_nip", "")
+    lhe_penandatangan_pangkat: str = _setting("lhe.penandatangan_pangkat", "")
+    surat_usulan_nomor: str = _setting("surat_usulan.nomor", "800/{seq:03d}/ZI/{bulan_romawi}/{tahun}")
+    sptjm_nomor: str = _setting("surat_usulan.nomor_sptjm", "800/{seq:03d}/SPTJM-ZI/{bulan_romawi}/{tahun}")
+    surat_usulan_kop: list[str] = _setting("surat_usulan.kop", [], _str_list)  # default: "BUPATI <KABUPATEN>"
+    surat_usulan_penandatangan_jabatan: str = _setting("surat_usulan.penandatangan_jabatan", "")
+    surat_usulan_penandatangan_nama: str = _setting("surat_usulan.penandatangan_nama", "")
     # Seconds a writer waits for a session held by another process (a scripted loop, a second
     # terminal) before refusing: two loops of 200 'tpi answer' on one session saw 7% refused at 0.
     tunggu_kunci: float = _setting("penyimpanan.tunggu_kunci", 5.0, lambda v: _wait_seconds(v))
@@ -642,6 +655,27 @@ pkpt_tahun = ""       # tahun Program Kerja Pengawasan Tahunan (PKPT), misalnya 
 [penilaian]
 # Batas minimal per area: "gabungan" (pemenuhan+reform), "terpisah", atau "keduanya".
 ambang_per_area = {ambang_per_area}
+
+[siklus]
+# Sesi dasar tiap OPD per tahun (rekap, usulan, LHE): "final-terakhir" = sesi final terakhir,
+# bila belum ada sesi terakhir (ditandai draf); "terakhir" = selalu sesi terakhir.
+# Pilihan per OPD: di [[opd]] tulis sesi_basis = {{ 2025 = "ID sesi" }}; ID unit PortalRB: unit_id = "...".
+basis = "final-terakhir"
+
+[lhe]
+# Laporan Hasil Evaluasi TPI: pola nomor sendiri dan penandatangan (Inspektur).
+nomor = "700/{{seq:03d}}/LHE-TPI/{{bulan_romawi}}/{{tahun}}"
+penandatangan_jabatan = "Inspektur"
+# penandatangan_nama = "..."
+# penandatangan_nip = "..."
+# kepada = "Bupati ..."   (bawaan: dari nama instansi)
+
+[surat_usulan]
+# Surat usulan kepada Menteri PANRB dan SPTJM (ditandatangani kepala daerah).
+nomor = "800/{{seq:03d}}/ZI/{{bulan_romawi}}/{{tahun}}"
+nomor_sptjm = "800/{{seq:03d}}/SPTJM-ZI/{{bulan_romawi}}/{{tahun}}"
+# penandatangan_nama = "..."
+# penandatangan_jabatan = "Bupati ..."   (bawaan: dari nama instansi)
 
 {tim}
 {opd}"""

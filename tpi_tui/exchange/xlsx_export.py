@@ -133,18 +133,17 @@ def _lke_sheet(inst: Instrument, answers: dict, sc: Score) -> tuple[_Sheet, list
             sh.formula(f"L{r}", f"IF(COUNT({rng})=0,0,AVERAGE({rng}))*H{r}", s.nilai)
             sh.formula(f"M{r}", f"L{r}/H{r}", s.nilai / s.bobot)
         elif row.kind in ("induk", "area", "bagian", "komponen", "landmark"):
-            value = _aggregate(row, sc, area_by_kode)
+            value = _aggregate(row, sc, area_by_kode, [rows[c] for c in row.children])
             sh.formula(f"L{r}", f"SUM({l_refs(row.children)})", value)
             if row.bobot:
                 sh.formula(f"M{r}", f"L{r}/H{r}", value / row.bobot)
     return sh, rows
 
 
-def _aggregate(row: LkeRow, sc: Score, areas: dict) -> float:
+def _aggregate(row: LkeRow, sc: Score, areas: dict, children: list[LkeRow]) -> float:
     """The app's own figure for a summing row (what its formula must give)."""
     if row.kind == "induk":
-        area = row.key.split(":")[1]
-        return sum(s.nilai for k, s in sc.sub_areas.items() if k.startswith(f"R.{area}.iii."))
+        return sum(sc.sub_areas[child.key].nilai for child in children)
     if row.kind == "area":
         _, bagian, kode = row.key.split(":")
         return getattr(areas[kode], bagian)

@@ -182,7 +182,7 @@ def _find_header(rows: list[tuple[int, tuple]]) -> tuple[str, int, dict[str, int
                 found = next((inv[n] for n in names if n in inv), None)
                 if found is not None:
                     cols[key] = found
-            catatan = next((i for t, i in inv.items() if t.startswith("catatan")), None)
+            catatan = min((i for t, i in inv.items() if t.startswith("catatan")), default=None)
             if catatan is not None:
                 cols["catatan"] = catatan
                 cols["data_dukung"] = catatan + 1  # P and Q carry no header text
@@ -476,7 +476,7 @@ class _Reader:
                         self.cached_totals.append((f"{kind[0]}:{kind[1]}", self.addr(r, cols["nilai"]), cells[cols["nilai"]]))
                     continue
             if any(t.startswith(norm(TOTAL_JUMLAH_NAMA)) or t.startswith("jumlah yang harus menyampaikan") for t in texts):
-                total_rows.append((r, cols["jawaban"], cells[cols["jawaban"]]))
+                total_rows.append((r, cols["jawaban"], cells[cols["jawaban"]], self.placer.sub))
                 continue
             if is_persen:
                 continue  # computed from the Jumlah rows under it; not an item
@@ -500,11 +500,13 @@ class _Reader:
 
     def _check_total_rows(self, total_rows, jawaban_key: str) -> None:
         """A typed number over the LHKPN total formula: say so; the categories count."""
-        subs = [s for s in self.inst.sub_areas.values() for p in s.persentase if len(p.penyebut) > 1]
-        for (r, c, value), sub in zip(total_rows, subs, strict=False):
-            p = next(pp for pp in sub.persentase if len(pp.penyebut) > 1)
+        for r, c, value, kode in total_rows:
+            sub = self.inst.sub_areas.get(kode or "")
+            p = next((pp for pp in sub.persentase if len(pp.penyebut) > 1), None) if sub else None
+            if p is None or _is_blank(value):
+                continue
             parts = [self.changes.get(i, {}).get(jawaban_key) for i in p.penyebut]
-            if any(v is None for v in parts) or _is_blank(value):
+            if any(v is None for v in parts):
                 continue
             try:
                 typed = parse_jumlah(value, "Jumlah")

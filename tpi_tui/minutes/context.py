@@ -120,11 +120,13 @@ def build_context(ws, store, nomor: str | None = None) -> dict:
 def header_section(f: Facts, nomor: str | None) -> dict:
     """Kop, title, number, session facts, Dasar, digest."""
     from ..core.session_meta import JENIS_SESI, STATUS
-    from .nomor import PLACEHOLDER, session_nomor
+    from .nomor import DRAFT_NOMOR, PLACEHOLDER, session_nomor
 
     meta, cfg = f.meta, f.cfg
     issued = session_nomor(f.store)
-    nomor = nomor or issued or PLACEHOLDER
+    draft = needs_draft_mark(f.store)
+    # A DRAFT shows no official number; the number is given when the final document is made.
+    shown = nomor or (DRAFT_NOMOR if draft else issued or PLACEHOLDER)
     status = meta.get("status", "draft")
     tahun = meta["tanggal"][:4]
     digest = f.store.digest()
@@ -136,8 +138,8 @@ def header_section(f: Facts, nomor: str | None) -> dict:
         "subjudul": f"EVALUASI PEMBANGUNAN ZONA INTEGRITAS MENUJU WBK/WBBM TAHUN {tahun}",
         # the same, as the two lines a centred title is set in (never a lone word on a line)
         "subjudul_baris": ["EVALUASI PEMBANGUNAN ZONA INTEGRITAS", f"MENUJU WBK/WBBM TAHUN {tahun}"],
-        "nomor": nomor,
-        "nomor_terbit": bool(issued) or nomor != PLACEHOLDER,
+        "nomor": shown,
+        "nomor_terbit": bool(nomor) or (not draft and bool(issued)),
         "kegiatan": KEGIATAN.get(f.jenis, f.jenis),
         "sesi": {
             "id": meta["id"],
@@ -153,7 +155,7 @@ def header_section(f: Facts, nomor: str | None) -> dict:
             "status_label": STATUS.get(status, status),
             "catatan_umum": meta.get("catatan_umum", ""),
         },
-        "draft": needs_draft_mark(f.store),
+        "draft": draft,
         "opd": {"nama": meta["opd"]["nama"], "slug": meta["opd"]["slug"]},
         "dasar": {"nomor": meta.get("dasar", {}).get("nomor", ""), "tanggal": meta.get("dasar", {}).get("tanggal", "")},
         "dasar_hukum": list(DASAR_HUKUM),
@@ -331,7 +333,30 @@ def conclusion_section(f: Facts) -> dict:
         f"{'telah memenuhi' if f.memenuhi else 'belum memenuhi'} kriteria untuk diusulkan kepada Tim Penilai "
         f"Nasional sebagai unit kerja berpredikat Menuju {predikat}."
     )
-    return {"kesimpulan": _paragraphs(teks), "penutup": PENUTUP}
+    paragraphs = _paragraphs(teks)
+    # An incomplete record says so in the conclusion itself, not only in a footnote (core.policy).
+    from ..core.policy import completeness
+
+    gaps = completeness(f.inst.order, f.store.answers)
+    override = meta.get("finalize_override") if isinstance(meta.get("finalize_override"), dict) else None
+    if not gaps.complete:
+        paragraphs.append(
+            f"Nilai tersebut bersifat sementara karena penilaian belum lengkap: {'; '.join(gaps.problems())}."
+        )
+    if override:
+        from .filters import tanggal
+
+        paragraphs.append(
+            f"Sesi ini difinalkan meskipun penilaian belum lengkap ({override.get('ringkasan', '')}) oleh "
+            f"{override.get('who', '')} pada {tanggal(str(override.get('ts', ''))[:10])} dengan alasan: "
+            f"{override.get('reason', '')}."
+        )
+    return {
+        "kesimpulan": paragraphs,
+        "penutup": PENUTUP,
+        "kelengkapan": gaps.to_dict() | {"ringkasan": gaps.problems()},
+        "finalize_override": override,
+    }
 
 
 def dasar_section(f: Facts) -> dict:
@@ -494,10 +519,14 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def _jawaban(v: object) -> str:
+    from ..core.numbers import format_bulat, format_survei
+
     if v is None:
         return ""
     if isinstance(v, float):
-        return f"{v:g}".replace(".", ",")
+        return format_survei(v)  # survey values always with two decimals: 3,20
+    if isinstance(v, int) and not isinstance(v, bool):
+        return format_bulat(v)  # counts: 1.000
     return str(v)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 from ..core import jsonfile
@@ -23,6 +24,9 @@ from ..core.errors import TpiError, os_reason
 from ..core.numbering import check_pattern as core_check_pattern
 
 PLACEHOLDER = "…/…/BA-TPI/…/…"
+DRAFT_NOMOR = "… (diberikan saat final)"  # a DRAFT never shows, nor consumes, an official number
+MANUAL_MAX = 80
+_MANUAL = re.compile(r"[0-9A-Za-z][0-9A-Za-z ./\-_()]*")
 
 
 def session_nomor(store) -> str:
@@ -87,7 +91,13 @@ def reserve(ws, session_id: str, day: dt.date, pattern: str | None = None, timeo
                 return str(known)
             seq = state["terakhir"] + 1
             nomor = format_nomor(pattern, seq, day)
-            if nomor in state["sesi"].values():  # a pattern without the year could repeat
+            taken = set(state["sesi"].values())
+            for _ in range(1000):  # skip numbers an agenda book already gave (tpi minutes --nomor)
+                if nomor not in taken:
+                    break
+                seq += 1
+                nomor = format_nomor(pattern, seq, day)
+            if nomor in taken:  # a pattern that ignores {seq}'s value could repeat
                 raise TpiError(f"Nomor {nomor} sudah pernah diterbitkan; periksa pola nomor di tpi.toml.")
             state["terakhir"] = seq
             state["sesi"][session_id] = nomor
@@ -110,4 +120,70 @@ def issue(ws, store) -> str:
     ba = dict(store.meta.get("berita_acara") or {})
     ba.update(nomor=nomor, tahun=day.year)
     store.set_lifecycle({"berita_acara": ba}, reason="nomor berita acara diterbitkan")
+    return nomor
+
+
+def clean_manual(text: object) -> str:
+    """An agenda-book number as typed: one line, 3-80 characters, with a digit, no braces."""
+    from ..core.text import clean_line
+
+    value = " ".join(clean_line(text, "nomor berita acara", MANUAL_MAX).split())
+    if len(value) < 3 or not any(c.isdigit() for c in value) or not _MANUAL.fullmatch(value):
+        raise TpiError(
+            f"Nomor berita acara '{value[:40]}' tidak sah: tulis seperti di buku agenda, misalnya "
+            "700/012/BA-TPI/V/2025 (huruf, angka, / . - _ ( ) dan spasi)."
+        )
+    return value
+
+
+def _holder(ws, nomor: str, session_id: str) -> str | None:
+    """The other session that already holds ``nomor`` in this workspace (any year), or None."""
+    folder = ws.root / ".tpi"
+    for path in sorted(folder.glob("nomor-*.json")) if folder.is_dir() else []:
+        tahun = path.stem.removeprefix("nomor-")
+        if not tahun.isdigit():
+            continue
+        for sid, value in _read_state(path, int(tahun))["sesi"].items():
+            if str(value).casefold() == nomor.casefold() and sid != session_id:
+                return sid
+    return None
+
+
+def set_manual(ws, store, text: object, timeout: float = 30.0) -> str:
+    """Give the session a number from the office's own agenda book (``tpi minutes --nomor``).
+
+    Validated (:func:`clean_manual`), refused when another session of the workspace holds it,
+    registered in the yearly file (so the sequence skips it) and recorded in the session as an
+    event. The sequence counter is not consumed.
+    """
+    import filelock
+
+    nomor = clean_manual(text)
+    if store.readonly:
+        raise TpiError("Sesi dibuka hanya-baca; nomor berita acara tidak dapat dicatat.")
+    if session_nomor(store) == nomor:
+        return nomor
+    day = dt.date.fromisoformat(store.meta["tanggal"])
+    path = state_path(ws, day.year)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TpiError(f"Folder {path.parent} tidak dapat dibuat: {os_reason(exc)}.") from None
+    lock = filelock.FileLock(str(path) + ".lock", thread_local=False, is_singleton=False)
+    try:
+        with lock.acquire(timeout=timeout):
+            clean_stray_temps(path)
+            other = _holder(ws, nomor, store.id)
+            if other:
+                raise TpiError(f"Nomor {nomor} sudah dipakai sesi lain di ruang kerja ini ({other[-8:]}); "
+                               "satu nomor hanya untuk satu berita acara.")
+            state = _read_state(path, day.year)
+            state["sesi"][store.id] = nomor
+            body = json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+            write_atomic(path, body.encode("utf-8"))
+    except filelock.Timeout:
+        raise TpiError("Penomoran berita acara sedang dipakai proses lain terlalu lama; coba lagi sebentar.") from None
+    ba = dict(store.meta.get("berita_acara") or {})
+    ba.update(nomor=nomor, tahun=day.year, sumber="buku agenda")
+    store.set_lifecycle({"berita_acara": ba}, reason=f"nomor berita acara dari buku agenda: {nomor}")
     return nomor

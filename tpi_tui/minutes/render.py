@@ -332,7 +332,9 @@ def default_output(ws, store, fmt: str) -> Path:
 
 
 def generate(ws, store, fmt: str = "md", output: Path | None = None) -> Path:
-    """Write the Berita Acara; issues the number first when the session has none.
+    """Write the Berita Acara; issues the number first when a *final* session has none.
+
+    A DRAFT consumes nothing: it prints "… (diberikan saat final)" instead of a number.
 
     A read-only store cannot record a number: the document is then rendered with the
     placeholder number (the CLI says so). The file is rendered in memory and replaced atomically.
@@ -347,7 +349,10 @@ def generate(ws, store, fmt: str = "md", output: Path | None = None) -> Path:
         from .pdf import check_html_engine
 
         check_html_engine()  # fail before issuing a number when the PDF engine cannot load
-    if not store.readonly and not nomor_mod.session_nomor(store):
+    from ..core.review import needs_draft_mark
+
+    if not store.readonly and not nomor_mod.session_nomor(store) and not needs_draft_mark(store):
+        # Only a final Berita Acara consumes the yearly sequence; a DRAFT prints "diberikan saat final".
         # Render once before issuing, so a broken template never consumes a number.
         if fmt in ("md", "html", "pdf"):
             render_text(ws, store, "html" if fmt == "pdf" else fmt)

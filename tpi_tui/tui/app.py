@@ -48,6 +48,18 @@ class TpiApp(GuardedApp, App):
         except Exception:  # noqa: BLE001 - notifying must not raise a second error
             pass
 
+    def get_system_commands(self, screen):
+        from textual.app import SystemCommand
+
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Rekap hasil evaluasi", "Semua OPD per tahun: nilai, grafik area, usulan", self.action_rekap)
+
+    def action_rekap(self) -> None:
+        from .screens.rekap import RekapScreen
+
+        if not isinstance(self.screen, RekapScreen):
+            self.push_screen(RekapScreen())
+
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK
         self.notify("Tema terang" if self.theme == LIGHT else "Tema gelap", timeout=2)

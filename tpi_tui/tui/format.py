@@ -9,7 +9,9 @@ TEMUAN_MARK = "⚑"
 
 
 def item_mark(answer: dict) -> str:
-    """One character for the navigator: a temuan outranks the answer state."""
+    """One character for the navigator: a merge conflict, then a temuan, outrank the answer state."""
+    if answer.get("konflik"):
+        return "⚠"
     if (answer.get("temuan") or "").strip():
         return TEMUAN_MARK
     return MARK.get(answer.get("state", "belum"), "○")

@@ -23,7 +23,7 @@ GENERAL = """\
 | r | ringkasan penilaian (di sana: t tanda tangan reviu, f finalkan, o buka kembali) |
 | Ctrl+P | cari butir (nomor atau kata) |
 | Ctrl+B | Berita Acara (di sana: m, h, w, p = Markdown, HTML, DOCX, PDF) |
-| k | catatan sub-area (kursor pada simpul sub-area, atau sub-area butir ini) |
+| g | catatan sub-area (kursor pada simpul sub-area, atau sub-area butir ini) |
 | u | syarat usulan: TLHP, SAKIP, LHKPN, LHKASN dengan buktinya |
 | i | isi Berita Acara: jabatan pimpinan, tanggapan, tindak lanjut dengan batas waktu |
 | h | riwayat perubahan butir ini |

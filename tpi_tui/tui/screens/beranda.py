@@ -34,6 +34,10 @@ class BerandaScreen(TpiScreen):
         Binding("ctrl+n", "new", "Sesi baru", id="beranda.baru"),
         Binding("enter", "open", "Buka", id="beranda.buka", show=True),
         Binding("ctrl+b", "minutes", "Berita Acara", id="beranda.berita-acara"),
+        # R from the list; the filter Input keeps printable keys as text (Textual drops them from the
+        # binding chain), so Ctrl+R opens the Rekap from there too
+        Binding("R", "app.rekap", "Rekap", id="beranda.rekap", show=False),
+        Binding("ctrl+r", "app.rekap", "Rekap", id="beranda.rekap-ctrl"),
         Binding("down", "cursor(1)", "Turun", id="beranda.turun", show=False),
         Binding("up", "cursor(-1)", "Naik", id="beranda.naik", show=False),
         Binding("escape", "clear_filter", "Hapus saringan", id="beranda.hapus-saringan", show=False),
@@ -122,6 +126,8 @@ class BerandaScreen(TpiScreen):
             opd = s.opd if s.opd != last_opd else ""
             last_opd = s.opd
             status = "rusak" if s.error else STATUS_LABEL.get(s.status, s.status)
+            if getattr(s, "konflik", 0):  # unresolved merge conflicts (core/merge.py)
+                status = f"⚠{s.konflik} {status}"
             rows.append((
                 opd,
                 s.tanggal,

@@ -1,6 +1,6 @@
 """Cockpit dialogs for the Berita Acara content that is not an item answer.
 
-* ``CatatanSubAreaScreen``: the note of one sub-area (``k`` on a sub-area node of the navigator);
+* ``CatatanSubAreaScreen``: the note of one sub-area (``g`` on a sub-area node of the navigator);
 * ``SyaratScreen``: the prerequisites (syarat usulan) with their evidence (``u``);
 * ``IsiBeritaAcaraScreen``: the head's title, the head's response and the agreed follow-ups (``i``).
 

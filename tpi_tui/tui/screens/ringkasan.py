@@ -16,6 +16,7 @@ from ...core.review import STATUS_LABEL, TIERS, finalize, reopen, sign_off, sign
 from ...core.scoring import THRESHOLDS, fmt, r2
 from ..base import TpiScreen
 from ..format import differs
+from ..widgets.area_chart import AreaChart, bars_from_scores
 
 
 class RingkasanScreen(TpiScreen):
@@ -43,6 +44,7 @@ class RingkasanScreen(TpiScreen):
             yield Static("", id="totals")
             yield Static(review_text(self.review) if self.review else "Membaca status reviu…", id="review")
             yield DataTable(id="areas", cursor_type="row", zebra_stripes=True)
+            yield AreaChart(bars_from_scores(self.ev.tpi, self.ev.unit), id="area-chart")
             yield Static("", id="hasil")
             yield Static("", id="verdicts")
             yield Label("Daftar (Enter membuka butir):", classes="field-label")
@@ -211,6 +213,7 @@ def review_snapshot(store) -> dict:
         "target": str(store.meta.get("target", "WBK")),
         "signoffs": signoff_state(store),
         "tim": [dict(p) for p in store.meta.get("tim", []) if isinstance(p, dict)],
+        "konflik": len(store.conflicts()),
     }
 
 
@@ -228,8 +231,16 @@ def review_text(snapshot: dict) -> Text:
             continue
         ts = str(s.get("ts", ""))[:16].replace("T", " ").replace(":", ".")
         text.append(f"{s.get('nama', '')}  {ts}  #{str(s.get('digest', ''))[:12]}")
-        if s["stale"]:
+        if s.get("kunci_status") in ("tidak-sah", "kunci-tak-dikenal"):
+            text.append("  TIDAK SAH", "bold reverse red")
+            text.append(" (tanda tangan tidak cocok dengan kunci terdaftar)", "red")
+        elif s["stale"]:
             text.append("  KEDALUWARSA", "bold reverse red")
             text.append(" (isi berubah sesudah ditandatangani)", "red")
+        elif s.get("kunci_status") == "sah":
+            text.append("  berkunci", "dim")
+    if snapshot.get("konflik"):
+        text.append(f"\n  ⚠ {snapshot['konflik']} konflik penggabungan", "bold red")
+        text.append(" — selesaikan di Wawancara (k) sebelum tanda tangan dan finalisasi", "red")
     return text
 

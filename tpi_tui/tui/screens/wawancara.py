@@ -36,6 +36,8 @@ class ItemCommands(Provider):
                            help="Lompat ke butir belum dijawab")
         yield DiscoveryHit("Ringkasan penilaian", screen.action_summary, help="Nilai per area dan predikat")
         yield DiscoveryHit("Panduan narasumber", screen.action_panduan, help="Pertanyaan per narasumber")
+        yield DiscoveryHit("Konflik penggabungan (k)", screen.action_conflicts,
+                           help="Pilih nilai butir yang diubah berbeda oleh dua penilai")
 
     async def search(self, query: str) -> Hits:
         screen = self.screen
@@ -64,13 +66,15 @@ class WawancaraScreen(TpiScreen):
         Binding("r", "summary", "Ringkasan", id="wawancara.ringkasan"),
         Binding("h", "history", "Riwayat", id="wawancara.riwayat"),
         Binding("ctrl+b", "minutes", "Berita Acara", id="wawancara.berita-acara", show=False),
-        Binding("k", "catatan_sub_area", "Catatan sub-area", id="wawancara.catatan-sub-area", show=False),
+        Binding("g", "catatan_sub_area", "Catatan sub-area", id="wawancara.catatan-sub-area", show=False),
         Binding("u", "syarat", "Syarat usulan", id="wawancara.syarat", show=False),
         Binding("i", "isi_ba", "Isi Berita Acara", id="wawancara.isi-ba", show=False),
         Binding("f1", "help", "Bantuan", id="wawancara.bantuan"),
         Binding("escape", "back", "Kembali", id="wawancara.kembali"),
         Binding("ctrl+s", "flush", "Simpan", id="wawancara.simpan", show=False),
+        Binding("k", "conflicts", "Konflik", id="wawancara.konflik", show=False),
     ]
+    WATCH_SECONDS = 0.5  # how often the session file is checked for a change from outside (git pull)
 
     def __init__(self, store, area_reading: str = "keduanya") -> None:
         super().__init__()
@@ -89,6 +93,8 @@ class WawancaraScreen(TpiScreen):
         self.nav = Navigator(self.inst, self.answers, id="nav")
         self.edits = Edits()  # what the assessor changed and the writer has not been handed yet
         self.pane = ItemPane(self.inst, self.answers, store.meta.get("narasumber", []), self.edits, id="item-pane")
+        self._seen_reloads = store.reloads  # the store's reload count this screen has shown
+        self._watching = False  # an external-change check is queued in the writer
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -109,6 +115,7 @@ class WawancaraScreen(TpiScreen):
         self._app_ref = self.app
         self.run_worker(self.saver.run, thread=True, group="simpan", name="simpan", exit_on_error=False)
         self.set_interval(1.0, self.refresh_bar)
+        self.set_interval(self.WATCH_SECONDS, self.watch_external)
         first = next((i for i in self.inst.order if not is_answered(self.answers.get(str(i), {}))), self.current)
         self.show_item(first)
         self.nav.focus()
@@ -128,6 +135,11 @@ class WawancaraScreen(TpiScreen):
             if not from_tree:
                 self.nav.reveal(item_id)
             self.refresh_bar()
+        clash = self.answers.get(str(item_id), {}).get("konflik")
+        if clash:
+            fields = ", ".join(str(c.get("field")) for c in clash)
+            self.notify(f"Butir {item_id}: konflik penggabungan pada {fields}. Tekan k untuk memilih nilai, "
+                        "atau ketik nilai baru.", title="⚠ Konflik", severity="warning")
 
     @on(Navigator.ItemChosen)
     def _nav_chosen(self, event: Navigator.ItemChosen) -> None:
@@ -215,6 +227,12 @@ class WawancaraScreen(TpiScreen):
         if item_id is not None and changed:
             answer = self.answers.setdefault(str(item_id), {})
             answer.update(changed)
+            if answer.get("konflik"):  # saving a conflicting field resolved it (core rule)
+                left = [c for c in answer["konflik"] if c.get("field") not in changed]
+                if left:
+                    answer["konflik"] = left
+                else:
+                    del answer["konflik"]
             self.nav.refresh_item(item_id)
             self.pane.answer_changed(item_id, changed)
             if item_id == self.current and ("jawaban_tpi" in changed or "jawaban_unit" in changed):
@@ -314,6 +332,96 @@ class WawancaraScreen(TpiScreen):
                 self._write_meta(lambda store: store.set_meta(changes), "Isi Berita Acara disimpan.")
 
         self.app.push_screen(IsiBeritaAcaraScreen(meta), chosen)
+
+    # -- changes from outside (git pull, a merge) and merge conflicts ---------------------------
+    def watch_external(self) -> None:
+        """A stat of the session file; when it changed, the writer reloads it and we redraw."""
+        if self._closing or self._watching:
+            return
+        if not self.store.changed_on_disk() and self.store.reloads == self._seen_reloads:
+            return
+        self._watching = True
+        self.flush_pending()  # typed text goes first, onto the new version (no lost update)
+        reading = self.area_reading
+
+        def reload(store):
+            store.refresh()
+            return store.reloads, {k: dict(v) for k, v in store.answers.items()}, store.evaluate(reading)
+
+        def done(result, error):
+            if not self._closing:
+                self.app.call_from_thread(self._external_loaded, result, error)
+
+        self.saver.call(reload, done)
+
+    def _external_loaded(self, result, error: str | None) -> None:
+        self._watching = False
+        if error is not None:
+            self.notify(error, title="Sesi diubah dari luar", severity="error", timeout=10)
+            return
+        reloads, answers, evaluation = result
+        if reloads == self._seen_reloads:
+            return
+        self._seen_reloads = reloads
+        self.answers.clear()
+        self.answers.update(answers)  # the navigator and the item pane share this dict
+        self.evaluation = evaluation
+        with self.app.batch_update():
+            for item_id in self.inst.order:
+                self.nav.refresh_item(item_id)
+            if not self.edits:
+                self.pane.show(self.current)
+            self.refresh_bar()
+        n = sum(len(a.get("konflik") or []) for a in answers.values())
+        self.notify("Sesi diperbarui dari luar" + (f"; {n} konflik penggabungan (tekan k)." if n else "."),
+                    title="Sesi diperbarui", severity="warning" if n else "information", timeout=6)
+
+    def action_conflicts(self) -> None:
+        """Choose a side for the current item's conflicts, or go to the next conflicting item."""
+        from .konflik import KonflikScreen
+
+        here = self.answers.get(str(self.current), {}).get("konflik") or []
+        if not here:
+            order = self.inst.order
+            i = order.index(self.current)
+            nxt = next((x for x in order[i + 1:] + order[:i] if self.answers.get(str(x), {}).get("konflik")), None)
+            if nxt is None:
+                self.notify("Tidak ada konflik penggabungan di sesi ini.")
+            else:
+                self.show_item(nxt)
+            return
+        self.app.push_screen(KonflikScreen(self.current, here), partial(self._conflict_chosen, self.current))
+
+    def _conflict_chosen(self, item_id: int, choice) -> None:
+        if choice is None:
+            return
+        field, value = choice
+        if self.store.readonly or self.final:
+            self.save(item_id, {field: value})  # says why nothing is saved
+            return
+
+        def resolve(store):
+            store.set_item(item_id, {field: value}, reason="konflik diselesaikan di kokpit")
+            return store.answer(item_id), store.evaluate(self.area_reading)
+
+        def done(result, error):
+            if not self._closing:
+                self.app.call_from_thread(self._conflict_resolved, item_id, result, error)
+
+        self.saver.call(resolve, done)
+
+    def _conflict_resolved(self, item_id: int, result, error: str | None) -> None:
+        if error is not None:
+            self.notify(error, title="Gagal menyimpan", severity="error", timeout=8)
+            return
+        answer, self.evaluation = result
+        self.answers[str(item_id)] = answer
+        self.nav.refresh_item(item_id)
+        if item_id == self.current:
+            self.pane.show(item_id)
+        self.saved_at = clock.stamp()
+        self.refresh_bar()
+        self.notify(f"Konflik butir {item_id} diselesaikan.")
 
     # -- the score bar -------------------------------------------------------------------------
     def refresh_bar(self) -> None:

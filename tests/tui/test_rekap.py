@@ -1,0 +1,183 @@
+"""Rekap screen: table from the basis sessions, units under the minimum flagged, chart, usulan."""
+
+from __future__ import annotations
+
+import pytest
+
+from tpi_tui.core.usulan import load_usulan
+from tpi_tui.tui.app import make_app
+from tpi_tui.tui.screens.rekap import RekapScreen
+from tpi_tui.tui.widgets.area_chart import AreaBar, AreaChart, render_chart
+
+from .conftest import no_blink
+
+
+async def open_rekap(pilot, tahun=None) -> RekapScreen:
+    await pilot.app.push_screen(RekapScreen(tahun))
+    screen = pilot.app.screen
+    for _ in range(400):
+        await pilot.pause(0.02)
+        if screen.loaded:
+            break
+    assert screen.loaded, "rekap tidak selesai dimuat"
+    await pilot.pause()
+    return screen
+
+
+async def test_rows_alert_and_chart(demo_ws):
+    app = make_app(demo_ws, actor="Penguji TPI")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rekap(pilot)
+        assert screen.tahun == 2025 and len(screen.rows) == 6
+        alert = str(screen.query_one("#rekap-alert").render())
+        assert "Puskesmas Gedongtataan" in alert and "Puskesmas Roworejo" not in alert
+        table = screen.query_one("#rekap-table")
+        names = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert "▼ Puskesmas Gedongtataan" in names
+        # the chart follows the highlighted row
+        chart = screen.query_one("#rekap-chart", AreaChart)
+        table.move_cursor(row=names.index("▼ Puskesmas Gedongtataan"))
+        await pilot.pause()
+        assert chart.title.startswith("Puskesmas Gedongtataan")
+        assert "▼ di bawah minimal 60%: Penguatan Pengawasan" in render_chart(chart.bars, 80).plain
+        table.move_cursor(row=0)
+        await pilot.pause()
+        assert chart.bars[0].tpi == screen.rows[0]["tpi"]["areas"][0]["persen"]
+        await pilot.press("o")  # sort by total, highest first
+        totals = [r["tpi"]["total"] for r in screen.rows]
+        assert totals == sorted(totals, reverse=True)
+        assert chart.bars[0].tpi == screen.rows[0]["tpi"]["areas"][0]["persen"]
+        await pilot.press("[")  # previous year: the RSUD of 2024
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if screen.tahun == 2024:
+                break
+        assert [r["opd"] for r in screen.rows] == ["Rumah Sakit Umum Daerah Pesawaran"]
+
+
+async def test_enter_opens_the_basis_session(demo_ws):
+    app = make_app(demo_ws, actor="Penguji TPI")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rekap(pilot)
+        sesi = screen.rows[0]["sesi"]
+        screen.query_one("#rekap-table").focus()
+        await pilot.press("enter")
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if pilot.app.screen is not screen:
+                break
+        opened = pilot.app.screen
+        assert getattr(opened, "store", None) is not None and opened.store.id == sesi
+
+
+async def test_usulan_needs_reason_then_is_recorded_and_withdrawn(demo_ws):
+    app = make_app(demo_ws, actor="Penguji TPI")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rekap(pilot)
+        table = screen.query_one("#rekap-table")
+        row = next(i for i, r in enumerate(screen.rows) if r["opd"] == "Puskesmas Roworejo")
+        table.move_cursor(row=row)
+        await pilot.press("u")
+        await pilot.pause()
+        pilot.app.screen.query_one("#alasan").focus()
+        await pilot.press("enter")  # no reason, draft basis: refused, nothing written
+        await pilot.pause()
+        assert "--reason" in str(pilot.app.screen.query_one("#usulan-error").render())
+        assert load_usulan(demo_ws, 2025).get("Puskesmas Roworejo") is None
+        pilot.app.screen.query_one("#alasan").value = "Finalisasi menunggu tanda tangan Pengendali Teknis."
+        await pilot.press("enter")
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if pilot.app.screen is screen and any(r.get("usulan") for r in screen.rows if r["opd"] == "Puskesmas Roworejo"):
+                break
+        entry = load_usulan(demo_ws, 2025).get("Puskesmas Roworejo")
+        assert entry["kategori"] == "WBK" and entry["alasan"].startswith("Finalisasi")
+        assert load_usulan(demo_ws, 2025).events()[-1]["who"] == "Penguji TPI"
+        row = next(i for i, r in enumerate(screen.rows) if r["opd"] == "Puskesmas Roworejo")
+        table.move_cursor(row=row)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press(*"ditunda", "enter")
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if load_usulan(demo_ws, 2025).get("Puskesmas Roworejo") is None:
+                break
+        assert load_usulan(demo_ws, 2025).get("Puskesmas Roworejo") is None
+
+
+def test_chart_marks_low_areas_and_the_lines():
+    bars = [AreaBar("MP", "Manajemen Perubahan", 80.0, 90.0), AreaBar("PW", "Penguatan Pengawasan", 37.8, 70.0)]
+    text = render_chart(bars, 70).plain
+    lines = text.splitlines()
+    assert lines[0].startswith("│ 60% minimal WBK")
+    assert "▼" in next(line for line in lines if line.startswith("PW"))
+    assert "▼" not in next(line for line in lines if line.startswith("MP"))
+    assert lines[-1] == "▼ di bawah minimal 60%: Penguatan Pengawasan (37,80%)"
+    assert "┃" in lines[1] and "│" in lines[3]  # MP's bar covers the 60% line; PW's stops before it
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_rekap_snapshot(snap_compare, demo_ws, size):
+    async def run_before(pilot):
+        await open_rekap(pilot)
+        no_blink(pilot.app)
+        await pilot.pause()
+
+    assert snap_compare(make_app(demo_ws, actor="Penguji TPI"), terminal_size=size, run_before=run_before)
+
+
+async def wait_rekap(pilot) -> None:
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if isinstance(pilot.app.screen, RekapScreen):
+            return
+
+
+async def test_beranda_R_from_the_list_and_ctrl_r_from_the_filter(demo_ws):
+    app = make_app(demo_ws, actor="Penguji TPI")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        beranda = app.screen
+        await pilot.press("R")  # in the filter a capital R is text
+        await pilot.pause()
+        assert beranda.query_one("#filter").value == "R" and app.screen is beranda
+        await pilot.press("ctrl+r")
+        await wait_rekap(pilot)
+        assert isinstance(app.screen, RekapScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        beranda.query_one("#sessions").focus()
+        await pilot.press("R")
+        await wait_rekap(pilot)
+        assert isinstance(app.screen, RekapScreen)
+
+
+async def test_command_palette_offers_rekap(demo_ws):
+    app = make_app(demo_ws, actor="Penguji TPI")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Rekap hasil evaluasi" in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Rekap hasil", "enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, RekapScreen):
+                break
+        assert isinstance(app.screen, RekapScreen)
+
+
+async def test_ringkasan_shows_the_area_chart(demo_ws):
+    from .conftest import in_progress_id
+
+    app = make_app(demo_ws, actor="Penguji TPI", session=in_progress_id(demo_ws))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.screen.query("#area-chart"):
+                break
+        chart = app.screen.query_one("#area-chart", AreaChart)
+        assert len(chart.bars) == 6 and chart.bars[0].unit is not None

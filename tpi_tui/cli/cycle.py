@@ -1,0 +1,223 @@
+"""CLI commands for the evaluation cycle: rekap, usulan, lhe, surat-usulan, arsip.
+
+Slow imports (openpyxl, jinja2, WeasyPrint) happen inside the command that needs them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..core.errors import TpiError
+from .common import actor, workspace
+
+REKAP_FORMATS = ("table", "json", "xlsx", "html", "pdf")
+
+
+def _tahun(ctx_value: str | None):
+    from ..core.cycle import clean_year
+
+    return clean_year(ctx_value) if ctx_value is not None else None
+
+
+def _write(path: Path, data: bytes) -> Path:
+    from ..core.atomic import write_atomic
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TpiError(f"Folder {path.parent} tidak dapat dibuat: {exc.strerror}.") from None
+    write_atomic(path, data)
+    return path
+
+
+@click.command()
+@click.option("--tahun", metavar="TTTT", help="Tahun evaluasi (bawaan: tahun terakhir yang memiliki sesi).")
+@click.option("--format", "fmt", type=click.Choice(REKAP_FORMATS), default="table", show_default=True, help="Bentuk keluaran.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Berkas keluaran (xlsx/html/pdf: bawaan out/rekap-TTTT.*).")
+@click.option("--sesi", "chosen", multiple=True, metavar="SESI", help="Sesi dasar pilihan untuk OPD-nya (boleh berulang).")
+@click.option("--json", "as_json", is_flag=True, help="Sama dengan --format json.")
+@click.pass_context
+def rekap(ctx, tahun, fmt, output, chosen, as_json) -> None:
+    """Rekap nilai seluruh OPD satu tahun dari sesi dasarnya, dengan ambang WBK/WBBM."""
+    from ..core.cycle import years
+    from ..core.rekap import build_rekap
+
+    if as_json:
+        fmt = "json"
+    ws = workspace(ctx)
+    year = _tahun(tahun)
+    summaries = ws.list_sessions()
+    data = build_rekap(ws, year, chosen=list(chosen), summaries=summaries)
+    if fmt == "json":
+        text = json.dumps(data, ensure_ascii=False, indent=1)
+        if output:
+            click.echo(f"Rekap JSON ditulis: {_write(Path(output), text.encode('utf-8'))}")
+        else:
+            click.echo(text)
+        return
+    if fmt == "table":
+        from ..minutes.rekap import rekap_table
+
+        text = rekap_table(data)
+        if output:
+            click.echo(f"Rekap ditulis: {_write(Path(output), (text + chr(10)).encode('utf-8'))}")
+        else:
+            click.echo(text)
+        return
+    target = Path(output) if output else Path(ws.out_dir) / f"rekap-{data['tahun'] if year or fmt != 'xlsx' else 'semua'}.{fmt}"
+    if fmt == "xlsx":
+        from ..minutes.rekap import rekap_xlsx
+
+        datas = [data] if year else [build_rekap(ws, y, chosen=list(chosen) if y == data["tahun"] else None,
+                                                summaries=summaries) for y in years(ws, summaries)]
+        _write(target, rekap_xlsx(datas, ws.config.instansi))
+    else:
+        from ..minutes.cycle_docs import rekap_html, rekap_pdf
+
+        _write(target, rekap_pdf(ws, data) if fmt == "pdf" else rekap_html(ws, data).encode("utf-8"))
+    click.echo(f"Rekap {fmt.upper()} ditulis: {target}")
+
+
+# -- usulan ----------------------------------------------------------------------------------
+@click.group()
+def usulan() -> None:
+    """Daftar usulan unit WBK/WBBM per tahun (tambah, lihat, cabut)."""
+
+
+@usulan.command("add")
+@click.argument("opd", metavar="OPD")
+@click.option("--kategori", required=True, type=click.Choice(("WBK", "WBK-AFIRMASI", "WBBM"), case_sensitive=False))
+@click.option("--afirmasi", is_flag=True, help="Usulan WBK jalur afirmasi.")
+@click.option("--sesi", metavar="SESI", help="Sesi dasar pilihan (bawaan: aturan sesi dasar).")
+@click.option("--tahun", metavar="TTTT", help="Tahun usulan (bawaan: tahun terakhir yang memiliki sesi).")
+@click.option("--reason", metavar="TEKS", help="Alasan (wajib bila sesi dasar belum final atau belum memenuhi).")
+@click.option("--unit-id", metavar="ID", help="ID unit untuk PortalRB (bawaan: [[opd]] unit_id atau slug OPD).")
+@click.pass_context
+def usulan_add(ctx, opd, kategori, afirmasi, sesi, tahun, reason, unit_id) -> None:
+    """Mengusulkan OPD (atau mengubah usulannya)."""
+    from ..core import usulan as core
+    from ..core.cycle import default_year
+
+    ws = workspace(ctx)
+    year = _tahun(tahun) or default_year(ws)
+    entry = core.add(ws, year, opd, kategori, afirmasi=afirmasi, sesi=sesi, reason=reason, unit_id=unit_id,
+                     actor=actor(ctx, ws))
+    click.echo(f"{entry['opd']} diusulkan {entry['kategori']} tahun {year} (ID unit {entry['unit_id']}).")
+    for k in entry["kondisi"]:
+        click.echo(f"  catatan: {k}")
+    if entry["alasan"]:
+        click.echo(f"  alasan: {entry['alasan']}")
+
+
+@usulan.command("list")
+@click.option("--tahun", metavar="TTTT")
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
+@click.pass_context
+def usulan_list(ctx, tahun, as_json) -> None:
+    """Daftar unit yang diusulkan satu tahun."""
+    from ..core import usulan as core
+    from ..core.cycle import default_year
+
+    ws = workspace(ctx)
+    year = _tahun(tahun) or default_year(ws)
+    lst = core.load_usulan(ws, year)
+    if as_json:
+        click.echo(json.dumps(lst.to_dict(), ensure_ascii=False, indent=1))
+        return
+    if not lst.units:
+        click.echo(f"Belum ada unit yang diusulkan untuk tahun {year}.")
+        return
+    click.echo(f"Usulan tahun {year}: {len(lst.units)} unit")
+    for n, u in enumerate(lst.units, start=1):
+        click.echo(f"{n:>2}. {u['opd']} — {u['kategori']} (ID unit {u['unit_id']})")
+        for k in u.get("kondisi") or []:
+            click.echo(f"      catatan: {k}")
+        if u.get("alasan"):
+            click.echo(f"      alasan: {u['alasan']}")
+
+
+@usulan.command("remove")
+@click.argument("opd", metavar="OPD")
+@click.option("--reason", required=True, metavar="TEKS", help="Alasan mencabut usulan (wajib).")
+@click.option("--tahun", metavar="TTTT")
+@click.pass_context
+def usulan_remove(ctx, opd, reason, tahun) -> None:
+    """Mencabut OPD dari daftar usulan (alasan wajib, dicatat)."""
+    from ..core import usulan as core
+    from ..core.cycle import default_year
+
+    ws = workspace(ctx)
+    year = _tahun(tahun) or default_year(ws)
+    entry = core.remove(ws, year, opd, reason=reason, actor=actor(ctx, ws))
+    click.echo(f"{entry['opd']} dicabut dari daftar usulan tahun {year}.")
+
+
+# -- documents -------------------------------------------------------------------------------
+DOC_FORMATS = ("md", "html", "docx", "pdf")
+
+
+@click.command()
+@click.argument("session_ref", metavar="SESI")
+@click.option("--format", "fmt", type=click.Choice(DOC_FORMATS), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Berkas keluaran (bawaan: out/<opd>/lhe_...).")
+@click.option("--tanggal", metavar="TTTT-BB-HH", help="Tanggal surat (bawaan: hari ini).")
+@click.pass_context
+def lhe(ctx, session_ref, fmt, output, tanggal) -> None:
+    """Laporan Hasil Evaluasi TPI satu unit (surat kepada kepala daerah)."""
+    from ..minutes.cycle_docs import generate_lhe
+
+    ws = workspace(ctx)
+    with ws.open(session_ref, readonly=True) as store:
+        target = generate_lhe(ws, store, fmt, Path(output) if output else None, tanggal)
+        final = store.meta.get("status") == "final"
+    click.echo(f"LHE ditulis: {target}")
+    if not final:
+        click.echo("Catatan: sesi belum final; LHE ditandai DRAFT dan belum bernomor.")
+
+
+@click.command("surat-usulan")
+@click.option("--tahun", metavar="TTTT", help="Tahun usulan (bawaan: tahun terakhir yang memiliki sesi).")
+@click.option("--format", "fmt", type=click.Choice(DOC_FORMATS), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Berkas keluaran (bawaan: out/surat-usulan-TTTT.*).")
+@click.option("--tanggal", metavar="TTTT-BB-HH", help="Tanggal surat (bawaan: hari ini).")
+@click.option("--sptjm", is_flag=True, help="Membuat Surat Pernyataan Tanggung Jawab Mutlak, bukan surat usulan.")
+@click.pass_context
+def surat_usulan(ctx, tahun, fmt, output, tanggal, sptjm) -> None:
+    """Surat usulan kepala daerah kepada Menteri PANRB beserta lampirannya (atau SPTJM)."""
+    from ..core.cycle import default_year
+    from ..minutes.cycle_docs import generate_surat, surat_context
+
+    ws = workspace(ctx)
+    year = _tahun(tahun) or default_year(ws)
+    target = generate_surat(ws, year, fmt, Path(output) if output else None, tanggal,
+                            dokumen="sptjm" if sptjm else "surat-usulan")
+    click.echo(f"{'SPTJM' if sptjm else 'Surat usulan'} ditulis: {target}")
+    context = surat_context(ws, year, tanggal)
+    if context["draft"]:
+        click.echo(f"Catatan: DRAFT ({context['draft_alasan']}); nomor diterbitkan setelah semua sesi dasar final.")
+
+
+@click.command()
+@click.option("--tahun", metavar="TTTT", help="Tahun (bawaan: tahun terakhir yang memiliki sesi).")
+@click.option("--opd", metavar="NAMA", help="Hanya satu OPD.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Berkas ZIP arsip.")
+@click.option("--tanpa-dokumen", is_flag=True, help="Tanpa Berita Acara dan LHE (hanya berkas sesi, hash, laporan).")
+@click.pass_context
+def arsip(ctx, tahun, opd, output, tanpa_dokumen) -> None:
+    """Arsip satu tahun per OPD untuk unit kearsipan (sesi, Berita Acara, LHE, hash, manifest)."""
+    from ..core.cycle import default_year
+    from ..minutes.arsip import build_arsip
+
+    ws = workspace(ctx)
+    year = _tahun(tahun) or default_year(ws)
+    manifest = build_arsip(ws, year, Path(output), opd=opd, actor=actor(ctx, ws), documents=not tanpa_dokumen)
+    click.echo(f"Arsip ditulis: {output} ({len(manifest['berkas'])} berkas, {len(manifest['opd'])} OPD, tahun {year}).")
+    click.echo(f"SHA-256 manifest: {manifest['sha256_manifest']} (catat untuk pemeriksaan kelak)")
+    for note in manifest["catatan"]:
+        click.echo(f"Catatan: {note}")
+
+
+COMMANDS = [rekap, usulan, lhe, surat_usulan, arsip]

@@ -1,0 +1,131 @@
+"""``tpi arsip``: one year's record per OPD as a ZIP for the records office.
+
+Layout of the bundle::
+
+    manifest.json                       every other file with its SHA-256, size and kind
+    verify.txt                          the ``tpi verify`` report of every session in the bundle
+    usulan/usulan-<tahun>.json          the year's usulan list (when there is one)
+    <opd-slug>/sesi/<session>.json      every session of the OPD in that year, as stored
+    <opd-slug>/berita-acara/*.pdf|docx  the Berita Acara of each *final* session
+    <opd-slug>/lhe/*.pdf                the LHE of the OPD's basis session
+    <opd-slug>/lampiran-hash.json       the attachments' recorded SHA-256 and sizes (files not copied)
+
+Documents are rendered from read-only sessions, so building an archive never issues a number
+(a final session already holds its Berita Acara number; an LHE gets its number when it is first
+made with ``tpi lhe``). A document that cannot be rendered here (no PDF engine) is left out and
+named in the manifest's ``catatan``. ``core.arsip.verify_arsip`` checks a bundle without the
+workspace. The ZIP is written to a temporary file beside the target and renamed into place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+
+from ..core.errors import TpiError
+
+
+def _attachments(tables: dict) -> list[dict]:
+    out = []
+    for key, doc in sorted(tables.get("answers", {}).items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 0):
+        for entry in doc.get("data_dukung") or []:
+            berkas = entry.get("berkas") if isinstance(entry, dict) else None
+            if isinstance(berkas, dict) and berkas.get("sha256"):
+                out.append({"butir": int(key) if key.isdigit() else key, "dokumen": entry.get("dokumen", ""),
+                            "jalur": berkas.get("path", ""), "sha256": berkas["sha256"], "ukuran": berkas.get("size")})
+    return out
+
+
+def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str = "",
+                documents: bool = True) -> dict:
+    """Write the bundle of ``tahun`` (one OPD with ``opd``) to ``output``; returns the manifest."""
+    from ..core.atomic import write_atomic
+    from ..core.cycle import basis_sessions, session_year
+    from ..core.store import load_tables
+    from ..core.usulan import usulan_path
+    from ..core.verify import verify_details
+    from ..core.workspace import slugify
+    from . import cycle_docs
+    from .render import generate
+
+    summaries = [s for s in ws.list_sessions() if not s.error and session_year(s) == tahun]
+    if opd:
+        want = slugify(opd)
+        summaries = [s for s in summaries if s.opd_slug == want]
+        if not summaries:
+            raise TpiError(f"OPD '{opd}' tidak memiliki sesi pada tahun {tahun}.")
+    if not summaries:
+        raise TpiError(f"Tidak ada sesi pada tahun {tahun}; arsip tidak dibuat.")
+    files: dict[str, tuple[bytes, str]] = {}
+    notes: list[str] = []
+    verify_lines = []
+    bases = basis_sessions(ws, tahun)
+    for s in sorted(summaries, key=lambda s: (s.opd_slug, s.tanggal, s.id)):
+        path = ws.sessions_dir / s.path
+        raw = path.read_bytes()
+        files[f"{s.opd_slug}/sesi/{path.name}"] = (raw, "sesi")
+        rep = verify_details(path, ws.root)
+        verify_lines.append(f"{'OK   ' if rep.ok else 'GAGAL'} {s.opd_slug}/sesi/{path.name}")
+        verify_lines += [f"      - {p}" for p in rep.problems] + [f"      catatan: {n}" for n in rep.notes]
+        hashes = _attachments(load_tables(path))
+        if hashes:
+            key = f"{s.opd_slug}/lampiran-hash.json"
+            previous = json.loads(files[key][0]) if key in files else []
+            body = json.dumps(previous + [dict(h, sesi=s.id) for h in hashes], ensure_ascii=False, indent=1)
+            files[key] = (body.encode("utf-8"), "lampiran")
+        if not documents:
+            continue
+        with ws.open(s.id, readonly=True) as store:
+            if s.status == "final":
+                for fmt in ("pdf", "docx"):
+                    tmp = ws.out_dir / ".arsip" / f"{path.stem}.{fmt}"
+                    try:
+                        generate(ws, store, fmt, output=tmp)
+                        files[f"{s.opd_slug}/berita-acara/berita-acara_{path.stem}.{fmt}"] = (tmp.read_bytes(), "berita_acara")
+                        tmp.unlink(missing_ok=True)
+                    except TpiError as exc:
+                        notes.append(f"Berita Acara {fmt.upper()} {s.opd} {s.tanggal} tidak dibuat: {exc}")
+            basis = bases.get(s.opd_slug)
+            if basis is not None and basis.id == s.id:
+                try:
+                    ctx = cycle_docs.lhe_context(ws, store)
+                    html = cycle_docs._render(ws, "lhe.html.j2", ctx)
+                    files[f"{s.opd_slug}/lhe/lhe_{path.stem}.pdf"] = (cycle_docs.html_to_pdf(html, "lhe"), "lhe")
+                except TpiError as exc:
+                    notes.append(f"LHE {s.opd} tidak dibuat: {exc}")
+    upath = usulan_path(ws, tahun)
+    if upath.is_file() and not opd:
+        files[f"usulan/{upath.name}"] = (upath.read_bytes(), "usulan")
+    files["verify.txt"] = (("\n".join(verify_lines) + "\n").encode("utf-8"), "laporan")
+    manifest = {
+        "jenis": "arsip-tpi",
+        "versi": 1,
+        "instansi": ws.config.instansi,
+        "unit": ws.config.unit,
+        "tahun": tahun,
+        "opd": sorted({s.opd for s in summaries}),
+        "dibuat": dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds"),
+        "oleh": actor,
+        "catatan": notes,
+        "berkas": [
+            {"jalur": name, "jenis": kind, "sha256": hashlib.sha256(data).hexdigest(), "ukuran": len(data)}
+            for name, (data, kind) in sorted(files.items())
+        ],
+    }
+    raw_manifest = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", raw_manifest)
+        for name, (data, _) in sorted(files.items()):
+            zf.writestr(name, data)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TpiError(f"Folder {output.parent} tidak dapat dibuat: {exc.strerror}.") from None
+    write_atomic(output, buf.getvalue())
+    manifest["sha256_manifest"] = hashlib.sha256(raw_manifest).hexdigest()
+    return manifest

@@ -1,0 +1,194 @@
+"""The rekap as documents: terminal table, XLSX workbook (one sheet per year), HTML/PDF.
+
+Input is the plain data of ``core.rekap.build_rekap``; nothing here scores anything.
+openpyxl (~150 ms to import) and jinja2 are imported inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+from ..core.numbers import bulat
+from ..core.numbers import format_angka as fmt
+from ..core.scoring import THRESHOLDS
+
+HASIL_KEYS = (("ipak", "IPAK"), ("kinerja", "Capaian Kinerja"), ("bersih", "Birokrasi Bersih"), ("ipkp", "IPKP"))
+
+
+def threshold_rows(data: dict) -> list[dict]:
+    """The 'Ambang Batas WBK/WBBM' rows: per area bobot x minimum %, and Tabel 6 figures."""
+    rows = data.get("rows") or []
+    areas = rows[0]["tpi"]["areas"] if rows else []
+    out = []
+    for predikat in ("WBK", "WBBM"):
+        t = data["ambang"][predikat]
+        out.append(
+            {
+                "label": f"Ambang Batas {predikat}",
+                "areas": [a["bobot"] * t["area_persen"] / 100 for a in areas],
+                "area_persen": t["area_persen"],
+                "pengungkit": t["pengungkit"],
+                "ipak": t["ipak"],
+                "kinerja": t["kinerja"],
+                "bersih": t["bersih"],
+                "ipkp": t["ipkp"],
+                "hasil": None,
+                "total": t["total"],
+            }
+        )
+    return out
+
+
+def simpulan_text(v: dict) -> str:
+    return "Memenuhi" if v["memenuhi"] else f"Belum: {v['simpulan']}"
+
+
+def syarat_text(syarat: dict) -> str:
+    parts = []
+    for kode, value in syarat.items():
+        met = value.get("memenuhi")
+        mark = "✓" if met is True else "✗" if met is False else "?"
+        nilai = f" {value['nilai']}" if value.get("nilai") not in (None, "") else ""
+        parts.append(f"{kode}{nilai} {mark}")
+    return ", ".join(parts) or "belum dicatat"
+
+
+# -- terminal ------------------------------------------------------------------------------
+def rekap_table(data: dict) -> str:
+    """The terminal view: one line per OPD, area percentages, totals, status and verdicts."""
+    rows = data["rows"]
+    if not rows:
+        return f"Rekap tahun {data['tahun']}: belum ada sesi."
+    kodes = [a["kode"] for a in rows[0]["tpi"]["areas"]]
+    head = f"{'No':>2} {'Unit Kerja':28} " + " ".join(f"{k + '%':>6}" for k in kodes)
+    head += f" {'Pengk':>6} {'Hasil':>6} {'Total':>6} {'Unit':>6} {'Status':12} {'WBK':9} {'WBBM':9}"
+    lines = [f"REKAP HASIL EVALUASI TPI ZONA INTEGRITAS TAHUN {data['tahun']}", head, "-" * len(head)]
+    for r in rows:
+        t = r["tpi"]
+        mark = "!" if r["di_bawah_minimal"] else " "
+        cells = " ".join(f"{fmt(a['persen']):>6}" for a in t["areas"])
+        status = r["status_label"] + ("*" if r["draf"] else "")
+        wbk = "Memenuhi" if r["wbk"]["memenuhi"] else "Belum"
+        wbbm = "Memenuhi" if r["wbbm"]["memenuhi"] else "Belum"
+        lines.append(
+            f"{r['no']:>2} {r['opd'][:27]:27}{mark} {cells} {fmt(t['pengungkit']):>6} {fmt(t['hasil']):>6} "
+            f"{fmt(t['total']):>6} {fmt(r['unit']['total']):>6} {status:12} {wbk:9} {wbbm:9}"
+        )
+    lines.append("-" * len(head))
+    for predikat in ("WBK", "WBBM"):
+        t = THRESHOLDS[predikat]
+        cells = " ".join(f"{fmt(t['area_persen']):>6}" for _ in kodes)
+        lines.append(
+            f"{'':2} {'Ambang Batas ' + predikat:28} {cells} {fmt(t['pengungkit']):>6} {'':>6} {fmt(t['total']):>6}"
+        )
+    lines.append("")
+    lines.append("! = ada area di bawah nilai minimal 60%; * = sesi dasar belum final (draf/reviu).")
+    for r in rows:
+        notes = []
+        if r["di_bawah_minimal"]:
+            notes.append("di bawah minimal: " + "; ".join(r["di_bawah_minimal"]))
+        if not r["wbk"]["memenuhi"]:
+            notes.append("WBK: " + r["wbk"]["simpulan"])
+        if r["syarat"]:
+            notes.append("syarat: " + syarat_text(r["syarat"]))
+        if notes:
+            lines.append(f"{r['no']:>2}. {r['opd']} (sesi {r['sesi']}): " + " | ".join(notes))
+    return "\n".join(lines)
+
+
+# -- xlsx ----------------------------------------------------------------------------------
+def rekap_xlsx(datas: list[dict], instansi: str = "") -> bytes:
+    """A workbook with one sheet per year: two header rows (frozen), one row per OPD, the
+    WBK/WBBM threshold rows, number format 0.00 (Excel shows it with the reader's decimal
+    comma), areas under the minimum filled red."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor="DDE4EE")
+    low_fill = PatternFill("solid", fgColor="F4B6B6")
+    thin = Side(style="thin", color="999999")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for data in datas:
+        ws = wb.create_sheet(str(data["tahun"]))
+        rows = data["rows"]
+        areas = rows[0]["tpi"]["areas"] if rows else []
+        n_area = len(areas)
+        fixed = ["No", "Unit Kerja", "Sesi Dasar", "Status"]
+        c0 = len(fixed) + 1  # first area column
+        c_hasil = c0 + n_area + 1
+        c_total = c_hasil + 5
+        tail = ["Total TPI", "Total Unit", "Selisih", "Simpulan WBK", "Simpulan WBBM", "Syarat", "Usulan"]
+        # row 1: groups; row 2: columns
+        for i, label in enumerate(fixed, start=1):
+            ws.cell(1, i, label)
+            ws.merge_cells(start_row=1, start_column=i, end_row=2, end_column=i)
+        ws.cell(1, c0, "Komponen Pengungkit")
+        ws.merge_cells(start_row=1, start_column=c0, end_row=1, end_column=c0 + n_area)
+        for j, a in enumerate(areas):
+            ws.cell(2, c0 + j, f"{a['nama']} ({fmt(a['bobot'])})")
+        ws.cell(2, c0 + n_area, "Jumlah Pengungkit")
+        ws.cell(1, c_hasil, "Komponen Hasil")
+        ws.merge_cells(start_row=1, start_column=c_hasil, end_row=1, end_column=c_hasil + 4)
+        for j, (_, label) in enumerate(HASIL_KEYS):
+            ws.cell(2, c_hasil + j, label)
+        ws.cell(2, c_hasil + 4, "Jumlah Hasil")
+        for j, label in enumerate(tail):
+            ws.cell(1, c_total + j, label)
+            ws.merge_cells(start_row=1, start_column=c_total + j, end_row=2, end_column=c_total + j)
+        last_col = c_total + len(tail) - 1
+        for r in (1, 2):
+            for c in range(1, last_col + 1):
+                cell = ws.cell(r, c)
+                cell.font, cell.fill, cell.alignment, cell.border = bold, head_fill, center, box
+        ws.row_dimensions[2].height = 48
+        line = 3
+        for row in rows:
+            t = row["tpi"]
+            values = [row["no"], row["opd"], row["sesi"], row["status_label"] + (" (bukan final)" if row["draf"] else "")]
+            values += [a["nilai"] for a in t["areas"]] + [t["pengungkit"]]
+            values += [t[k] for k, _ in HASIL_KEYS] + [t["hasil"]]
+            values += [t["total"], row["unit"]["total"], bulat(row["unit"]["total"] - t["total"])]
+            values += [simpulan_text(row["wbk"]), simpulan_text(row["wbbm"]), syarat_text(row["syarat"])]
+            u = row.get("usulan")
+            values.append(f"{u['kategori']} ({u['unit_id']})" if u else "")
+            for c, v in enumerate(values, start=1):
+                cell = ws.cell(line, c, v)
+                cell.border = box
+                if isinstance(v, float) or (isinstance(v, int) and c >= c0):
+                    cell.number_format = "0.00"
+            for j, a in enumerate(t["areas"]):
+                if a["persen"] < data["ambang"]["WBK"]["area_persen"]:
+                    ws.cell(line, c0 + j).fill = low_fill
+            line += 1
+        for th in threshold_rows(data):
+            ws.cell(line, 2, th["label"]).font = bold
+            for j, v in enumerate(th["areas"]):
+                ws.cell(line, c0 + j, v)
+            ws.cell(line, c0 + n_area, th["pengungkit"])
+            for j, (k, _) in enumerate(HASIL_KEYS):
+                ws.cell(line, c_hasil + j, th[k])
+            ws.cell(line, c_total, th["total"])
+            for c in range(1, last_col + 1):
+                cell = ws.cell(line, c)
+                cell.border, cell.font = box, bold
+                if isinstance(cell.value, (int, float)) and c >= c0:
+                    cell.number_format = "0.00"
+            line += 1
+        ws.freeze_panes = ws.cell(3, 3)
+        widths = {1: 5, 2: 42, 3: 28, 4: 20}
+        for c in range(1, last_col + 1):
+            ws.column_dimensions[get_column_letter(c)].width = widths.get(c, 13 if c < c_total + 3 else 36)
+        ws.page_setup.orientation = "landscape"
+        ws.print_title_rows = "1:2"
+        if instansi:
+            ws.oddHeader.center.text = f"Rekap Hasil Evaluasi TPI {data['tahun']} - {instansi}"
+    if not datas:
+        wb.create_sheet("Rekap")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
