@@ -79,11 +79,12 @@ async def until(pilot, predicate, what: str = "kondisi", timeout: float = 20.0) 
 async def settle(pilot, screen=None) -> None:
     """Wait until every edit went to the writer, was written, and its result was applied by the UI."""
     screen = screen or pilot.app.screen
-    saver = getattr(screen, "saver", None)
-    if saver is None:
+    writer = getattr(screen, "writer", None)
+    if writer is None:
         await pilot.pause()
         return
-    await until(pilot, lambda: saver.settled and not getattr(screen, "edits", None), "penyimpanan selesai")
+    edits = getattr(screen, "edits", None)
+    await until(pilot, lambda: writer.settled and not (edits is not None and edits.waiting), "penyimpanan selesai")
     await pilot.pause()
 
 

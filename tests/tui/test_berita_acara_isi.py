@@ -111,7 +111,7 @@ async def test_preview_writes_the_pdf(demo_ws):
         await pilot.press("ctrl+b")
         await until(pilot, lambda: isinstance(app.screen, BeritaAcaraScreen), "pratinjau")
         preview = app.screen
-        await until(pilot, lambda: preview.minutes is not None, "modul Berita Acara dimuat")
+        await until(pilot, lambda: preview.preview_text is not None, "pratinjau tersusun")
         await pilot.press("p")
         out = demo_ws.out_dir
 

@@ -9,6 +9,7 @@ from textual.command import CommandList, CommandPalette
 from tpi_tui.core.store import SessionStore
 from tpi_tui.tui.app import make_app
 from tpi_tui.tui.screens.beranda import BerandaScreen
+from tpi_tui.tui.screens.konfirmasi import KonfirmasiScreen
 from tpi_tui.tui.screens.ringkasan import RingkasanScreen
 from tpi_tui.tui.screens.sesi_baru import SesiBaruScreen
 from tpi_tui.tui.screens.wawancara import WawancaraScreen
@@ -109,12 +110,26 @@ async def test_answer_every_type_and_texts(demo_ws):
         await pilot.press(*"3,62", "enter")
         await settle(pilot)
         assert on_disk(demo_ws, sid)["125"]["jawaban_tpi"] == 3.62
-        # a bad value is refused by core with an Indonesian message, the text stays in the field
+        # a bad value is refused with an Indonesian message in place, marked, never shown as saved
         screen.query_one("#val-tpi").value = ""
         await pilot.press(*"7", "enter")
         await settle(pilot)
         assert screen.query_one("#val-tpi").value == "7"
+        assert screen.query_one("#val-tpi").has_class("-unsaved")
+        assert "Belum tersimpan" in str(screen.query_one("#field-error").render())
+        assert "Belum tersimpan: 1" in str(screen.query_one("#scorebar").render())
         assert on_disk(demo_ws, sid)["125"]["jawaban_tpi"] == 3.62
+        # moving away and back keeps the typed value (and its mark); correcting it saves it
+        await goto(pilot, 124)
+        await goto(pilot, 125)
+        assert screen.query_one("#val-tpi").value == "7"
+        assert screen.query_one("#val-tpi").has_class("-unsaved")
+        await pilot.press("tab", "tab")
+        screen.query_one("#val-tpi").value = ""
+        await pilot.press(*"3,5", "enter")
+        await settle(pilot)
+        assert on_disk(demo_ws, sid)["125"]["jawaban_tpi"] == 3.5
+        assert not screen.query_one("#val-tpi").has_class("-unsaved")
         # catatan and alasan on item 1 (TPI Tidak, unit Ya: the alasan box is shown)
         await goto(pilot, 1)
         assert screen.query_one("#alasan-box").display
@@ -228,10 +243,15 @@ async def test_beranda_filter_and_open(demo_ws):
         await until(pilot, lambda: table.row_count == 1, "saringan")
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, WawancaraScreen)
+        cockpit = app.screen
+        assert isinstance(cockpit, WawancaraScreen)
+        # Esc in the navigator asks before closing the session; Esc again keeps the assessor's place
         await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, BerandaScreen)
+        await until(pilot, lambda: isinstance(app.screen, KonfirmasiScreen), "konfirmasi")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is cockpit, "kembali ke kokpit")
+        await pilot.press("escape", "enter")
+        await until(pilot, lambda: isinstance(app.screen, BerandaScreen), "Beranda")
 
 
 async def test_beranda_caps_the_table_and_the_filter_reaches_the_rest(empty_ws):

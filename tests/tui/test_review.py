@@ -250,8 +250,8 @@ async def test_leaving_the_cockpit_with_unsaved_text_saves_it_quietly(demo_ws):
         screen = app.screen
         screen.query_one("#nav").focus()
         screen.edits.put(41, {"catatan_tpi": "Masih tertunda"})  # as if the typing pause had not passed
-        await pilot.press("escape")
-        await pilot.pause()
+        await pilot.press("escape", "enter")  # leaving asks; Enter confirms
+        await until(pilot, lambda: not isinstance(app.screen, WawancaraScreen), "Beranda")
         assert not isinstance(app.screen, WawancaraScreen)
         for _ in range(100):
             if session_file(demo_ws, sid)["answers"].get("41", {}).get("catatan_tpi"):

@@ -127,4 +127,17 @@ def key_list(ctx) -> None:
         click.echo(f"{k.get('sidik')}  {k.get('nama')}  (didaftarkan {k.get('dibuat')} oleh {k.get('oleh')})")
 
 
-COMMANDS = [git_setup, merge_driver, conflicts, key]
+@click.command("nomor-ulang")
+@click.argument("session_ref", metavar="SESI")
+@click.pass_context
+def nomor_ulang(ctx, session_ref) -> None:
+    """Memberi nomor Berita Acara baru kepada SESI bila nomornya juga dipakai sesi lain (nomor ganda)."""
+    from ..minutes.renomor import renumber
+
+    ws = workspace(ctx)
+    with ws.open(session_ref, actor=actor(ctx, ws)) as store:
+        old, new = renumber(ws, store)
+    click.echo(f"Nomor Berita Acara diganti: {old} → {new}. Cetak ulang Berita Acara: tpi minutes {session_ref}")
+
+
+COMMANDS = [git_setup, merge_driver, conflicts, key, nomor_ulang]

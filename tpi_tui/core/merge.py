@@ -22,7 +22,8 @@ goes) and their version (%B) of a file both sides changed. Rules, field by field
 
 The registry ``.tpi/nomor-<tahun>.json`` merges as a union of ``sesi`` with ``terakhir`` the
 maximum; two sessions holding one number after a merge are reported (stderr here, and by
-``tpi verify --all``).
+``tpi verify --all``) and fixed by giving one of them a new number (``tpi nomor-ulang SESI``,
+``minutes/renomor.py``).
 """
 
 from __future__ import annotations

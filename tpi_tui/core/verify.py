@@ -4,11 +4,15 @@ Checks, for one session file: it parses (UTF-8 JSON, TinyDB tables, known schema
 answer field is a value the app itself could have written (same validation as a save); the
 event log's hash chain is intact; replaying the log gives exactly the stored answers and
 lifecycle fields (so an edit made by hand *without* forging the log is named: which item,
-which field); recorded merge conflicts are listed; every sign-off's digest still matches the content (a stale sign-off on a final
-session is a problem, on a draft it is a note); attached data dukung files, when present, still
+which field); the log may fork and join (merge events, ``store.verify_chain``); recorded merge
+conflicts are listed; every sign-off's Ed25519 signature is checked against the workspace's
+registered keys (``core/keys.py``: unsigned, unknown key, invalid); every sign-off's digest
+still matches the content (a stale sign-off on a final session is a problem, on a draft it is
+a note); attached data dukung files, when present, still
 have the recorded SHA-256.
 
-Returns Indonesian sentences; an empty list means the file verifies.
+``verify_workspace`` adds the checks across sessions (``WORKSPACE_CHECKS``: one Berita Acara
+number per session). Returns Indonesian sentences; an empty list means the file verifies.
 """
 
 from __future__ import annotations
@@ -405,7 +409,8 @@ def check_numbers_unique(ws, reports: list[Report]) -> None:
             continue
         text = (
             f"nomor berita acara {nomor} dipakai {len(ids)} sesi ({', '.join(ids)}): nomor ganda "
-            "(biasanya dua salinan menerbitkan nomor yang sama sebelum digabung); terbitkan nomor baru untuk salah satunya."
+            "(biasanya dua salinan menerbitkan nomor yang sama sebelum digabung); beri nomor baru kepada salah satunya: "
+            "tpi nomor-ulang SESI."
         )
         touched = [rep for _, rep in holders if rep is not None]
         for rep in touched:

@@ -145,7 +145,7 @@ def rekap_xlsx(datas: list[dict], instansi: str = "") -> bytes:
             for c in range(1, last_col + 1):
                 cell = ws.cell(r, c)
                 cell.font, cell.fill, cell.alignment, cell.border = bold, head_fill, center, box
-        ws.row_dimensions[2].height = 48
+        ws.row_dimensions[2].height = 64
         line = 3
         for row in rows:
             t = row["tpi"]
@@ -184,6 +184,9 @@ def rekap_xlsx(datas: list[dict], instansi: str = "") -> bytes:
         for c in range(1, last_col + 1):
             ws.column_dimensions[get_column_letter(c)].width = widths.get(c, 13 if c < c_total + 3 else 36)
         ws.page_setup.orientation = "landscape"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True  # printed: every column on one page width
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
         ws.print_title_rows = "1:2"
         if instansi:
             ws.oddHeader.center.text = f"Rekap Hasil Evaluasi TPI {data['tahun']} - {instansi}"

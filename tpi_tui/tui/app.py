@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from textual import on
 from textual.app import App
 from textual.binding import Binding
 
@@ -11,6 +12,7 @@ from ..core.errors import LockedError, TpiError
 from ..core.workspace import Workspace
 from ..galat import log_exception, message
 from .textual_private import GuardedApp
+from .writer import Writer
 
 DARK, LIGHT = "textual-dark", "textual-light"
 BUG_STORM = (10, 5.0)  # more than 10 unexpected errors within 5 s: stop, the screen cannot recover
@@ -47,6 +49,28 @@ class TpiApp(GuardedApp, App):
             self.notify(message(error, doing), title="Kesalahan program", severity="error", timeout=10)
         except Exception:  # noqa: BLE001 - notifying must not raise a second error
             pass
+
+    @on(Writer.Failed)
+    def _late_save_failed(self, event: Writer.Failed) -> None:
+        """A save that failed after its screen was closed: say so (the value is lost; it was asked)."""
+        self.notify(event.error, title="Gagal menyimpan", severity="error", timeout=8)
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: quit at once, unless an open session holds edits that could not be stored."""
+        from .screens.konfirmasi import KonfirmasiScreen
+
+        warnings = [w for s in self.screen_stack if (w := getattr(s, "unsaved_warning", lambda: None)())]
+        if not warnings:
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(KonfirmasiScreen("Keluar tanpa menyimpan?", " ".join(warnings) +
+                                          " Keluar sekarang membuang isian itu.", yes="keluar", no="batal"),
+                         answered)
 
     def get_system_commands(self, screen):
         from textual.app import SystemCommand

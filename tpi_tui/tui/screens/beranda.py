@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
@@ -13,6 +16,7 @@ from ...core.scoring import fmt
 from ...core.session_meta import JENIS_SESI
 from ...core.workspace import SessionSummary
 from ..base import TpiScreen
+from ..writer import Writer
 
 # DataTable measures every cell of every row it is given (Textual 8.2.8: ~0.85 s for 5,000
 # sessions x 7 columns), so the table holds at most this many rows; the filter reaches the rest.
@@ -95,17 +99,27 @@ class BerandaScreen(TpiScreen):
         self.query_one("#count", Static).update(f"Memperbarui daftar sesi: 0 dari {pending} berkas…")
         self._load_index(plan)
 
+    @dataclass
+    class Progress(Message):
+        done: int
+        total: int
+
+    @dataclass
+    class Loaded(Message):
+        sessions: list[SessionSummary]
+
     @work(thread=True, exclusive=True, group="beranda-index")
     def _load_index(self, plan) -> None:
-        def progress(done: int, total: int) -> None:
-            text = f"Memperbarui daftar sesi: {done} dari {total} berkas…"
-            self.app.call_from_thread(self.query_one("#count", Static).update, text)
+        sessions = self.tpi.ws.list_sessions(progress=lambda d, t: self.post_message(self.Progress(d, t)), plan=plan)
+        self.post_message(self.Loaded(sessions))
 
-        sessions = self.tpi.ws.list_sessions(progress=progress, plan=plan)
-        self.app.call_from_thread(self._loaded, sessions)
+    @on(Progress)
+    def _progress(self, event: Progress) -> None:
+        self.query_one("#count", Static).update(f"Memperbarui daftar sesi: {event.done} dari {event.total} berkas…")
 
-    def _loaded(self, sessions: list[SessionSummary]) -> None:
-        self.sessions = sessions
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        self.sessions = event.sessions
         self.refill()
 
     def refill(self) -> None:
@@ -214,7 +228,8 @@ class BerandaScreen(TpiScreen):
         except Exception as exc:  # TpiError: message is Indonesian
             self.notify(str(exc), severity="error")
             return
-        await self.app.push_screen(BeritaAcaraScreen(store, owns_store=True))
+        writer = Writer(store, area_reading=self.tpi.ws.config.ambang_per_area)
+        await self.app.push_screen(BeritaAcaraScreen(writer, owns_writer=True))
 
 
 def _capped(shown: int) -> str:

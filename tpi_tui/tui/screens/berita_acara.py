@@ -1,19 +1,37 @@
-"""Berita Acara: preview (no number issued) and generate Markdown, HTML, DOCX or PDF (WeasyPrint)."""
+"""Berita Acara: preview (no number issued) and generate Markdown, HTML, DOCX or PDF (WeasyPrint).
+
+Rendering and numbering read the session, so both run in the session's writer thread: the
+cockpit's when opened from there, an own one (on a read-only copy) when opened from Beranda.
+"""
 
 from __future__ import annotations
 
-from textual import work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.widgets import Footer, Markdown, Static
 
 from ..base import TpiScreen
+from ..writer import Writer
 
-MISSING = (
-    "# Berita Acara belum tersedia\n\n"
-    "Modul penyusun Berita Acara (`tpi_tui.minutes`) belum terpasang pada versi ini. "
-    "Hasil wawancara tetap tersimpan di berkas sesi; Berita Acara dapat disusun setelah modul itu tersedia."
-)
+
+def _preview(ws):
+    def render(store) -> str:
+        from ... import minutes  # lazy: jinja2 costs ~100 ms
+
+        return minutes.render_text(ws, store, "md")
+
+    return render
+
+
+def _generate(ws, fmt: str):
+    def generate(store):
+        from ... import minutes
+
+        return minutes.generate(ws, store, fmt)
+
+    return generate
 
 
 class BeritaAcaraScreen(TpiScreen):
@@ -25,57 +43,44 @@ class BeritaAcaraScreen(TpiScreen):
         Binding("p", "generate('pdf')", "Buat PDF", id="berita-acara.pdf"),
     ]
 
-    def __init__(self, store, owns_store: bool = False) -> None:
+    def __init__(self, writer: Writer, owns_writer: bool = False) -> None:
         super().__init__()
-        self.store = store
-        self.owns_store = owns_store  # opened read-only from Beranda: close it on leaving
-        self.minutes = None
-        self.preview_text: str | None = None  # the Markdown shown, once the worker has rendered it
+        self.writer = writer
+        self.owns_writer = owns_writer  # opened from Beranda on a read-only copy: run and stop it here
+        self.preview_text: str | None = None  # the Markdown shown, once the writer has rendered it
 
     def compose(self) -> ComposeResult:
-        yield Static("Pratinjau Berita Acara (nomor diberikan saat dibuat)", id="minutes-status")
-        yield Markdown("Menyusun pratinjau…", id="preview")
+        yield Static("Pratinjau Berita Acara (nomor diberikan saat dibuat) · panah, PgUp/PgDn, Home/End: gulir",
+                     id="minutes-status")
+        with VerticalScroll(id="preview-scroll"):
+            yield Markdown("Menyusun pratinjau…", id="preview")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load_preview()
+        if self.owns_writer:
+            self.writer.app = self.app
+            self.run_worker(self.writer.run, thread=True, group="berita-acara-penulis", exit_on_error=False)
+        self.writer.call(_preview(self.tpi.ws), "pratinjau", reply_to=self)
+        self.query_one("#preview-scroll").focus()
 
-    @work(thread=True, exclusive=True, group="berita-acara")
-    def load_preview(self) -> None:
-        try:
-            from ... import minutes  # lazy: jinja2 costs ~100 ms
-        except ImportError:
-            self.app.call_from_thread(self._show, MISSING)
-            return
-        self.minutes = minutes
-        try:
-            text = minutes.render_text(self.tpi.ws, self.store, "md")
-        except Exception as exc:  # TpiError carries an Indonesian sentence
-            text = f"# Pratinjau gagal\n\n{exc}"
-        self.app.call_from_thread(self._show, text)
-
-    async def _show(self, text: str) -> None:
-        await self.query_one("#preview", Markdown).update(text)
-        self.preview_text = text
+    @on(Writer.Done)
+    async def _done(self, event: Writer.Done) -> None:
+        self.writer.applied_one()
+        if event.tag == "pratinjau":
+            text = event.result if event.error is None else f"# Pratinjau gagal\n\n{event.error}"
+            await self.query_one("#preview", Markdown).update(text)
+            self.preview_text = text
+        elif event.error:
+            self.notify(event.error, title="Gagal membuat Berita Acara", severity="error")
+        else:
+            self.notify(f"Berita Acara dibuat: {event.result}", title="Berita Acara")
 
     def action_generate(self, fmt: str) -> None:
-        if self.minutes is None:
-            self.notify("Modul Berita Acara belum tersedia pada versi ini.", severity="warning")
-            return
-        self.generate(fmt)
-
-    @work(thread=True, exclusive=True, group="berita-acara")
-    def generate(self, fmt: str) -> None:
-        try:
-            path = self.minutes.generate(self.tpi.ws, self.store, fmt)
-        except Exception as exc:
-            self.app.call_from_thread(self.notify, str(exc), title="Gagal membuat Berita Acara", severity="error")
-            return
-        self.app.call_from_thread(self.notify, f"Berita Acara dibuat: {path}", title="Berita Acara")
+        self.writer.call(_generate(self.tpi.ws, fmt), "buat", reply_to=self)
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
     def on_unmount(self) -> None:
-        if self.owns_store:
-            self.store.close()
+        if self.owns_writer:
+            self.writer.stop()  # the writer closes the read-only copy when its queue ends

@@ -33,6 +33,28 @@ COMPACT_BELOW = 34  # terminal rows: under this the chart shows one line per are
 COLUMNS = ("No", "Unit Kerja", "Total", "Unit", "Status", "WBK", "Usulan")
 
 
+def column_sort(index: int, rows: list[dict]):
+    """(label, key, reverse) for the table column at ``index`` (see ``RekapScreen._fill``)."""
+    fixed = {
+        0: SORTS[0], 1: SORTS[0], 2: SORTS[1],
+        3: ("nilai total unit", lambda r: r["unit"]["total"], True),
+        4: SORTS[3],
+        5: ("simpulan WBK", lambda r: (not r["wbk"]["memenuhi"], r["opd"].lower()), False),
+        6: ("usulan", lambda r: (r.get("usulan") is None, r["opd"].lower()), False),
+    }
+    if index in fixed:
+        return fixed[index]
+    n_area = len(rows[0]["tpi"]["areas"]) if rows else 0
+    if 7 <= index < 7 + n_area:
+        k = index - 7
+        return (f"area {rows[0]['tpi']['areas'][k]['kode']} (terendah dulu)", lambda r: r["tpi"]["areas"][k]["persen"], False)
+    if index == 7 + n_area:
+        return ("pengungkit", lambda r: r["tpi"]["pengungkit"], True)
+    if index == 8 + n_area:
+        return ("hasil", lambda r: r["tpi"]["hasil"], True)
+    return None
+
+
 def _verdict_cell(v: dict) -> Text:
     return Text("Memenuhi", "green") if v["memenuhi"] else Text("Belum", "bold red")
 
@@ -61,6 +83,7 @@ class RekapScreen(TpiScreen):
         self.data: dict | None = None
         self.rows: list[dict] = []
         self.sort_index = 0
+        self.custom_sort: tuple | None = None  # (label, key, reverse) chosen by a header click
         self.loaded = False
 
     def compose(self) -> ComposeResult:
@@ -129,7 +152,7 @@ class RekapScreen(TpiScreen):
             table.clear(columns=True)
             self.query_one("#rekap-chart", AreaChart).bars = []
             return
-        label, key, reverse = SORTS[self.sort_index]
+        label, key, reverse = self.custom_sort or SORTS[self.sort_index]
         self.rows.sort(key=key, reverse=reverse)
         kodes = [a["kode"] for a in self.rows[0]["tpi"]["areas"]] if self.rows else []
         table.clear(columns=True)
@@ -185,7 +208,20 @@ class RekapScreen(TpiScreen):
             self.tpi.open_session(row["sesi"])
 
     def action_sort(self) -> None:
+        self.custom_sort = None
         self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self._fill()
+
+    @on(DataTable.HeaderSelected, "#rekap-table")
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        """Click a column header to sort by it; click it again to reverse."""
+        chosen = column_sort(event.column_index, self.rows)
+        if chosen is None:
+            return
+        label, key, reverse = chosen
+        if self.custom_sort and self.custom_sort[0] == label:
+            reverse = not self.custom_sort[2]
+        self.custom_sort = (label, key, reverse)
         self._fill()
 
     def action_year(self, step: int) -> None:

@@ -11,12 +11,12 @@ from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.answers import format_value
-from ...core.errors import TpiError
-from ...core.review import STATUS_LABEL, TIERS, finalize, reopen, sign_off, signoff_state
+from ...core.review import STATUS_LABEL, TIERS, finalize, gaps, reopen, sign_off, signoff_state
 from ...core.scoring import THRESHOLDS, fmt, r2
 from ..base import TpiScreen
 from ..format import differs
 from ..widgets.area_chart import AreaChart, bars_from_scores
+from ..writer import Writer
 
 
 class RingkasanScreen(TpiScreen):
@@ -28,15 +28,14 @@ class RingkasanScreen(TpiScreen):
         Binding("o", "reopen", "Buka kembali", id="ringkasan.buka-kembali"),
     ]
 
-    def __init__(self, store, evaluation, answers: dict, saver=None, area_reading: str = "keduanya",
-                 review: dict | None = None) -> None:
+    def __init__(self, store, evaluation, answers: dict, writer: Writer, review: dict | None = None) -> None:
         super().__init__()
-        self.store = store
+        self.store = store  # for its instrument only: the session is read through the writer
         self.ev = evaluation
         self.answers = answers
         self.inst = store.instrument
-        self.saver = saver  # the cockpit's writer thread: every store access goes through it
-        self.area_reading = area_reading
+        self.writer = writer  # the cockpit's writer thread: every store access goes through it
+        self.area_reading = writer.area_reading
         self.review: dict | None = review  # the last lifecycle snapshot read by the writer thread
 
     def compose(self) -> ComposeResult:
@@ -54,7 +53,7 @@ class RingkasanScreen(TpiScreen):
     def on_mount(self) -> None:
         ev = self.ev
         tpi, unit = ev.tpi, ev.unit
-        target = self.review["target"] if self.review else self.store.meta.get("target", "WBK")
+        target = self.review["target"] if self.review else "WBK"
         minimum = THRESHOLDS.get(target, THRESHOLDS["WBK"])["area_persen"]
         if self.review is None:  # opened without a snapshot: read it now (the rows appear when read)
             self.load_review()
@@ -120,19 +119,16 @@ class RingkasanScreen(TpiScreen):
             ol.add_option(Option(f"  {item_id:>3} {a['temuan'][:80]}\n      → {rek[:80]}", id=f"t{item_id}"))
 
     # -- review: lifecycle and sign-offs ---------------------------------------------------------
-    def in_writer(self, fn, done) -> None:
-        """Run ``fn(store)`` in the cockpit's writer thread; ``done(result, error)`` on the UI thread."""
-        if self.saver is None:  # no writer thread: nothing else touches the store
-            try:
-                result, error = fn(self.store), None
-            except TpiError as exc:
-                result, error = None, str(exc)
-            done(result, error)
-            return
-        self.saver.call(fn, lambda result, error: self.app.call_from_thread(done, result, error))
+    @on(Writer.Done)
+    def _writer_done(self, event: Writer.Done) -> None:
+        self.writer.applied_one()
+        if event.tag == "reviu":
+            self._show_review(event.result, event.error)
+        else:
+            self._review_done(event.data.get("ok", lambda result: ""), event.result, event.error)
 
     def load_review(self) -> None:
-        self.in_writer(review_snapshot, self._show_review)
+        self.writer.call(review_snapshot, "reviu", reply_to=self)
 
     def _show_review(self, snapshot: dict | None, error: str | None) -> None:
         if error or snapshot is None:
@@ -141,11 +137,11 @@ class RingkasanScreen(TpiScreen):
         self.review = snapshot
         self.query_one("#review", Static).update(review_text(snapshot))
 
-    def _review_done(self, ok: str, result, error: str | None) -> None:
+    def _review_done(self, ok, result, error: str | None) -> None:
         if error:
             self.notify(error, title="Reviu", severity="error", timeout=8)
         else:
-            self.notify(ok, title="Reviu")
+            self.notify(ok(result), title="Reviu")
         self.load_review()
 
     def action_sign_off(self) -> None:
@@ -154,18 +150,31 @@ class RingkasanScreen(TpiScreen):
         if self.review is None:
             return
         valid = {s["peran"] for s in self.review["signoffs"] if not s["stale"]}
-        self.app.push_screen(TandaTanganScreen(self.review["tim"], self.tpi.actor, valid), self._signer_chosen)
+        self.app.push_screen(TandaTanganScreen(self.review["tim"], self.tpi.actor, valid,
+                                               self.review.get("kelengkapan", [])), self._signer_chosen)
 
     def _signer_chosen(self, name: str | None) -> None:
         if name:
-            self.in_writer(lambda store: sign_off(store, name),
-                           lambda result, error: self._review_done(
-                               f"Tanda tangan {result['peran']} dicatat: {result['nama'].rstrip('.')}." if result else "",
-                               result, error))
+            self.writer.call(lambda store: sign_off(store, name), "tanda-tangan", reply_to=self,
+                             ok=lambda r: f"Tanda tangan {r['peran']} dicatat: {r['nama'].rstrip('.')}." if r else "")
 
     def action_finalize(self) -> None:
-        self.in_writer(finalize, lambda result, error: self._review_done(
-            "Sesi final dan terkunci; Berita Acara tidak lagi bertanda DRAF.", result, error))
+        """Finalize; while the gate has reasons (unanswered, differences without alasan) ask for one."""
+        from .reviu import FinalMeskiBelumLengkapScreen
+
+        warnings = (self.review or {}).get("kelengkapan") or []
+        if warnings and self.review and self.review["status"] != "final":
+            self.app.push_screen(FinalMeskiBelumLengkapScreen(warnings), self._finalize_with_reason)
+            return
+        self._finalize_with_reason(None, ask=False)
+
+    def _finalize_with_reason(self, reason: str | None, ask: bool = True) -> None:
+        if ask and not reason:
+            return  # the dialog was cancelled
+        self.writer.call(lambda store: finalize(store, override_reason=reason), "finalkan", reply_to=self,
+                         ok=lambda r: "Sesi final dan terkunci; Berita Acara tidak lagi bertanda DRAF."
+                         + (" Finalisasi meski belum lengkap dicatat beserta alasannya."
+                            if r and r.get("finalize_override") else ""))
 
     def action_reopen(self) -> None:
         from .reviu import BukaKembaliScreen
@@ -177,8 +186,8 @@ class RingkasanScreen(TpiScreen):
 
     def _reason_given(self, reason: str | None) -> None:
         if reason:
-            self.in_writer(lambda store: reopen(store, reason), lambda result, error: self._review_done(
-                "Sesi dibuka kembali; tanda tangan reviu perlu diulang.", result, error))
+            self.writer.call(lambda store: reopen(store, reason), "buka-kembali", reply_to=self,
+                             ok=lambda r: "Sesi dibuka kembali; tanda tangan reviu perlu diulang.")
 
     @on(OptionList.OptionSelected, "#entries")
     def _jump(self, event: OptionList.OptionSelected) -> None:
@@ -191,7 +200,7 @@ class RingkasanScreen(TpiScreen):
     def action_minutes(self) -> None:
         from .berita_acara import BeritaAcaraScreen
 
-        self.app.push_screen(BeritaAcaraScreen(self.store, owns_store=False))
+        self.app.push_screen(BeritaAcaraScreen(self.writer))
 
 
 def area_minimum(a, minimum: float, reading: str) -> list[str]:
@@ -213,6 +222,7 @@ def review_snapshot(store) -> dict:
         "target": str(store.meta.get("target", "WBK")),
         "signoffs": signoff_state(store),
         "tim": [dict(p) for p in store.meta.get("tim", []) if isinstance(p, dict)],
+        "kelengkapan": gaps(store).problems(),  # the finalize gate's reasons (core.policy)
         "konflik": len(store.conflicts()),
     }
 

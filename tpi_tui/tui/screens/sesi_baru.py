@@ -10,7 +10,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static, TextArea
 
 from ...core.errors import TpiError
-from ...core.session_meta import JENIS_SESI, clean_date, clean_meta_field, clean_person, clean_time
+from ...core.policy import JenisSesi, Target, choices, parse_narasumber_lines
+from ...core.session_meta import clean_date, clean_meta_field, clean_time
 from .. import clock
 from ..base import TpiScreen
 
@@ -37,11 +38,11 @@ class SesiBaruScreen(TpiScreen[str | None]):
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Jenis sesi *", classes="field-label")
-                    yield Select([(v, k) for k, v in JENIS_SESI.items()], value="wawancara", id="jenis",
+                    yield Select([(j.label, j.value) for j in JenisSesi], value=JenisSesi.WAWANCARA.value, id="jenis",
                                  allow_blank=False)
                 with Vertical():
                     yield Label("Target predikat *", classes="field-label")
-                    yield Select([("WBK", "WBK"), ("WBBM", "WBBM")], value="WBK", id="target", allow_blank=False)
+                    yield Select([(t, t) for t in choices(Target)], value=Target.WBK.value, id="target", allow_blank=False)
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Tanggal * (TTTT-BB-HH)", classes="field-label")
@@ -118,19 +119,9 @@ class SesiBaruScreen(TpiScreen[str | None]):
         values["tim"] = check("tim", lambda: clean_meta_field("tim", tim))
         if values["tim"] is not None and not values["tim"] and roster:
             errors["tim"] = "Pilih paling sedikit satu anggota tim TPI."
-        people = []
         roles = tuple(self.tpi.ws.instrument.narasumber) or None
-        for n, line in enumerate(self.query_one("#narasumber", TextArea).text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split(";")] + ["", "", "", ""]
-            person = {"nama": parts[0], "nip": parts[1], "jabatan": parts[2], "peran": parts[3]}
-            cleaned = check("narasumber", lambda person=person: clean_person(person, "narasumber", roles))
-            if "narasumber" in errors and cleaned is None:
-                errors["narasumber"] = f"Baris {n}: {errors['narasumber']}"
-                break
-            people.append(person)
-        values["narasumber"] = people
+        text = self.query_one("#narasumber", TextArea).text
+        values["narasumber"] = check("narasumber", lambda: parse_narasumber_lines(text, roles)) or []
         return values, errors
 
     def show_errors(self, errors: dict[str, str]) -> None:

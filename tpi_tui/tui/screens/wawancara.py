@@ -20,10 +20,10 @@ from .. import clock
 from ..base import TpiScreen
 from ..edits import Edits
 from ..format import differs, is_answered
-from ..saver import Saver
 from ..widgets.item_pane import ItemPane
 from ..widgets.navigator import Navigator
 from ..widgets.score_bar import SaveState, ScoreBar
+from ..writer import Writer
 
 
 class ItemCommands(Provider):
@@ -86,10 +86,8 @@ class WawancaraScreen(TpiScreen):
         self.answers: dict[str, dict] = {k: dict(v) for k, v in store.answers.items()}
         self.started = clock.monotonic()
         self.saved_at = ""
-        self.saver = Saver(store, self._saved_from_thread, self._error_from_thread, area_reading=area_reading)
+        self.writer = Writer(store, area_reading=area_reading)  # the only path to the store from now on
         self._locked_final: bool | None = None
-        self._closing = False  # unmounting: the widgets are gone, saves still go to the writer
-        self._app_ref = None  # the app, kept for the writer's reports after this screen is gone
         self.nav = Navigator(self.inst, self.answers, id="nav")
         self.edits = Edits()  # what the assessor changed and the writer has not been handed yet
         self.pane = ItemPane(self.inst, self.answers, store.meta.get("narasumber", []), self.edits, id="item-pane")
@@ -112,8 +110,8 @@ class WawancaraScreen(TpiScreen):
         meta = self.store.meta
         self.tpi.sub_title = f"{meta['opd']['nama']} · {meta.get('tanggal', '')}"
         self.nav.build()
-        self._app_ref = self.app
-        self.run_worker(self.saver.run, thread=True, group="simpan", name="simpan", exit_on_error=False)
+        self.writer.app = self.app
+        self.run_worker(self.writer.run, thread=True, group="simpan", name="simpan", exit_on_error=False)
         self.set_interval(1.0, self.refresh_bar)
         self.set_interval(self.WATCH_SECONDS, self.watch_external)
         first = next((i for i in self.inst.order if not is_answered(self.answers.get(str(i), {}))), self.current)
@@ -121,9 +119,10 @@ class WawancaraScreen(TpiScreen):
         self.nav.focus()
 
     def on_unmount(self) -> None:
-        self._closing = True
-        self.flush_pending()  # text typed just before leaving is still saved (the writer outlives us)
-        self.saver.stop()
+        try:
+            self.flush_pending()  # text typed just before leaving is still saved (the writer outlives us)
+        finally:
+            self.writer.stop()  # always: a writer left running would keep the app from exiting
 
     # -- showing an item -----------------------------------------------------------------------
     def show_item(self, item_id: int, from_tree: bool = False) -> None:
@@ -160,30 +159,40 @@ class WawancaraScreen(TpiScreen):
         answer = self.answers.get(str(item.id), {})
         if side == "tpi" and answer.get("state", "belum") in ("belum", "ditanyakan"):
             fields["state"] = "dijawab"
-        self.save(item.id, fields)
+        self.edit(item.id, fields)
 
     def action_cycle_state(self) -> None:
         answer = self.answers.get(str(self.current), {})
         order = list(STATE_LABEL)
         state = order[(order.index(answer.get("state", "belum")) + 1) % len(order)]
-        self.save(self.current, {"state": state})
+        self.edit(self.current, {"state": state})
+
+    def edit(self, item_id: int, fields: dict) -> None:
+        """An edit made by a key on this screen: recorded like the pane's, then saved with the rest."""
+        self.edits.put(item_id, fields)
+        self.flush_pending()
+        self.refresh_bar()
 
     @on(ItemPane.Edited)
     def _pane_edited(self) -> None:
         self.flush_pending()
+        self.refresh_bar()
 
     def flush_pending(self) -> None:
-        """Hand every waiting edit (e.g. text while its typing pause runs) to the writer now."""
+        """Hand every waiting edit to the writer now: text in its typing pause, the value inputs as
+        they stand, and every edit that failed before (retried)."""
+        self.pane.capture()
         for item_id, fields in self.edits.take().items():
             self.save(item_id, fields)
 
     def action_flush(self) -> None:
         self.flush_pending()
+        self.refresh_bar()
 
     # -- saving (the worker does the disk write) -----------------------------------------------
     @property
     def final(self) -> bool:
-        return self.saver.status == "final"
+        return self.writer.status == "final"
 
     def apply_final(self) -> None:
         """Show the FINAL banner and make the text fields read-only while the session is final."""
@@ -205,25 +214,16 @@ class WawancaraScreen(TpiScreen):
             self.notify("Sesi sudah final dan terkunci. Buka kembali dengan alasan (Ringkasan, o) untuk mengubah.",
                         title="Sesi final", severity="warning")
             return
-        # Show at once what was asked; the worker confirms (or reports an error) right after.
-        self.saver.put(item_id, fields)
-        if not self._closing:
-            self.refresh_bar()
+        self.writer.put(item_id, fields, reply_to=self)
 
-    def _saved_from_thread(self, item_id, changed, evaluation) -> None:
-        if not self._closing:  # after unmount there is no screen to update (and no active app)
-            self.app.call_from_thread(self._saved, item_id, changed, evaluation)
-
-    def _error_from_thread(self, item_id, fields, message) -> None:
-        if not self._closing:
-            self.app.call_from_thread(self._save_failed, item_id, fields, message)
-        elif self._app_ref is not None:  # the screen is gone: the app may still be there to say so
-            self._app_ref.call_from_thread(self._app_ref.notify, message, title="Gagal menyimpan",
-                                           severity="error", timeout=8)
-
-    def _saved(self, item_id: int | None, changed: dict, evaluation) -> None:
-        self.evaluation = evaluation
+    @on(Writer.Saved)
+    def _saved(self, event: Writer.Saved) -> None:
+        self.writer.applied_one()
+        item_id, changed = event.item_id, event.changed
+        self.evaluation = event.evaluation
         self.saved_at = clock.stamp()
+        if item_id is not None:
+            self.edits.saved(item_id, event.fields)
         if item_id is not None and changed:
             answer = self.answers.setdefault(str(item_id), {})
             answer.update(changed)
@@ -239,11 +239,20 @@ class WawancaraScreen(TpiScreen):
                 if differs(answer) and not (answer.get("alasan") or "").strip():
                     self.notify("Jawaban TPI berbeda dari jawaban unit: isi alasan perbedaannya.",
                                 title="Alasan diperlukan", severity="warning")
+        elif item_id == self.current:
+            self.pane.mark()
         self.refresh_bar()
 
-    def _save_failed(self, item_id, fields, message: str) -> None:
-        # The typed text stays in its widget; only the stored copy is unchanged.
-        self.notify(message, title="Gagal menyimpan", severity="error", timeout=8)
+    @on(Writer.Failed)
+    def _save_failed(self, event: Writer.Failed) -> None:
+        # The value stays in its field and in ``edits`` (marked); it is retried on the next change,
+        # on leaving a field, on Ctrl+S and on moving to another item.
+        self.writer.applied_one()
+        if event.item_id is not None:
+            self.edits.save_failed(event.item_id, event.fields, event.error)
+            if event.item_id == self.current:
+                self.pane.mark()
+        self.notify(event.error, title="Gagal menyimpan", severity="error", timeout=8)
         self.refresh_bar()
 
     # -- Berita Acara content (dialogs in isi_berita_acara.py; writes go through the writer) --------
@@ -265,16 +274,16 @@ class WawancaraScreen(TpiScreen):
             fn(store)
             return store.evaluate(reading)
 
-        def done(evaluation, error) -> None:
-            if self._closing:
-                return
-            if error:
-                self.app.call_from_thread(self.notify, error, title="Gagal menyimpan", severity="error", timeout=8)
-            else:
-                self.app.call_from_thread(self._saved, None, {}, evaluation)
-                self.app.call_from_thread(self.notify, done_text, title="Berita Acara")
+        self.writer.call(work, "isi-ba", reply_to=self, pesan=done_text)
+        self.refresh_bar()
 
-        self.saver.call(work, done)
+    def _isi_ba_done(self, evaluation, error: str | None, pesan: str) -> None:
+        if error:
+            self.notify(error, title="Gagal menyimpan", severity="error", timeout=8)
+        else:
+            self.evaluation = evaluation
+            self.saved_at = clock.stamp()
+            self.notify(pesan, title="Berita Acara")
         self.refresh_bar()
 
     def action_catatan_sub_area(self) -> None:
@@ -333,10 +342,26 @@ class WawancaraScreen(TpiScreen):
 
         self.app.push_screen(IsiBeritaAcaraScreen(meta), chosen)
 
+    @on(Writer.Done)
+    def _done(self, event: Writer.Done) -> None:
+        self.writer.applied_one()
+        if event.tag == "riwayat":
+            from .riwayat import RiwayatScreen
+
+            self.app.push_screen(RiwayatScreen(event.data["item_id"], event.result, event.error))
+        elif event.tag == "ringkasan":
+            self._open_summary(event.result, event.error)
+        elif event.tag == "dari-luar":
+            self._external_loaded(event.result, event.error)
+        elif event.tag == "konflik":
+            self._conflict_resolved(event.data["item_id"], event.result, event.error)
+        elif event.tag == "isi-ba":
+            self._isi_ba_done(event.result, event.error, event.data["pesan"])
+
     # -- changes from outside (git pull, a merge) and merge conflicts ---------------------------
     def watch_external(self) -> None:
         """A stat of the session file; when it changed, the writer reloads it and we redraw."""
-        if self._closing or self._watching:
+        if self._watching:
             return
         if not self.store.changed_on_disk() and self.store.reloads == self._seen_reloads:
             return
@@ -348,11 +373,7 @@ class WawancaraScreen(TpiScreen):
             store.refresh()
             return store.reloads, {k: dict(v) for k, v in store.answers.items()}, store.evaluate(reading)
 
-        def done(result, error):
-            if not self._closing:
-                self.app.call_from_thread(self._external_loaded, result, error)
-
-        self.saver.call(reload, done)
+        self.writer.call(reload, "dari-luar", reply_to=self)
 
     def _external_loaded(self, result, error: str | None) -> None:
         self._watching = False
@@ -404,11 +425,7 @@ class WawancaraScreen(TpiScreen):
             store.set_item(item_id, {field: value}, reason="konflik diselesaikan di kokpit")
             return store.answer(item_id), store.evaluate(self.area_reading)
 
-        def done(result, error):
-            if not self._closing:
-                self.app.call_from_thread(self._conflict_resolved, item_id, result, error)
-
-        self.saver.call(resolve, done)
+        self.writer.call(resolve, "konflik", reply_to=self, item_id=item_id)
 
     def _conflict_resolved(self, item_id: int, result, error: str | None) -> None:
         if error is not None:
@@ -426,8 +443,8 @@ class WawancaraScreen(TpiScreen):
     # -- the score bar -------------------------------------------------------------------------
     def refresh_bar(self) -> None:
         self.apply_final()
-        save = SaveState(readonly=self.store.readonly, final=self.final, writing=not self.saver.idle,
-                         unsaved=bool(self.edits), saved_at=self.saved_at)
+        save = SaveState(readonly=self.store.readonly, final=self.final, writing=not self.writer.idle,
+                         unsaved=self.edits.unsaved, problems=self.edits.problems, saved_at=self.saved_at)
         done = len(self.inst.order) - len(self.evaluation.tpi.unanswered)
         self.query_one(ScoreBar).show(self.evaluation, self.inst.items[self.current], done, len(self.inst.order),
                                       clock.monotonic() - self.started, save)
@@ -448,11 +465,31 @@ class WawancaraScreen(TpiScreen):
         self.notify("Semua butir sudah dijawab. Tekan r untuk ringkasan.")
 
     def action_back(self) -> None:
+        """Esc: from a field back to the navigator; from the navigator, ask before leaving."""
         if self.focused is not self.nav:
             self.nav.focus()
             return
         self.flush_pending()
-        self.app.pop_screen()
+        from .konfirmasi import KonfirmasiScreen
+
+        text = "Sesi ditutup; semua isian yang tersimpan tetap ada dan sesi dapat dibuka lagi dari Beranda."
+        if self.edits.problems:
+            text = (f"{self.edits.problems} isian BELUM TERSIMPAN dan akan hilang bila sesi ditutup sekarang "
+                    "(tekan Esc, lalu Ctrl+S untuk mencoba menyimpan lagi).")
+        self.app.push_screen(KonfirmasiScreen("Kembali ke Beranda?", text, yes="tutup sesi", no="tetap di sini"),
+                             self._leave)
+
+    def _leave(self, yes: bool | None) -> None:
+        if yes:
+            self.app.pop_screen()
+
+    def unsaved_warning(self) -> str | None:
+        """For quitting the app: what would be lost, or None when everything is stored or on its way
+        (then it is handed to the writer, which finishes after the app has gone)."""
+        if not self.edits.problems:
+            self.flush_pending()
+            return None
+        return f"{self.edits.problems} isian di sesi {self.store.meta['opd']['nama']} belum tersimpan."
 
     def action_panduan(self) -> None:
         from .panduan import PanduanScreen
@@ -465,35 +502,29 @@ class WawancaraScreen(TpiScreen):
         from .ringkasan import review_snapshot
 
         self.flush_pending()
-        self.saver.call(review_snapshot, lambda snapshot, error: self.app.call_from_thread(
-            self._open_summary, snapshot, error))
+        self.writer.call(review_snapshot, "ringkasan", reply_to=self)
 
     def _open_summary(self, snapshot: dict | None, error: str | None) -> None:
         from .ringkasan import RingkasanScreen
 
         if error:
             self.notify(error, title="Ringkasan", severity="error")
-        self.app.push_screen(RingkasanScreen(self.store, self.evaluation, self.answers, saver=self.saver,
-                                             area_reading=self.area_reading, review=snapshot), self._jump)
+        self.app.push_screen(RingkasanScreen(self.store, self.evaluation, self.answers, self.writer,
+                                             review=snapshot), self._jump)
 
     def action_history(self) -> None:
         """The changes of the current item, read in the writer thread (after pending saves)."""
         from ...core.history import history
-        from .riwayat import RiwayatScreen
 
         self.flush_pending()
         item_id = self.current
-
-        def done(events, error) -> None:
-            self.app.call_from_thread(self.app.push_screen, RiwayatScreen(item_id, events, error))
-
-        self.saver.call(lambda store: history(store, item_id), done)
+        self.writer.call(lambda store: history(store, item_id), "riwayat", reply_to=self, item_id=item_id)
 
     def action_minutes(self) -> None:
         from .berita_acara import BeritaAcaraScreen
 
         self.flush_pending()
-        self.app.push_screen(BeritaAcaraScreen(self.store, owns_store=False))
+        self.app.push_screen(BeritaAcaraScreen(self.writer))
 
     def _jump(self, item_id: int | None) -> None:
         if item_id:

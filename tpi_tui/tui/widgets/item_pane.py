@@ -24,6 +24,11 @@ from .value_inputs import ValueInputs
 
 TEXT_FIELDS = ("catatan_tpi", "alasan", "temuan", "rekomendasi")
 TEXT_DEBOUNCE = 0.6  # s: a pause in typing this long saves the text (and leaving the field does)
+# Where an edit of each field shows: the widget marked when its edit could not be stored.
+FIELD_WIDGET = {"catatan_tpi": "#catatan_tpi", "alasan": "#alasan", "temuan": "#temuan",
+                "rekomendasi": "#rekomendasi", "data_dukung": "#dd", "narasumber": "#nara", "state": "#item-answer"}
+CHOICE_WIDGET = {"jawaban_tpi": "#item-options", "jawaban_unit": "#item-options"}
+VALUE_WIDGET = {"jawaban_tpi": "#val-tpi", "jawaban_unit": "#val-unit"}
 
 
 def options_text(item, answer: dict) -> Text:
@@ -99,6 +104,7 @@ class ItemPane(GuardedPump, VerticalScroll):
         self.edits = edits  # shared with the screen, which takes them for the writer
         self.item_id: int = inst.order[0]
         self._text_timer: Timer | None = None
+        self.values = ValueInputs(id="values")
         self.can_focus = False  # Tab goes from the navigator straight to the fields
 
     def compose(self) -> ComposeResult:
@@ -106,7 +112,8 @@ class ItemPane(GuardedPump, VerticalScroll):
         yield Static("", id="item-question")
         yield Static("", id="item-options")
         yield Static("", id="item-answer")
-        yield ValueInputs(id="values")
+        yield Static("", id="field-error")
+        yield self.values
         yield Static("", id="persen")
         with Vertical(id="alasan-box"):
             yield Label("Alasan perbedaan (wajib: jawaban TPI berbeda dari unit)", classes="field-label")
@@ -126,13 +133,19 @@ class ItemPane(GuardedPump, VerticalScroll):
         return self.inst.items[self.item_id]
 
     def answer(self, item_id: int | None = None) -> dict:
+        """The item's answer as the writer last confirmed it."""
         return self.answers.get(str(self.item_id if item_id is None else item_id), {})
+
+    def shown(self, item_id: int | None = None) -> dict:
+        """The answer as the assessor sees it: stored, overlaid with edits not yet confirmed."""
+        item_id = self.item_id if item_id is None else item_id
+        return {**self.answer(item_id), **self.edits.fields_of(item_id)}
 
     # -- attributes down -----------------------------------------------------------------------
     def show(self, item_id: int) -> None:
         """Load item ``item_id`` into every field (pending text must have been taken first)."""
         self.item_id = item_id
-        item, answer = self.item, self.answer()
+        item, answer = self.item, self.shown()
         sub = self.inst.sub_areas.get(item.sub_area)
         where = f"{item.area} · {sub.kode} {sub.nama}" if sub else "Hasil"
         self.query_one("#item-head", Static).update(
@@ -140,13 +153,14 @@ class ItemPane(GuardedPump, VerticalScroll):
         self.query_one("#item-question", Static).update(Text(item.pertanyaan, style="bold"))
         choice = item.is_choice
         self.query_one("#item-options").display = choice
-        self.query_one(ValueInputs).display = not choice
+        self.values.display = not choice
         self.query_one("#persen").display = item.jenis == "jumlah"
         if choice:
             self.query_one("#item-options", Static).update(options_text(item, answer))
         else:
-            self.query_one(ValueInputs).load(plain_value(item, answer.get("jawaban_unit")),
-                                             plain_value(item, answer.get("jawaban_tpi")))
+            typed = {f: self.edits.value(item_id, f) for f in ("jawaban_unit", "jawaban_tpi")}
+            self.values.load(*(str(typed[f]) if typed[f] is not None else plain_value(item, answer.get(f))
+                               for f in ("jawaban_unit", "jawaban_tpi")))
             self._update_persen()
         self.query_one("#item-answer", Static).update(answer_text(item, answer))
         for field in TEXT_FIELDS:
@@ -154,19 +168,48 @@ class ItemPane(GuardedPump, VerticalScroll):
         self._update_alasan_box(answer)
         self.query_one(DataDukung).load(item, answer)
         self.query_one(Narasumber).load(list(answer.get("narasumber", [])))
+        self.mark()
         self.scroll_home(animate=False)
 
     def answer_changed(self, item_id: int, changed: dict) -> None:
         """The writer stored ``changed`` on ``item_id``: redraw what shows it."""
         if item_id != self.item_id:
             return
-        item, answer = self.item, self.answer()
+        item, answer = self.item, self.shown()
         if item.is_choice:
             self.query_one("#item-options", Static).update(options_text(item, answer))
         self.query_one("#item-answer", Static).update(answer_text(item, answer))
         self._update_alasan_box(answer)
         if item.jenis == "jumlah":
             self._update_persen()
+        self.mark()
+
+    def mark(self) -> None:
+        """Mark each field of this item whose edit could not be stored, and say why."""
+        if not self.is_attached:  # the screen is closing: nothing left to mark
+            return
+        widgets = {**FIELD_WIDGET, **(CHOICE_WIDGET if self.item.is_choice else VALUE_WIDGET)}
+        reasons: list[str] = []
+        marked: dict[str, bool] = {}
+        for field, selector in widgets.items():
+            why = self.edits.problem(self.item_id, field)
+            marked[selector] = marked.get(selector, False) or why is not None
+            if why and why not in reasons:
+                reasons.append(why)
+        for selector, unsaved in marked.items():
+            self.query_one(selector).set_class(unsaved, "-unsaved")
+        error = self.query_one("#field-error", Static)
+        error.display = bool(reasons)
+        error.update(Text("Belum tersimpan: " + " ".join(reasons), style="bold") if reasons else "")
+
+    def capture(self) -> None:
+        """Record what the value inputs hold for this item (before moving away or saving all)."""
+        item = self.item
+        if item.is_choice:
+            return
+        inputs = self.values
+        for field in ("jawaban_unit", "jawaban_tpi"):
+            self._commit_value(item, field, inputs.typed(field))
 
     def set_locked(self, locked: bool) -> None:
         """Text fields read-only (a final or read-only session)."""
@@ -204,21 +247,43 @@ class ItemPane(GuardedPump, VerticalScroll):
 
     @on(ValueInputs.Committed)
     def _value_committed(self, event: ValueInputs.Committed) -> None:
-        item = self.item
-        if item.is_choice:
-            return
+        if not self.item.is_choice and self._commit_value(self.item, event.field, event.text):
+            self._flush()
+
+    def _commit_value(self, item, field: str, text: str) -> bool:
+        """Record a typed value: checked here as the store checks it, so an invalid number is
+        marked in place and never reported as saved. True when something is to be saved."""
         answer = self.answer()
-        if plain_value(item, answer.get(event.field)) == event.text.strip():
-            return
-        fields: dict[str, object] = {event.field: event.text}
-        if event.field == "jawaban_tpi" and answer.get("state", "belum") in ("belum", "ditanyakan"):
+        if plain_value(item, answer.get(field)) == text.strip():
+            self.edits.drop(item.id, field)
+            self.mark()
+            return False
+        if self.edits.value(item.id, field) == text and self.edits.problem(item.id, field) is None:
+            return False  # already on its way
+        try:
+            parse_value(item, text)
+        except TpiError as exc:
+            self.edits.refuse(item.id, field, text, str(exc))
+            self.mark()
+            self.post_message(self.Edited(self))  # the status line says "Belum tersimpan"
+            return False
+        fields: dict[str, object] = {field: text}
+        if field == "jawaban_tpi" and answer.get("state", "belum") in ("belum", "ditanyakan"):
             fields["state"] = "dijawab"
-        self._save(item.id, fields)
+        self.edits.put(item.id, fields)
+        self.mark()
+        return True
 
     @on(ValueInputs.Typed)
     def _value_typed(self, event: ValueInputs.Typed) -> None:
         if event.field == "jawaban_tpi":
             self._update_persen()
+        try:  # marked while typing; the message comes when the value is committed
+            parse_value(self.item, event.text)
+            ok = True
+        except TpiError:
+            ok = False
+        self.query_one(VALUE_WIDGET[event.field]).set_class(not ok, "-invalid")
 
     @on(DataDukung.Changed)
     def _dd_changed(self, event: DataDukung.Changed) -> None:
@@ -238,6 +303,6 @@ class ItemPane(GuardedPump, VerticalScroll):
         box.set_class(differs(answer) and not has_reason, "wajib")
 
     def _update_persen(self) -> None:
-        text = persen_text(self.inst, self.item, self.answers, self.query_one(ValueInputs).typed("jawaban_tpi"))
+        text = persen_text(self.inst, self.item, self.answers, self.values.typed("jawaban_tpi"))
         if text is not None:
             self.query_one("#persen", Static).update(text)

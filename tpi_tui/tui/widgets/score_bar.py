@@ -18,7 +18,8 @@ class SaveState:
     readonly: bool = False
     final: bool = False
     writing: bool = False
-    unsaved: bool = False
+    unsaved: int = 0  # fields not stored and not on their way (waiting, failed, invalid)
+    problems: int = 0  # of which could not be stored (failed or invalid)
     saved_at: str = ""
 
     def label(self) -> str:
@@ -26,6 +27,8 @@ class SaveState:
             return "Hanya-baca"
         if self.final:
             return "Final (terkunci)"
+        if self.problems:  # before "Menyimpan…": a failure must stay visible while others are written
+            return f"Belum tersimpan: {self.problems} (Ctrl+S)"
         if self.writing:
             return "Menyimpan…"
         if self.unsaved:

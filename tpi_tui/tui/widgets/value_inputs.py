@@ -44,20 +44,28 @@ class ValueInputs(GuardedPump, Horizontal):
         def control(self) -> ValueInputs:
             return self.inputs
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # held here (not queried) so the values can be read while the screen is being closed
+        self.inputs = {"jawaban_unit": Input(id="val-unit", placeholder="isian unit"),
+                       "jawaban_tpi": Input(id="val-tpi", placeholder="isian TPI")}
+
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Nilai unit", classes="field-label")
-            yield Input(id="val-unit", placeholder="isian unit")
+            yield self.inputs["jawaban_unit"]
         with Vertical():
             yield Label("Nilai TPI", classes="field-label")
-            yield Input(id="val-tpi", placeholder="isian TPI")
+            yield self.inputs["jawaban_tpi"]
 
     def input_of(self, field: str) -> Input:
-        return self.query_one("#val-tpi" if field == "jawaban_tpi" else "#val-unit", Input)
+        return self.inputs[field]
 
     def load(self, unit: str, tpi: str) -> None:
-        self.input_of("jawaban_unit").value = unit
-        self.input_of("jawaban_tpi").value = tpi
+        for field, value in (("jawaban_unit", unit), ("jawaban_tpi", tpi)):
+            widget = self.input_of(field)
+            widget.value = value
+            widget.remove_class("-invalid")
 
     def typed(self, field: str) -> str:
         return self.input_of(field).value
@@ -66,6 +74,8 @@ class ValueInputs(GuardedPump, Horizontal):
     @on(Input.Blurred)
     def _commit(self, event: Input.Submitted | Input.Blurred) -> None:
         event.stop()
+        if event.value != event.input.value:
+            return  # stale: the inputs were loaded with another item since (the pane captured it)
         self.post_message(self.Committed(self, FIELD_OF[event.input.id or ""], event.input.value))
 
     @on(Input.Changed)

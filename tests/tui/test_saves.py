@@ -1,0 +1,102 @@
+"""Saves never lie (issue 10 item 1): a failed save is marked, kept, retried, never dropped."""
+
+from __future__ import annotations
+
+import errno
+import json
+
+from tpi_tui.tui.app import make_app
+from tpi_tui.tui.screens.konfirmasi import KonfirmasiScreen
+from tpi_tui.tui.screens.wawancara import WawancaraScreen
+
+from .conftest import in_progress_id, settle, until
+
+
+def stored(ws, sid: str) -> dict:
+    return json.loads(ws.resolve(sid).read_text())["answers"]
+
+
+def bar(screen) -> str:
+    return str(screen.query_one("#scorebar").render())
+
+
+async def test_a_failed_save_is_marked_kept_retried_and_never_dropped(demo_ws, monkeypatch):
+    sid = in_progress_id(demo_ws)
+    app = make_app(demo_ws, actor="Penguji TPI", session=sid)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WawancaraScreen) and screen.current == 41
+        real = screen.store.set_item
+
+        def disk_full(*args, **kwargs):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(screen.store, "set_item", disk_full)
+        screen.query_one("#catatan_tpi").focus()
+        await pilot.press(*"Catatan penting")
+        screen.query_one("#nav").focus()  # leaving the field saves: the disk is full
+        await settle(pilot)
+        assert "Belum tersimpan: 1" in bar(screen) and "Tersimpan" not in bar(screen).replace("Belum tersimpan", "")
+        assert screen.query_one("#catatan_tpi").has_class("-unsaved")
+        assert "ruang disk penuh" in str(screen.query_one("#field-error").render())
+        assert screen.query_one("#catatan_tpi").text == "Catatan penting"
+        # to the next item and back: retried (still failing), kept, shown and marked again
+        await pilot.press("]")
+        await settle(pilot)
+        assert screen.current == 42 and "Belum tersimpan: 1" in bar(screen)
+        await pilot.press("[")
+        await settle(pilot)
+        assert screen.query_one("#catatan_tpi").text == "Catatan penting"
+        assert screen.query_one("#catatan_tpi").has_class("-unsaved")
+        assert "catatan_tpi" not in stored(demo_ws, sid).get("41", {})
+        # quitting now asks (Esc keeps the app and the edit)
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: isinstance(app.screen, KonfirmasiScreen), "pertanyaan sebelum keluar")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen, "kembali ke kokpit")
+        # space freed: Ctrl+S retries and the status line tells the truth again
+        monkeypatch.setattr(screen.store, "set_item", real)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert stored(demo_ws, sid)["41"]["catatan_tpi"] == "Catatan penting"
+        assert "Tersimpan 10.42.31" in bar(screen)
+        assert not screen.query_one("#catatan_tpi").has_class("-unsaved")
+        assert not screen.query_one("#field-error").display
+
+
+async def test_a_failed_answer_key_is_retried_on_the_next_change(demo_ws, monkeypatch):
+    sid = in_progress_id(demo_ws)
+    app = make_app(demo_ws, actor="Penguji TPI", session=sid)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        real = screen.store.set_item
+        calls = []
+
+        def flaky(item_id, fields, *args, **kwargs):
+            calls.append(dict(fields))
+            if len(calls) == 1:
+                raise OSError(errno.EIO, "I/O error")
+            return real(item_id, fields, *args, **kwargs)
+
+        monkeypatch.setattr(screen.store, "set_item", flaky)
+        await pilot.press("a")  # fails
+        await settle(pilot)
+        assert "Belum tersimpan: 1" in bar(screen) or "Belum tersimpan: 2" in bar(screen)
+        assert screen.query_one("#item-options").has_class("-unsaved")
+        await pilot.press("s")  # the next change carries the failed answer along
+        await settle(pilot)
+        assert stored(demo_ws, sid)["41"]["jawaban_tpi"] == "A"
+        assert "Tersimpan" in bar(screen) and "Belum" not in bar(screen)
+
+
+async def test_quitting_with_everything_saved_does_not_ask(demo_ws):
+    app = make_app(demo_ws, actor="Penguji TPI", session=in_progress_id(demo_ws))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
