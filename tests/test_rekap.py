@@ -139,3 +139,13 @@ def test_cached_rows_follow_every_change_of_the_basis_session(tmp_path):
         second["rows"][0]["tpi"]["areas"] != first["rows"][0]["tpi"]["areas"]
     (ws.out_dir / ".cache" / "rekap.json").write_text("{rusak")
     assert_rekap_matches_sessions(ws, 2025)  # a broken cache is rebuilt, never trusted
+
+
+def test_terminal_table_fits_80_columns_and_keeps_the_notes(demo):
+    data = build_rekap(demo, 2025)
+    wide = rekap_table(data)
+    narrow = rekap_table(data, 80)
+    table = narrow.split("\n\n")[0].splitlines()
+    assert all(len(line) <= 80 for line in table) and len(table) == 3 + 6 + 3
+    assert "PW 37,80" in narrow and "Ambang Batas WBK" in narrow
+    assert wide.split("\n\n")[1] == narrow.split("\n\n")[1]  # the same notes under both

@@ -33,6 +33,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from . import jsonfile
 from .errors import TpiError
 from .ids import ulid
 from .store import (
@@ -339,7 +340,7 @@ def _read_json(path: Path) -> dict | None:
         return None
     if not raw.strip():
         return None
-    data = json.loads(raw.decode("utf-8"))
+    data = jsonfile.loads(raw.decode("utf-8"), f"Berkas sesi {path.name}")
     if not isinstance(data, dict):
         raise ValueError("bukan objek JSON")
     return data
@@ -351,7 +352,7 @@ def _is_registry(name: str, path: Path) -> bool:
         return Path(posix).name.startswith("nomor-") and (posix.startswith(".tpi/") or "/.tpi/" in posix)
     try:
         data = _read_json(path)
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (OSError, ValueError, UnicodeDecodeError, TpiError):
         return False
     return isinstance(data, dict) and "terakhir" in data and "sesi" in data
 

@@ -22,11 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import jsonfile
 from .answers import ITEM_FIELDS, clean_field
 from .errors import TpiError, os_reason
 from .instrument import load_instrument
 from .session_meta import EDITABLE_META, STATUS, clean_meta_field
 from .store import _EMPTY, CONFLICT_FIELD, load_tables, meta_digest, ordered_events, session_digest, verify_chain
+from .text import is_clean_line
 
 TABLES = {"meta", "answers", "events"}
 LIFECYCLE_REPLAY = ("status", "signoffs", "reopened", "berita_acara", "finalize_override", CONFLICT_FIELD)
@@ -112,7 +114,8 @@ def _meta_problems(meta: dict) -> Iterator[str]:
     if not isinstance(meta.get("id"), str):
         yield "ID sesi bukan teks."
     opd = meta.get("opd")
-    if not isinstance(opd, dict) or not isinstance(opd.get("nama"), str) or not isinstance(opd.get("slug"), str):
+    if (not isinstance(opd, dict) or not isinstance(opd.get("nama"), str) or not isinstance(opd.get("slug"), str)
+            or not is_clean_line(opd["nama"])):
         yield "metadata opd tidak sah."
     status = meta.get("status")
     if not isinstance(status, str) or status not in STATUS:
@@ -385,7 +388,6 @@ def check_numbers_unique(ws, reports: list[Report]) -> None:
     Two clones can each issue the next number while apart; the registry merges as a union
     (``core/merge.py``), and this check names both sessions so one is renumbered.
     """
-    import json
 
     by_number: dict[str, list[tuple[str, Report | None]]] = {}
     for rep in reports:
@@ -395,8 +397,8 @@ def check_numbers_unique(ws, reports: list[Report]) -> None:
     registry_dir = ws.root / ".tpi"
     for reg in sorted(registry_dir.glob("nomor-*.json")) if registry_dir.is_dir() else []:
         try:
-            sesi = json.loads(reg.read_text(encoding="utf-8")).get("sesi") or {}
-        except (OSError, ValueError, AttributeError):
+            sesi = jsonfile.loads(reg.read_text(encoding="utf-8"), f"Berkas nomor urut {reg.name}").get("sesi") or {}
+        except (OSError, ValueError, AttributeError, TpiError):
             reports.append(Report(reg, problems=[f"berkas nomor urut {reg.name} rusak atau tak terbaca."]))
             continue
         for sid, nomor in sesi.items():

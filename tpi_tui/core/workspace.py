@@ -195,7 +195,11 @@ def _check_config_text(cfg: Config) -> None:
         clean_line(str(opd.get("nama", "")), f"opd ke-{n} nama", MAX_OPD)
     if cfg.pengguna:
         cfg.pengguna = clean_actor(cfg.pengguna, "pengguna di tpi.toml")
-    check_pattern(cfg.nomor)
+    check_pattern(cfg.nomor, "pola nomor (berita_acara.nomor)")
+    for attr, what in (("lhe_nomor", "pola nomor (lhe.nomor)"), ("surat_usulan_nomor", "pola nomor (surat_usulan.nomor)"),
+                       ("sptjm_nomor", "pola nomor (surat_usulan.nomor_sptjm)")):
+        if isinstance(getattr(cfg, attr, None), str):
+            check_pattern(getattr(cfg, attr), what)
 
 
 @dataclass
@@ -591,6 +595,11 @@ kertas = {kertas}   # F4 (210 x 330 mm) atau A4
 [penilaian]
 # Batas minimal per area: "gabungan" (pemenuhan+reform), "terpisah", atau "keduanya".
 ambang_per_area = {ambang_per_area}
+
+[penyimpanan]
+# Detik seorang penulis (mis. 'tpi answer' dalam skrip) menunggu sesi yang sedang dipakai proses
+# lain sebelum menolak (0-60). Antarmuka terminal tidak menunggu: sesi itu dibuka hanya-baca.
+tunggu_kunci = 5
 
 [siklus]
 # Sesi dasar tiap OPD per tahun (rekap, usulan, LHE): "final-terakhir" = sesi final terakhir,

@@ -22,7 +22,7 @@ import json
 from pathlib import Path
 
 from ..core.atomic import write_atomic
-from ..core.errors import TpiError
+from ..core.errors import TpiError, os_reason
 
 FORMATS = ("md", "html", "docx", "pdf")
 DEFAULT_PATTERNS = {
@@ -84,7 +84,7 @@ def reserve_nomor(ws, jenis: str, key: str, day: dt.date, pattern: str, timeout:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise TpiError(f"Folder {path.parent} tidak dapat dibuat: {exc.strerror}.") from None
+        raise TpiError(f"Folder {path.parent} tidak dapat dibuat: {os_reason(exc)}.") from None
     lock = filelock.FileLock(str(path) + ".lock", thread_local=False, is_singleton=False)
     try:
         with lock.acquire(timeout=timeout):
@@ -148,7 +148,7 @@ def html_to_docx(html: str, stem: str, timeout: float = 180.0) -> bytes:
         except subprocess.TimeoutExpired:
             raise TpiError("Konversi ke DOCX oleh LibreOffice melewati batas waktu; coba lagi.") from None
         except OSError as exc:
-            raise TpiError(f"LibreOffice tidak dapat dijalankan: {exc.strerror}.") from None
+            raise TpiError(f"LibreOffice tidak dapat dijalankan: {os_reason(exc)}.") from None
         out = Path(tmp) / f"{stem}.docx"
         if proc.returncode != 0 or not out.is_file():
             raise TpiError("Konversi ke DOCX oleh LibreOffice gagal; pakai --format html atau pdf.")
@@ -176,7 +176,7 @@ def _write(target: Path, data: bytes) -> Path:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise TpiError(f"Folder {target.parent} tidak dapat dibuat: {exc.strerror}.") from None
+        raise TpiError(f"Folder {target.parent} tidak dapat dibuat: {os_reason(exc)}.") from None
     write_atomic(target, data)
     return target
 

@@ -16,6 +16,7 @@ from ...core.scoring import fmt
 from ...core.session_meta import JENIS_SESI
 from ...core.workspace import SessionSummary
 from ..base import TpiScreen
+from ..plain import plain
 from ..writer import Writer
 
 # DataTable measures every cell of every row it is given (Textual 8.2.8: ~0.85 s for 5,000
@@ -152,7 +153,7 @@ class BerandaScreen(TpiScreen):
                 fmt(s.nilai_tpi),
             ))
         for key, row in zip(keys, rows, strict=True):
-            table.add_row(*row, key=key)
+            table.add_row(*map(plain, row), key=key)  # an OPD named 'Dinas [/] Rusak' is text
         empty = not self.sessions
         self.query_one("#empty").display = empty
         table.display = not empty

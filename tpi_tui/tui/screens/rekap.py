@@ -20,6 +20,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 from ...core.errors import TpiError
 from ...core.numbers import format_angka
 from ..base import TpiModal, TpiScreen
+from ..plain import plain
 from ..widgets.area_chart import WBK_LINE, AreaChart, bars_from_rekap_row
 
 # Sort orders the "o" key cycles through: (label, key function, reverse).
@@ -267,7 +268,7 @@ class UsulanDialog(TpiModal[str | None]):
 
         current = self.row.get("usulan") or {}
         with Vertical(id="dialog", classes="dialog"):
-            yield Label(f"Usulan {self.tahun}: {self.row['opd']}", classes="dialog-title")
+            yield Label(plain(f"Usulan {self.tahun}: {self.row['opd']}"), classes="dialog-title")
             yield Label("Kategori:", classes="field-label")
             yield Select([(k, k) for k in KATEGORI], value=current.get("kategori", "WBK"), allow_blank=False, id="kategori")
             notes = []
@@ -298,7 +299,7 @@ class UsulanDialog(TpiModal[str | None]):
             entry = usulan.add(self.tpi.ws, self.tahun, self.row["opd"], kategori, reason=reason,
                                sesi=self.row["sesi"] if self.row["basis"] == "pilihan" else None, actor=self.tpi.actor)
         except TpiError as exc:
-            self.query_one("#usulan-error", Static).update(str(exc))
+            self.query_one("#usulan-error", Static).update(plain(exc))
             return
         self.dismiss(f"{entry['opd']} diusulkan sebagai {entry['kategori']} (ID unit {entry['unit_id']}).")
 
@@ -319,7 +320,7 @@ class CabutDialog(TpiModal[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Label(f"Cabut usulan {self.tahun}: {self.row['opd']}", classes="dialog-title")
+            yield Label(plain(f"Cabut usulan {self.tahun}: {self.row['opd']}"), classes="dialog-title")
             yield Label("Alasan (wajib, dicatat pada riwayat):", classes="field-label")
             yield Input(id="alasan", placeholder="mis. syarat TLHP belum tuntas")
             yield Static("", id="cabut-error", classes="error")
@@ -335,7 +336,7 @@ class CabutDialog(TpiModal[str | None]):
         try:
             usulan.remove(self.tpi.ws, self.tahun, self.row["opd"], reason=event.value, actor=self.tpi.actor)
         except TpiError as exc:
-            self.query_one("#cabut-error", Static).update(str(exc))
+            self.query_one("#cabut-error", Static).update(plain(exc))
             return
         self.dismiss(f"{self.row['opd']} dicabut dari daftar usulan {self.tahun}.")
 

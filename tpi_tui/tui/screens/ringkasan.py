@@ -13,8 +13,10 @@ from textual.widgets.option_list import Option
 from ...core.answers import format_value
 from ...core.review import STATUS_LABEL, TIERS, finalize, gaps, reopen, sign_off, signoff_state
 from ...core.scoring import THRESHOLDS, fmt, r2
+from ...core.text import show
 from ..base import TpiScreen
 from ..format import differs
+from ..plain import plain
 from ..widgets.area_chart import AreaChart, bars_from_scores
 from ..writer import Writer
 
@@ -108,15 +110,16 @@ class RingkasanScreen(TpiScreen):
         for item_id in diffs:
             a, item = self.answers[str(item_id)], inst.items[item_id]
             alasan = (a.get("alasan") or "").strip() or "ALASAN BELUM DIISI"
-            ol.add_option(Option(
+            ol.add_option(Option(plain(
                 f"  {item_id:>3} unit {format_value(item, a.get('jawaban_unit'))} → TPI "
-                f"{format_value(item, a.get('jawaban_tpi'))}: {alasan[:70]}", id=f"d{item_id}"))
+                f"{format_value(item, a.get('jawaban_tpi'))}: {alasan[:70]}"), id=f"d{item_id}"))
         temuan = [i for i in inst.order if (self.answers.get(str(i), {}).get("temuan") or "").strip()]
         ol.add_option(Option(Text(f"Temuan dan rekomendasi ({len(temuan)})", style="bold"), disabled=True))
         for item_id in temuan:
             a = self.answers[str(item_id)]
             rek = (a.get("rekomendasi") or "").strip() or "rekomendasi belum diisi"
-            ol.add_option(Option(f"  {item_id:>3} {a['temuan'][:80]}\n      → {rek[:80]}", id=f"t{item_id}"))
+            ol.add_option(Option(plain(f"  {item_id:>3} {show(a['temuan'][:80])}\n      → {show(rek[:80])}", multiline=True),
+                                 id=f"t{item_id}"))
 
     # -- review: lifecycle and sign-offs ---------------------------------------------------------
     @on(Writer.Done)

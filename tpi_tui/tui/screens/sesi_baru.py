@@ -14,6 +14,7 @@ from ...core.policy import JenisSesi, Target, choices, parse_narasumber_lines
 from ...core.session_meta import clean_date, clean_meta_field, clean_time
 from .. import clock
 from ..base import TpiScreen
+from ..plain import plain
 
 FIELDS = ("opd", "jenis", "target", "tanggal", "jam_mulai", "tempat", "dasar_nomor", "dasar_tanggal", "tim",
           "narasumber")
@@ -65,7 +66,7 @@ class SesiBaruScreen(TpiScreen[str | None]):
                     yield Input(id="dasar_tanggal", placeholder="TTTT-BB-HH")
                     yield Static("", id="dasar_tanggal-error", classes="error")
             yield Label("Tim TPI (Spasi mencentang; peran dari tpi.toml)", classes="field-label")
-            yield SelectionList(*[(f"{p.get('nama')} — {p.get('peran', 'Anggota')}", n, True)
+            yield SelectionList(*[(plain(f"{p.get('nama')} — {p.get('peran', 'Anggota')}"), n, True)
                                   for n, p in enumerate(ws.config.tim)], id="tim")
             yield Static("", id="tim-error", classes="error")
             yield Label("Narasumber: satu per baris, 'nama; NIP; jabatan; peran'", classes="field-label")
@@ -130,7 +131,7 @@ class SesiBaruScreen(TpiScreen[str | None]):
                 box = self.query_one(f"#{field}-error", Static)
             except Exception:
                 continue
-            box.update(errors.get(field, ""))
+            box.update(plain(errors.get(field, "")))
         first = next((f for f in FIELDS if f in errors), None)
         if first:
             self.query_one(f"#{first}").focus()
@@ -145,7 +146,7 @@ class SesiBaruScreen(TpiScreen[str | None]):
         try:
             store = self.tpi.ws.new_session(**values, actor=self.tpi.actor)
         except TpiError as exc:
-            form_error.update(str(exc))
+            form_error.update(plain(exc))
             return
         session_id = store.id
         store.close()
