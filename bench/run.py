@@ -764,6 +764,40 @@ def bench_minutes_child(ws, store, reps: int, in_process: Row) -> Row:
     return row
 
 
+def bench_pdf(fx: Factory, reps: int) -> list[Row]:
+    """PDF of the complete demo session, rendered in-process by WeasyPrint (issue 9 item 7)."""
+    row = Row("Berita Acara PDF (WeasyPrint), complete demo session, warm",
+              goals=[Goal("median", 1.5, "≤ 1,5 s")])
+    first = Row("Berita Acara PDF, first call in process (WeasyPrint import, fonts)")
+    try:
+        from tpi_tui.minutes import generate
+        from tpi_tui.minutes.pdf import check_html_engine
+
+        check_html_engine()
+    except Exception as exc:  # noqa: BLE001 - a missing engine is reported in the table
+        for r in (row, first):
+            r.note = f"n/a ({type(exc).__name__})"
+        return [row, first]
+    ws = fx.seed_ws
+    out_dir = fx.base / "minutes-out"
+    out_dir.mkdir(exist_ok=True)
+    try:
+        store = ws.open(fx.seed_id, readonly=True, actor="bench")
+        t = time.perf_counter()
+        generate(ws, store, "pdf", output=out_dir / "ba-0.pdf")
+        first.samples = [time.perf_counter() - t]
+        for i in range(reps):
+            t = time.perf_counter()
+            path = generate(ws, store, "pdf", output=out_dir / f"ba-{i % 2}.pdf")
+            row.samples.append(time.perf_counter() - t)
+        if not path.read_bytes().startswith(b"%PDF"):
+            raise RuntimeError("not a PDF")
+    except Exception as exc:  # noqa: BLE001
+        for r in (row, first):
+            r.note = f"error: {type(exc).__name__}: {exc}"[:110]
+    return [row, first]
+
+
 # -- 8. team work: merging two clones' versions of one session ------------------------------------
 def bench_merge(fx: Factory, reps: int, events_per_side: int = 500) -> list[Row]:
     """``tpi merge-driver`` on a complete 127-item session edited apart on two clones."""
@@ -970,6 +1004,7 @@ def main(argv: list[str] | None = None) -> int:
         rows += bench_beranda_memory(big, small, reps=1 if q else 5)
         log("6. Berita Acara")
         rows += bench_minutes(fx, reps=2 if q else 20)
+        rows += bench_pdf(fx, reps=1 if q else 5)
         log("8. rekap across OPDs (cycle)")
         rows += bench_rekap(ws_1000, reps=2 if q else 9)
         log("8. team work: merge driver")

@@ -24,3 +24,8 @@ def answers(best: bool, side: str = "jawaban_tpi", survey: float | None = None) 
             value = survey if survey is not None else (4 if best else 0)
         out[item.id] = {side: value}
     return out
+
+
+# Every prerequisite (syarat usulan, core/syarat.py) recorded and met: tests of the score
+# thresholds and of what follows a passing verdict start from here.
+SYARAT_OK = {k: {"nilai": "AA" if k == "sakip" else 100.0, "bukti": "uji"} for k in ("tlhp", "sakip", "lhkpn", "lhkasn")}

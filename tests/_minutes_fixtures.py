@@ -37,6 +37,9 @@ def make_workspace(root: Path, kertas: str = "F4") -> Workspace:
         kop=["PEMERINTAH KABUPATEN PESAWARAN", "INSPEKTORAT DAERAH", "Jl. Raya Kedondong, Gedong Tataan 35371"],
         tim=TIM,
     ).replace('kertas = "F4"', f'kertas = "{kertas}"')
+    # [dasar]: the decree's number and the PKPT year are known, its date is not (printed as a blank)
+    text = text.replace('sk_tpi_penetap = ""', 'sk_tpi_penetap = "Keputusan Bupati Pesawaran"')
+    text = text.replace('sk_tpi_nomor = ""', 'sk_tpi_nomor = "B/45/IV.02/HK/2025"').replace('pkpt_tahun = ""', 'pkpt_tahun = "2025"')
     (root / "tpi.toml").write_text(text, encoding="utf-8")
     return Workspace(root)
 
@@ -63,7 +66,7 @@ def answers() -> dict[str, dict]:
         temuan="Kanal WBS belum dikenal petugas loket.",
         rekomendasi="Sosialisasikan WBS kepada pegawai & pengguna layanan.",
         catatan_tpi=TRICKY,
-        data_dukung=[{"dokumen": "Laporan WBS", "status": "sesuai", "referensi": ""}],
+        data_dukung=[{"dokumen": "Laporan WBS", "status": "sesuai", "referensi": "Map 3 | hlm. 12"}],
     )
     return out
 
@@ -89,6 +92,13 @@ def make_session(ws: Workspace, status: str = "draft", session_id: str = SESSION
         "tim": TIM,
         "narasumber": NARASUMBER,
         "predikat_wbk": None,
+        # Berita Acara content: one syarat met, one unmet, two not recorded
+        "syarat": {"tlhp": {"nilai": 100.0, "bukti": "Laporan pemantauan TLHP per 31 Maret 2025"},
+                   "sakip": {"nilai": "C", "bukti": "LHE AKIP 2024"}},
+        "catatan_sub_area": {"P.MP.iv": "Agen perubahan belum ditetapkan dengan SK.", "P.PW.iv": TRICKY},
+        "tanggapan": "Kepala Dinas menerima hasil evaluasi.\nData dukung akan dilengkapi.",
+        "tindak_lanjut": [{"uraian": "Melengkapi SK agen perubahan.", "batas_waktu": "2025-05-28",
+                           "penanggung_jawab": "Sekretaris Dinas"}],
     }
     path = ws.sessions_dir / meta["opd"]["slug"] / f"2025-05-15_wawancara_{session_id}.json"
     path.parent.mkdir(parents=True, exist_ok=True)

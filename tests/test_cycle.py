@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from _core_fixtures import answers
+from _core_fixtures import SYARAT_OK, answers
 from hostile.helpers import KETUA, PENGENDALI, TIM, make_ws
 
 from tpi_tui.core import usulan
@@ -22,6 +22,8 @@ def session(ws, opd=DUKCAPIL, tanggal="2025-05-15", best=True, final=False):
     with s:
         both = {k: {**v, "jawaban_unit": v["jawaban_tpi"]} for k, v in answers(best).items()}
         s.set_many(both)
+        if best:
+            s.set_meta({"syarat": SYARAT_OK})  # the prerequisites are part of the verdict
         if final:
             sign_off(s, KETUA)
             sign_off(s, PENGENDALI)

@@ -133,3 +133,48 @@ def test_a_workspace_without_keys_keeps_working_and_says_unkeyed(ws):
         assert "tanda" not in entry and "Ketua Tim" in valid_signoffs(store)
     report = verify_details(store.path)
     assert any("tanpa kunci" in n for n in report.notes)
+
+
+def test_forgery_of_an_app_made_session_is_caught_by_the_keys_alone(tmp_path, monkeypatch):
+    """The issue's 20-line script on a session the app wrote: item 1 Tidak->Ya, the event log and
+    the sign-off digests recomputed. Chain and replay checks are fooled; the signatures are not."""
+    from tpi_tui.core.store import SessionStore
+    from tpi_tui.core.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    laptop(monkeypatch, tmp_path, "ketua")
+    keys.new_key(ws.root, "Budi", "Budi", "t")
+    with ws.new_session(opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula",
+                        actor="Andi") as s:
+        s.set_meta({"tim": [{"nama": "Budi", "peran": "Ketua Tim"}, {"nama": "Sari", "peran": "Pengendali Teknis"}]})
+        s.set_item(1, {"jawaban_tpi": "Tidak"})
+        sign_off(s, "Budi")
+        path = s.path
+    laptop(monkeypatch, tmp_path, "pt")
+    keys.new_key(ws.root, "Sari", "Sari", "t")
+    with SessionStore(path, actor="Sari") as s:
+        sign_off(s, "Sari")
+        finalize(s, override_reason="uji: sesi contoh hanya satu butir")
+    assert verify_details(path).problems == []
+
+    tables = load_tables(path)
+    tables["answers"]["1"]["jawaban_tpi"] = "Ya"
+    for ev in tables["events"].values():
+        if ev.get("item") == 1 and ev.get("field") == "jawaban_tpi":
+            ev["new"] = "Ya"
+    digest = session_digest(tables)
+    for s in tables["meta"]["1"]["signoffs"]:
+        s["digest"] = digest
+    for ev in tables["events"].values():
+        if ev.get("field") == "meta.signoffs" and ev.get("new"):
+            ev["new"] = [dict(x, digest=digest) for x in ev["new"]]
+        if ev.get("field") == "meta.signoffs" and ev.get("old"):
+            ev["old"] = [dict(x, digest=digest) for x in ev["old"]]
+    rehash(tables)
+    path.write_bytes(dump_tables(tables))
+
+    problems = verify_details(path).problems
+    assert problems and all("tanda tangan" in p for p in problems), problems
+    assert sum("TIDAK SAH" in p for p in problems) == 2
+    with SessionStore(path, readonly=True) as s:
+        assert s.meta["status"] == "final" and needs_draft_mark(s)

@@ -187,3 +187,22 @@ def test_verify_all_reports_a_duplicate_in_the_registry_alone(tmp_path):
     )
     reports = verify_workspace(ws)
     assert any("700/001" in p and "S1" in p and "S2" in p for r in reports for p in r.problems)
+
+
+def test_a_typing_burst_continued_after_a_push_keeps_both_versions_and_verifies(tmp_path):
+    """Andi's note event X is pushed, Andi keeps typing (X is rewritten in place: X'), Budi built on X."""
+    ws = init_workspace(tmp_path / "ws")
+    with ws.new_session(opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula",
+                        actor="Andi") as s:
+        path = s.path
+        s.set_item(1, {"catatan_tpi": "SK tim"})
+        base, theirs = tmp_path / "base.json", path.parent / "theirs.json"
+        shutil.copy(path, base)  # committed and pushed here
+        shutil.copy(path, theirs)
+        s.set_item(1, {"catatan_tpi": "SK tim ada"})  # the same burst: the pushed event is rewritten
+        assert len(load_tables(path)["events"]) == len(load_tables(base)["events"])
+    edit(theirs, "Budi", i3={"jawaban_tpi": "Ya"})
+    tables, _ = merge(base, path, theirs)
+    assert tables["answers"]["1"]["catatan_tpi"] == "SK tim ada"
+    assert tables["answers"]["3"]["jawaban_tpi"] == "Ya"
+    assert verify_session(path) == []

@@ -89,14 +89,14 @@ def test_tanggal_terbilang_fixture_and_styles():
 
 @given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)))
 def test_dates_any_day(d):
-    assert f.tanggal(d) == f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+    assert f.tanggal(d) == f"{d.day}\u00a0{MONTHS[d.month - 1]}\u00a0{d.year}"  # no break inside a date
     assert f.tanggal_angka(d) == d.strftime("%d-%m-%Y")
     assert f.hari(d) == DAYS[d.weekday()]
     assert f.terbilang(d.day) == _words_upto_99(d.day)
 
 
 def test_tanggal_and_angka():
-    assert f.tanggal("2025-05-15") == "15 Mei 2025"
+    assert f.tanggal("2025-05-15") == "15\u00a0Mei\u00a02025"
     assert f.tanggal("") == ""
     assert f.tanggal_angka("2025-05-15") == "15-05-2025"
     with pytest.raises(TpiError):
@@ -143,4 +143,11 @@ def test_romawi():
 
 def test_every_filter_is_tested_here():
     assert set(f.FILTERS) == {"kapital", "terbilang", "hari", "bulan", "tanggal", "tanggal_angka",
-                              "tanggal_terbilang", "jam", "nilai", "nip", "romawi"}
+                              "tanggal_terbilang", "jam", "nilai", "nip", "romawi", "rekat"}
+
+
+def test_rekat_glues_the_last_words():
+    assert f.rekat("BERITA ACARA VERIFIKASI LAPANGAN") == "BERITA ACARA VERIFIKASI\u00a0LAPANGAN"
+    assert f.rekat("MENUJU WBK/WBBM TAHUN 2025", 3) == "MENUJU WBK/WBBM\u00a0TAHUN\u00a02025"
+    assert f.rekat("SATU") == "SATU"
+    assert f.rekat("") == ""

@@ -117,3 +117,35 @@ def test_xlsx_has_frozen_header_number_formats_and_threshold_rows(demo, tmp_path
     gedong = next(r for r in range(3, 9) if sh.cell(r, 2).value == "Puskesmas Gedongtataan")
     pw = 5 + [a["kode"] for a in rows["Puskesmas Gedongtataan"]["tpi"]["areas"]].index("PW")
     assert sh.cell(gedong, pw).fill.fgColor.rgb.endswith("F4B6B6")
+
+
+def test_cached_rows_follow_every_change_of_the_basis_session(tmp_path):
+    rng = random.Random(11)
+    ws = make_ws(tmp_path / "ws")
+    sid = _random_session(ws, rng, "Dinas Cache", "2025-03-03")
+    first = assert_rekap_matches_sessions(ws, 2025)
+    assert (ws.out_dir / ".cache" / "rekap.json").is_file()
+    with ws.open(sid) as store:
+        if store.meta["status"] == "final":
+            from tpi_tui.core.review import reopen
+
+            reopen(store, "uji cache rekap")
+        item = next(i for i in ws.instrument.order if ws.instrument.items[i].is_choice)
+        keys = ws.instrument.items[item].keys
+        now = store.answer(item).get("jawaban_tpi")
+        store.set_item(item, {"jawaban_tpi": keys[-1] if now == keys[0] else keys[0], "alasan": "uji"})
+    second = assert_rekap_matches_sessions(ws, 2025)  # recomputed, equal to tpi score again
+    assert second["rows"][0]["tpi"]["total"] != first["rows"][0]["tpi"]["total"] or \
+        second["rows"][0]["tpi"]["areas"] != first["rows"][0]["tpi"]["areas"]
+    (ws.out_dir / ".cache" / "rekap.json").write_text("{rusak")
+    assert_rekap_matches_sessions(ws, 2025)  # a broken cache is rebuilt, never trusted
+
+
+def test_terminal_table_fits_80_columns_and_keeps_the_notes(demo):
+    data = build_rekap(demo, 2025)
+    wide = rekap_table(data)
+    narrow = rekap_table(data, 80)
+    table = narrow.split("\n\n")[0].splitlines()
+    assert all(len(line) <= 80 for line in table) and len(table) == 3 + 6 + 3
+    assert "PW 37,80" in narrow and "Ambang Batas WBK" in narrow
+    assert wide.split("\n\n")[1] == narrow.split("\n\n")[1]  # the same notes under both

@@ -359,7 +359,8 @@ def test_lock_wait_is_configurable(ws, sid):
     from tpi_tui.core.errors import LockedError
 
     text = ws.config_path.read_text(encoding="utf-8")
-    ws.config_path.write_text(text + "\n[penyimpanan]\ntunggu_kunci = 0.2\n", encoding="utf-8")
+    assert "tunggu_kunci = 5" in text  # a new workspace's tpi.toml documents the setting
+    ws.config_path.write_text(text.replace("tunggu_kunci = 5", "tunggu_kunci = 0.2"), encoding="utf-8")
     fresh = Workspace(ws.root)
     assert fresh.config.tunggu_kunci == 0.2
     with fresh.open(sid):
@@ -367,7 +368,7 @@ def test_lock_wait_is_configurable(ws, sid):
             fresh.open(sid)
         with fresh.open(sid, readonly=True) as reader:  # a reader never waits
             assert reader.readonly
-    ws.config_path.write_text(text + "\n[penyimpanan]\ntunggu_kunci = 3600\n", encoding="utf-8")
+    ws.config_path.write_text(text.replace("tunggu_kunci = 5", "tunggu_kunci = 3600"), encoding="utf-8")
     code, out, err = run_cli(["answer", sid, "1", "--tpi", "Ya"])
     assert_one_line_error(code, err)
     assert "tunggu_kunci" in err

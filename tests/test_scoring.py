@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import pytest
-from _core_fixtures import answers
+from _core_fixtures import SYARAT_OK, answers
 
+from tpi_tui.core import scoring
 from tpi_tui.core.answers import parse_value
 from tpi_tui.core.errors import TpiError
 from tpi_tui.core.instrument import load_instrument
-from tpi_tui.core.scoring import evaluate, fmt, item_score, r2, score, verdict
+from tpi_tui.core.scoring import fmt, item_score, r2, score
 
 INST = load_instrument()
+# These tests judge the score thresholds; the prerequisites (syarat) are met throughout
+# (test_syarat.py covers unmet and unrecorded syarat).
+
+
+def evaluate(*args, syarat=SYARAT_OK, **kwargs):
+    return scoring.evaluate(*args, syarat=syarat, **kwargs)
+
+
+def verdict(*args, syarat=SYARAT_OK, **kwargs):
+    return scoring.verdict(*args, syarat=syarat, **kwargs)
 
 
 @pytest.mark.parametrize(

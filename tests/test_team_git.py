@@ -226,3 +226,27 @@ def test_keys_through_the_cli_sign_and_verify(team):
         s.set_item(3, {"jawaban_tpi": "Ya"})
     refused = a.tpi("review", str(rel), "--as", "Budi Santoso", check=False)
     assert refused.returncode == 2 and "tidak ada di komputer ini" in refused.stderr
+
+
+def test_a_duplicate_number_is_fixed_with_nomor_ulang(team):
+    from tpi_tui.minutes import nomor
+
+    a, b, rel = team
+    with a.store(rel) as s:
+        first = nomor.issue(a.ws, s)
+    a.commit("nomor A")
+    a.sync()
+    with b.ws.new_session(opd="Dinas Pendidikan", jenis="wawancara", tanggal="2025-05-16", target="WBK",
+                          tempat="Aula", actor="Budi") as s:
+        assert nomor.issue(b.ws, s) == first
+        other = s.id
+    b.commit("nomor B")
+    assert b.sync().returncode == 0
+    assert "tpi nomor-ulang" in b.tpi("verify", "--all", check=False).stdout
+    refused = b.tpi("nomor-ulang", "--", "nothing", check=False)
+    assert refused.returncode == 2
+    fixed = b.tpi("nomor-ulang", other)
+    assert first in fixed.stdout and "→" in fixed.stdout
+    b.tpi("verify", "--all")  # no duplicate left, every file verifies
+    with SessionStore(b.ws.resolve(other), readonly=True) as s:
+        assert s.meta["berita_acara"]["nomor_ganda"] == first and s.meta["berita_acara"]["nomor"] != first

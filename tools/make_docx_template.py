@@ -148,6 +148,10 @@ def field(paragraph, instr):
     run.font.size = Pt(9)
 
 
+# The numeric date of the opening is printed with U+2011 NON-BREAKING HYPHEN: Word and LibreOffice
+# break "15-05-2025" after a hyphen otherwise (WeasyPrint does not, so the HTML keeps "-").
+
+
 def build() -> Document:
     doc = Document()
     normal = doc.styles["Normal"]
@@ -181,41 +185,56 @@ def build() -> Document:
     r.font.size = Pt(9)
     field(fp, "NUMPAGES")
 
-    # Kop surat
-    para(doc, "{%p for baris in instansi.kop %}", after=0)
-    para(doc, "{%p if loop.index == 1 %}", after=0)
-    para(doc, "{{ baris }}", bold=True, align=CENTER, size=14, after=0)
-    para(doc, "{%p elif loop.index == 2 %}", after=0)
-    para(doc, "{{ baris }}", bold=True, align=CENTER, size=16, after=0)
-    para(doc, "{%p else %}", after=0)
-    para(doc, "{{ baris }}", align=CENTER, size=9.5, after=0)
-    para(doc, "{%p endif %}", after=0)
-    para(doc, "{%p endfor %}", after=0)
+    # Kop surat: [logo | kop lines | spacer]; the logo cell stays empty without berita_acara.logo,
+    # so the lines stay centred on the page either way.
+    kop = doc.add_table(rows=1, cols=3)
+    borderless(kop)
+    set_widths(kop, [25, 115, 25])
+    cell_text(kop.rows[0].cells[0], "{{ logo_gambar }}", align=LEFT)
+    kc = kop.rows[0].cells[1]
+    cell_text(kc, "{%p for baris in instansi.kop %}", align=CENTER)
+    for text, bold, size in (("{%p if loop.index == 1 %}", False, None), ("{{ baris }}", True, 14),
+                             ("{%p elif loop.index == 2 %}", False, None), ("{{ baris }}", True, 16),
+                             ("{%p else %}", False, None), ("{{ baris }}", False, 9.5), ("{%p endif %}", False, None),
+                             ("{%p endfor %}", False, None)):
+        p = kc.add_paragraph()
+        r = p.add_run(text)
+        r.bold = bold
+        if size:
+            r.font.size = Pt(size)
+        p.alignment = CENTER
+        p.paragraph_format.space_after = Pt(0)
+    cell_text(kop.rows[0].cells[2], "")
+    for c in kop.rows[0].cells:
+        c.vertical_alignment = 1  # centre
     rule(doc)
 
-    para(doc, "{{ judul }}", bold=True, underline=True, align=CENTER, size=13, after=0)
-    para(doc, "{{ subjudul }}", bold=True, align=CENTER, after=0)
+    para(doc, "{{ judul | rekat }}", bold=True, underline=True, align=CENTER, size=13, after=0)
+    para(doc, "{%p for baris in subjudul_baris %}", after=0)
+    para(doc, "{{ baris | rekat }}", bold=True, align=CENTER, after=0)
+    para(doc, "{%p endfor %}", after=0)
     para(doc, "Nomor: {{ nomor }}", align=CENTER, after=10)
 
     para(
         doc,
-        "Pada hari ini {{ sesi.tanggal | tanggal_terbilang }} ({{ sesi.tanggal | tanggal_angka }})"
+        "Pada hari ini {{ sesi.tanggal | tanggal_terbilang }} ({{ sesi.tanggal | tanggal_angka | replace('-', '\u2011') }})"
         "{% if sesi.jam_mulai %}, pukul {{ sesi.jam_mulai | jam }} {{ instansi.zona_waktu }} s.d. "
         "{% if sesi.jam_selesai %}{{ sesi.jam_selesai | jam }} {{ instansi.zona_waktu }}{% else %}selesai{% endif %}{% endif %}"
         ", bertempat di {{ sesi.tempat or '-' }}, Tim Penilai Internal (TPI) Zona Integritas {{ instansi.nama }}"
         "{% if dasar.nomor %} yang ditugaskan dengan Surat Tugas Nomor {{ dasar.nomor }}"
         "{% if dasar.tanggal %} tanggal {{ dasar.tanggal | tanggal }}{% endif %}{% endif %}"
         ", telah melaksanakan {{ kegiatan }} pembangunan Zona Integritas pada {{ opd.nama }} "
-        "dengan uraian sebagai berikut:",
+        "dengan nilai total hasil evaluasi TPI sebesar {{ hasil.total | nilai }}{% if hasil.sementara %} (sementara){% endif %}"
+        " dan unit kerja {{ hasil.simpulan }} kriteria untuk diusulkan sebagai unit kerja berpredikat "
+        "{{ hasil.predikat_label }}, dengan uraian sebagai berikut:",
         align=JUSTIFY,
     )
 
     para(doc, "I. Dasar", bold=True, before=6, keep=True)
-    para(doc, "{%p for d in dasar_hukum %}", after=0)
-    para(doc, "{{ loop.index }}. {{ d }};", align=JUSTIFY, after=2)
+    para(doc, "{%p for d in dasar_list %}", after=0)
+    para(doc, "{{ d.no }}. {{ d.teks }}{{ ';' if not loop.last else '.' }}"
+              "{% if d.kurang and draft %} (belum diisi: {{ d.kurang }}){% endif %}", align=JUSTIFY, after=2)
     para(doc, "{%p endfor %}", after=0)
-    para(doc, "{{ dasar_hukum | length + 1 }}. Surat Tugas {{ instansi.unit }} Nomor {{ dasar.nomor or '-' }}"
-              "{% if dasar.tanggal %} tanggal {{ dasar.tanggal | tanggal }}{% endif %}.", align=JUSTIFY)
 
     para(doc, "II. Peserta", bold=True, before=6, keep=True)
     para(doc, "A. Tim Penilai Internal", keep=True)
@@ -232,17 +251,24 @@ def build() -> Document:
     para(doc, "{{ loop.index }}. {{ p }}", align=JUSTIFY, after=2)
     para(doc, "{%p endfor %}", after=0)
 
-    para(doc, "IV. Hasil", bold=True, before=6, keep=True)
+    para(doc, "IV. Hasil Evaluasi", bold=True, before=6, keep=True)
     para(doc, "A. Hasil per Area Pengungkit", keep=True)
-    loop_table(doc, ["No", "Area", "Bobot", "Nilai Unit", "Nilai TPI", "% TPI"],
+    loop_table(doc, ["No", "Area", "Bobot", "Nilai Unit", "Nilai TPI", "%", "Minimal", "Memenuhi",
+                     "Catatan Hasil Evaluasi"],
                ["{{ a.no }}", "{{ a.nama }}", "{{ a.bobot | nilai }}", "{{ a.unit | nilai }}", "{{ a.tpi | nilai }}",
-                "{{ a.persen | nilai }}"],
-               "a in areas", [10, 75, 20, 20, 20, 20], aligns={0: CENTER, 2: RIGHT, 3: RIGHT, 4: RIGHT, 5: RIGHT})
-    para(doc, "{%p for a in areas if a.catatan %}", after=0)
-    para(doc, "• {{ a.nama }}: {{ a.catatan | join('; ') }}", align=JUSTIFY, size=11, after=2)
-    para(doc, "{%p endfor %}", after=0)
+                "{{ a.persen | nilai }}", "{{ a.minimum | nilai }}", "{{ a.memenuhi_teks }}",
+                "{{ a.catatan | join('; ') or '-' }}"],
+               "a in areas", [8, 25, 13, 13, 13, 13, 15, 18, 47],
+               aligns={0: CENTER, 2: RIGHT, 3: RIGHT, 4: RIGHT, 5: RIGHT, 6: RIGHT, 7: CENTER}, size=9)
 
-    para(doc, "B. Rekapitulasi Nilai", keep=True, before=6)
+    para(doc, "B. Hasil per Sub-area", keep=True, before=6)
+    loop_table(doc, ["Kode", "Sub-area", "Bobot", "Unit", "TPI", "%", "Catatan Hasil Evaluasi"],
+               ["{{ s.kode }}", "{{ s.nama }}", "{{ s.bobot | nilai }}", "{{ s.unit | nilai }}",
+                "{{ s.tpi | nilai }}", "{{ s.persen | nilai }}", "{{ s.catatan or '-' }}"],
+               "s in sub_areas", [21, 50, 14, 13, 13, 15, 39],
+               aligns={2: RIGHT, 3: RIGHT, 4: RIGHT, 5: RIGHT}, size=9)
+
+    para(doc, "C. Rekapitulasi Nilai", keep=True, before=6)
     loop_table(doc, ["Komponen", "Bobot", "Nilai Unit", "Nilai TPI", "% TPI"],
                ["{{ r.label }}", "{{ r.bobot | nilai }}", "{{ r.unit | nilai }}", "{{ r.tpi | nilai }}",
                 "{{ r.persen | nilai }}"],
@@ -251,22 +277,38 @@ def build() -> Document:
     para(doc, "Nilai sementara: {{ belum_dijawab | length }} butir belum dijawab TPI.", italic=True)
     para(doc, "{%p endif %}", after=0)
 
-    para(doc, "C. Pemenuhan Ambang Batas (PermenPANRB 90/2021)", keep=True, before=6)
-    loop_table(doc, ["Kriteria", "Nilai TPI", "Minimal WBK", "Minimal WBBM"],
-               ["{{ r.label }}", "{{ r.nilai | nilai }}{{ '%' if r.persen }}", "{{ r.wbk | nilai }}{{ '%' if r.persen }}",
-                "{{ r.wbbm | nilai }}{{ '%' if r.persen }}"],
-               "r in ambang", [85, 25, 27, 28], aligns={1: RIGHT, 2: RIGHT, 3: RIGHT})
-    para(doc, "{%p for p, v in verdicts.items() %}", after=0)
-    para(doc, "• {{ p }}: {{ 'MEMENUHI' if v.memenuhi else 'BELUM MEMENUHI' }}"
-              "{% if v.gagal %} ({{ v.gagal | join('; ') }}){% endif %}", align=JUSTIFY, after=2)
-    para(doc, "{%p endfor %}", after=0)
+    para(doc, "D. Syarat Usulan Unit Kerja (PermenPANRB 90/2021, Lampiran II)", keep=True, before=6)
+    loop_table(doc, ["Syarat", "Ambang", "Nilai", "Bukti"],
+               ["{{ s.label }}", "{{ s.ambang }}", "{{ s.nilai_teks }}", "{{ s.bukti or '-' }}"],
+               "s in syarat", [60, 22, 25, 58], aligns={1: CENTER, 2: CENTER}, size=10)
 
     para(doc, "V. Temuan dan Rekomendasi", bold=True, before=6, keep=True)
     loop_table(doc, ["No", "Butir / Area", "Temuan", "Rekomendasi"],
                ["{{ t.no }}", "Butir {{ t.butir }}\n{{ t.area }}", "{{ t.temuan or '-' }}", "{{ t.rekomendasi or '-' }}"],
                "t in temuan", [10, 35, 60, 60], aligns={0: CENTER})
 
-    para(doc, "VI. Kesimpulan", bold=True, before=6, keep=True)
+    para(doc, "VI. Tanggapan Pimpinan Unit Kerja", bold=True, before=6, keep=True)
+    para(doc, "{%p for p in tanggapan %}", after=0)
+    para(doc, "{{ p }}", align=JUSTIFY)
+    para(doc, "{%p endfor %}", after=0)
+    para(doc, "{%p if not tanggapan %}", after=0)
+    para(doc, "{{ '(belum diisi)' if draft else 'Tidak ada tanggapan yang dicatat.' }}", align=JUSTIFY)
+    para(doc, "{%p endif %}", after=0)
+
+    para(doc, "VII. Tindak Lanjut yang Disepakati", bold=True, before=6, keep=True)
+    para(doc, "{%p if tindak_lanjut %}", after=0)
+    para(doc, "Unit kerja menyepakati perbaikan data dukung dan tindak lanjut berikut:", keep=True)
+    loop_table(doc, ["No", "Tindak Lanjut", "Batas Waktu", "Penanggung Jawab"],
+               ["{{ r.no }}", "{{ r.uraian }}", "{{ r.batas_waktu | tanggal }}", "{{ r.penanggung_jawab or '-' }}"],
+               "r in tindak_lanjut", [10, 85, 32, 38], aligns={0: CENTER})
+    para(doc, "{%p else %}", after=0)
+    para(doc, "{{ '(belum diisi)' if draft else 'Tidak ada tindak lanjut yang disepakati.' }}", align=JUSTIFY)
+    para(doc, "{%p endif %}", after=0)
+
+    para(doc, "VIII. Kesimpulan", bold=True, before=6, keep=True)
+    loop_table(doc, ["Syarat", "Ambang", "Nilai", "Memenuhi"],
+               ["{{ r.syarat }}", "{{ r.ambang }}", "{{ r.nilai }}", "{{ r.memenuhi_teks }}"],
+               "r in penilaian", [70, 22, 48, 25], aligns={1: RIGHT, 2: RIGHT, 3: CENTER}, size=10)
     para(doc, "{%p for p in kesimpulan %}", after=0)
     para(doc, "{{ p }}", align=JUSTIFY)
     para(doc, "{%p endfor %}", after=0)
@@ -277,44 +319,46 @@ def build() -> Document:
     t = doc.add_table(rows=3, cols=2)
     borderless(t)
     set_widths(t, [82, 83])
-    cell_text(t.rows[0].cells[0], "Kepala {{ opd.nama }},", align=CENTER, keep=True)
-    cell_text(t.rows[0].cells[1], "Ketua Tim Penilai Internal,", align=CENTER, keep=True)
+    cell_text(t.rows[0].cells[0], "{{ ttd.kepala.jabatan_ttd }},", align=CENTER, keep=True)
+    cell_text(t.rows[0].cells[1], "{{ 'Ketua Tim Penilai Internal,' if ttd.ketua_diminta }}", align=CENTER, keep=True)
     for c in t.rows[1].cells:
         cell_text(c, "", keep=True)
     t.rows[1].height = Mm(18)
-    cell_text(t.rows[2].cells[0], "{{ kepala_opd.nama if kepala_opd else '…………………………' }}", bold=True, align=CENTER, keep=True)
-    t.rows[2].cells[0].add_paragraph("NIP {{ kepala_opd.nip | nip if kepala_opd else '…………………………' }}").alignment = CENTER
-    cell_text(t.rows[2].cells[1], "{{ ketua.nama if ketua else '…………………………' }}", bold=True, align=CENTER, keep=True)
-    t.rows[2].cells[1].add_paragraph("NIP {{ ketua.nip | nip if ketua else '…………………………' }}").alignment = CENTER
+    cell_text(t.rows[2].cells[0], "{{ ttd.kepala.nama or '…………………………' }}", bold=True, align=CENTER, keep=True)
+    t.rows[2].cells[0].add_paragraph("NIP {{ ttd.kepala.nip | nip if ttd.kepala.nip else '…………………………' }}").alignment = CENTER
+    cell_text(t.rows[2].cells[1], "{% if ttd.ketua_diminta %}{{ ttd.ketua.nama if ttd.ketua else '…………………………' }}{% endif %}",
+              bold=True, align=CENTER, keep=True)
+    t.rows[2].cells[1].add_paragraph(
+        "{% if ttd.ketua_diminta %}NIP {{ ttd.ketua.nip | nip if ttd.ketua else '…………………………' }}{% endif %}"
+    ).alignment = CENTER
     for row in t.rows:
         no_split(row)
 
-    para(doc, "{%p if anggota %}", after=0)
+    para(doc, "{%p if ttd.anggota %}", after=0)
     para(doc, "Anggota Tim Penilai Internal:", before=8, keep=True)
     t = loop_table(doc, ["No", "Nama", "NIP", "Tanda Tangan"],
                    ["{{ loop.index }}", "{{ p.nama }}", "{{ p.nip | nip }}", "{{ loop.index }}."],
-                   "p in anggota", [10, 70, 45, 40], aligns={0: CENTER}, size=11)
+                   "p in ttd.anggota", [10, 70, 45, 40], aligns={0: CENTER}, size=11)
     t.rows[2].height = Mm(8)
     para(doc, "", after=4)
     para(doc, "{%p endif %}", after=0)
 
-    para(doc, "{%p if pengendali_teknis %}", after=0)
-    t = doc.add_table(rows=3, cols=2)
+    # "Mengetahui": Pengendali Teknis, Pengendali Mutu, Penanggung Jawab (tpi.toml), one row each.
+    para(doc, "{%p if ttd.mengetahui %}", after=0)
+    para(doc, "Mengetahui,", align=CENTER, before=8, keep=True)
+    t = doc.add_table(rows=5, cols=1)
     borderless(t)
-    set_widths(t, [82, 83])
-    cell_text(t.rows[0].cells[0], "", keep=True)
-    cell_text(t.rows[0].cells[1], "Mengetahui,", align=CENTER, keep=True)
-    t.rows[0].cells[1].add_paragraph("Pengendali Teknis,").alignment = CENTER
-    for c in t.rows[1].cells:
-        cell_text(c, "", keep=True)
-    t.rows[1].height = Mm(18)
-    cell_text(t.rows[2].cells[0], "")
-    cell_text(t.rows[2].cells[1], "{{ pengendali_teknis.nama }}", bold=True, align=CENTER, keep=True)
-    t.rows[2].cells[1].add_paragraph("NIP {{ pengendali_teknis.nip | nip }}").alignment = CENTER
+    set_widths(t, [165])
+    cell_text(t.rows[0].cells[0], "{%tr for p in ttd.mengetahui %}")
+    cell_text(t.rows[1].cells[0], "{{ p.jabatan_ttd }},", align=CENTER, keep=True)
+    t.rows[2].height = Mm(18)
+    cell_text(t.rows[2].cells[0], "", keep=True)
+    cell_text(t.rows[3].cells[0], "{{ p.nama }}", bold=True, align=CENTER, keep=True)
+    t.rows[3].cells[0].add_paragraph("NIP {{ p.nip | nip }}").alignment = CENTER
+    cell_text(t.rows[4].cells[0], "{%tr endfor %}")
     for row in t.rows:
         no_split(row)
     para(doc, "{%p endif %}", after=0)
-
 
     # Lampiran
     para(doc, "Lampiran 1. Daftar Hadir", bold=True, page_break=True, keep=True)
@@ -326,14 +370,7 @@ def build() -> Document:
                    "p in lampiran.daftar_hadir", [10, 50, 55, 15, 35], aligns={0: CENTER, 3: CENTER}, size=11)
     t.rows[2].height = Mm(11)
 
-    para(doc, "Lampiran 2. Rekapitulasi Nilai per Sub-area", bold=True, page_break=True, keep=True)
-    loop_table(doc, ["Kode", "Sub-area", "Area", "Bobot", "Unit", "TPI", "% TPI"],
-               ["{{ s.kode }}", "{{ s.nama }}", "{{ s.area }}", "{{ s.bobot | nilai }}", "{{ s.unit | nilai }}",
-                "{{ s.tpi | nilai }}", "{{ s.persen | nilai }}"],
-               "s in lampiran.sub_areas", [20, 50, 35, 15, 15, 15, 15],
-               aligns={3: RIGHT, 4: RIGHT, 5: RIGHT, 6: RIGHT}, size=9)
-
-    para(doc, "Lampiran 3. Catatan per Butir", bold=True, page_break=True, keep=True)
+    para(doc, "Lampiran 2. Catatan per Butir", bold=True, page_break=True, keep=True)
     para(doc, "{%p for c in lampiran.catatan_butir %}", after=0)
     para(doc, "Butir {{ c.butir }} — {{ c.pertanyaan }}", bold=True, size=10.5, keep=True, after=0, before=4)
     para(doc, "Jawaban unit: {{ c.jawaban_unit or '-' }} · Jawaban TPI: {{ c.jawaban_tpi or '-' }}"
@@ -345,7 +382,8 @@ def build() -> Document:
     para(doc, "Alasan perbedaan: {{ c.alasan }}", size=10.5, after=0, align=JUSTIFY)
     para(doc, "{%p endif %}", after=0)
     para(doc, "{%p if c.data_dukung %}", after=0)
-    para(doc, "Data dukung: {% for d in c.data_dukung %}{{ d.dokumen }} ({{ d.status }}){{ '; ' if not loop.last }}"
+    para(doc, "Data dukung: {% for d in c.data_dukung %}{{ d.dokumen }} ({{ d.status }}"
+              "{% if d.referensi %}; rujukan: {{ d.referensi }}{% endif %}){{ '; ' if not loop.last }}"
               "{% endfor %}", size=10.5, after=0, align=JUSTIFY)
     para(doc, "{%p endif %}", after=0)
     para(doc, "{%p if c.narasumber %}", after=0)

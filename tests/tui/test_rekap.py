@@ -181,3 +181,19 @@ async def test_ringkasan_shows_the_area_chart(demo_ws):
                 break
         chart = app.screen.query_one("#area-chart", AreaChart)
         assert len(chart.bars) == 6 and chart.bars[0].unit is not None
+
+
+async def test_header_click_sorts_by_that_column_and_again_reverses(demo_ws):
+    app = make_app(demo_ws, actor="Penguji TPI")
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_rekap(pilot)
+        table = screen.query_one("#rekap-table")
+        pw = 7 + [a["kode"] for a in screen.rows[0]["tpi"]["areas"]].index("PW")
+        table.post_message(table.HeaderSelected(table, table.ordered_columns[pw].key, pw, table.ordered_columns[pw].label))
+        await pilot.pause()
+        pws = [r["tpi"]["areas"][pw - 7]["persen"] for r in screen.rows]
+        assert pws == sorted(pws) and screen.rows[0]["opd"] == "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu"
+        table.post_message(table.HeaderSelected(table, table.ordered_columns[pw].key, pw, table.ordered_columns[pw].label))
+        await pilot.pause()
+        pws = [r["tpi"]["areas"][pw - 7]["persen"] for r in screen.rows]
+        assert pws == sorted(pws, reverse=True)

@@ -143,7 +143,7 @@ async def test_history_of_the_focused_item(demo_ws):
         modal = app.screen
         assert isinstance(modal, RiwayatScreen)
         table = modal.query_one("#history", DataTable)
-        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]  # cells are Text (plain, #10)
         # newest first: A -> B, then the first answer (state and jawaban TPI in one save)
         assert rows[0][2] == "jawaban TPI" and rows[0][3] == "A → B" and rows[0][1] == "Penguji TPI"
         assert {r[2] for r in rows[1:]} == {"jawaban TPI", "status butir"}

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "score",  # score
     "minutes",  # minutes, template check
     "review",  # review, finalize, reopen, verify, history, attach
+    "berita_acara",  # syarat, ba (catatan, tanggapan, tindak-lanjut, jabatan, surat-tugas)
     "cycle",  # rekap, usulan, lhe, surat-usulan, arsip
     "team",  # git-setup, merge-driver, conflicts, key
     "interop",  # serve, token (PortalRB integration API)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import TpiError
-from .common import actor, workspace
+from .common import actor, echo, echo_json, workspace
 
 
 @click.command()
@@ -44,9 +44,9 @@ def answer(ctx, session_ref, item, tpi_value, unit_value, note, reason) -> None:
         before = [c for c in store.conflicts() if c["item"] == item and c.get("field") in changes]
         changed = store.set_item(item, changes)
         shown = [f"{k} = {format_value(lke_item, v) if k in VALUE_FIELDS else v}" for k, v in changed.items()]
-        click.echo(f"Butir {item}: " + (", ".join(shown) if changed else "tidak ada perubahan"))
+        echo(f"Butir {item}: " + (", ".join(shown) if changed else "tidak ada perubahan"))
         for c in before:  # saving a conflicting field resolves its recorded merge conflict
-            click.echo(f"Konflik butir {item} kolom {c['field']} diselesaikan.")
+            echo(f"Konflik butir {item} kolom {c['field']} diselesaikan.")
 
 
 def _is_xlsx(path: Path) -> bool:
@@ -78,16 +78,16 @@ def import_answers(ctx, session_ref, file, sebagai) -> None:
 
         with ws.open(session_ref, actor=actor(ctx, ws)) as store:
             plan, n = import_xlsx(store, path, sebagai or "unit")
-        click.echo(f"Impor LKE Excel {plan.layout_label}, lembar '{plan.sheet}': {plan.placed} butir terbaca; {n} isian berubah.")
+        echo(f"Impor LKE Excel {plan.layout_label}, lembar '{plan.sheet}': {plan.placed} butir terbaca; {n} isian berubah.")
         if plan.layout == "lampiran3":
-            click.echo(f"Kolom Jawaban dicatat sebagai jawaban {'TPI' if plan.side == 'tpi' else 'unit'}.")
+            echo(f"Kolom Jawaban dicatat sebagai jawaban {'TPI' if plan.side == 'tpi' else 'unit'}.")
         report = plan.report_lines()
         if report:
-            click.echo(f"Berkas berbeda dengan penilaian aplikasi ({len(report)}); angka berkas tidak disalin:")
+            echo(f"Berkas berbeda dengan penilaian aplikasi ({len(report)}); angka berkas tidak disalin:")
             for line in report:
-                click.echo(f"  - {line}")
+                echo(f"  - {line}")
         elif plan.compared:
-            click.echo(f"{plan.compared} nilai tersimpan di berkas sama dengan nilai aplikasi.")
+            echo(f"{plan.compared} nilai tersimpan di berkas sama dengan nilai aplikasi.")
         return
     if sebagai:
         raise TpiError("--sebagai hanya berlaku untuk LKE Excel (.xlsx).")
@@ -95,7 +95,7 @@ def import_answers(ctx, session_ref, file, sebagai) -> None:
 
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
         n = import_portalrb(store, path)
-    click.echo(f"Impor selesai: {n} isian berubah.")
+    echo(f"Impor selesai: {n} isian berubah.")
 
 
 @click.command()
@@ -117,7 +117,7 @@ def export(ctx, session_ref, fmt_, output) -> None:
         target = Path(output) if output else ws.out_dir / f"LKE_{meta['opd']['slug']}_{meta['tanggal']}_{meta['id'][-6:]}.xlsx"
         target.parent.mkdir(parents=True, exist_ok=True)
         export_xlsx(store, target)
-        click.echo(f"Ditulis: {target}")
+        echo(f"Ditulis: {target}")
         return
     if fmt_ == "portalrb":
         data = export_portalrb(store)
@@ -126,9 +126,9 @@ def export(ctx, session_ref, fmt_, output) -> None:
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=fmt_ == "json") + "\n"
     if output:
         write_atomic(Path(output), text.encode("utf-8"))
-        click.echo(f"Ditulis: {output}")
+        echo(f"Ditulis: {output}")
     else:
-        click.echo(text, nl=False)
+        echo_json(text, nl=False)
 
 
 COMMANDS = [answer, import_answers, export]

@@ -13,6 +13,7 @@ import sys
 import click
 
 from ..core.errors import TpiError
+from ..core.text import show, show_json
 
 EXIT_ERROR = 2
 
@@ -143,13 +144,13 @@ class TpiGroup(click.Group):
             click.echo(exc.ctx.get_help())
             sys.exit(0)
         except click.UsageError as exc:
-            click.echo(f"tpi: {id_usage(exc.format_message()).rstrip('.')}. {_help_hint(exc)}", err=True)
+            click.echo(f"tpi: {show(id_usage(exc.format_message())).rstrip('.')}. {_help_hint(exc)}", err=True)
             sys.exit(EXIT_ERROR)
         except click.ClickException as exc:
-            click.echo(f"tpi: {id_usage(exc.format_message())}", err=True)
+            click.echo(f"tpi: {show(id_usage(exc.format_message()))}", err=True)
             sys.exit(EXIT_ERROR)
         except TpiError as exc:
-            click.echo(f"tpi: {exc}", err=True)
+            click.echo(f"tpi: {show(str(exc))}", err=True)
             sys.exit(EXIT_ERROR)
         except KeyboardInterrupt:
             click.echo("tpi: dihentikan.", err=True)
@@ -160,6 +161,18 @@ class TpiGroup(click.Group):
             log = log_exception(exc, "cli")
             click.echo(f"tpi: terjadi kesalahan tak terduga ({type(exc).__name__}); rincian dicatat di {log}.", err=True)
             sys.exit(EXIT_ERROR)
+
+
+def echo(text: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print to the terminal with every control, escape and bidi character written visibly
+    (backslash-x1b, backslash-u202e): a name or note from a session file never clears the screen or
+    retitles the terminal. Newlines and tabs of the CLI's own layout stay."""
+    click.echo(show(str(text), multiline=True), err=err, nl=nl)
+
+
+def echo_json(text: str, *, nl: bool = True) -> None:
+    """JSON output: the same characters escaped as JSON unicode escapes (valid JSON, same values)."""
+    click.echo(show_json(text), nl=nl)
 
 
 def _root_obj(ctx: click.Context) -> dict:
@@ -192,16 +205,16 @@ def print_sessions(rows) -> None:
     from ..core.session_meta import JENIS_SESI, STATUS
 
     if not rows:
-        click.echo("Belum ada sesi. Buat dengan 'tpi session new'.")
+        echo("Belum ada sesi. Buat dengan 'tpi session new'.")
         return
-    click.echo(f"{'ID SESI':<26}  {'TANGGAL':<10}  {'JENIS':<19} {'TARGET':<6} {'STATUS':<11} {'DIJAWAB':>7}  "
-               f"{'NILAI TPI':>9}  OPD")
-    for s in rows:
+    echo(f"{'ID SESI':<26}  {'TANGGAL':<10}  {'JENIS':<19} {'TARGET':<6} {'STATUS':<11} {'DIJAWAB':>7}  "
+         f"{'NILAI TPI':>9}  OPD")
+    for s in rows:  # one row per session: user text on one line, escaped (show)
         if s.error:
-            click.echo(f"{s.id:<26}  RUSAK       {s.path}: {s.error}")
+            echo(f"{show(s.id):<26}  RUSAK       {show(s.path)}: {show(s.error)}")
             continue
-        click.echo(
-            f"{s.id:<26}  {s.tanggal:<10}  {JENIS_SESI.get(s.jenis, s.jenis):<19} {s.target.upper():<6} "
-            f"{STATUS.get(s.status, s.status):<11} {f'{s.answered}/{s.total_items}':>7}  "
-            f"{fmt(s.nilai_tpi):>9}  {s.opd}"
+        echo(
+            f"{show(s.id):<26}  {show(s.tanggal):<10}  {JENIS_SESI.get(s.jenis, show(s.jenis)):<19} {show(s.target.upper()):<6} "
+            f"{STATUS.get(s.status, show(s.status)):<11} {f'{s.answered}/{s.total_items}':>7}  "
+            f"{fmt(s.nilai_tpi):>9}  {show(s.opd)}"
         )

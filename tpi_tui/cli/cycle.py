@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from ..core.errors import TpiError
-from .common import actor, workspace
+from ..core.errors import TpiError, os_reason
+from .common import actor, echo, workspace
 
 REKAP_FORMATS = ("table", "json", "xlsx", "html", "pdf")
 
@@ -28,7 +28,7 @@ def _write(path: Path, data: bytes) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise TpiError(f"Folder {path.parent} tidak dapat dibuat: {exc.strerror}.") from None
+        raise TpiError(f"Folder {path.parent} tidak dapat dibuat: {os_reason(exc)}.") from None
     write_atomic(path, data)
     return path
 
@@ -54,18 +54,20 @@ def rekap(ctx, tahun, fmt, output, chosen, as_json) -> None:
     if fmt == "json":
         text = json.dumps(data, ensure_ascii=False, indent=1)
         if output:
-            click.echo(f"Rekap JSON ditulis: {_write(Path(output), text.encode('utf-8'))}")
+            echo(f"Rekap JSON ditulis: {_write(Path(output), text.encode('utf-8'))}")
         else:
-            click.echo(text)
+            echo(text)
         return
     if fmt == "table":
-        from ..minutes.rekap import rekap_table
+        import shutil
 
-        text = rekap_table(data)
+        from ..minutes.rekap import FULL_WIDTH, rekap_table
+
+        text = rekap_table(data, None if output else shutil.get_terminal_size((FULL_WIDTH, 24)).columns)
         if output:
-            click.echo(f"Rekap ditulis: {_write(Path(output), (text + chr(10)).encode('utf-8'))}")
+            echo(f"Rekap ditulis: {_write(Path(output), (text + chr(10)).encode('utf-8'))}")
         else:
-            click.echo(text)
+            echo(text)
         return
     target = Path(output) if output else Path(ws.out_dir) / f"rekap-{data['tahun'] if year or fmt != 'xlsx' else 'semua'}.{fmt}"
     if fmt == "xlsx":
@@ -78,7 +80,7 @@ def rekap(ctx, tahun, fmt, output, chosen, as_json) -> None:
         from ..minutes.cycle_docs import rekap_html, rekap_pdf
 
         _write(target, rekap_pdf(ws, data) if fmt == "pdf" else rekap_html(ws, data).encode("utf-8"))
-    click.echo(f"Rekap {fmt.upper()} ditulis: {target}")
+    echo(f"Rekap {fmt.upper()} ditulis: {target}")
 
 
 # -- usulan ----------------------------------------------------------------------------------
@@ -105,11 +107,11 @@ def usulan_add(ctx, opd, kategori, afirmasi, sesi, tahun, reason, unit_id) -> No
     year = _tahun(tahun) or default_year(ws)
     entry = core.add(ws, year, opd, kategori, afirmasi=afirmasi, sesi=sesi, reason=reason, unit_id=unit_id,
                      actor=actor(ctx, ws))
-    click.echo(f"{entry['opd']} diusulkan {entry['kategori']} tahun {year} (ID unit {entry['unit_id']}).")
+    echo(f"{entry['opd']} diusulkan {entry['kategori']} tahun {year} (ID unit {entry['unit_id']}).")
     for k in entry["kondisi"]:
-        click.echo(f"  catatan: {k}")
+        echo(f"  catatan: {k}")
     if entry["alasan"]:
-        click.echo(f"  alasan: {entry['alasan']}")
+        echo(f"  alasan: {entry['alasan']}")
 
 
 @usulan.command("list")
@@ -125,18 +127,18 @@ def usulan_list(ctx, tahun, as_json) -> None:
     year = _tahun(tahun) or default_year(ws)
     lst = core.load_usulan(ws, year)
     if as_json:
-        click.echo(json.dumps(lst.to_dict(), ensure_ascii=False, indent=1))
+        echo(json.dumps(lst.to_dict(), ensure_ascii=False, indent=1))
         return
     if not lst.units:
-        click.echo(f"Belum ada unit yang diusulkan untuk tahun {year}.")
+        echo(f"Belum ada unit yang diusulkan untuk tahun {year}.")
         return
-    click.echo(f"Usulan tahun {year}: {len(lst.units)} unit")
+    echo(f"Usulan tahun {year}: {len(lst.units)} unit")
     for n, u in enumerate(lst.units, start=1):
-        click.echo(f"{n:>2}. {u['opd']} — {u['kategori']} (ID unit {u['unit_id']})")
+        echo(f"{n:>2}. {u['opd']} — {u['kategori']} (ID unit {u['unit_id']})")
         for k in u.get("kondisi") or []:
-            click.echo(f"      catatan: {k}")
+            echo(f"      catatan: {k}")
         if u.get("alasan"):
-            click.echo(f"      alasan: {u['alasan']}")
+            echo(f"      alasan: {u['alasan']}")
 
 
 @usulan.command("remove")
@@ -152,7 +154,7 @@ def usulan_remove(ctx, opd, reason, tahun) -> None:
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
     entry = core.remove(ws, year, opd, reason=reason, actor=actor(ctx, ws))
-    click.echo(f"{entry['opd']} dicabut dari daftar usulan tahun {year}.")
+    echo(f"{entry['opd']} dicabut dari daftar usulan tahun {year}.")
 
 
 # -- documents -------------------------------------------------------------------------------
@@ -173,9 +175,9 @@ def lhe(ctx, session_ref, fmt, output, tanggal) -> None:
     with ws.open(session_ref, readonly=True) as store:
         target = generate_lhe(ws, store, fmt, Path(output) if output else None, tanggal)
         final = store.meta.get("status") == "final"
-    click.echo(f"LHE ditulis: {target}")
+    echo(f"LHE ditulis: {target}")
     if not final:
-        click.echo("Catatan: sesi belum final; LHE ditandai DRAFT dan belum bernomor.")
+        echo("Catatan: sesi belum final; LHE ditandai DRAFT dan belum bernomor.")
 
 
 @click.command("surat-usulan")
@@ -194,10 +196,10 @@ def surat_usulan(ctx, tahun, fmt, output, tanggal, sptjm) -> None:
     year = _tahun(tahun) or default_year(ws)
     target = generate_surat(ws, year, fmt, Path(output) if output else None, tanggal,
                             dokumen="sptjm" if sptjm else "surat-usulan")
-    click.echo(f"{'SPTJM' if sptjm else 'Surat usulan'} ditulis: {target}")
+    echo(f"{'SPTJM' if sptjm else 'Surat usulan'} ditulis: {target}")
     context = surat_context(ws, year, tanggal)
     if context["draft"]:
-        click.echo(f"Catatan: DRAFT ({context['draft_alasan']}); nomor diterbitkan setelah semua sesi dasar final.")
+        echo(f"Catatan: DRAFT ({context['draft_alasan']}); nomor diterbitkan setelah semua sesi dasar final.")
 
 
 @click.command()
@@ -214,10 +216,10 @@ def arsip(ctx, tahun, opd, output, tanpa_dokumen) -> None:
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
     manifest = build_arsip(ws, year, Path(output), opd=opd, actor=actor(ctx, ws), documents=not tanpa_dokumen)
-    click.echo(f"Arsip ditulis: {output} ({len(manifest['berkas'])} berkas, {len(manifest['opd'])} OPD, tahun {year}).")
-    click.echo(f"SHA-256 manifest: {manifest['sha256_manifest']} (catat untuk pemeriksaan kelak)")
+    echo(f"Arsip ditulis: {output} ({len(manifest['berkas'])} berkas, {len(manifest['opd'])} OPD, tahun {year}).")
+    echo(f"SHA-256 manifest: {manifest['sha256_manifest']} (catat untuk pemeriksaan kelak)")
     for note in manifest["catatan"]:
-        click.echo(f"Catatan: {note}")
+        echo(f"Catatan: {note}")
 
 
 COMMANDS = [rekap, usulan, lhe, surat_usulan, arsip]

@@ -8,7 +8,7 @@ import click
 
 from ..core.errors import TpiError
 from ..server.limits import DEFAULT_RATE
-from .common import workspace
+from .common import echo, workspace
 
 
 def _year(value: int | None) -> int | None:
@@ -59,9 +59,9 @@ def token_new(ctx, nama, tahun) -> None:
         _year(t)
     record, secret = new_token(ws.root, nama, list(tahun))
     scope = ", ".join(str(t) for t in record.get("tahun", [])) or "semua tahun"
-    click.echo(f"Token '{record['nama']}' dibuat (ID {record['id']}; {scope}).")
-    click.echo("Salin sekarang: token hanya ditampilkan sekali ini dan disimpan sebagai hash.")
-    click.echo(secret)
+    echo(f"Token '{record['nama']}' dibuat (ID {record['id']}; {scope}).")
+    echo("Salin sekarang: token hanya ditampilkan sekali ini dan disimpan sebagai hash.")
+    echo(secret)
 
 
 @token.command("list")
@@ -73,12 +73,12 @@ def token_list(ctx) -> None:
     ws = workspace(ctx)
     tokens = load_tokens(tokens_path(ws.root))
     if not tokens:
-        click.echo("Belum ada token. Buat dengan 'tpi token new --nama LABEL'.")
+        echo("Belum ada token. Buat dengan 'tpi token new --nama LABEL'.")
         return
     for t in tokens:
         status = f"dicabut {t['dicabut']}" if t.get("dicabut") else "aktif"
         scope = ", ".join(str(x) for x in t.get("tahun") or []) or "semua tahun"
-        click.echo(f"{t.get('id', '?')}  {t.get('nama', '?'):<24} {scope:<14} dibuat {t.get('dibuat', '?')}  {status}")
+        echo(f"{t.get('id', '?')}  {t.get('nama', '?'):<24} {scope:<14} dibuat {t.get('dibuat', '?')}  {status}")
 
 
 @token.command("revoke")
@@ -90,7 +90,7 @@ def token_revoke(ctx, ref) -> None:
 
     ws = workspace(ctx)
     record = revoke_token(ws.root, ref)
-    click.echo(f"Token '{record['nama']}' ({record['id']}) dicabut.")
+    echo(f"Token '{record['nama']}' ({record['id']}) dicabut.")
 
 
 COMMANDS = [serve, token]

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import LockedError, TpiError
-from .common import AnyCaseChoice, actor, workspace
+from .common import AnyCaseChoice, actor, echo, workspace
 
 
 @click.command("minutes")
@@ -42,19 +42,19 @@ def minutes_cmd(ctx, session_ref, fmt_, output, nomor_manual) -> None:
         if nomor_manual is not None:
             if store.readonly:
                 raise TpiError(f"Nomor tidak dapat dicatat: {readonly_reason}.")
-            click.echo(f"Nomor buku agenda dicatat pada sesi: {set_manual(ws, store, nomor_manual)}")
+            echo(f"Nomor buku agenda dicatat pada sesi: {set_manual(ws, store, nomor_manual)}")
         path = generate(ws, store, fmt_, Path(output) if output else None)
         nomor = session_nomor(store)
     finally:
         store.close()
-    click.echo(f"Ditulis: {path}")
+    echo(f"Ditulis: {path}")
     if store.meta.get("status") != "final":
-        click.echo("Sesi belum final: setiap halaman bertanda DRAFT; nomor diberikan saat Berita Acara final dibuat"
+        echo("Sesi belum final: setiap halaman bertanda DRAFT; nomor diberikan saat Berita Acara final dibuat"
                    + (f" (tercatat: {nomor})." if nomor else "."))
     elif nomor:
-        click.echo(f"Nomor Berita Acara: {nomor}")
+        echo(f"Nomor Berita Acara: {nomor}")
     else:
-        click.echo(f"Nomor belum diterbitkan ({readonly_reason or 'sesi hanya-baca'}); dokumen memakai nomor sementara.")
+        echo(f"Nomor belum diterbitkan ({readonly_reason or 'sesi hanya-baca'}); dokumen memakai nomor sementara.")
 
 
 @click.group("template")
@@ -73,16 +73,16 @@ def template_check(ctx, name) -> None:
     ws = workspace(ctx)
     problems = check_template(ws, name)
     for p in problems:
-        click.echo(f"- {p}")
+        echo(f"- {p}")
     if problems:
         raise TpiError(f"{len(problems)} masalah ditemukan pada templat.")
     for n in [name] if name else TEMPLATES.values():
         path = template_path(ws, n)
-        click.echo(f"OK: {n} ({path})")
+        echo(f"OK: {n} ({path})")
         default = packaged_templates() / n
         if path != default and default.is_file() and path.read_bytes() != default.read_bytes():
             # after an upgrade the workspace copy keeps overriding the new default
-            click.echo(f"  Catatan: berbeda dari templat bawaan versi ini ({default}); "
+            echo(f"  Catatan: berbeda dari templat bawaan versi ini ({default}); "
                        "bandingkan bila aplikasi baru diperbarui.")
 
 

@@ -8,7 +8,7 @@ import click
 
 from ..core.errors import TpiError
 from ..core.policy import StatusDataDukung, choices
-from .common import actor, workspace
+from .common import actor, echo, workspace
 
 KUNCI_LABEL = {  # core.keys states, as the review listing words them
     "sah": "berkunci",
@@ -32,12 +32,12 @@ def review(ctx, session_ref, signer) -> None:
         found = gaps(store)
         entry = sign_off(store, name)
         if not found.complete:  # the same warning the sign-off dialog shows before anyone signs
-            click.echo(f"Peringatan: {found.message()} Finalisasi akan ditolak sampai lengkap.")
-        click.echo(f"Reviu {entry['peran']} dicatat: {entry['nama']}, {entry['ts']}.")
-        click.echo(f"Digest isi sesi: {entry['digest']}")
+            echo(f"Peringatan: {found.message()} Finalisasi akan ditolak sampai lengkap.")
+        echo(f"Reviu {entry['peran']} dicatat: {entry['nama']}, {entry['ts']}.")
+        echo(f"Digest isi sesi: {entry['digest']}")
         for s in signoff_state(store):
             lock = KUNCI_LABEL.get(s.get("kunci_status", ""), "")
-            click.echo(f"  {s['peran']:<18} {s['nama']}  {'TIDAK BERLAKU' if s['stale'] else 'berlaku'} ({lock})")
+            echo(f"  {s['peran']:<18} {s['nama']}  {'TIDAK BERLAKU' if s['stale'] else 'berlaku'} ({lock})")
 
 
 @click.command()
@@ -63,8 +63,8 @@ def finalize(ctx, session_ref, anyway, reason) -> None:
         result = do_finalize(store, override_reason=reason if anyway else None)
     override = result.get("finalize_override")
     if override:
-        click.echo(f"Sesi difinalkan meski belum lengkap ({override['ringkasan']}); alasan dicatat: {override['reason']}")
-    click.echo(f"Sesi final dan terkunci. Digest: {result['digest']}")
+        echo(f"Sesi difinalkan meski belum lengkap ({override['ringkasan']}); alasan dicatat: {override['reason']}")
+    echo(f"Sesi final dan terkunci. Digest: {result['digest']}")
 
 
 @click.command()
@@ -78,7 +78,7 @@ def reopen(ctx, session_ref, reason) -> None:
     ws = workspace(ctx)
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
         do_reopen(store, reason)
-    click.echo("Sesi dibuka kembali (draf). Tanda tangan reviu sebelumnya tidak berlaku; lakukan reviu ulang.")
+    echo("Sesi dibuka kembali (draf). Tanda tangan reviu sebelumnya tidak berlaku; lakukan reviu ulang.")
 
 
 @click.command()
@@ -106,39 +106,39 @@ def verify(ctx, session_ref, all_, bundle) -> None:
             name = rep.path.relative_to(ws.root).as_posix()
         except ValueError:
             name = str(rep.path)
-        click.echo(f"{'OK   ' if rep.ok else 'GAGAL'} {name}")
+        echo(f"{'OK   ' if rep.ok else 'GAGAL'} {name}")
         for p in rep.problems:
-            click.echo(f"      - {p}")
+            echo(f"      - {p}")
         for n in rep.notes:
-            click.echo(f"      catatan: {n}")
+            echo(f"      catatan: {n}")
         bad += not rep.ok
     if all_:
         from ..core.usulan import usulan_files, verify_usulan
 
         for upath in usulan_files(ws):
             problems = verify_usulan(upath)
-            click.echo(f"{'OK   ' if not problems else 'GAGAL'} {upath.relative_to(ws.root).as_posix()}")
+            echo(f"{'OK   ' if not problems else 'GAGAL'} {upath.relative_to(ws.root).as_posix()}")
             for p in problems:
-                click.echo(f"      - {p}")
+                echo(f"      - {p}")
             bad += bool(problems)
     if bad:
         raise TpiError(f"Verifikasi gagal: {bad} berkas tidak cocok (rincian di atas).")
-    click.echo(f"Verifikasi berhasil: {len(reports)} berkas sesi utuh.")
+    echo(f"Verifikasi berhasil: {len(reports)} berkas sesi utuh.")
 
 
 def _verify_arsip(path: Path) -> None:
     from ..core.arsip import verify_arsip
 
     rep = verify_arsip(path)
-    click.echo(f"Arsip {path.name}: {rep.files} berkas diperiksa, {rep.sessions} berkas sesi.")
-    click.echo(f"SHA-256 manifest: {rep.manifest_sha256}")
+    echo(f"Arsip {path.name}: {rep.files} berkas diperiksa, {rep.sessions} berkas sesi.")
+    echo(f"SHA-256 manifest: {rep.manifest_sha256}")
     for p in rep.problems:
-        click.echo(f"  - {p}")
+        echo(f"  - {p}")
     for n in rep.notes:
-        click.echo(f"  catatan: {n}")
+        echo(f"  catatan: {n}")
     if not rep.ok:
         raise TpiError(f"Verifikasi arsip gagal: {len(rep.problems)} masalah (rincian di atas).")
-    click.echo("Verifikasi arsip berhasil: semua berkas cocok dengan manifest dan setiap sesi utuh.")
+    echo("Verifikasi arsip berhasil: semua berkas cocok dengan manifest dan setiap sesi utuh.")
 
 
 @click.command()
@@ -154,9 +154,9 @@ def history(ctx, session_ref, item) -> None:
     store = ws.open(session_ref, readonly=True)
     events = get_history(store, item)
     if not events:
-        click.echo("Belum ada perubahan tercatat" + (f" untuk butir {item}." if item is not None else "."))
+        echo("Belum ada perubahan tercatat" + (f" untuk butir {item}." if item is not None else "."))
     for ev in events:
-        click.echo(format_event(ev))
+        echo(format_event(ev))
 
 
 @click.command()
@@ -180,7 +180,7 @@ def attach(ctx, session_ref, item, path, dokumen, status) -> None:
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
         entry = do_attach(store, item, Path(path), dokumen, status, root=ws.root)
     b = entry["berkas"]
-    click.echo(f"Butir {item}: '{entry['dokumen']}' dilampirkan: {b['path']} ({b['size']} bita, SHA-256 {b['sha256'][:16]}…).")
+    echo(f"Butir {item}: '{entry['dokumen']}' dilampirkan: {b['path']} ({b['size']} bita, SHA-256 {b['sha256'][:16]}…).")
 
 
 COMMANDS = [review, finalize, reopen, verify, history, attach]

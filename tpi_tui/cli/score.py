@@ -6,7 +6,7 @@ import json
 
 import click
 
-from .common import workspace
+from .common import echo, echo_json, workspace
 
 
 @click.command()
@@ -22,13 +22,13 @@ def score(ctx, session_ref, as_json) -> None:
     store = ws.open(session_ref, readonly=True)
     ev = store.evaluate(ws.config.ambang_per_area)
     if as_json:
-        click.echo(json.dumps(ev.to_dict(), ensure_ascii=False, indent=1))
+        echo_json(json.dumps(ev.to_dict(), ensure_ascii=False, indent=1))
         return
     t, u = ev.tpi, ev.unit
-    click.echo(f"{store.meta['opd']['nama']} — {store.meta['tanggal']} ({store.meta['jenis']}, target {store.meta['target']})")
-    click.echo(f"{'':44} {'Bobot':>6} {'Unit':>7} {'TPI':>7} {'%TPI':>7}")
+    echo(f"{store.meta['opd']['nama']} — {store.meta['tanggal']} ({store.meta['jenis']}, target {store.meta['target']})")
+    echo(f"{'':44} {'Bobot':>6} {'Unit':>7} {'TPI':>7} {'%TPI':>7}")
     for a, ua in zip(t.areas, u.areas, strict=True):
-        click.echo(f"  {a.nama[:42]:42} {fmt(a.bobot):>6} {fmt(ua.nilai):>7} {fmt(a.nilai):>7} {fmt(a.persen):>7}")
+        echo(f"  {a.nama[:42]:42} {fmt(a.bobot):>6} {fmt(ua.nilai):>7} {fmt(a.nilai):>7} {fmt(a.persen):>7}")
     b = store.instrument.bobot  # the weights of the instrument, never restated here
     hasil = {h.singkatan: h for h in store.instrument.hasil_items()}
 
@@ -46,15 +46,15 @@ def score(ctx, session_ref, as_json) -> None:
         ("NILAI TOTAL", b["total"], u.total, t.total),
     ]
     for label, bobot, uv, tv in rows:
-        click.echo(f"{label:46} {fmt(bobot):>6} {fmt(uv):>7} {fmt(tv):>7} {fmt(100 * tv / bobot if bobot else None):>7}")
+        echo(f"{label:46} {fmt(bobot):>6} {fmt(uv):>7} {fmt(tv):>7} {fmt(100 * tv / bobot if bobot else None):>7}")
     if t.unanswered:
-        click.echo(f"NILAI SEMENTARA: {len(t.unanswered)} butir belum dijawab TPI: {ranges(t.unanswered)}")
+        echo(f"NILAI SEMENTARA: {len(t.unanswered)} butir belum dijawab TPI: {ranges(t.unanswered)}")
     for note in t.catatan:
-        click.echo(f"Catatan: {note}")
+        echo(f"Catatan: {note}")
     for name, v in ev.verdicts.items():
-        click.echo(f"{name}: {'MEMENUHI' if v.met else 'BELUM MEMENUHI'}")
+        echo(f"{name}: {'MEMENUHI' if v.met else 'BELUM MEMENUHI'}")
         for f in v.failed:
-            click.echo(f"  - {f}")
+            echo(f"  - {f}")
 
 
 def ranges(ids: list[int]) -> str:

@@ -7,7 +7,7 @@ import json
 import click
 
 from ..core.policy import JenisSesi, Target, choices
-from .common import AnyCaseChoice, actor, print_sessions, run_tui, workspace
+from .common import AnyCaseChoice, actor, echo, echo_json, print_sessions, run_tui, workspace
 
 
 @click.group()
@@ -55,8 +55,8 @@ def session_new(ctx, opd, jenis, tanggal, tempat, target, jam_mulai, lead, membe
         actor=actor(ctx, ws),
     )
     with store:
-        click.echo(f"Sesi dibuat: {store.path.relative_to(ws.root)}")
-        click.echo(store.id)
+        echo(f"Sesi dibuat: {store.path.relative_to(ws.root)}")
+        echo(store.id)
 
 
 @session.command("list")
@@ -67,7 +67,7 @@ def session_list(ctx, opd, as_json) -> None:
     """Mendaftar sesi di ruang kerja, dikelompokkan per OPD."""
     rows = workspace(ctx).list_sessions(opd)
     if as_json:
-        click.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=1))
+        echo_json(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=1))
     else:
         print_sessions(rows)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import TpiError
-from .common import actor, workspace
+from .common import actor, echo, workspace
 
 
 @click.command("git-setup")
@@ -21,8 +21,8 @@ def git_setup(ctx) -> None:
     ws = workspace(ctx)
     done = setup(ws.root)
     for line in done:
-        click.echo(line)
-    click.echo("Git siap: sesi dan nomor berita acara digabung oleh 'tpi merge-driver'." if done else "Git sudah siap; tidak ada yang diubah.")
+        echo(line)
+    echo("Git siap: sesi dan nomor berita acara digabung oleh 'tpi merge-driver'." if done else "Git sudah siap; tidak ada yang diubah.")
 
 
 @click.command("merge-driver")
@@ -40,7 +40,7 @@ def merge_driver(base, ours, theirs, name) -> None:
     who = os.environ.get("TPI_USER") or git_actor(Path.cwd()) or "git merge"
     code, messages = merge_files(Path(base), Path(ours), Path(theirs), name, actor=who)
     for line in messages:
-        click.echo(f"tpi merge-driver: {line}", err=True)
+        echo(f"tpi merge-driver: {line}", err=True)
     sys.exit(code)
 
 
@@ -63,15 +63,15 @@ def conflicts(ctx, session_ref, butir, kolom, pakai) -> None:
         store = ws.open(session_ref, readonly=True)
         found = store.conflicts()
         if not found:
-            click.echo("Tidak ada konflik penggabungan.")
+            echo("Tidak ada konflik penggabungan.")
             return
-        click.echo(f"{len(found)} konflik penggabungan:")
+        echo(f"{len(found)} konflik penggabungan:")
         for c in found:
             where = f"Butir {c['item']}" if c["item"] is not None else "Metadata"
-            click.echo(f"{where} kolom {c.get('field')} (sebelumnya: {_show(c.get('dasar'))})")
+            echo(f"{where} kolom {c.get('field')} (sebelumnya: {_show(c.get('dasar'))})")
             for n, v in enumerate(c.get("versi") or [], start=1):
-                click.echo(f"  {n}. {_show(v.get('nilai'))}  — {v.get('oleh')}, {v.get('waktu')} ({v.get('sumber', '')})")
-        click.echo("Selesaikan: tpi conflicts SESI --butir N --kolom KOLOM --pakai 1|2, atau isi ulang dengan 'tpi answer'.")
+                echo(f"  {n}. {_show(v.get('nilai'))}  — {v.get('oleh')}, {v.get('waktu')} ({v.get('sumber', '')})")
+        echo("Selesaikan: tpi conflicts SESI --butir N --kolom KOLOM --pakai 1|2, atau isi ulang dengan 'tpi answer'.")
         return
     if butir is None or not kolom or pakai is None:
         raise TpiError("Untuk menyelesaikan konflik sebutkan --butir, --kolom dan --pakai 1 atau 2.")
@@ -84,7 +84,7 @@ def conflicts(ctx, session_ref, butir, kolom, pakai) -> None:
             raise TpiError(f"Konflik ini hanya memiliki {len(versi)} versi.")
         value = versi[pakai - 1].get("nilai")
         store.set_item(butir, {kolom: value}, reason=f"konflik diselesaikan: versi {pakai} dipakai")
-    click.echo(f"Konflik butir {butir} kolom {kolom} diselesaikan: {_show(value)}.")
+    echo(f"Konflik butir {butir} kolom {kolom} diselesaikan: {_show(value)}.")
 
 
 @click.group()
@@ -106,11 +106,11 @@ def key_new(ctx, nama) -> None:
         raise TpiError("Sebutkan nama pemilik kunci: tpi key new --as NAMA.")
     entry, created = new_key(ws.root, owner, actor(ctx, ws, owner), now_iso())
     if not created:
-        click.echo(f"Kunci {entry['nama']} sudah ada di komputer ini: {entry['sidik']}.")
+        echo(f"Kunci {entry['nama']} sudah ada di komputer ini: {entry['sidik']}.")
         return
-    click.echo(f"Kunci dibuat untuk {entry['nama']}: {entry['sidik']}.")
-    click.echo(f"Kunci pribadi: {config_dir()} (hanya untuk Anda; jangan dibagikan).")
-    click.echo(f"Kunci publik didaftarkan di {REGISTRY}; commit dan push agar tim dapat memeriksa tanda tangan Anda.")
+    echo(f"Kunci dibuat untuk {entry['nama']}: {entry['sidik']}.")
+    echo(f"Kunci pribadi: {config_dir()} (hanya untuk Anda; jangan dibagikan).")
+    echo(f"Kunci publik didaftarkan di {REGISTRY}; commit dan push agar tim dapat memeriksa tanda tangan Anda.")
 
 
 @key.command("list")
@@ -122,9 +122,22 @@ def key_list(ctx) -> None:
     ws = workspace(ctx)
     registry = load_registry(ws.root)
     if not registry:
-        click.echo("Belum ada kunci terdaftar: tanda tangan reviu di ruang kerja ini tanpa kunci (tpi key new --as NAMA).")
+        echo("Belum ada kunci terdaftar: tanda tangan reviu di ruang kerja ini tanpa kunci (tpi key new --as NAMA).")
     for k in registry:
-        click.echo(f"{k.get('sidik')}  {k.get('nama')}  (didaftarkan {k.get('dibuat')} oleh {k.get('oleh')})")
+        echo(f"{k.get('sidik')}  {k.get('nama')}  (didaftarkan {k.get('dibuat')} oleh {k.get('oleh')})")
 
 
-COMMANDS = [git_setup, merge_driver, conflicts, key]
+@click.command("nomor-ulang")
+@click.argument("session_ref", metavar="SESI")
+@click.pass_context
+def nomor_ulang(ctx, session_ref) -> None:
+    """Memberi nomor Berita Acara baru kepada SESI bila nomornya juga dipakai sesi lain (nomor ganda)."""
+    from ..minutes.renomor import renumber
+
+    ws = workspace(ctx)
+    with ws.open(session_ref, actor=actor(ctx, ws)) as store:
+        old, new = renumber(ws, store)
+    echo(f"Nomor Berita Acara diganti: {old} → {new}. Cetak ulang Berita Acara: tpi minutes {session_ref}")
+
+
+COMMANDS = [git_setup, merge_driver, conflicts, key, nomor_ulang]

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import TpiError
-from .common import actor, print_sessions, run_tui, workspace
+from .common import actor, echo, print_sessions, run_tui, workspace
 
 
 @click.command()
@@ -19,9 +19,9 @@ def init(folder: str) -> None:
     from ..core.workspace import init_workspace
 
     ws = init_workspace(Path(folder))
-    click.echo(f"Ruang kerja dibuat di {ws.root}. Sunting {ws.config_path.name} (instansi, kop surat, tim TPI).")
+    echo(f"Ruang kerja dibuat di {ws.root}. Sunting {ws.config_path.name} (instansi, kop surat, tim TPI).")
     for line in setup_if_repo(ws.root):  # inside a git repository: sessions merge per item
-        click.echo(line)
+        echo(line)
 
 
 @click.command()
@@ -36,17 +36,17 @@ def demo(ctx: click.Context, folder: str | None, no_open: bool) -> None:
 
     ws = None if folder else _enclosing_demo(ctx)
     if ws is not None:
-        click.echo(f"Membuka ruang kerja contoh {ws.root}.")
+        echo(f"Membuka ruang kerja contoh {ws.root}.")
     elif (Path(folder or DEMO_FOLDER) / CONFIG).exists():
         ws = Workspace(Path(folder or DEMO_FOLDER))
-        click.echo(f"Ruang kerja contoh sudah ada di {ws.root}.")
+        echo(f"Ruang kerja contoh sudah ada di {ws.root}.")
     else:
         ws = create_demo(Path(folder or DEMO_FOLDER))
-        click.echo(f"Ruang kerja contoh dibuat di {ws.root}.")
+        echo(f"Ruang kerja contoh dibuat di {ws.root}.")
     from ..core.gitsetup import setup_if_repo
 
     for line in setup_if_repo(ws.root):  # inside a git repository: sessions merge per item
-        click.echo(line)
+        echo(line)
     if no_open or not sys.stdout.isatty():
         print_sessions(ws.list_sessions())
         return

@@ -18,12 +18,12 @@ Zip members are only read into memory (bounded), never extracted by their own na
 from __future__ import annotations
 
 import hashlib
-import json
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from . import jsonfile
 from .errors import TpiError
 
 MANIFEST = "manifest.json"
@@ -80,7 +80,7 @@ def verify_arsip(path: str | Path) -> ArsipReport:
         raw_manifest = zf.read(MANIFEST)
         report.manifest_sha256 = sha256_bytes(raw_manifest)
         try:
-            manifest = json.loads(raw_manifest.decode("utf-8"))
+            manifest = jsonfile.loads(raw_manifest.decode("utf-8"), f"{MANIFEST} di arsip {path.name}")
             listed = {str(e["jalur"]): e for e in manifest["berkas"]}
         except (UnicodeDecodeError, ValueError, KeyError, TypeError):
             raise TpiError(f"{MANIFEST} di arsip {path.name} rusak.") from None

@@ -245,24 +245,43 @@ def evaluate_basis(ws: Workspace, basis: Basis):
     return meta, ev
 
 
-SYARAT = ("TLHP", "SAKIP", "LHKPN")
-
-
 def syarat_of(meta: dict) -> dict[str, dict]:
-    """The prerequisites recorded on a session (TLHP, SAKIP, LHKPN), as ``{kode: {...}}``.
+    """The prerequisites recorded on a session (TLHP, SAKIP, LHKPN, LHKASN), as ``{KODE: {...}}``.
 
-    Recorded by ``tpi syarat``; a session without them returns {} (nothing known, nothing claimed).
-    Each value carries at least ``memenuhi`` (True/False/None) and may carry ``nilai`` and
-    ``keterangan``.
+    Recorded by ``tpi syarat`` (``core/syarat.py``: ``{"tlhp": {"nilai": 100.0, "bukti": ...}}``);
+    each value here carries ``memenuhi`` (True/False) for the session's target, ``label``,
+    ``nilai`` as text and ``bukti``. A session without any returns {} (nothing claimed).
     """
     raw = meta.get("syarat")
     if not isinstance(raw, dict):
         return {}
+    try:
+        from .syarat import SYARAT, memenuhi, teks_nilai
+    except ImportError:  # a version without core.syarat: show what is there
+        SYARAT = {}  # noqa: N806
+    target = meta.get("target") if meta.get("target") in ("WBK", "WBBM") else "WBK"
     out = {}
     for kode, value in raw.items():
-        if isinstance(value, dict):
-            out[str(kode)] = value
+        if not isinstance(value, dict):
+            continue
+        entry = dict(value)
+        if kode in SYARAT:
+            try:
+                entry["memenuhi"] = memenuhi(kode, value.get("nilai"), target)
+                entry["nilai"] = teks_nilai(kode, value.get("nilai"))
+            except (TypeError, ValueError):
+                entry["memenuhi"] = None
+            entry["label"] = SYARAT[kode].label
+        out[str(kode).upper()] = entry
     return out
+
+
+def _verdict_judges_syarat() -> bool:
+    import inspect
+
+    from .scoring import evaluate
+
+    return "syarat" in inspect.signature(evaluate).parameters
 
 
 def syarat_unmet(meta: dict, predikat: str) -> list[str]:
@@ -271,7 +290,7 @@ def syarat_unmet(meta: dict, predikat: str) -> list[str]:
     for kode, value in syarat_of(meta).items():
         met = value.get("memenuhi_" + predikat.lower(), value.get("memenuhi"))
         if met is False:
-            out.append(f"Syarat {kode} tidak terpenuhi")
+            out.append(f"Syarat {value.get('label') or kode} tidak terpenuhi")
     return out
 
 
@@ -285,5 +304,6 @@ def proposal_problems(ws: Workspace, basis: Basis, kategori: str) -> list[str]:
     v = ev.verdicts[predikat]
     if not v.met:
         problems.append(f"Belum memenuhi {predikat}: {v.failed[0]}")
-    problems.extend(syarat_unmet(meta, predikat))
+    if not _verdict_judges_syarat():  # otherwise the verdict already names every unmet syarat
+        problems.extend(syarat_unmet(meta, predikat))
     return problems

@@ -103,6 +103,45 @@ def _fill(
     store.set_many(plan, reason="data contoh (demo)")
 
 
+SYARAT_DEMO = {
+    "tlhp": {"nilai": 100, "bukti": "Laporan Pemantauan Tindak Lanjut Hasil Pemeriksaan Inspektorat per 31 Maret 2025"},
+    "sakip": {"nilai": "B", "bukti": "LHE AKIP internal Inspektorat Tahun 2024 (nilai 66,12)"},
+    "lhkpn": {"nilai": 100, "bukti": "Rekap e-LHKPN KPK per 31 Maret 2025: 12 dari 12 wajib lapor"},
+    "lhkasn": {"nilai": 100, "bukti": "Rekap aplikasi LHKASN/SiHarka per 31 Maret 2025: 33 dari 33"},
+}
+CATATAN_SUB_AREA = {
+    "P.MP.ii": "Rencana kerja ZI 2025 belum memuat target terukur untuk setiap area.",
+    "P.TL.ii": "Aplikasi layanan belum terintegrasi dengan SIAK; antrean masih manual di loket 3.",
+    "P.SDM.iii": "Analisis kesenjangan kompetensi belum mencakup pejabat fungsional.",
+    "P.PP.iii": "Rata-rata waktu tanggapan pengaduan 7 hari kerja, melebihi standar layanan.",
+    "R.SDM.i": "Capaian kinerja individu belum diukur bulanan pada seluruh bidang.",
+}
+
+
+def _with_dasar(text: str) -> str:
+    """The demo Inspektorat has its TPI decree and PKPT in tpi.toml (fictional numbers)."""
+    return (text.replace('sk_tpi_penetap = ""', 'sk_tpi_penetap = "Keputusan Bupati Pesawaran"')
+            .replace('sk_tpi_nomor = ""', 'sk_tpi_nomor = "B/45/IV.02/HK/2025"')
+            .replace('sk_tpi_tanggal = ""', 'sk_tpi_tanggal = "2025-01-20"')
+            .replace('pkpt_tahun = ""', 'pkpt_tahun = "2025"'))
+
+
+def _berita_acara_content(store: SessionStore) -> None:
+    """Syarat with evidence, sub-area notes, the head's response and agreed follow-ups."""
+    from .ba_fields import add_tindak_lanjut
+
+    store.set_meta({
+        "syarat": SYARAT_DEMO,
+        "catatan_sub_area": CATATAN_SUB_AREA,
+        "tanggapan": "Kepala Dinas menerima hasil evaluasi dan berkomitmen melengkapi data dukung "
+                     "yang belum sesuai sebelum usulan disampaikan kepada Tim Penilai Nasional.",
+    }, reason="data contoh (demo)")
+    add_tindak_lanjut(store, "Melengkapi notulen dan daftar hadir rapat evaluasi rencana kerja ZI triwulan I.",
+                      "2025-05-28", "Sekretaris Dinas")
+    add_tindak_lanjut(store, "Mengunggah bukti sosialisasi WBS kepada petugas loket dan pengguna layanan.",
+                      "2025-06-05", "Pengelola Pengaduan")
+
+
 def create_demo(root: Path) -> Workspace:
     """Create the demo workspace at ``root`` (which must not hold a workspace yet)."""
     text = render_config(
@@ -121,7 +160,7 @@ def create_demo(root: Path) -> Workspace:
         opd=[{"nama": name} for name in OPDS],
     )
     text = "# Ruang kerja contoh: 'tpi demo' di dalam folder ini membukanya.\ncontoh = true\n\n" + text
-    ws = init_workspace(root, text)
+    ws = init_workspace(root, _with_dasar(text))
     actor = "Rina Marlina, S.E., Ak."
     done = ws.new_session(
         opd=OPDS[0],
@@ -138,6 +177,7 @@ def create_demo(root: Path) -> Workspace:
     with done:
         _fill(done, random.Random(2025))
         done.set_meta({"jam_selesai": "12:30"})
+        _berita_acara_content(done)
     doing = ws.new_session(
         opd=OPDS[1],
         jenis="wawancara",

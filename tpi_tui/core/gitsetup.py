@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .atomic import write_atomic
-from .errors import TpiError
+from .errors import TpiError, os_reason
 
 ATTRIBUTE_LINES = (
     "sessions/**/*.json merge=tpi",
@@ -61,8 +61,10 @@ def setup(root: Path) -> list[str]:
     path = root / ".gitattributes"
     try:
         text = path.read_text(encoding="utf-8") if path.exists() else ""
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TpiError(f"{path} tidak dapat dibaca: {exc}.") from None
+    except OSError as exc:
+        raise TpiError(f"{path} tidak dapat dibaca: {os_reason(exc)}.") from None
+    except UnicodeDecodeError:
+        raise TpiError(f"{path} bukan teks UTF-8.") from None
     have = {line.strip() for line in text.splitlines()}
     missing = [line for line in ATTRIBUTE_LINES if line not in have]
     if missing:

@@ -22,8 +22,9 @@ import json
 import os
 from pathlib import Path
 
+from . import jsonfile
 from .atomic import write_atomic
-from .errors import TpiError
+from .errors import TpiError, os_reason
 
 REGISTRY = Path(".tpi") / "kunci.json"
 
@@ -61,11 +62,13 @@ def load_registry(root: Path | None) -> list[dict]:
         return []
     path = Path(root) / REGISTRY
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = jsonfile.loads(path.read_text(encoding="utf-8"), f"Daftar kunci {REGISTRY}", unique_keys=True)
     except FileNotFoundError:
         return []
-    except (OSError, ValueError) as exc:
-        raise TpiError(f"Daftar kunci {REGISTRY} rusak atau tak terbaca ({exc}).") from None
+    except OSError as exc:
+        raise TpiError(f"Daftar kunci {REGISTRY} tidak dapat dibaca ({os_reason(exc)}).") from None
+    except ValueError:
+        raise TpiError(f"Daftar kunci {REGISTRY} rusak (bukan JSON yang sah).") from None
     keys = data.get("kunci") if isinstance(data, dict) else None
     if not isinstance(keys, list) or not all(isinstance(k, dict) and isinstance(k.get("publik"), str) for k in keys):
         raise TpiError(f"Daftar kunci {REGISTRY} rusak: isinya bukan daftar kunci publik.")
@@ -108,7 +111,7 @@ def _load_private(fp: str):
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise TpiError(f"Kunci pribadi {fp} tidak dapat dibaca: {exc.strerror}.") from None
+        raise TpiError(f"Kunci pribadi {fp} tidak dapat dibaca: {os_reason(exc)}.") from None
     return serialization.load_pem_private_key(raw, password=None)
 
 
@@ -144,7 +147,7 @@ def new_key(root: Path, nama: str, actor: str, now: str) -> tuple[dict, bool]:
         finally:
             os.close(fd)
     except OSError as exc:
-        raise TpiError(f"Kunci pribadi tidak dapat disimpan di {folder}: {exc.strerror}.") from None
+        raise TpiError(f"Kunci pribadi tidak dapat disimpan di {folder}: {os_reason(exc)}.") from None
     entry = {"nama": nama, "publik": _b64(public_raw), "sidik": fp, "dibuat": now, "oleh": actor}
     body = json.dumps({"kunci": registry + [entry]}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     path = Path(root) / REGISTRY

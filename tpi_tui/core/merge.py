@@ -22,7 +22,8 @@ goes) and their version (%B) of a file both sides changed. Rules, field by field
 
 The registry ``.tpi/nomor-<tahun>.json`` merges as a union of ``sesi`` with ``terakhir`` the
 maximum; two sessions holding one number after a merge are reported (stderr here, and by
-``tpi verify --all``).
+``tpi verify --all``) and fixed by giving one of them a new number (``tpi nomor-ulang SESI``,
+``minutes/renomor.py``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from . import jsonfile
 from .errors import TpiError
 from .ids import ulid
 from .store import (
@@ -338,7 +340,7 @@ def _read_json(path: Path) -> dict | None:
         return None
     if not raw.strip():
         return None
-    data = json.loads(raw.decode("utf-8"))
+    data = jsonfile.loads(raw.decode("utf-8"), f"Berkas sesi {path.name}")
     if not isinstance(data, dict):
         raise ValueError("bukan objek JSON")
     return data
@@ -350,7 +352,7 @@ def _is_registry(name: str, path: Path) -> bool:
         return Path(posix).name.startswith("nomor-") and (posix.startswith(".tpi/") or "/.tpi/" in posix)
     try:
         data = _read_json(path)
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (OSError, ValueError, UnicodeDecodeError, TpiError):
         return False
     return isinstance(data, dict) and "terakhir" in data and "sesi" in data
 

@@ -20,30 +20,30 @@ MAX_WIDTH = 8  # a yearly sequence never needs more than 8 digits
 _SPEC = re.compile(r"(?P<align>[<>^=]?)(?P<zero>0?)(?P<width>\d{0,3})(?P<type>[ds]?)")
 
 
-def check_pattern(pattern: object) -> str:
+def check_pattern(pattern: object, what: str = "pola nomor berita acara") -> str:
     """Return the pattern when it is usable, else raise one Indonesian sentence."""
-    text = clean_line(pattern, "pola nomor berita acara", MAX_PATTERN)
+    text = clean_line(pattern, what, MAX_PATTERN)
     try:
         parts = list(string.Formatter().parse(text))
     except ValueError as exc:
-        raise TpiError(f"Pola nomor berita acara '{text}' tidak sah: {exc}.") from None
+        raise TpiError(f"{what.capitalize()} '{text}' tidak sah: {exc}.") from None
     names = set()
     for _, name, spec, conv in parts:
         if name is None:
             continue
         if name not in FIELDS or conv:
             raise TpiError(
-                f"Pola nomor berita acara memuat '{{{name}}}'; yang dikenal hanya "
+                f"{what.capitalize()} memuat '{{{name}}}'; yang dikenal hanya "
                 "{seq}, {tahun}, {bulan}, {bulan_romawi}."
             )
         m = _SPEC.fullmatch(spec or "")
         if not m:
-            raise TpiError(f"Format '{{{name}:{spec}}}' pada pola nomor berita acara tidak sah; contoh yang sah: {{seq:03d}}.")
+            raise TpiError(f"Format '{{{name}:{spec}}}' pada {what} tidak sah; contoh yang sah: {{seq:03d}}.")
         if m.group("width") and int(m.group("width")) > MAX_WIDTH:
             raise TpiError(
-                f"Lebar '{{{name}:{spec}}}' pada pola nomor berita acara terlalu besar (batas {MAX_WIDTH} digit)."
+                f"Lebar '{{{name}:{spec}}}' pada {what} terlalu besar (batas {MAX_WIDTH} digit)."
             )
         names.add(name)
     if "seq" not in names:
-        raise TpiError("Pola nomor berita acara harus memuat {seq} (nomor urut).")
+        raise TpiError(f"{what.capitalize()} harus memuat {{seq}} (nomor urut).")
     return text

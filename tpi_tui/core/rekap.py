@@ -16,7 +16,10 @@ session's total to the cent.
 
 from __future__ import annotations
 
+import json
+
 from .cycle import Basis, basis_sessions, default_year, evaluate_basis, syarat_of
+from .errors import TpiError
 from .scoring import THRESHOLDS, Score, Verdict, r2
 from .session_meta import STATUS
 from .usulan import load_usulan
@@ -56,11 +59,77 @@ def below_minimum(side: dict, minimum: float = THRESHOLDS["WBK"]["area_persen"])
     return out
 
 
-def rekap_row(ws: Workspace, basis: Basis, usulan_entry: dict | None = None) -> dict:
-    """One OPD's row from its basis session (see the module docstring for the keys)."""
+# The scored part of a row is kept in ``out/.cache/rekap.json`` by (file, mtime, size, settings), like
+# the listing's index: a warm ``tpi rekap`` on 50 OPDs then reads no session file (reading and
+# scoring them was ~85 % of its time). It is only a cache: missing, stale or unreadable, it is rebuilt.
+CACHE_VERSION = 2  # bump when a cached row changes shape or meaning
+
+
+def _cache_path(ws: Workspace):
+    return ws.out_dir / ".cache" / "rekap.json"
+
+
+def _cache_key(ws: Workspace) -> str:
+    inst = ws.instrument.ref()
+    return json.dumps([CACHE_VERSION, ws.config.ambang_per_area, inst], sort_keys=True, default=str)
+
+
+def _load_cache(ws: Workspace) -> dict:
+    try:
+        data = json.loads(_cache_path(ws).read_text(encoding="utf-8"))
+        if data.get("key") == _cache_key(ws) and isinstance(data.get("rows"), dict):
+            return data["rows"]
+    except (OSError, ValueError, AttributeError):
+        pass
+    return {}
+
+
+def _save_cache(ws: Workspace, rows: dict) -> None:
+    from .atomic import write_atomic
+
+    try:
+        _cache_path(ws).parent.mkdir(parents=True, exist_ok=True)
+        body = json.dumps({"key": _cache_key(ws), "rows": rows}, ensure_ascii=False, separators=(",", ":"))
+        write_atomic(_cache_path(ws), body.encode("utf-8"))
+    except (TpiError, OSError):
+        pass  # a read-only workspace still makes its rekap
+
+
+def _scored(ws: Workspace, basis: Basis) -> dict:
     meta, ev = evaluate_basis(ws, basis)
     tpi = _side(ev.tpi)
+    return {
+        "tpi": tpi,
+        "unit": _side(ev.unit),
+        "wbk": _simpulan(ev.verdicts["WBK"]),
+        "wbbm": _simpulan(ev.verdicts["WBBM"]),
+        "di_bawah_minimal": below_minimum(tpi),
+        "syarat": syarat_of(meta),
+    }
+
+
+def rekap_row(ws: Workspace, basis: Basis, usulan_entry: dict | None = None, cache: dict | None = None) -> dict:
+    """One OPD's row from its basis session (see the module docstring for the keys).
+
+    ``cache`` ({session path: entry}) is consulted and updated when given (see ``build_rekap``).
+    """
     s = basis.summary
+    scored = None
+    if cache is not None:
+        try:
+            st = (ws.sessions_dir / s.path).stat()
+            stamp = [st.st_mtime_ns, st.st_size]
+        except OSError:
+            stamp = None
+        entry = cache.get(s.path)
+        if stamp and entry and entry.get("stamp") == stamp:
+            scored = entry["row"]
+        else:
+            scored = _scored(ws, basis)
+            if stamp:
+                cache[s.path] = {"stamp": stamp, "row": scored}
+    if scored is None:
+        scored = _scored(ws, basis)
     return {
         "opd": s.opd,
         "slug": s.opd_slug,
@@ -72,12 +141,7 @@ def rekap_row(ws: Workspace, basis: Basis, usulan_entry: dict | None = None) -> 
         "status_label": STATUS.get(s.status, s.status),
         "basis": basis.how,
         "draf": basis.draft,
-        "tpi": tpi,
-        "unit": _side(ev.unit),
-        "wbk": _simpulan(ev.verdicts["WBK"]),
-        "wbbm": _simpulan(ev.verdicts["WBBM"]),
-        "di_bawah_minimal": below_minimum(tpi),
-        "syarat": syarat_of(meta),
+        **json.loads(json.dumps(scored)),  # a private copy: callers may change their rows
         "usulan": (
             {k: usulan_entry[k] for k in ("kategori", "unit_id", "afirmasi", "alasan")} if usulan_entry else None
         ),
@@ -90,7 +154,13 @@ def build_rekap(ws: Workspace, tahun: int | None = None, chosen: list[str] | Non
     tahun = default_year(ws, summaries) if tahun is None else int(tahun)
     bases = basis_sessions(ws, tahun, chosen=chosen, summaries=summaries)
     proposed = {u["slug"]: u for u in load_usulan(ws, tahun).units}
-    rows = [rekap_row(ws, b, proposed.get(slug)) for slug, b in bases.items()]
+    cache = _load_cache(ws)
+    known = {s.path for s in summaries}
+    cache = {k: v for k, v in cache.items() if k in known and isinstance(v, dict)}  # deleted sessions leave
+    before = len(cache), {k: v.get("stamp") for k, v in cache.items()}
+    rows = [rekap_row(ws, b, proposed.get(slug), cache) for slug, b in bases.items()]
+    if (len(cache), {k: v.get("stamp") for k, v in cache.items()}) != before:
+        _save_cache(ws, cache)
     rows.sort(key=lambda r: r["opd"].lower())
     for n, row in enumerate(rows, start=1):
         row["no"] = n

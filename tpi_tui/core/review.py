@@ -143,6 +143,7 @@ def gaps(store: SessionStore) -> Completeness:
 
 
 OVERRIDE_HINT = "tpi finalize SESI --meski-belum-lengkap --reason TEKS"
+OVERRIDE_MIN = 5  # characters of a finalize-override reason
 
 
 def finalize(store: SessionStore, override_reason: str | None = None) -> dict:
@@ -169,8 +170,8 @@ def finalize(store: SessionStore, override_reason: str | None = None) -> dict:
     override = None
     if override_reason is not None:
         text = clean_line(override_reason, "alasan finalisasi").strip()
-        if len(text) < 5:
-            raise TpiError("Alasan finalisasi meski penilaian belum lengkap wajib ditulis (paling sedikit 5 karakter).")
+        if len(text) < OVERRIDE_MIN:
+            raise TpiError(f"Alasan finalisasi meski penilaian belum lengkap wajib ditulis (paling sedikit {OVERRIDE_MIN} karakter).")
         if not found.complete:
             override = {"ts": now_iso(), "who": store.actor, "reason": text,
                         "unanswered": len(found.unanswered), "tanpa_alasan": len(found.tanpa_alasan),

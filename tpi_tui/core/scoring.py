@@ -248,9 +248,15 @@ class Verdict:
 
 
 def verdict(
-    sc: Score, predikat: str, *, area_reading: str = "keduanya", has_wbk: bool | None = None
+    sc: Score, predikat: str, *, area_reading: str = "keduanya", has_wbk: bool | None = None,
+    syarat: dict | None = None,
 ) -> Verdict:
-    """Judge one predikat against Tabel 6; every failed condition is named with its figures."""
+    """Judge one predikat against Tabel 6; every failed condition is named with its figures.
+
+    ``syarat``: the session's recorded prerequisites (core/syarat.py); an unrecorded one fails.
+    """
+    from .syarat import failures as syarat_failures
+
     t = THRESHOLDS[predikat]
     failed: list[str] = []
 
@@ -276,6 +282,7 @@ def verdict(
     need("Nilai persepsi kualitas pelayanan (IPKP)", sc.ipkp, t["ipkp"])
     if predikat == "WBBM" and not has_wbk:
         failed.append("Unit kerja belum memperoleh predikat Menuju WBK (syarat usulan WBBM)")
+    failed.extend(syarat_failures(syarat, predikat))
     return Verdict(predikat=predikat, met=not failed, failed=failed)
 
 
@@ -298,9 +305,12 @@ class Evaluation:
 
 
 def evaluate(
-    inst: Instrument, answers: dict, *, area_reading: str = "keduanya", has_wbk: bool | None = None
+    inst: Instrument, answers: dict, *, area_reading: str = "keduanya", has_wbk: bool | None = None,
+    syarat: dict | None = None,
 ) -> Evaluation:
     tpi = score(inst, answers, "tpi")
     unit = score(inst, answers, "unit")
-    verdicts = {p: verdict(tpi, p, area_reading=area_reading, has_wbk=has_wbk) for p in THRESHOLDS}
+    verdicts = {
+        p: verdict(tpi, p, area_reading=area_reading, has_wbk=has_wbk, syarat=syarat) for p in THRESHOLDS
+    }
     return Evaluation(tpi=tpi, unit=unit, verdicts=verdicts)

@@ -119,6 +119,8 @@ def clean_meta_field(field: str, value: object, narasumber_roles: tuple[str, ...
         return value
     if field in ("kesimpulan", "catatan_umum", "pelaksanaan"):
         return clean_text(value, field.replace("_", " "), MAX_TEXT)
+    if field in BA_FIELDS:
+        return _clean_ba_field(field, value)
     raise TpiError(f"Kolom sesi '{field}' tidak dapat diubah.")
 
 
@@ -136,6 +138,28 @@ EDITABLE_META = (
     "kesimpulan",
     "catatan_umum",
     "pelaksanaan",
+    # Berita Acara content (core/syarat.py, core/ba_fields.py)
+    "syarat",
+    "catatan_sub_area",
+    "tanggapan",
+    "tindak_lanjut",
+    "jabatan_kepala",
     "durasi_detik",
 )
 DURASI_MAX = 10 * 365 * 24 * 3600  # seconds: a clock beyond ten years is a broken value, not an interview
+BA_FIELDS = ("syarat", "catatan_sub_area", "tanggapan", "tindak_lanjut", "jabatan_kepala")
+
+
+def _clean_ba_field(field: str, value: object) -> object:
+    from . import ba_fields
+    from .syarat import clean_syarat
+
+    if field == "syarat":
+        return clean_syarat(value)
+    if field == "catatan_sub_area":
+        return ba_fields.clean_catatan_sub_area(value)
+    if field == "tindak_lanjut":
+        return ba_fields.clean_tindak_lanjut(value)
+    if field == "jabatan_kepala":
+        return ba_fields.clean_jabatan_kepala(value)
+    return clean_text(value, "tanggapan pimpinan unit", MAX_TEXT).strip()

@@ -401,7 +401,8 @@ class SessionStore:
 
     def evaluate(self, area_reading: str = "keduanya") -> Evaluation:
         return evaluate(
-            self.instrument, self.answers, area_reading=area_reading, has_wbk=self.meta.get("predikat_wbk")
+            self.instrument, self.answers, area_reading=area_reading, has_wbk=self.meta.get("predikat_wbk"),
+            syarat=self.meta.get("syarat"),
         )
 
     def digest(self) -> str:

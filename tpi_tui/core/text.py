@@ -112,3 +112,13 @@ def show(value: object, multiline: bool = False) -> str:
 
 def is_clean_line(value: str) -> bool:
     return not _BAD_LINE.search(value)
+
+
+_JSON_UNSAFE = re.compile(f"[{_ALWAYS}]")
+
+
+def show_json(text: str) -> str:
+    """JSON text (from ``json.dumps(ensure_ascii=False)``) with every character ``show`` would
+    escape written as a ``\\uXXXX`` escape: still valid JSON with the same values, nothing invisible.
+    (json.dumps already escapes C0 controls inside strings; C1, bidi and lone surrogates pass raw.)"""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

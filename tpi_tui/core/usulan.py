@@ -36,15 +36,15 @@ API::
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import jsonfile
 from .answers import MAX_TEXT, clean_text
 from .atomic import clean_stray_temps, write_atomic
 from .cycle import Basis, basis_session, clean_unit_id, proposal_problems, unit_id_for
-from .errors import TpiError
+from .errors import TpiError, os_reason
 from .store import GENESIS, canonical, dump_tables, now_iso
 from .workspace import Workspace, slugify
 
@@ -106,9 +106,9 @@ def _read(path: Path) -> dict | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise TpiError(f"Berkas usulan {path.name} tidak dapat dibaca: {exc.strerror}.") from None
+        raise TpiError(f"Berkas usulan {path.name} tidak dapat dibaca: {os_reason(exc)}.") from None
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = jsonfile.loads(raw.decode("utf-8"), f"Berkas usulan {path.name}", unique_keys=True)
     except (UnicodeDecodeError, ValueError):
         raise TpiError(f"Berkas usulan {path.name} rusak (bukan JSON UTF-8 yang sah). Periksa dengan 'tpi verify'.") from None
     if not isinstance(data, dict) or set(data) != {"meta", "units", "events"} or not all(isinstance(v, dict) for v in data.values()):
@@ -171,7 +171,7 @@ class _Locked:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise TpiError(f"Folder {self.path.parent.name}/ tidak dapat dibuat: {exc.strerror}.") from None
+            raise TpiError(f"Folder {self.path.parent.name}/ tidak dapat dibuat: {os_reason(exc)}.") from None
         self.lock = filelock.FileLock(str(self.path) + ".lock", thread_local=False, is_singleton=False)
         try:
             self.lock.acquire(timeout=LOCK_WAIT_SECONDS)
@@ -181,7 +181,7 @@ class _Locked:
                 f"{LOCK_WAIT_SECONDS:.0f} detik; coba lagi sebentar lagi."
             ) from None
         except OSError as exc:
-            raise TpiError(f"Kunci {self.path.name} tidak dapat dibuat: {exc.strerror}.") from None
+            raise TpiError(f"Kunci {self.path.name} tidak dapat dibuat: {os_reason(exc)}.") from None
         clean_stray_temps(self.path)
         return self
 

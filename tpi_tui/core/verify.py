@@ -4,11 +4,15 @@ Checks, for one session file: it parses (UTF-8 JSON, TinyDB tables, known schema
 answer field is a value the app itself could have written (same validation as a save); the
 event log's hash chain is intact; replaying the log gives exactly the stored answers and
 lifecycle fields (so an edit made by hand *without* forging the log is named: which item,
-which field); recorded merge conflicts are listed; every sign-off's digest still matches the content (a stale sign-off on a final
-session is a problem, on a draft it is a note); attached data dukung files, when present, still
+which field); the log may fork and join (merge events, ``store.verify_chain``); recorded merge
+conflicts are listed; every sign-off's Ed25519 signature is checked against the workspace's
+registered keys (``core/keys.py``: unsigned, unknown key, invalid); every sign-off's digest
+still matches the content (a stale sign-off on a final session is a problem, on a draft it is
+a note); attached data dukung files, when present, still
 have the recorded SHA-256.
 
-Returns Indonesian sentences; an empty list means the file verifies.
+``verify_workspace`` adds the checks across sessions (``WORKSPACE_CHECKS``: one Berita Acara
+number per session). Returns Indonesian sentences; an empty list means the file verifies.
 """
 
 from __future__ import annotations
@@ -18,11 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import jsonfile
 from .answers import ITEM_FIELDS, clean_field
 from .errors import TpiError, os_reason
 from .instrument import load_instrument
 from .session_meta import EDITABLE_META, STATUS, clean_meta_field
 from .store import _EMPTY, CONFLICT_FIELD, load_tables, meta_digest, ordered_events, session_digest, verify_chain
+from .text import is_clean_line
 
 TABLES = {"meta", "answers", "events"}
 LIFECYCLE_REPLAY = ("status", "signoffs", "reopened", "berita_acara", "finalize_override", CONFLICT_FIELD)
@@ -108,7 +114,8 @@ def _meta_problems(meta: dict) -> Iterator[str]:
     if not isinstance(meta.get("id"), str):
         yield "ID sesi bukan teks."
     opd = meta.get("opd")
-    if not isinstance(opd, dict) or not isinstance(opd.get("nama"), str) or not isinstance(opd.get("slug"), str):
+    if (not isinstance(opd, dict) or not isinstance(opd.get("nama"), str) or not isinstance(opd.get("slug"), str)
+            or not is_clean_line(opd["nama"])):
         yield "metadata opd tidak sah."
     status = meta.get("status")
     if not isinstance(status, str) or status not in STATUS:
@@ -381,7 +388,6 @@ def check_numbers_unique(ws, reports: list[Report]) -> None:
     Two clones can each issue the next number while apart; the registry merges as a union
     (``core/merge.py``), and this check names both sessions so one is renumbered.
     """
-    import json
 
     by_number: dict[str, list[tuple[str, Report | None]]] = {}
     for rep in reports:
@@ -391,8 +397,8 @@ def check_numbers_unique(ws, reports: list[Report]) -> None:
     registry_dir = ws.root / ".tpi"
     for reg in sorted(registry_dir.glob("nomor-*.json")) if registry_dir.is_dir() else []:
         try:
-            sesi = json.loads(reg.read_text(encoding="utf-8")).get("sesi") or {}
-        except (OSError, ValueError, AttributeError):
+            sesi = jsonfile.loads(reg.read_text(encoding="utf-8"), f"Berkas nomor urut {reg.name}").get("sesi") or {}
+        except (OSError, ValueError, AttributeError, TpiError):
             reports.append(Report(reg, problems=[f"berkas nomor urut {reg.name} rusak atau tak terbaca."]))
             continue
         for sid, nomor in sesi.items():
@@ -405,7 +411,8 @@ def check_numbers_unique(ws, reports: list[Report]) -> None:
             continue
         text = (
             f"nomor berita acara {nomor} dipakai {len(ids)} sesi ({', '.join(ids)}): nomor ganda "
-            "(biasanya dua salinan menerbitkan nomor yang sama sebelum digabung); terbitkan nomor baru untuk salah satunya."
+            "(biasanya dua salinan menerbitkan nomor yang sama sebelum digabung); beri nomor baru kepada salah satunya: "
+            "tpi nomor-ulang SESI."
         )
         touched = [rep for _, rep in holders if rep is not None]
         for rep in touched:

@@ -51,6 +51,8 @@ def _setting(toml: str, default, convert=str):
     meta = {"toml": toml, "convert": convert}
     if isinstance(default, list):
         return field(default_factory=lambda: list(default), metadata=meta)
+    if isinstance(default, dict):
+        return field(default_factory=lambda: dict(default), metadata=meta)
     return field(default=default, metadata=meta)
 
 
@@ -123,6 +125,12 @@ class Config:
     tunggu_kunci: float = _setting("penyimpanan.tunggu_kunci", 5.0, lambda v: _wait_seconds(v))
     tim: list[dict] = _setting("tim", [], _tim)
     opd: list[dict] = _setting("opd", [], _tables)
+    # Berita Acara: Dasar (decree forming the TPI, PKPT year), signatories, kop logo
+    dasar: dict = _setting("dasar", {"sk_tpi_penetap": "", "sk_tpi_nomor": "", "sk_tpi_tanggal": "", "pkpt_tahun": ""},
+                           lambda v: _dasar(v))
+    penandatangan: dict = _setting("berita_acara.penandatangan", {"tim": ["Ketua Tim", "Anggota", "Pengendali Teknis"]},
+                                   lambda v: _penandatangan(v))
+    logo: str = _setting("berita_acara.logo", "", lambda v: _logo(v))
 
 
 CONFIG_DEFAULTS = Config()
@@ -174,6 +182,47 @@ def load_config(path: Path) -> Config:
 
 
 MAX_WAIT = 60.0
+SIGNING_ROLES = ("Ketua Tim", "Anggota", "Pengendali Teknis")
+
+
+def _dasar(value: object) -> dict:
+    """[dasar]: the decree forming the TPI and the PKPT year (empty ones stay empty, never invented)."""
+    if not isinstance(value, dict):
+        raise TpiError("[dasar] harus berupa tabel.")
+    tanggal = str(value.get("sk_tpi_tanggal", "") or "")
+    pkpt = str(value.get("pkpt_tahun", "") or "").strip()
+    if pkpt and not (pkpt.isdigit() and 2000 <= int(pkpt) <= 2099):
+        raise TpiError("dasar.pkpt_tahun harus tahun empat angka, misalnya 2025.")
+    return {
+        "sk_tpi_penetap": clean_line(str(value.get("sk_tpi_penetap", "") or ""), "dasar.sk_tpi_penetap").strip(),
+        "sk_tpi_nomor": clean_line(str(value.get("sk_tpi_nomor", "") or ""), "dasar.sk_tpi_nomor").strip(),
+        "sk_tpi_tanggal": clean_date(tanggal, "dasar.sk_tpi_tanggal") if tanggal else "",
+        "pkpt_tahun": pkpt,
+    }
+
+
+def _penandatangan(value: object) -> dict:
+    """[berita_acara.penandatangan]: which team roles sign, and the optional officials."""
+    from .session_meta import clean_person
+
+    if not isinstance(value, dict):
+        raise TpiError("[berita_acara.penandatangan] harus berupa tabel.")
+    tim = [str(r) for r in value.get("tim", list(SIGNING_ROLES))]
+    for role in tim:
+        if role not in SIGNING_ROLES:
+            raise TpiError(f"berita_acara.penandatangan.tim: peran '{role}' harus salah satu dari {', '.join(SIGNING_ROLES)}.")
+    out: dict = {"tim": tim}
+    for key, what in (("pengendali_mutu", "Pengendali Mutu"), ("penanggung_jawab", "Penanggung Jawab")):
+        if value.get(key):
+            out[key] = clean_person({"peran": what, **value[key]}, what)
+    return out
+
+
+def _logo(value: object) -> str:
+    logo = str(value or "").strip()
+    if logo and not logo.lower().endswith((".png", ".jpg", ".jpeg")):
+        raise TpiError("berita_acara.logo harus berkas PNG atau JPEG.")
+    return logo
 
 
 def _wait_seconds(value: object) -> float:
@@ -195,7 +244,11 @@ def _check_config_text(cfg: Config) -> None:
         clean_line(str(opd.get("nama", "")), f"opd ke-{n} nama", MAX_OPD)
     if cfg.pengguna:
         cfg.pengguna = clean_actor(cfg.pengguna, "pengguna di tpi.toml")
-    check_pattern(cfg.nomor)
+    check_pattern(cfg.nomor, "pola nomor (berita_acara.nomor)")
+    for attr, what in (("lhe_nomor", "pola nomor (lhe.nomor)"), ("surat_usulan_nomor", "pola nomor (surat_usulan.nomor)"),
+                       ("sptjm_nomor", "pola nomor (surat_usulan.nomor_sptjm)")):
+        if isinstance(getattr(cfg, attr, None), str):
+            check_pattern(getattr(cfg, attr), what)
 
 
 @dataclass
@@ -587,10 +640,30 @@ kop = [
 # Pola nomor: {{seq}} nomor urut per tahun, {{bulan_romawi}}, {{bulan}}, {{tahun}}.
 nomor = {nomor}
 kertas = {kertas}   # F4 (210 x 330 mm) atau A4
+# Logo kop (PNG/JPEG), relatif terhadap folder ruang kerja; kosong = tanpa logo.
+logo = ""
+
+[berita_acara.penandatangan]
+# Peran tim (dari sesi) yang menandatangani, dan pejabat tambahan (opsional).
+tim = ["Ketua Tim", "Anggota", "Pengendali Teknis"]
+# pengendali_mutu = {{ nama = "...", nip = "...", jabatan = "Inspektur Pembantu ..." }}
+# penanggung_jawab = {{ nama = "...", nip = "...", jabatan = "Inspektur" }}
+
+[dasar]
+# Dasar Berita Acara. Yang kosong tidak dikarang: dokumen menampilkan titik-titik untuk diisi.
+sk_tpi_penetap = ""   # misalnya "Keputusan Bupati ..."
+sk_tpi_nomor = ""
+sk_tpi_tanggal = ""   # TTTT-BB-HH
+pkpt_tahun = ""       # tahun Program Kerja Pengawasan Tahunan (PKPT), misalnya 2025
 
 [penilaian]
 # Batas minimal per area: "gabungan" (pemenuhan+reform), "terpisah", atau "keduanya".
 ambang_per_area = {ambang_per_area}
+
+[penyimpanan]
+# Detik seorang penulis (mis. 'tpi answer' dalam skrip) menunggu sesi yang sedang dipakai proses
+# lain sebelum menolak (0-60). Antarmuka terminal tidak menunggu: sesi itu dibuka hanya-baca.
+tunggu_kunci = 5
 
 [siklus]
 # Sesi dasar tiap OPD per tahun (rekap, usulan, LHE): "final-terakhir" = sesi final terakhir,

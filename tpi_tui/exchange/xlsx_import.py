@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.answers import clean_text, parse_value
-from ..core.errors import TpiError
+from ..core.errors import TpiError, os_reason
 from ..core.instrument import Instrument, Item
 from ..core.numbers import format_angka, parse_jumlah, parse_survei
 from ..core.scoring import Score, score
@@ -93,7 +93,7 @@ def check_container(path: Path) -> None:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise TpiError(f"Berkas {name} tidak dapat dibaca: {exc.strerror}.") from None
+        raise TpiError(f"Berkas {name} tidak dapat dibaca: {os_reason(exc)}.") from None
     if size > MAX_FILE_BYTES:
         raise TpiError(f"Berkas {name} terlalu besar ({size // 1024 // 1024} MB; batas 20 MB).")
     try:

@@ -26,7 +26,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from ..core.errors import TpiError
+from ..core.errors import TpiError, os_reason
 
 
 def _attachments(tables: dict) -> list[dict]:
@@ -125,7 +125,7 @@ def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise TpiError(f"Folder {output.parent} tidak dapat dibuat: {exc.strerror}.") from None
+        raise TpiError(f"Folder {output.parent} tidak dapat dibuat: {os_reason(exc)}.") from None
     write_atomic(output, buf.getvalue())
     manifest["sha256_manifest"] = hashlib.sha256(raw_manifest).hexdigest()
     return manifest

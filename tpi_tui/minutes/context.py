@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..core import syarat as syarat_mod
 from ..core.answers import DD_LABEL
+from ..core.ba_fields import jabatan_kepala
+from ..core.errors import TpiError
 from ..core.review import needs_draft_mark
+from ..core.scoring import THRESHOLDS, r2
 
 DASAR_HUKUM = [
     "Peraturan Pemerintah Nomor 60 Tahun 2008 tentang Sistem Pengendalian Intern Pemerintah",
@@ -95,12 +99,18 @@ def build_context(ws, store, nomor: str | None = None) -> dict:
     ctx.update(people)
     ctx.update(pelaksanaan_section(facts))
     ctx.update(scores_section(facts, items.pop("_area_notes")))
+    sub_areas_instrument = ctx.pop("_sub_areas_instrument")
     ctx.update(conclusion_section(facts))
+    ctx.update(dasar_section(facts))
+    ctx.update(opening_section(facts))
+    ctx.update(penilaian_section(facts))
+    ctx.update(tanggapan_section(facts))
+    ctx.update(signatures_section(facts, people))
     ctx["temuan"] = items["temuan"]
     ctx["lampiran"] = {
         "daftar_hadir": [dict(p, pihak="TPI") for p in people["tim"]]
         + [dict(p, pihak="OPD") for p in people["narasumber"]],
-        "sub_areas": ctx["sub_areas"],
+        "sub_areas": sub_areas_instrument,
         "catatan_butir": items["catatan_butir"],
     }
     return ctx
@@ -122,10 +132,12 @@ def header_section(f: Facts, nomor: str | None) -> dict:
     digest = f.store.digest()
     return {
         "instansi": {"nama": cfg.instansi, "unit": cfg.unit, "kop": list(cfg.kop), "kota": cfg.kota,
-                     "zona_waktu": cfg.zona_waktu},
+                     "zona_waktu": cfg.zona_waktu, **_logo(f)},
         "kertas": cfg.kertas,
         "judul": JUDUL.get(f.jenis, "BERITA ACARA"),
         "subjudul": f"EVALUASI PEMBANGUNAN ZONA INTEGRITAS MENUJU WBK/WBBM TAHUN {tahun}",
+        # the same, as the two lines a centred title is set in (never a lone word on a line)
+        "subjudul_baris": ["EVALUASI PEMBANGUNAN ZONA INTEGRITAS", f"MENUJU WBK/WBBM TAHUN {tahun}"],
         "nomor": shown,
         "nomor_terbit": bool(nomor) or (not draft and bool(issued)),
         "kegiatan": KEGIATAN.get(f.jenis, f.jenis),
@@ -176,6 +188,7 @@ def people_section(f: Facts) -> dict:
         "anggota": [p for p in tim if p["peran"] == "Anggota"],
         "narasumber": narasumber,
         "kepala_opd": next((n for n in narasumber if n["peran"] == "pimpinan"), None),
+        "jabatan_kepala": jabatan_kepala(f.meta),
         "_by_id": {p.get("id"): n for p, n in zip(raw, narasumber, strict=True)},
     }
 
@@ -206,7 +219,9 @@ def items_section(f: Facts, by_id: dict) -> dict:
         unit_v, tpi_v = a.get("jawaban_unit"), a.get("jawaban_tpi")
         dd = [{"dokumen": d.get("dokumen", ""), "status": DD_LABEL.get(d.get("status", ""), d.get("status", "")),
                "referensi": d.get("referensi", "")} for d in a.get("data_dukung", [])]
-        if a.get("catatan_tpi") or a.get("alasan") or (unit_v is not None and tpi_v is not None and unit_v != tpi_v):
+        has_ref = any(d["referensi"] for d in dd)
+        if (a.get("catatan_tpi") or a.get("alasan") or has_ref
+                or (unit_v is not None and tpi_v is not None and unit_v != tpi_v)):
             catatan_butir.append({
                 "butir": item_id,
                 "pertanyaan": item.pertanyaan,
@@ -224,13 +239,18 @@ def items_section(f: Facts, by_id: dict) -> dict:
 
 def scores_section(f: Facts, area_notes: dict[str, list[str]]) -> dict:
     """Area table, sub-area table, recapitulation, thresholds and verdicts."""
-    from ..core.scoring import THRESHOLDS
-
     inst, ev = f.inst, f.ev
     t, u = ev.tpi, ev.unit
+    minimum_persen = THRESHOLDS.get(f.target, THRESHOLDS["WBK"])["area_persen"]
+    notes = f.meta.get("catatan_sub_area") or {}
     areas = []
     for n, (ta, ua) in enumerate(zip(t.areas, u.areas, strict=True), start=1):
+        met = _area_met(ta, minimum_persen, f.cfg.ambang_per_area)
         areas.append({
+            "minimum": ta.bobot * minimum_persen / 100,
+            "minimum_persen": minimum_persen,
+            "memenuhi": met,
+            "memenuhi_teks": "Ya" if met else "Tidak",
             "no": n,
             "kode": ta.kode,
             "nama": ta.nama,
@@ -282,7 +302,11 @@ def scores_section(f: Facts, area_notes: dict[str, list[str]]) -> dict:
             "persen": ts.persen,
             "terjawab": ts.answered,
             "butir": ts.entries,
+            "catatan": notes.get(kode, ""),
         })
+    # the body's sub-area table goes area by area (pemenuhan, then reform, within each area)
+    area_order = {name: n for n, name in enumerate(a.nama for a in inst.areas.values())}
+    sub_areas_per_area = sorted(sub_areas, key=lambda s: area_order.get(s["area"], len(area_order)))
     return {
         "areas": areas,
         "rekap": rekap,
@@ -292,7 +316,8 @@ def scores_section(f: Facts, area_notes: dict[str, list[str]]) -> dict:
         "sementara": bool(t.unanswered),
         "belum_dijawab": list(t.unanswered),
         "catatan_skor": list(t.catatan),
-        "sub_areas": sub_areas,
+        "sub_areas": sub_areas_per_area,
+        "_sub_areas_instrument": sub_areas,
     }
 
 
@@ -324,7 +349,7 @@ def conclusion_section(f: Facts) -> dict:
         paragraphs.append(
             f"Sesi ini difinalkan meskipun penilaian belum lengkap ({override.get('ringkasan', '')}) oleh "
             f"{override.get('who', '')} pada {tanggal(str(override.get('ts', ''))[:10])} dengan alasan: "
-            f"{override.get('reason', '')}."
+            f"{str(override.get('reason', '')).rstrip('.')}."
         )
     return {
         "kesimpulan": paragraphs,
@@ -334,7 +359,161 @@ def conclusion_section(f: Facts) -> dict:
     }
 
 
+def dasar_section(f: Facts) -> dict:
+    """*Dasar* as a numbered list: laws, the decree forming the TPI, the PKPT, the Surat Tugas.
+
+    Nothing missing is invented: the item prints dotted blanks and ``kurang`` says what to fill
+    in and where (the templates show it while the document is a draft).
+    """
+    from .filters import tanggal
+
+    d = f.cfg.dasar or {}
+    blank = "……………"
+    unit = f.cfg.unit or "Inspektorat Daerah"
+    rows = [{"teks": t, "kurang": ""} for t in DASAR_HUKUM]
+    kurang = [w for k, w in (("sk_tpi_nomor", "nomor"), ("sk_tpi_tanggal", "tanggal")) if not d.get(k)]
+    rows.append({
+        "teks": f"{d.get('sk_tpi_penetap') or 'Keputusan ' + blank} Nomor {d.get('sk_tpi_nomor') or blank} "
+                f"tanggal {tanggal(d.get('sk_tpi_tanggal')) or blank} tentang Pembentukan Tim Penilai Internal "
+                f"Zona Integritas {f.cfg.instansi}".rstrip(),
+        "kurang": (f"{' dan '.join(kurang)} keputusan pembentukan TPI: isi [dasar] "
+                   f"{', '.join('sk_tpi_' + k for k in kurang)} di tpi.toml") if kurang else "",
+    })
+    rows.append({
+        "teks": f"Program Kerja Pengawasan Tahunan (PKPT) {unit} Tahun {d.get('pkpt_tahun') or blank}",
+        "kurang": "" if d.get("pkpt_tahun") else "tahun PKPT: isi [dasar] pkpt_tahun di tpi.toml",
+    })
+    st = f.meta.get("dasar") or {}
+    missing = [w for k, w in (("nomor", "nomor"), ("tanggal", "tanggal")) if not st.get(k)]
+    rows.append({
+        "teks": f"Surat Tugas {unit} Nomor {st.get('nomor') or blank} tanggal {tanggal(st.get('tanggal')) or blank}",
+        "kurang": (f"{' dan '.join(missing)} Surat Tugas sesi ini: isi dengan "
+                   f"'tpi ba surat-tugas SESI --nomor … --tanggal …'") if missing else "",
+    })
+    for n, row in enumerate(rows, start=1):
+        row["no"] = n
+    return {"dasar_list": rows, "dasar_lengkap": not any(r["kurang"] for r in rows)}
+
+
+def opening_section(f: Facts) -> dict:
+    """The figures the opening paragraph states: the TPI total and the verdict."""
+    target = f.target
+    label = ("Menuju Wilayah Bebas dari Korupsi (WBK)" if target == "WBK"
+             else "Menuju Wilayah Birokrasi Bersih dan Melayani (WBBM)")
+    return {"hasil": {
+        "total": f.ev.tpi.total,
+        "total_unit": f.ev.unit.total,
+        "sementara": bool(f.ev.tpi.unanswered),
+        "memenuhi": f.memenuhi,
+        "simpulan": "memenuhi" if f.memenuhi else "belum memenuhi",
+        "predikat": target,
+        "predikat_label": label,
+    }}
+
+
+def penilaian_section(f: Facts) -> dict:
+    """The verdict for the session's target as a compact table: syarat | ambang | nilai | memenuhi."""
+    from .filters import nilai
+
+    t, target = f.ev.tpi, f.target
+    th = THRESHOLDS.get(target, THRESHOLDS["WBK"])
+    rows = []
+
+    def add(label: str, ambang: str, got: str, met: bool | None) -> None:
+        rows.append({"syarat": label, "ambang": ambang, "nilai": got, "memenuhi": met,
+                     "memenuhi_teks": {True: "Ya", False: "Tidak", None: "Belum dicatat"}[met]})
+
+    total_items = len(f.inst.order)
+    answered = total_items - len(t.unanswered)
+    add("Kelengkapan penilaian TPI", f"{total_items} butir", f"{answered} butir", answered == total_items)
+    for key in ("total", "pengungkit"):
+        value = t.total if key == "total" else t.pengungkit
+        add(VERDICT_LABELS[key], f"≥ {nilai(th[key])}", nilai(value), r2(value) >= th[key])
+    low = min(t.areas, key=lambda a: _area_low(a, f.cfg.ambang_per_area)) if t.areas else None
+    if low is not None:
+        low_pct = _area_low(low, f.cfg.ambang_per_area)
+        add(f"Nilai setiap area pengungkit (terendah: {low.nama})", f"≥ {nilai(th['area_persen'])}%",
+            f"{nilai(low_pct)}%", r2(low_pct) >= th["area_persen"])
+    for key, value in (("bersih", t.bersih), ("ipak", t.ipak), ("kinerja", t.kinerja), ("ipkp", t.ipkp)):
+        add(VERDICT_LABELS[key], f"≥ {nilai(th[key])}", nilai(value), r2(value) >= th[key])
+    if target == "WBBM":
+        has = f.meta.get("predikat_wbk")
+        add("Predikat Menuju WBK telah diperoleh", "Ya", {True: "Ya", False: "Tidak", None: "belum dicatat"}[has],
+            None if has is None else bool(has))
+    recorded = syarat_mod.rows(f.meta.get("syarat"), target)
+    for row in recorded:
+        add(row["label"], row["ambang"], row["nilai_teks"], row["memenuhi"])
+    return {"penilaian": rows, "syarat": recorded}
+
+
+def tanggapan_section(f: Facts) -> dict:
+    from .filters import tanggal
+
+    rows = []
+    for n, row in enumerate(f.meta.get("tindak_lanjut") or [], start=1):
+        rows.append({"no": n, "uraian": row.get("uraian", ""), "batas_waktu": row.get("batas_waktu", ""),
+                     "batas_waktu_teks": tanggal(row.get("batas_waktu")),
+                     "penanggung_jawab": row.get("penanggung_jawab", "")})
+    return {"tanggapan": _paragraphs(f.meta.get("tanggapan", "")), "tindak_lanjut": rows}
+
+
+def signatures_section(f: Facts, people: dict) -> dict:
+    """Who signs (tpi.toml [berita_acara.penandatangan]): the head of the unit, the team, officials."""
+    pen = f.cfg.penandatangan or {"tim": ["Ketua Tim", "Anggota", "Pengendali Teknis"]}
+    roles = pen.get("tim", [])
+    kepala = people["kepala_opd"]
+    mengetahui = []
+    if "Pengendali Teknis" in roles and people["pengendali_teknis"]:
+        mengetahui.append(dict(people["pengendali_teknis"], jabatan_ttd="Pengendali Teknis"))
+    for key, label in (("pengendali_mutu", "Pengendali Mutu"), ("penanggung_jawab", "Penanggung Jawab")):
+        if pen.get(key):
+            p = _person(pen[key])
+            mengetahui.append(dict(p, jabatan_ttd=f"{label}{', ' + p['jabatan'] if p['jabatan'] else ''}"))
+    return {"ttd": {
+        "kepala": {"jabatan_ttd": people["jabatan_kepala"], "nama": kepala["nama"] if kepala else "",
+                   "nip": kepala["nip"] if kepala else ""},
+        "ketua": people["ketua"] if "Ketua Tim" in roles else None,
+        "ketua_diminta": "Ketua Tim" in roles,
+        "anggota": people["anggota"] if "Anggota" in roles else [],
+        "mengetahui": mengetahui,
+    }}
+
+
 # -- helpers --------------------------------------------------------------------------------------
+def _area_low(a, reading: str) -> float:
+    """The percentage of an area the minimum is judged on (the lowest of the parts read)."""
+    parts = []
+    if reading in ("keduanya", "gabungan"):
+        parts.append(a.persen)
+    if reading in ("keduanya", "terpisah"):
+        parts += [a.pemenuhan_persen, a.reform_persen]
+    return min(parts)
+
+
+def _area_met(a, minimum_persen: float, reading: str) -> bool:
+    return r2(_area_low(a, reading)) >= minimum_persen
+
+
+def _logo(f: Facts) -> dict:
+    """The kop logo as a file path (DOCX) and a data: URI (HTML, so the file stands alone)."""
+    import base64
+    from pathlib import Path
+
+    if not f.cfg.logo:
+        return {"logo": "", "logo_path": ""}
+    path = Path(f.ws.root) / f.cfg.logo
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise TpiError(f"Logo kop {f.cfg.logo} (berita_acara.logo di tpi.toml) tidak dapat dibaca.") from None
+    if len(data) > 2_000_000:
+        raise TpiError(f"Logo kop {f.cfg.logo} lebih dari 2 MB; perkecil gambarnya.")
+    mime = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg" if data[:3] == b"\xff\xd8\xff" else ""
+    if not mime:
+        raise TpiError(f"Logo kop {f.cfg.logo} bukan gambar PNG atau JPEG.")
+    return {"logo": f"data:{mime};base64,{base64.b64encode(data).decode()}", "logo_path": str(path)}
+
+
 def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n|\n", text or "") if p.strip()]
 

@@ -22,7 +22,7 @@ import json
 from pathlib import Path
 
 from ..core.atomic import write_atomic
-from ..core.errors import TpiError
+from ..core.errors import TpiError, os_reason
 
 FORMATS = ("md", "html", "docx", "pdf")
 DEFAULT_PATTERNS = {
@@ -77,6 +77,7 @@ def reserve_nomor(ws, jenis: str, key: str, day: dt.date, pattern: str, timeout:
     """``key``'s number in the ``jenis`` sequence of ``day.year`` (issued once, then kept)."""
     import filelock
 
+    from ..core.atomic import clean_stray_temps
     from .nomor import _read_state, check_pattern, format_nomor
 
     check_pattern(pattern)
@@ -84,10 +85,11 @@ def reserve_nomor(ws, jenis: str, key: str, day: dt.date, pattern: str, timeout:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise TpiError(f"Folder {path.parent} tidak dapat dibuat: {exc.strerror}.") from None
+        raise TpiError(f"Folder {path.parent} tidak dapat dibuat: {os_reason(exc)}.") from None
     lock = filelock.FileLock(str(path) + ".lock", thread_local=False, is_singleton=False)
     try:
         with lock.acquire(timeout=timeout):
+            clean_stray_temps(path)  # a crash mid-write leaves .<name>.tmp-* behind
             state = _read_state(path, day.year)
             known = state["sesi"].get(key)
             if known:
@@ -148,7 +150,7 @@ def html_to_docx(html: str, stem: str, timeout: float = 180.0) -> bytes:
         except subprocess.TimeoutExpired:
             raise TpiError("Konversi ke DOCX oleh LibreOffice melewati batas waktu; coba lagi.") from None
         except OSError as exc:
-            raise TpiError(f"LibreOffice tidak dapat dijalankan: {exc.strerror}.") from None
+            raise TpiError(f"LibreOffice tidak dapat dijalankan: {os_reason(exc)}.") from None
         out = Path(tmp) / f"{stem}.docx"
         if proc.returncode != 0 or not out.is_file():
             raise TpiError("Konversi ke DOCX oleh LibreOffice gagal; pakai --format html atau pdf.")
@@ -176,7 +178,7 @@ def _write(target: Path, data: bytes) -> Path:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise TpiError(f"Folder {target.parent} tidak dapat dibuat: {exc.strerror}.") from None
+        raise TpiError(f"Folder {target.parent} tidak dapat dibuat: {os_reason(exc)}.") from None
     write_atomic(target, data)
     return target
 

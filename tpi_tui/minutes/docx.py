@@ -46,6 +46,7 @@ def _render_docx_here(path: Path, context: dict, name: str) -> bytes:
 
     tpl = _load(path)
     env = _env()
+    context = dict(context, logo_gambar=_logo(tpl, context))
     try:
         with bounded(env):
             tpl.render(context, jinja_env=env, autoescape=True)
@@ -55,6 +56,17 @@ def _render_docx_here(path: Path, context: dict, name: str) -> bytes:
     buf = io.BytesIO()
     tpl.save(buf)
     return buf.getvalue()
+
+
+def _logo(tpl, context: dict):
+    """The kop logo as a docxtpl InlineImage (22 mm high), or empty text without a logo."""
+    path = (context.get("instansi") or {}).get("logo_path")
+    if not path:
+        return ""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    return InlineImage(tpl, path, height=Mm(22))
 
 
 def _set_paper(tpl, kertas: str) -> None:
@@ -73,7 +85,7 @@ def check_docx(path: Path, context: dict) -> list[str]:
 
     try:
         tpl = _load(path)
-        unknown = sorted(set(tpl.get_undeclared_template_variables(jinja_env=_env())) - set(context))
+        unknown = sorted(set(tpl.get_undeclared_template_variables(jinja_env=_env())) - set(context) - {"logo_gambar"})
     except TpiError as exc:
         return [str(exc)]
     except TemplateError as exc:
@@ -82,7 +94,7 @@ def check_docx(path: Path, context: dict) -> list[str]:
         return [f"Templat {path.name}: variabel '{v}' tidak dikenal." for v in unknown]
     try:
         tpl = _load(path)
-        tpl.render(context, jinja_env=_env(), autoescape=True)
+        tpl.render(dict(context, logo_gambar=_logo(tpl, context)), jinja_env=_env(), autoescape=True)
     except (TemplateError, OverflowError, TpiError, TypeError, ValueError, AttributeError, KeyError) as exc:
         return [str(template_error(exc, path.name))]
     return []

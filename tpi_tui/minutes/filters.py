@@ -90,11 +90,25 @@ def bulan(value: object) -> str:
     return _babel(_date(value), "MMMM")
 
 
+NBSP = "\u00a0"
+
+
 def tanggal(value: object) -> str:
-    """Long date: 2025-05-15 -> "15 Mei 2025" (empty input gives an empty string)."""
+    """Long date: 2025-05-15 -> "15 Mei 2025" (empty input gives an empty string).
+
+    The spaces are no-break spaces: a printed date never breaks across two lines.
+    """
     if value in (None, ""):
         return ""
-    return _babel(_date(value), "d MMMM y")
+    return _babel(_date(value), "d MMMM y").replace(" ", NBSP)
+
+
+def rekat(text: object, kata: int = 2) -> str:
+    """Glue the last ``kata`` words with no-break spaces: no orphan word on a title's last line."""
+    words = str(text or "").split(" ")
+    if len(words) <= kata:
+        return NBSP.join(words)
+    return " ".join(words[:-kata]) + " " + NBSP.join(words[-kata:])
 
 
 def tanggal_angka(value: object) -> str:
@@ -158,6 +172,7 @@ FILTERS = {
     "hari": hari,
     "bulan": bulan,
     "tanggal": tanggal,
+    "rekat": rekat,
     "tanggal_angka": tanggal_angka,
     "tanggal_terbilang": tanggal_terbilang,
     "jam": jam,

@@ -1,4 +1,12 @@
-"""PDF through LibreOffice (``soffice --headless --convert-to pdf``) when it is installed."""
+"""PDF output.
+
+``html_to_pdf``: the HTML Berita Acara rendered in-process by WeasyPrint (CSS paged media: the
+template's ``@page`` sets F4/A4, margins, "Halaman x dari y" and the DRAFT mark on every page).
+WeasyPrint is a Python dependency; it needs the Pango library of the system (``libpango-1.0-0``,
+``libpangoft2-1.0-0``), present on most desktops and installed by ``.ci/run`` when missing.
+
+``docx_to_pdf``: the Word document converted by LibreOffice (``soffice --headless``), optional.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +21,53 @@ INSTALL_HINT = (
     "LibreOffice (soffice) tidak ditemukan; pasang dengan "
     "'sudo apt-get install libreoffice-writer-nogui' lalu ulangi, atau pakai --format docx."
 )
+
+
+PANGO_HINT = (
+    "PDF memerlukan pustaka sistem Pango; pasang dengan "
+    "'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0' lalu ulangi, atau pakai --format html."
+)
+
+
+def _weasyprint():
+    try:
+        import weasyprint
+    except ImportError as exc:  # the package itself missing, or its system libraries (OSError inside)
+        raise TpiError(f"WeasyPrint tidak dapat dimuat ({exc}). Pasang ulang: pip install -e . ; {PANGO_HINT}") from None
+    except OSError:
+        raise TpiError(PANGO_HINT) from None
+    return weasyprint
+
+
+def check_html_engine() -> None:
+    """Fail early (before a number is issued) when the PDF engine cannot load."""
+    _weasyprint()
+
+
+def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
+    """The PDF bytes of an HTML document (fonts from the system; no network: URLs are refused)."""
+    weasyprint = _weasyprint()
+    fetcher = _data_only_fetcher(weasyprint)
+    try:
+        return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+    except (ValueError, OSError, RuntimeError) as exc:
+        raise TpiError(f"PDF tidak dapat dibuat oleh WeasyPrint: {exc}.") from None
+
+
+def _data_only_fetcher(weasyprint):
+    """Only data: URIs (the inline logo) are loaded: a template cannot reach files or the network."""
+    try:
+        from weasyprint.urls import URLFetcher  # WeasyPrint >= 67
+    except ImportError:
+        default = weasyprint.default_url_fetcher
+
+        def fetch(url: str, *args, **kwargs):
+            if not url.startswith("data:"):
+                raise ValueError("hanya data: URI yang dimuat")
+            return default(url, *args, **kwargs)
+
+        return fetch
+    return URLFetcher(allowed_protocols={"data"})
 
 
 def soffice_path() -> str:

@@ -52,11 +52,20 @@ def syarat_text(syarat: dict) -> str:
 
 
 # -- terminal ------------------------------------------------------------------------------
-def rekap_table(data: dict) -> str:
-    """The terminal view: one line per OPD, area percentages, totals, status and verdicts."""
+FULL_WIDTH = 134  # characters of a line with the six area columns
+
+
+def rekap_table(data: dict, width: int | None = None) -> str:
+    """The terminal view: one line per OPD, area percentages, totals, status and verdicts.
+
+    Narrower than ``FULL_WIDTH`` (an 80-column terminal), the six area columns give way to the
+    lowest area; the notes below the table still name every area under the minimum.
+    """
     rows = data["rows"]
     if not rows:
         return f"Rekap tahun {data['tahun']}: belum ada sesi."
+    if width is not None and width < FULL_WIDTH:
+        return _narrow_table(data)
     kodes = [a["kode"] for a in rows[0]["tpi"]["areas"]]
     head = f"{'No':>2} {'Unit Kerja':28} " + " ".join(f"{k + '%':>6}" for k in kodes)
     head += f" {'Pengk':>6} {'Hasil':>6} {'Total':>6} {'Unit':>6} {'Status':12} {'WBK':9} {'WBBM':9}"
@@ -79,8 +88,30 @@ def rekap_table(data: dict) -> str:
         lines.append(
             f"{'':2} {'Ambang Batas ' + predikat:28} {cells} {fmt(t['pengungkit']):>6} {'':>6} {fmt(t['total']):>6}"
         )
-    lines.append("")
-    lines.append("! = ada area di bawah nilai minimal 60%; * = sesi dasar belum final (draf/reviu).")
+    return "\n".join(lines + _notes(rows))
+
+
+def _narrow_table(data: dict) -> str:
+    rows = data["rows"]
+    head = f"{'No':>2} {'Unit Kerja':24} {'Total':>6} {'Unit':>6} {'Terendah':>11} {'Status':12} {'WBK':8}"
+    lines = [f"REKAP HASIL EVALUASI TPI TAHUN {data['tahun']}", head, "-" * len(head)]
+    for r in rows:
+        low = min(r["tpi"]["areas"], key=lambda a: a["persen"])
+        mark = "!" if r["di_bawah_minimal"] else " "
+        status = r["status_label"] + ("*" if r["draf"] else "")
+        lines.append(
+            f"{r['no']:>2} {r['opd'][:23]:23}{mark} {fmt(r['tpi']['total']):>6} {fmt(r['unit']['total']):>6} "
+            f"{low['kode'] + ' ' + fmt(low['persen']):>11} {status:12} {'Memenuhi' if r['wbk']['memenuhi'] else 'Belum':8}"
+        )
+    lines.append("-" * len(head))
+    for predikat in ("WBK", "WBBM"):
+        t = THRESHOLDS[predikat]
+        lines.append(f"{'':2} {'Ambang Batas ' + predikat:24} {fmt(t['total']):>6} {'':>6} {'≥ ' + fmt(t['area_persen']) + '%':>11}")
+    return "\n".join(lines + _notes(rows))
+
+
+def _notes(rows: list[dict]) -> list[str]:
+    lines = ["", "! = ada area di bawah nilai minimal 60%; * = sesi dasar belum final (draf/reviu)."]
     for r in rows:
         notes = []
         if r["di_bawah_minimal"]:
@@ -91,7 +122,7 @@ def rekap_table(data: dict) -> str:
             notes.append("syarat: " + syarat_text(r["syarat"]))
         if notes:
             lines.append(f"{r['no']:>2}. {r['opd']} (sesi {r['sesi']}): " + " | ".join(notes))
-    return "\n".join(lines)
+    return lines
 
 
 # -- xlsx ----------------------------------------------------------------------------------
@@ -145,7 +176,7 @@ def rekap_xlsx(datas: list[dict], instansi: str = "") -> bytes:
             for c in range(1, last_col + 1):
                 cell = ws.cell(r, c)
                 cell.font, cell.fill, cell.alignment, cell.border = bold, head_fill, center, box
-        ws.row_dimensions[2].height = 48
+        ws.row_dimensions[2].height = 64
         line = 3
         for row in rows:
             t = row["tpi"]
@@ -184,6 +215,9 @@ def rekap_xlsx(datas: list[dict], instansi: str = "") -> bytes:
         for c in range(1, last_col + 1):
             ws.column_dimensions[get_column_letter(c)].width = widths.get(c, 13 if c < c_total + 3 else 36)
         ws.page_setup.orientation = "landscape"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True  # printed: every column on one page width
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
         ws.print_title_rows = "1:2"
         if instansi:
             ws.oddHeader.center.text = f"Rekap Hasil Evaluasi TPI {data['tahun']} - {instansi}"

@@ -303,6 +303,27 @@ def render_text(ws, store, fmt: str = "md", nomor: str | None = None) -> str:
     return _render_named(ws, TEMPLATES[fmt], build_context(ws, store, nomor=nomor))
 
 
+def render_pdf(ws, context: dict) -> bytes:
+    """The HTML template rendered to PDF in-process (WeasyPrint)."""
+    from .pdf import html_to_pdf
+
+    return html_to_pdf(_render_named(ws, TEMPLATES["html"], context), base_url=str(ws.root))
+
+
+def preview_pdf(ws, store, output: Path | None = None) -> Path:
+    """Write a PDF of the preview (issues no number; a draft shows the placeholder)."""
+    from ..core.atomic import write_atomic
+
+    target = Path(output) if output else default_output(ws, store, "pdf")
+    data = render_pdf(ws, build_context(ws, store))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TpiError(f"Folder {target.parent} tidak dapat dibuat: {exc.strerror}.") from None
+    write_atomic(target, data)
+    return target
+
+
 # -- generate -------------------------------------------------------------------------------------
 def default_output(ws, store, fmt: str) -> Path:
     meta = store.meta
@@ -325,16 +346,16 @@ def generate(ws, store, fmt: str = "md", output: Path | None = None) -> Path:
         raise TpiError(f"Format '{fmt}' tidak dikenal; pilih salah satu dari {', '.join(FORMATS)}.")
     target = Path(output) if output else default_output(ws, store, fmt)
     if fmt == "pdf":
-        from .pdf import soffice_path
+        from .pdf import check_html_engine
 
-        soffice_path()  # fail before issuing a number when LibreOffice is missing
+        check_html_engine()  # fail before issuing a number when the PDF engine cannot load
     from ..core.review import needs_draft_mark
 
     if not store.readonly and not nomor_mod.session_nomor(store) and not needs_draft_mark(store):
         # Only a final Berita Acara consumes the yearly sequence; a DRAFT prints "diberikan saat final".
         # Render once before issuing, so a broken template never consumes a number.
-        if fmt in ("md", "html"):
-            render_text(ws, store, fmt)
+        if fmt in ("md", "html", "pdf"):
+            render_text(ws, store, "html" if fmt == "pdf" else fmt)
         else:
             from .docx import render_docx
 
@@ -348,10 +369,7 @@ def generate(ws, store, fmt: str = "md", output: Path | None = None) -> Path:
 
         data = render_docx(ws, store, context)
     else:
-        from .docx import render_docx
-        from .pdf import docx_to_pdf
-
-        data = docx_to_pdf(render_docx(ws, store, context), target.stem)
+        data = render_pdf(ws, context)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, data)
@@ -393,8 +411,10 @@ def _check_text(ws, name: str, path: Path, context: dict) -> list[str]:
     env = text_env(ws)
     try:
         source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [f"Templat {name} tidak dapat dibaca: {exc}."]
+    except OSError as exc:
+        return [f"Templat {name} tidak dapat dibaca: {os_reason(exc)}."]
+    except UnicodeDecodeError:
+        return [f"Templat {name} bukan teks UTF-8."]
     try:
         ast = env.parse(source, name=name)
     except TemplateSyntaxError as exc:

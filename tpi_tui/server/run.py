@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from ..core.errors import TpiError
+from ..core.errors import TpiError, os_reason
 from .limits import DEFAULT_RATE
 from .tokens import TokenBook
 
@@ -104,6 +104,6 @@ def _bind(host: str, port: int):
         sock.listen(128)
     except OSError as exc:
         sock.close()
-        raise TpiError(f"Tidak dapat mendengarkan di {host}:{port}: {exc.strerror or exc}.") from None
+        raise TpiError(f"Tidak dapat mendengarkan di {host}:{port}: {os_reason(exc)}.") from None
     sock.set_inheritable(True)
     return sock

@@ -19,9 +19,10 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core import jsonfile
 from ..core.answers import clean_text
 from ..core.atomic import write_atomic
-from ..core.errors import TpiError
+from ..core.errors import TpiError, os_reason
 from ..core.ids import ulid
 
 FOLDER = "api"
@@ -48,9 +49,9 @@ def load_tokens(path: Path) -> list[dict]:
     except FileNotFoundError:
         return []
     except OSError as exc:
-        raise TpiError(f"Berkas token {path.name} tidak dapat dibaca: {exc.strerror}.") from None
+        raise TpiError(f"Berkas token {path.name} tidak dapat dibaca: {os_reason(exc)}.") from None
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = jsonfile.loads(raw.decode("utf-8"), f"Berkas token {path.name}")
     except (UnicodeDecodeError, ValueError):
         raise TpiError(f"Berkas token {path} rusak (bukan JSON UTF-8 yang sah).") from None
     tokens = data.get("tokens") if isinstance(data, dict) else None

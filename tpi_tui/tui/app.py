@@ -9,6 +9,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from ..core.errors import LockedError, TpiError
+from ..core.text import show
 from ..core.workspace import Workspace
 from ..galat import log_exception, message
 from .textual_private import GuardedApp
@@ -49,6 +50,11 @@ class TpiApp(GuardedApp, App):
             self.notify(message(error, doing), title="Kesalahan program", severity="error", timeout=10)
         except Exception:  # noqa: BLE001 - notifying must not raise a second error
             pass
+
+    def notify(self, message: str, *, markup: bool = True, **kwargs) -> None:  # type: ignore[override]
+        """Every notification is plain text: messages quote user input (an OPD, a note), and a
+        '[/]' in it must not raise a MarkupError nor '[b]' style anything (issue #10)."""
+        super().notify(show(str(message)), markup=False, **kwargs)
 
     @on(Writer.Failed)
     def _late_save_failed(self, event: Writer.Failed) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..core.answers import format_value
+from ..core.policy import differs as policy_differs
 
 MARK = {"belum": "○", "ditanyakan": "◐", "dijawab": "●", "diverifikasi": "✔"}
 TEMUAN_MARK = "⚑"
@@ -21,10 +22,7 @@ def is_answered(answer: dict) -> bool:
     return answer.get("jawaban_tpi") is not None
 
 
-def differs(answer: dict) -> bool:
-    """Both sides answered and not the same: an alasan is required."""
-    tpi, unit = answer.get("jawaban_tpi"), answer.get("jawaban_unit")
-    return tpi is not None and unit is not None and tpi != unit
+differs = policy_differs  # both sides answered and not the same: an alasan is required (core.policy)
 
 
 def plain_value(item, value) -> str:

@@ -22,7 +22,10 @@ GENERAL = """\
 | p | panduan narasumber |
 | r | ringkasan penilaian (di sana: t tanda tangan reviu, f finalkan, o buka kembali) |
 | Ctrl+P | cari butir (nomor atau kata) |
-| Ctrl+B | Berita Acara |
+| Ctrl+B | Berita Acara (di sana: m, h, w, p = Markdown, HTML, DOCX, PDF) |
+| g | catatan sub-area (kursor pada simpul sub-area, atau sub-area butir ini) |
+| u | syarat usulan: TLHP, SAKIP, LHKPN, LHKASN dengan buktinya |
+| i | isi Berita Acara: jabatan pimpinan, tanggapan, tindak lanjut dengan batas waktu |
 | h | riwayat perubahan butir ini |
 | F2 | tema terang / gelap |
 | Tab / Shift+Tab | pindah kolom isian |

@@ -5,7 +5,6 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +17,7 @@ from ...core.scoring import fmt
 from ...core.session_meta import JENIS_SESI
 from ...core.workspace import SessionSummary
 from ..base import TpiScreen
+from ..plain import plain
 from ..writer import Writer
 
 # DataTable measures every cell of every row it is given (Textual 8.2.8: ~0.85 s for 5,000
@@ -154,15 +154,15 @@ class BerandaScreen(TpiScreen):
             jenis = JENIS_SESI.get(s.jenis, s.jenis)
             progres = f"{s.answered}/{s.total_items}"
             if self.narrow:
-                rows.append((Text("\n".join(textwrap.wrap(opd, self._opd_width)[:2])),
-                             Text(f"{s.tanggal}\n#{short_id(s.id)}"), Text(f"{jenis[:12]}\n{s.target}"),
-                             Text(status), Text(f"{progres}\n{fmt(s.nilai_tpi)}")))
+                rows.append(("\n".join(textwrap.wrap(opd, self._opd_width)[:2]),
+                             f"{s.tanggal}\n#{short_id(s.id)}", f"{jenis[:12]}\n{s.target}",
+                             status, f"{progres}\n{fmt(s.nilai_tpi)}"))
             else:
-                rows.append((Text(opd), short_id(s.id), s.tanggal, jenis, s.target, status, progres,
-                             fmt(s.nilai_tpi)))
+                rows.append((opd, short_id(s.id), s.tanggal, jenis, s.target, status, progres, fmt(s.nilai_tpi)))
         height = 2 if self.narrow else 1
         for key, row in zip(keys, rows, strict=True):
-            table.add_row(*row, key=key, height=height)
+            # an OPD named 'Dinas [/] Rusak' is text; a narrow row's two lines are ours
+            table.add_row(*(plain(c, multiline=self.narrow) for c in row), key=key, height=height)
         empty = not self.sessions
         self.query_one("#empty").display = empty
         table.display = not empty

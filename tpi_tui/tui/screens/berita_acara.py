@@ -1,4 +1,4 @@
-"""Berita Acara: preview (no number issued) and generate Markdown, HTML or DOCX.
+"""Berita Acara: preview (no number issued) and generate Markdown, HTML, DOCX or PDF (WeasyPrint).
 
 Rendering and numbering read the session, so both run in the session's writer thread: the
 cockpit's when opened from there, an own one (on a read-only copy) when opened from Beranda.
@@ -40,6 +40,7 @@ class BeritaAcaraScreen(TpiScreen):
         Binding("m", "generate('md')", "Buat Markdown", id="berita-acara.md"),
         Binding("h", "generate('html')", "Buat HTML", id="berita-acara.html"),
         Binding("w", "generate('docx')", "Buat DOCX", id="berita-acara.docx"),
+        Binding("p", "generate('pdf')", "Buat PDF", id="berita-acara.pdf"),
     ]
 
     def __init__(self, writer: Writer, owns_writer: bool = False) -> None:

@@ -20,6 +20,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 from ...core.errors import TpiError
 from ...core.numbers import format_angka
 from ..base import TpiModal, TpiScreen
+from ..plain import plain
 from ..widgets.area_chart import WBK_LINE, AreaChart, bars_from_rekap_row
 
 # Sort orders the "o" key cycles through: (label, key function, reverse).
@@ -31,6 +32,28 @@ SORTS = [
 ]
 COMPACT_BELOW = 34  # terminal rows: under this the chart shows one line per area (80x24 fits)
 COLUMNS = ("No", "Unit Kerja", "Total", "Unit", "Status", "WBK", "Usulan")
+
+
+def column_sort(index: int, rows: list[dict]):
+    """(label, key, reverse) for the table column at ``index`` (see ``RekapScreen._fill``)."""
+    fixed = {
+        0: SORTS[0], 1: SORTS[0], 2: SORTS[1],
+        3: ("nilai total unit", lambda r: r["unit"]["total"], True),
+        4: SORTS[3],
+        5: ("simpulan WBK", lambda r: (not r["wbk"]["memenuhi"], r["opd"].lower()), False),
+        6: ("usulan", lambda r: (r.get("usulan") is None, r["opd"].lower()), False),
+    }
+    if index in fixed:
+        return fixed[index]
+    n_area = len(rows[0]["tpi"]["areas"]) if rows else 0
+    if 7 <= index < 7 + n_area:
+        k = index - 7
+        return (f"area {rows[0]['tpi']['areas'][k]['kode']} (terendah dulu)", lambda r: r["tpi"]["areas"][k]["persen"], False)
+    if index == 7 + n_area:
+        return ("pengungkit", lambda r: r["tpi"]["pengungkit"], True)
+    if index == 8 + n_area:
+        return ("hasil", lambda r: r["tpi"]["hasil"], True)
+    return None
 
 
 def _verdict_cell(v: dict) -> Text:
@@ -61,6 +84,7 @@ class RekapScreen(TpiScreen):
         self.data: dict | None = None
         self.rows: list[dict] = []
         self.sort_index = 0
+        self.custom_sort: tuple | None = None  # (label, key, reverse) chosen by a header click
         self.loaded = False
 
     def compose(self) -> ComposeResult:
@@ -129,7 +153,7 @@ class RekapScreen(TpiScreen):
             table.clear(columns=True)
             self.query_one("#rekap-chart", AreaChart).bars = []
             return
-        label, key, reverse = SORTS[self.sort_index]
+        label, key, reverse = self.custom_sort or SORTS[self.sort_index]
         self.rows.sort(key=key, reverse=reverse)
         kodes = [a["kode"] for a in self.rows[0]["tpi"]["areas"]] if self.rows else []
         table.clear(columns=True)
@@ -185,7 +209,20 @@ class RekapScreen(TpiScreen):
             self.tpi.open_session(row["sesi"])
 
     def action_sort(self) -> None:
+        self.custom_sort = None
         self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self._fill()
+
+    @on(DataTable.HeaderSelected, "#rekap-table")
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        """Click a column header to sort by it; click it again to reverse."""
+        chosen = column_sort(event.column_index, self.rows)
+        if chosen is None:
+            return
+        label, key, reverse = chosen
+        if self.custom_sort and self.custom_sort[0] == label:
+            reverse = not self.custom_sort[2]
+        self.custom_sort = (label, key, reverse)
         self._fill()
 
     def action_year(self, step: int) -> None:
@@ -231,7 +268,7 @@ class UsulanDialog(TpiModal[str | None]):
 
         current = self.row.get("usulan") or {}
         with Vertical(id="dialog", classes="dialog"):
-            yield Label(f"Usulan {self.tahun}: {self.row['opd']}", classes="dialog-title")
+            yield Label(plain(f"Usulan {self.tahun}: {self.row['opd']}"), classes="dialog-title")
             yield Label("Kategori:", classes="field-label")
             yield Select([(k, k) for k in KATEGORI], value=current.get("kategori", "WBK"), allow_blank=False, id="kategori")
             notes = []
@@ -262,7 +299,7 @@ class UsulanDialog(TpiModal[str | None]):
             entry = usulan.add(self.tpi.ws, self.tahun, self.row["opd"], kategori, reason=reason,
                                sesi=self.row["sesi"] if self.row["basis"] == "pilihan" else None, actor=self.tpi.actor)
         except TpiError as exc:
-            self.query_one("#usulan-error", Static).update(str(exc))
+            self.query_one("#usulan-error", Static).update(plain(exc))
             return
         self.dismiss(f"{entry['opd']} diusulkan sebagai {entry['kategori']} (ID unit {entry['unit_id']}).")
 
@@ -283,7 +320,7 @@ class CabutDialog(TpiModal[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Label(f"Cabut usulan {self.tahun}: {self.row['opd']}", classes="dialog-title")
+            yield Label(plain(f"Cabut usulan {self.tahun}: {self.row['opd']}"), classes="dialog-title")
             yield Label("Alasan (wajib, dicatat pada riwayat):", classes="field-label")
             yield Input(id="alasan", placeholder="mis. syarat TLHP belum tuntas")
             yield Static("", id="cabut-error", classes="error")
@@ -299,7 +336,7 @@ class CabutDialog(TpiModal[str | None]):
         try:
             usulan.remove(self.tpi.ws, self.tahun, self.row["opd"], reason=event.value, actor=self.tpi.actor)
         except TpiError as exc:
-            self.query_one("#cabut-error", Static).update(str(exc))
+            self.query_one("#cabut-error", Static).update(plain(exc))
             return
         self.dismiss(f"{self.row['opd']} dicabut dari daftar usulan {self.tahun}.")
 

@@ -10,12 +10,9 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...core.review import TIERS
+from ...core.policy import name_matches
+from ...core.review import OVERRIDE_MIN, TIERS
 from ..base import TpiModal
-
-
-def _norm(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def signers(tim: list[dict]) -> list[dict]:
@@ -25,10 +22,8 @@ def signers(tim: list[dict]) -> list[dict]:
 
 def default_signer(people: list[dict], actor: str, valid: set[str]) -> int:
     """The app's actor when they are one of the signers, else the first tier still unsigned."""
-    want = _norm(actor)
     for n, p in enumerate(people):
-        full = _norm(str(p["nama"]))
-        if want and want in (full, full.split(",")[0].strip()):
+        if name_matches(p, actor):  # the one signer-matching rule (core.policy)
             return n
     return next((n for n, p in enumerate(people) if p["peran"] not in valid), 0)
 
@@ -38,14 +33,17 @@ class TandaTanganScreen(TpiModal[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Batal", id="reviu.batal")]
 
-    def __init__(self, tim: list[dict], actor: str, valid: set[str]) -> None:
+    def __init__(self, tim: list[dict], actor: str, valid: set[str], warnings: list[str] | tuple = ()) -> None:
         super().__init__()
+        self.warnings = list(warnings)  # the finalize gate's reasons, shown before anyone signs
         self.people = signers(tim)
         self.start = default_signer(self.people, actor, valid) if self.people else None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Label("Tanda tangan reviu — siapa yang menandatangani?", classes="dialog-title")
+            if self.warnings:
+                yield Static(warning_text(self.warnings, "Finalisasi akan ditolak sampai lengkap."), id="signoff-warnings")
             yield OptionList(*[Option(Text.assemble((f"{p['peran']:<18} ", "bold"), str(p["nama"])), id=str(n))
                                for n, p in enumerate(self.people)], id="signers")
             yield Static("Enter: tanda tangani · Esc: batal" if self.people else
@@ -86,6 +84,53 @@ class BukaKembaliScreen(TpiModal[str | None]):
         text = event.value.strip()
         if not text:
             self.query_one("#reason-error", Static).update("Alasan membuka kembali wajib ditulis.")
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def warning_text(warnings: list[str], closing: str) -> Text:
+    text = Text("Peringatan — penilaian belum lengkap:", style="bold red")
+    for w in warnings:
+        text.append(f"\n  • {w}")
+    text.append(f"\n{closing}", style="italic")
+    return text
+
+
+class FinalMeskiBelumLengkapScreen(TpiModal[str | None]):
+    """The finalize gate's confirmation: lists what is missing and asks the written reason.
+
+    Dismisses with the reason (at least 5 characters; recorded as an event and printed in the
+    Berita Acara's conclusion) or None.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Batal", id="final-meski.batal")]
+
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__()
+        self.warnings = list(warnings)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Label("Finalkan meski penilaian belum lengkap?", classes="dialog-title")
+            yield Static(warning_text(self.warnings, "Berita Acara akan menyebut nilai ini sementara dan mencetak alasan "
+                                                     "finalisasi."), id="final-warnings")
+            yield Label("Alasan (wajib, dicatat pada riwayat dan Berita Acara):", classes="field-label")
+            yield Input(id="final-reason", placeholder="mis. batas waktu PKPT; butir sisanya diverifikasi menyusul")
+            yield Static("", id="final-reason-error", classes="error")
+            yield Static("Enter: finalkan · Esc: batal", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#final-reason", Input).focus()
+
+    @on(Input.Submitted, "#final-reason")
+    def _submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if len(text) < OVERRIDE_MIN:
+            self.query_one("#final-reason-error", Static).update(
+                f"Alasan finalisasi wajib ditulis (paling sedikit {OVERRIDE_MIN} karakter).")
             return
         self.dismiss(text)
 

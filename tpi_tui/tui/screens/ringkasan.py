@@ -11,10 +11,12 @@ from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.answers import format_value
-from ...core.review import STATUS_LABEL, TIERS, finalize, reopen, sign_off, signoff_state
+from ...core.review import STATUS_LABEL, TIERS, finalize, gaps, reopen, sign_off, signoff_state
 from ...core.scoring import THRESHOLDS, fmt, r2
+from ...core.text import show
 from ..base import TpiScreen
 from ..format import differs
+from ..plain import plain
 from ..widgets.area_chart import AreaChart, bars_from_scores
 from ..writer import Writer
 
@@ -108,15 +110,16 @@ class RingkasanScreen(TpiScreen):
         for item_id in diffs:
             a, item = self.answers[str(item_id)], inst.items[item_id]
             alasan = (a.get("alasan") or "").strip() or "ALASAN BELUM DIISI"
-            ol.add_option(Option(
+            ol.add_option(Option(plain(
                 f"  {item_id:>3} unit {format_value(item, a.get('jawaban_unit'))} → TPI "
-                f"{format_value(item, a.get('jawaban_tpi'))}: {alasan[:70]}", id=f"d{item_id}"))
+                f"{format_value(item, a.get('jawaban_tpi'))}: {alasan[:70]}"), id=f"d{item_id}"))
         temuan = [i for i in inst.order if (self.answers.get(str(i), {}).get("temuan") or "").strip()]
         ol.add_option(Option(Text(f"Temuan dan rekomendasi ({len(temuan)})", style="bold"), disabled=True))
         for item_id in temuan:
             a = self.answers[str(item_id)]
             rek = (a.get("rekomendasi") or "").strip() or "rekomendasi belum diisi"
-            ol.add_option(Option(f"  {item_id:>3} {a['temuan'][:80]}\n      → {rek[:80]}", id=f"t{item_id}"))
+            ol.add_option(Option(plain(f"  {item_id:>3} {show(a['temuan'][:80])}\n      → {show(rek[:80])}", multiline=True),
+                                 id=f"t{item_id}"))
 
     # -- review: lifecycle and sign-offs ---------------------------------------------------------
     @on(Writer.Done)
@@ -150,7 +153,8 @@ class RingkasanScreen(TpiScreen):
         if self.review is None:
             return
         valid = {s["peran"] for s in self.review["signoffs"] if not s["stale"]}
-        self.app.push_screen(TandaTanganScreen(self.review["tim"], self.tpi.actor, valid), self._signer_chosen)
+        self.app.push_screen(TandaTanganScreen(self.review["tim"], self.tpi.actor, valid,
+                                               self.review.get("kelengkapan", [])), self._signer_chosen)
 
     def _signer_chosen(self, name: str | None) -> None:
         if name:
@@ -158,8 +162,22 @@ class RingkasanScreen(TpiScreen):
                              ok=lambda r: f"Tanda tangan {r['peran']} dicatat: {r['nama'].rstrip('.')}." if r else "")
 
     def action_finalize(self) -> None:
-        self.writer.call(finalize, "finalkan", reply_to=self,
-                         ok=lambda r: "Sesi final dan terkunci; Berita Acara tidak lagi bertanda DRAF.")
+        """Finalize; while the gate has reasons (unanswered, differences without alasan) ask for one."""
+        from .reviu import FinalMeskiBelumLengkapScreen
+
+        warnings = (self.review or {}).get("kelengkapan") or []
+        if warnings and self.review and self.review["status"] != "final":
+            self.app.push_screen(FinalMeskiBelumLengkapScreen(warnings), self._finalize_with_reason)
+            return
+        self._finalize_with_reason(None, ask=False)
+
+    def _finalize_with_reason(self, reason: str | None, ask: bool = True) -> None:
+        if ask and not reason:
+            return  # the dialog was cancelled
+        self.writer.call(lambda store: finalize(store, override_reason=reason), "finalkan", reply_to=self,
+                         ok=lambda r: "Sesi final dan terkunci; Berita Acara tidak lagi bertanda DRAF."
+                         + (" Finalisasi meski belum lengkap dicatat beserta alasannya."
+                            if r and r.get("finalize_override") else ""))
 
     def action_reopen(self) -> None:
         from .reviu import BukaKembaliScreen
@@ -215,6 +233,7 @@ def review_snapshot(store) -> dict:
         "target": str(store.meta.get("target", "WBK")),
         "signoffs": signoff_state(store),
         "tim": [dict(p) for p in store.meta.get("tim", []) if isinstance(p, dict)],
+        "kelengkapan": gaps(store).problems(),  # the finalize gate's reasons (core.policy)
         "konflik": len(store.conflicts()),
     }
 

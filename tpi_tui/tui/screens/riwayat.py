@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Label, Static
 from ...core.history import FIELD_LABEL, show_value
 from ..base import TpiModal
 from ..format import when
+from ..plain import plain
 
 VALUE_WIDTH = 28  # characters of an old/new value; the full text stays in `tpi history`
 
@@ -28,7 +29,7 @@ class RiwayatScreen(TpiModal[None]):
             yield Label(f"Riwayat perubahan butir {self.item_id} ({len(self.events)})", classes="dialog-title")
             yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
             if self.error:
-                yield Static(self.error, classes="error")
+                yield Static(plain(self.error), classes="error")
             elif not self.events:
                 yield Static("Belum ada perubahan tercatat untuk butir ini.", classes="hint")
             yield Static("Esc: tutup · riwayat lengkap: tpi history SESI --item N", classes="hint")
@@ -38,13 +39,13 @@ class RiwayatScreen(TpiModal[None]):
         table.add_columns("Waktu", "Oleh", "Kolom", "Lama → Baru", "Alasan")
         for e in self.events:
             field = str(e.get("field"))
-            table.add_row(
+            table.add_row(*map(plain, (  # notes may hold '[/]': text, never markup
                 when(e.get("ts")),
                 show_value(e.get("who"), 18),
                 FIELD_LABEL.get(field, field.removeprefix("meta.")),
                 f"{show_value(e.get('old'), VALUE_WIDTH)} → {show_value(e.get('new'), VALUE_WIDTH)}",
                 show_value(e.get("reason"), 30),
-            )
+            )))
         table.focus()
 
     def action_close(self) -> None:

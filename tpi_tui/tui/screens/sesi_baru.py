@@ -10,9 +10,11 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static, TextArea
 
 from ...core.errors import TpiError
-from ...core.session_meta import JENIS_SESI, clean_date, clean_meta_field, clean_person, clean_time
+from ...core.policy import JenisSesi, Target, choices, parse_narasumber_lines
+from ...core.session_meta import clean_date, clean_meta_field, clean_time
 from .. import clock
 from ..base import TpiScreen
+from ..plain import plain
 
 FIELDS = ("opd", "jenis", "target", "tanggal", "jam_mulai", "tempat", "dasar_nomor", "dasar_tanggal", "tim",
           "narasumber")
@@ -37,11 +39,11 @@ class SesiBaruScreen(TpiScreen[str | None]):
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Jenis sesi *", classes="field-label")
-                    yield Select([(v, k) for k, v in JENIS_SESI.items()], value="wawancara", id="jenis",
+                    yield Select([(j.label, j.value) for j in JenisSesi], value=JenisSesi.WAWANCARA.value, id="jenis",
                                  allow_blank=False)
                 with Vertical():
                     yield Label("Target predikat *", classes="field-label")
-                    yield Select([("WBK", "WBK"), ("WBBM", "WBBM")], value="WBK", id="target", allow_blank=False)
+                    yield Select([(t, t) for t in choices(Target)], value=Target.WBK.value, id="target", allow_blank=False)
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Tanggal * (TTTT-BB-HH)", classes="field-label")
@@ -64,7 +66,7 @@ class SesiBaruScreen(TpiScreen[str | None]):
                     yield Input(id="dasar_tanggal", placeholder="TTTT-BB-HH")
                     yield Static("", id="dasar_tanggal-error", classes="error")
             yield Label("Tim TPI (Spasi mencentang; peran dari tpi.toml)", classes="field-label")
-            yield SelectionList(*[(f"{p.get('nama')} — {p.get('peran', 'Anggota')}", n, True)
+            yield SelectionList(*[(plain(f"{p.get('nama')} — {p.get('peran', 'Anggota')}"), n, True)
                                   for n, p in enumerate(ws.config.tim)], id="tim")
             yield Static("", id="tim-error", classes="error")
             yield Label("Narasumber: satu per baris, 'nama; NIP; jabatan; peran'", classes="field-label")
@@ -118,19 +120,9 @@ class SesiBaruScreen(TpiScreen[str | None]):
         values["tim"] = check("tim", lambda: clean_meta_field("tim", tim))
         if values["tim"] is not None and not values["tim"] and roster:
             errors["tim"] = "Pilih paling sedikit satu anggota tim TPI."
-        people = []
         roles = tuple(self.tpi.ws.instrument.narasumber) or None
-        for n, line in enumerate(self.query_one("#narasumber", TextArea).text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split(";")] + ["", "", "", ""]
-            person = {"nama": parts[0], "nip": parts[1], "jabatan": parts[2], "peran": parts[3]}
-            cleaned = check("narasumber", lambda person=person: clean_person(person, "narasumber", roles))
-            if "narasumber" in errors and cleaned is None:
-                errors["narasumber"] = f"Baris {n}: {errors['narasumber']}"
-                break
-            people.append(person)
-        values["narasumber"] = people
+        text = self.query_one("#narasumber", TextArea).text
+        values["narasumber"] = check("narasumber", lambda: parse_narasumber_lines(text, roles)) or []
         return values, errors
 
     def show_errors(self, errors: dict[str, str]) -> None:
@@ -139,7 +131,7 @@ class SesiBaruScreen(TpiScreen[str | None]):
                 box = self.query_one(f"#{field}-error", Static)
             except Exception:
                 continue
-            box.update(errors.get(field, ""))
+            box.update(plain(errors.get(field, "")))
         first = next((f for f in FIELDS if f in errors), None)
         if first:
             self.query_one(f"#{first}").focus()
@@ -154,7 +146,7 @@ class SesiBaruScreen(TpiScreen[str | None]):
         try:
             store = self.tpi.ws.new_session(**values, actor=self.tpi.actor)
         except TpiError as exc:
-            form_error.update(str(exc))
+            form_error.update(plain(exc))
             return
         session_id = store.id
         store.close()

@@ -66,6 +66,9 @@ class WawancaraScreen(TpiScreen):
         Binding("r", "summary", "Ringkasan", id="wawancara.ringkasan"),
         Binding("h", "history", "Riwayat", id="wawancara.riwayat"),
         Binding("ctrl+b", "minutes", "Berita Acara", id="wawancara.berita-acara", show=False),
+        Binding("g", "catatan_sub_area", "Catatan sub-area", id="wawancara.catatan-sub-area", show=False),
+        Binding("u", "syarat", "Syarat usulan", id="wawancara.syarat", show=False),
+        Binding("i", "isi_ba", "Isi Berita Acara", id="wawancara.isi-ba", show=False),
         Binding("f1", "help", "Bantuan", id="wawancara.bantuan"),
         Binding("escape", "back", "Kembali", id="wawancara.kembali"),
         Binding("ctrl+s", "flush", "Simpan", id="wawancara.simpan", show=False),
@@ -261,6 +264,93 @@ class WawancaraScreen(TpiScreen):
         self.notify(event.error, title="Gagal menyimpan", severity="error", timeout=8)
         self.refresh_bar()
 
+    # -- Berita Acara content (dialogs in isi_berita_acara.py; writes go through the writer) --------
+    def _writable(self) -> bool:
+        if self.store.readonly:
+            self.notify("Sesi dibuka hanya-baca; perubahan tidak disimpan.", severity="warning")
+            return False
+        if self.final:
+            self.notify("Sesi sudah final dan terkunci. Buka kembali dengan alasan (Ringkasan, o) untuk mengubah.",
+                        title="Sesi final", severity="warning")
+            return False
+        return True
+
+    def _write_meta(self, fn, done_text: str) -> None:
+        """Run ``fn(store)`` in the writer thread, then refresh the score (syarat are in the verdict)."""
+        reading = self.area_reading
+
+        def work(store):
+            fn(store)
+            return store.evaluate(reading)
+
+        self.writer.call(work, "isi-ba", reply_to=self, pesan=done_text)
+        self.refresh_bar()
+
+    def _isi_ba_done(self, evaluation, error: str | None, pesan: str) -> None:
+        if error:
+            self.notify(error, title="Gagal menyimpan", severity="error", timeout=8)
+        else:
+            self.evaluation = evaluation
+            self.saved_at = clock.stamp()
+            self.notify(pesan, title="Berita Acara")
+        self.refresh_bar()
+
+    def action_catatan_sub_area(self) -> None:
+        """The note of the sub-area under the cursor (or of the current item's sub-area)."""
+        from ...core.ba_fields import set_sub_area_note
+        from .isi_berita_acara import CatatanSubAreaScreen
+
+        node = self.nav.cursor_node
+        data = node.data if node is not None else None
+        if data and data[0] == "sub" and data[1] in self.inst.sub_areas:
+            kode = data[1]
+        elif self.inst.items[self.current].sub_area in self.inst.sub_areas:
+            kode = self.inst.items[self.current].sub_area
+        else:
+            self.notify("Arahkan kursor ke simpul sub-area di navigator untuk menulis catatannya.", severity="warning")
+            return
+        if not self._writable():
+            return
+        sub = self.inst.sub_areas[kode]
+        text = (self.store.meta.get("catatan_sub_area") or {}).get(kode, "")
+
+        def chosen(result: str | None) -> None:
+            if result is not None and result != text:
+                self._write_meta(lambda store: set_sub_area_note(store, kode, result),
+                                 f"Catatan sub-area {kode} disimpan.")
+
+        self.app.push_screen(CatatanSubAreaScreen(kode, sub.nama, text), chosen)
+
+    def action_syarat(self) -> None:
+        from .isi_berita_acara import SyaratScreen
+
+        if not self._writable():
+            return
+        meta = self.store.meta
+        before = meta.get("syarat") or {}
+
+        def chosen(result: dict | None) -> None:
+            if result is not None and result != before:
+                self._write_meta(lambda store: store.set_meta({"syarat": result}), "Syarat usulan disimpan.")
+
+        self.app.push_screen(SyaratScreen(before, meta.get("target", "WBK")), chosen)
+
+    def action_isi_ba(self) -> None:
+        from .isi_berita_acara import IsiBeritaAcaraScreen
+
+        if not self._writable():
+            return
+        meta = dict(self.store.meta)
+
+        def chosen(result: dict | None) -> None:
+            if result is None:
+                return
+            changes = {k: v for k, v in result.items() if (meta.get(k) or type(v)()) != v}
+            if changes:
+                self._write_meta(lambda store: store.set_meta(changes), "Isi Berita Acara disimpan.")
+
+        self.app.push_screen(IsiBeritaAcaraScreen(meta), chosen)
+
     @on(Writer.Done)
     def _done(self, event: Writer.Done) -> None:
         self.writer.applied_one()
@@ -274,6 +364,8 @@ class WawancaraScreen(TpiScreen):
             self._external_loaded(event.result, event.error)
         elif event.tag == "konflik":
             self._conflict_resolved(event.data["item_id"], event.result, event.error)
+        elif event.tag == "isi-ba":
+            self._isi_ba_done(event.result, event.error, event.data["pesan"])
 
     # -- changes from outside (git pull, a merge) and merge conflicts ---------------------------
     def watch_external(self) -> None:

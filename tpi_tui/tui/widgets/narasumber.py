@@ -8,6 +8,7 @@ from textual import on
 from textual.message import Message
 from textual.widgets import SelectionList
 
+from ..plain import plain
 from ..textual_private import GuardedPump
 
 
@@ -28,7 +29,7 @@ class Narasumber(GuardedPump, SelectionList[str]):
             return self.narasumber
 
     def __init__(self, people: list[dict], *, id: str | None = None) -> None:
-        super().__init__(*[(f"{p['nama']} — {p.get('jabatan', '')}", p["id"]) for p in people], id=id)
+        super().__init__(*[(plain(f"{p['nama']} — {p.get('jabatan', '')}"), p["id"]) for p in people], id=id)
 
     def load(self, chosen: list[str]) -> None:
         """Tick exactly ``chosen``."""

@@ -1,0 +1,141 @@
+"""Session fields that exist for the Berita Acara, with their validation and setters.
+
+* ``catatan_sub_area``: {sub-area kode: note} — the "catatan hasil evaluasi" of each sub-area;
+* ``tanggapan``: the response of the head of the unit at the exit meeting;
+* ``tindak_lanjut``: agreed follow-ups, each with a deadline (batas waktu perbaikan data dukung);
+* ``jabatan_kepala``: the head of the unit's title line ("Direktur RSUD ...", "Kepala Puskesmas
+  ..."); empty means derived from the OPD name (``derive_jabatan_kepala``).
+
+Every setter goes through ``SessionStore.set_meta``: validated, one atomic write, one event.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .answers import MAX_TEXT, clean_text
+from .errors import TpiError
+from .text import clean_line
+
+MAX_TINDAK_LANJUT = 50
+
+# (pattern on the OPD name, how the title line is formed). First match wins.
+_TITLES: list[tuple[str, str]] = [
+    (r"^(rsud|rumah sakit)\b", "Direktur {opd}"),
+    (r"^puskesmas\b", "Kepala {opd}"),
+    (r"^kecamatan\s+(?P<rest>.+)$", "Camat {rest}"),
+    (r"^kelurahan\s+(?P<rest>.+)$", "Lurah {rest}"),
+    (r"^sekretariat daerah\b", "Sekretaris Daerah"),
+    (r"^sekretariat (dprd|dewan perwakilan rakyat daerah)\b", "Sekretaris DPRD"),
+    (r"^inspektorat\b", "Inspektur"),
+    (r"^satuan polisi pamong praja\b", "Kepala {opd}"),
+    (r"^(dinas|badan|kantor|unit pelaksana teknis|upt|uptd)\b", "Kepala {opd}"),
+]
+
+
+def derive_jabatan_kepala(opd_nama: str) -> str:
+    """The head's title line from the OPD name: an RSUD is led by a Direktur, a Kecamatan by a Camat."""
+    name = " ".join((opd_nama or "").split())
+    for pattern, form in _TITLES:
+        m = re.match(pattern, name, flags=re.IGNORECASE)
+        if m:
+            rest = m.groupdict().get("rest") or ""
+            return form.format(opd=name, rest=rest)
+    return f"Kepala {name}" if name else "Kepala Unit Kerja"
+
+
+def jabatan_kepala(meta: dict) -> str:
+    """The session's own title line when set, else the derived one."""
+    return (meta.get("jabatan_kepala") or "").strip() or derive_jabatan_kepala(meta.get("opd", {}).get("nama", ""))
+
+
+def clean_catatan_sub_area(value: object) -> dict:
+    if not isinstance(value, dict):
+        raise TpiError("Catatan sub-area harus berupa pasangan kode sub-area dan catatan.")
+    out = {}
+    for kode, text in value.items():
+        if not isinstance(kode, str) or not re.fullmatch(r"[A-Za-z0-9._-]{1,20}", kode):
+            raise TpiError(f"Kode sub-area '{str(kode)[:20]}' tidak sah.")
+        clean = clean_text(text, f"catatan sub-area {kode}", MAX_TEXT).strip()
+        if clean:
+            out[kode] = clean
+    return out
+
+
+def clean_tindak_lanjut(value: object) -> list[dict]:
+    from .session_meta import clean_date
+
+    if not isinstance(value, list):
+        raise TpiError("Tindak lanjut harus berupa daftar.")
+    if len(value) > MAX_TINDAK_LANJUT:
+        raise TpiError(f"Tindak lanjut paling banyak {MAX_TINDAK_LANJUT} butir.")
+    out = []
+    for n, row in enumerate(value, start=1):
+        if not isinstance(row, dict):
+            raise TpiError(f"Tindak lanjut ke-{n} tidak sah.")
+        uraian = clean_text(row.get("uraian"), f"uraian tindak lanjut ke-{n}", MAX_TEXT).strip()
+        if not uraian:
+            raise TpiError(f"Uraian tindak lanjut ke-{n} wajib diisi.")
+        batas = row.get("batas_waktu") or ""
+        if not batas:
+            raise TpiError(f"Batas waktu tindak lanjut ke-{n} wajib diisi (TTTT-BB-HH).")
+        out.append({
+            "uraian": uraian,
+            "batas_waktu": clean_date(batas, f"batas waktu tindak lanjut ke-{n}"),
+            "penanggung_jawab": clean_line(row.get("penanggung_jawab") or "", "penanggung jawab").strip(),
+        })
+    return out
+
+
+def clean_jabatan_kepala(value: object) -> str:
+    return " ".join(clean_line(value or "", "jabatan pimpinan unit").split())
+
+
+# -- setters (one event each) ---------------------------------------------------------------------
+def set_sub_area_note(store, kode: str, text: str, reason: str | None = None) -> dict:
+    """Write (or, with empty text, remove) the note of one sub-area of the session's instrument."""
+    kode = (kode or "").strip()
+    if kode not in store.instrument.sub_areas:
+        known = ", ".join(list(store.instrument.sub_areas)[:6])
+        raise TpiError(f"Sub-area '{kode}' tidak dikenal; contoh kode: {known}, … (daftar kode: 'tpi ba catatan SESI').")
+    notes = dict(store.meta.get("catatan_sub_area") or {})
+    notes[kode] = text or ""
+    if not notes[kode].strip():
+        notes.pop(kode)
+    return store.set_meta({"catatan_sub_area": notes}, reason=reason)
+
+
+def add_tindak_lanjut(store, uraian: str, batas_waktu: str, penanggung_jawab: str = "",
+                      reason: str | None = None) -> dict:
+    rows = list(store.meta.get("tindak_lanjut") or [])
+    rows.append({"uraian": uraian, "batas_waktu": batas_waktu, "penanggung_jawab": penanggung_jawab})
+    return store.set_meta({"tindak_lanjut": rows}, reason=reason)
+
+
+def remove_tindak_lanjut(store, nomor: int, reason: str | None = None) -> dict:
+    rows = list(store.meta.get("tindak_lanjut") or [])
+    if not 1 <= nomor <= len(rows):
+        raise TpiError(f"Tindak lanjut nomor {nomor} tidak ada (tercatat {len(rows)}).")
+    del rows[nomor - 1]
+    return store.set_meta({"tindak_lanjut": rows}, reason=reason)
+
+
+# -- tindak lanjut as lines (the cockpit's text box): "TTTT-BB-HH | uraian | penanggung jawab" ------
+def format_tindak_lanjut_lines(rows: list[dict]) -> str:
+    return "\n".join(
+        " | ".join(x for x in (r.get("batas_waktu", ""), r.get("uraian", ""), r.get("penanggung_jawab", "")) if x)
+        for r in rows or []
+    )
+
+
+def parse_tindak_lanjut_lines(text: str) -> list[dict]:
+    """One follow-up per non-empty line: "2025-05-28 | Lengkapi notulen | Sekretaris" (validated)."""
+    rows = []
+    for n, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) < 2:
+            raise TpiError(f"Baris tindak lanjut ke-{n}: tulis 'TTTT-BB-HH | uraian | penanggung jawab'.")
+        rows.append({"batas_waktu": parts[0], "uraian": parts[1], "penanggung_jawab": " | ".join(parts[2:])})
+    return clean_tindak_lanjut(rows)
