@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import threading
 
 from tpi_tui.tui.app import make_app
 from tpi_tui.tui.screens.konfirmasi import KonfirmasiScreen
@@ -100,3 +101,37 @@ async def test_quitting_with_everything_saved_does_not_ask(demo_ws):
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_the_status_line_leaves_menyimpan_when_a_reload_after_a_save_finds_nothing_new(demo_ws, monkeypatch):
+    """A save answered while an external-change reload is still queued must not leave "Menyimpan…" behind."""
+    sid = in_progress_id(demo_ws)
+    app = make_app(demo_ws, actor="Penguji TPI", session=sid)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        save_gate, reload_gate = threading.Event(), threading.Event()
+        real_set_item, real_refresh = screen.store.set_item, screen.store.refresh
+
+        def held_set_item(*args, **kwargs):
+            save_gate.wait(10)
+            return real_set_item(*args, **kwargs)
+
+        def held_refresh(*args, **kwargs):
+            reload_gate.wait(10)
+            return real_refresh(*args, **kwargs)
+
+        changed = iter([True])
+        monkeypatch.setattr(screen.store, "set_item", held_set_item)
+        monkeypatch.setattr(screen.store, "refresh", held_refresh)
+        monkeypatch.setattr(screen.store, "changed_on_disk", lambda: next(changed, False))
+        applied = screen.writer.applied
+        await pilot.press("a")  # the save is taken by the writer and held ...
+        screen.watch_external()  # ... a reload that will find nothing new is queued behind it
+        save_gate.set()
+        await until(pilot, lambda: screen.writer.applied > applied, "jawaban tersimpan")
+        assert "Menyimpan" in bar(screen)  # the reload is still on its way
+        reload_gate.set()
+        await settle(pilot)
+        assert stored(demo_ws, sid)["41"]["jawaban_tpi"] == "A"
+        assert "Tersimpan" in bar(screen) and "Menyimpan" not in bar(screen)

@@ -366,6 +366,9 @@ class WawancaraScreen(TpiScreen):
             self._conflict_resolved(event.data["item_id"], event.result, event.error)
         elif event.tag == "isi-ba":
             self._isi_ba_done(event.result, event.error, event.data["pesan"])
+        # Every job that ends may be the last one queued: the status line must leave "Menyimpan…"
+        # even when the handler above had nothing to redraw (e.g. a reload that found no change).
+        self.refresh_bar()
 
     # -- changes from outside (git pull, a merge) and merge conflicts ---------------------------
     def watch_external(self) -> None:
