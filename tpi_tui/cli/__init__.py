@@ -31,7 +31,25 @@ COMMAND_MODULES = (
 )
 
 
-@click.group(cls=TpiGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class MainGroup(TpiGroup):
+    """The ``tpi`` group: its commands are imported on first use of ``commands`` (help, a
+    subcommand, completion), so ``tpi`` opening Beranda does not import ten command modules."""
+
+    _registered = False
+
+    @property
+    def commands(self) -> dict[str, click.Command]:  # type: ignore[override]
+        if not self._registered:
+            self._registered = True  # before _register(): add_command reads .commands again
+            _register()
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._commands = value
+
+
+@click.group(cls=MainGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--workspace", "-w", type=click.Path(file_okay=False), help="Folder ruang kerja (berisi tpi.toml).")
 @click.option("--as", "actor_name", metavar="NAMA", help="Nama penilai yang dicatat pada riwayat perubahan.")
 @click.version_option(package_name="tpi-tui", message="tpi %(version)s", help="Menampilkan versi lalu keluar.")
@@ -61,8 +79,6 @@ def _register() -> None:
             localise(command)
             main.add_command(command)
 
-
-_register()
 
 if __name__ == "__main__":  # pragma: no cover
     main()
