@@ -18,7 +18,6 @@ the same HTML through LibreOffice (the LHE and letters have no separate Word tem
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 from ..core.atomic import write_atomic
@@ -75,35 +74,22 @@ def issued_nomor(ws, jenis: str, tahun: int, key: str) -> str:
 
 def reserve_nomor(ws, jenis: str, key: str, day: dt.date, pattern: str, timeout: float = 30.0) -> str:
     """``key``'s number in the ``jenis`` sequence of ``day.year`` (issued once, then kept)."""
-    import filelock
-
-    from ..core.atomic import clean_stray_temps
-    from .nomor import _read_state, check_pattern, format_nomor
+    from .nomor import check_pattern, format_nomor, locked_registry, save_registry
 
     check_pattern(pattern)
     path = _nomor_path(ws, jenis, day.year)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise TpiError(f"Folder {path.parent} tidak dapat dibuat: {os_reason(exc)}.") from None
-    lock = filelock.FileLock(str(path) + ".lock", thread_local=False, is_singleton=False)
-    try:
-        with lock.acquire(timeout=timeout):
-            clean_stray_temps(path)  # a crash mid-write leaves .<name>.tmp-* behind
-            state = _read_state(path, day.year)
-            known = state["sesi"].get(key)
-            if known:
-                return str(known)
-            seq = state["terakhir"] + 1
-            nomor = format_nomor(pattern, seq, day)
-            if nomor in state["sesi"].values():
-                raise TpiError(f"Nomor {nomor} sudah pernah diterbitkan; periksa pola nomor {jenis} di tpi.toml.")
-            state["terakhir"] = seq
-            state["sesi"][key] = nomor
-            write_atomic(path, (json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
-            return nomor
-    except filelock.Timeout:
-        raise TpiError(f"Penomoran {jenis} sedang dipakai proses lain terlalu lama; coba lagi sebentar.") from None
+    with locked_registry(path, day.year, what=jenis, timeout=timeout) as state:
+        known = state["sesi"].get(key)
+        if known:
+            return str(known)
+        seq = state["terakhir"] + 1
+        nomor = format_nomor(pattern, seq, day)
+        if nomor in state["sesi"].values():
+            raise TpiError(f"Nomor {nomor} sudah pernah diterbitkan; periksa pola nomor {jenis} di tpi.toml.")
+        state["terakhir"] = seq
+        state["sesi"][key] = nomor
+        save_registry(path, state)
+        return nomor
 
 
 # -- output --------------------------------------------------------------------------------
