@@ -168,3 +168,20 @@ def monkeypatch_module():
     mp.delenv("TPI_USER", raising=False)
     yield mp
     mp.undo()
+
+
+def test_every_cli_module_prints_through_the_escaping_echo():
+    """A new command that calls click.echo directly would print a session's ESC or U+202E raw."""
+    from pathlib import Path
+
+    import tpi_tui.cli as cli
+
+    offenders = []
+    for path in sorted(Path(cli.__file__).parent.glob("*.py")):
+        if path.name == "common.py":
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if "click.echo(" in line or "click.secho(" in line:
+                offenders.append(f"{path.name}:{n}")
+    assert offenders == []
+

@@ -372,3 +372,19 @@ def test_lock_wait_is_configurable(ws, sid):
     code, out, err = run_cli(["answer", sid, "1", "--tpi", "Ya"])
     assert_one_line_error(code, err)
     assert "tunggu_kunci" in err
+
+
+@pytest.mark.parametrize("broken, line", [('instansi = "tanpa kutip penutup\n', 1), ("[a]\nb = 1\n[a]\nc = 2\n", 3),
+                                          ("x = [1, 2\n", None)])
+def test_a_toml_syntax_error_is_one_indonesian_line_with_its_position(tmp_path, broken, line):
+    from tpi_tui.core.workspace import load_config
+
+    path = tmp_path / "tpi.toml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(TpiError) as err:
+        load_config(path)
+    text = str(err.value)
+    assert text.startswith("tpi.toml tidak sah: penulisan TOML keliru")
+    assert (f"baris {line}," if line else "di akhir berkas") in text and "\n" not in text
+    for english in ("Illegal", "Cannot", "Expected", "Unclosed", "line", "column"):
+        assert english not in text

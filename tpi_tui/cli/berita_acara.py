@@ -16,7 +16,7 @@ import json
 import click
 
 from ..core.errors import TpiError
-from .common import actor, workspace
+from .common import actor, echo, echo_json, workspace
 
 KUNCI = ("tlhp", "sakip", "lhkpn", "lhkasn")
 
@@ -69,7 +69,7 @@ def syarat_cmd(ctx, session_ref, kunci, nilai, bukti, hapus, reason, as_json) ->
         ws, store = _open(ctx, session_ref)
         with store:
             syarat.clear_syarat(store, kunci, reason=reason)
-        click.echo(f"Syarat {syarat.SYARAT[kunci].label} dihapus (belum dicatat).")
+        echo(f"Syarat {syarat.SYARAT[kunci].label} dihapus (belum dicatat).")
         return
     if nilai is None:
         raise TpiError(f"Berikan NILAI untuk {kunci} ({syarat.SYARAT[kunci].petunjuk}) dan --bukti, atau --hapus.")
@@ -81,22 +81,22 @@ def syarat_cmd(ctx, session_ref, kunci, nilai, bukti, hapus, reason, as_json) ->
         rows = syarat.rows(store.meta.get("syarat"), store.meta.get("target", "WBK"))
     row = next(r for r in rows if r["kunci"] == kunci)
     if not changed:
-        click.echo(f"Tidak ada perubahan: {row['label']} sudah {row['nilai_teks']}.")
+        echo(f"Tidak ada perubahan: {row['label']} sudah {row['nilai_teks']}.")
         return
     status = "memenuhi" if row["memenuhi"] else "TIDAK memenuhi"
-    click.echo(f"Dicatat: {row['label']} = {row['nilai_teks']} (ambang {row['ambang']}, {status}).")
+    echo(f"Dicatat: {row['label']} = {row['nilai_teks']} (ambang {row['ambang']}, {status}).")
 
 
 def _print_syarat(rows: list[dict], target: str, as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps({"target": target, "syarat": rows}, ensure_ascii=False, indent=1))
+        echo_json(json.dumps({"target": target, "syarat": rows}, ensure_ascii=False, indent=1))
         return
-    click.echo(f"Syarat usulan (target {target}):")
+    echo(f"Syarat usulan (target {target}):")
     for r in rows:
         status = {True: "memenuhi", False: "TIDAK memenuhi", None: "belum dicatat"}[r["memenuhi"]]
-        click.echo(f"  {r['kunci']:<7} {r['label']:<48} ambang {r['ambang']:<10} nilai {r['nilai_teks']:<14} {status}")
+        echo(f"  {r['kunci']:<7} {r['label']:<48} ambang {r['ambang']:<10} nilai {r['nilai_teks']:<14} {status}")
         if r["bukti"]:
-            click.echo(f"          bukti: {r['bukti']}")
+            echo(f"          bukti: {r['bukti']}")
 
 
 # -- tpi ba ---------------------------------------------------------------------------------------
@@ -127,7 +127,7 @@ def catatan_cmd(ctx, session_ref, kode, teks, hapus, reason) -> None:
         with store:
             notes = store.meta.get("catatan_sub_area") or {}
             for k, sa in store.instrument.sub_areas.items():
-                click.echo(f"  {k:<11} {sa.nama[:60]:<60} {notes.get(k, '-')}")
+                echo(f"  {k:<11} {sa.nama[:60]:<60} {notes.get(k, '-')}")
         return
     if hapus == bool(teks):
         if teks is None and not hapus:
@@ -135,13 +135,13 @@ def catatan_cmd(ctx, session_ref, kode, teks, hapus, reason) -> None:
             with store:
                 if kode not in store.instrument.sub_areas:
                     raise TpiError(f"Sub-area '{kode}' tidak dikenal (lihat 'tpi ba catatan SESI').")
-                click.echo((store.meta.get("catatan_sub_area") or {}).get(kode, "(belum ada catatan)"))
+                echo((store.meta.get("catatan_sub_area") or {}).get(kode, "(belum ada catatan)"))
             return
         raise TpiError("Berikan TEKS catatan atau --hapus, tidak keduanya.")
     ws, store = _open(ctx, session_ref)
     with store:
         set_sub_area_note(store, kode, "" if hapus else teks, reason=reason)
-    click.echo(f"Catatan sub-area {kode} {'dihapus' if hapus else 'disimpan'}.")
+    echo(f"Catatan sub-area {kode} {'dihapus' if hapus else 'disimpan'}.")
 
 
 @ba_group.command("tanggapan")
@@ -155,14 +155,14 @@ def tanggapan_cmd(ctx, session_ref, teks, hapus, reason) -> None:
     if teks is None and not hapus:
         ws, store = _open_readonly(ctx, session_ref)
         with store:
-            click.echo(store.meta.get("tanggapan") or "(belum ada tanggapan)")
+            echo(store.meta.get("tanggapan") or "(belum ada tanggapan)")
         return
     if teks is not None and hapus:
         raise TpiError("Berikan TEKS tanggapan atau --hapus, tidak keduanya.")
     ws, store = _open(ctx, session_ref)
     with store:
         store.set_meta({"tanggapan": "" if hapus else teks}, reason=reason)
-    click.echo("Tanggapan pimpinan unit kerja " + ("dikosongkan." if hapus else "disimpan."))
+    echo("Tanggapan pimpinan unit kerja " + ("dikosongkan." if hapus else "disimpan."))
 
 
 @ba_group.command("tindak-lanjut")
@@ -186,19 +186,19 @@ def tindak_lanjut_cmd(ctx, session_ref, tambah, batas, pj, hapus, reason) -> Non
         with store:
             rows = store.meta.get("tindak_lanjut") or []
         for n, r in enumerate(rows, start=1):
-            click.echo(f"  {n}. {r['uraian']} — batas {r['batas_waktu']}" + (f" — {r['penanggung_jawab']}" if r["penanggung_jawab"] else ""))
+            echo(f"  {n}. {r['uraian']} — batas {r['batas_waktu']}" + (f" — {r['penanggung_jawab']}" if r["penanggung_jawab"] else ""))
         if not rows:
-            click.echo("(belum ada tindak lanjut)")
+            echo("(belum ada tindak lanjut)")
         return
     ws, store = _open(ctx, session_ref)
     with store:
         if hapus is not None:
             remove_tindak_lanjut(store, hapus, reason=reason)
-            click.echo(f"Tindak lanjut nomor {hapus} dihapus.")
+            echo(f"Tindak lanjut nomor {hapus} dihapus.")
             return
         add_tindak_lanjut(store, tambah, batas or "", pj, reason=reason)
         n = len(store.meta["tindak_lanjut"])
-    click.echo(f"Tindak lanjut nomor {n} dicatat.")
+    echo(f"Tindak lanjut nomor {n} dicatat.")
 
 
 @ba_group.command("jabatan")
@@ -215,7 +215,7 @@ def jabatan_cmd(ctx, session_ref, teks, bawaan, reason) -> None:
         ws, store = _open_readonly(ctx, session_ref)
         with store:
             own = (store.meta.get("jabatan_kepala") or "").strip()
-            click.echo(jabatan_kepala(store.meta) + ("" if own else " (bawaan dari nama OPD)"))
+            echo(jabatan_kepala(store.meta) + ("" if own else " (bawaan dari nama OPD)"))
         return
     if teks is not None and bawaan:
         raise TpiError("Berikan TEKS jabatan atau --bawaan, tidak keduanya.")
@@ -226,7 +226,7 @@ def jabatan_cmd(ctx, session_ref, teks, bawaan, reason) -> None:
         store.set_meta({"jabatan_kepala": "" if bawaan else teks}, reason=reason)
         shown = jabatan_kepala(store.meta)
         derived = derive_jabatan_kepala(store.meta["opd"]["nama"])
-    click.echo(f"Jabatan pimpinan unit: {shown}" + (" (bawaan)" if shown == derived and bawaan else ""))
+    echo(f"Jabatan pimpinan unit: {shown}" + (" (bawaan)" if shown == derived and bawaan else ""))
 
 
 @ba_group.command("surat-tugas")
@@ -241,7 +241,7 @@ def surat_tugas_cmd(ctx, session_ref, nomor, tanggal, reason) -> None:
         ws, store = _open_readonly(ctx, session_ref)
         with store:
             d = store.meta.get("dasar") or {}
-        click.echo(f"Nomor: {d.get('nomor') or '(belum diisi)'}; tanggal: {d.get('tanggal') or '(belum diisi)'}")
+        echo(f"Nomor: {d.get('nomor') or '(belum diisi)'}; tanggal: {d.get('tanggal') or '(belum diisi)'}")
         return
     ws, store = _open(ctx, session_ref)
     with store:
@@ -252,7 +252,7 @@ def surat_tugas_cmd(ctx, session_ref, nomor, tanggal, reason) -> None:
             d["tanggal"] = tanggal
         store.set_meta({"dasar": d}, reason=reason)
         d = store.meta["dasar"]
-    click.echo(f"Surat Tugas: nomor {d['nomor'] or '(kosong)'}, tanggal {d['tanggal'] or '(kosong)'}.")
+    echo(f"Surat Tugas: nomor {d['nomor'] or '(kosong)'}, tanggal {d['tanggal'] or '(kosong)'}.")
 
 
 COMMANDS = [syarat_cmd, ba_group]

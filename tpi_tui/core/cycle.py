@@ -232,16 +232,12 @@ def load_basis(ws: Workspace, basis: Basis) -> tuple[dict, dict]:
 
 def evaluate_basis(ws: Workspace, basis: Basis):
     """(meta, Evaluation) of a basis session: the same ``evaluate`` call as ``tpi score``."""
-    import inspect
 
     from .scoring import evaluate
 
     meta, answers = load_basis(ws, basis)
-    extra = {}
-    if "syarat" in inspect.signature(evaluate).parameters:  # verdicts judge the recorded syarat too
-        extra["syarat"] = meta.get("syarat")
     ev = evaluate(ws.instrument, answers, area_reading=ws.config.ambang_per_area, has_wbk=meta.get("predikat_wbk"),
-                  **extra)
+                  syarat=meta.get("syarat"))  # the verdicts judge the recorded syarat too
     return meta, ev
 
 
@@ -255,10 +251,7 @@ def syarat_of(meta: dict) -> dict[str, dict]:
     raw = meta.get("syarat")
     if not isinstance(raw, dict):
         return {}
-    try:
-        from .syarat import SYARAT, memenuhi, teks_nilai
-    except ImportError:  # a version without core.syarat: show what is there
-        SYARAT = {}  # noqa: N806
+    from .syarat import SYARAT, memenuhi, teks_nilai
     target = meta.get("target") if meta.get("target") in ("WBK", "WBBM") else "WBK"
     out = {}
     for kode, value in raw.items():
@@ -276,24 +269,6 @@ def syarat_of(meta: dict) -> dict[str, dict]:
     return out
 
 
-def _verdict_judges_syarat() -> bool:
-    import inspect
-
-    from .scoring import evaluate
-
-    return "syarat" in inspect.signature(evaluate).parameters
-
-
-def syarat_unmet(meta: dict, predikat: str) -> list[str]:
-    """Recorded prerequisites that are not met (unknown ones are not counted as met or unmet)."""
-    out = []
-    for kode, value in syarat_of(meta).items():
-        met = value.get("memenuhi_" + predikat.lower(), value.get("memenuhi"))
-        if met is False:
-            out.append(f"Syarat {value.get('label') or kode} tidak terpenuhi")
-    return out
-
-
 def proposal_problems(ws: Workspace, basis: Basis, kategori: str) -> list[str]:
     """Why proposing this unit as ``kategori`` needs a recorded reason ([] when it needs none)."""
     predikat = "WBBM" if kategori == "WBBM" else "WBK"
@@ -304,6 +279,4 @@ def proposal_problems(ws: Workspace, basis: Basis, kategori: str) -> list[str]:
     v = ev.verdicts[predikat]
     if not v.met:
         problems.append(f"Belum memenuhi {predikat}: {v.failed[0]}")
-    if not _verdict_judges_syarat():  # otherwise the verdict already names every unmet syarat
-        problems.extend(syarat_unmet(meta, predikat))
     return problems

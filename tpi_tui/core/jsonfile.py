@@ -102,13 +102,25 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
 
 
 def toml_loads(text: str, label: str) -> dict:
-    """Parse TOML; ``tomllib.TOMLDecodeError`` passes through, nesting is bounded like JSON."""
+    """Parse TOML; nesting is bounded like JSON.
+
+    A syntax error becomes ``ValueError`` with an Indonesian sentence that names the line and
+    column: tomllib's own wording ("Illegal character '\\n'") is English and means little to an
+    assessor, while the position is what they need to fix the file.
+    """
+    import re
     import tomllib
 
     try:
         data = tomllib.loads(text)
     except RecursionError:
         raise too_deep(label) from None
+    except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"line (\d+), column (\d+)", str(exc))
+        at = (f" pada baris {where.group(1)}, kolom {where.group(2)}" if where else
+              " di akhir berkas" if "end of document" in str(exc) else "")
+        raise ValueError(f"penulisan TOML keliru{at} (periksa tanda kutip, kurung siku, tanda = "
+                         "dan kunci yang tertulis dua kali)") from None
     if _depth_exceeds(data, MAX_DEPTH):
         raise too_deep(label)
     return data

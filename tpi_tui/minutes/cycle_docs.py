@@ -11,14 +11,13 @@ atomic write, a number never given twice): the LHE gets a number only when its s
 (and keeps it); the surat usulan and the SPTJM only when every proposed unit's basis session is
 final. Until then the document carries a placeholder number and a DRAFT band on every page.
 
-PDF: WeasyPrint when it is installed (``minutes.pdf.html_to_pdf``), else LibreOffice; DOCX from
+PDF: WeasyPrint in-process (``minutes.pdf.html_to_pdf``, the Berita Acara's path); DOCX from
 the same HTML through LibreOffice (the LHE and letters have no separate Word template).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 from ..core.atomic import write_atomic
@@ -75,35 +74,22 @@ def issued_nomor(ws, jenis: str, tahun: int, key: str) -> str:
 
 def reserve_nomor(ws, jenis: str, key: str, day: dt.date, pattern: str, timeout: float = 30.0) -> str:
     """``key``'s number in the ``jenis`` sequence of ``day.year`` (issued once, then kept)."""
-    import filelock
-
-    from ..core.atomic import clean_stray_temps
-    from .nomor import _read_state, check_pattern, format_nomor
+    from .nomor import check_pattern, format_nomor, locked_registry, save_registry
 
     check_pattern(pattern)
     path = _nomor_path(ws, jenis, day.year)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise TpiError(f"Folder {path.parent} tidak dapat dibuat: {os_reason(exc)}.") from None
-    lock = filelock.FileLock(str(path) + ".lock", thread_local=False, is_singleton=False)
-    try:
-        with lock.acquire(timeout=timeout):
-            clean_stray_temps(path)  # a crash mid-write leaves .<name>.tmp-* behind
-            state = _read_state(path, day.year)
-            known = state["sesi"].get(key)
-            if known:
-                return str(known)
-            seq = state["terakhir"] + 1
-            nomor = format_nomor(pattern, seq, day)
-            if nomor in state["sesi"].values():
-                raise TpiError(f"Nomor {nomor} sudah pernah diterbitkan; periksa pola nomor {jenis} di tpi.toml.")
-            state["terakhir"] = seq
-            state["sesi"][key] = nomor
-            write_atomic(path, (json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
-            return nomor
-    except filelock.Timeout:
-        raise TpiError(f"Penomoran {jenis} sedang dipakai proses lain terlalu lama; coba lagi sebentar.") from None
+    with locked_registry(path, day.year, what=jenis, timeout=timeout) as state:
+        known = state["sesi"].get(key)
+        if known:
+            return str(known)
+        seq = state["terakhir"] + 1
+        nomor = format_nomor(pattern, seq, day)
+        if nomor in state["sesi"].values():
+            raise TpiError(f"Nomor {nomor} sudah pernah diterbitkan; periksa pola nomor {jenis} di tpi.toml.")
+        state["terakhir"] = seq
+        state["sesi"][key] = nomor
+        save_registry(path, state)
+        return nomor
 
 
 # -- output --------------------------------------------------------------------------------
@@ -114,47 +100,18 @@ def _render(ws, name: str, context: dict) -> str:
 
 
 def html_to_pdf(html: str, stem: str) -> bytes:
-    try:
-        from .pdf import html_to_pdf as weasy
-    except ImportError:
-        weasy = None
-    if weasy is not None:
-        return weasy(html)
-    try:  # WeasyPrint directly (CSS paged media: landscape, page counters, the DRAFT band)
-        import weasyprint
+    """PDF through the Berita Acara's WeasyPrint path (CSS paged media: landscape pages, page
+    counters, the DRAFT band; only data: URIs are fetched, so a template cannot read local files)."""
+    from .pdf import html_to_pdf as weasy
 
-        return weasyprint.HTML(string=html).write_pdf()
-    except (ImportError, OSError):
-        pass
-    from .pdf import convert_to_pdf  # LibreOffice's HTML import ignores @page: last resort
-
-    return convert_to_pdf(html.encode("utf-8"), ".html", stem)
+    return weasy(html)
 
 
 def html_to_docx(html: str, stem: str, timeout: float = 180.0) -> bytes:
     """Word document from the HTML through LibreOffice (a private profile per call)."""
-    import subprocess
-    import tempfile
+    from .pdf import soffice_convert
 
-    from .pdf import soffice_path
-
-    exe = soffice_path()
-    with tempfile.TemporaryDirectory(prefix="tpi-docx-") as tmp:
-        src = Path(tmp) / f"{stem}.html"
-        src.write_text(html, encoding="utf-8")
-        profile = Path(tmp) / "profil"
-        cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-               "--convert-to", "docx:MS Word 2007 XML", "--outdir", tmp, str(src)]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            raise TpiError("Konversi ke DOCX oleh LibreOffice melewati batas waktu; coba lagi.") from None
-        except OSError as exc:
-            raise TpiError(f"LibreOffice tidak dapat dijalankan: {os_reason(exc)}.") from None
-        out = Path(tmp) / f"{stem}.docx"
-        if proc.returncode != 0 or not out.is_file():
-            raise TpiError("Konversi ke DOCX oleh LibreOffice gagal; pakai --format html atau pdf.")
-        return out.read_bytes()
+    return soffice_convert(html.encode("utf-8"), ".html", stem, "docx:MS Word 2007 XML", timeout)
 
 
 def _check_fmt(fmt: str) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..core import jsonfile
@@ -70,42 +71,60 @@ def _read_state(path: Path, tahun: int) -> dict:
     return data
 
 
-def reserve(ws, session_id: str, day: dt.date, pattern: str | None = None, timeout: float = 30.0) -> str:
-    """Give ``session_id`` the next number of ``day``'s year (or the one it was already given)."""
+@contextmanager
+def locked_registry(path: Path, year: int, what: str = "berita acara", timeout: float = 30.0):
+    """A number registry (``nomor-<tahun>.json``) held under its filelock: yields its state.
+
+    Change the yielded dict and call ``save_registry`` inside the block. One place makes the
+    folder, takes the lock, sweeps temp files a crash left behind and says so in Indonesian when
+    another process keeps the registry too long -- for the Berita Acara and the cycle's documents.
+    """
     import filelock
 
-    pattern = pattern if pattern is not None else ws.config.nomor
-    check_pattern(pattern)
-    path = state_path(ws, day.year)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise TpiError(f"Folder {path.parent} tidak dapat dibuat: {os_reason(exc)}.") from None
     lock = filelock.FileLock(str(path) + ".lock", thread_local=False, is_singleton=False)
     try:
-        with lock.acquire(timeout=timeout):
-            clean_stray_temps(path)  # a crash mid-write leaves .nomor-<tahun>.json.tmp-* behind
-            state = _read_state(path, day.year)
-            known = state["sesi"].get(session_id)
-            if known:
-                return str(known)
-            seq = state["terakhir"] + 1
-            nomor = format_nomor(pattern, seq, day)
-            taken = set(state["sesi"].values())
-            for _ in range(1000):  # skip numbers an agenda book already gave (tpi minutes --nomor)
-                if nomor not in taken:
-                    break
-                seq += 1
-                nomor = format_nomor(pattern, seq, day)
-            if nomor in taken:  # a pattern that ignores {seq}'s value could repeat
-                raise TpiError(f"Nomor {nomor} sudah pernah diterbitkan; periksa pola nomor di tpi.toml.")
-            state["terakhir"] = seq
-            state["sesi"][session_id] = nomor
-            body = json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-            write_atomic(path, body.encode("utf-8"))
-            return nomor
+        lock.acquire(timeout=timeout)
     except filelock.Timeout:
-        raise TpiError("Penomoran berita acara sedang dipakai proses lain terlalu lama; coba lagi sebentar.") from None
+        raise TpiError(f"Penomoran {what} sedang dipakai proses lain terlalu lama; coba lagi sebentar.") from None
+    try:
+        clean_stray_temps(path)  # a crash mid-write leaves .nomor-<tahun>.json.tmp-* behind
+        yield _read_state(path, year)
+    finally:
+        lock.release()
+
+
+def save_registry(path: Path, state: dict) -> None:
+    """Write a registry atomically (sorted keys: a git diff shows the one number added)."""
+    write_atomic(path, (json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def reserve(ws, session_id: str, day: dt.date, pattern: str | None = None, timeout: float = 30.0) -> str:
+    """Give ``session_id`` the next number of ``day``'s year (or the one it was already given)."""
+    pattern = pattern if pattern is not None else ws.config.nomor
+    check_pattern(pattern)
+    path = state_path(ws, day.year)
+    with locked_registry(path, day.year, timeout=timeout) as state:
+        known = state["sesi"].get(session_id)
+        if known:
+            return str(known)
+        seq = state["terakhir"] + 1
+        nomor = format_nomor(pattern, seq, day)
+        taken = set(state["sesi"].values())
+        for _ in range(1000):  # skip numbers an agenda book already gave (tpi minutes --nomor)
+            if nomor not in taken:
+                break
+            seq += 1
+            nomor = format_nomor(pattern, seq, day)
+        if nomor in taken:  # a pattern that ignores {seq}'s value could repeat
+            raise TpiError(f"Nomor {nomor} sudah pernah diterbitkan; periksa pola nomor di tpi.toml.")
+        state["terakhir"] = seq
+        state["sesi"][session_id] = nomor
+        save_registry(path, state)
+        return nomor
 
 
 def issue(ws, store) -> str:
@@ -156,8 +175,6 @@ def set_manual(ws, store, text: object, timeout: float = 30.0) -> str:
     registered in the yearly file (so the sequence skips it) and recorded in the session as an
     event. The sequence counter is not consumed.
     """
-    import filelock
-
     nomor = clean_manual(text)
     if store.readonly:
         raise TpiError("Sesi dibuka hanya-baca; nomor berita acara tidak dapat dicatat.")
@@ -165,24 +182,13 @@ def set_manual(ws, store, text: object, timeout: float = 30.0) -> str:
         return nomor
     day = dt.date.fromisoformat(store.meta["tanggal"])
     path = state_path(ws, day.year)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise TpiError(f"Folder {path.parent} tidak dapat dibuat: {os_reason(exc)}.") from None
-    lock = filelock.FileLock(str(path) + ".lock", thread_local=False, is_singleton=False)
-    try:
-        with lock.acquire(timeout=timeout):
-            clean_stray_temps(path)
-            other = _holder(ws, nomor, store.id)
-            if other:
-                raise TpiError(f"Nomor {nomor} sudah dipakai sesi lain di ruang kerja ini ({other[-8:]}); "
-                               "satu nomor hanya untuk satu berita acara.")
-            state = _read_state(path, day.year)
-            state["sesi"][store.id] = nomor
-            body = json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-            write_atomic(path, body.encode("utf-8"))
-    except filelock.Timeout:
-        raise TpiError("Penomoran berita acara sedang dipakai proses lain terlalu lama; coba lagi sebentar.") from None
+    with locked_registry(path, day.year, timeout=timeout) as state:
+        other = _holder(ws, nomor, store.id)
+        if other:
+            raise TpiError(f"Nomor {nomor} sudah dipakai sesi lain di ruang kerja ini ({other[-8:]}); "
+                           "satu nomor hanya untuk satu berita acara.")
+        state["sesi"][store.id] = nomor
+        save_registry(path, state)
     ba = dict(store.meta.get("berita_acara") or {})
     ba.update(nomor=nomor, tahun=day.year, sumber="buku agenda")
     store.set_lifecycle({"berita_acara": ba}, reason=f"nomor berita acara dari buku agenda: {nomor}")

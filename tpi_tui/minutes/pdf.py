@@ -78,25 +78,38 @@ def soffice_path() -> str:
     raise TpiError(INSTALL_HINT)
 
 
-def convert_to_pdf(data: bytes, suffix: str, stem: str = "berita-acara", timeout: float = 180.0) -> bytes:
-    """Convert a .docx or .html document (bytes) to PDF bytes in a private temp folder."""
+def soffice_convert(data: bytes, suffix: str, stem: str, target: str = "pdf", timeout: float = 180.0) -> bytes:
+    """Convert a document (bytes; ``suffix`` says what it is) with LibreOffice in a private temp folder.
+
+    ``target`` is LibreOffice's filter ("pdf", or "docx:MS Word 2007 XML"); the extension of the
+    result is the part before the colon.
+    """
     exe = soffice_path()
-    with tempfile.TemporaryDirectory(prefix="tpi-pdf-") as tmp:
+    ext = target.split(":", 1)[0]
+    label = ext.upper()
+    with tempfile.TemporaryDirectory(prefix="tpi-konversi-") as tmp:
         src = Path(tmp) / f"{stem}{suffix}"
         src.write_bytes(data)
         profile = Path(tmp) / "profil"  # a private profile: two conversions at once do not collide
         cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", tmp, str(src)]
+               "--convert-to", target, "--outdir", tmp, str(src)]
         try:
             proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
-            raise TpiError("Konversi ke PDF oleh LibreOffice melewati batas waktu; coba lagi.") from None
+            raise TpiError(f"Konversi ke {label} oleh LibreOffice melewati batas waktu; coba lagi.") from None
         except OSError as exc:
             raise TpiError(f"LibreOffice tidak dapat dijalankan: {os_reason(exc)}.") from None
-        out = Path(tmp) / f"{stem}.pdf"
+        out = Path(tmp) / f"{stem}.{ext}"
         if proc.returncode != 0 or not out.is_file():
-            raise TpiError("Konversi ke PDF oleh LibreOffice gagal; buka berkas .docx dan cetak ke PDF secara manual.")
+            hint = ("buka berkas .docx dan cetak ke PDF secara manual" if ext == "pdf"
+                    else "pakai --format html atau pdf")
+            raise TpiError(f"Konversi ke {label} oleh LibreOffice gagal; {hint}.")
         return out.read_bytes()
+
+
+def convert_to_pdf(data: bytes, suffix: str, stem: str = "berita-acara", timeout: float = 180.0) -> bytes:
+    """Convert a .docx or .html document (bytes) to PDF bytes with LibreOffice."""
+    return soffice_convert(data, suffix, stem, "pdf", timeout)
 
 
 def docx_to_pdf(data: bytes, stem: str = "berita-acara") -> bytes:
