@@ -25,7 +25,7 @@ class RingkasanScreen(TpiScreen):
     BINDINGS = [
         Binding("escape", "back", "Kembali", id="ringkasan.kembali"),
         Binding("ctrl+b", "minutes", "Berita Acara", id="ringkasan.berita-acara"),
-        Binding("t", "sign_off", "Tanda tangan reviu", id="ringkasan.tanda-tangan"),
+        Binding("t", "sign_off", "Tanda tangan", id="ringkasan.tanda-tangan"),
         Binding("f", "finalize", "Finalkan", id="ringkasan.finalkan"),
         Binding("o", "reopen", "Buka kembali", id="ringkasan.buka-kembali"),
     ]
@@ -50,7 +50,7 @@ class RingkasanScreen(TpiScreen):
             yield Static("", id="verdicts")
             yield Label("Daftar (Enter membuka butir):", classes="field-label")
             yield OptionList(id="entries")
-        yield Footer()
+        yield Footer(compact=True)  # five keys fit 80 columns
 
     def on_mount(self) -> None:
         ev = self.ev
