@@ -84,6 +84,30 @@ def canonical(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
+def chained_event(last: dict | None, *, item: Any, field: str, old: Any, new: Any, who: str,
+                  reason: str | None = None, extra: dict | None = None) -> dict:
+    """A new event after ``last`` (None: the first), hashed over its canonical form.
+
+    One builder for every hash-chained log (a session's events, the usulan list's), so the two
+    chains cannot drift in which keys they cover; ``extra`` keys are covered by the hash too.
+    """
+    event = {
+        "field": field,
+        "item": item,
+        "new": new,
+        "old": old,
+        "prev": last["hash"] if last else GENESIS,
+        "seq": (last["seq"] + 1) if last else 1,
+        "ts": now_iso(),
+        "who": who,
+    }
+    if reason:
+        event["reason"] = reason
+    event.update(extra or {})
+    event["hash"] = hashlib.sha256(canonical(event)).hexdigest()
+    return event
+
+
 def now_iso() -> str:
     return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
 
@@ -456,19 +480,7 @@ class SessionStore:
         if last and last_key == self._own_last and self._continues(last, item, field, reason):
             self._rewrite_last(last_key, last, new)
             return
-        event = {
-            "field": field,
-            "item": item,
-            "new": new,
-            "old": old,
-            "prev": last["hash"] if last else GENESIS,
-            "seq": (last["seq"] + 1) if last else 1,
-            "ts": now_iso(),
-            "who": self.actor,
-        }
-        if reason:
-            event["reason"] = reason
-        event["hash"] = hashlib.sha256(canonical(event)).hexdigest()
+        event = chained_event(last, item=item, field=field, old=old, new=new, who=self.actor, reason=reason)
         self._own_last = self._events.insert(event)
 
     def _migrate(self) -> None:

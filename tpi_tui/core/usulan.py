@@ -45,7 +45,7 @@ from .answers import MAX_TEXT, clean_text
 from .atomic import clean_stray_temps, write_atomic
 from .cycle import Basis, basis_session, clean_unit_id, proposal_problems, unit_id_for
 from .errors import TpiError, os_reason
-from .store import GENESIS, canonical, dump_tables, now_iso
+from .store import GENESIS, canonical, chained_event, dump_tables, now_iso
 from .workspace import Workspace, slugify
 
 FOLDER = "usulan"
@@ -141,21 +141,8 @@ def _event(tables: dict, field_name: str, item: str | None, old: Any, new: Any, 
 
     events = _ordered(tables)
     last = events[-1] if events else None
-    event = {
-        "field": field_name,
-        "item": item,
-        "new": new,
-        "old": old,
-        "prev": last["hash"] if last else GENESIS,
-        "seq": (last["seq"] + 1) if last else 1,
-        "ts": now_iso(),
-        "who": who,
-    }
-    if reason:
-        event["reason"] = reason
-    if field_name == "usulan.dibuat":
-        event["isi"] = _meta_digest(tables["meta"]["1"])
-    event["hash"] = hashlib.sha256(canonical(event)).hexdigest()
+    extra = {"isi": _meta_digest(tables["meta"]["1"])} if field_name == "usulan.dibuat" else None
+    event = chained_event(last, item=item, field=field_name, old=old, new=new, who=who, reason=reason, extra=extra)
     tables["events"][ulid()] = event
 
 
