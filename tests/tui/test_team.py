@@ -115,7 +115,7 @@ async def test_conflicts_are_marked_counted_and_resolved_by_choosing(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, BerandaScreen), "Beranda")
         await until(pilot, lambda: app.screen.sessions, "daftar sesi")
-        table = app.screen.query_one("DataTable")
+        table = app.screen.query_one("#sessions")
         assert any("⚠1" in str(cell) for cell in table.get_row_at(0))
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")

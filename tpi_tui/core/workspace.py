@@ -11,17 +11,23 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import jsonfile
 from .atomic import write_atomic
 from .errors import TpiError, os_reason
 from .ids import ulid
-from .instrument import Instrument, load_instrument
 from .jsonfile import toml_loads
-from .scoring import AREA_READINGS
+from .policy import AREA_READINGS
 from .session_meta import JENIS_SESI, SCHEMA_VERSION, clean_date, clean_meta_field, clean_tim, clean_time
-from .store import SessionStore, list_conflicts, load_tables
 from .text import clean_line
+
+if TYPE_CHECKING:
+    from .instrument import Instrument
+    from .store import SessionStore
+
+# The instrument, the scorer and the store (TinyDB) are imported where they are used: bare `tpi`
+# lists sessions from the index alone, and its launch budget is a few milliseconds (issue #15).
 
 CONFIG = "tpi.toml"
 INDEX = ".index.json"
@@ -289,6 +295,8 @@ class Workspace:
 
     @property
     def instrument(self) -> Instrument:
+        from .instrument import load_instrument
+
         return load_instrument()
 
     def actor(self, explicit: str | None = None) -> str:
@@ -408,6 +416,8 @@ class Workspace:
         }
         folder = self.opd_dir(opd_name)
         path = folder / f"{meta['tanggal']}_{jenis}_{meta['id']}.json"
+        from .store import SessionStore
+
         return SessionStore.create(path, meta, actor=actor or self.actor())
 
     def resolve(self, ref: str) -> Path:
@@ -436,22 +446,36 @@ class Workspace:
         """
         if wait is None:
             wait = 0.0 if readonly else self.config.tunggu_kunci
+        from .store import SessionStore
+
         return SessionStore(self.resolve(ref), readonly=readonly, actor=actor or self.actor(), wait=wait)
 
     # -- the listing index ------------------------------------------------------------------
+    def _read_index(self) -> dict:
+        """The index's entries by relative path (empty when missing, damaged or of another version)."""
+        try:
+            text = (self.sessions_dir / INDEX).read_text(encoding="utf-8")
+            index = jsonfile.loads(text, f"Berkas {INDEX}", shape_checked=True)  # every entry: _valid_entry
+            if index.get("version") != INDEX_VERSION or not isinstance(index.get("sessions"), dict):
+                raise ValueError
+        except (OSError, ValueError, AttributeError, TpiError):  # only a cache: rebuilt by a listing
+            return {}
+        return index["sessions"]
+
+    def cached_sessions(self) -> list[SessionSummary]:
+        """The sessions as the index last saw them, without looking at the files (no stat of each).
+
+        For a first screen that must appear at once: follow it with ``list_sessions`` (off the UI
+        thread), which checks every file and brings the list up to date.
+        """
+        return _summaries(e for e in self._read_index().values() if _valid_entry(e))
+
     def index_plan(self) -> tuple[dict, list[tuple[str, Path, list[int]]], dict]:
         """(cached index entries, files needing a summary, files whose summary is current).
 
         Pass it to ``list_sessions(plan=...)`` to list without reading the folder twice.
         """
-        index_path = self.sessions_dir / INDEX
-        try:
-            index = jsonfile.loads(index_path.read_text(encoding="utf-8"), f"Berkas {INDEX}")
-            if index.get("version") != INDEX_VERSION or not isinstance(index.get("sessions"), dict):
-                raise ValueError
-        except (OSError, ValueError, AttributeError, TpiError):  # only a cache: rebuilt below
-            index = {"version": INDEX_VERSION, "sessions": {}}
-        cached = index["sessions"]
+        cached = self._read_index()
         stale: list[tuple[str, Path, list[int]]] = []
         current: dict[str, dict] = {}
         for rel, st in self._scan():
@@ -483,13 +507,12 @@ class Workspace:
                 write_atomic(self.sessions_dir / INDEX, json.dumps(payload, ensure_ascii=False, sort_keys=True).encode())
             except (TpiError, OSError):
                 pass  # a read-only workspace still lists; the index is only a cache
-        out = [SessionSummary(**e["summary"]) for e in fresh.values()]
-        if opd:
-            out = [s for s in out if _opd_matches(opd, s)]
-        out.sort(key=lambda s: (s.opd.lower(), s.tanggal, s.id))
-        return out
+        out = _summaries(fresh.values())
+        return [s for s in out if _opd_matches(opd, s)] if opd else out
 
     def _summarise(self, path: Path, rel: str) -> dict:
+        from .store import list_conflicts
+
         inst = self.instrument
         try:
             tables = _load_for_summary(path)
@@ -542,6 +565,17 @@ _SUMMARY_TYPES = {
     f.name: {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,)}.get(str(f.type), ())
     for f in fields(SessionSummary)
 }
+# The index is written with sorted keys: an entry as the app wrote it has exactly these value
+# types in this order (a float that is whole, e.g. 0.0, reads back as a float too), checked at once.
+_SUMMARY_KEYS = tuple(sorted(_SUMMARY_TYPES))
+_SUMMARY_AS_WRITTEN = tuple(_SUMMARY_TYPES[k][-1] for k in _SUMMARY_KEYS)
+
+
+def _summaries(entries) -> list[SessionSummary]:
+    """Index entries as summaries, in the listing's order (OPD, date, id)."""
+    out = [SessionSummary(**e["summary"]) for e in entries]
+    out.sort(key=lambda s: (s.opd.lower(), s.tanggal, s.id))
+    return out
 
 
 def _valid_entry(entry: object) -> bool:
@@ -556,7 +590,11 @@ def _valid_entry(entry: object) -> bool:
     stamp, summary = entry["stamp"], entry["summary"]
     if not (isinstance(stamp, list) and len(stamp) == 2 and all(type(x) is int for x in stamp)):
         return False
-    if not isinstance(summary, dict) or summary.keys() != _SUMMARY_TYPES.keys():
+    if not isinstance(summary, dict):
+        return False
+    if tuple(summary) == _SUMMARY_KEYS and tuple(map(type, summary.values())) == _SUMMARY_AS_WRITTEN:
+        return True  # the usual case, ~3x faster than the field-by-field check below
+    if summary.keys() != _SUMMARY_TYPES.keys():
         return False
     return all(type(summary[k]) in types for k, types in _SUMMARY_TYPES.items())
 
@@ -568,6 +606,8 @@ def _load_for_summary(path: Path) -> dict:
     newline, so the events block is cut out by its markers (5x faster on a complete session).
     Any other layout (an old or hand-edited file) is read whole.
     """
+    from .store import load_tables
+
     try:
         text = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):

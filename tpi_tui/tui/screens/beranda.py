@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 
 from textual import on, work
@@ -10,18 +9,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 
-from ...core.review import STATUS_LABEL
-from ...core.scoring import fmt
+from ...core.numbers import format_angka
 from ...core.session_meta import JENIS_SESI
+from ...core.session_meta import STATUS as STATUS_LABEL
+from ...core.text import show
 from ...core.workspace import SessionSummary
 from ..base import TpiScreen
-from ..plain import plain
-from ..writer import Writer
+from ..widgets.session_list import FLEX, Column, SessionList
 
-# DataTable measures every cell of every row it is given (Textual 8.2.8: ~0.85 s for 5,000
-# sessions x 7 columns), so the table holds at most this many rows; the filter reaches the rest.
+# A list of 5,000 rows is no use to read; the table holds at most this many and the filter
+# reaches the rest (it also kept Textual's DataTable, which measured every cell, fast).
 MAX_ROWS = 300
 NARROW = 110  # columns below which a session row takes two lines
 # Up to this many changed session files are summarised at once (~1 ms each); more, after a
@@ -55,14 +54,16 @@ class BerandaScreen(TpiScreen):
         super().__init__()
         self.sessions: list[SessionSummary] = []
         self._filter_timer: Timer | None = None
-        self._opd_width = 0
+        self._columns_set = False
+        self._updating = False  # the count line says "Memperbarui daftar sesi…"
+        self._listed = False  # the first listing comes from the index alone (see on_screen_resume)
         self.narrow = False  # below NARROW columns a row takes two lines: the OPD name stays readable
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="Saring: ketik nama OPD, tanggal, jenis, status atau ID sesi…", id="filter")
         yield Static(EMPTY, id="empty")
-        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield SessionList(id="sessions")
         yield Static("", id="count")
         yield Footer()
 
@@ -72,20 +73,18 @@ class BerandaScreen(TpiScreen):
         # no reload here: pushing the screen fires on_screen_resume, which loads the list once
 
     def _set_columns(self, screen_width: int) -> bool:
-        """OPD takes what the fixed columns leave. Narrow: two-line rows (OPD over two lines, the
+        """OPD takes what the other columns leave. Narrow: two-line rows (OPD over two lines, the
         short id under the date, target under the kind, score under the progress)."""
         narrow = screen_width < NARROW
-        width = max(16, screen_width - 50) if narrow else max(16, min(56, screen_width - 73))
-        if (width, narrow) == (self._opd_width, self.narrow):
+        if narrow == self.narrow and self._columns_set:
             return False
-        self._opd_width, self.narrow = width, narrow
-        table = self.query_one("#sessions", DataTable)
-        table.clear(columns=True)
-        table.add_column("OPD", width=width)
+        self.narrow, self._columns_set = narrow, True
         if narrow:
-            table.add_columns("Tanggal · ID", "Jenis", "Status", "Progres")
+            names = ("Tanggal · ID", "Jenis", "Status", "Progres")
         else:
-            table.add_columns("ID", "Tanggal", "Jenis", "Target", "Status", "Progres", "Nilai TPI")
+            names = ("ID", "Tanggal", "Jenis", "Target", "Status", "Progres", "Nilai TPI")
+        columns = [Column("OPD", FLEX)] + [Column(n, justify="right" if n == "Nilai TPI" else "left") for n in names]
+        self.query_one("#sessions", SessionList).set_columns(columns)
         return True
 
     def on_resize(self, event) -> None:
@@ -94,6 +93,17 @@ class BerandaScreen(TpiScreen):
 
     def on_screen_resume(self) -> None:
         self.app.sub_title = self.tpi.ws.config.unit or str(self.tpi.ws.root)  # not the last session's OPD
+        if not self._listed:
+            self._listed = True
+            cached = self.tpi.ws.cached_sessions()
+            if cached:
+                # Launch: the list as the index last saw it is on the first frame; every file is
+                # then checked off the UI thread and the list follows (a git pull while tpi was
+                # closed shows up a moment later, with progress when many files changed).
+                self.sessions = cached
+                self.refill()
+                self._load_index(None)
+                return
         self.reload()
 
     def reload(self) -> None:
@@ -105,6 +115,7 @@ class BerandaScreen(TpiScreen):
             self.refill()
             return
         # After a git pull of many sessions: read them off the UI thread and say how far it got.
+        self._updating = True
         self.query_one("#count", Static).update(f"Memperbarui daftar sesi: 0 dari {pending} berkas…")
         self._load_index(plan)
 
@@ -124,21 +135,21 @@ class BerandaScreen(TpiScreen):
 
     @on(Progress)
     def _progress(self, event: Progress) -> None:
+        self._updating = True
         self.query_one("#count", Static).update(f"Memperbarui daftar sesi: {event.done} dari {event.total} berkas…")
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
-        self.sessions = event.sessions
-        self.refill()
+        if event.sessions != self.sessions or self._updating:  # else the screen already shows it
+            self.sessions = event.sessions
+            self.refill()
 
     def refill(self) -> None:
         words = self.query_one("#filter", Input).value.lower().split()
-        table = self.query_one("#sessions", DataTable)
-        table.clear()
-        rows = []
+        table = self.query_one("#sessions", SessionList)
+        rows, keys = [], []
         last_opd = None
         shown = 0
-        keys = []
         for s in self.sessions:
             if words and not all(w in _hay(s) for w in words):
                 continue
@@ -146,33 +157,33 @@ class BerandaScreen(TpiScreen):
             if len(rows) >= MAX_ROWS:
                 continue
             keys.append(s.id)
-            opd = s.opd if s.opd != last_opd else ""
+            # user text (an OPD named 'Dinas \x1b[2J') with control characters made visible, one
+            # line each; the newlines of a narrow row's two lines are ours
+            opd = show(s.opd) if s.opd != last_opd else ""
             last_opd = s.opd
-            status = "rusak" if s.error else STATUS_LABEL.get(s.status, s.status)
+            status = "rusak" if s.error else STATUS_LABEL.get(s.status, show(s.status))
             if getattr(s, "konflik", 0):  # unresolved merge conflicts (core/merge.py)
                 status = f"⚠{s.konflik} {status}"
-            jenis = JENIS_SESI.get(s.jenis, s.jenis)
+            jenis = JENIS_SESI.get(s.jenis, show(s.jenis))
             progres = f"{s.answered}/{s.total_items}"
+            tanggal, target, sid = show(s.tanggal), show(s.target), show(short_id(s.id))
             if self.narrow:
-                rows.append(("\n".join(textwrap.wrap(opd, self._opd_width)[:2]),
-                             f"{s.tanggal}\n#{short_id(s.id)}", f"{jenis[:12]}\n{s.target}",
-                             status, f"{progres}\n{fmt(s.nilai_tpi)}"))
+                rows.append((opd, f"{tanggal}\n#{sid}", f"{jenis[:12]}\n{target}",
+                             status, f"{progres}\n{format_angka(s.nilai_tpi)}"))
             else:
-                rows.append((opd, short_id(s.id), s.tanggal, jenis, s.target, status, progres, fmt(s.nilai_tpi)))
-        height = 2 if self.narrow else 1
-        for key, row in zip(keys, rows, strict=True):
-            # an OPD named 'Dinas [/] Rusak' is text; a narrow row's two lines are ours
-            table.add_row(*(plain(c, multiline=self.narrow) for c in row), key=key, height=height)
+                rows.append((opd, sid, tanggal, jenis, target, status, progres, format_angka(s.nilai_tpi)))
+        table.set_rows(keys, rows, height=2 if self.narrow else 1)
         empty = not self.sessions
         self.query_one("#empty").display = empty
         table.display = not empty
         count = self.query_one("#count", Static)
+        self._updating = False
         if empty:
             count.update("")
         elif words:
-            count.update(f"{shown} dari {len(self.sessions)} sesi cocok dengan saringan.{_capped(shown)}")
+            count.update(f"{_n(shown)} dari {_n(len(self.sessions))} sesi cocok dengan saringan.{_capped(shown)}")
         else:
-            count.update(f"{len(self.sessions)} sesi. Enter membuka sesi terpilih.{_capped(shown)}")
+            count.update(f"{_n(len(self.sessions))} sesi. Enter membuka sesi terpilih.{_capped(shown)}")
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
@@ -185,21 +196,16 @@ class BerandaScreen(TpiScreen):
     def _filter_submitted(self) -> None:
         self.action_open()
 
-    @on(DataTable.RowSelected, "#sessions")
+    @on(SessionList.RowSelected, "#sessions")
     def _row_selected(self) -> None:
         self.action_open()
 
     def selected_id(self) -> str | None:
-        table = self.query_one("#sessions", DataTable)
-        if not table.row_count:
-            return None
-        key, _ = table.coordinate_to_cell_key((table.cursor_row, 0))
-        return key.value
+        table = self.query_one("#sessions", SessionList)
+        return table.key_at(table.cursor_row) if table.row_count else None
 
     def action_cursor(self, step: int) -> None:
-        table = self.query_one("#sessions", DataTable)
-        if table.row_count:
-            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+        self.query_one("#sessions", SessionList).action_move(step)
 
     def action_clear_filter(self) -> None:
         self.query_one("#filter", Input).value = ""
@@ -231,6 +237,7 @@ class BerandaScreen(TpiScreen):
 
     @work(exclusive=True, group="beranda")
     async def _open_minutes(self, ref: str) -> None:
+        from ..writer import Writer
         from .berita_acara import BeritaAcaraScreen
 
         try:
@@ -250,7 +257,12 @@ def short_id(session_id: str) -> str:
 def _capped(shown: int) -> str:
     if shown <= MAX_ROWS:
         return ""
-    return f" Ditampilkan {MAX_ROWS} pertama; ketik untuk menyaring sisanya.".replace(",", ".")
+    return f" Ditampilkan {_n(MAX_ROWS)} pertama; ketik untuk menyaring sisanya."
+
+
+def _n(count: int) -> str:
+    """A count Indonesian style: 1.000."""
+    return format_angka(count, 0)
 
 
 def _hay(s) -> str:
