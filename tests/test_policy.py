@@ -7,6 +7,7 @@ import pytest
 from tpi_tui.core.errors import TpiError
 from tpi_tui.core.instrument import load_instrument
 from tpi_tui.core.policy import (
+    AREA_READINGS,
     BacaanArea,
     JenisSesi,
     PeranNarasumber,
@@ -20,7 +21,6 @@ from tpi_tui.core.policy import (
     needs_alasan,
     parse_narasumber_lines,
 )
-from tpi_tui.core.scoring import AREA_READINGS
 from tpi_tui.core.session_meta import JENIS_SESI, TARGETS
 
 

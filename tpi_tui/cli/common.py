@@ -14,6 +14,7 @@ import click
 
 from ..core.errors import TpiError
 from ..core.text import show, show_json
+from ..launch import run_tui  # noqa: F401 - the commands that open the TUI import it from here
 
 EXIT_ERROR = 2
 
@@ -189,14 +190,6 @@ def workspace(ctx: click.Context):
 def actor(ctx: click.Context, ws, explicit: str | None = None) -> str:
     """Who writes: an explicit command option, then the root ``--as``, then the workspace default."""
     return ws.actor(explicit or _root_obj(ctx).get("actor"))
-
-
-def run_tui(ws, actor_name: str, session: str | None = None) -> None:
-    """Open the terminal UI (the only place the CLI imports Textual)."""
-    from ..tui.app import make_app
-
-    app = make_app(ws, actor=actor_name, session=session)
-    app.run()
 
 
 def print_sessions(rows) -> None:

@@ -6,11 +6,15 @@ message naming the field; nothing reaches the store unchecked.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .errors import TpiError
-from .instrument import Item
 from .numbers import MAX_JUMLAH, format_bulat, format_survei, parse_jumlah, parse_survei
 from .policy import StatusButir, StatusDataDukung, choices
 from .text import MAX_NOTE, clean_line, clean_multiline
+
+if TYPE_CHECKING:
+    from .instrument import Item
 
 # A note is spoken text typed in a meeting; 20,000 characters is about ten typed pages.
 # Anything larger (a pasted 5 MB file) is refused rather than bloating every later save.

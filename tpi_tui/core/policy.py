@@ -107,6 +107,9 @@ def choices(enum: type[StrEnum]) -> list[str]:
     return [m.value for m in enum]
 
 
+AREA_READINGS = tuple(choices(BacaanArea))  # the values of [penilaian] ambang_per_area
+
+
 # -- answers ---------------------------------------------------------------------------------
 _OPEN_STATES = (StatusButir.BELUM, StatusButir.DITANYAKAN)
 

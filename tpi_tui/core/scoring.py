@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 
 from .instrument import Instrument, Item
 from .numbers import bulat, format_angka
-from .policy import BacaanArea, choices
+from .policy import BacaanArea
 
 SIDES = {"tpi": "jawaban_tpi", "unit": "jawaban_unit"}
 
@@ -43,7 +43,6 @@ THRESHOLDS = {
         "ipkp": 15.75,
     },
 }
-AREA_READINGS = tuple(choices(BacaanArea))
 
 
 def r2(x: float) -> float:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .answers import MAX_TEXT, clean_text
 from .errors import TpiError
 from .policy import JenisSesi, PeranTim, Target, choices
-from .text import clean_line
+from .text import MAX_NOTE, clean_line, clean_multiline
 
 SCHEMA_VERSION = 1
 JENIS_SESI = {m.value: m.label for m in JenisSesi}
@@ -118,7 +117,7 @@ def clean_meta_field(field: str, value: object, narasumber_roles: tuple[str, ...
             raise TpiError("Isian predikat Menuju WBK harus ya atau tidak.")
         return value
     if field in ("kesimpulan", "catatan_umum", "pelaksanaan"):
-        return clean_text(value, field.replace("_", " "), MAX_TEXT)
+        return clean_multiline(value, field.replace("_", " "), MAX_NOTE)
     if field in BA_FIELDS:
         return _clean_ba_field(field, value)
     raise TpiError(f"Kolom sesi '{field}' tidak dapat diubah.")
@@ -162,4 +161,4 @@ def _clean_ba_field(field: str, value: object) -> object:
         return ba_fields.clean_tindak_lanjut(value)
     if field == "jabatan_kepala":
         return ba_fields.clean_jabatan_kepala(value)
-    return clean_text(value, "tanggapan pimpinan unit", MAX_TEXT).strip()
+    return clean_multiline(value, "tanggapan pimpinan unit", MAX_NOTE).strip()

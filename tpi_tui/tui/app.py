@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-from textual import on
 from textual.app import App
 from textual.binding import Binding
 
@@ -13,7 +12,6 @@ from ..core.text import show
 from ..core.workspace import Workspace
 from ..galat import log_exception, message
 from .textual_private import GuardedApp
-from .writer import Writer
 
 DARK, LIGHT = "textual-dark", "textual-light"
 BUG_STORM = (10, 5.0)  # more than 10 unexpected errors within 5 s: stop, the screen cannot recover
@@ -56,8 +54,7 @@ class TpiApp(GuardedApp, App):
         '[/]' in it must not raise a MarkupError nor '[b]' style anything (issue #10)."""
         super().notify(show(str(message)), markup=False, **kwargs)
 
-    @on(Writer.Failed)
-    def _late_save_failed(self, event: Writer.Failed) -> None:
+    def on_writer_failed(self, event) -> None:  # Writer.Failed (by name: writer.py loads with a session)
         """A save that failed after its screen was closed: say so (the value is lost; it was asked)."""
         self.notify(event.error, title="Gagal menyimpan", severity="error", timeout=8)
 
@@ -94,11 +91,14 @@ class TpiApp(GuardedApp, App):
         self.theme = LIGHT if self.theme == DARK else DARK
         self.notify("Tema terang" if self.theme == LIGHT else "Tema gelap", timeout=2)
 
-    def on_mount(self) -> None:
+    def get_default_screen(self):
+        """Beranda is the base of the screen stack (no empty default screen under it)."""
         from .screens.beranda import BerandaScreen
 
+        return BerandaScreen()
+
+    def on_mount(self) -> None:
         self.sub_title = self.ws.config.unit or str(self.ws.root)
-        self.push_screen(BerandaScreen())
         if self.session_ref:
             self.open_session(self.session_ref)
 

@@ -53,6 +53,7 @@ PARTS = {
 
 
 class BantuanScreen(TpiModal[None]):
+    CSS_PATH = "bantuan.tcss"  # read when first shown (launch parses Beranda's CSS only)
     BINDINGS = [
         Binding("escape,f1,q", "dismiss", "Tutup", id="bantuan.tutup"),
     ]

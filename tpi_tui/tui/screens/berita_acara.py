@@ -35,6 +35,7 @@ def _generate(ws, fmt: str):
 
 
 class BeritaAcaraScreen(TpiScreen):
+    CSS_PATH = "berita_acara.tcss"  # read when first shown (launch parses Beranda's CSS only)
     BINDINGS = [
         Binding("escape", "back", "Kembali", id="berita-acara.kembali"),
         Binding("m", "generate('md')", "Buat Markdown", id="berita-acara.md"),

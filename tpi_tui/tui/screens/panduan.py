@@ -16,6 +16,7 @@ from ..format import item_mark
 
 
 class PanduanScreen(TpiScreen):
+    CSS_PATH = "panduan.tcss"  # read when first shown (launch parses Beranda's CSS only)
     BINDINGS = [
         Binding("escape", "dismiss_none", "Kembali", id="panduan.kembali"),
         Binding("tab", "app.focus_next", "Pindah", id="panduan.pindah", show=False),

@@ -30,6 +30,7 @@ def default_signer(people: list[dict], actor: str, valid: set[str]) -> int:
 
 class TandaTanganScreen(TpiModal[str | None]):
     """Pick which Ketua Tim / Pengendali Teknis is signing; dismisses with the name or None."""
+    CSS_PATH = "reviu.tcss"  # read when first shown (launch parses Beranda's CSS only)
 
     BINDINGS = [Binding("escape", "cancel", "Batal", id="reviu.batal")]
 

@@ -22,6 +22,7 @@ from ..writer import Writer
 
 
 class RingkasanScreen(TpiScreen):
+    CSS_PATH = "ringkasan.tcss"  # read when first shown (launch parses Beranda's CSS only)
     BINDINGS = [
         Binding("escape", "back", "Kembali", id="ringkasan.kembali"),
         Binding("ctrl+b", "minutes", "Berita Acara", id="ringkasan.berita-acara"),

@@ -16,6 +16,7 @@ VALUE_WIDTH = 28  # characters of an old/new value; the full text stays in `tpi 
 
 
 class RiwayatScreen(TpiModal[None]):
+    CSS_PATH = "riwayat.tcss"  # read when first shown (launch parses Beranda's CSS only)
     BINDINGS = [Binding("escape,h,q", "close", "Tutup", id="riwayat.tutup")]
 
     def __init__(self, item_id: int, events: list[dict] | None, error: str | None = None) -> None:

@@ -21,6 +21,7 @@ FIELDS = ("opd", "jenis", "target", "tanggal", "jam_mulai", "tempat", "dasar_nom
 
 
 class SesiBaruScreen(TpiScreen[str | None]):
+    CSS_PATH = "sesi_baru.tcss"  # read when first shown (launch parses Beranda's CSS only)
     BINDINGS = [
         Binding("ctrl+s", "create", "Buat sesi", id="sesi-baru.buat", priority=True),
         Binding("escape", "cancel", "Batal", id="sesi-baru.batal"),

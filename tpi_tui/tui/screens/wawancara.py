@@ -52,6 +52,7 @@ class ItemCommands(Provider):
 
 
 class WawancaraScreen(TpiScreen):
+    CSS_PATH = "wawancara.tcss"  # read when first shown (launch parses Beranda's CSS only)
     COMMANDS = TpiScreen.COMMANDS | {ItemCommands}
     BINDINGS = [
         *[Binding(k, f"answer('tpi', '{k}')", f"TPI {k.upper()}", id=f"wawancara.tpi-{k}", show=False)

@@ -1,0 +1,128 @@
+"""The ``tpi`` executable (tpi_tui/launch.py): bare ``tpi`` on a terminal opens Beranda without
+loading the click CLI (issue #15, launch budget); every other case goes through the CLI."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pty
+import select
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+
+from tpi_tui.core.demo import create_demo
+
+ROOT = Path(__file__).resolve().parents[1]
+# launch.main() with a terminal on both ends, the TUI replaced by a report of how it was reached
+AS_ON_A_TERMINAL = """
+import json, sys
+import tpi_tui.launch as launch
+sys.argv = ["tpi"]
+launch._tty = lambda stream: True
+def report(ws, actor, session=None):
+    print(json.dumps({"click": "click" in sys.modules, "root": str(ws.root), "actor": actor}))
+    {extra}
+launch.run_tui = report
+launch.main()
+"""
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("launch") / "demo"
+    create_demo(root)
+    return root
+
+
+def env(**extra: str) -> dict:
+    out = {**os.environ, "TPI_USER": "Penguji", "PYTHONPATH": str(ROOT), **extra}
+    out.pop("TPI_WORKSPACE", None)
+    return out
+
+
+def as_on_a_terminal(cwd: Path, extra: str = "pass", **env_extra: str) -> subprocess.CompletedProcess:
+    code = AS_ON_A_TERMINAL.replace("{extra}", extra)
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env(**env_extra), capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_bare_tpi_on_a_terminal_opens_the_tui_without_the_cli(demo):
+    out = as_on_a_terminal(demo / "sessions")  # from a sub-folder too: the workspace is found upward
+    assert out.returncode == 0, out.stderr
+    info = json.loads(out.stdout)
+    assert info == {"click": False, "root": str(demo.resolve()), "actor": "Penguji"}
+
+
+def test_bare_tpi_outside_a_workspace_says_why_through_the_cli(tmp_path):
+    out = as_on_a_terminal(tmp_path)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.startswith("tpi: Ruang kerja tpi tidak ditemukan") and "Traceback" not in out.stderr
+
+
+def test_an_unexpected_error_at_launch_is_one_line_and_logged(demo, tmp_path):
+    log = tmp_path / "galat.log"
+    out = as_on_a_terminal(demo, "raise RuntimeError('rusak')", TPI_GALAT_LOG=str(log))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert out.stderr.strip() == f"tpi: terjadi kesalahan tak terduga (RuntimeError); rincian dicatat di {log}."
+    assert "RuntimeError: rusak" in log.read_text(encoding="utf-8")
+
+
+class Terminal:
+    """``python -m tpi_tui`` on an 80x24 pseudo-terminal: what was written to it, keys sent to it."""
+
+    def __init__(self, cwd: Path, **env_extra: str) -> None:
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        self.proc = subprocess.Popen([sys.executable, "-m", "tpi_tui"], cwd=cwd,
+                                     env=env(TERM="xterm-256color", **env_extra), stdin=slave, stdout=slave,
+                                     stderr=slave, start_new_session=True, close_fds=True)
+        os.close(slave)
+        self.screen = b""
+
+    def read_until(self, text: bytes, timeout: float = 60) -> bool:
+        end = time.monotonic() + timeout
+        while text not in self.screen and time.monotonic() < end:
+            if select.select([self.master], [], [], 0.2)[0]:
+                try:
+                    self.screen += os.read(self.master, 65536)
+                except OSError:  # the program ended and closed its side
+                    break
+            elif self.proc.poll() is not None:
+                break
+        return text in self.screen
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.master)
+
+
+def test_tpi_in_a_real_terminal_opens_beranda_and_ctrl_q_quits(demo):
+    term = Terminal(demo)
+    try:
+        assert term.read_until(b"membuka sesi"), term.screen[-300:]
+        os.write(term.master, b"\x11")  # Ctrl+Q
+        term.read_until(b"\0", timeout=5)  # drain until the app has left the screen
+        assert term.proc.wait(timeout=30) == 0
+    finally:
+        term.close()
+
+
+def test_a_bad_user_name_on_a_terminal_is_one_indonesian_line(demo):
+    term = Terminal(demo, TPI_USER="Rina\x1b[2J")
+    try:
+        term.read_until(b"\0", timeout=30)  # everything it writes, until it exits
+        assert term.proc.wait(timeout=30) == 2
+        text = term.screen.decode("utf-8", "replace")
+        assert text.startswith("tpi: ") and "TPI_USER" in text and "Traceback" not in text
+        assert "\x1b[2J" not in text  # the name is shown escaped, it does not clear the screen
+    finally:
+        term.close()

@@ -1,0 +1,60 @@
+"""The ``tpi`` executable.
+
+Bare ``tpi`` on a terminal (what an assessor types to start the day) opens Beranda without
+loading click and the CLI's modules: ~7 ms of the ~45 ms the launch budget leaves tpi over a
+bare Textual app (issue #15). Every other invocation, and a workspace that cannot be opened,
+goes through the click CLI (``tpi_tui.cli``), which words every usage and error one way.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    if len(sys.argv) == 1 and _tty(sys.stdin) and _tty(sys.stdout):
+        opened = _workspace_and_actor()
+        if opened is not None:
+            _guarded(run_tui, *opened)
+            return
+    from .cli import main as cli
+
+    cli()
+
+
+def _tty(stream) -> bool:
+    return stream is not None and stream.isatty()
+
+
+def _workspace_and_actor():
+    """(workspace, actor) of this folder, or None: the CLI then repeats the lookup and says why."""
+    from .core.errors import TpiError
+    from .core.workspace import find_workspace
+
+    try:
+        ws = find_workspace(None)
+        return ws, ws.actor()
+    except TpiError:
+        return None
+
+
+def run_tui(ws, actor_name: str, session: str | None = None) -> None:
+    """Open the terminal UI on ``ws`` (Beranda, or the cockpit on ``session``)."""
+    from .tui.app import make_app
+
+    make_app(ws, actor=actor_name, session=session).run()
+
+
+def _guarded(fn, *args) -> None:
+    """The CLI's last line of defence for the path that skips it: one Indonesian line, exit 2."""
+    try:
+        fn(*args)
+    except KeyboardInterrupt:
+        print("tpi: dihentikan.", file=sys.stderr)
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001
+        from .galat import log_exception
+
+        log = log_exception(exc, "cli")
+        print(f"tpi: terjadi kesalahan tak terduga ({type(exc).__name__}); rincian dicatat di {log}.", file=sys.stderr)
+        sys.exit(2)
