@@ -9,8 +9,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Footer, RichLog, Static
 
 from ..base import TpiScreen
 from ..writer import Writer
@@ -49,12 +48,15 @@ class BeritaAcaraScreen(TpiScreen):
         self.writer = writer
         self.owns_writer = owns_writer  # opened from Beranda on a read-only copy: run and stop it here
         self.preview_text: str | None = None  # the Markdown shown, once the writer has rendered it
+        self._preview_width = 0
 
     def compose(self) -> ComposeResult:
         yield Static("Pratinjau Berita Acara (nomor diberikan saat dibuat) · panah, PgUp/PgDn, Home/End: gulir",
                      id="minutes-status")
-        with VerticalScroll(id="preview-scroll"):
-            yield Markdown("Menyusun pratinjau…", id="preview")
+        # Rich renders the Markdown into lines once (~0.2 s for a complete BA at 80 columns) and the
+        # log paints a screenful at a time; Textual's Markdown widget mounted ~2,400 widgets for the
+        # same text and took 4-7 s before the assessor saw anything.
+        yield RichLog(id="preview", wrap=False, markup=False, highlight=False, auto_scroll=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -62,19 +64,35 @@ class BeritaAcaraScreen(TpiScreen):
             self.writer.app = self.app
             self.run_worker(self.writer.run, thread=True, group="berita-acara-penulis", exit_on_error=False)
         self.writer.call(_preview(self.tpi.ws), "pratinjau", reply_to=self)
-        self.query_one("#preview-scroll").focus()
+        log = self.query_one("#preview", RichLog)
+        log.write("Menyusun pratinjau…")
+        log.focus()
 
     @on(Writer.Done)
     async def _done(self, event: Writer.Done) -> None:
         self.writer.applied_one()
         if event.tag == "pratinjau":
             text = event.result if event.error is None else f"# Pratinjau gagal\n\n{event.error}"
-            await self.query_one("#preview", Markdown).update(text)
             self.preview_text = text
+            self._show_preview()
         elif event.error:
             self.notify(event.error, title="Gagal membuat Berita Acara", severity="error")
         else:
             self.notify(f"Berita Acara dibuat: {event.result}", title="Berita Acara")
+
+    def _show_preview(self) -> None:
+        from rich.markdown import Markdown
+
+        log = self.query_one("#preview", RichLog)
+        self._preview_width = log.scrollable_content_region.width
+        log.clear()
+        log.write(Markdown(self.preview_text or ""), width=max(20, self._preview_width))
+        log.scroll_home(animate=False)
+
+    def on_resize(self) -> None:
+        width = self.query_one("#preview", RichLog).scrollable_content_region.width
+        if self.preview_text is not None and width != self._preview_width:
+            self._show_preview()  # re-wrapped to the new width
 
     def action_generate(self, fmt: str) -> None:
         self.writer.call(_generate(self.tpi.ws, fmt), "buat", reply_to=self)
