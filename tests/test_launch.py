@@ -126,3 +126,22 @@ def test_a_bad_user_name_on_a_terminal_is_one_indonesian_line(demo):
         assert "\x1b[2J" not in text  # the name is shown escaped, it does not clear the screen
     finally:
         term.close()
+
+
+async def test_the_collector_paused_for_the_launch_runs_again_after_the_first_frame(demo):
+    import gc
+
+    from tpi_tui.core.workspace import Workspace
+    from tpi_tui.tui.app import make_app
+
+    gc.disable()  # as launch.main does for bare `tpi` on a terminal
+    try:
+        app = make_app(Workspace(demo), actor="Penguji")
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(500):
+                if gc.isenabled():
+                    break
+                await pilot.pause(0.01)
+            assert gc.isenabled()
+    finally:
+        gc.enable()

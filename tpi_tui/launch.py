@@ -8,15 +8,21 @@ goes through the click CLI (``tpi_tui.cli``), which words every usage and error 
 
 from __future__ import annotations
 
+import gc
 import sys
 
 
 def main() -> None:
     if len(sys.argv) == 1 and _tty(sys.stdin) and _tty(sys.stdout):
+        # Python's cyclic collector ran ~10 times while Textual and tpi were imported and the first
+        # screen built (~12 ms, nothing to free yet); the app turns it back on once the first frame
+        # is on screen (TpiApp.on_ready).
+        gc.disable()
         opened = _workspace_and_actor()
         if opened is not None:
             _guarded(run_tui, *opened)
             return
+        gc.enable()
     from .cli import main as cli
 
     cli()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 
 from textual.app import App
@@ -96,6 +97,10 @@ class TpiApp(GuardedApp, App):
         from .screens.beranda import BerandaScreen
 
         return BerandaScreen()
+
+    def on_ready(self) -> None:
+        """The first frame is on screen: the garbage collector ``tpi`` paused at launch runs again."""
+        gc.enable()
 
     def on_mount(self) -> None:
         self.sub_title = self.ws.config.unit or str(self.ws.root)
