@@ -449,10 +449,13 @@ def launch_once(what: str, ws_root: Path) -> tuple[float, dict]:
 def bench_launch(ws_1000, reps: int) -> list[Row]:
     ws, ids = ws_1000
     n = len(ids)
-    row = Row(f"launch to first usable frame, {n:,} sessions, headless run_test", ref_name="bare App+Footer")
-    row.goals = [Goal("ratio", 1.3, "≤ 1.3×")]
+    # No goal here: Pilot's pause() waits until the app is idle, which now includes the worker that
+    # checks every session file *after* Beranda's first frame. The first usable frame is the pty
+    # row's, measured on a real terminal as the assessor sees it (issue #15).
+    row = Row(f"launch until idle, {n:,} sessions, headless run_test (list shown, every file checked)",
+              ref_name="bare App+Footer")
     imports = Row("  of which: interpreter + imports (to make_app)", ref_name="bare App+Footer")
-    inapp = Row("  of which: make_app → mounted + workers done", ref_name="bare App+Footer")
+    inapp = Row("  of which: make_app → idle + workers done", ref_name="bare App+Footer")
     try:
         ws.list_sessions()  # warm index: we measure the launch, not the one-off rebuild
         bare, tpi = [], []
