@@ -158,3 +158,20 @@ def test_beranda_counts_are_written_the_indonesian_way():
 
     assert _n(1000) == "1.000" and _n(5) == "5"
     assert "Ditampilkan 300 pertama" in _capped(1000) and _capped(300) == ""
+
+
+async def test_a_huge_hand_edited_opd_name_is_cut_not_painted_whole(demo_ws):
+    sid = demo_ws.list_sessions()[0].id
+    path = demo_ws.resolve(sid)
+    tables = json.loads(path.read_text(encoding="utf-8"))
+    tables["meta"]["1"]["opd"]["nama"] = "Dinas " + "Raksasa " * 250_000  # ~2 MB
+    path.write_text(json.dumps(tables), encoding="utf-8")
+    app = make_app(demo_ws, actor="Penguji TPI")
+    async with app.run_test(size=(80, 24)) as pilot:  # narrow: the OPD name wraps over two lines
+        await until(pilot, lambda: any("Raksasa" in s.opd for s in app.screen.sessions), "Beranda")
+        table = app.screen.query_one("#sessions")
+        await until(pilot, lambda: any("Raksasa" in table.get_row_at(r)[0] for r in range(table.row_count)), "baris")
+        cell = next(c for r in range(table.row_count) if "Raksasa" in (c := table.get_row_at(r)[0]))
+        assert len(cell) <= 400 and cell.endswith("…")
+        painted = [table.render_line(y).text for y in range(table.size.height)]
+        assert any("Raksasa" in line for line in painted)

@@ -30,6 +30,7 @@ from textual.strip import Strip
 FLEX = 0  # a column width of FLEX takes what the fixed columns leave (at least MIN_FLEX)
 MIN_FLEX = 12
 MAX_AUTO = 24  # an auto-width column never grows past this (a hand-edited file's long date)
+MAX_CELL = 400  # characters kept of a cell: a hand-edited session may carry a 5 MB "OPD name"
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,8 @@ class SessionList(ScrollView, can_focus=True):
         """Replace every row; a cell may hold lines separated by newlines (up to ``height``)."""
         if len(keys) != len(rows):
             raise ValueError("one key per row")
-        self._keys, self._rows, self._row_height = list(keys), [tuple(r) for r in rows], max(1, height)
+        self._keys, self._row_height = list(keys), max(1, height)
+        self._rows = [tuple(c if len(c) <= MAX_CELL else c[: MAX_CELL - 1] + "…" for c in r) for r in rows]
         self._layout = None
         self._update_virtual_size()
         self.cursor_row = min(self.cursor_row, max(0, len(rows) - 1))
