@@ -34,13 +34,12 @@ def _tty(stream) -> bool:
 
 def _workspace_and_actor():
     """(workspace, actor) of this folder, or None: the CLI then repeats the lookup and says why."""
-    from .core.errors import TpiError
     from .core.workspace import find_workspace
 
     try:
         ws = find_workspace(None)
         return ws, ws.actor()
-    except TpiError:
+    except Exception:  # noqa: BLE001 - e.g. TpiError, or a deleted current folder: the CLI words it
         return None
 
 
