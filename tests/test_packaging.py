@@ -31,6 +31,8 @@ def test_the_installed_wheel_renders_a_berita_acara_from_the_top_level_templates
     for template in (ROOT / "templates").iterdir():
         assert f"tpi_tui/templates/{template.name}" in names
     assert not [n for n in names if n.startswith(("templates/", "tests/", "sessions/"))]
+    for css in (ROOT / "tpi_tui").rglob("*.tcss"):  # each screen reads its own when first shown
+        assert css.relative_to(ROOT).as_posix() in names
 
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=tmp_path)
