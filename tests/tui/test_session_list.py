@@ -175,3 +175,25 @@ async def test_a_huge_hand_edited_opd_name_is_cut_not_painted_whole(demo_ws):
         assert len(cell) <= 400 and cell.endswith("…")
         painted = [table.render_line(y).text for y in range(table.size.height)]
         assert any("Raksasa" in line for line in painted)
+
+
+async def test_beranda_cursor_goes_to_the_first_match_and_stays_on_its_session(demo_ws):
+    from tpi_tui.tui.app import make_app
+
+    app = make_app(demo_ws, actor="Penguji TPI")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.screen.query_one("#sessions").row_count > 3, "Beranda")
+        beranda, table = app.screen, app.screen.query_one("#sessions")
+        await pilot.press("down", "down", "down")
+        assert table.cursor_row == 3
+        await pilot.press(*"puskesmas")  # a new filter: its first match, not the fourth
+        await until(pilot, lambda: table.row_count < len(beranda.sessions), "saringan")
+        assert table.cursor_row == 0
+        await pilot.press("down")
+        chosen = beranda.selected_id()
+        # a session that sorts first appears (a colleague's, after a git pull) and the list reloads,
+        # as when coming back from a session: the cursor stays on the session, not on its old row
+        demo_ws.new_session(opd="Puskesmas Awal", jenis="desk", tanggal="2025-07-01", target="WBK").close()
+        beranda.reload()
+        await pilot.pause()
+        assert table.cursor_row == 2 and beranda.selected_id() == chosen

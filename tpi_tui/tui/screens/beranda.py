@@ -55,6 +55,7 @@ class BerandaScreen(TpiScreen):
         self.sessions: list[SessionSummary] = []
         self._filter_timer: Timer | None = None
         self._columns_set = False
+        self._words: list[str] = []  # the filter of the last refill
         self._updating = False  # the count line says "Memperbarui daftar sesi…"
         self._listed = False  # the first listing comes from the index alone (see on_screen_resume)
         self.narrow = False  # below NARROW columns a row takes two lines: the OPD name stays readable
@@ -172,7 +173,13 @@ class BerandaScreen(TpiScreen):
                              status, f"{progres}\n{format_angka(s.nilai_tpi)}"))
             else:
                 rows.append((opd, sid, tanggal, jenis, target, status, progres, format_angka(s.nilai_tpi)))
+        selected = self.selected_id()
         table.set_rows(keys, rows, height=2 if self.narrow else 1)
+        if words != self._words:  # a new filter: its first match, as typing in any picker does
+            table.move_cursor(row=0)
+        elif selected in keys:  # the list was reloaded (back from a session, a git pull): same row
+            table.move_cursor(row=keys.index(selected))
+        self._words = words
         empty = not self.sessions
         self.query_one("#empty").display = empty
         table.display = not empty
