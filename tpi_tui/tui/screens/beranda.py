@@ -169,7 +169,7 @@ class BerandaScreen(TpiScreen):
             progres = f"{s.answered}/{s.total_items}"
             tanggal, target, sid = show(s.tanggal), show(s.target), show(short_id(s.id))
             if self.narrow:
-                rows.append((opd, f"{tanggal}\n#{sid}", f"{jenis[:12]}\n{target}",
+                rows.append((opd, f"{tanggal}\n#{sid}", f"{_cut(jenis, 12)}\n{target}",
                              status, f"{progres}\n{format_angka(s.nilai_tpi)}"))
             else:
                 rows.append((opd, sid, tanggal, jenis, target, status, progres, format_angka(s.nilai_tpi)))
@@ -275,3 +275,8 @@ def _n(count: int) -> str:
 def _hay(s) -> str:
     """What the filter searches in one session row (status both as stored and as shown)."""
     return f"{s.opd} {s.tanggal} {s.jenis} {s.target} {s.status} {STATUS_LABEL.get(s.status, '')} {s.id}".lower()
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` in ``width`` characters, an ellipsis saying it was cut ("Verifikasi…")."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
