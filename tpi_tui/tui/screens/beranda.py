@@ -19,8 +19,7 @@ from ...core.workspace import SessionSummary
 from ..base import TpiScreen
 from ..widgets.session_list import FLEX, Column, SessionList
 
-# A list of 5,000 rows is no use to read; the table holds at most this many and the filter
-# reaches the rest (it also kept Textual's DataTable, which measured every cell, fast).
+# A list of 5,000 rows is no use to read: the table holds at most this many, the filter reaches the rest.
 MAX_ROWS = 300
 NARROW = 110  # columns below which a session row takes two lines
 # Up to this many changed session files are summarised at once (~1 ms each); more, after a
@@ -71,7 +70,7 @@ class BerandaScreen(TpiScreen):
     def on_mount(self) -> None:
         self._set_columns(self.app.size.width)
         self.query_one("#filter", Input).focus()
-        # no reload here: pushing the screen fires on_screen_resume, which loads the list once
+        # no reload here: Textual sends the (default) screen ScreenResume, which loads the list once
 
     def _set_columns(self, screen_width: int) -> bool:
         """OPD takes what the other columns leave. Narrow: two-line rows (OPD over two lines, the
