@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..core.errors import TpiError, os_reason
+from ..core.atomic import write_file
 from .common import actor, echo, workspace
 
 REKAP_FORMATS = ("table", "json", "xlsx", "html", "pdf")
@@ -20,17 +20,6 @@ def _tahun(ctx_value: str | None):
     from ..core.cycle import clean_year
 
     return clean_year(ctx_value) if ctx_value is not None else None
-
-
-def _write(path: Path, data: bytes) -> Path:
-    from ..core.atomic import write_atomic
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise TpiError(f"Folder {path.parent} tidak dapat dibuat: {os_reason(exc)}.") from None
-    write_atomic(path, data)
-    return path
 
 
 @click.command()
@@ -54,7 +43,7 @@ def rekap(ctx, tahun, fmt, output, chosen, as_json) -> None:
     if fmt == "json":
         text = json.dumps(data, ensure_ascii=False, indent=1)
         if output:
-            echo(f"Rekap JSON ditulis: {_write(Path(output), text.encode('utf-8'))}")
+            echo(f"Rekap JSON ditulis: {write_file(Path(output), text.encode('utf-8'))}")
         else:
             echo(text)
         return
@@ -65,7 +54,7 @@ def rekap(ctx, tahun, fmt, output, chosen, as_json) -> None:
 
         text = rekap_table(data, None if output else shutil.get_terminal_size((FULL_WIDTH, 24)).columns)
         if output:
-            echo(f"Rekap ditulis: {_write(Path(output), (text + chr(10)).encode('utf-8'))}")
+            echo(f"Rekap ditulis: {write_file(Path(output), (text + chr(10)).encode('utf-8'))}")
         else:
             echo(text)
         return
@@ -75,11 +64,11 @@ def rekap(ctx, tahun, fmt, output, chosen, as_json) -> None:
 
         datas = [data] if year else [build_rekap(ws, y, chosen=list(chosen) if y == data["tahun"] else None,
                                                 summaries=summaries) for y in years(ws, summaries)]
-        _write(target, rekap_xlsx(datas, ws.config.instansi))
+        write_file(target, rekap_xlsx(datas, ws.config.instansi))
     else:
         from ..minutes.cycle_docs import rekap_html, rekap_pdf
 
-        _write(target, rekap_pdf(ws, data) if fmt == "pdf" else rekap_html(ws, data).encode("utf-8"))
+        write_file(target, rekap_pdf(ws, data) if fmt == "pdf" else rekap_html(ws, data).encode("utf-8"))
     echo(f"Rekap {fmt.upper()} ditulis: {target}")
 
 

@@ -20,6 +20,21 @@ def tmp_prefix(path: Path) -> str:
     return f".{path.name}{TMP_MARK}"
 
 
+def make_parent(path: Path) -> None:
+    """Create the folder that will hold ``path``; an OS refusal is one Indonesian sentence."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TpiError(f"Folder {path.parent} tidak dapat dibuat: {os_reason(exc)}.") from None
+
+
+def write_file(path: Path, data: bytes) -> Path:
+    """An output file (a document, an export): its folder made if needed, written atomically."""
+    make_parent(path)
+    write_atomic(path, data)
+    return path
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically; on failure the old file is untouched."""
     folder = path.parent

@@ -26,7 +26,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from ..core.errors import TpiError, os_reason
+from ..core.errors import TpiError
 
 
 def _attachments(tables: dict) -> list[dict]:
@@ -43,7 +43,7 @@ def _attachments(tables: dict) -> list[dict]:
 def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str = "",
                 documents: bool = True) -> dict:
     """Write the bundle of ``tahun`` (one OPD with ``opd``) to ``output``; returns the manifest."""
-    from ..core.atomic import write_atomic
+    from ..core.atomic import write_file
     from ..core.cycle import basis_sessions, session_year
     from ..core.store import load_tables
     from ..core.usulan import usulan_path
@@ -122,10 +122,6 @@ def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str
         zf.writestr("manifest.json", raw_manifest)
         for name, (data, _) in sorted(files.items()):
             zf.writestr(name, data)
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise TpiError(f"Folder {output.parent} tidak dapat dibuat: {os_reason(exc)}.") from None
-    write_atomic(output, buf.getvalue())
+    write_file(output, buf.getvalue())
     manifest["sha256_manifest"] = hashlib.sha256(raw_manifest).hexdigest()
     return manifest

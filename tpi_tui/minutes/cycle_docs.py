@@ -20,8 +20,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..core.atomic import write_atomic
-from ..core.errors import TpiError, os_reason
+from ..core.atomic import write_file
+from ..core.errors import TpiError
 
 FORMATS = ("md", "html", "docx", "pdf")
 DEFAULT_PATTERNS = {
@@ -131,15 +131,6 @@ def _document(ws, base: str, context: dict, fmt: str, stem: str) -> bytes:
     return html_to_docx(html, stem)
 
 
-def _write(target: Path, data: bytes) -> Path:
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise TpiError(f"Folder {target.parent} tidak dapat dibuat: {os_reason(exc)}.") from None
-    write_atomic(target, data)
-    return target
-
-
 def _day(tanggal: str | None) -> dt.date:
     if not tanggal:
         return dt.date.today()
@@ -239,7 +230,7 @@ def generate_lhe(ws, store, fmt: str = "md", output: Path | None = None, tanggal
     if is_final(store) and not issued_nomor(ws, "lhe", day.year, store.id):
         nomor = reserve_nomor(ws, "lhe", store.id, day, setting(ws, "lhe_nomor", DEFAULT_PATTERNS["lhe"]))
         data = _document(ws, "lhe", lhe_context(ws, store, tanggal, nomor), fmt, "lhe")
-    return _write(Path(output) if output else lhe_default_output(ws, store, fmt), data)
+    return write_file(Path(output) if output else lhe_default_output(ws, store, fmt), data)
 
 
 # -- surat usulan and SPTJM ----------------------------------------------------------------
@@ -326,7 +317,7 @@ def generate_surat(ws, tahun: int, fmt: str = "md", output: Path | None = None, 
         nomor = reserve_nomor(ws, dokumen, key, day, pattern)
         data = _document(ws, base, surat_context(ws, tahun, tanggal, {dokumen: nomor}), fmt, base)
     target = Path(output) if output else Path(ws.out_dir) / f"{base.replace('_', '-')}-{tahun}.{fmt}"
-    return _write(target, data)
+    return write_file(target, data)
 
 
 # -- rekap html/pdf ------------------------------------------------------------------------

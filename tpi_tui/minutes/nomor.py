@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..core import jsonfile
-from ..core.atomic import clean_stray_temps, write_atomic
+from ..core.atomic import clean_stray_temps, make_parent, write_atomic
 from ..core.errors import TpiError, os_reason
 from ..core.numbering import check_pattern as core_check_pattern
 
@@ -81,10 +81,7 @@ def locked_registry(path: Path, year: int, what: str = "berita acara", timeout: 
     """
     import filelock
 
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise TpiError(f"Folder {path.parent} tidak dapat dibuat: {os_reason(exc)}.") from None
+    make_parent(path)
     lock = filelock.FileLock(str(path) + ".lock", thread_local=False, is_singleton=False)
     try:
         lock.acquire(timeout=timeout)

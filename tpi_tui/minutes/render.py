@@ -312,16 +312,10 @@ def render_pdf(ws, context: dict) -> bytes:
 
 def preview_pdf(ws, store, output: Path | None = None) -> Path:
     """Write a PDF of the preview (issues no number; a draft shows the placeholder)."""
-    from ..core.atomic import write_atomic
+    from ..core.atomic import write_file
 
     target = Path(output) if output else default_output(ws, store, "pdf")
-    data = render_pdf(ws, build_context(ws, store))
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise TpiError(f"Folder {target.parent} tidak dapat dibuat: {exc.strerror}.") from None
-    write_atomic(target, data)
-    return target
+    return write_file(target, render_pdf(ws, build_context(ws, store)))
 
 
 # -- generate -------------------------------------------------------------------------------------
@@ -339,7 +333,7 @@ def generate(ws, store, fmt: str = "md", output: Path | None = None) -> Path:
     A read-only store cannot record a number: the document is then rendered with the
     placeholder number (the CLI says so). The file is rendered in memory and replaced atomically.
     """
-    from ..core.atomic import write_atomic
+    from ..core.atomic import write_file
     from . import nomor as nomor_mod
 
     if fmt not in FORMATS:
@@ -371,10 +365,9 @@ def generate(ws, store, fmt: str = "md", output: Path | None = None) -> Path:
     else:
         data = render_pdf(ws, context)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, data)
-    except (OSError, TpiError) as exc:
-        why = str(exc).rstrip(".") if isinstance(exc, TpiError) else f"Folder {target.parent} tidak dapat dibuat: {os_reason(exc)}"
+        write_file(target, data)
+    except TpiError as exc:
+        why = str(exc).rstrip(".")
         issued = nomor_mod.session_nomor(store)
         kept = f" Nomor {issued} tetap milik sesi ini dan dipakai lagi saat berkas dibuat ulang." if issued else ""
         raise TpiError(f"{why}.{kept}") from None
