@@ -28,7 +28,6 @@ maximum; two sessions holding one number after a merge are reported (stderr here
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -40,13 +39,12 @@ from .store import (
     _EMPTY,
     CONFLICT_FIELD,
     FORMAT,
-    GENESIS,
     MERGE_FIELD,
     canonical,
+    chained_event,
     dump_tables,
     head_events,
     load_tables,
-    now_iso,
     ordered_events,
     session_digest,
 )
@@ -220,21 +218,11 @@ def merge_sessions(base: dict | None, ours: dict, theirs: dict, actor: str = "gi
     if len(heads) > 1:
         heads.sort(key=lambda k: ordered[k])
         hashes = [events[k]["hash"] for k in heads]
-        ev = {
-            "field": MERGE_FIELD,
-            "heads": hashes,
-            "item": None,
-            "new": {"butir": summary["butir"], "konflik": summary["konflik"]},
-            "old": None,
-            "prev": hashes[0],
-            "seq": 1 + max(events[k]["seq"] for k in heads),
-            "ts": now_iso(),
-            "who": actor,
-        }
-        ev["hash"] = hashlib.sha256(canonical(ev)).hexdigest()
-        key = ulid()
-        events[key] = ev
-        last = ev
+        # chained after the first head, numbered after the highest; every head is named and hashed
+        after = {"hash": hashes[0], "seq": max(events[k]["seq"] for k in heads)}
+        last = chained_event(after, item=None, field=MERGE_FIELD, old=None, who=actor,
+                             new={"butir": summary["butir"], "konflik": summary["konflik"]}, extra={"heads": hashes})
+        events[ulid()] = last
     elif heads:
         last = events[heads[0]]
     _record_fixups(merged, last, actor, status_reason)
@@ -290,18 +278,7 @@ def _record_fixups(merged: dict, last: dict | None, actor: str, status_reason: s
         reason = status_reason if field == "status" and status_reason else "penggabungan"
         pending.append((None, f"meta.{field}", metas.get(field), have, reason))
     for item, field, old, new, reason in pending:
-        ev = {
-            "field": field,
-            "item": item,
-            "new": new,
-            "old": old,
-            "prev": last["hash"] if last else GENESIS,
-            "reason": reason,
-            "seq": (last["seq"] + 1) if last else 1,
-            "ts": now_iso(),
-            "who": actor,
-        }
-        ev["hash"] = hashlib.sha256(canonical(ev)).hexdigest()
+        ev = chained_event(last, item=item, field=field, old=old, new=new, who=actor, reason=reason)
         events[ulid()] = ev
         last = ev
 
