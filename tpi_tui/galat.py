@@ -33,3 +33,9 @@ def log_exception(exc: BaseException, where: str = "") -> Path:
 def message(exc: BaseException, doing: str) -> str:
     """'Terjadi kesalahan tak terduga saat {doing} (KeyError); rincian dicatat di /tmp/tpi-galat.log.'"""
     return f"Terjadi kesalahan tak terduga saat {doing} ({type(exc).__name__}); rincian dicatat di {log_path()}."
+
+
+def command_line_report(exc: BaseException) -> str:
+    """The command line's last line of defence: log ``exc``, return the one line to print."""
+    log = log_exception(exc, "cli")
+    return f"tpi: terjadi kesalahan tak terduga ({type(exc).__name__}); rincian dicatat di {log}."

@@ -58,8 +58,7 @@ def _guarded(fn, *args) -> None:
         print("tpi: dihentikan.", file=sys.stderr)
         sys.exit(2)
     except Exception as exc:  # noqa: BLE001
-        from .galat import log_exception
+        from .galat import command_line_report
 
-        log = log_exception(exc, "cli")
-        print(f"tpi: terjadi kesalahan tak terduga ({type(exc).__name__}); rincian dicatat di {log}.", file=sys.stderr)
+        print(command_line_report(exc), file=sys.stderr)
         sys.exit(2)

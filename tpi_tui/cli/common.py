@@ -157,10 +157,9 @@ class TpiGroup(click.Group):
             click.echo("tpi: dihentikan.", err=True)
             sys.exit(EXIT_ERROR)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
-            from ..galat import log_exception
+            from ..galat import command_line_report
 
-            log = log_exception(exc, "cli")
-            click.echo(f"tpi: terjadi kesalahan tak terduga ({type(exc).__name__}); rincian dicatat di {log}.", err=True)
+            click.echo(command_line_report(exc), err=True)
             sys.exit(EXIT_ERROR)
 
 

@@ -110,6 +110,11 @@ def show(value: object, multiline: bool = False) -> str:
     return (_SHOW_MULTI if multiline else _SHOW_LINE).sub(_escape, text)
 
 
+def cut(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters; a cut one ends in "…" (no space before it)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def is_clean_line(value: str) -> bool:
     return not _BAD_LINE.search(value)
 

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Input, Static
 from ...core.numbers import format_angka
 from ...core.session_meta import JENIS_SESI
 from ...core.session_meta import STATUS as STATUS_LABEL
-from ...core.text import show
+from ...core.text import cut, show
 from ...core.workspace import SessionSummary
 from ..base import TpiScreen
 from ..widgets.session_list import FLEX, Column, SessionList
@@ -168,7 +168,7 @@ class BerandaScreen(TpiScreen):
             progres = f"{s.answered}/{s.total_items}"
             tanggal, target, sid = show(s.tanggal), show(s.target), show(short_id(s.id))
             if self.narrow:
-                rows.append((opd, f"{tanggal}\n#{sid}", f"{_cut(jenis, 12)}\n{target}",
+                rows.append((opd, f"{tanggal}\n#{sid}", f"{cut(jenis, 12)}\n{target}",
                              status, f"{progres}\n{format_angka(s.nilai_tpi)}"))
             else:
                 rows.append((opd, sid, tanggal, jenis, target, status, progres, format_angka(s.nilai_tpi)))
@@ -274,8 +274,3 @@ def _n(count: int) -> str:
 def _hay(s) -> str:
     """What the filter searches in one session row (status both as stored and as shown)."""
     return f"{s.opd} {s.tanggal} {s.jenis} {s.target} {s.status} {STATUS_LABEL.get(s.status, '')} {s.id}".lower()
-
-
-def _cut(text: str, width: int) -> str:
-    """``text`` in ``width`` characters, an ellipsis saying it was cut ("Verifikasi…")."""
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"

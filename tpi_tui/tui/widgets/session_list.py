@@ -27,6 +27,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ...core.text import cut
+
 FLEX = 0  # a column width of FLEX takes what the fixed columns leave (at least MIN_FLEX)
 MIN_FLEX = 12
 MAX_AUTO = 24  # an auto-width column never grows past this (a hand-edited file's long date)
@@ -110,7 +112,7 @@ class SessionList(ScrollView, can_focus=True):
         if len(keys) != len(rows):
             raise ValueError("one key per row")
         self._keys, self._row_height = list(keys), max(1, height)
-        self._rows = [tuple(c if len(c) <= MAX_CELL else c[: MAX_CELL - 1] + "…" for c in r) for r in rows]
+        self._rows = [tuple(cut(c, MAX_CELL) for c in r) for r in rows]
         self._layout = None
         self._update_virtual_size()
         self.cursor_row = min(self.cursor_row, max(0, len(rows) - 1))
