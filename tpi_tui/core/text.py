@@ -26,8 +26,13 @@ MAX_NOTE = 20_000
 
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _SEPARATORS = "\u2028\u2029"
+# Unicode noncharacters (U+FDD0-U+FDEF and the last two code points of every plane): no text may
+# carry them, and XML (so every xlsx/docx we write) cannot hold U+FFFE/U+FFFF at all.
+_NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17)
+)
 # Refused in every field. \t \n \r are handled per kind of field below.
-_ALWAYS = f"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}{_SEPARATORS}\ud800-\udfff"
+_ALWAYS = f"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}{_SEPARATORS}{_NONCHARACTERS}\ud800-\udfff"
 _BAD_NOTE = re.compile(f"[{_ALWAYS}]")
 _BAD_LINE = re.compile(f"[{_ALWAYS}\t\n\r]")
 # For display: everything above plus tab and newline (a listing row is one line).
@@ -47,6 +52,8 @@ def _describe(ch: str) -> str:
         return f"pengatur arah teks (U+{code:04X})"
     if 0xD800 <= code <= 0xDFFF:
         return f"surrogate tunggal (U+{code:04X})"
+    if 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE:
+        return f"nonkarakter Unicode (U+{code:04X})"
     return f"karakter kendali U+{code:04X}"
 
 
@@ -97,6 +104,8 @@ def _escape(match: re.Match) -> str:
         return "\\t"
     if ch == "\r":
         return "\\r"
+    if code > 0xFFFF:
+        return f"\\U{code:08x}"
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
@@ -126,4 +135,12 @@ def show_json(text: str) -> str:
     """JSON text (from ``json.dumps(ensure_ascii=False)``) with every character ``show`` would
     escape written as a ``\\uXXXX`` escape: still valid JSON with the same values, nothing invisible.
     (json.dumps already escapes C0 controls inside strings; C1, bidi and lone surrogates pass raw.)"""
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _JSON_UNSAFE.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:  # JSON writes a supplementary code point as its UTF-16 surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
