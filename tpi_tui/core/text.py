@@ -7,7 +7,8 @@ terminal or a document never receives an escape sequence from the data:
 - refused everywhere: C0 controls (ESC, BEL, NUL, ...), DEL, C1 controls (U+0080-U+009F; U+009B
   is a one-byte CSI on some terminals), bidirectional overrides/isolates/marks (U+202A-U+202E,
   U+2066-U+2069, U+200E/U+200F, U+061C: "Trojan Source" reordering), lone surrogates (not
-  encodable as UTF-8: the save itself would crash) and the Unicode line/paragraph separators;
+  encodable as UTF-8: the save itself would crash), the Unicode line/paragraph separators and
+  the noncharacters (U+FDD0-U+FDEF, U+FFFE/U+FFFF of every plane: XML cannot hold them);
 - notes additionally keep newline and tab (a CR or CRLF from a paste becomes a newline);
 - lengths are bounded (one line: 500 characters; a note: 20,000, about ten typed pages).
 
@@ -17,6 +18,7 @@ older version) is printed with its control characters escaped visibly (``\\x1b``
 
 from __future__ import annotations
 
+import json
 import re
 
 from .errors import TpiError
@@ -31,6 +33,7 @@ _SEPARATORS = "\u2028\u2029"
 _NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
     f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17)
 )
+_IS_NONCHARACTER = re.compile(f"[{_NONCHARACTERS}]")
 # Refused in every field. \t \n \r are handled per kind of field below.
 _ALWAYS = f"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}{_SEPARATORS}{_NONCHARACTERS}\ud800-\udfff"
 _BAD_NOTE = re.compile(f"[{_ALWAYS}]")
@@ -52,7 +55,7 @@ def _describe(ch: str) -> str:
         return f"pengatur arah teks (U+{code:04X})"
     if 0xD800 <= code <= 0xDFFF:
         return f"surrogate tunggal (U+{code:04X})"
-    if 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE:
+    if _IS_NONCHARACTER.match(ch):
         return f"nonkarakter Unicode (U+{code:04X})"
     return f"karakter kendali U+{code:04X}"
 
@@ -135,12 +138,5 @@ def show_json(text: str) -> str:
     """JSON text (from ``json.dumps(ensure_ascii=False)``) with every character ``show`` would
     escape written as a ``\\uXXXX`` escape: still valid JSON with the same values, nothing invisible.
     (json.dumps already escapes C0 controls inside strings; C1, bidi and lone surrogates pass raw.)"""
-    return _JSON_UNSAFE.sub(_json_escape, text)
-
-
-def _json_escape(match: re.Match) -> str:
-    code = ord(match.group())
-    if code > 0xFFFF:  # JSON writes a supplementary code point as its UTF-16 surrogate pair
-        code -= 0x10000
-        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
-    return f"\\u{code:04x}"
+    # json's own ASCII escaping: \uXXXX, a surrogate pair above U+FFFF
+    return _JSON_UNSAFE.sub(lambda m: json.dumps(m.group())[1:-1], text)
