@@ -145,7 +145,6 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
     results per area with notes and recommendations (``area_hasil``) and the syarat."""
     from ..core.cycle import syarat_of
     from ..core.review import is_final
-    from ..core.scoring import THRESHOLDS
     from .context import build_context
     from .filters import tanggal as tanggal_id
 
@@ -154,13 +153,13 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
     final = is_final(store)
     issued = issued_nomor(ws, "lhe", day.year, store.id)
     target = ctx["sesi"]["target"] or "WBK"
-    minimal = THRESHOLDS.get(target, THRESHOLDS["WBK"])["area_persen"]
     by_area: dict[str, list[str]] = {}
     for t in ctx["temuan"]:
         if t.get("rekomendasi"):
             by_area.setdefault(t["area"], []).append(f"Butir {t['butir']}: {t['rekomendasi']}")
     area_hasil = [
-        dict(a, minimal=minimal, di_bawah_minimal=a["persen"] < minimal, rekomendasi=by_area.get(a["nama"], []))
+        # the area's minimum as the verdict judged it (core.scoring.Check, the reading of tpi.toml)
+        dict(a, minimal=a["minimum_persen"], di_bawah_minimal=not a["memenuhi"], rekomendasi=by_area.get(a["nama"], []))
         for a in ctx["areas"]
     ]
     sesi = ctx["sesi"]
