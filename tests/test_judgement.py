@@ -183,3 +183,23 @@ def test_the_edge_area_reads_the_same_everywhere(edge_ws, tmp_path, reading, met
     assert code == 0, err
     cli_line = next(x for x in out.splitlines() if x.strip().startswith(MP))
     assert " 60,00 " in cli_line + " " and cli_line.split()[-1] == ("ya" if met else "tidak")
+
+
+# -- set_item hands back the stored document -------------------------------------------------
+def test_set_item_returns_the_stored_answer_with_the_rules_applied(tmp_path):
+    """The cockpit replaces its copy with ``ItemSaved.answer``: the dijawab transition and the
+    conflict bookkeeping are applied once, in core, and the document shows them."""
+    from _minutes_fixtures import make_session, make_workspace
+
+    ws = make_workspace(tmp_path / "ws")
+    make_session(ws)
+    sid = ws.list_sessions()[0].id
+    with ws.open(sid) as store:
+        store.set_item(3, {"state": "belum", "jawaban_tpi": None})
+        saved = store.set_item(3, {"jawaban_tpi": "Ya"})
+        assert saved and saved.changed == {"jawaban_tpi": "Ya", "state": "dijawab"}
+        assert saved.answer == store.answer(3) and saved.answer["state"] == "dijawab"
+        saved.answer["narasumber"].append("x")  # a private copy: the store's document is untouched
+        assert "x" not in store.answer(3)["narasumber"]
+        same = store.set_item(3, {"jawaban_tpi": "Ya"})
+        assert not same and same.changed == {} and same.answer == store.answer(3)

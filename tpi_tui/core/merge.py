@@ -35,7 +35,7 @@ from typing import Any
 from . import jsonfile
 from .errors import TpiError
 from .ids import ulid
-from .keys import signoff_valid
+from .keys import registry_for, signoff_valid
 from .policy import STATUS_ORDER, TIERS, StatusSesi
 from .store import (
     _EMPTY,
@@ -348,11 +348,9 @@ def _load_side(path: Path) -> dict | None:
 
 
 def _registry(name: str, ours: Path) -> list[dict]:
-    """The workspace's registered keys for the file being merged (git runs the driver at the
-    repository root, ``name`` being the session's path there; ``ours`` is a file beside it)."""
-    from .keys import registry_for
-
-    for candidate in ([Path(name)] if name else []) + [ours]:
+    """The workspace's registered keys for the file being merged: the workspace above ``ours``
+    (git writes it in the repository), else above ``name`` (the session's path in the repository)."""
+    for candidate in [ours] + ([Path(name)] if name else []):
         root, registry = registry_for(candidate)
         if root is not None:
             return registry

@@ -60,7 +60,6 @@ LABELS = {
     "kinerja": "Capaian kinerja lebih baik",
     "ipkp": "Nilai persepsi kualitas pelayanan (IPKP)",
 }
-FIGURES = ("total", "pengungkit", "bersih", "ipak", "kinerja", "ipkp")  # Tabel 6 keys judged on a Score field
 GABUNGAN, PEMENUHAN, REFORM = "gabungan", "pemenuhan", "reform"  # the parts of an area a Check may read
 
 

@@ -49,7 +49,6 @@ PELAKSANAAN = {
     "desk": ["Pemeriksaan data dukung atas jawaban penilaian mandiri unit kerja pada LKE."],
 }
 PENUTUP = "Demikian Berita Acara ini dibuat dengan sebenarnya untuk dapat dipergunakan sebagaimana mestinya."
-VERDICT_LABELS = LABELS  # Tabel 6 wording: one source, core.scoring
 
 
 @dataclass
@@ -277,7 +276,7 @@ def scores_section(f: Facts, area_notes: dict[str, list[str]]) -> dict:
     got = {"total": t.total, "pengungkit": t.pengungkit, "bersih": t.bersih, "ipak": t.ipak,
            "kinerja": t.kinerja, "ipkp": t.ipkp, "area_persen": min((a.persen for a in t.areas), default=0.0)}
     ambang = []
-    for key, label in VERDICT_LABELS.items():
+    for key, label in LABELS.items():  # Tabel 6 wording: one source, core.scoring
         row = {"label": label, "kunci": key, "nilai": got[key], "persen": key == "area_persen"}
         for predikat, th in THRESHOLDS.items():
             row[predikat.lower()] = th[key]
