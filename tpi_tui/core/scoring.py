@@ -132,7 +132,7 @@ class Score:
     persentase: dict[str, float | None]
     catatan: list[str]  # edge cases applied (#DIV/0! readings)
     unanswered: list[int]
-    butir: int = 0  # items in the instrument (the completeness check: answered of butir)
+    butir: int  # items in the instrument (the completeness check: answered of butir)
 
     @property
     def provisional(self) -> bool:

@@ -231,12 +231,14 @@ class WawancaraScreen(TpiScreen):
         self.saved_at = clock.stamp()
         if item_id is not None:
             self.edits.saved(item_id, event.fields)
-        if item_id is not None and event.answer is not None:
+        answer = event.answer
+        if item_id is not None and answer is not None and answer != self.answers.get(str(item_id)):
             # the stored document replaces our copy: state transition and conflicts as core left them
-            self.answers[str(item_id)] = answer = event.answer
-        if item_id is not None and changed:
+            # (a conflict resolved by choosing the stored value changes no field, only the document)
+            self.answers[str(item_id)] = answer
             self.nav.refresh_item(item_id)
             self.pane.answer_changed(item_id, changed)
+        if item_id is not None and answer is not None and changed:
             if item_id == self.current and ("jawaban_tpi" in changed or "jawaban_unit" in changed):
                 if needs_alasan(answer):
                     self.notify("Jawaban TPI berbeda dari jawaban unit: isi alasan perbedaannya.",
