@@ -5,9 +5,10 @@ pairs of bars and two reference lines, which fits in 14 terminal rows at 80 colu
 well under a millisecond, needs no new dependency (textual-plotext would add plotext, ~1 MB, and
 draws axes we do not need), and shows the same in a snapshot test as in a real terminal.
 
-Each area has the TPI's bar and, beside it, the unit's own (self-assessment) bar. A bar under the
-60 % minimum is red and ends with "▼ di bawah minimal", so a unit below the minimum cannot be
-missed; the 60 % and 75 % positions are drawn through every bar (│ in the bar's gap, ┃ over it).
+Each area has the TPI's bar and, beside it, the unit's own (self-assessment) bar. An area the
+verdict finds under the WBK minimum (``AreaBar.low``, from ``core.scoring.Check``: the reading of
+tpi.toml and the one rounding, never compared here) is red and ends with "▼ di bawah minimal", so a
+unit below the minimum cannot be missed; the 60 % and 75 % positions are drawn through every bar (│ in the bar's gap, ┃ over it).
 """
 
 from __future__ import annotations
