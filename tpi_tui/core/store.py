@@ -732,6 +732,23 @@ def event_hash(event: dict) -> str:
     return hashlib.sha256(canonical({k: v for k, v in event.items() if k not in ("hash", "id")})).hexdigest()
 
 
+def linear_chain_problems(events: list[dict], what: str = "peristiwa") -> list[str]:
+    """Problems of a linear hash chain (the usulan list's, the token file's): in order, each event's
+    ``seq`` is its position, its ``prev`` the hash before it (GENESIS first) and its ``hash`` its own."""
+    problems: list[str] = []
+    prev = GENESIS
+    for n, ev in enumerate(events, start=1):
+        key = ev.get("id", n)
+        if ev.get("seq") != n:
+            problems.append(f"{what} {key}: nomor urut {ev.get('seq')} seharusnya {n}.")
+        if ev.get("prev") != prev:
+            problems.append(f"{what} ke-{n} ({key}): tautan ke peristiwa sebelumnya putus.")
+        if event_hash(ev) != ev.get("hash"):
+            problems.append(f"{what} ke-{n} ({key}, {ev.get('field')} {ev.get('item') or ''}): isi tidak cocok dengan hash.")
+        prev = ev.get("hash")
+    return problems
+
+
 def head_events(tables: dict) -> list[str]:
     """Keys of the events nothing builds on (one in a verified file)."""
     docs = tables.get("events", {})
