@@ -121,6 +121,14 @@ def verify(ctx, session_ref, all_, bundle) -> None:
             for p in problems:
                 echo(f"      - {p}")
             bad += bool(problems)
+        from ..server.tokens import FILE, FOLDER, tokens_path, verify_tokens
+
+        if tokens_path(ws.root).exists():
+            problems = verify_tokens(ws.root)
+            echo(f"{'OK   ' if not problems else 'GAGAL'} {FOLDER}/{FILE}")
+            for p in problems:
+                echo(f"      - {p}")
+            bad += bool(problems)
     if bad:
         raise TpiError(f"Verifikasi gagal: {bad} berkas tidak cocok (rincian di atas).")
     echo(f"Verifikasi berhasil: {len(reports)} berkas sesi utuh.")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import jsonfile
 from .answers import clean_text, parse_value
-from .errors import TpiError, os_reason
+from .errors import TpiError
 from .store import SessionStore
 
 FIELDS = ("jawaban_unit", "jawaban_tpi", "catatan_unit", "bukti_dukung_unit", "catatan_tpi")

@@ -56,8 +56,7 @@ def guarded_protocol(deadline: float = REQUEST_DEADLINE, max_connections: int = 
             self._waiting_since = time.monotonic()
             self._deadline = None
             self._arm()
-            if len(self.connections) > max_connections:
-                self._evict()
+            self._evict()
 
         # -- the request deadline ------------------------------------------------------------
         def _arm(self) -> None:
@@ -102,12 +101,13 @@ def guarded_protocol(deadline: float = REQUEST_DEADLINE, max_connections: int = 
 
         # -- the bound on connections ---------------------------------------------------------
         def _evict(self) -> None:
-            idle = sorted(
-                (p for p in self.connections if isinstance(p, GuardedH11) and p._awaiting_request()
-                 and not p.transport.is_closing()),
-                key=lambda p: p._waiting_since,
-            )
-            excess = len(self.connections) - max_connections
+            # a closed transport leaves ``connections`` only at connection_lost, a loop turn later
+            open_ = [p for p in self.connections if not p.transport.is_closing()]
+            excess = len(open_) - max_connections
+            if excess <= 0:
+                return
+            idle = sorted((p for p in open_ if isinstance(p, GuardedH11) and p._awaiting_request()),
+                          key=lambda p: p._waiting_since)
             for proto in idle[:excess]:
                 proto._close(503, "koneksi-terbanyak")
 
@@ -125,7 +125,7 @@ def guarded_protocol(deadline: float = REQUEST_DEADLINE, max_connections: int = 
 
         def _refuse(self, status: int, code: str, message: str) -> None:
             self._disarm()
-            log_access(self.client, "-", "-", "(permintaan tidak terbaca)", status, 0.0)
+            log_access(self.client, "-", "-", "(permintaan-tidak-sah)" if status == 400 else "(permintaan-tidak-lengkap)", status, 0.0)
             self.transport.write(_json_response(status, code, message))
             self.transport.close()
 
