@@ -44,7 +44,7 @@ def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str
                 documents: bool = True) -> dict:
     """Write the bundle of ``tahun`` (one OPD with ``opd``) to ``output``; returns the manifest."""
     from ..core.atomic import write_file
-    from ..core.cycle import basis_sessions, session_year
+    from ..core.cycle import basis_sessions, damaged_sessions, session_year
     from ..core.store import load_tables
     from ..core.usulan import usulan_path
     from ..core.verify import verify_details
@@ -52,7 +52,9 @@ def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str
     from . import cycle_docs
     from .render import generate
 
-    summaries = [s for s in ws.list_sessions() if not s.error and session_year(s) == tahun]
+    listed = ws.list_sessions()
+    summaries = [s for s in listed if not s.error and session_year(s) == tahun]
+    damaged = [s for s in damaged_sessions(listed, tahun) if not opd or s.opd_slug == slugify(opd)]
     if opd:
         want = slugify(opd)
         summaries = [s for s in summaries if s.opd_slug == want]
@@ -63,6 +65,9 @@ def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str
     files: dict[str, tuple[bytes, str]] = {}
     notes: list[str] = []
     verify_lines = []
+    for s in damaged:  # cannot be archived as it is: said in the manifest and in verify.txt
+        notes.append(f"Berkas sesi sessions/{s.path} rusak dan tidak diarsipkan: {s.error}")
+        verify_lines += [f"GAGAL sessions/{s.path}", f"      - {s.error}"]
     bases = basis_sessions(ws, tahun)
     for s in sorted(summaries, key=lambda s: (s.opd_slug, s.tanggal, s.id)):
         path = ws.sessions_dir / s.path

@@ -200,6 +200,9 @@ def make_app(cfg: ApiConfig) -> AccessLog:
             body = await run_in_threadpool(data.jawaban_unit, ws, tahun, unit_id)
         except data.NotFound as exc:
             return error(404, "DATA_NOT_FOUND", str(exc))
+        except data.Damaged as exc:
+            log.error("sesi dasar rusak: %s", exc)
+            return error(409, "DATA_DAMAGED", str(exc))
         return JSONResponse(body)
 
     async def not_found(request: Request, exc: HTTPException) -> JSONResponse:

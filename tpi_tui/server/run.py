@@ -33,6 +33,23 @@ def warnings_for(host: str, tls: bool, tokens: int) -> list[str]:
     return out
 
 
+def damaged_bases(root: Path, tahun: int | None) -> list[str]:
+    """One warning per proposed unit whose basis session is damaged (its requests answer 409)."""
+    from ..core.cycle import basis_sessions
+    from ..core.usulan import load_usulan
+    from ..core.workspace import Workspace
+    from .data import default_year
+
+    ws = Workspace(root)
+    try:
+        year = tahun or default_year(ws)
+        proposed = {u.get("slug") for u in load_usulan(ws, year).units}
+        bases = basis_sessions(ws, year)
+    except TpiError as exc:
+        return [f"PERINGATAN: {exc}"]
+    return [f"PERINGATAN: {b.damage()}" for slug, b in sorted(bases.items()) if b.damaged and slug in proposed]
+
+
 def serve(
     root: Path,
     *,
@@ -61,6 +78,8 @@ def serve(
     settings = Workspace(Path(root)).config
     book = TokenBook(root)
     for line in warnings_for(host, bool(cert), book.count):
+        echo(line)
+    for line in damaged_bases(Path(root), tahun):
         echo(line)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
