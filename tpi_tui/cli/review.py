@@ -140,13 +140,16 @@ def _verify_arsip(path: Path) -> None:
     rep = verify_arsip(path)
     echo(f"Arsip {path.name}: {rep.files} berkas diperiksa, {rep.sessions} berkas sesi.")
     echo(f"SHA-256 manifest: {rep.manifest_sha256}")
-    for p in rep.problems:
-        echo(f"  - {p}")
+    from ..core.text import show
+
+    for p in rep.problems:  # the bundle's own text (names, manifest notes) is never printed raw
+        echo(f"  - {show(p)}")
     for n in rep.notes:
-        echo(f"  catatan: {n}")
+        echo(f"  catatan: {show(n)}")
     if not rep.ok:
         raise TpiError(f"Verifikasi arsip gagal: {len(rep.problems)} masalah (rincian di atas).")
-    echo("Verifikasi arsip berhasil: semua berkas cocok dengan manifest dan setiap sesi utuh.")
+    echo("Verifikasi arsip berhasil: semua berkas cocok dengan manifest, setiap sesi utuh dan setiap tanda tangan "
+         "sah menurut kunci di arsip.")
 
 
 @click.command()

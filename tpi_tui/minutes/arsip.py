@@ -9,6 +9,7 @@ Layout of the bundle::
     <opd-slug>/berita-acara/*.pdf|docx  the Berita Acara of each *final* session
     <opd-slug>/lhe/*.pdf                the LHE of the OPD's basis session
     <opd-slug>/lampiran-hash.json       the attachments' recorded SHA-256 and sizes (files not copied)
+    kunci/kunci.json                    the workspace's public keys with their history (.tpi/kunci.json)
 
 Documents are rendered from read-only sessions, so building an archive never issues a number
 (a final session already holds its Berita Acara number; an LHE gets its number when it is first
@@ -102,6 +103,14 @@ def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str
                     files[f"{s.opd_slug}/lhe/lhe_{path.stem}.pdf"] = (cycle_docs.html_to_pdf(html, "lhe"), "lhe")
                 except TpiError as exc:
                     notes.append(f"LHE {s.opd} tidak dibuat: {exc}")
+    from ..core.keys import REGISTRY
+
+    registry = ws.root / REGISTRY
+    if registry.is_file():  # the public keys (and their history) every signature in the bundle needs
+        files["kunci/kunci.json"] = (registry.read_bytes(), "kunci")
+    elif any(s.status in ("review", "final") for s in summaries):
+        notes.append("Ruang kerja ini belum memakai kunci tanda tangan (tpi key new): 'tpi verify --arsip' tidak "
+                     "dapat membuktikan tanda tangan reviu dan final di arsip ini.")
     upath = usulan_path(ws, tahun)
     if upath.is_file() and not opd:
         files[f"usulan/{upath.name}"] = (upath.read_bytes(), "usulan")
