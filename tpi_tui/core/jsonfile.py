@@ -45,11 +45,14 @@ def read_bounded(path, limit: int, label: str) -> bytes:
     from .errors import os_reason
 
     path = Path(path)
+    not_regular = TpiError(f"{label} ({path}) bukan berkas biasa (perangkat, pipa atau folder); tidak dibaca.")
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # before opening: opening a FIFO waits for a writer
+            raise not_regular
         with path.open("rb") as fh:
             st = os.fstat(fh.fileno())
-            if not stat.S_ISREG(st.st_mode):
-                raise TpiError(f"{label} ({path}) bukan berkas biasa (perangkat, pipa atau folder); tidak dibaca.")
+            if not stat.S_ISREG(st.st_mode):  # replaced between the two looks
+                raise not_regular
             if st.st_size > limit:
                 raise TpiError(f"{label} terlalu besar ({_mb(st.st_size)}; batas {_mb(limit)}).")
             raw = fh.read(limit + 1)
