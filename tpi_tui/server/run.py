@@ -111,6 +111,8 @@ def serve(
         # no limit_concurrency: uvicorn counts idle sockets against it and answers plain-text 503s;
         # conn.py bounds connections (closing the longest idle) and app.py requests in flight
         http=guarded_protocol(settings.api_tunggu, settings.api_koneksi),
+        ws="none",  # no WebSocket upgrade path: every request is the guarded HTTP/1.1 above
+        lifespan="off",
     )
     sock = _bind(host, port)  # bound here so a taken port is one sentence, not uvicorn's exit(1)
     try:
