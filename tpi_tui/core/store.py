@@ -45,6 +45,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -69,6 +70,8 @@ LIFECYCLE_FIELDS = frozenset({"status", "signoffs", "reopened", "berita_acara", 
 # Fields that describe the record rather than its content: left out of the session digest.
 DIGEST_EXCLUDE = LIFECYCLE_FIELDS | {"updated_at", "format"}
 GENESIS = "0" * 64
+# A complete session with years of edits is a few MB; the bound keeps a hostile file from memory.
+MAX_SESSION_BYTES = 128 * 1024 * 1024
 FORMAT = 2  # meta.format: event DAG with merge events, conflicts, keyed sign-offs
 MERGE_FIELD = "sesi.digabung"
 CONFLICT_FIELD = "konflik"  # item document key (and event field) holding recorded conflicts
@@ -168,7 +171,11 @@ def load_tables_fp(path: Path) -> tuple[dict, tuple | None]:
     try:
         with open(path, "rb") as fh:
             st = os.fstat(fh.fileno())
-            raw = fh.read()
+            if not stat.S_ISREG(st.st_mode):
+                raise TpiError(f"Berkas sesi {path.name} bukan berkas biasa (perangkat, pipa atau folder).")
+            raw = fh.read(MAX_SESSION_BYTES + 1)
+        if len(raw) > MAX_SESSION_BYTES:
+            raise TpiError(f"Berkas sesi {path.name} lebih dari {MAX_SESSION_BYTES // (1024 * 1024)} MB; bukan berkas sesi tpi.")
     except FileNotFoundError:
         raise TpiError(f"Berkas sesi {path.name} tidak ditemukan.") from None
     except OSError as exc:
