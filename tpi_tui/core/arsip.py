@@ -276,6 +276,8 @@ def _verify_open(zf: zipfile.ZipFile, path: Path, report: ArsipReport) -> None:
             report.problems.append(
                 f"{shown}: manifest menyebut jenisnya {show(str(claimed)[:20])!r}, tetapi isinya {kind}; diperiksa sebagai {kind}."
             )
+        if "/sesi/" in f"/{name}" and kind != "sesi":  # where build_arsip puts sessions, and only them
+            report.problems.append(f"{shown}: berada di folder sesi tetapi isinya bukan berkas sesi.")
         checked[name] = (kind, data)
         if kind == "kunci":
             if name != KEYS_MEMBER or keys_raw is not None:
