@@ -197,3 +197,20 @@ async def test_header_click_sorts_by_that_column_and_again_reverses(demo_ws):
         await pilot.pause()
         pws = [r["tpi"]["areas"][pw - 7]["persen"] for r in screen.rows]
         assert pws == sorted(pws, reverse=True)
+
+
+async def test_a_damaged_basis_is_named_rusak_not_replaced(tmp_path):
+    from tpi_tui.core.cycle import basis_sessions
+    from tpi_tui.core.demo import create_demo
+
+    ws = create_demo(tmp_path / "demo")
+    final = basis_sessions(ws, 2025)["dinas-kependudukan-dan-pencatatan-sipil"].summary
+    path = ws.sessions_dir / final.path
+    text = path.read_text(encoding="utf-8")
+    path.write_text(f"<<<<<<< HEAD\n{text}=======\n{text}>>>>>>> b\n", encoding="utf-8")
+    app = make_app(ws, actor="Penguji TPI")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rekap(pilot, 2025)
+        assert final.opd not in [r["opd"] for r in screen.rows]  # no older draft in its place
+        alert = str(screen.query_one("#rekap-alert").render())
+        assert alert.startswith("RUSAK 1 unit") and final.opd in alert

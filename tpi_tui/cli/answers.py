@@ -53,7 +53,11 @@ def _is_xlsx(path: Path) -> bool:
     """An Excel workbook by name or by its zip signature (a renamed .xlsx still counts)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return True
+    import stat
+
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False  # a FIFO would block the open; the JSON reader refuses it in one sentence
         with path.open("rb") as fh:
             return fh.read(4) == b"PK\x03\x04"
     except OSError:

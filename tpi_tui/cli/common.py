@@ -15,30 +15,26 @@ import click
 from ..core.errors import TpiError
 from ..core.text import show, show_json
 from ..launch import run_tui  # noqa: F401 - the commands that open the TUI import it from here
+from . import click_id as _click_id
 
 EXIT_ERROR = 2
 
+# click's messages are Indonesian at the source (``click_id``); what is left is their layout: one
+# line, the parameter named without quotes and with Indonesian metavars, click's type words.
+_click_id.install()
 _CLICK_ID = [
-    (r"^No such option: (.+)", r"Opsi tidak dikenal: \1"),
-    (r"^No such option '(.+?)'\.?", r"Opsi tidak dikenal: \1"),
-    (r"\(Did you mean one of: (.+)\?\)", r"(mungkin maksud Anda salah satu dari: \1)"),
-    (r"Did you mean (.+)\?", r"Mungkin maksud Anda \1"),
-    (r"^No such command '(.+)'\.?", r"Perintah tidak dikenal: '\1'"),
-    (r"^Missing argument '(.+)'\.?", lambda m: f"Argumen wajib tidak ada: {_id_metavars(m.group(1))}"),
-    (r"^Missing option '(.+)'\.?", r"Opsi wajib tidak ada: \1"),
-    (r"^Invalid value for '(.+?)': (.+)", lambda m: f"Nilai tidak sah untuk {_id_metavars(m.group(1))}: {m.group(2)}"),
-    (r"^Option '(.+)' requires an argument\.?", r"Opsi \1 memerlukan nilai"),
-    (r"^Got unexpected extra arguments? \((.+)\)", r"Argumen berlebih: \1"),
-    (r"is not one of (.+)\.?$", r"bukan salah satu dari \1"),
-    (r"is not a valid integer", "bukan bilangan bulat"),
-    (r"is not a valid float", "bukan angka"),
-    (r"(?i)\b(?:file|directory|path) '(.+?)' does not exist", r"'\1' tidak ada"),
+    (r"^(Argumen wajib tidak ada|Opsi wajib tidak ada|Parameter wajib tidak ada) '(.+?)'",
+     lambda m: f"{m.group(1)}: {_id_metavars(m.group(2))}"),
+    (r"^Nilai tidak sah untuk '(.+?)': ", lambda m: f"Nilai tidak sah untuk {_id_metavars(m.group(1))}: "),
+    (r"Opsi tidak dikenal: '(.+?)'", r"Opsi tidak dikenal: \1"),
+    (r"Opsi '(.+?)' memerlukan", r"Opsi \1 memerlukan"),
+    (r"\bbukan (integer|float) yang sah", lambda m: f"bukan {_click_id.TYPE_WORDS[m.group(1)]} yang sah"),
 ]
 
 
 def id_usage(message: str) -> str:
-    """Click's English usage messages in Indonesian, folded onto one line."""
-    message = re.sub(r"\s*Choose from:\s*", " Pilihan: ", message)
+    """click's (already Indonesian, ``click_id``) usage messages folded onto one line."""
+    message = re.sub(r"\s*Pilihan:\s*", " Pilihan: ", message)
     message = " ".join(message.split())
     for pattern, repl in _CLICK_ID:
         message = re.sub(pattern, repl, message)
@@ -145,7 +141,8 @@ class TpiGroup(click.Group):
             click.echo(exc.ctx.get_help())
             sys.exit(0)
         except click.UsageError as exc:
-            click.echo(f"tpi: {show(id_usage(exc.format_message())).rstrip('.')}. {_help_hint(exc)}", err=True)
+            text = show(id_usage(exc.format_message())).rstrip(".")
+            click.echo(f"tpi: {text}{'' if text.endswith('?') else '.'} {_help_hint(exc)}", err=True)
             sys.exit(EXIT_ERROR)
         except click.ClickException as exc:
             click.echo(f"tpi: {show(id_usage(exc.format_message()))}", err=True)

@@ -8,7 +8,7 @@ import click
 
 from ..core.errors import TpiError
 from ..server.limits import DEFAULT_RATE
-from .common import echo, workspace
+from .common import actor, echo, workspace
 
 
 def _year(value: int | None) -> int | None:
@@ -57,7 +57,7 @@ def token_new(ctx, nama, tahun) -> None:
     ws = workspace(ctx)
     for t in tahun:
         _year(t)
-    record, secret = new_token(ws.root, nama, list(tahun))
+    record, secret = new_token(ws.root, nama, list(tahun), actor=actor(ctx, ws))
     scope = ", ".join(str(t) for t in record.get("tahun", [])) or "semua tahun"
     echo(f"Token '{record['nama']}' dibuat (ID {record['id']}; {scope}).")
     echo("Salin sekarang: token hanya ditampilkan sekali ini dan disimpan sebagai hash.")
@@ -68,6 +68,7 @@ def token_new(ctx, nama, tahun) -> None:
 @click.pass_context
 def token_list(ctx) -> None:
     """Daftar token (tanpa nilai token)."""
+    from ..core.text import show
     from ..server.tokens import load_tokens, tokens_path
 
     ws = workspace(ctx)
@@ -78,7 +79,7 @@ def token_list(ctx) -> None:
     for t in tokens:
         status = f"dicabut {t['dicabut']}" if t.get("dicabut") else "aktif"
         scope = ", ".join(str(x) for x in t.get("tahun") or []) or "semua tahun"
-        echo(f"{t.get('id', '?')}  {t.get('nama', '?'):<24} {scope:<14} dibuat {t.get('dibuat', '?')}  {status}")
+        echo(show(f"{t.get('id', '?')}  {t.get('nama', '?'):<24} {scope:<14} dibuat {t.get('dibuat', '?')}  {status}"))
 
 
 @token.command("revoke")
@@ -89,7 +90,7 @@ def token_revoke(ctx, ref) -> None:
     from ..server.tokens import revoke_token
 
     ws = workspace(ctx)
-    record = revoke_token(ws.root, ref)
+    record = revoke_token(ws.root, ref, actor=actor(ctx, ws))
     echo(f"Token '{record['nama']}' ({record['id']}) dicabut.")
 
 

@@ -121,6 +121,14 @@ def verify(ctx, session_ref, all_, bundle) -> None:
             for p in problems:
                 echo(f"      - {p}")
             bad += bool(problems)
+        from ..server.tokens import FILE, FOLDER, tokens_path, verify_tokens
+
+        if tokens_path(ws.root).exists():
+            problems = verify_tokens(ws.root)
+            echo(f"{'OK   ' if not problems else 'GAGAL'} {FOLDER}/{FILE}")
+            for p in problems:
+                echo(f"      - {p}")
+            bad += bool(problems)
     if bad:
         raise TpiError(f"Verifikasi gagal: {bad} berkas tidak cocok (rincian di atas).")
     echo(f"Verifikasi berhasil: {len(reports)} berkas sesi utuh.")
@@ -132,13 +140,16 @@ def _verify_arsip(path: Path) -> None:
     rep = verify_arsip(path)
     echo(f"Arsip {path.name}: {rep.files} berkas diperiksa, {rep.sessions} berkas sesi.")
     echo(f"SHA-256 manifest: {rep.manifest_sha256}")
-    for p in rep.problems:
-        echo(f"  - {p}")
+    from ..core.text import show
+
+    for p in rep.problems:  # the bundle's own text (names, manifest notes) is never printed raw
+        echo(f"  - {show(p)}")
     for n in rep.notes:
-        echo(f"  catatan: {n}")
+        echo(f"  catatan: {show(n)}")
     if not rep.ok:
         raise TpiError(f"Verifikasi arsip gagal: {len(rep.problems)} masalah (rincian di atas).")
-    echo("Verifikasi arsip berhasil: semua berkas cocok dengan manifest dan setiap sesi utuh.")
+    echo("Verifikasi arsip berhasil: semua berkas cocok dengan manifest, setiap sesi utuh dan setiap tanda tangan "
+         "sah menurut kunci di arsip.")
 
 
 @click.command()

@@ -16,8 +16,13 @@ all need *one* session per OPD and year. The rule:
 
 ``[siklus] basis = "terakhir"`` in ``tpi.toml`` skips step 2 (always the latest session).
 
-A session's year is the year of its ``tanggal``. Damaged session files (listing status "rusak")
-never become a basis.
+A session's year is the year of its ``tanggal``. A damaged session file (listing status "rusak":
+git conflict markers, a truncated write, a hand edit that broke the JSON) is never read as a
+basis, and never silently replaced by an older session either: when the damaged file could be
+the one the rule picks (its date, from its file name, is not older than the readable final that
+would win, or than the latest session under "terakhir"), the OPD's basis is *damaged*
+(``Basis.damaged``, ``how == "rusak"``) and everything built on it says so: the API answers an
+error naming the unit and the damage, the rekap lists the OPD as RUSAK, documents refuse.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ class Basis:
     """The session that counts for one OPD in one year, and why it was chosen."""
 
     summary: SessionSummary
-    how: str  # "final" (latest final), "terakhir" (latest, none final / rule), "pilihan" (chosen)
+    how: str  # "final" (latest final), "terakhir" (latest, none final / rule), "pilihan" (chosen), "rusak"
 
     @property
     def id(self) -> str:
@@ -49,9 +54,24 @@ class Basis:
         return self.summary.status
 
     @property
+    def damaged(self) -> bool:
+        """The session that would count cannot be read: nothing may be built on this OPD's year."""
+        return self.how == DAMAGED
+
+    def damage(self) -> str:
+        """One sentence naming the OPD, the file and what is wrong with it."""
+        return (f"Sesi dasar {self.summary.opd} tahun ini rusak (sessions/{self.summary.path}): "
+                f"{self.summary.error.rstrip('.')}. Perbaiki berkasnya (lihat 'tpi verify --all'); "
+                "sesi lain tidak dipakai sebagai gantinya.")
+
+    @property
     def draft(self) -> bool:
         """True when the basis is not a final session: documents built on it are drafts."""
         return self.summary.status != StatusSesi.FINAL
+
+
+DAMAGED = "rusak"
+_FILE_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})_")
 
 
 def session_year(summary: SessionSummary) -> int | None:
@@ -59,8 +79,24 @@ def session_year(summary: SessionSummary) -> int | None:
     return int(tanggal[:4]) if len(tanggal) >= 4 and tanggal[:4].isdigit() else None
 
 
+def _damaged_date(summary: SessionSummary) -> str | None:
+    """The date of a damaged session from its file name (``<tanggal>_<jenis>_<id>.json``)."""
+    m = _FILE_DATE.match(summary.path.rsplit("/", 1)[-1])
+    return m.group(1) if m else None
+
+
 def _usable(summaries: list[SessionSummary]) -> list[SessionSummary]:
     return [s for s in summaries if not s.error and session_year(s) is not None]
+
+
+def damaged_sessions(summaries: list[SessionSummary], tahun: int) -> list[SessionSummary]:
+    """Session files of ``tahun`` (by the date in their name) that cannot be read."""
+    out = []
+    for s in summaries:
+        when = _damaged_date(s) if s.error else None
+        if when and int(when[:4]) == tahun:
+            out.append(s)
+    return out
 
 
 def years(ws: Workspace, summaries: list[SessionSummary] | None = None) -> list[int]:
@@ -193,18 +229,31 @@ def basis_sessions(
             raise TpiError(f"--sesi diberikan dua kali untuk {s.opd}; pilih satu sesi per OPD.")
         seen_cli.add(s.opd_slug)
         picked[s.opd_slug] = Basis(s, "pilihan")
+    damaged: dict[str, list[SessionSummary]] = {}
+    for s in damaged_sessions(summaries, tahun):
+        damaged.setdefault(s.opd_slug, []).append(s)
     rule = basis_rule(ws)
     out: dict[str, Basis] = {}
-    for slug, group in by_opd.items():
+    for slug in sorted(set(by_opd) | set(damaged)):
         if slug in picked:
             out[slug] = picked[slug]
             continue
-        group = sorted(group, key=lambda s: (s.tanggal, s.id))
+        group = sorted(by_opd.get(slug, []), key=lambda s: (s.tanggal, s.id))
         finals = [s for s in group if s.status == StatusSesi.FINAL]
         if rule == "final-terakhir" and finals:
-            out[slug] = Basis(finals[-1], "final")
+            best = Basis(finals[-1], "final")
+        elif group:
+            best = Basis(group[-1], "terakhir")
         else:
-            out[slug] = Basis(group[-1], "terakhir")
+            best = None
+        worst = max(damaged.get(slug, []), key=lambda s: (_damaged_date(s), s.id), default=None)
+        # a damaged file could be anything (a final, the latest): it loses only to a readable
+        # session the rule would pick over it whatever it was
+        beaten = best is not None and worst is not None and (best.summary.tanggal, best.id) > (_damaged_date(worst), worst.id)
+        if worst is not None and not (beaten and (best.how == "final" or rule == "terakhir")):
+            out[slug] = Basis(worst, DAMAGED)
+        elif best is not None:
+            out[slug] = best
     return out
 
 
@@ -227,6 +276,8 @@ def load_basis(ws: Workspace, basis: Basis) -> tuple[dict, dict]:
     """(meta, answers) of a basis session, read without its event log (the listing's fast path)."""
     from .workspace import _load_for_summary
 
+    if basis.damaged:
+        raise TpiError(basis.damage())
     tables = _load_for_summary(ws.sessions_dir / basis.summary.path)
     return tables["meta"]["1"], tables.get("answers", {})
 

@@ -72,6 +72,7 @@ def setup(root: Path) -> list[str]:
         body = text + ("" if not text or text.endswith("\n") else "\n") + "\n".join(add) + "\n"
         write_atomic(path, body.encode("utf-8"))
         done.append(f".gitattributes: {len(missing)} baris ditambahkan.")
+    done += _ignore_local(root)
     command = driver_command()
     for key, value in (("merge.tpi.name", DRIVER_NAME), ("merge.tpi.driver", command)):
         current = _git(["config", "--local", "--get", key], root)
@@ -82,6 +83,25 @@ def setup(root: Path) -> list[str]:
             raise TpiError(f"git config {key} gagal: {result.stderr.strip()[:200]}")
         done.append(f"git config {key} = {value}")
     return done
+
+
+def _ignore_local(root: Path) -> list[str]:
+    """The workspace's .gitignore lists what never leaves this computer (``GITIGNORE``: the API's
+    token hashes in ``api/`` among them); lines missing from an older workspace are added."""
+    from .workspace import GITIGNORE
+
+    path = root / ".gitignore"
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TpiError(f"{path} tidak dapat dibaca: {os_reason(exc) if isinstance(exc, OSError) else 'bukan UTF-8'}.") from None
+    have = {line.strip() for line in text.splitlines()}
+    missing = [line for line in GITIGNORE.splitlines() if line and line not in have]
+    if not missing:
+        return []
+    body = text + ("" if not text or text.endswith("\n") else "\n") + "\n".join(missing) + "\n"
+    write_atomic(path, body.encode("utf-8"))
+    return [f".gitignore: {', '.join(missing)} ditambahkan."]
 
 
 def git_actor(root: Path) -> str | None:

@@ -31,6 +31,46 @@ _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _PAIR = re.compile(r"[\[{][\]}]")
 
 
+def read_bounded(path, limit: int, label: str) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or one Indonesian sentence.
+
+    Every input a user names goes through here: a device or pipe (``/dev/zero``, a FIFO) is
+    refused before reading, and at most ``limit + 1`` bytes are ever read, so no input can
+    exhaust memory however it is dressed up (a file that grows while read is cut at the bound).
+    """
+    import os
+    import stat
+    from pathlib import Path
+
+    from .errors import os_reason
+
+    path = Path(path)
+    not_regular = TpiError(f"{label} ({path}) bukan berkas biasa (perangkat, pipa atau folder); tidak dibaca.")
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # before opening: opening a FIFO waits for a writer
+            raise not_regular
+        with path.open("rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):  # replaced between the two looks
+                raise not_regular
+            if st.st_size > limit:
+                raise TpiError(f"{label} terlalu besar ({_mb(st.st_size)}; batas {_mb(limit)}).")
+            raw = fh.read(limit + 1)
+    except FileNotFoundError:
+        raise TpiError(f"{label} ({path}) tidak ditemukan.") from None
+    except IsADirectoryError:
+        raise TpiError(f"{label} ({path}) adalah folder, bukan berkas.") from None
+    except OSError as exc:
+        raise TpiError(f"{label} ({path}) tidak dapat dibaca: {os_reason(exc)}.") from None
+    if len(raw) > limit:
+        raise TpiError(f"{label} terlalu besar (lebih dari {_mb(limit)}).")
+    return raw
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB".replace(".", ",") if n < 10 * 1024 * 1024 else f"{n // (1024 * 1024)} MB"
+
+
 def too_deep(label: str) -> TpiError:
     return TpiError(f"{label} rusak: bersarang terlalu dalam (lebih dari {MAX_DEPTH} tingkat).")
 

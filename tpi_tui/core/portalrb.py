@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import jsonfile
 from .answers import clean_text, parse_value
-from .errors import TpiError, os_reason
+from .errors import TpiError
 from .store import SessionStore
 
 FIELDS = ("jawaban_unit", "jawaban_tpi", "catatan_unit", "bukti_dukung_unit", "catatan_tpi")
@@ -41,14 +41,9 @@ def export_portalrb(store: SessionStore) -> dict:
 
 
 def read_portalrb(path: Path) -> dict:
+    raw = jsonfile.read_bounded(path, MAX_IMPORT_BYTES, f"Berkas {path.name}")
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise TpiError(f"Berkas {path} tidak dapat dibaca: {os_reason(exc)}.") from None
-    if size > MAX_IMPORT_BYTES:
-        raise TpiError(f"Berkas {path.name} terlalu besar ({size // 1024 // 1024} MB; batas 20 MB).")
-    try:
-        return jsonfile.loads(path.read_bytes().decode("utf-8"), f"Berkas {path.name}")
+        return jsonfile.loads(raw.decode("utf-8"), f"Berkas {path.name}")
     except UnicodeDecodeError:
         raise TpiError(f"Berkas {path.name} bukan teks UTF-8.") from None
     except ValueError as exc:

@@ -11,7 +11,11 @@ session's total to the cent.
 
     {"tahun": 2025, "ambang": {"WBK": {...}, "WBBM": {...}}, "ambang_per_area": "keduanya",
      "rows": [{"opd": ..., "sesi": ID, "status": ..., "tpi": {"total": ..., "areas": [...]},
-               "unit": {"total": ...}, "wbk": {...}, "wbbm": {...}, "di_bawah_minimal": [...], ...}]}
+               "unit": {"total": ...}, "wbk": {...}, "wbbm": {...}, "di_bawah_minimal": [...], ...}],
+     "rusak": [{"opd": ..., "berkas": "sessions/...", "status_label": "RUSAK", "galat": sentence}]}
+
+An OPD whose basis session is damaged (``Basis.damaged``) has no row with figures: it is listed
+in ``rusak`` with the damage, and every rendering prints it as RUSAK.
 """
 
 from __future__ import annotations
@@ -160,7 +164,8 @@ def build_rekap(ws: Workspace, tahun: int | None = None, chosen: list[str] | Non
     known = {s.path for s in summaries}
     cache = {k: v for k, v in cache.items() if k in known and isinstance(v, dict)}  # deleted sessions leave
     before = len(cache), {k: v.get("stamp") for k, v in cache.items()}
-    rows = [rekap_row(ws, b, proposed.get(slug), cache) for slug, b in bases.items()]
+    rows = [rekap_row(ws, b, proposed.get(slug), cache) for slug, b in bases.items() if not b.damaged]
+    damaged = [damaged_row(b, proposed.get(slug)) for slug, b in bases.items() if b.damaged]
     if (len(cache), {k: v.get("stamp") for k, v in cache.items()}) != before:
         _save_cache(ws, cache)
     rows.sort(key=lambda r: r["opd"].lower())
@@ -171,4 +176,18 @@ def build_rekap(ws: Workspace, tahun: int | None = None, chosen: list[str] | Non
         "ambang": {k: dict(v) for k, v in THRESHOLDS.items()},
         "ambang_per_area": ws.config.ambang_per_area,
         "rows": rows,
+        "rusak": sorted(damaged, key=lambda r: r["opd"].lower()),
+    }
+
+
+def damaged_row(basis: Basis, usulan_entry: dict | None = None) -> dict:
+    """An OPD whose basis session is damaged: named, with the damage, and no figures at all."""
+    s = basis.summary
+    return {
+        "opd": (usulan_entry or {}).get("opd") or s.opd,
+        "slug": s.opd_slug,
+        "berkas": f"sessions/{s.path}",
+        "status": "rusak",
+        "status_label": "RUSAK",
+        "galat": basis.damage(),
     }

@@ -46,6 +46,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -71,6 +72,8 @@ LIFECYCLE_FIELDS = frozenset({"status", "signoffs", "reopened", "berita_acara", 
 # Fields that describe the record rather than its content: left out of the session digest.
 DIGEST_EXCLUDE = LIFECYCLE_FIELDS | {"updated_at", "format"}
 GENESIS = "0" * 64
+# A complete session with years of edits is a few MB; the bound keeps a hostile file from memory.
+MAX_SESSION_BYTES = 128 * 1024 * 1024
 FORMAT = 2  # meta.format: event DAG with merge events, conflicts, keyed sign-offs
 MERGE_FIELD = "sesi.digabung"
 CONFLICT_FIELD = "konflik"  # item document key (and event field) holding recorded conflicts
@@ -170,7 +173,11 @@ def load_tables_fp(path: Path) -> tuple[dict, tuple | None]:
     try:
         with open(path, "rb") as fh:
             st = os.fstat(fh.fileno())
-            raw = fh.read()
+            if not stat.S_ISREG(st.st_mode):
+                raise TpiError(f"Berkas sesi {path.name} bukan berkas biasa (perangkat, pipa atau folder).")
+            raw = fh.read(MAX_SESSION_BYTES + 1)
+        if len(raw) > MAX_SESSION_BYTES:
+            raise TpiError(f"Berkas sesi {path.name} lebih dari {MAX_SESSION_BYTES // (1024 * 1024)} MB; bukan berkas sesi tpi.")
     except FileNotFoundError:
         raise TpiError(f"Berkas sesi {path.name} tidak ditemukan.") from None
     except OSError as exc:
@@ -751,6 +758,23 @@ def parents(event: dict) -> list:
 
 def event_hash(event: dict) -> str:
     return hashlib.sha256(canonical({k: v for k, v in event.items() if k not in ("hash", "id")})).hexdigest()
+
+
+def linear_chain_problems(events: list[dict], what: str = "peristiwa") -> list[str]:
+    """Problems of a linear hash chain (the usulan list's, the token file's): in order, each event's
+    ``seq`` is its position, its ``prev`` the hash before it (GENESIS first) and its ``hash`` its own."""
+    problems: list[str] = []
+    prev = GENESIS
+    for n, ev in enumerate(events, start=1):
+        key = ev.get("id", n)
+        if ev.get("seq") != n:
+            problems.append(f"{what} {key}: nomor urut {ev.get('seq')} seharusnya {n}.")
+        if ev.get("prev") != prev:
+            problems.append(f"{what} ke-{n} ({key}): tautan ke peristiwa sebelumnya putus.")
+        if event_hash(ev) != ev.get("hash"):
+            problems.append(f"{what} ke-{n} ({key}, {ev.get('field')} {ev.get('item') or ''}): isi tidak cocok dengan hash.")
+        prev = ev.get("hash")
+    return problems
 
 
 def head_events(tables: dict) -> list[str]:

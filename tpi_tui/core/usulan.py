@@ -45,7 +45,7 @@ from .answers import MAX_TEXT, clean_text
 from .atomic import clean_stray_temps, write_atomic
 from .cycle import Basis, basis_session, clean_unit_id, proposal_problems, unit_id_for
 from .errors import TpiError, os_reason
-from .store import GENESIS, canonical, chained_event, dump_tables, now_iso
+from .store import canonical, chained_event, dump_tables, linear_chain_problems, now_iso
 from .workspace import Workspace, slugify
 
 FOLDER = "usulan"
@@ -293,18 +293,8 @@ def verify_usulan(path: Path) -> list[str]:
         return [f"Berkas usulan {Path(path).name} tidak ditemukan."]
     problems: list[str] = []
     try:
-        prev = GENESIS
         events = _ordered(tables)
-        for n, ev in enumerate(events, start=1):
-            key = ev.pop("id")
-            stored = ev.pop("hash", None)
-            if ev.get("seq") != n:
-                problems.append(f"peristiwa {key}: nomor urut {ev.get('seq')} seharusnya {n}.")
-            if ev.get("prev") != prev:
-                problems.append(f"peristiwa ke-{n} ({key}): tautan ke peristiwa sebelumnya putus.")
-            if hashlib.sha256(canonical(ev)).hexdigest() != stored:
-                problems.append(f"peristiwa ke-{n} ({key}, {ev.get('field')} {ev.get('item') or ''}): isi tidak cocok dengan hash.")
-            prev = stored
+        problems += linear_chain_problems(events)
         if not events or events[0].get("field") != "usulan.dibuat":
             problems.append("peristiwa pertama bukan pembuatan daftar usulan.")
         elif events[0].get("isi") != _meta_digest(tables["meta"]["1"]):

@@ -9,7 +9,7 @@ import json
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +17,7 @@ from . import jsonfile
 from .atomic import write_atomic
 from .errors import TpiError, os_reason
 from .ids import ulid
-from .jsonfile import toml_loads
+from .jsonfile import read_bounded, toml_loads
 from .policy import AREA_READINGS, PeranTim, StatusSesi
 from .session_meta import JENIS_SESI, SCHEMA_VERSION, clean_date, clean_meta_field, clean_tim, clean_time
 from .text import clean_line
@@ -33,6 +33,7 @@ CONFIG = "tpi.toml"
 INDEX = ".index.json"
 INDEX_VERSION = 3  # 3: summaries count merge conflicts
 MAX_OPD = 200
+MAX_CONFIG_BYTES = 1024 * 1024  # a tpi.toml is a few KB
 MAX_ACTOR = 120  # a name with titles ("Dr. Hj. ..., S.E., M.Si., Ak., CA") fits in about 60
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
@@ -79,11 +80,64 @@ def _bool(value) -> bool:
 
 
 def _tim(value) -> list[dict]:
-    return clean_tim([{"peran": PeranTim.ANGGOTA.value, **p} for p in value])
+    return clean_tim([{"peran": PeranTim.ANGGOTA.value, **p} for p in _tables(value)])
 
 
 def _tables(value) -> list[dict]:
+    if not isinstance(value, list) or not all(isinstance(o, dict) for o in value):
+        raise TypeError("harus berupa daftar tabel ([[...]])")
     return [dict(o) for o in value]
+
+
+def _proxies(value) -> list[str]:
+    """[api] proxy_tepercaya: addresses (or networks) whose X-Forwarded-For is believed."""
+    import ipaddress
+
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError('harus berupa daftar alamat, misalnya ["127.0.0.1"]')
+    for v in value:
+        try:
+            ipaddress.ip_network(v.strip(), strict=False)
+        except ValueError:
+            raise TpiError(f"api.proxy_tepercaya: '{v[:60]}' bukan alamat IP atau jaringan (misalnya 10.0.0.0/8).") from None
+    return [v.strip() for v in value]
+
+
+def _bounded(key: str, low: float, high: float, whole: bool = False):
+    def convert(value):
+        if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)) or not low <= value <= high:
+            kind = "bilangan bulat" if whole else "angka"
+            raise TpiError(f"{key} harus {kind} antara {low:g} dan {high:g}.")
+        return value if whole else float(value)
+    return convert
+
+
+def _toml_kind(value) -> str:
+    """What a TOML value is, in the words of an error message."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"angka {value!r}"
+    if isinstance(value, str):
+        return "teks"
+    if isinstance(value, list):
+        return "daftar"
+    if isinstance(value, dict):
+        return "tabel"
+    return "tanggal/waktu"
+
+
+def _expected(default) -> tuple[type, str]:
+    """The TOML type a setting needs (from its default) and how to say it."""
+    if isinstance(default, bool):
+        return bool, "berupa true atau false"
+    if isinstance(default, (int, float)):
+        return (int, float), "berupa angka"
+    if isinstance(default, list):
+        return list, "berupa daftar [ ... ]"
+    if isinstance(default, dict):
+        return dict, "berupa tabel [ ... ]"
+    return str, 'berupa teks dalam tanda kutip ("...")'
 
 
 def clean_actor(name: object, source: str) -> str:
@@ -131,6 +185,12 @@ class Config:
     tunggu_kunci: float = _setting("penyimpanan.tunggu_kunci", 5.0, lambda v: _wait_seconds(v))
     tim: list[dict] = _setting("tim", [], _tim)
     opd: list[dict] = _setting("opd", [], _tables)
+    # The PortalRB API (tpi serve): proxies whose X-Forwarded-For names the client (default none:
+    # every client is the connecting address), seconds a connection may take to send a complete
+    # request, and the connections held at once (the oldest idle one is closed beyond it).
+    api_proxy: list[str] = _setting("api.proxy_tepercaya", [], _proxies)
+    api_tunggu: float = _setting("api.batas_tunggu_permintaan", 10.0, _bounded("api.batas_tunggu_permintaan", 1, 300))
+    api_koneksi: int = _setting("api.maks_koneksi", 500, _bounded("api.maks_koneksi", 8, 10_000, whole=True))
     # Berita Acara: Dasar (decree forming the TPI, PKPT year), signatories, kop logo
     dasar: dict = _setting("dasar", {"sk_tpi_penetap": "", "sk_tpi_nomor": "", "sk_tpi_tanggal": "", "pkpt_tahun": ""},
                            lambda v: _dasar(v))
@@ -158,7 +218,8 @@ _MISSING = object()
 
 def load_config(path: Path) -> Config:
     try:
-        raw = toml_loads(path.read_text(encoding="utf-8"), f"Berkas {path.name}")
+        raw = toml_loads(read_bounded(path, MAX_CONFIG_BYTES, f"Berkas {path.name}").decode("utf-8").removeprefix("\ufeff"),
+                         f"Berkas {path.name}")
     except OSError as exc:
         raise TpiError(f"{path.name} tidak dapat dibaca: {os_reason(exc)}.") from None
     except UnicodeDecodeError:
@@ -166,15 +227,26 @@ def load_config(path: Path) -> Config:
     except ValueError as exc:  # tomllib.TOMLDecodeError
         raise TpiError(f"{path.name} tidak sah: {exc}.") from None
     values = {}
-    try:
-        for f in fields(Config):
-            value = _lookup(raw, f.metadata["toml"])
-            if value is not _MISSING:
-                values[f.name] = f.metadata["convert"](value)
-    except (AttributeError, TypeError, ValueError) as exc:
-        raise TpiError(f"{path.name} tidak sah: {exc}.") from None
-    except TpiError as exc:
-        raise TpiError(f"{path.name}: {exc}") from None
+    for f in fields(Config):
+        key = f.metadata["toml"]
+        try:
+            value = _lookup(raw, key)
+        except TypeError as exc:
+            raise TpiError(f"{path.name} tidak sah: {exc}.") from None
+        if value is _MISSING:
+            continue
+        default = f.default_factory() if f.default_factory is not MISSING else f.default
+        kind, said = _expected(default)
+        if f.metadata["convert"] in (_tim, _tables):
+            said = f"berupa daftar tabel [[{key}]]"
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            raise TpiError(f"{path.name}: {key} harus {said}, bukan {_toml_kind(value)}.")
+        try:
+            values[f.name] = f.metadata["convert"](value)
+        except (AttributeError, TypeError, ValueError) as exc:
+            raise TpiError(f"{path.name}: {key} tidak sah: {exc}.") from None
+        except TpiError as exc:
+            raise TpiError(f"{path.name}: {exc}") from None
     cfg = Config(**values)
     try:
         _check_config_text(cfg)
@@ -767,7 +839,8 @@ def render_config(
     )
 
 
-GITIGNORE = "*.lock\n.*.tmp-*\nsessions/.index.json\nout/\n"
+# api/ holds the API's token hashes (server/tokens.py): local to the machine serving, never pushed
+GITIGNORE = "*.lock\n.*.tmp-*\nsessions/.index.json\nout/\napi/\n"
 
 
 def starter_config() -> str:

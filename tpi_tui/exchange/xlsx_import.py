@@ -90,10 +90,15 @@ class XlsxPlan:
 def check_container(path: Path) -> None:
     """Refuse what is not a sane .xlsx before openpyxl inflates it (zip bombs included)."""
     name = path.name
+    import stat
+
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as exc:
         raise TpiError(f"Berkas {name} tidak dapat dibaca: {os_reason(exc)}.") from None
+    if not stat.S_ISREG(st.st_mode):  # /dev/zero, a FIFO: a zip reader would wait or read for ever
+        raise TpiError(f"Berkas {name} ({path}) bukan berkas biasa (perangkat, pipa atau folder); tidak dibaca.")
+    size = st.st_size
     if size > MAX_FILE_BYTES:
         raise TpiError(f"Berkas {name} terlalu besar ({size // 1024 // 1024} MB; batas 20 MB).")
     try:

@@ -9,6 +9,7 @@ Layout of the bundle::
     <opd-slug>/berita-acara/*.pdf|docx  the Berita Acara of each *final* session
     <opd-slug>/lhe/*.pdf                the LHE of the OPD's basis session
     <opd-slug>/lampiran-hash.json       the attachments' recorded SHA-256 and sizes (files not copied)
+    kunci/kunci.json                    the workspace's public keys with their history (.tpi/kunci.json)
 
 Documents are rendered from read-only sessions, so building an archive never issues a number
 (a final session already holds its Berita Acara number; an LHE gets its number when it is first
@@ -45,7 +46,7 @@ def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str
                 documents: bool = True) -> dict:
     """Write the bundle of ``tahun`` (one OPD with ``opd``) to ``output``; returns the manifest."""
     from ..core.atomic import write_file
-    from ..core.cycle import basis_sessions, session_year
+    from ..core.cycle import basis_sessions, damaged_sessions, session_year
     from ..core.store import load_tables
     from ..core.usulan import usulan_path
     from ..core.verify import verify_details
@@ -53,7 +54,9 @@ def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str
     from . import cycle_docs
     from .render import generate
 
-    summaries = [s for s in ws.list_sessions() if not s.error and session_year(s) == tahun]
+    listed = ws.list_sessions()
+    summaries = [s for s in listed if not s.error and session_year(s) == tahun]
+    damaged = [s for s in damaged_sessions(listed, tahun) if not opd or s.opd_slug == slugify(opd)]
     if opd:
         want = slugify(opd)
         summaries = [s for s in summaries if s.opd_slug == want]
@@ -64,6 +67,9 @@ def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str
     files: dict[str, tuple[bytes, str]] = {}
     notes: list[str] = []
     verify_lines = []
+    for s in damaged:  # cannot be archived as it is: said in the manifest and in verify.txt
+        notes.append(f"Berkas sesi sessions/{s.path} rusak dan tidak diarsipkan: {s.error}")
+        verify_lines += [f"GAGAL sessions/{s.path}", f"      - {s.error}"]
     bases = basis_sessions(ws, tahun)
     for s in sorted(summaries, key=lambda s: (s.opd_slug, s.tanggal, s.id)):
         path = ws.sessions_dir / s.path
@@ -98,6 +104,14 @@ def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str
                     files[f"{s.opd_slug}/lhe/lhe_{path.stem}.pdf"] = (cycle_docs.html_to_pdf(html, "lhe"), "lhe")
                 except TpiError as exc:
                     notes.append(f"LHE {s.opd} tidak dibuat: {exc}")
+    from ..core.keys import REGISTRY
+
+    registry = ws.root / REGISTRY
+    if registry.is_file():  # the public keys (and their history) every signature in the bundle needs
+        files["kunci/kunci.json"] = (registry.read_bytes(), "kunci")
+    elif any(s.status in ("review", "final") for s in summaries):
+        notes.append("Ruang kerja ini belum memakai kunci tanda tangan (tpi key new): 'tpi verify --arsip' tidak "
+                     "dapat membuktikan tanda tangan reviu dan final di arsip ini.")
     upath = usulan_path(ws, tahun)
     if upath.is_file() and not opd:
         files[f"usulan/{upath.name}"] = (upath.read_bytes(), "usulan")

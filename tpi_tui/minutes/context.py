@@ -480,12 +480,9 @@ def _logo(f: Facts) -> dict:
     if not f.cfg.logo:
         return {"logo": "", "logo_path": ""}
     path = Path(f.ws.root) / f.cfg.logo
-    try:
-        data = path.read_bytes()
-    except OSError:
-        raise TpiError(f"Logo kop {f.cfg.logo} (berita_acara.logo di tpi.toml) tidak dapat dibaca.") from None
-    if len(data) > 2_000_000:
-        raise TpiError(f"Logo kop {f.cfg.logo} lebih dari 2 MB; perkecil gambarnya.")
+    from ..core.jsonfile import read_bounded
+
+    data = read_bounded(path, 2_000_000, f"Logo kop {f.cfg.logo} (berita_acara.logo di tpi.toml)")
     mime = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg" if data[:3] == b"\xff\xd8\xff" else ""
     if not mime:
         raise TpiError(f"Logo kop {f.cfg.logo} bukan gambar PNG atau JPEG.")

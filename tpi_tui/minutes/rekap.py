@@ -62,8 +62,10 @@ def rekap_table(data: dict, width: int | None = None) -> str:
     lowest area; the notes below the table still name every area under the minimum.
     """
     rows = data["rows"]
-    if not rows:
+    if not rows and not data.get("rusak"):
         return f"Rekap tahun {data['tahun']}: belum ada sesi."
+    if not rows:
+        return "\n".join([f"Rekap tahun {data['tahun']}: tidak ada sesi dasar yang terbaca.", *damaged_lines(data)])
     if width is not None and width < FULL_WIDTH:
         return _narrow_table(data)
     kodes = [a["kode"] for a in rows[0]["tpi"]["areas"]]
@@ -88,7 +90,7 @@ def rekap_table(data: dict, width: int | None = None) -> str:
         lines.append(
             f"{'':2} {'Ambang Batas ' + predikat:28} {cells} {fmt(t['pengungkit']):>6} {'':>6} {fmt(t['total']):>6}"
         )
-    return "\n".join(lines + _notes(rows))
+    return "\n".join(lines + _notes(rows) + damaged_lines(data))
 
 
 def _narrow_table(data: dict) -> str:
@@ -107,7 +109,19 @@ def _narrow_table(data: dict) -> str:
     for predikat in ("WBK", "WBBM"):
         t = THRESHOLDS[predikat]
         lines.append(f"{'':2} {'Ambang Batas ' + predikat:24} {fmt(t['total']):>6} {'':>6} {'≥ ' + fmt(t['area_persen']) + '%':>11}")
-    return "\n".join(lines + _notes(rows))
+    return "\n".join(lines + _notes(rows) + damaged_lines(data))
+
+
+def damaged_lines(data: dict) -> list[str]:
+    """The OPDs whose basis session is damaged (``core.rekap``: ``rusak``), one line each."""
+    from ..core.text import show
+
+    found = data.get("rusak") or []
+    if not found:
+        return []
+    return ["", f"RUSAK: {len(found)} OPD tanpa nilai karena berkas sesi dasarnya rusak:"] + [
+        f"  RUSAK {show(r['opd'])}: {show(r['galat'])}" for r in found
+    ]
 
 
 def _notes(rows: list[dict]) -> list[str]:
@@ -195,6 +209,13 @@ def rekap_xlsx(datas: list[dict], instansi: str = "") -> bytes:
             for j, a in enumerate(t["areas"]):
                 if a.get("di_bawah_minimal"):  # judged in core.rekap, under the WBK minimum
                     ws.cell(line, c0 + j).fill = low_fill
+            line += 1
+        for bad in data.get("rusak") or []:  # no figures: the basis session cannot be read
+            for c, v in enumerate(["", bad["opd"], bad["berkas"], bad["status_label"], bad["galat"]], start=1):
+                cell = ws.cell(line, c, v)
+                cell.border = box
+            ws.cell(line, 4).fill = low_fill
+            ws.merge_cells(start_row=line, start_column=5, end_row=line, end_column=last_col)
             line += 1
         for th in threshold_rows(data):
             ws.cell(line, 2, th["label"]).font = bold

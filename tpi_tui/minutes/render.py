@@ -18,8 +18,10 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..core.errors import TpiError, os_reason
+from ..core.errors import TpiError
 from .context import build_context  # the section builders live in context.py
+
+MAX_TEMPLATE_BYTES = 1024 * 1024  # the default Berita Acara template is ~20 KB
 
 TEMPLATES = {"md": "berita_acara.md.j2", "html": "berita_acara.html.j2", "docx": "berita_acara.docx"}
 FORMATS = ("md", "html", "docx", "pdf")
@@ -402,10 +404,12 @@ def _check_text(ws, name: str, path: Path, context: dict) -> list[str]:
     from jinja2 import TemplateSyntaxError, meta
 
     env = text_env(ws)
+    from ..core.jsonfile import read_bounded
+
     try:
-        source = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        return [f"Templat {name} tidak dapat dibaca: {os_reason(exc)}."]
+        source = read_bounded(path, MAX_TEMPLATE_BYTES, f"Templat {name}").decode("utf-8")
+    except TpiError as exc:
+        return [str(exc)]
     except UnicodeDecodeError:
         return [f"Templat {name} bukan teks UTF-8."]
     try:

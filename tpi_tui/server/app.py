@@ -10,9 +10,13 @@ Contract (Panduan Teknis API Integrasi ZI v1.0.0, 2026):
     GET /pengusulan/unit-wbk         {"tahun", "units": [{"id", "nama", "kategori", "afirmasi"}]}
     GET /pengusulan/unit-wbbm        same, kategori "WBBM"
     GET /lke/jawaban-unit/{unit_id}  {"unit_id", "nama_unit", "tahun", "answers": [...127]}
-Every non-2xx body is {"error": true, "code": UPPER_SNAKE, "message": sentence}. 401 no or bad
-token; 403 a token not allowed that year; 404 unknown unit/path; 422 bad request (query); 429
-rate limit (with Retry-After); 500 anything else (logged, never a traceback in the body).
+Every non-2xx body is {"error": true, "code": UPPER_SNAKE, "message": sentence}. 400 an
+unreadable request (``conn.py``); 401 no or bad token; 403 a token not allowed that year; 404
+unknown unit/path (a trailing slash included: never a redirect); 405 not GET; 408 a request not
+complete in time (``conn.py``); 409 the unit's basis session is damaged (named, never replaced
+by an older one); 413 a request with a body; 422 bad request (query); 429 rate limit (with
+Retry-After); 503 too many requests in flight (with Retry-After); 500 anything else (logged,
+never a traceback in the body).
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ log = logging.getLogger("tpi.api")
 access = logging.getLogger("tpi.api.akses")
 
 ALLOWED_QUERY = {"tahun"}
+# Requests handled at once; the data functions run in a thread pool of 40, and PortalRB fetches
+# one unit at a time, so 32 in flight is far above real use and bounds a burst.
+MAX_IN_FLIGHT = 32
 
 
 def error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
@@ -54,11 +61,37 @@ class ApiConfig:
     extra: dict = field(default_factory=dict)
 
 
-class AccessLog:
-    """ASGI middleware: one line per request (who, method, path, status, ms); never the token."""
+# Printable ASCII but space passes; everything else in a log field becomes %XX (UTF-8), so a
+# field is one word: a path's "%20" stays "%20", a label or forwarded address cannot hold a
+# newline or a space that would make one line read as two, or as other fields.
+_LOG_SAFE = frozenset(chr(c) for c in range(0x21, 0x7F))
+MAX_LOG_FIELD = 200
 
-    def __init__(self, app) -> None:
+
+def log_field(value: object) -> str:
+    text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    out = "".join(c if c in _LOG_SAFE else "".join(f"%{b:02X}" for b in c.encode("utf-8", "surrogatepass"))
+                  for c in text[:MAX_LOG_FIELD])
+    return out or "-"
+
+
+def log_access(client, who: object, method: object, path: object, status: int, ms: float) -> None:
+    """One access-log line: client, caller, method, path, status, time; every field escaped."""
+    host = client[0] if client else "-"
+    access.info("%s %s %s %s %d %.1fms", log_field(host), log_field(who), log_field(method), log_field(path), status, ms)
+
+
+class AccessLog:
+    """ASGI middleware: one line per request (who, method, path, status, ms); never the token.
+
+    It also bounds what reaches the app: at most ``max_in_flight`` requests at once (beyond it a
+    JSON 503 with Retry-After) and no request body (a JSON 413: the API only reads).
+    """
+
+    def __init__(self, app, max_in_flight: int = MAX_IN_FLIGHT) -> None:
         self.app = app
+        self.max_in_flight = max_in_flight
+        self.in_flight = 0
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -73,17 +106,33 @@ class AccessLog:
                 status["sent"] = True
             await send(message)
 
+        refused = self._refusal(scope)
+        self.in_flight += 1
         try:
-            await self.app(scope, receive, capture)
+            if refused is not None:
+                await refused(scope, receive, capture)
+            else:
+                await self.app(scope, receive, capture)
         except Exception:  # noqa: BLE001 - the 500 body is already sent and the error logged
             if status.get("sent") is None:
                 raise
         finally:
+            self.in_flight -= 1
             who = scope.get("state", {}).get("caller") or "-"
-            client = (scope.get("client") or ("-", 0))[0]
             ms = (time.perf_counter() - start) * 1000
-            path = "".join(c if c.isprintable() else "?" for c in scope.get("path", ""))[:200]
-            access.info("%s %s %s %s %d %.1fms", client, who, scope.get("method"), path, status["code"], ms)
+            log_access(scope.get("client"), who, scope.get("method"), scope.get("raw_path") or scope.get("path", ""),
+                       status["code"], ms)
+
+    def _refusal(self, scope) -> JSONResponse | None:
+        if self.in_flight >= self.max_in_flight:
+            return error(503, "SERVICE_UNAVAILABLE", "Server sedang melayani banyak permintaan; coba lagi sebentar lagi.",
+                         {"Retry-After": "1"})
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length", b"0").strip()
+        if (length and length != b"0") or b"transfer-encoding" in headers:
+            return error(413, "PAYLOAD_TOO_LARGE", "API ini hanya-baca: permintaan tidak boleh membawa isi.",
+                         {"Connection": "close"})
+        return None
 
 
 def make_app(cfg: ApiConfig) -> AccessLog:
@@ -151,6 +200,9 @@ def make_app(cfg: ApiConfig) -> AccessLog:
             body = await run_in_threadpool(data.jawaban_unit, ws, tahun, unit_id)
         except data.NotFound as exc:
             return error(404, "DATA_NOT_FOUND", str(exc))
+        except data.Damaged as exc:
+            log.error("sesi dasar rusak: %s", exc)
+            return error(409, "DATA_DAMAGED", str(exc))
         return JSONResponse(body)
 
     async def not_found(request: Request, exc: HTTPException) -> JSONResponse:
@@ -176,6 +228,9 @@ def make_app(cfg: ApiConfig) -> AccessLog:
         ],
         exception_handlers={HTTPException: not_found, Exception: server_error},
     )
+    # '/pengusulan/unit-wbk/' is a 404 like any unknown path: Starlette's default is a 307 whose
+    # Location is built from the request's own Host header (an open redirect, before any auth).
+    app.router.redirect_slashes = False
     return AccessLog(app)
 
 

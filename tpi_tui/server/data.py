@@ -25,6 +25,10 @@ class NotFound(Exception):
     """The year, unit or basis session asked for does not exist (HTTP 404)."""
 
 
+class Damaged(Exception):
+    """The unit's basis session exists but cannot be read (HTTP 409): never replaced by another."""
+
+
 def default_year(ws: Workspace) -> int:
     """The latest year with a usulan list; the current year when there is none yet."""
     years = []
@@ -59,6 +63,8 @@ def jawaban_unit(ws: Workspace, tahun: int, unit_id: str) -> dict:
         raise NotFound(f"Sesi dasar unit '{unit_id}' tidak dapat ditentukan: {exc}") from None
     if basis is None:
         raise NotFound(f"Unit '{unit_id}' belum memiliki sesi penilaian pada tahun {tahun}.")
+    if basis.damaged:
+        raise Damaged(f"Unit '{unit_id}': {basis.damage()}")
     _meta, answers = load_basis(ws, basis)
     inst = ws.instrument
     out = []

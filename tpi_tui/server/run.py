@@ -33,6 +33,23 @@ def warnings_for(host: str, tls: bool, tokens: int) -> list[str]:
     return out
 
 
+def damaged_bases(root: Path, tahun: int | None) -> list[str]:
+    """One warning per proposed unit whose basis session is damaged (its requests answer 409)."""
+    from ..core.cycle import basis_sessions
+    from ..core.usulan import load_usulan
+    from ..core.workspace import Workspace
+    from .data import default_year
+
+    ws = Workspace(root)
+    try:
+        year = tahun or default_year(ws)
+        proposed = {u.get("slug") for u in load_usulan(ws, year).units}
+        bases = basis_sessions(ws, year)
+    except TpiError as exc:
+        return [f"PERINGATAN: {exc}"]
+    return [f"PERINGATAN: {b.damage()}" for slug, b in sorted(bases.items()) if b.damaged and slug in proposed]
+
+
 def serve(
     root: Path,
     *,
@@ -50,12 +67,19 @@ def serve(
         raise TpiError("--cert dan --key harus diberikan bersama (sertifikat dan kunci privat PEM).")
     for p in (cert, key):
         if p is not None and not Path(p).is_file():
-            raise TpiError(f"Berkas {p} tidak ditemukan.")
+            raise TpiError(f"Berkas {p} tidak ditemukan (atau bukan berkas biasa).")
     if not 0 < port < 65536:
         raise TpiError("--port harus antara 1 dan 65535.")
     echo = echo or (lambda line: print(line, file=sys.stderr, flush=True))
+    if cert and key:
+        _check_tls(Path(cert), Path(key))  # a bad PEM is one sentence before "melayani", not an SSLError after
+    from ..core.workspace import Workspace
+
+    settings = Workspace(Path(root)).config
     book = TokenBook(root)
     for line in warnings_for(host, bool(cert), book.count):
+        echo(line)
+    for line in damaged_bases(Path(root), tahun):
         echo(line)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
@@ -65,6 +89,7 @@ def serve(
         lg.setLevel(logging.INFO)
         lg.propagate = False
     from .app import ApiConfig, make_app  # Starlette: only when serving
+    from .conn import guarded_protocol
 
     app = make_app(ApiConfig(root=Path(root), tahun=tahun, per_minute=per_minute))
     scheme = "https" if cert else "http"
@@ -78,15 +103,38 @@ def serve(
         access_log=False,  # our own line per request (who, path, status, ms), never the token
         log_config=None,
         server_header=False,
-        proxy_headers=False,
+        # X-Forwarded-For/-Proto believed only from [api] proxy_tepercaya (default: nobody)
+        proxy_headers=bool(settings.api_proxy),
+        forwarded_allow_ips=",".join(settings.api_proxy) or "",
         timeout_keep_alive=5,
-        limit_concurrency=64,
+        h11_max_incomplete_event_size=16 * 1024,  # request line + headers; beyond it a JSON 400
+        # no limit_concurrency: uvicorn counts idle sockets against it and answers plain-text 503s;
+        # conn.py bounds connections (closing the longest idle) and app.py requests in flight
+        http=guarded_protocol(settings.api_tunggu, settings.api_koneksi),
+        ws="none",  # no WebSocket upgrade path: every request is the guarded HTTP/1.1 above
+        lifespan="off",
     )
     sock = _bind(host, port)  # bound here so a taken port is one sentence, not uvicorn's exit(1)
     try:
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()
+
+
+def _check_tls(cert: Path, key: Path) -> None:
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_cert_chain(str(cert), str(key))
+    except ssl.SSLError as exc:
+        reason = getattr(exc, "reason", None) or "bukan PEM yang sah, atau kunci tidak cocok dengan sertifikat"
+        raise TpiError(
+            f"Sertifikat {cert.name} atau kunci {key.name} tidak dapat dipakai untuk TLS ({reason}); "
+            "periksa bahwa keduanya PEM dan kuncinya milik sertifikat itu."
+        ) from None
+    except OSError as exc:
+        raise TpiError(f"Sertifikat atau kunci TLS tidak dapat dibaca: {os_reason(exc)}.") from None
 
 
 def _bind(host: str, port: int):

@@ -138,11 +138,18 @@ class RekapScreen(TpiScreen):
     def _alert(self) -> None:
         alert = self.query_one("#rekap-alert", Static)
         low = [r for r in self.rows if r["di_bawah_minimal"]]
-        if not low:
+        damaged = (self.data or {}).get("rusak") or []
+        if not low and not damaged:
             alert.display = False
             return
-        text = Text(f"▼ {len(low)} unit di bawah nilai minimal area {format_angka(WBK_LINE, 0)}%: ", "bold")
-        text.append("; ".join(r["opd"] for r in low))
+        text = Text(style="bold")
+        if damaged:  # core.rekap: no figures for them, never an older session in their place
+            text.append(f"RUSAK {len(damaged)} unit (sesi dasar tak terbaca, lihat 'tpi verify --all'): ")
+            text.append("; ".join(r["opd"] for r in damaged))
+        if low:
+            text.append("\n" if damaged else "")
+            text.append(f"▼ {len(low)} unit di bawah nilai minimal area {format_angka(WBK_LINE, 0)}%: ")
+            text.append("; ".join(r["opd"] for r in low))
         alert.update(text)
         alert.display = True
 
