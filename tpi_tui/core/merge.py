@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from . import jsonfile
+from .atomic import write_atomic
 from .errors import TpiError
 from .ids import ulid
 from .store import (
@@ -354,7 +355,7 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str = "", actor: str
                 return 1, [f"{label}: salah satu sisi kosong atau terhapus; selesaikan dengan tangan."]
             merged, notes = merge_registry(b, o, t)
             body = (json.dumps(merged, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
-            ours.write_bytes(body)
+            write_atomic(ours, body)  # git's %A: a kill mid-write leaves ours, never a truncated file
             return 0, [f"{label}: {n}" for n in notes]
         o, t = _load_side(ours), _load_side(theirs)
         if o is None or t is None:
@@ -364,13 +365,13 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str = "", actor: str
         except TpiError:
             b = None  # an unreadable ancestor: merge as if both sides added the file
         merged, summary = merge_sessions(b, o, t, actor=actor)
+        write_atomic(ours, dump_tables(merged))  # temp file beside %A, fsync, os.replace
     except TpiError as exc:
         return 1, [f"{label}: {exc}"]
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         return 1, [f"{label}: tidak dapat digabung otomatis ({exc}); selesaikan dengan tangan."]
     except (KeyError, TypeError, AttributeError) as exc:
         return 1, [f"{label}: struktur berkas tidak dikenal ({type(exc).__name__}); selesaikan dengan tangan."]
-    ours.write_bytes(dump_tables(merged))
     msgs = []
     if summary["konflik"]:
         msgs.append(f"{label}: {summary['konflik']} konflik dicatat pada butir; lihat 'tpi conflicts'.")
