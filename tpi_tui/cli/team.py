@@ -101,7 +101,9 @@ def key_new(ctx, nama) -> None:
     from ..core.store import now_iso
 
     ws = workspace(ctx)
-    owner = nama or ctx.find_root().obj.get("actor")
+    owner = nama if nama is not None else ctx.find_root().obj.get("actor")
+    if owner is not None and not owner.strip():
+        raise TpiError("Nama pemilik kunci (--as) kosong; sebutkan nama seperti tercatat di tim TPI.")
     if not owner:
         raise TpiError("Sebutkan nama pemilik kunci: tpi key new --as NAMA.")
     entry, created = new_key(ws.root, owner, actor(ctx, ws, owner), now_iso())

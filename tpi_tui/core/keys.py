@@ -103,16 +103,54 @@ def _private_path(fp: str) -> Path:
     return config_dir() / (fp.replace(":", "-") + ".pem")
 
 
-def _load_private(fp: str):
-    from cryptography.hazmat.primitives import serialization
+def _read_private(path: Path) -> bytes | None:
+    """The PEM bytes, or None when absent. A symbolic link, or (POSIX) a file that group or others
+    may read, is refused with the command that makes it private; never followed, never used."""
+    import shlex
+    import stat
 
+    shown = shlex.quote(str(path))
+    if path.is_symlink():  # O_NOFOLLOW below closes the race; this words it
+        raise TpiError(
+            f"Kunci pribadi {path} adalah tautan simbolik: kunci pribadi harus berkas biasa milik Anda, "
+            f"tidak dipakai. Ganti tautan dengan berkasnya: cp --remove-destination \"$(readlink -f {shown})\" {shown} "
+            f"&& chmod 600 {shown}"
+        )
     try:
-        raw = _private_path(fp).read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise TpiError(f"Kunci pribadi {fp} tidak dapat dibaca: {os_reason(exc)}.") from None
-    return serialization.load_pem_private_key(raw, password=None)
+        raise TpiError(f"Kunci pribadi {path} tidak dapat dibaca: {os_reason(exc)}.") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise TpiError(f"Kunci pribadi {path} bukan berkas biasa; tidak dipakai.")
+        if os.name != "nt" and stat.S_IMODE(st.st_mode) & 0o077:
+            raise TpiError(
+                f"Kunci pribadi {path} dapat dibaca pengguna lain (izin {stat.S_IMODE(st.st_mode):03o}); "
+                f"tidak dipakai. Jalankan: chmod 600 {shown}"
+            )
+        chunks = []
+        while chunk := os.read(fd, 65536):
+            chunks.append(chunk)
+            if sum(map(len, chunks)) > 64 * 1024:
+                raise TpiError(f"Kunci pribadi {path} terlalu besar untuk sebuah kunci; tidak dipakai.")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _load_private(fp: str):
+    from cryptography.hazmat.primitives import serialization
+
+    raw = _read_private(_private_path(fp))
+    if raw is None:
+        return None
+    try:
+        return serialization.load_pem_private_key(raw, password=None)
+    except (ValueError, TypeError):
+        raise TpiError(f"Kunci pribadi {_private_path(fp)} rusak (bukan kunci PEM yang sah).") from None
 
 
 def new_key(root: Path, nama: str, actor: str, now: str) -> tuple[dict, bool]:
