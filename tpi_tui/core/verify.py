@@ -421,4 +421,18 @@ def check_numbers_unique(ws, reports: list[Report]) -> None:
             reports.append(Report(registry_dir, problems=[text]))
 
 
-WORKSPACE_CHECKS = [check_numbers_unique]
+def check_key_registry(ws, reports: list[Report]) -> None:
+    """The key registry itself (``core.keys.registry_report``): one active key per person, every
+    retirement made by ``tpi key rotate``; a rotation without the old key is a note."""
+    from .keys import REGISTRY, load_registry, registry_report
+
+    path = ws.root / REGISTRY
+    try:
+        problems, notes = registry_report(load_registry(ws.root))
+    except TpiError as exc:
+        problems, notes = [str(exc)], []
+    if problems or notes:
+        reports.append(Report(path, problems=problems, notes=notes))
+
+
+WORKSPACE_CHECKS = [check_numbers_unique, check_key_registry]
