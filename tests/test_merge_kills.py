@@ -120,6 +120,7 @@ def test_merge_driver_sigkilled_at_random_leaves_ours_or_the_merge(trio, tmp_pat
     assert caught >= kills // 2 - 1, f"only {caught} kills fell as the driver wrote"
     assert merged_bytes  # the unkilled run's result was whole too
     FIGURES["driver_kills"] = kills
+    print(f"merge-driver SIGKILL: {kills}/{kills} survived ({caught} as it wrote; %A old {old}, new {new})")
 
 
 def test_registry_merge_replaces_a_and_never_writes_it_in_place(tmp_path):
@@ -258,3 +259,4 @@ def test_merge_driver_killed_under_real_git_never_leaves_a_truncated_session(tmp
         assert load_tables(path)["answers"]["3"]["jawaban_tpi"] == "Ya"
     assert conflicted, "no kill landed inside the driver: the test proved nothing"
     FIGURES["git_kills"] = runs
+    print(f"merge-driver SIGKILL under git: {runs}/{runs} whole (driver died: {conflicted}, merged: {merged})")
