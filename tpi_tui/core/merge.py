@@ -148,7 +148,7 @@ def _hand_conflict(field: str, logged: Any, merged: Any, stored: Any, label: str
         "field": field, "dasar": logged, "jenis": HAND_EDIT, "sisi": label,
         "versi": [
             {"nilai": merged, "oleh": "riwayat perubahan", "waktu": "", "sumber": "hasil penggabungan (tercatat)"},
-            {"nilai": stored, "oleh": "?", "waktu": "",
+            {"nilai": stored, "oleh": f"di luar aplikasi ({label})", "waktu": "",
              "sumber": f"{'dihapus' if _same(stored, _EMPTY.get(field)) else 'diubah'} di luar aplikasi ({label})"},
         ],
     }
