@@ -101,7 +101,7 @@ def _conflict(field: str, base: Any, ours: Any, theirs: Any, who: tuple[dict | N
     return {"field": field, "dasar": None if base is _MISSING else base, "versi": sides}
 
 
-def _as_logged(tables: dict, label: str) -> tuple[dict, list[tuple[int, str, Any, Any]]]:
+def _as_logged(tables: dict, label: str, base: dict) -> tuple[dict, list[tuple[int, str, Any, Any]]]:
     """The side as its own event log has it, and the hand edits taken out of it.
 
     A side whose chain is broken or whose metadata the log does not account for cannot be merged
@@ -110,7 +110,7 @@ def _as_logged(tables: dict, label: str) -> tuple[dict, list[tuple[int, str, Any
     from .verify import _MISSING as NO_EVENT
     from .verify import answer_mismatches, log_problems
 
-    problems = log_problems(tables)
+    problems = log_problems(tables, base.get("events"))
     if problems:
         raise TpiError(
             f"berkas di {label} tidak cocok dengan riwayatnya sendiri ({problems[0]}"
@@ -172,8 +172,8 @@ def merge_sessions(base: dict | None, ours: dict, theirs: dict, actor: str = "gi
         raise TpiError("Kedua berkas adalah sesi yang berbeda (ID sesi tidak sama); tidak dapat digabung.")
     summary = {"butir": 0, "konflik": 0, "catatan": []}
     # each side is first checked against its own log: a hand edit is never merged as if logged
-    ours, hand_o = _as_logged(ours, "sisi ini")
-    theirs, hand_t = _as_logged(theirs, "sisi lain")
+    ours, hand_o = _as_logged(ours, "sisi ini", base)
+    theirs, hand_t = _as_logged(theirs, "sisi lain", base)
 
     # -- events: union by id ---------------------------------------------------------------
     bev, oev, tev = base.get("events", {}), ours.get("events", {}), theirs.get("events", {})

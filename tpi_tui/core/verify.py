@@ -189,12 +189,17 @@ def check_schema(tables: dict, report: Report, root: Path | None) -> None:
 def check_chain(tables: dict, report: Report, root: Path | None) -> None:
     """The hash DAG (``store.verify_chain``) and the creation event it starts from."""
     report.problems.extend(verify_chain(tables))
+    report.problems.extend(_creation_problems(tables))
+
+
+def _creation_problems(tables: dict) -> list[str]:
     events = ordered_events(tables)
     meta = tables["meta"]["1"]
     if not events or events[0].get("field") != "sesi.dibuat":
-        report.problems.append("peristiwa pertama bukan pembuatan sesi.")
-    elif events[0].get("new") != meta.get("id"):
-        report.problems.append("ID sesi tidak cocok dengan peristiwa pembuatan sesi.")
+        return ["peristiwa pertama bukan pembuatan sesi."]
+    if events[0].get("new") != meta.get("id"):
+        return ["ID sesi tidak cocok dengan peristiwa pembuatan sesi."]
+    return []
 
 
 def _replay(events: list[dict]) -> tuple[dict[int, dict[str, Any]], dict[str, Any]]:
@@ -243,11 +248,19 @@ def check_answers_replay(tables: dict, report: Report, root: Path | None) -> Non
             )
 
 
-def log_problems(tables: dict) -> list[str]:
-    """What in a session file the event log does not account for, apart from the answers: the chain
-    and the metadata replay (``check_chain``, ``check_meta_replay``)."""
+def log_problems(tables: dict, known: dict | None = None) -> list[str]:
+    """What in a session file its event log does not account for, apart from the answers: event
+    hashes, the creation event and the metadata replay (``check_chain``, ``check_meta_replay``).
+    Events equal to one in ``known`` (the merge base's, already shared by both sides) are not
+    hashed again; a full ``verify`` still checks every link."""
+    from .store import event_hash
+
+    known = known or {}
     report = Report(Path())
-    check_chain(tables, report, None)
+    for key, event in tables.get("events", {}).items():
+        if known.get(key) != event and event_hash(event) != event.get("hash"):
+            report.problems.append(f"peristiwa {key} ({event.get('field')}): isi tidak cocok dengan hash")
+    report.problems.extend(_creation_problems(tables))
     check_meta_replay(tables, report, None)
     return report.problems
 
