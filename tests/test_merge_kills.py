@@ -254,6 +254,7 @@ def test_merge_driver_killed_under_real_git_never_leaves_a_truncated_session(tmp
         else:
             conflicted += 1  # the driver died: git reports a conflict, with ours (whole) in the file
             assert "UU" in status
+            assert "??" not in status  # the killed driver's temp file is ignored (.gitignore: .*.tmp-*)
             assert path.read_bytes() == ours_bytes or load_tables(path)["answers"]["120"]["jawaban_tpi"] == 7
             git(repo, env, "merge", "--abort")
         assert load_tables(path)["answers"]["3"]["jawaban_tpi"] == "Ya"
