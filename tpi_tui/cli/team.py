@@ -106,7 +106,7 @@ def key_new(ctx, nama) -> None:
         raise TpiError("Nama pemilik kunci (--as) kosong; sebutkan nama seperti tercatat di tim TPI.")
     if not owner:
         raise TpiError("Sebutkan nama pemilik kunci: tpi key new --as NAMA.")
-    entry, created = new_key(ws.root, owner, actor(ctx, ws, owner), now_iso())
+    entry, created = new_key(ws.root, owner, actor(ctx, ws), now_iso())  # oleh: who is at the keyboard
     if not created:
         echo(f"Kunci {entry['nama']} sudah ada di komputer ini: {entry['sidik']}.")
         return
@@ -128,12 +128,18 @@ def key_rotate(ctx, nama, reason) -> None:
     owner = nama if nama is not None else ctx.find_root().obj.get("actor")
     if owner is None or not owner.strip():
         raise TpiError("Sebutkan nama pemilik kunci: tpi key rotate --as NAMA.")
-    old, new = rotate_key(ws.root, owner, actor(ctx, ws, owner), now_iso(), reason)
+    old, new = rotate_key(ws.root, owner, actor(ctx, ws), now_iso(), reason)
     record = old["dipensiunkan"]
     how = "ditandatangani kunci lama" if "tanda" in record else f"TANPA kunci lama; alasan: {record.get('alasan')}"
     echo(f"Kunci {old['sidik']} ({old['nama']}) dipensiunkan sejak {record['sejak']} ({how}).")
     echo(f"Kunci baru untuk {new['nama']}: {new['sidik']}. Kunci pribadi: {config_dir()}.")
     echo(f"Perubahan tercatat di {REGISTRY}; commit dan push agar tim melihat rotasi ini.")
+
+
+def _akun(record: dict) -> str:
+    from ..core.text import show
+
+    return f" (akun {show(str(record['akun']))})" if record.get("akun") else ""
 
 
 @key.command("list")
@@ -152,12 +158,13 @@ def key_list(ctx) -> None:
         record, why = retirement(k)
         if record is not None:
             how = "" if "tanda" in record else f", TANPA kunci lama: {show(str(record.get('alasan')))}"
-            state = (f"dipensiunkan sejak {show(str(record.get('sejak')))} oleh {show(str(record.get('oleh')))}, "
+            state = (f"dipensiunkan sejak {show(str(record.get('sejak')))} oleh {show(str(record.get('oleh')))}"
+                     f"{_akun(record)}, "
                      f"diganti {show(str(record.get('pengganti')))}{how}")
         else:
             state = "aktif" + (f" (catatan pensiun tidak berlaku: {why})" if why else "")
         echo(f"{show(str(k.get('sidik')))}  {show(str(k.get('nama')))}  didaftarkan {show(str(k.get('dibuat')))} "
-             f"oleh {show(str(k.get('oleh')))}  [{state}]")
+             f"oleh {show(str(k.get('oleh')))}{_akun(k)}  [{state}]")
     problems, notes = registry_report(registry)
     for p in problems:
         echo(f"PERINGATAN: {show(p)}")

@@ -285,6 +285,18 @@ def _save_registry(root: Path, registry: list[dict]) -> None:
     write_atomic(path, body.encode("utf-8"))
 
 
+def _account() -> str:
+    """The operating-system account and computer that registered a key (for ``tpi key list``)."""
+    import getpass
+    import platform
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user database
+        user = "?"
+    return " ".join(f"{user}@{platform.node() or '?'}".split())[:120]
+
+
 def _clean_owner(nama: object) -> str:
     nama = " ".join(str(nama or "").split())
     if not nama or not person_id(nama):
@@ -314,7 +326,7 @@ def new_key(root: Path, nama: str, actor: str, now: str) -> tuple[dict, bool]:
             f"tpi key rotate --as \"{nama}\" --reason \"...\" (atau jalankan di komputer pemegang kunci lama)."
         )
     fp, public = _generate(nama)
-    entry = {"nama": nama, "publik": public, "sidik": fp, "dibuat": now, "oleh": actor}
+    entry = {"nama": nama, "publik": public, "sidik": fp, "dibuat": now, "oleh": actor, "akun": _account()}
     _save_registry(root, registry + [entry])
     return entry, True
 
@@ -344,12 +356,13 @@ def rotate_key(root: Path, nama: str, actor: str, now: str, reason: str | None =
             f"karakter): tpi key rotate --as \"{nama}\" --reason \"kunci lama hilang karena ...\"."
         )
     fp, public = _generate(nama)
-    record: dict = {"sejak": now, "oleh": actor, "pengganti": fp}
+    record: dict = {"sejak": now, "oleh": actor, "akun": _account(), "pengganti": fp}
     if text:
         record["alasan"] = text
     if private is not None:
         record["tanda"] = _b64(private.sign(rotation_payload(old, record)))
-    new = {"nama": nama, "publik": public, "sidik": fp, "dibuat": now, "oleh": actor, "menggantikan": old.get("sidik")}
+    new = {"nama": nama, "publik": public, "sidik": fp, "dibuat": now, "oleh": actor, "akun": _account(),
+           "menggantikan": old.get("sidik")}
     updated = [dict(k, dipensiunkan=record) if k is old else k for k in registry]
     _save_registry(root, updated + [new])
     return dict(old, dipensiunkan=record), new
@@ -409,7 +422,7 @@ def check(registry: list[dict], session_id: str, signoff: dict) -> str:
     record, _ = retirement(match[0])
     if record is not None:
         signed, since = _when(signoff.get("ts")), _when(record.get("sejak"))
-        if signed is None or since is None or signed >= since:
+        if signed is None or since is None or signed > since:  # timestamps are to the second
             return PENSIUN
     return SAH
 
