@@ -24,8 +24,10 @@ import pytest  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def _private_config_dir(tmp_path_factory, monkeypatch):
-    """Keys and other per-user files go to a temp folder, never the real ~/.config."""
+    """Keys and other per-user files (the crash log) go to temp folders, never the real ~/.config
+    or ~/.local/state."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
 
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]

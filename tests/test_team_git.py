@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tpi_tui.core.review import finalize, sign_off, valid_signoffs
-from tpi_tui.core.store import SessionStore, load_tables
-from tpi_tui.core.verify import verify_session
+from tpi_tui.core.store import SessionStore, dump_tables, load_tables
+from tpi_tui.core.verify import HAND_EDIT, verify_session
 from tpi_tui.core.workspace import Workspace, init_workspace
 
 TIM = [{"nama": "Budi Santoso", "peran": "Ketua Tim"}, {"nama": "Sari Dewi", "peran": "Pengendali Teknis"}]
@@ -250,3 +250,118 @@ def test_a_duplicate_number_is_fixed_with_nomor_ulang(team):
     b.tpi("verify", "--all")  # no duplicate left, every file verifies
     with SessionStore(b.ws.resolve(other), readonly=True) as s:
         assert s.meta["berita_acara"]["nomor_ganda"] == first and s.meta["berita_acara"]["nomor"] != first
+
+
+# -- merges never launder hand edits (issue 21 item 2) ---------------------------------------------
+# Before: on branch b an answer edited by hand (no event; verify on b failed), another item answered
+# on main, and the merge recorded the forged value as an ordinary "penggabungan" event in the
+# merger's name -- verify then passed. An answer deleted by hand disappeared silently.
+
+def hand_edit(path: Path, change) -> None:
+    """What a person with a text editor does: the answers change, the event log does not."""
+    tables = load_tables(path)
+    change(tables["answers"])
+    path.write_bytes(dump_tables(tables))
+
+
+def merge_events_for(tables: dict, item: int, field: str) -> list[dict]:
+    return [e for e in tables["events"].values()
+            if e.get("item") == item and e.get("field") == field and e.get("reason") == "penggabungan"]
+
+
+def test_a_hand_edit_on_the_other_side_becomes_a_conflict_not_a_merge_event(team):
+    a, b, rel = team
+    hand_edit(b.root / rel, lambda ans: ans["1"].update(jawaban_tpi="Tidak"))
+    assert any("tidak cocok dengan riwayat" in p for p in verify_session(b.root / rel))
+    b.commit("butir 1 diubah dengan tangan")
+    b.sync()
+    with a.store(rel) as s:
+        s.set_item(3, {"jawaban_tpi": "Ya"})
+    a.commit("butir 3")
+    pulled = a.sync()
+    assert pulled.returncode == 0, pulled.stderr
+    assert "di luar aplikasi" in pulled.stderr and "sisi lain" in pulled.stderr
+    tables = load_tables(a.root / rel)
+    assert tables["answers"]["1"]["jawaban_tpi"] == "Ya"  # what the logs say, not the forged value
+    assert tables["answers"]["3"]["jawaban_tpi"] == "Ya"
+    assert not merge_events_for(tables, 1, "jawaban_tpi")
+    (conflict,) = tables["answers"]["1"]["konflik"]
+    assert conflict["jenis"] == HAND_EDIT and conflict["sisi"] == "sisi lain" and conflict["field"] == "jawaban_tpi"
+    assert [v["nilai"] for v in conflict["versi"]] == ["Ya", "Tidak"]
+    checked = a.tpi("verify", str(rel), check=False)
+    assert checked.returncode == 2
+    assert "butir 1 kolom jawaban_tpi: diubah di luar aplikasi di sisi lain" in checked.stdout
+    listed = a.tpi("conflicts", str(rel)).stdout
+    assert "Butir 1 kolom jawaban_tpi" in listed and "diubah di luar aplikasi (sisi lain)" in listed
+    refused = a.tpi("review", str(rel), "--as", "Budi Santoso", check=False)
+    assert refused.returncode == 2 and "konflik" in refused.stderr
+    a.tpi("conflicts", str(rel), "--butir", "1", "--kolom", "jawaban_tpi", "--pakai", "2")  # a person decides
+    tables = load_tables(a.root / rel)
+    decided = [e for e in tables["events"].values() if e.get("item") == 1 and e.get("field") == "jawaban_tpi"][-1]
+    assert decided["new"] == "Tidak" and decided["who"] == "Andi" and "konflik diselesaikan" in decided["reason"]
+    a.tpi("verify", str(rel))
+    a.commit("konflik diselesaikan")
+    assert a.sync().returncode == 0
+
+
+def test_an_answer_deleted_by_hand_is_a_conflict_not_a_silence(team):
+    a, b, rel = team
+    hand_edit(b.root / rel, lambda ans: ans.pop("1"))
+    b.commit("butir 1 dihapus dengan tangan")
+    b.sync()
+    with a.store(rel) as s:
+        s.set_item(3, {"jawaban_tpi": "Ya"})
+    a.commit("butir 3")
+    pulled = a.sync()
+    assert pulled.returncode == 0, pulled.stderr
+    tables = load_tables(a.root / rel)
+    assert tables["answers"]["1"]["jawaban_tpi"] == "Ya"
+    found = {c["field"]: c for c in tables["answers"]["1"]["konflik"]}
+    assert found["jawaban_tpi"]["versi"][1]["nilai"] is None
+    assert found["jawaban_tpi"]["versi"][1]["sumber"] == "dihapus di luar aplikasi (sisi lain)"
+    assert not merge_events_for(tables, 1, "jawaban_tpi")
+    problems = verify_session(a.root / rel)
+    assert any("butir 1 kolom jawaban_tpi: diubah di luar aplikasi" in p for p in problems), problems
+    for field in found:  # keep the logged answer: version 1
+        a.tpi("conflicts", str(rel), "--butir", "1", "--kolom", field, "--pakai", "1")
+    assert verify_session(a.root / rel) == []
+
+
+def test_a_hand_edit_on_this_side_is_named_as_this_side(team):
+    a, b, rel = team
+    with b.store(rel) as s:
+        s.set_item(3, {"jawaban_tpi": "Ya"})
+    b.commit("butir 3")
+    b.sync()
+    hand_edit(a.root / rel, lambda ans: ans["1"].update(catatan_tpi="ditulis tanpa aplikasi"))
+    a.commit("catatan dengan tangan")
+    pulled = a.sync()
+    assert pulled.returncode == 0, pulled.stderr
+    tables = load_tables(a.root / rel)
+    (conflict,) = tables["answers"]["1"]["konflik"]
+    assert conflict["sisi"] == "sisi ini" and conflict["versi"][1]["nilai"] == "ditulis tanpa aplikasi"
+    assert tables["answers"]["1"].get("catatan_tpi", "") == ""
+    assert verify_session(a.root / rel) != []
+
+
+def test_a_side_with_a_broken_chain_is_not_merged_at_all(team):
+    a, b, rel = team
+
+    def break_chain(path: Path) -> None:
+        tables = load_tables(path)
+        first = next(e for e in tables["events"].values() if e.get("item") == 1)
+        first["who"] = "Orang Lain"  # the event's hash no longer matches
+        path.write_bytes(dump_tables(tables))
+
+    break_chain(b.root / rel)
+    b.commit("riwayat diubah")
+    b.sync()
+    with a.store(rel) as s:
+        s.set_item(3, {"jawaban_tpi": "Ya"})
+    a.commit("butir 3")
+    ours = (a.root / rel).read_bytes()
+    pulled = a.sync()
+    assert pulled.returncode != 0
+    assert "sisi lain" in pulled.stderr and "tidak digabung otomatis" in pulled.stderr
+    assert "UU" in a.git("status", "--porcelain").stdout
+    assert (a.root / rel).read_bytes() == ours  # git leaves our version; nothing laundered

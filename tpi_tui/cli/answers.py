@@ -109,7 +109,7 @@ def import_answers(ctx, session_ref, file, sebagai) -> None:
 @click.pass_context
 def export(ctx, session_ref, fmt_, output) -> None:
     """Mengekspor sesi: PortalRB (jawaban per soal_id), JSON lengkap, atau LKE Excel (xlsx)."""
-    from ..core.atomic import write_atomic
+    from ..core.atomic import write_file
     from ..core.portalrb import export_portalrb
 
     ws = workspace(ctx)
@@ -119,7 +119,6 @@ def export(ctx, session_ref, fmt_, output) -> None:
 
         meta = store.meta
         target = Path(output) if output else ws.out_dir / f"LKE_{meta['opd']['slug']}_{meta['tanggal']}_{meta['id'][-6:]}.xlsx"
-        target.parent.mkdir(parents=True, exist_ok=True)
         export_xlsx(store, target)
         echo(f"Ditulis: {target}")
         return
@@ -129,7 +128,7 @@ def export(ctx, session_ref, fmt_, output) -> None:
         data = {"meta": store.meta, "answers": store.answers, "events": store.events(), "digest": store.digest()}
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=fmt_ == "json") + "\n"
     if output:
-        write_atomic(Path(output), text.encode("utf-8"))
+        write_file(Path(output), text.encode("utf-8"))
         echo(f"Ditulis: {output}")
     else:
         echo_json(text, nl=False)

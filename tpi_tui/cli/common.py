@@ -184,8 +184,9 @@ def workspace(ctx: click.Context):
 
 
 def actor(ctx: click.Context, ws, explicit: str | None = None) -> str:
-    """Who writes: an explicit command option, then the root ``--as``, then the workspace default."""
-    return ws.actor(explicit or _root_obj(ctx).get("actor"))
+    """Who writes: an explicit command option, then the root ``--as``, then the workspace default.
+    An option given empty (``--as ""``) is refused, never replaced by tpi.toml's ``pengguna``."""
+    return ws.actor(explicit if explicit is not None else _root_obj(ctx).get("actor"))
 
 
 def print_sessions(rows) -> None:

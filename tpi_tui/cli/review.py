@@ -15,6 +15,8 @@ KUNCI_LABEL = {  # core.keys states, as the review listing words them
     "tanpa-kunci": "tanpa kunci",
     "kunci-tak-dikenal": "kunci tidak terdaftar",
     "tidak-sah": "tanda tangan tidak sah",
+    "kunci-ganda": "dua kunci aktif untuk satu orang",
+    "kunci-pensiun": "kunci sudah dipensiunkan",
 }
 
 

@@ -101,10 +101,12 @@ def key_new(ctx, nama) -> None:
     from ..core.store import now_iso
 
     ws = workspace(ctx)
-    owner = nama or ctx.find_root().obj.get("actor")
+    owner = nama if nama is not None else ctx.find_root().obj.get("actor")
+    if owner is not None and not owner.strip():
+        raise TpiError("Nama pemilik kunci (--as) kosong; sebutkan nama seperti tercatat di tim TPI.")
     if not owner:
         raise TpiError("Sebutkan nama pemilik kunci: tpi key new --as NAMA.")
-    entry, created = new_key(ws.root, owner, actor(ctx, ws, owner), now_iso())
+    entry, created = new_key(ws.root, owner, actor(ctx, ws), now_iso())  # oleh: who is at the keyboard
     if not created:
         echo(f"Kunci {entry['nama']} sudah ada di komputer ini: {entry['sidik']}.")
         return
@@ -113,18 +115,61 @@ def key_new(ctx, nama) -> None:
     echo(f"Kunci publik didaftarkan di {REGISTRY}; commit dan push agar tim dapat memeriksa tanda tangan Anda.")
 
 
+@key.command("rotate")
+@click.option("--as", "nama", metavar="NAMA", help="Nama pemilik kunci yang diganti.")
+@click.option("--reason", help="Alasan, wajib bila kunci lama tidak ada di komputer ini (mis. hilang).")
+@click.pass_context
+def key_rotate(ctx, nama, reason) -> None:
+    """Mengganti kunci NAMA: kunci lama dipensiunkan sejak sekarang (tercatat), kunci baru didaftarkan."""
+    from ..core.keys import REGISTRY, config_dir, rotate_key
+    from ..core.store import now_iso
+
+    ws = workspace(ctx)
+    owner = nama if nama is not None else ctx.find_root().obj.get("actor")
+    if owner is None or not owner.strip():
+        raise TpiError("Sebutkan nama pemilik kunci: tpi key rotate --as NAMA.")
+    old, new = rotate_key(ws.root, owner, actor(ctx, ws), now_iso(), reason)
+    record = old["dipensiunkan"]
+    how = "ditandatangani kunci lama" if "tanda" in record else f"TANPA kunci lama; alasan: {record.get('alasan')}"
+    echo(f"Kunci {old['sidik']} ({old['nama']}) dipensiunkan sejak {record['sejak']} ({how}).")
+    echo(f"Kunci baru untuk {new['nama']}: {new['sidik']}. Kunci pribadi: {config_dir()}.")
+    echo(f"Perubahan tercatat di {REGISTRY}; commit dan push agar tim melihat rotasi ini.")
+
+
+def _akun(record: dict) -> str:
+    from ..core.text import show
+
+    return f" (akun {show(str(record['akun']))})" if record.get("akun") else ""
+
+
 @key.command("list")
 @click.pass_context
 def key_list(ctx) -> None:
-    """Kunci publik yang terdaftar di ruang kerja."""
-    from ..core.keys import load_registry
+    """Kunci publik yang terdaftar di ruang kerja: sidik, kapan dan oleh siapa, kunci yang dipensiunkan."""
+    from ..core.keys import load_registry, registry_report, retirement
+    from ..core.text import show
 
     ws = workspace(ctx)
     registry = load_registry(ws.root)
     if not registry:
         echo("Belum ada kunci terdaftar: tanda tangan reviu di ruang kerja ini tanpa kunci (tpi key new --as NAMA).")
+        return
     for k in registry:
-        echo(f"{k.get('sidik')}  {k.get('nama')}  (didaftarkan {k.get('dibuat')} oleh {k.get('oleh')})")
+        record, why = retirement(k)
+        if record is not None:
+            how = "" if "tanda" in record else f", TANPA kunci lama: {show(str(record.get('alasan')))}"
+            state = (f"dipensiunkan sejak {show(str(record.get('sejak')))} oleh {show(str(record.get('oleh')))}"
+                     f"{_akun(record)}, "
+                     f"diganti {show(str(record.get('pengganti')))}{how}")
+        else:
+            state = "aktif" + (f" (catatan pensiun tidak berlaku: {why})" if why else "")
+        echo(f"{show(str(k.get('sidik')))}  {show(str(k.get('nama')))}  didaftarkan {show(str(k.get('dibuat')))} "
+             f"oleh {show(str(k.get('oleh')))}{_akun(k)}  [{state}]")
+    problems, notes = registry_report(registry)
+    for p in problems:
+        echo(f"PERINGATAN: {show(p)}")
+    for n in notes:
+        echo(f"Catatan: {show(n)}")
 
 
 @click.command("nomor-ulang")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from pathlib import Path
 
 from .errors import TpiError, os_reason
@@ -28,8 +29,39 @@ def make_parent(path: Path) -> None:
         raise TpiError(f"Folder {path.parent} tidak dapat dibuat: {os_reason(exc)}.") from None
 
 
+_KINDS = (
+    (stat.S_ISLNK, "tautan simbolik"),
+    (stat.S_ISDIR, "folder"),
+    (stat.S_ISFIFO, "pipa bernama (FIFO)"),
+    (stat.S_ISCHR, "perangkat"),
+    (stat.S_ISBLK, "perangkat"),
+    (stat.S_ISSOCK, "soket"),
+)
+
+
+def check_output_target(path: Path) -> None:
+    """An output may replace a regular file, nothing else: replacing ``/dev/full``, a folder, a FIFO
+    or a symbolic link with a regular file (as root, ``os.replace`` would) is refused."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise TpiError(f"Berkas keluaran {path} tidak dapat diperiksa: {os_reason(exc)}.") from None
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in _KINDS if test(mode)), "bukan berkas biasa")
+    raise TpiError(
+        f"Berkas keluaran {path} sudah ada dan berupa {kind}, bukan berkas biasa; tidak ditimpa. "
+        "Sebutkan nama berkas lain (-o)."
+    )
+
+
 def write_file(path: Path, data: bytes) -> Path:
-    """An output file (a document, an export): its folder made if needed, written atomically."""
+    """An output file (a document, an export): an existing target must be a regular file; its folder
+    made if needed; written atomically."""
+    path = Path(path)
+    check_output_target(path)
     make_parent(path)
     write_atomic(path, data)
     return path

@@ -1,17 +1,26 @@
 """Signed sign-offs: one Ed25519 key pair per assessor (``cryptography``; no hand-made crypto).
 
 - The private key lives in the user's config folder (``$XDG_CONFIG_HOME/tpi/kunci/`` or
-  ``~/.config/tpi/kunci/``), one PEM file per key, permissions 0600 -- never in the workspace.
+  ``~/.config/tpi/kunci/``), one PEM file per key, permissions 0600 -- never in the workspace. A
+  key file that is a symbolic link, or (POSIX) readable by group or others, is refused with the
+  ``chmod 600`` to run.
 - The public keys live in the workspace, ``.tpi/kunci.json``, committed with the sessions: git
-  distributes trust, and adding a key is a change everybody sees in review (``dibuat``,
-  ``oleh``). A name holds one key; registering a second key for a name needs its first key.
+  distributes trust, and adding a key is a change everybody sees in review (``dibuat``, ``oleh``).
+- **One person, one active key.** Names are compared as persons (``core.identity.person_id``:
+  "Hendra Saputra" is "Hendra Saputra, S.E., M.M."). A second key for a person is refused; a new
+  key replaces the old one only through ``tpi key rotate``, which records on the old entry
+  ``dipensiunkan`` = {sejak, oleh, pengganti} signed with the old key (``tanda``), or -- the old
+  key lost -- with a written ``alasan`` instead (flagged by ``tpi key list`` and ``tpi verify``).
+  A retirement without either is not one: the key counts as still active, and two active keys
+  for one person make every sign-off of that person invalid until the registry is repaired.
 - A sign-off records ``kunci`` (the key's fingerprint) and ``tanda`` (the signature over the
   session id, role, name, time and content digest). It counts only if the signature checks out
-  against a registered key of the signer's name. A forger who edits a signed session and
-  recomputes the chain and the digests cannot make a signature over the new digest.
+  against the key of the signer's person, that key active when the sign-off was made (a retired
+  key signs nothing after its ``sejak``). A forger who edits a signed session and recomputes the
+  chain and the digests cannot make a signature over the new digest.
 - A workspace with no registered key keeps working: its sign-offs are *unkeyed* and
-  ``tpi verify`` says so. Once a name has a registered key, a sign-off in that name without a
-  valid signature does not count, and nobody can sign in that name without the private key.
+  ``tpi verify`` says so. Once a person has a registered key, a sign-off in their name without a
+  valid signature does not count, and nobody can sign in their name without the private key.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from pathlib import Path
 from . import jsonfile
 from .atomic import write_atomic
 from .errors import TpiError, os_reason
+from .identity import person_id
 
 REGISTRY = Path(".tpi") / "kunci.json"
 
@@ -32,16 +42,9 @@ SAH = "sah"
 TANPA_KUNCI = "tanpa-kunci"
 TAK_DIKENAL = "kunci-tak-dikenal"
 TIDAK_SAH = "tidak-sah"
-
-
-def _norm(name: str) -> str:
-    return " ".join(str(name).split()).casefold()
-
-
-def same_person(key_name: str, full_name: str) -> bool:
-    """A key made as 'Budi' belongs to 'Budi, S.E.' (titles after the comma may be omitted)."""
-    a, b = _norm(key_name), _norm(full_name)
-    return bool(a) and (a == b or a == b.split(",")[0].strip() or a.split(",")[0].strip() == b)
+GANDA = "kunci-ganda"  # the person has two active keys: none of their sign-offs counts
+PENSIUN = "kunci-pensiun"  # signed with a key after its retirement
+MIN_REASON = 5
 
 
 def config_dir() -> Path:
@@ -96,44 +99,168 @@ def registry_for(session_path: Path) -> tuple[Path | None, list[dict]]:
 
 
 def keys_for(registry: list[dict], full_name: str) -> list[dict]:
-    return [k for k in registry if same_person(str(k.get("nama", "")), full_name)]
+    """Every key (active or retired) of the person named ``full_name``."""
+    who = person_id(full_name)
+    return [k for k in registry if who and person_id(k.get("nama", "")) == who]
+
+
+def _when(text: object):
+    import datetime as dt
+
+    try:
+        when = dt.datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def rotation_payload(entry: dict, record: dict) -> bytes:
+    """What the old key signs when it is retired: itself, its successor, when and by whom."""
+    fields = {"nama": entry.get("nama"), "kunci_lama": entry.get("sidik"), "kunci_baru": record.get("pengganti"),
+              "sejak": record.get("sejak"), "oleh": record.get("oleh")}
+    return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _verify_with(entry: dict, signature: object, data: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        Ed25519PublicKey.from_public_bytes(base64.b64decode(str(entry["publik"]))).verify(
+            base64.b64decode(str(signature)), data)
+    except (InvalidSignature, ValueError, TypeError, KeyError):
+        return False
+    return True
+
+
+def retirement(entry: dict) -> tuple[dict | None, str | None]:
+    """(the retirement record when it counts, why a recorded one does not)."""
+    record = entry.get("dipensiunkan")
+    if record is None:
+        return None, None
+    if not isinstance(record, dict) or _when(record.get("sejak")) is None or not isinstance(record.get("oleh"), str):
+        return None, "catatan pensiun tidak sah (tanpa tanggal 'sejak' atau 'oleh')"
+    if "tanda" in record:
+        if _verify_with(entry, record["tanda"], rotation_payload(entry, record)):
+            return record, None
+        return None, "catatan pensiun tidak ditandatangani oleh kunci lama itu sendiri (diubah di luar 'tpi key rotate')"
+    reason = record.get("alasan")
+    if isinstance(reason, str) and len(reason.strip()) >= MIN_REASON:
+        return record, None
+    return None, "catatan pensiun tanpa tanda tangan kunci lama dan tanpa alasan (bukan dari 'tpi key rotate')"
+
+
+def active_keys_for(registry: list[dict], full_name: str) -> list[dict]:
+    """The person's keys not (validly) retired: exactly one in a sound registry."""
+    return [k for k in keys_for(registry, full_name) if retirement(k)[0] is None]
+
+
+def registry_report(registry: list[dict]) -> tuple[list[str], list[str]]:
+    """(problems, notes) of the registry itself: two active keys for one person, a retirement not
+    made by ``tpi key rotate``, one fingerprint twice; a rotation without the old key is a note."""
+    problems: list[str] = []
+    notes: list[str] = []
+    seen: dict[str, int] = {}
+    people: dict[str, list[dict]] = {}
+    for k in registry:
+        fp = str(k.get("sidik"))
+        seen[fp] = seen.get(fp, 0) + 1
+        if fp != fingerprint_of(k):
+            problems.append(f"kunci {fp[:40]} ({k.get('nama')}): sidik tidak cocok dengan kunci publiknya.")
+        who = person_id(k.get("nama", ""))
+        if not who:
+            problems.append(f"kunci {fp[:40]} tanpa nama pemilik.")
+            continue
+        people.setdefault(who, []).append(k)
+        record, why = retirement(k)
+        if why:
+            problems.append(f"kunci {fp} ({k.get('nama')}): {why}; kunci ini dianggap masih aktif.")
+        elif record is not None and "tanda" not in record:
+            notes.append(
+                f"kunci {fp} ({k.get('nama')}) dipensiunkan {record.get('sejak')} oleh {record.get('oleh')} TANPA kunci "
+                f"lama (alasan: {str(record.get('alasan'))[:80]}); pastikan pemiliknya sendiri yang meminta."
+            )
+    for fp, n in seen.items():
+        if n > 1:
+            problems.append(f"kunci {fp} terdaftar {n} kali.")
+    for keys in people.values():
+        active = [k for k in keys if retirement(k)[0] is None]
+        if len(active) > 1:
+            listed = "; ".join(f"{k.get('sidik')} '{k.get('nama')}' (didaftarkan {k.get('dibuat')} oleh {k.get('oleh')})"
+                               for k in active)
+            problems.append(
+                f"{len(active)} kunci aktif untuk satu orang: {listed}. Satu orang satu kunci; tanda tangan orang ini "
+                "tidak berlaku sampai daftar kunci diperbaiki (kunci kedua dihapus melalui reviu git, atau 'tpi key rotate')."
+            )
+    return problems, notes
+
+
+def fingerprint_of(entry: dict) -> str | None:
+    try:
+        return fingerprint(base64.b64decode(str(entry.get("publik")), validate=True))
+    except ValueError:
+        return None
 
 
 def _private_path(fp: str) -> Path:
     return config_dir() / (fp.replace(":", "-") + ".pem")
 
 
-def _load_private(fp: str):
-    from cryptography.hazmat.primitives import serialization
+def _read_private(path: Path) -> bytes | None:
+    """The PEM bytes, or None when absent. A symbolic link, or (POSIX) a file that group or others
+    may read, is refused with the command that makes it private; never followed, never used."""
+    import shlex
+    import stat
 
+    shown = shlex.quote(str(path))
+    if path.is_symlink():  # O_NOFOLLOW below closes the race; this words it
+        raise TpiError(
+            f"Kunci pribadi {path} adalah tautan simbolik: kunci pribadi harus berkas biasa milik Anda, "
+            f"tidak dipakai. Ganti tautan dengan berkasnya: cp --remove-destination \"$(readlink -f {shown})\" {shown} "
+            f"&& chmod 600 {shown}"
+        )
     try:
-        raw = _private_path(fp).read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise TpiError(f"Kunci pribadi {fp} tidak dapat dibaca: {os_reason(exc)}.") from None
-    return serialization.load_pem_private_key(raw, password=None)
+        raise TpiError(f"Kunci pribadi {path} tidak dapat dibaca: {os_reason(exc)}.") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise TpiError(f"Kunci pribadi {path} bukan berkas biasa; tidak dipakai.")
+        if os.name != "nt" and stat.S_IMODE(st.st_mode) & 0o077:
+            raise TpiError(
+                f"Kunci pribadi {path} dapat dibaca pengguna lain (izin {stat.S_IMODE(st.st_mode):03o}); "
+                f"tidak dipakai. Jalankan: chmod 600 {shown}"
+            )
+        chunks = []
+        while chunk := os.read(fd, 65536):
+            chunks.append(chunk)
+            if sum(map(len, chunks)) > 64 * 1024:
+                raise TpiError(f"Kunci pribadi {path} terlalu besar untuk sebuah kunci; tidak dipakai.")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
-def new_key(root: Path, nama: str, actor: str, now: str) -> tuple[dict, bool]:
-    """Make and register a key pair for ``nama``; (entry, created?). Idempotent for the holder."""
+def _load_private(fp: str):
+    from cryptography.hazmat.primitives import serialization
+
+    raw = _read_private(_private_path(fp))
+    if raw is None:
+        return None
+    try:
+        return serialization.load_pem_private_key(raw, password=None)
+    except (ValueError, TypeError):
+        raise TpiError(f"Kunci pribadi {_private_path(fp)} rusak (bukan kunci PEM yang sah).") from None
+
+
+def _generate(nama: str) -> tuple[str, str]:
+    """A new key pair: the private part saved 0600 in the config folder; (fingerprint, public b64)."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    nama = " ".join(str(nama or "").split())
-    if not nama:
-        raise TpiError("Sebutkan nama pemilik kunci (--as NAMA).")
-    registry = load_registry(root)
-    mine = [k for k in registry if _norm(k.get("nama", "")) == _norm(nama)]
-    for entry in mine:
-        if _load_private(str(entry.get("sidik"))) is not None:
-            return entry, False
-    if mine:
-        raise TpiError(
-            f"'{nama}' sudah memiliki kunci terdaftar ({mine[0].get('sidik')}) yang kunci pribadinya tidak ada di "
-            "komputer ini. Kunci baru atas nama yang sama tidak dibuat; salin kunci pribadi pemiliknya, "
-            f"atau hapus entri lama di {REGISTRY} melalui reviu git."
-        )
     key = Ed25519PrivateKey.generate()
     public_raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     fp = fingerprint(public_raw)
@@ -141,19 +268,104 @@ def new_key(root: Path, nama: str, actor: str, now: str) -> tuple[dict, bool]:
     folder = config_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(_private_path(fp), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(_private_path(fp), os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
         try:
             os.write(fd, pem)
         finally:
             os.close(fd)
     except OSError as exc:
         raise TpiError(f"Kunci pribadi tidak dapat disimpan di {folder}: {os_reason(exc)}.") from None
-    entry = {"nama": nama, "publik": _b64(public_raw), "sidik": fp, "dibuat": now, "oleh": actor}
-    body = json.dumps({"kunci": registry + [entry]}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    return fp, _b64(public_raw)
+
+
+def _save_registry(root: Path, registry: list[dict]) -> None:
+    body = json.dumps({"kunci": registry}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     path = Path(root) / REGISTRY
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, body.encode("utf-8"))
+
+
+def _account() -> str:
+    """The operating-system account and computer that registered a key (for ``tpi key list``)."""
+    import getpass
+    import platform
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user database
+        user = "?"
+    return " ".join(f"{user}@{platform.node() or '?'}".split())[:120]
+
+
+def _clean_owner(nama: object) -> str:
+    nama = " ".join(str(nama or "").split())
+    if not nama or not person_id(nama):
+        raise TpiError("Sebutkan nama pemilik kunci (--as NAMA).")
+    return nama
+
+
+def new_key(root: Path, nama: str, actor: str, now: str) -> tuple[dict, bool]:
+    """Make and register a key pair for ``nama``; (entry, created?). Idempotent for the holder.
+
+    One person, one active key: a key already registered for the same person (titles aside) is
+    returned when its private part is on this computer, and otherwise the request is refused with
+    the way to a recorded rotation (``tpi key rotate``)."""
+    nama = _clean_owner(nama)
+    registry = load_registry(root)
+    mine = active_keys_for(registry, nama)
+    for entry in mine:
+        if _load_private(str(entry.get("sidik"))) is not None:
+            return entry, False
+    if mine:
+        first = mine[0]
+        same = "" if first.get("nama") == nama else f" (orang yang sama dengan '{first.get('nama')}')"
+        raise TpiError(
+            f"'{nama}'{same} sudah memiliki kunci aktif {first.get('sidik')}, didaftarkan {first.get('dibuat')} oleh "
+            f"{first.get('oleh')}, yang kunci pribadinya tidak ada di komputer ini. Satu orang satu kunci: kunci baru "
+            f"tidak dibuat. Bila kunci lama hilang atau diganti, lakukan rotasi yang tercatat: "
+            f"tpi key rotate --as \"{nama}\" --reason \"...\" (atau jalankan di komputer pemegang kunci lama)."
+        )
+    fp, public = _generate(nama)
+    entry = {"nama": nama, "publik": public, "sidik": fp, "dibuat": now, "oleh": actor, "akun": _account()}
+    _save_registry(root, registry + [entry])
     return entry, True
+
+
+def rotate_key(root: Path, nama: str, actor: str, now: str, reason: str | None = None) -> tuple[dict, dict]:
+    """Retire the person's active key from ``now`` and register a new one; (old entry, new entry).
+
+    With the old private key on this computer the retirement is signed by it; without it (lost) a
+    written ``reason`` is required and the rotation is flagged by ``tpi key list`` and verify."""
+    from .text import clean_line
+
+    nama = _clean_owner(nama)
+    registry = load_registry(root)
+    problems, _ = registry_report(registry)
+    mine = active_keys_for(registry, nama)
+    if not mine:
+        raise TpiError(f"'{nama}' belum memiliki kunci aktif; buat dengan: tpi key new --as \"{nama}\".")
+    if len(mine) > 1:
+        raise TpiError(f"Daftar kunci {REGISTRY} bermasalah: {problems[0] if problems else 'kunci ganda'}")
+    old = mine[0]
+    private = _load_private(str(old.get("sidik")))
+    text = clean_line(reason, "alasan rotasi kunci").strip() if reason is not None else ""
+    if private is None and len(text) < MIN_REASON:
+        raise TpiError(
+            f"Kunci pribadi {old.get('sidik')} milik '{old.get('nama')}' tidak ada di komputer ini. Jalankan rotasi di "
+            f"komputer pemegangnya, atau -- bila kunci itu hilang -- tulis alasannya (paling sedikit {MIN_REASON} "
+            f"karakter): tpi key rotate --as \"{nama}\" --reason \"kunci lama hilang karena ...\"."
+        )
+    fp, public = _generate(nama)
+    record: dict = {"sejak": now, "oleh": actor, "akun": _account(), "pengganti": fp}
+    if text:
+        record["alasan"] = text
+    if private is not None:
+        record["tanda"] = _b64(private.sign(rotation_payload(old, record)))
+    new = {"nama": nama, "publik": public, "sidik": fp, "dibuat": now, "oleh": actor, "akun": _account(),
+           "menggantikan": old.get("sidik")}
+    updated = [dict(k, dipensiunkan=record) if k is old else k for k in registry]
+    _save_registry(root, updated + [new])
+    return dict(old, dipensiunkan=record), new
 
 
 def payload(session_id: str, signoff: dict) -> bytes:
@@ -173,11 +385,20 @@ def sign(root: Path | None, session_id: str, entry: dict) -> dict:
                 f"memakai tanda tangan berkunci. Buat dahulu: tpi key new --as \"{entry['nama']}\"."
             )
         return {}
-    for k in theirs:
-        private = _load_private(str(k.get("sidik")))
-        if private is not None:
-            signature = private.sign(payload(session_id, entry))
-            return {"kunci": k["sidik"], "tanda": _b64(signature)}
+    active = active_keys_for(registry, entry["nama"])
+    if len(active) != 1:
+        problems, _ = registry_report(registry)
+        why = problems[0] if problems else "tidak ada kunci aktif"
+        raise TpiError(f"Tanda tangan {entry['nama']} ditolak: daftar kunci {REGISTRY} bermasalah: {why}")
+    private = _load_private(str(active[0].get("sidik")))
+    if private is not None:
+        signature = private.sign(payload(session_id, entry))
+        return {"kunci": active[0]["sidik"], "tanda": _b64(signature)}
+    if any(_private_path(str(k.get("sidik"))).exists() for k in theirs if k is not active[0]):
+        raise TpiError(
+            f"Kunci {entry['nama']} di komputer ini sudah dipensiunkan (diganti {active[0].get('sidik')}); "
+            "tanda tangan dibuat di komputer yang memegang kunci penggantinya."
+        )
     raise TpiError(
         f"Kunci pribadi {entry['nama']} tidak ada di komputer ini: tanda tangan atas nama orang lain "
         "tidak dapat dibuat. Penanda tangan menandatangani dari komputernya sendiri."
@@ -185,21 +406,24 @@ def sign(root: Path | None, session_id: str, entry: dict) -> dict:
 
 
 def check(registry: list[dict], session_id: str, signoff: dict) -> str:
-    """SAH, TANPA_KUNCI (unsigned), TAK_DIKENAL (key not registered for the name) or TIDAK_SAH."""
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
+    """SAH, TANPA_KUNCI (unsigned), TAK_DIKENAL (key not of the signer's person), GANDA (that person
+    has two active keys), PENSIUN (signed after the key's retirement) or TIDAK_SAH."""
     fp, tanda = signoff.get("kunci"), signoff.get("tanda")
     if not fp and not tanda:
         return TANPA_KUNCI
-    match = [k for k in keys_for(registry, str(signoff.get("nama", ""))) if k.get("sidik") == fp]
+    name = str(signoff.get("nama", ""))
+    match = [k for k in keys_for(registry, name) if k.get("sidik") == fp]
     if not match:
         return TAK_DIKENAL
-    try:
-        public = Ed25519PublicKey.from_public_bytes(base64.b64decode(match[0]["publik"]))
-        public.verify(base64.b64decode(str(tanda)), payload(session_id, signoff))
-    except (InvalidSignature, ValueError, TypeError):
+    if len(active_keys_for(registry, name)) > 1:
+        return GANDA
+    if not _verify_with(match[0], tanda, payload(session_id, signoff)):
         return TIDAK_SAH
+    record, _ = retirement(match[0])
+    if record is not None:
+        signed, since = _when(signoff.get("ts")), _when(record.get("sejak"))
+        if signed is None or since is None or signed > since:  # timestamps are to the second
+            return PENSIUN
     return SAH
 
 
@@ -229,5 +453,10 @@ def describe(registry: list[dict], session_id: str, signoff: dict) -> tuple[str,
             return state, f"{who} tidak berkunci, padahal {signoff.get('nama')} memiliki kunci terdaftar: tidak berlaku."
         return state, f"{who} tanpa kunci (ruang kerja ini belum mendaftarkan kunci untuknya: tpi key new)."
     if state == TAK_DIKENAL:
-        return state, f"{who} memakai kunci {signoff.get('kunci')} yang tidak terdaftar untuk nama itu."
+        return state, f"{who} memakai kunci {signoff.get('kunci')} yang tidak terdaftar untuk orang itu."
+    if state == GANDA:
+        return state, (f"{who} tidak berlaku: {signoff.get('nama')} memiliki lebih dari satu kunci aktif di "
+                       f"{REGISTRY} (satu orang satu kunci; lihat 'tpi key list').")
+    if state == PENSIUN:
+        return state, f"{who} dibuat dengan kunci {signoff.get('kunci')} sesudah kunci itu dipensiunkan: tidak berlaku."
     return state, f"{who} TIDAK SAH: tanda tangan tidak cocok dengan isi yang ditandatangani (isi atau tanda tangan diubah)."

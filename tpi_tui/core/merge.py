@@ -1,7 +1,14 @@
 """Three-way merge of session files and the number registry: what ``tpi merge-driver`` runs.
 
 git calls the driver with the common ancestor (%O), our version (%A, also where the result
-goes) and their version (%B) of a file both sides changed. Rules, field by field:
+goes) and their version (%B) of a file both sides changed. First, each side is checked against
+its own event log (``core.verify``'s replay): a side whose chain is broken or whose metadata the
+log does not account for is not merged (exit 1: git reports the file as a conflict); an answer
+field edited or deleted by hand is merged as its log has it and recorded as a conflict of
+``jenis`` "di-luar-aplikasi" naming the field and the side, with the value found in the file as
+version 2 -- never turned into a "penggabungan" event, and ``tpi verify`` fails until a person
+chooses (``tpi conflicts``). %A is replaced atomically (``core.atomic.write_atomic``). Then, field
+by field:
 
 - **events**: the union, by event id (a ULID, unique across clones; the id is not hashed, so an
   id holding two versions of a typing-burst event keeps both, the second under a new id). The
@@ -33,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from . import jsonfile
+from .atomic import write_atomic
 from .errors import TpiError
 from .ids import ulid
 from .keys import registry_for, signoff_valid
@@ -93,6 +101,59 @@ def _conflict(field: str, base: Any, ours: Any, theirs: Any, who: tuple[dict | N
     return {"field": field, "dasar": None if base is _MISSING else base, "versi": sides}
 
 
+def _as_logged(tables: dict, label: str, base: dict) -> tuple[dict, list[tuple[int, str, Any, Any]]]:
+    """The side as its own event log has it, and the hand edits taken out of it.
+
+    A side whose chain is broken or whose metadata the log does not account for cannot be merged
+    automatically (git then reports the file as a conflict); answer fields edited or deleted by hand
+    get their logged value back here and are recorded by the caller as conflicts."""
+    from .verify import _MISSING as NO_EVENT
+    from .verify import answer_mismatches, log_problems
+
+    problems = log_problems(tables, base.get("events"))
+    if problems:
+        raise TpiError(
+            f"berkas di {label} tidak cocok dengan riwayatnya sendiri ({problems[0]}"
+            + (f"; {len(problems) - 1} masalah lain" if len(problems) > 1 else "")
+            + "); tidak digabung otomatis. Periksa dengan 'tpi verify' di cabang itu."
+        )
+    hand = answer_mismatches(tables)
+    if not hand:
+        return tables, []
+    lists = sorted({i for i, f, _, _ in hand if f == CONFLICT_FIELD})
+    if lists:
+        raise TpiError(
+            f"catatan konflik butir {', '.join(map(str, lists[:5]))} di {label} diubah di luar aplikasi; "
+            "tidak digabung otomatis. Periksa dengan 'tpi verify' di cabang itu."
+        )
+    answers = {k: dict(v) for k, v in tables.get("answers", {}).items()}
+    for item_id, field, _, logged in hand:
+        doc = answers.setdefault(str(item_id), {})
+        if logged is NO_EVENT or _same(logged, _EMPTY.get(field)):
+            doc.pop(field, None)
+        else:
+            doc[field] = logged
+        if not doc:
+            answers.pop(str(item_id))
+    found = [(i, f, stored, None if logged is NO_EVENT else logged) for i, f, stored, logged in hand]
+    return {**tables, "answers": answers}, found
+
+
+def _hand_conflict(field: str, logged: Any, merged: Any, stored: Any, label: str) -> dict:
+    """A conflict naming a hand edit: version 1 what the logs give after the merge, version 2 the
+    value found in the file without an event (``jenis`` marks it; verify fails until resolved)."""
+    from .verify import HAND_EDIT
+
+    return {
+        "field": field, "dasar": logged, "jenis": HAND_EDIT, "sisi": label,
+        "versi": [
+            {"nilai": merged, "oleh": "riwayat perubahan", "waktu": "", "sumber": "hasil penggabungan (tercatat)"},
+            {"nilai": stored, "oleh": f"di luar aplikasi ({label})", "waktu": "",
+             "sumber": f"{'dihapus' if _same(stored, _EMPTY.get(field)) else 'diubah'} di luar aplikasi ({label})"},
+        ],
+    }
+
+
 def _merge_conflict_lists(b: list, o: list, t: list) -> list:
     """Union of recorded conflicts, minus those one side resolved (present in base, gone there)."""
     def keyset(lst: list) -> dict:
@@ -112,6 +173,9 @@ def merge_sessions(
     if ours["meta"]["1"].get("id") != theirs["meta"]["1"].get("id"):
         raise TpiError("Kedua berkas adalah sesi yang berbeda (ID sesi tidak sama); tidak dapat digabung.")
     summary = {"butir": 0, "konflik": 0, "catatan": []}
+    # each side is first checked against its own log: a hand edit is never merged as if logged
+    ours, hand_o = _as_logged(ours, "sisi ini", base)
+    theirs, hand_t = _as_logged(theirs, "sisi lain", base)
 
     # -- events: union by id ---------------------------------------------------------------
     bev, oev, tev = base.get("events", {}), ours.get("events", {}), theirs.get("events", {})
@@ -153,6 +217,19 @@ def merge_sessions(
             doc[CONFLICT_FIELD] = kept
         if doc:
             answers[key] = doc
+
+    for label, hand in (("sisi ini", hand_o), ("sisi lain", hand_t)):
+        for item_id, field, stored, logged in hand:
+            doc = answers.setdefault(str(item_id), {})
+            merged_value = doc.get(field, _EMPTY.get(field))
+            doc.setdefault(CONFLICT_FIELD, []).append(_hand_conflict(field, logged, merged_value, stored, label))
+            summary["konflik"] += 1
+        if hand:
+            fields = ", ".join(f"butir {i} {f}" for i, f, _, _ in hand[:6]) + (" ..." if len(hand) > 6 else "")
+            summary["catatan"].append(
+                f"{label}: {len(hand)} isian diubah atau dihapus di luar aplikasi ({fields}); tidak digabung, "
+                "dicatat sebagai konflik -- pilih nilainya dengan 'tpi conflicts' (verify gagal sampai selesai)"
+            )
 
     # -- meta ------------------------------------------------------------------------------
     from .session_meta import EDITABLE_META
@@ -367,7 +444,7 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str = "", actor: str
                 return 1, [f"{label}: salah satu sisi kosong atau terhapus; selesaikan dengan tangan."]
             merged, notes = merge_registry(b, o, t)
             body = (json.dumps(merged, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
-            ours.write_bytes(body)
+            write_atomic(ours, body)  # git's %A: a kill mid-write leaves ours, never a truncated file
             return 0, [f"{label}: {n}" for n in notes]
         o, t = _load_side(ours), _load_side(theirs)
         if o is None or t is None:
@@ -377,13 +454,13 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str = "", actor: str
         except TpiError:
             b = None  # an unreadable ancestor: merge as if both sides added the file
         merged, summary = merge_sessions(b, o, t, actor=actor, registry=_registry(name, ours))
+        write_atomic(ours, dump_tables(merged))  # temp file beside %A, fsync, os.replace
     except TpiError as exc:
         return 1, [f"{label}: {exc}"]
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         return 1, [f"{label}: tidak dapat digabung otomatis ({exc}); selesaikan dengan tangan."]
     except (KeyError, TypeError, AttributeError) as exc:
         return 1, [f"{label}: struktur berkas tidak dikenal ({type(exc).__name__}); selesaikan dengan tangan."]
-    ours.write_bytes(dump_tables(merged))
     msgs = []
     if summary["konflik"]:
         msgs.append(f"{label}: {summary['konflik']} konflik dicatat pada butir; lihat 'tpi conflicts'.")

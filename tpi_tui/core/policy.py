@@ -10,8 +10,8 @@ same thing:
   *alasan perbedaan*;
 * :func:`completeness` — what keeps a session from being final (unanswered items, differences
   without alasan), with the Indonesian warning the finalize gate and the sign-off dialog show;
-* :func:`name_matches` — how a typed name matches a team member (full name, or the name
-  before the first comma, whitespace and case ignored);
+* :func:`name_matches` — how a typed name matches a team member (one person: ``core.identity``,
+  academic titles, whitespace and case ignored);
 * :func:`parse_narasumber_lines` — the "nama; NIP; jabatan; peran" lines of the Sesi baru form.
 
 The enums are ``StrEnum``: each member *is* its stored string, so existing session files read
@@ -199,17 +199,12 @@ def completeness(order: list[int], answers: dict) -> Completeness:
 
 
 # -- people ----------------------------------------------------------------------------------
-def norm_name(name: str) -> str:
-    return " ".join(str(name).split()).casefold()
-
-
 def name_matches(person: dict | None, name: str) -> bool:
-    """The full name, or the name before the first comma (titles after it may be omitted)."""
-    if not person:
-        return False
-    full = norm_name(str(person.get("nama", "")))
-    want = norm_name(name)
-    return bool(want) and (want == full or want == full.split(",")[0].strip())
+    """The same person (``core.identity.person_id``: academic titles, case and spacing aside) -- the
+    rule key registration, signing and verify use too."""
+    from .identity import same_person
+
+    return bool(person) and same_person(name, str(person.get("nama", "")))
 
 
 def parse_narasumber_line(line: str) -> dict:

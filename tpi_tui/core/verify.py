@@ -5,7 +5,8 @@ answer field is a value the app itself could have written (same validation as a 
 event log's hash chain is intact; replaying the log gives exactly the stored answers and
 lifecycle fields (so an edit made by hand *without* forging the log is named: which item,
 which field); the log may fork and join (merge events, ``store.verify_chain``); recorded merge
-conflicts are listed; every sign-off's Ed25519 signature is checked against the workspace's
+conflicts are listed (a hand edit the merge driver refused to take over is a problem until
+resolved); every sign-off's Ed25519 signature is checked against the workspace's
 registered keys (``core/keys.py``: unsigned, unknown key, invalid); every sign-off's digest
 still matches the content (a stale sign-off on a final session is a problem, on a draft it is
 a note); attached data dukung files, when present, still
@@ -32,6 +33,7 @@ from .store import _EMPTY, CONFLICT_FIELD, load_tables, meta_digest, ordered_eve
 from .text import is_clean_line
 
 TABLES = {"meta", "answers", "events"}
+HAND_EDIT = "di-luar-aplikasi"  # a merge conflict's ``jenis``: one side's value was edited by hand (core.merge)
 LIFECYCLE_REPLAY = ("status", "signoffs", "reopened", "berita_acara", "finalize_override", CONFLICT_FIELD)
 _MISSING = object()
 
@@ -188,12 +190,17 @@ def check_schema(tables: dict, report: Report, root: Path | None) -> None:
 def check_chain(tables: dict, report: Report, root: Path | None) -> None:
     """The hash DAG (``store.verify_chain``) and the creation event it starts from."""
     report.problems.extend(verify_chain(tables))
+    report.problems.extend(_creation_problems(tables))
+
+
+def _creation_problems(tables: dict) -> list[str]:
     events = ordered_events(tables)
     meta = tables["meta"]["1"]
     if not events or events[0].get("field") != "sesi.dibuat":
-        report.problems.append("peristiwa pertama bukan pembuatan sesi.")
-    elif events[0].get("new") != meta.get("id"):
-        report.problems.append("ID sesi tidak cocok dengan peristiwa pembuatan sesi.")
+        return ["peristiwa pertama bukan pembuatan sesi."]
+    if events[0].get("new") != meta.get("id"):
+        return ["ID sesi tidak cocok dengan peristiwa pembuatan sesi."]
+    return []
 
 
 def _replay(events: list[dict]) -> tuple[dict[int, dict[str, Any]], dict[str, Any]]:
@@ -209,10 +216,13 @@ def _replay(events: list[dict]) -> tuple[dict[int, dict[str, Any]], dict[str, An
     return items, meta
 
 
-def check_answers_replay(tables: dict, report: Report, root: Path | None) -> None:
-    """Replaying the log gives exactly the stored answers (names the item and field otherwise)."""
+def answer_mismatches(tables: dict) -> list[tuple[int, str, Any, Any]]:
+    """(item, field, stored value, logged value) wherever the stored answers are not the replay of
+    the event log -- a hand edit or a hand deletion; the logged value is ``_MISSING`` when no event
+    ever set the field. The one replay comparison: verify words it, the merge driver acts on it."""
     answers = tables.get("answers", {})
     replay_items, _ = _replay(ordered_events(tables))
+    out = []
     for item_id in sorted(set(replay_items) | {int(k) for k in answers if k.isdigit()}):
         doc = answers.get(str(item_id), {})
         logged = replay_items.get(item_id, {})
@@ -221,12 +231,39 @@ def check_answers_replay(tables: dict, report: Report, root: Path | None) -> Non
             expect = logged.get(fname, _MISSING)
             if expect is _MISSING:
                 if fname in ITEM_FIELDS or fname == CONFLICT_FIELD:
-                    report.problems.append(f"butir {item_id} kolom {fname}: isi tidak tercatat di riwayat perubahan.")
+                    out.append((item_id, fname, stored, _MISSING))
             elif stored != expect:
-                report.problems.append(
-                    f"butir {item_id} kolom {fname}: isi berkas tidak cocok dengan riwayat perubahan "
-                    f"(peristiwa terakhir untuk kolom ini)."
-                )
+                out.append((item_id, fname, stored, expect))
+    return out
+
+
+def check_answers_replay(tables: dict, report: Report, root: Path | None) -> None:
+    """Replaying the log gives exactly the stored answers (names the item and field otherwise)."""
+    for item_id, fname, _, expect in answer_mismatches(tables):
+        if expect is _MISSING:
+            report.problems.append(f"butir {item_id} kolom {fname}: isi tidak tercatat di riwayat perubahan.")
+        else:
+            report.problems.append(
+                f"butir {item_id} kolom {fname}: isi berkas tidak cocok dengan riwayat perubahan "
+                f"(peristiwa terakhir untuk kolom ini)."
+            )
+
+
+def log_problems(tables: dict, known: dict | None = None) -> list[str]:
+    """What in a session file its event log does not account for, apart from the answers: event
+    hashes, the creation event and the metadata replay (``check_chain``, ``check_meta_replay``).
+    Events equal to one in ``known`` (the merge base's, already shared by both sides) are not
+    hashed again; a full ``verify`` still checks every link."""
+    from .store import event_hash
+
+    known = known or {}
+    report = Report(Path())
+    for key, event in tables.get("events", {}).items():
+        if known.get(key) != event and event_hash(event) != event.get("hash"):
+            report.problems.append(f"peristiwa {key} ({event.get('field')}): isi tidak cocok dengan hash")
+    report.problems.extend(_creation_problems(tables))
+    check_meta_replay(tables, report, None)
+    return report.problems
 
 
 def check_meta_replay(tables: dict, report: Report, root: Path | None) -> None:
@@ -311,6 +348,15 @@ def check_conflicts(tables: dict, report: Report, root: Path | None) -> None:
     from .store import list_conflicts
 
     found = list_conflicts(tables)
+    if not found:
+        return
+    hand = [c for c in found if c.get("jenis") == HAND_EDIT]
+    for c in hand:  # a hand edit a merge refused to take over: verify fails until someone decides
+        report.problems.append(
+            f"butir {c['item']} kolom {c.get('field')}: diubah di luar aplikasi di {c.get('sisi', 'salah satu sisi')} "
+            "sebelum penggabungan (tidak tercatat di riwayat); pilih nilainya: tpi conflicts SESI."
+        )
+    found = [c for c in found if c.get("jenis") != HAND_EDIT]
     if not found:
         return
     where = ", ".join(f"butir {c['item']} {c.get('field')}" if c["item"] is not None else f"metadata {c.get('field')}" for c in found[:5])
@@ -422,4 +468,18 @@ def check_numbers_unique(ws, reports: list[Report]) -> None:
             reports.append(Report(registry_dir, problems=[text]))
 
 
-WORKSPACE_CHECKS = [check_numbers_unique]
+def check_key_registry(ws, reports: list[Report]) -> None:
+    """The key registry itself (``core.keys.registry_report``): one active key per person, every
+    retirement made by ``tpi key rotate``; a rotation without the old key is a note."""
+    from .keys import REGISTRY, load_registry, registry_report
+
+    path = ws.root / REGISTRY
+    try:
+        problems, notes = registry_report(load_registry(ws.root))
+    except TpiError as exc:
+        problems, notes = [str(exc)], []
+    if problems or notes:
+        reports.append(Report(path, problems=problems, notes=notes))
+
+
+WORKSPACE_CHECKS = [check_numbers_unique, check_key_registry]

@@ -375,9 +375,10 @@ class Workspace:
         """Who is writing: --as, then TPI_USER, then tpi.toml 'pengguna', then the OS user."""
         import getpass
 
-        for candidate, source in ((explicit, "--as"), (os.environ.get("TPI_USER"), "TPI_USER")):
-            if candidate:
-                return clean_actor(candidate, source)
+        if explicit is not None:  # given, even empty: "--as ''" is refused, not the next default
+            return clean_actor(explicit, "--as")
+        if os.environ.get("TPI_USER"):
+            return clean_actor(os.environ["TPI_USER"], "TPI_USER")
         if self.config.pengguna:
             return self.config.pengguna  # checked when tpi.toml was loaded
         try:

@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from ..core.atomic import write_atomic
+from ..core.atomic import write_file
 from ..core.instrument import Instrument
 from ..core.scoring import Score, item_score, score
 from ..core.store import SessionStore
@@ -318,5 +318,4 @@ def _inject_cached(data: bytes, sheet_xml: str, cached: dict[str, object]) -> by
 
 
 def export_xlsx(store: SessionStore, path: Path) -> Path:
-    write_atomic(path, build_workbook(store))
-    return path
+    return write_file(path, build_workbook(store))

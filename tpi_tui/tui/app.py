@@ -38,15 +38,15 @@ class TpiApp(GuardedApp, App):
     # -- unexpected errors: log, one Indonesian line, keep running ----------------------------
     def report_bug(self, error: BaseException, doing: str = "menjalankan perintah") -> None:
         """Log ``error`` with its traceback and tell the assessor in one line; the app goes on."""
-        log_exception(error, doing)
+        logged = log_exception(error, doing)
         now = time.monotonic()
         self._bug_times = [t for t in self._bug_times if now - t < BUG_STORM[1]] + [now]
         if len(self._bug_times) > BUG_STORM[0]:
-            self.exit(return_code=1, message=message(error, doing) + " Aplikasi dihentikan; data yang "
+            self.exit(return_code=1, message=message(error, doing, logged) + " Aplikasi dihentikan; data yang "
                       "sudah tersimpan aman.")
             return
         try:
-            self.notify(message(error, doing), title="Kesalahan program", severity="error", timeout=10)
+            self.notify(message(error, doing, logged), title="Kesalahan program", severity="error", timeout=10)
         except Exception:  # noqa: BLE001 - notifying must not raise a second error
             pass
 

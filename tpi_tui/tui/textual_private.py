@@ -59,11 +59,11 @@ class GuardedApp:
 
 def stop_on_start_error(app: App, error: Exception) -> None:
     """End the app because it could not start: log, one Indonesian line on exit, exit code 1."""
-    log_exception(error, "memulai aplikasi")
+    logged = log_exception(error, "memulai aplikasi")
     a: Any = app
     a._return_code = 1
     if a._exception is None:  # Pilot re-raises it in tests
         a._exception = error
         a._exception_event.set()
-    a._exit_renderables.append(message(error, "memulai aplikasi"))
+    a._exit_renderables.append(message(error, "memulai aplikasi", logged))
     a._close_messages_no_wait()

@@ -158,8 +158,7 @@ class Writer:
         except OSError as exc:
             error = f"Gagal menyimpan ke disk: {os_reason(exc)}."
         except Exception as exc:  # noqa: BLE001 - a bug: log it, tell the user, keep serving
-            log_exception(exc, "penyimpan")
-            error = message(exc, "menyimpan")
+            error = message(exc, "menyimpan", log_exception(exc, "penyimpan"))
         self.status = self._status()
         if isinstance(job, Call):
             return self.Done(self, job.tag, None, error, job.data, self.status)

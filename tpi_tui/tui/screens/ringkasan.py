@@ -258,7 +258,7 @@ def review_text(snapshot: dict) -> Text:
             continue
         ts = str(s.get("ts", ""))[:16].replace("T", " ").replace(":", ".")
         text.append(f"{s.get('nama', '')}  {ts}  #{str(s.get('digest', ''))[:12]}")
-        if s.get("kunci_status") in ("tidak-sah", "kunci-tak-dikenal"):
+        if s.get("kunci_status") not in (None, "sah", "tanpa-kunci"):  # core.keys: any other state does not count
             text.append("  TIDAK SAH", "bold reverse red")
             text.append(" (tanda tangan tidak cocok dengan kunci terdaftar)", "red")
         elif s["stale"]:
