@@ -55,10 +55,36 @@ def test_lhe_escapes_user_text(demo, tmp_path):
 def test_surat_usulan_is_draft_until_every_basis_is_final(demo, tmp_path):
     text = cd.generate_surat(demo, 2025, "md", tmp_path / "s.md", tanggal="2025-08-25").read_text()
     assert "DRAFT — sesi dasar belum final: Puskesmas Bernung" in text and cd.PLACEHOLDER in text
-    assert "Reviu Pengendali Teknis dijadwalkan" in text  # the reason printed in the annex
-    assert "| 1 | Dinas Kependudukan dan Pencatatan Sipil | Menuju WBK | 87,44 |" in text
+    # PermenPANRB 5/2024 Gambar 6: the Hal, the request to the TPN, a numbered tembusan to jabatan
+    assert "| Hal | **Pengajuan Unit kerja/satuan kerja Berpredikat Menuju Wilayah Bebas dari Korupsi (WBK)** |" in text
+    assert "kami mohon agar Tim Penilai Nasional dapat melakukan evaluasi" in text
+    assert "sebagaimana telah diubah dengan Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 5 Tahun 2024" in text
+    assert "1. Dinas Kependudukan dan Pencatatan Sipil/Menuju Wilayah Bebas dari Korupsi (WBK);" in text
+    assert "1. Sekretaris Daerah Kabupaten Pesawaran;" in text and "4. Kepala Puskesmas Bernung." in text
+    assert "Pimpinan unit kerja yang diusulkan" not in text
+    # the annex: only what the Menteri needs; no unit-id slug, no internal status, no internal reasons
+    assert "Lampiran Surat Bupati Pesawaran  \nNomor : …/…/…/…  \nTanggal : 25\u00a0Agustus\u00a02025" in text
+    assert "| 1 | Dinas Kependudukan dan Pencatatan Sipil | Menuju Wilayah Bebas dari Korupsi (WBK) | 51,51 | 35,93 | 87,44 |" in text
+    for internal in ("dinas-kependudukan-dan-pencatatan-sipil", "Dalam Reviu", "Reviu Pengendali Teknis dijadwalkan",
+                     "Catatan dan Alasan", "review"):
+        assert internal not in text, internal
+    assert "| 1 | Opini BPK atas laporan keuangan instansi | minimal WTP | WTP |" in text  # Tabel 5, instansi
     sptjm = cd.generate_surat(demo, 2025, "md", tmp_path / "p.md", tanggal="2025-08-25", dokumen="sptjm").read_text()
-    assert "SURAT PERNYATAAN TANGGUNG JAWAB MUTLAK" in sptjm and "Bupati Pesawaran" in sptjm
+    assert "SURAT PERNYATAAN TANGGUNG JAWAB MUTLAK (SPTJM) KEBENARAN DATA PENDUKUNG" in sptjm and "Bupati Pesawaran" in sptjm
+    assert "sejumlah 2 (dua) unit kerja/satuan kerja" in sptjm and "bersedia ditinjau kembali" in sptjm
+    assert "| Alamat | Jl. Raya Kedondong" in sptjm and "Yth. Menteri Pendayagunaan" in sptjm
+    assert "eterai" not in sptjm  # Gambar 7 has no meterai
+
+
+def test_sptjm_2021_form_is_one_statement_per_unit_over_a_meterai(demo, tmp_path):
+    demo.config_path.write_text(demo.config_path.read_text().replace("[surat_usulan]\n", '[surat_usulan]\nsptjm = "2021"\n', 1))
+    demo._config = None
+    html = cd.generate_surat(demo, 2025, "html", tmp_path / "p.html", tanggal="2025-08-25", dokumen="sptjm").read_text()
+    assert html.count("Meterai Rp10.000") == 2 and "Kepala Puskesmas Bernung" in html
+    demo.config_path.write_text(demo.config_path.read_text().replace('sptjm = "2021"', 'sptjm = "1999"'))
+    demo._config = None
+    with pytest.raises(TpiError, match="surat_usulan.sptjm harus salah satu dari 2024, 2021"):
+        demo.config  # noqa: B018
 
 
 def test_surat_usulan_of_final_units_gets_its_number(demo, tmp_path):

@@ -124,7 +124,8 @@ def usulan_list(ctx, tahun, as_json) -> None:
     from ..core.afirmasi import batas_pengajuan
     from ..minutes.filters import tanggal as tanggal_id
 
-    echo(f"Usulan tahun {year}: {len(lst.units)} unit · batas pengajuan kepada TPN {tanggal_id(batas_pengajuan(ws, year))}")
+    echo(f"Usulan tahun {year}: {len(lst.units)} unit · batas pengajuan kepada TPN "
+         f"{tanggal_id(batas_pengajuan(ws, year)).replace(chr(0xA0), ' ')}")
     for n, u in enumerate(lst.units, start=1):
         echo(f"{n:>2}. {u['opd']} — {u['kategori']} (ID unit {u['unit_id']})")
         for k in u.get("kondisi") or []:
@@ -273,6 +274,17 @@ def surat_usulan(ctx, tahun, fmt, output, tanggal, sptjm) -> None:
     context = surat_context(ws, year, tanggal)
     if context["draft"]:
         echo(f"Catatan: DRAFT ({context['draft_alasan']}); nomor diterbitkan setelah semua sesi dasar final.")
+    from ..minutes.filters import tanggal as tanggal_id
+
+    batas = tanggal_id(context["batas_pengajuan"]).replace("\u00a0", " ")
+    if context["lewat_batas"]:
+        echo(f"Perhatian: tanggal surat melewati batas pengajuan kepada TPN ({batas}); bila TPN menetapkan tanggal "
+             f"lain, catat di tpi.toml: [surat_usulan] batas_pengajuan = {{ {year} = \"TTTT-BB-HH\" }}.")
+    else:
+        echo(f"Batas pengajuan kepada TPN: {batas}.")
+    unmet = [r["label"] for r in context["syarat_instansi"] if not r["memenuhi"]]
+    if unmet:
+        echo(f"Perhatian: syarat instansi belum terpenuhi/dicatat: {', '.join(unmet)} ('tpi syarat-instansi list').")
 
 
 @click.command()

@@ -40,7 +40,7 @@ PENCANANGAN = {
 }
 # Tabel 5, instansi level, per year (fictional figures with plausible evidence).
 SYARAT_INSTANSI_DEMO = {
-    "opini-bpk": ("WTP", "LHP BPK RI Perwakilan Lampung atas LKPD Kabupaten Pesawaran Tahun {prev}, {tahun}-05-23"),
+    "opini-bpk": ("WTP", "LHP BPK RI Perwakilan Lampung atas LKPD Kabupaten Pesawaran Tahun {prev}, 23 Mei {tahun}"),
     "sakip-instansi": ("B", "LHE SAKIP Kabupaten Pesawaran Tahun {prev} dari Kementerian PANRB"),
     "indeks-rb": ("CC", "Hasil Evaluasi Reformasi Birokrasi Kabupaten Pesawaran Tahun {prev}"),
     "spip": ("3", "Hasil penilaian maturitas SPIP oleh BPKP Perwakilan Lampung Tahun {prev}: level 3"),
@@ -149,7 +149,10 @@ CATATAN_SUB_AREA = {
 
 
 def _with_dasar(text: str) -> str:
-    """The demo Inspektorat has its TPI decree and PKPT in tpi.toml (fictional numbers)."""
+    """The demo Inspektorat has its TPI decree and PKPT in tpi.toml (fictional numbers); the TPN
+    moved the 2025 deadline (the demo's verification visits run into August)."""
+    text = text.replace("[surat_usulan]\n", '[surat_usulan]\nalamat = "Jl. Raya Kedondong, Gedong Tataan, Kabupaten Pesawaran, Lampung 35371"\n'
+                        'batas_pengajuan = { 2025 = "2025-09-15" }\n', 1)
     return (text.replace('sk_tpi_penetap = ""', 'sk_tpi_penetap = "Keputusan Bupati Pesawaran"')
             .replace('sk_tpi_nomor = ""', 'sk_tpi_nomor = "B/45/IV.02/HK/2025"')
             .replace('sk_tpi_tanggal = ""', 'sk_tpi_tanggal = "2025-01-20"')

@@ -743,11 +743,20 @@ penandatangan_jabatan = "Inspektur"
 # kepada = "Bupati ..."   (bawaan: dari nama instansi)
 
 [surat_usulan]
-# Surat usulan kepada Menteri PANRB dan SPTJM (ditandatangani kepala daerah).
+# Surat pengajuan kepada Menteri PANRB dan SPTJM (PermenPANRB 5/2024 Gambar 6 dan 7), satu surat
+# untuk semua unit, ditandatangani pimpinan instansi (kepala daerah).
 nomor = "800/{{seq:03d}}/ZI/{{bulan_romawi}}/{{tahun}}"
 nomor_sptjm = "800/{{seq:03d}}/SPTJM-ZI/{{bulan_romawi}}/{{tahun}}"
 # penandatangan_nama = "..."
 # penandatangan_jabatan = "Bupati ..."   (bawaan: dari nama instansi)
+# penandatangan_nip = ""                 (pimpinan instansi ASN; kepala daerah tanpa NIP)
+# alamat = "..."                         (alamat instansi pada SPTJM)
+# tembusan = ["Sekretaris Daerah ...", "Inspektur ..."]   (bawaan: Sekda, Inspektur, pimpinan unit yang diusulkan)
+# sptjm = "2024"   ("2024": Gambar 7, satu pernyataan pimpinan instansi tanpa meterai;
+#                   "2021": bentuk lama, satu pernyataan per unit oleh pimpinannya di atas meterai)
+# batas_pengajuan = {{ 2025 = "2025-05-31" }}   (bawaan 31 Mei; isi bila TPN menetapkan tanggal lain)
+# Per OPD di [[opd]]: pencanangan = "TTTT-BB-HH" (syarat membangun ZI minimal satu tahun) dan
+# afirmasi = "rsud" | "dukcapil" | "samsat" | "ptsp" | "pendidikan" | "ketenagakerjaan" | false.
 
 {tim}
 {opd}"""

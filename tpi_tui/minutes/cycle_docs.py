@@ -32,7 +32,7 @@ DEFAULT_PATTERNS = {
 PLACEHOLDER = "…/…/…/…"
 KATEGORI_LABEL = {"WBK": "Menuju WBK", "WBK-AFIRMASI": "Menuju WBK (afirmasi)", "WBBM": "Menuju WBBM"}
 MENTERI = "Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Republik Indonesia"
-MENTERI_CQ = "c.q. Deputi Bidang Reformasi Birokrasi, Akuntabilitas Aparatur, dan Pengawasan"
+MENTERI_CQ = "Cq. Deputi Bidang Reformasi Birokrasi, Akuntabilitas Aparatur, dan Pengawasan"
 TUJUAN_LHE = [
     "Menilai pemenuhan komponen pengungkit dan komponen hasil pembangunan Zona Integritas pada unit kerja "
     "sesuai Lembar Kerja Evaluasi (LKE) PermenPANRB Nomor 90 Tahun 2021.",
@@ -234,8 +234,18 @@ def generate_lhe(ws, store, fmt: str = "md", output: Path | None = None, tanggal
 
 
 # -- surat usulan and SPTJM ----------------------------------------------------------------
+def _lhe_of(ws, sesi_id: str, tahun: int) -> str:
+    """The LHE number issued for a basis session (an LHE of ``tahun`` may be dated the next year)."""
+    for year in (tahun, tahun + 1):
+        found = issued_nomor(ws, "lhe", year, sesi_id)
+        if found:
+            return found
+    return ""
+
+
 def usulan_units(ws, tahun: int) -> list[dict]:
     """The year's proposed units with their basis session's figures (for the letter and annex)."""
+    from ..core.afirmasi import jenis_afirmasi, label_afirmasi
     from ..core.cycle import basis_session, evaluate_basis
     from ..core.session_meta import STATUS
     from ..core.usulan import load_usulan
@@ -247,9 +257,12 @@ def usulan_units(ws, tahun: int) -> list[dict]:
         if basis is None:
             raise TpiError(f"Usulan {u['opd']}: tidak ada sesi penilaian tahun {tahun} lagi; perbarui daftar usulan.")
         _, ev = evaluate_basis(ws, basis)
+        afirmasi = u["kategori"] == "WBK-AFIRMASI"
         out.append({
             **u,
             "kategori_label": KATEGORI_LABEL.get(u["kategori"], u["kategori"]),
+            "predikat": PREDIKAT_SURAT["WBBM" if u["kategori"] == "WBBM" else "WBK"],
+            "keterangan": (f"Afirmasi: {label_afirmasi(jenis_afirmasi(ws, u['opd']))}" if afirmasi else ""),
             "nilai_tpi": ev.tpi.total,
             "nilai_unit": ev.unit.total,
             "pengungkit": ev.tpi.pengungkit,
@@ -257,6 +270,7 @@ def usulan_units(ws, tahun: int) -> list[dict]:
             "sesi_id": basis.id,
             "sesi_tanggal": basis.summary.tanggal,
             "sesi_status": STATUS.get(basis.status, basis.status),
+            "lhe_nomor": _lhe_of(ws, basis.id, tahun),
             "final": not basis.draft,
             "kondisi": list(u.get("kondisi") or []),
             "alasan": u.get("alasan", ""),
@@ -264,7 +278,32 @@ def usulan_units(ws, tahun: int) -> list[dict]:
     return out
 
 
+PREDIKAT_SURAT = {"WBK": "Menuju Wilayah Bebas dari Korupsi (WBK)",
+                  "WBBM": "Menuju Wilayah Birokrasi Bersih dan Melayani (WBBM)"}
+
+
+def _tembusan(ws, units: list[dict]) -> list[str]:
+    """[surat_usulan] tembusan, else the Sekretaris Daerah, the Inspektur and each unit's head (jabatan)."""
+    from ..core.ba_fields import derive_jabatan_kepala
+
+    own = setting(ws, "surat_usulan_tembusan", [])
+    if own:
+        return list(own)
+    wilayah = (ws.config.instansi or "").replace("Pemerintah ", "").strip()
+    out = [f"Sekretaris Daerah {wilayah}".strip(), f"Inspektur {wilayah}".strip()]
+    out += [derive_jabatan_kepala(u["opd"]) for u in units]
+    return list(dict.fromkeys(out))  # once each
+
+
 def surat_context(ws, tahun: int, tanggal: str | None = None, nomor: dict | None = None) -> dict:
+    """The surat pengajuan (PermenPANRB 5/2024 Gambar 6) and the SPTJM (Gambar 7, or the 90/2021
+    per-unit form with meterai when ``[surat_usulan] sptjm = "2021"``): every sentence is here."""
+    from ..core.afirmasi import batas_pengajuan
+    from ..core.usulan import syarat_instansi_rows
+    from .context import PERMEN_ZI
+    from .filters import tanggal as tanggal_id
+    from .filters import terbilang
+
     cfg = ws.config
     day = _day(tanggal)
     units = usulan_units(ws, tahun)
@@ -272,32 +311,114 @@ def surat_context(ws, tahun: int, tanggal: str | None = None, nomor: dict | None
     draft = not units or bool(not_final)
     nomor = nomor or {}
     kepala = kepala_daerah(cfg.instansi)
+    jabatan = setting(ws, "surat_usulan_penandatangan_jabatan", kepala)
+    kinds = sorted({"WBBM" if u["kategori"] == "WBBM" else "WBK" for u in units}, reverse=False) or ["WBK", "WBBM"]
+    hal_predikat = "/".join(
+        {"WBK": "Wilayah Bebas dari Korupsi (WBK)", "WBBM": "Wilayah Birokrasi Bersih dan Melayani (WBBM)"}[k] for k in kinds)
+    singkat = " dan/atau ".join(kinds)
+    batas = batas_pengajuan(ws, tahun)
+    surat_nomor = nomor.get("surat-usulan") or issued_nomor(ws, "surat-usulan", day.year, f"usulan-{tahun}") or PLACEHOLDER
+    target_syarat = "WBBM" if "WBBM" in kinds and len(kinds) == 1 else "WBK"
+    syarat_rows = {k: syarat_instansi_rows(ws, tahun, k) for k in ("WBK", "WBBM")}
+    penandatangan = {
+        "jabatan": jabatan,
+        "nama": setting(ws, "surat_usulan_penandatangan_nama", ""),
+        "nip": setting(ws, "surat_usulan_penandatangan_nip", ""),
+    }
+    n = len(units)
+    pernyataan = [
+        "Syarat unit kerja/satuan kerja telah sesuai dengan kondisi yang sebenarnya;",
+        "Data dukung pengungkit telah sesuai dengan kondisi yang sebenarnya;",
+        "Data dukung tentang hasil telah sesuai dengan kondisi yang sebenarnya.",
+    ]
+    sptjm_2024 = setting(ws, "sptjm_bentuk", "2024") == "2024"
+    kepada_sptjm = [MENTERI, "c.q. Deputi Bidang Reformasi Birokrasi, Akuntabilitas Aparatur, dan Pengawasan", "di Jakarta"]
+    if sptjm_2024:
+        lembar = [{
+            "kepada": kepada_sptjm,
+            "identitas": [{"label": "Nama", "isi": penandatangan["nama"] or "…………………………"},
+                          {"label": "Jabatan", "isi": jabatan},
+                          {"label": "Alamat", "isi": setting(ws, "alamat_instansi", "") or "…………………………"}],
+            "pembuka": (f"Sehubungan dengan pengusulan unit kerja/satuan kerja sejumlah {n} ({terbilang(n).lower()}) "
+                        f"unit kerja/satuan kerja dalam evaluasi Pembangunan Zona Integritas Menuju {singkat} "
+                        f"tahun {tahun}, dengan ini menyatakan bahwa data pendukung yang kami sampaikan, yaitu:"),
+            "pernyataan": pernyataan,
+            "penutup": [
+                "Apabila di kemudian hari ternyata ditemukan bahwa data yang kami sampaikan tidak sesuai dengan "
+                "keadaan yang sebenarnya, kami bersedia ditinjau kembali terkait pengusulan unit kerja/satuan kerja "
+                "tersebut.",
+                "Demikian pernyataan ini dibuat untuk dipergunakan seperlunya.",
+            ],
+            "ttd": {"atas": "Yang membuat pernyataan,", "jabatan": jabatan, "nama": penandatangan["nama"],
+                    "nip": penandatangan["nip"], "meterai": False},
+        }]
+    else:  # PermenPANRB 90/2021: one statement per unit, signed by its head over a meterai
+        from ..core.ba_fields import derive_jabatan_kepala
+
+        lembar = [{
+            "kepada": kepada_sptjm,
+            "identitas": [{"label": "Nama", "isi": "…………………………"},
+                          {"label": "Jabatan", "isi": derive_jabatan_kepala(u["opd"])},
+                          {"label": "Unit kerja", "isi": u["opd"]}],
+            "pembuka": (f"Sehubungan dengan pengusulan {u['opd']} sebagai unit kerja berpredikat {u['predikat']} "
+                        f"tahun {tahun}, dengan ini menyatakan bahwa data pendukung yang kami sampaikan, yaitu:"),
+            "pernyataan": pernyataan,
+            "penutup": [
+                "Apabila di kemudian hari ternyata ditemukan bahwa data yang kami sampaikan tidak sesuai dengan "
+                "keadaan yang sebenarnya, kami bersedia ditinjau kembali terkait pengusulan unit kerja tersebut dan "
+                "bertanggung jawab sesuai dengan ketentuan peraturan perundang-undangan.",
+                "Demikian pernyataan ini dibuat untuk dipergunakan seperlunya.",
+            ],
+            "ttd": {"atas": "Yang membuat pernyataan,", "jabatan": derive_jabatan_kepala(u["opd"]), "nama": "",
+                    "nip": "", "meterai": True},
+        } for u in units]
     return {
         "tahun": tahun,
         "kertas": cfg.kertas,
         "orientasi": "potret",
-        "instansi": {"nama": cfg.instansi, "unit": cfg.unit, "kota": cfg.kota, "kop": list(cfg.kop)},
+        "instansi": {"nama": cfg.instansi, "unit": cfg.unit, "kota": cfg.kota, "kop": list(cfg.kop),
+                     "alamat": setting(ws, "alamat_instansi", "")},
         "kop": list(setting(ws, "surat_usulan_kop", [kepala.upper()])),
         "draft": draft,
         "draft_alasan": ("belum ada unit dalam daftar usulan" if not units else
                          "sesi dasar belum final: " + ", ".join(not_final)),
         "units": units,
+        "batas_pengajuan": batas.isoformat(),
+        "lewat_batas": day > batas,
+        "syarat_instansi": syarat_rows[target_syarat],
+        "syarat_instansi_per_predikat": syarat_rows,
         "surat": {
-            "nomor": nomor.get("surat-usulan") or issued_nomor(ws, "surat-usulan", day.year, f"usulan-{tahun}") or PLACEHOLDER,
+            "nomor": surat_nomor,
             "tanggal": day.isoformat(),
             "sifat": "Penting",
             "lampiran": "1 (satu) berkas",
-            "hal": f"Usulan Unit Kerja Berpredikat Menuju WBK/WBBM Tahun {tahun}",
+            "hal": f"Pengajuan Unit kerja/satuan kerja Berpredikat Menuju {hal_predikat}",
             "kepada": MENTERI,
             "kepada_cq": MENTERI_CQ,
             "kepada_tempat": "Jakarta",
-            "tembusan": [f"Inspektur {cfg.instansi.replace('Pemerintah ', '')}".strip(), "Pimpinan unit kerja yang diusulkan"],
-            "penandatangan": {
-                "jabatan": setting(ws, "surat_usulan_penandatangan_jabatan", kepala),
-                "nama": setting(ws, "surat_usulan_penandatangan_nama", ""),
-            },
+            "salam": "Dengan hormat,",
+            "pembuka": (f"bahwa dalam rangka pelaksanaan {PERMEN_ZI}, kami telah melakukan upaya pembangunan Zona "
+                        f"Integritas di lingkungan {cfg.instansi}. Berdasarkan laporan hasil evaluasi tahun {tahun} "
+                        f"oleh Tim Penilai Internal (TPI) Zona Integritas {cfg.instansi}, kami mengusulkan:"),
+            "usulan": [f"{u['opd']}/{u['predikat']}" for u in units],
+            "permohonan": (f"sebagai calon unit kerja/satuan kerja berpredikat Menuju {singkat}. Sehubungan dengan hal "
+                           "tersebut, kami mohon agar Tim Penilai Nasional dapat melakukan evaluasi atas unit "
+                           "kerja/satuan kerja yang diusulkan tersebut."),
+            "penutup": "Demikian kami sampaikan, atas perhatian dan kerjasamanya, kami ucapkan terima kasih.",
+            "tembusan": _tembusan(ws, units),
+            "penandatangan": penandatangan,
         },
-        "sptjm": {"nomor": nomor.get("sptjm") or issued_nomor(ws, "sptjm", day.year, f"usulan-{tahun}") or PLACEHOLDER},
+        "lampiran_surat": {
+            "kepala": [f"Lampiran Surat {jabatan}", f"Nomor : {surat_nomor}", f"Tanggal : {tanggal_id(day)}"],
+            "judul": f"DAFTAR UNIT KERJA/SATUAN KERJA YANG DIUSULKAN BERPREDIKAT MENUJU {singkat} TAHUN {tahun}",
+            "judul_syarat": f"SYARAT INSTANSI ({cfg.instansi.upper()}) TAHUN {tahun}",
+        },
+        "sptjm": {
+            "nomor": nomor.get("sptjm") or issued_nomor(ws, "sptjm", day.year, f"usulan-{tahun}") or PLACEHOLDER,
+            "judul": "SURAT PERNYATAAN TANGGUNG JAWAB MUTLAK (SPTJM) KEBENARAN DATA PENDUKUNG",
+            "bentuk": "2024" if sptjm_2024 else "2021",
+            "lembar": lembar,
+        },
     }
 
 
