@@ -28,10 +28,37 @@ def test_lhe_of_a_final_session_is_numbered_once(demo, tmp_path):
         b = cd.generate_lhe(demo, store, "html", tmp_path / "b.html", tanggal="2025-08-21").read_text()
     assert "| Nomor | 700/001/LHE-TPI/VIII/2025 |" in a and "700/001/LHE-TPI/VIII/2025" in b  # kept, not re-issued
     assert "DRAFT" not in a
-    for part in ("Yth. Bupati Pesawaran", "## A. Dasar Penugasan", "## B. Waktu", "## C. Tujuan", "## D. Ruang Lingkup",
-                 "## E. Hasil Evaluasi per Area", "## F. Syarat Usulan", "## G. Kesimpulan", "Inspektur,"):
+    for part in ("Yth. Bupati Pesawaran", "## A. Dasar Penugasan", "## B. Tim Penilai Internal", "## C. Waktu",
+                 "## D. Tujuan", "## E. Sasaran", "## F. Metodologi", "## G. Ruang Lingkup dan Batasan",
+                 "## H. Hasil Evaluasi", "## I. Syarat Usulan Unit Kerja", "## J. Rekomendasi", "## K. Apresiasi",
+                 "## L. Simpulan", "Inspektur,"):
         assert part in a, part
-    assert "Rekomendasi: Butir 62:" in a  # the finding's recommendation under its area
+    assert a.index("## A.") < a.index("## B.") < a.index("## L.")
+    # Dasar as the BA's: SK TPI and PKPT; the team with NIP and pangkat; each Hasil component
+    assert "Keputusan Bupati Pesawaran Nomor B/45/IV.02/HK/2025" in a and "Program Kerja Pengawasan Tahunan (PKPT)" in a
+    assert "| 1 | Hendra Saputra, S.E., M.M. | 19750312 200003 1 004 | Pembina Tk. I (IV/b) |" in a
+    assert "| B.I.a | IPAK:" in a and "| B.I.b | Capaian Kinerja:" in a and "| B.II.a | IPKP:" in a
+    assert "- Rekomendasi A.I.5.iv.b (butir 62): Sosialisasikan WBS" in a  # under its area
+    assert "4. A.I.5.iv.b (butir 62), area Penguatan Pengawasan: Sosialisasikan WBS" in a  # numbered Rekomendasi
+    # syarat in the BA's order
+    order = [a.index(w) for w in ("| Tindak lanjut hasil", "| Predikat SAKIP unit kerja", "| Kepatuhan penyampaian LHKPN",
+                                  "| Kepatuhan penyampaian LHKASN")]
+    assert order == sorted(order)
+
+
+def test_lhe_markdown_is_valid_markdown(demo, tmp_path):
+    from markdown_it import MarkdownIt
+
+    ws = demo
+    weak = next(s for s in ws.list_sessions() if s.opd == "Puskesmas Gedongtataan")
+    with ws.open(weak.id, readonly=True) as store:
+        md = cd.generate_lhe(ws, store, "md", tmp_path / "g.md", tanggal="2025-08-20").read_text()
+    html = MarkdownIt("commonmark").enable("table").render(md)
+    assert "\\<" not in md and "&lt;" not in html  # reasons in words, not '<'
+    assert "di bawah minimal 60,00%" in html
+    assert "MEMENUHI-" not in md and "<li>" in html
+    assert "<p>Demikian laporan ini kami sampaikan." in html  # its own paragraph, never fused to a list
+    assert html.count("<h2>") == 12 and html.count("<table>") >= 6
 
 
 def test_lhe_of_a_draft_is_marked_and_takes_no_number(demo, tmp_path):

@@ -35,9 +35,9 @@ MENTERI = "Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Republi
 MENTERI_CQ = "Cq. Deputi Bidang Reformasi Birokrasi, Akuntabilitas Aparatur, dan Pengawasan"
 TUJUAN_LHE = [
     "Menilai pemenuhan komponen pengungkit dan komponen hasil pembangunan Zona Integritas pada unit kerja "
-    "sesuai Lembar Kerja Evaluasi (LKE) PermenPANRB Nomor 90 Tahun 2021.",
+    "sesuai Lembar Kerja Evaluasi (LKE) Lampiran III PermenPANRB Nomor 90 Tahun 2021.",
     "Memberikan catatan dan rekomendasi perbaikan kepada unit kerja.",
-    "Menjadi dasar pertimbangan pengusulan unit kerja kepada Kementerian PANRB.",
+    "Menjadi dasar pertimbangan pengusulan unit kerja kepada Tim Penilai Nasional (Kementerian PANRB).",
 ]
 
 
@@ -141,12 +141,16 @@ def _day(tanggal: str | None) -> dt.date:
 
 # -- LHE -----------------------------------------------------------------------------------
 def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None) -> dict:
-    """The Berita Acara context of the session plus the LHE's letter fields (``lhe``), the
-    results per area with notes and recommendations (``area_hasil``) and the syarat."""
-    from ..core.cycle import syarat_of
+    """The Berita Acara context of the session plus the LHE's own sections, every sentence here:
+    ``lhe`` (letter fields, Dasar, tim, Metodologi, Sasaran, Lingkup dan Batasan, Rekomendasi,
+    Apresiasi, Simpulan), ``area_hasil`` (per area, with notes and recommendations),
+    ``hasil_komponen`` (IPAK, Capaian Kinerja, IPKP) and ``syarat_rows`` (in the BA's order)."""
+    from ..core.afirmasi import pencanangan
+    from ..core.ba_fields import jabatan_kepala
     from ..core.review import is_final
     from ..core.scoring import THRESHOLDS
     from .context import build_context
+    from .filters import nilai
     from .filters import tanggal as tanggal_id
 
     ctx = build_context(ws, store)
@@ -154,15 +158,34 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
     final = is_final(store)
     issued = issued_nomor(ws, "lhe", day.year, store.id)
     target = ctx["sesi"]["target"] or "WBK"
-    minimal = THRESHOLDS.get(target, THRESHOLDS["WBK"])["area_persen"]
+    th = THRESHOLDS.get(target, THRESHOLDS["WBK"])
+    minimal = th["area_persen"]
+    opd = ctx["opd"]["nama"]
     by_area: dict[str, list[str]] = {}
     for t in ctx["temuan"]:
         if t.get("rekomendasi"):
-            by_area.setdefault(t["area"], []).append(f"Butir {t['butir']}: {t['rekomendasi']}")
+            by_area.setdefault(t["area"], []).append(f"{t['label']}: {t['rekomendasi']}")
+    sub_notes: dict[str, list[str]] = {}
+    for sa in ctx["sub_areas"]:
+        if sa["catatan"]:
+            sub_notes.setdefault(sa["area"], []).append(f"{sa['kode_lke']} {sa['nama']}: {sa['catatan']}")
     area_hasil = [
-        dict(a, minimal=minimal, di_bawah_minimal=a["persen"] < minimal, rekomendasi=by_area.get(a["nama"], []))
+        dict(a, minimal=minimal, di_bawah_minimal=a["persen"] < minimal, rekomendasi=by_area.get(a["nama"], []),
+             catatan_sub_area=sub_notes.get(a["nama"], []))
         for a in ctx["areas"]
     ]
+    ev = store.evaluate(ws.config.ambang_per_area)
+    t, u = ev.tpi, ev.unit
+    inst = store.instrument
+    hasil_komponen = []
+    for item in inst.hasil_items():
+        key = {"IPAK": "ipak", "IPKP": "ipkp"}.get(item.singkatan or "", "kinerja")
+        got, own = getattr(t, key), getattr(u, key)
+        hasil_komponen.append({
+            "kode": inst.kode_lke(item.id), "nama": item.pertanyaan, "singkatan": item.singkatan or "",
+            "bobot": item.bobot, "unit": own, "tpi": got, "minimal": th[key],
+            "memenuhi": round(got, 2) >= th[key], "jawaban": (store.answers.get(str(item.id)) or {}).get("jawaban_tpi"),
+        })
     sesi = ctx["sesi"]
     waktu = f"Evaluasi dilaksanakan pada {tanggal_id(sesi['tanggal'])}"
     if sesi["jam_mulai"]:
@@ -170,16 +193,55 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
         waktu += f" s.d. {sesi['jam_selesai'].replace(':', '.')}" if sesi["jam_selesai"] else " s.d. selesai"
         waktu += f" {ctx['instansi']['zona_waktu']}"
     waktu += f", bertempat di {sesi['tempat'] or '-'}, dengan metode {sesi['jenis_label'].lower()}."
+    st = store.meta.get("dasar") or {}
+    if st.get("mulai") or st.get("selesai"):
+        waktu += (f" Masa penugasan sesuai Surat Tugas: {tanggal_id(st.get('mulai')) or '…'} s.d. "
+                  f"{tanggal_id(st.get('selesai')) or '…'}.")
     predikat = "Wilayah Bebas dari Korupsi (WBK)" if target == "WBK" else "Wilayah Birokrasi Bersih dan Melayani (WBBM)"
-    syarat_rows = []
-    for kode, v in syarat_of(store.meta).items():
-        met = v.get("memenuhi")
-        syarat_rows.append({
-            "label": str(v.get("label") or kode),
-            "nilai": str(v.get("nilai", "") if v.get("nilai") is not None else "-"),
-            "keterangan": ("memenuhi" if met else "tidak memenuhi" if met is False else "") + (
-                f"; {v['bukti']}" if v.get("bukti") else ""),
-        })
+    # Dasar: the BA's list (laws, SK TPI, PKPT, Surat Tugas), the Surat Tugas with its period
+    dasar = [r["teks"] for r in ctx["dasar_list"]]
+    if st.get("mulai") or st.get("selesai"):
+        dasar[-1] += (f" untuk masa penugasan {tanggal_id(st.get('mulai')) or '…'} s.d. "
+                      f"{tanggal_id(st.get('selesai')) or '…'}")
+    urut = {"Pengendali Teknis": 0, "Ketua Tim": 1, "Anggota": 2}
+    tim = sorted(ctx["tim"], key=lambda p: urut.get(p["peran"], 3))
+    started = pencanangan(ws, opd)
+    sasaran = (f"Sasaran evaluasi adalah {opd}, unit kerja yang membangun Zona Integritas menuju {predikat}"
+               + (f" sejak pencanangan pada {tanggal_id(started)}." if started else "."))
+    metodologi = [
+        "Penilaian atas jawaban penilaian mandiri unit kerja pada Lembar Kerja Evaluasi (LKE) dan data dukungnya "
+        "(desk evaluasi).",
+        *[p for p in ctx["pelaksanaan"] if not p.startswith("Pemeriksaan data dukung")],
+        "Penghitungan nilai sesuai LKE: komponen pengungkit (bobot 60: pemenuhan 30 dan reform 30) dan komponen "
+        "hasil (bobot 40: birokrasi yang bersih dan akuntabel 22,5 serta pelayanan publik yang prima 17,5), "
+        "dibandingkan dengan nilai minimal predikat Menuju WBK dan WBBM.",
+    ]
+    lingkup = (f"Evaluasi mencakup komponen pengungkit (enam area perubahan: pemenuhan dan reform) dan komponen hasil "
+               f"(Indeks Persepsi Anti Korupsi, capaian kinerja, dan Indeks Persepsi Kualitas Pelayanan) pada {opd} "
+               f"tahun {sesi['tahun']}, dengan {ctx['instrumen']['nama']}.")
+    batasan = [
+        f"Evaluasi terbatas pada data dukung yang disampaikan unit kerja dan diperiksa TPI sampai dengan "
+        f"{tanggal_id(sesi['tanggal'])}; data dukung yang disampaikan sesudahnya tidak dinilai dalam laporan ini.",
+        "Nilai komponen hasil IPAK dan IPKP memakai hasil survei eksternal yang disampaikan unit kerja; TPI tidak "
+        "melakukan survei sendiri.",
+        "Hasil evaluasi TPI bukan penetapan predikat; predikat Menuju WBK/WBBM ditetapkan setelah evaluasi Tim "
+        "Penilai Nasional.",
+    ]
+    rekomendasi = [f"{t['label']}, area {t['area']}: {t['rekomendasi']}" for t in ctx["temuan"] if t.get("rekomendasi")]
+    best = max(area_hasil, key=lambda a: a["persen"]) if area_hasil else None
+    apresiasi = (f"Tim Penilai Internal menyampaikan apresiasi kepada pimpinan dan seluruh pegawai {opd} atas komitmen "
+                 f"dan kerja sama selama evaluasi"
+                 + (f"; capaian tertinggi pada area {best['nama']} ({nilai(best['persen'])}% dari bobot)." if best else "."))
+    simpulan = list(ctx["kesimpulan"])
+    for p, v in ctx["verdicts"].items():
+        words = "memenuhi" if v["memenuhi"] else "belum memenuhi"
+        simpulan.append(f"Terhadap nilai minimal predikat Menuju {p}, unit kerja {words} kriteria"
+                        + ("." if v["memenuhi"] else f": {'; '.join(_in_words(g) for g in v['gagal'])}."))
+    syarat_rows = [{
+        "label": r["label"], "ambang": r["ambang"], "nilai": r["nilai_teks"],
+        "keterangan": {True: "memenuhi", False: "tidak memenuhi", None: "belum dicatat"}[r["memenuhi"]]
+        + (f"; {r['bukti']}" if r["bukti"] else ""),
+    } for r in ctx["syarat"]]
     ctx.update({
         "kop": list(ctx["instansi"]["kop"]),
         "orientasi": "potret",
@@ -187,22 +249,31 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
         "draft_alasan": f"sesi dasar belum final (status: {sesi['status_label']}); laporan belum dapat ditandatangani",
         "predikat_target": predikat,
         "area_hasil": area_hasil,
+        "hasil_komponen": hasil_komponen,
         "syarat_rows": syarat_rows,
         "lhe": {
             "nomor": nomor or issued or PLACEHOLDER,
             "tanggal": day.isoformat(),
             "sifat": setting(ws, "lhe_sifat", "Penting"),
             "lampiran": "1 (satu) berkas",
-            "hal": f"Laporan Hasil Evaluasi TPI atas Pembangunan Zona Integritas pada {ctx['opd']['nama']}",
+            "hal": f"Laporan Hasil Evaluasi TPI atas Pembangunan Zona Integritas pada {opd}",
             "kepada": setting(ws, "lhe_kepada", kepala_daerah(ctx["instansi"]["nama"])),
             "kepada_tempat": ctx["instansi"]["kota"] or "Tempat",
+            "pembuka": (f"Bersama ini kami sampaikan Laporan Hasil Evaluasi Tim Penilai Internal (TPI) atas pembangunan "
+                        f"Zona Integritas menuju {predikat} pada {opd}, dengan uraian sebagai berikut:"),
+            "dasar": dasar,
+            "tim": tim,
             "waktu": waktu,
             "tujuan": list(TUJUAN_LHE),
-            "ruang_lingkup": (
-                f"Evaluasi mencakup komponen pengungkit (enam area perubahan: pemenuhan dan reform) dan komponen "
-                f"hasil (birokrasi yang bersih dan akuntabel serta pelayanan publik yang prima) pada {ctx['opd']['nama']}, "
-                f"berdasarkan {ctx['instrumen']['judul']} versi {ctx['instrumen']['versi']} dan data dukung yang diperiksa."
-            ),
+            "sasaran": sasaran,
+            "metodologi": metodologi,
+            "ruang_lingkup": lingkup,
+            "batasan": batasan,
+            "rekomendasi": rekomendasi,
+            "apresiasi": apresiasi,
+            "simpulan": simpulan,
+            "penutup": "Demikian laporan ini kami sampaikan. Atas perhatian Bapak/Ibu, kami ucapkan terima kasih.",
+            "tembusan": [jabatan_kepala(store.meta), "Ketua Tim Penilai Internal"],
             "penandatangan": {
                 "jabatan": setting(ws, "lhe_penandatangan_jabatan", "Inspektur"),
                 "nama": setting(ws, "lhe_penandatangan_nama", ""),
@@ -212,6 +283,11 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
         },
     })
     return ctx
+
+
+def _in_words(reason: str) -> str:
+    """A verdict reason from core ('Nilai total 76,03 < 85,00') in the words a letter uses."""
+    return reason.replace(" < ", " di bawah minimal ").replace(" > ", " di atas ")
 
 
 def lhe_default_output(ws, store, fmt: str) -> Path:
