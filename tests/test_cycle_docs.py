@@ -130,6 +130,21 @@ def test_rekap_html_has_kop_rows_and_threshold_rows(demo):
     assert html.count('class="opd"') == 6 and "Puskesmas Gedongtataan ▼" in html
 
 
+def test_rekap_is_dated_signed_in_words_and_names_its_lhe(demo, tmp_path):
+    with open_basis(demo, OPDS[3]) as store:
+        nomor = cd.reserve_nomor(demo, "lhe", store.id, cd._day("2025-08-20"), cd.DEFAULT_PATTERNS["lhe"])
+    html = cd.rekap_html(demo, build_rekap(demo, 2025), tanggal="2025-09-01")
+    assert "Gedong Tataan, 1\u00a0September\u00a02025" in html and "Inspektur," in html
+    assert nomor in html and "belum diterbitkan" in html
+    assert "Belum final (dalam reviu)" in html and "Belum final (draf)" in html
+    for internal in ("Draf *", "Dalam Reviu *", "Belum (", " *<"):
+        assert internal not in html, internal
+    demo.config_path.write_text(demo.config_path.read_text() + '\n[rekap]\npenandatangan = "ketua"\n')
+    demo._config = None
+    html = cd.rekap_html(demo, build_rekap(demo, 2025), tanggal="2025-09-01")
+    assert "Ketua Tim Penilai Internal," in html and "Rina Marlina, S.E., Ak." in html
+
+
 def test_broken_workspace_template_writes_nothing(demo, tmp_path):
     (demo.templates_dir / "lhe.md.j2").write_text("{{ tidak_ada.sama_sekali }}", encoding="utf-8")
     with open_basis(demo, DUKCAPIL) as store, pytest.raises(TpiError, match="lhe.md.j2"):

@@ -28,8 +28,9 @@ def _tahun(ctx_value: str | None):
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Berkas keluaran (xlsx/html/pdf: bawaan out/rekap-TTTT.*).")
 @click.option("--sesi", "chosen", multiple=True, metavar="SESI", help="Sesi dasar pilihan untuk OPD-nya (boleh berulang).")
 @click.option("--json", "as_json", is_flag=True, help="Sama dengan --format json.")
+@click.option("--tanggal", metavar="TTTT-BB-HH", help="Tanggal tanda tangan rekap html/pdf (bawaan: hari ini).")
 @click.pass_context
-def rekap(ctx, tahun, fmt, output, chosen, as_json) -> None:
+def rekap(ctx, tahun, fmt, output, chosen, as_json, tanggal) -> None:
     """Rekap nilai seluruh OPD satu tahun dari sesi dasarnya, dengan ambang WBK/WBBM."""
     from ..core.cycle import years
     from ..core.rekap import build_rekap
@@ -68,7 +69,7 @@ def rekap(ctx, tahun, fmt, output, chosen, as_json) -> None:
     else:
         from ..minutes.cycle_docs import rekap_html, rekap_pdf
 
-        write_file(target, rekap_pdf(ws, data) if fmt == "pdf" else rekap_html(ws, data).encode("utf-8"))
+        write_file(target, rekap_pdf(ws, data, tanggal) if fmt == "pdf" else rekap_html(ws, data, tanggal).encode("utf-8"))
     echo(f"Rekap {fmt.upper()} ditulis: {target}")
 
 

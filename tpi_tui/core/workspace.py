@@ -147,6 +147,9 @@ class Config:
     surat_usulan_tembusan: list[str] = _setting("surat_usulan.tembusan", [], _str_list)
     sptjm_bentuk: str = _setting("surat_usulan.sptjm", "2024", lambda v: _choice(v, ("2024", "2021"), "surat_usulan.sptjm"))
     batas_pengajuan: dict = _setting("surat_usulan.batas_pengajuan", {}, lambda v: _per_year(v, "surat_usulan.batas_pengajuan"))
+    # Who signs the printed rekap: "inspektur" (the [lhe] signatory) or "ketua" (the roster's Ketua Tim).
+    rekap_penandatangan: str = _setting("rekap.penandatangan", "inspektur",
+                                        lambda v: _choice(v, ("inspektur", "ketua"), "rekap.penandatangan"))
     # "pemda" or "kl": which Indeks RB minimum applies (Tabel 5); default from instansi.nama.
     jenis_instansi: str = _setting("instansi.jenis", "", lambda v: _choice(v, ("pemda", "kl"), "instansi.jenis"))
     # Seconds a writer waits for a session held by another process (a scripted loop, a second
@@ -755,6 +758,7 @@ nomor_sptjm = "800/{{seq:03d}}/SPTJM-ZI/{{bulan_romawi}}/{{tahun}}"
 # sptjm = "2024"   ("2024": Gambar 7, satu pernyataan pimpinan instansi tanpa meterai;
 #                   "2021": bentuk lama, satu pernyataan per unit oleh pimpinannya di atas meterai)
 # batas_pengajuan = {{ 2025 = "2025-05-31" }}   (bawaan 31 Mei; isi bila TPN menetapkan tanggal lain)
+# Rekap cetak ditandatangani: [rekap] penandatangan = "inspektur" (bawaan, penandatangan [lhe]) atau "ketua".
 # Per OPD di [[opd]]: pencanangan = "TTTT-BB-HH" (syarat membangun ZI minimal satu tahun) dan
 # afirmasi = "rsud" | "dukcapil" | "samsat" | "ptsp" | "pendidikan" | "ketenagakerjaan" | false.
 

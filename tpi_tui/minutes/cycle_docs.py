@@ -518,11 +518,53 @@ def generate_surat(ws, tahun: int, fmt: str = "md", output: Path | None = None, 
 
 
 # -- rekap html/pdf ------------------------------------------------------------------------
-def rekap_context(ws, data: dict) -> dict:
-    from .rekap import syarat_text, threshold_rows
+STATUS_KATA = {"final": "Final", "review": "Belum final (dalam reviu)", "draft": "Belum final (draf)"}
+
+
+def syarat_kata(syarat: dict) -> str:
+    """A unit's recorded syarat in words for the printed rekap: what is met, unmet, unrecorded."""
+    from ..core.syarat import SYARAT
+
+    short = {"TLHP": "TLHP", "SAKIP": "SAKIP", "LHKPN": "LHKPN", "LHKASN": "LHKASN"}
+    unmet = [short.get(k, k) for k, v in syarat.items() if v.get("memenuhi") is False]
+    missing = [short.get(k.upper(), k.upper()) for k in SYARAT if k.upper() not in syarat
+               or syarat[k.upper()].get("memenuhi") is None]
+    if not unmet and not missing:
+        return "Memenuhi"
+    parts = []
+    if unmet:
+        parts.append("belum memenuhi " + ", ".join(unmet))
+    if missing:
+        parts.append("belum dicatat " + ", ".join(missing))
+    return "; ".join(parts).capitalize()
+
+
+def rekap_context(ws, data: dict, tanggal: str | None = None) -> dict:
+    """The printed rekap: rows with statuses and conclusions in words and the LHE number each
+    row summarises, the place and date, and who signs (``[rekap] penandatangan``: the Inspektur
+    of ``[lhe]`` by default, or "ketua" for the Ketua Tim of the tpi.toml roster)."""
+    from .rekap import threshold_rows
 
     cfg = ws.config
-    rows = [dict(r, syarat_teks=syarat_text(r["syarat"])) for r in data["rows"]]
+    day = _day(tanggal)
+    tahun = int(data["tahun"])
+    rows = []
+    for r in data["rows"]:
+        lhe = _lhe_of(ws, r["sesi"], tahun)
+        rows.append(dict(
+            r, syarat_teks=syarat_kata(r["syarat"]), status_teks=STATUS_KATA.get(r["status"], r["status_label"]),
+            lhe_nomor=lhe, lhe_teks=lhe or "belum diterbitkan",
+            wbk_teks="Memenuhi" if r["wbk"]["memenuhi"] else "Belum memenuhi",
+            wbbm_teks="Memenuhi" if r["wbbm"]["memenuhi"] else "Belum memenuhi",
+        ))
+    if setting(ws, "rekap_penandatangan", "inspektur") == "ketua":
+        ketua = next((p for p in cfg.tim if p.get("peran") == "Ketua Tim"), {})
+        ttd = {"jabatan": "Ketua Tim Penilai Internal", "nama": ketua.get("nama", ""), "nip": ketua.get("nip", ""),
+               "pangkat": ketua.get("pangkat", "")}
+    else:
+        ttd = {"jabatan": setting(ws, "lhe_penandatangan_jabatan", "Inspektur"),
+               "nama": setting(ws, "lhe_penandatangan_nama", ""), "nip": setting(ws, "lhe_penandatangan_nip", ""),
+               "pangkat": setting(ws, "lhe_penandatangan_pangkat", "")}
     return {
         **data,
         "rows": rows,
@@ -534,12 +576,22 @@ def rekap_context(ws, data: dict) -> dict:
         "draft_alasan": "",
         "area_kolom": [{"kode": a["kode"], "nama": a["nama"], "bobot": a["bobot"]} for a in rows[0]["tpi"]["areas"]] if rows else [],
         "ambang_baris": threshold_rows(data),
+        "tanggal": day.isoformat(),
+        "tempat": cfg.kota,
+        "penandatangan": ttd,
+        "lhe_diringkas": [r["lhe_nomor"] for r in rows if r["lhe_nomor"]],
+        "keterangan": [
+            f"Sesi dasar per unit kerja: sesi final terakhir tahun {tahun}; bila belum ada, sesi terakhir "
+            "(status \"Belum final\"), dan nilainya dapat berubah.",
+            "Kolom LHE menunjukkan nomor Laporan Hasil Evaluasi TPI yang diringkas pada baris itu.",
+            "Nilai dibulatkan dua desimal (pembulatan ke atas pada 0,5).",
+        ],
     }
 
 
-def rekap_html(ws, data: dict) -> str:
-    return _render(ws, "rekap.html.j2", rekap_context(ws, data))
+def rekap_html(ws, data: dict, tanggal: str | None = None) -> str:
+    return _render(ws, "rekap.html.j2", rekap_context(ws, data, tanggal))
 
 
-def rekap_pdf(ws, data: dict) -> bytes:
-    return html_to_pdf(rekap_html(ws, data), f"rekap-{data['tahun']}")
+def rekap_pdf(ws, data: dict, tanggal: str | None = None) -> bytes:
+    return html_to_pdf(rekap_html(ws, data, tanggal), f"rekap-{data['tahun']}")
