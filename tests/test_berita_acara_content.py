@@ -172,7 +172,7 @@ def test_opening_states_total_and_verdict_and_verdict_is_a_table(ws):
     md = render_text(ws, store, "md")
     assert "dengan nilai total hasil evaluasi TPI sebesar **90,61** dan unit kerja **belum memenuhi** kriteria" in md
     assert "| Syarat | Ambang | Nilai | Memenuhi |" in md
-    assert "| Predikat hasil evaluasi SAKIP | minimal B | C | Tidak |" in md
+    assert "| Predikat SAKIP unit kerja dari evaluasi internal | minimal B | C | Tidak |" in md
     assert "| Kepatuhan penyampaian LHKPN | 100% | belum dicatat | Belum dicatat |" in md
     assert "| Tindak lanjut hasil pemeriksaan APIP/BPK (TLHP) | 100% | 100,00% | Ya |" in md
 
