@@ -135,7 +135,8 @@ def test_rekap_is_dated_signed_in_words_and_names_its_lhe(demo, tmp_path):
         nomor = cd.reserve_nomor(demo, "lhe", store.id, cd._day("2025-08-20"), cd.DEFAULT_PATTERNS["lhe"])
     html = cd.rekap_html(demo, build_rekap(demo, 2025), tanggal="2025-09-01")
     assert "Gedong Tataan, 1\u00a0September\u00a02025" in html and "Inspektur," in html
-    assert nomor in html and "belum diterbitkan" in html
+    assert nomor in html and "belum ada" in html
+    assert "Belum dicatat" in html and "tlhp" not in html  # syarat in words, their names as printed
     assert "Belum final (dalam reviu)" in html and "Belum final (draf)" in html
     for internal in ("Draf *", "Dalam Reviu *", "Belum (", " *<"):
         assert internal not in html, internal

@@ -531,12 +531,15 @@ def syarat_kata(syarat: dict) -> str:
                or syarat[k.upper()].get("memenuhi") is None]
     if not unmet and not missing:
         return "Memenuhi"
+    if not unmet and len(missing) == len(SYARAT):
+        return "Belum dicatat"
     parts = []
     if unmet:
         parts.append("belum memenuhi " + ", ".join(unmet))
     if missing:
         parts.append("belum dicatat " + ", ".join(missing))
-    return "; ".join(parts).capitalize()
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:]
 
 
 def rekap_context(ws, data: dict, tanggal: str | None = None) -> dict:
@@ -553,7 +556,7 @@ def rekap_context(ws, data: dict, tanggal: str | None = None) -> dict:
         lhe = _lhe_of(ws, r["sesi"], tahun)
         rows.append(dict(
             r, syarat_teks=syarat_kata(r["syarat"]), status_teks=STATUS_KATA.get(r["status"], r["status_label"]),
-            lhe_nomor=lhe, lhe_teks=lhe or "belum diterbitkan",
+            lhe_nomor=lhe, lhe_teks=lhe or "belum ada",
             wbk_teks="Memenuhi" if r["wbk"]["memenuhi"] else "Belum memenuhi",
             wbbm_teks="Memenuhi" if r["wbbm"]["memenuhi"] else "Belum memenuhi",
         ))
