@@ -44,6 +44,7 @@ def test_lhe_of_a_final_session_is_numbered_once(demo, tmp_path):
     order = [a.index(w) for w in ("| Tindak lanjut hasil", "| Predikat SAKIP unit kerja", "| Kepatuhan penyampaian LHKPN",
                                   "| Kepatuhan penyampaian LHKASN")]
     assert order == sorted(order)
+    assert "| Pembangunan Zona Integritas minimal satu tahun | 1 tahun sejak pencanangan | pencanangan 14\u00a0Maret\u00a02023 | memenuhi |" in a
 
 
 def test_lhe_markdown_is_valid_markdown(demo, tmp_path):

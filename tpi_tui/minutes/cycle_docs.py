@@ -145,7 +145,7 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
     ``lhe`` (letter fields, Dasar, tim, Metodologi, Sasaran, Lingkup dan Batasan, Rekomendasi,
     Apresiasi, Simpulan), ``area_hasil`` (per area, with notes and recommendations),
     ``hasil_komponen`` (IPAK, Capaian Kinerja, IPKP) and ``syarat_rows`` (in the BA's order)."""
-    from ..core.afirmasi import pencanangan
+    from ..core.afirmasi import pencanangan, satu_tahun
     from ..core.ba_fields import jabatan_kepala
     from ..core.review import is_final
     from ..core.scoring import THRESHOLDS
@@ -242,6 +242,12 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
         "keterangan": {True: "memenuhi", False: "tidak memenuhi", None: "belum dicatat"}[r["memenuhi"]]
         + (f"; {r['bukti']}" if r["bukti"] else ""),
     } for r in ctx["syarat"]]
+    built = satu_tahun(ws, opd, dt.date.fromisoformat(sesi["tanggal"]))
+    syarat_rows.append({  # Tabel 5: the unit has built its ZI for at least a year (usulan gate, core.cycle)
+        "label": "Pembangunan Zona Integritas minimal satu tahun", "ambang": "1 tahun sejak pencanangan",
+        "nilai": f"pencanangan {tanggal_id(started)}" if started else "belum dicatat",
+        "keterangan": {True: "memenuhi", False: "tidak memenuhi", None: "belum dicatat ([[opd]] pencanangan)"}[built],
+    })
     ctx.update({
         "kop": list(ctx["instansi"]["kop"]),
         "orientasi": "potret",
