@@ -378,3 +378,14 @@ def test_the_instrument_is_named_for_the_evaluation_year_and_dasar_cites_5_2024(
     assert "evaluasi tahun 2025" in md and "versi 2026" not in md
     assert "sebagaimana telah diubah dengan Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi " \
            "Birokrasi Nomor 5 Tahun 2024" in md
+
+
+def test_kesimpulan_area_row_names_the_reading_and_the_part_it_judged(ws):
+    """Issue 22 item 6: the lowest-area row is the verdict's own Check and says which part it is."""
+    store = ws.open(SESSION_ID, readonly=True)
+    ctx = build_context(ws, store)
+    row = next(r for r in ctx["penilaian"] if r["syarat"].startswith("Nilai setiap area pengungkit"))
+    low = store.evaluate(ws.config.ambang_per_area).verdicts["WBK"].lowest_area()
+    assert f"{ws.instrument.areas[low.area].nama}, bagian {low.part}" in row["syarat"]
+    assert "dibaca gabungan dan per bagian" in row["syarat"]
+    assert row["nilai"] == f"{low.value:.2f}".replace(".", ",") + "%"

@@ -206,3 +206,23 @@ def test_a_typing_burst_continued_after_a_push_keeps_both_versions_and_verifies(
     assert tables["answers"]["1"]["catatan_tpi"] == "SK tim ada"
     assert tables["answers"]["3"]["jawaban_tpi"] == "Ya"
     assert verify_session(path) == []
+
+
+def test_merge_and_review_agree_on_which_signoffs_count(trio):
+    """One sign-off validity rule (core.keys.signoff_valid): a matching digest is not enough once
+    the signer has a registered key; the merge judges it as the review does."""
+    from tpi_tui.core.keys import new_key
+    from tpi_tui.core.review import is_final, valid_signoffs
+    from tpi_tui.core.verify import find_root
+
+    base, ours, theirs = trio
+    with SessionStore(ours, actor="Budi") as s:
+        sign_off(s, "Budi")
+        sign_off(s, "Sari")
+        finalize(s, override_reason="uji: sesi contoh belum lengkap")
+    new_key(find_root(ours), "Budi", "Budi", "2025-05-16T08:00:00+07:00")  # Budi's unsigned sign-off stops counting
+    with SessionStore(ours) as s:
+        assert not is_final(s) and "Ketua Tim" not in valid_signoffs(s)
+    tables, msgs = merge(base, ours, theirs)
+    assert tables["meta"]["1"]["status"] != "final"
+    assert any("tanda tangan tidak lagi mencakup" in m for m in msgs)

@@ -77,7 +77,7 @@ def test_unchanged_value_writes_nothing(ws):
     with new(ws) as s:
         s.set_item(1, {"jawaban_tpi": "Ya"})
         stamp = s.path.stat().st_mtime_ns
-        assert s.set_item(1, {"jawaban_tpi": "ya"}) == {}
+        assert s.set_item(1, {"jawaban_tpi": "ya"}).changed == {}
         assert s.path.stat().st_mtime_ns == stamp
 
 

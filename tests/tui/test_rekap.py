@@ -106,7 +106,7 @@ async def test_usulan_needs_reason_then_is_recorded_and_withdrawn(demo_ws):
 
 
 def test_chart_marks_low_areas_and_the_lines():
-    bars = [AreaBar("MP", "Manajemen Perubahan", 80.0, 90.0), AreaBar("PW", "Penguatan Pengawasan", 37.8, 70.0)]
+    bars = [AreaBar("MP", "Manajemen Perubahan", 80.0, 90.0), AreaBar("PW", "Penguatan Pengawasan", 37.8, 70.0, low=True)]
     text = render_chart(bars, 70).plain
     lines = text.splitlines()
     assert lines[0].startswith("│ 60% minimal WBK")

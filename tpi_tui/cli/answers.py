@@ -42,7 +42,7 @@ def answer(ctx, session_ref, item, tpi_value, unit_value, note, reason) -> None:
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
         lke_item = store.instrument.item(item)
         before = [c for c in store.conflicts() if c["item"] == item and c.get("field") in changes]
-        changed = store.set_item(item, changes)
+        changed = store.set_item(item, changes).changed
         shown = [f"{k} = {format_value(lke_item, v) if k in VALUE_FIELDS else v}" for k, v in changed.items()]
         name = store.instrument.label_butir(item)
         echo(f"{name[0].upper()}{name[1:]}: " + (", ".join(shown) if changed else "tidak ada perubahan"))

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from ..core.atomic import write_file
+from ..core.policy import StatusSesi
 from .common import actor, echo, workspace
 
 REKAP_FORMATS = ("table", "json", "xlsx", "html", "pdf")
@@ -249,7 +250,7 @@ def lhe(ctx, session_ref, fmt, output, tanggal) -> None:
     ws = workspace(ctx)
     with ws.open(session_ref, readonly=True) as store:
         target = generate_lhe(ws, store, fmt, Path(output) if output else None, tanggal)
-        final = store.meta.get("status") == "final"
+        final = store.meta.get("status") == StatusSesi.FINAL
     echo(f"LHE ditulis: {target}")
     if not final:
         echo("Catatan: sesi belum final; LHE ditandai DRAFT dan belum bernomor.")

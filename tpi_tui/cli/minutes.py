@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import LockedError, TpiError
+from ..core.policy import StatusSesi
 from .common import AnyCaseChoice, actor, echo, workspace
 
 
@@ -48,7 +49,7 @@ def minutes_cmd(ctx, session_ref, fmt_, output, nomor_manual) -> None:
     finally:
         store.close()
     echo(f"Ditulis: {path}")
-    if store.meta.get("status") != "final":
+    if store.meta.get("status") != StatusSesi.FINAL:
         echo("Sesi belum final: setiap halaman bertanda DRAFT; nomor diberikan saat Berita Acara final dibuat"
                    + (f" (tercatat: {nomor})." if nomor else "."))
     elif nomor:

@@ -25,10 +25,14 @@ def score(ctx, session_ref, as_json) -> None:
         echo_json(json.dumps(ev.to_dict(), ensure_ascii=False, indent=1))
         return
     t, u = ev.tpi, ev.unit
-    echo(f"{store.meta['opd']['nama']} — {store.meta['tanggal']} ({store.meta['jenis']}, target {store.meta['target']})")
-    echo(f"{'':44} {'Bobot':>6} {'Unit':>7} {'TPI':>7} {'%TPI':>7}")
+    target = store.meta.get("target", "WBK")
+    judged = ev.verdicts.get(target) or ev.verdicts["WBK"]
+    echo(f"{store.meta['opd']['nama']} — {store.meta['tanggal']} ({store.meta['jenis']}, target {target})")
+    echo(f"{'':44} {'Bobot':>6} {'Unit':>7} {'TPI':>7} {'%TPI':>7}  Minimal {target}")
     for a, ua in zip(t.areas, u.areas, strict=True):
-        echo(f"  {a.nama[:42]:42} {fmt(a.bobot):>6} {fmt(ua.nilai):>7} {fmt(a.nilai):>7} {fmt(a.persen):>7}")
+        # the per-area minimum as the verdict judged it (core.scoring.Check), never compared here
+        mark = "ya" if judged.area_met(a.kode) else "tidak"
+        echo(f"  {a.nama[:42]:42} {fmt(a.bobot):>6} {fmt(ua.nilai):>7} {fmt(a.nilai):>7} {fmt(a.persen):>7}  {mark}")
     b = store.instrument.bobot  # the weights of the instrument, never restated here
     hasil = {h.singkatan: h for h in store.instrument.hasil_items()}
 

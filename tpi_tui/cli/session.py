@@ -6,7 +6,7 @@ import json
 
 import click
 
-from ..core.policy import JenisSesi, Target, choices
+from ..core.policy import JenisSesi, PeranTim, Target, choices
 from .common import AnyCaseChoice, actor, echo, echo_json, print_sessions, run_tui, workspace
 
 
@@ -39,10 +39,10 @@ def session_new(ctx, opd, jenis, tanggal, tempat, target, jam_mulai, lead, membe
 
     tim = []
     if supervisor:
-        tim.append(person(supervisor, "Pengendali Teknis"))
+        tim.append(person(supervisor, PeranTim.PENGENDALI_TEKNIS.value))
     if lead:
-        tim.append(person(lead, "Ketua Tim"))
-    tim += [person(m, "Anggota") for m in member]
+        tim.append(person(lead, PeranTim.KETUA_TIM.value))
+    tim += [person(m, PeranTim.ANGGOTA.value) for m in member]
     store = ws.new_session(
         opd=opd,
         jenis=jenis,

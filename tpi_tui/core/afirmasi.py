@@ -97,6 +97,11 @@ def batas_pengajuan(ws: Workspace, tahun: int) -> dt.date:
     return dt.date(int(tahun), 5, 31)
 
 
+def lewat_batas(ws: Workspace, tahun: int, tanggal: dt.date) -> bool:
+    """Whether a letter dated ``tanggal`` reaches the TPN after the year's deadline."""
+    return tanggal > batas_pengajuan(ws, tahun)
+
+
 def pencanangan(ws: Workspace, opd: str) -> dt.date | None:
     """The date ``opd`` declared its Zona Integritas ([[opd]] pencanangan), or None when unknown."""
     from .session_meta import clean_date

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import TpiError
+from .policy import StatusSesi
 from .workspace import SessionSummary, Workspace, slugify
 
 BASIS_RULES = ("final-terakhir", "terakhir")
@@ -50,7 +51,7 @@ class Basis:
     @property
     def draft(self) -> bool:
         """True when the basis is not a final session: documents built on it are drafts."""
-        return self.summary.status != "final"
+        return self.summary.status != StatusSesi.FINAL
 
 
 def session_year(summary: SessionSummary) -> int | None:
@@ -199,7 +200,7 @@ def basis_sessions(
             out[slug] = picked[slug]
             continue
         group = sorted(group, key=lambda s: (s.tanggal, s.id))
-        finals = [s for s in group if s.status == "final"]
+        finals = [s for s in group if s.status == StatusSesi.FINAL]
         if rule == "final-terakhir" and finals:
             out[slug] = Basis(finals[-1], "final")
         else:

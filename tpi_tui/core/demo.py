@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from .policy import StatusSesi
 from .store import SessionStore
 from .workspace import Workspace, init_workspace, render_config
 
@@ -304,11 +305,11 @@ def _more_sessions(ws: Workspace, actor: str) -> None:
         with store:
             _fill(store, random.Random(seed), upto=upto, quality=0.9, weak=weak)
             store.set_meta({"jam_selesai": "12:00"})
-            if stage in ("review", "final"):
+            if stage in (StatusSesi.REVIEW, StatusSesi.FINAL):
                 _record_syarat(store, tanggal[:4])
                 _sub_area_notes(store)
                 sign_off(store, KETUA)
-            if stage == "final":
+            if stage == StatusSesi.FINAL:
                 sign_off(store, PENGENDALI)
                 finalize(store)
     for tahun in (2024, 2025):

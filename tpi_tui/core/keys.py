@@ -211,6 +211,13 @@ def counts(registry: list[dict], session_id: str, signoff: dict) -> bool:
     return state == TANPA_KUNCI and not keys_for(registry, str(signoff.get("nama", "")))
 
 
+def signoff_valid(registry: list[dict], session_id: str, signoff: dict, digest: str) -> bool:
+    """THE sign-off validity rule: it covers ``digest`` (the content now) and its signature counts.
+
+    Used by the review lifecycle (``core.review``) and by the merge driver (``core.merge``)."""
+    return isinstance(signoff, dict) and signoff.get("digest") == digest and counts(registry, session_id, signoff)
+
+
 def describe(registry: list[dict], session_id: str, signoff: dict) -> tuple[str, str | None]:
     """(state, Indonesian sentence or None when the signature is in order)."""
     state = check(registry, session_id, signoff)

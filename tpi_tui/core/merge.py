@@ -35,6 +35,8 @@ from typing import Any
 from . import jsonfile
 from .errors import TpiError
 from .ids import ulid
+from .keys import registry_for, signoff_valid
+from .policy import STATUS_ORDER, TIERS, StatusSesi
 from .store import (
     _EMPTY,
     CONFLICT_FIELD,
@@ -49,8 +51,6 @@ from .store import (
     session_digest,
 )
 
-STATUS_ORDER = ("draft", "review", "final")
-TIERS = ("Ketua Tim", "Pengendali Teknis")
 _MISSING = object()
 
 
@@ -104,7 +104,9 @@ def _merge_conflict_lists(b: list, o: list, t: list) -> list:
     return list(out.values())
 
 
-def merge_sessions(base: dict | None, ours: dict, theirs: dict, actor: str = "git merge") -> tuple[dict, dict]:
+def merge_sessions(
+    base: dict | None, ours: dict, theirs: dict, actor: str = "git merge", registry: list[dict] | None = None,
+) -> tuple[dict, dict]:
     """Merge three parsed session files; returns (merged tables, summary for the message)."""
     base = base or {"meta": {"1": {}}, "answers": {}, "events": {}}
     if ours["meta"]["1"].get("id") != theirs["meta"]["1"].get("id"):
@@ -191,22 +193,23 @@ def merge_sessions(base: dict | None, ours: dict, theirs: dict, actor: str = "gi
                 latest[s.get("peran")] = s
         sig = [latest[p] for p in sorted(latest, key=lambda p: TIERS.index(p) if p in TIERS else 9)]
     meta["signoffs"] = sig
-    status, clash = three_way(bm.get("status", "draft"), om.get("status", "draft"), tm.get("status", "draft"))
+    status, clash = three_way(bm.get("status", StatusSesi.DRAFT.value), om.get("status", StatusSesi.DRAFT.value), tm.get("status", StatusSesi.DRAFT.value))
     if clash:
-        status = min((om.get("status", "draft"), tm.get("status", "draft")), key=lambda s: STATUS_ORDER.index(s) if s in STATUS_ORDER else 0)
+        status = min((om.get("status", StatusSesi.DRAFT.value), tm.get("status", StatusSesi.DRAFT.value)), key=lambda s: STATUS_ORDER.index(s) if s in STATUS_ORDER else 0)
     merged = {"meta": {"1": meta}, "answers": answers, "events": events}
     status_reason = None
-    if status in ("final", "review"):
+    if status in (StatusSesi.FINAL, StatusSesi.REVIEW):
         digest = session_digest(merged)
-        valid = {s.get("peran") for s in sig if isinstance(s, dict) and s.get("digest") == digest}
+        sid = str(meta.get("id", ""))
+        valid = {s.get("peran") for s in sig if signoff_valid(registry or [], sid, s, digest)}
         conflicts_left = bool(meta.get(CONFLICT_FIELD)) or any(CONFLICT_FIELD in d for d in answers.values())
-        if status == "final" and (not all(t in valid for t in TIERS) or conflicts_left):
-            final_side = "sisi ini" if om.get("status") == "final" else "sisi lain"
-            status = "review" if valid and not conflicts_left else "draft"
+        if status == StatusSesi.FINAL and (not all(t in valid for t in TIERS) or conflicts_left):
+            final_side = "sisi ini" if om.get("status") == StatusSesi.FINAL else "sisi lain"
+            status = StatusSesi.REVIEW.value if valid and not conflicts_left else StatusSesi.DRAFT.value
             why = "masih ada konflik" if conflicts_left else "tanda tangan tidak lagi mencakup isi gabungan"
             status_reason = (
                 f"penggabungan: sesi final di {final_side}, tetapi isi diubah di sisi yang lain ({why}); "
-                "status kembali ke " + ("Dalam Reviu" if status == "review" else "Draf") + ", perlu reviu ulang"
+                "status kembali ke " + ("Dalam Reviu" if status == StatusSesi.REVIEW else "Draf") + ", perlu reviu ulang"
             )
             summary["catatan"].append(status_reason)
     meta["status"] = status
@@ -268,7 +271,7 @@ def _record_fixups(merged: dict, last: dict | None, actor: str, status_reason: s
             if _same(metas[field], have):
                 continue
         elif field in ("status", "signoffs", "reopened", "berita_acara", "finalize_override", CONFLICT_FIELD):
-            if have in (None, [], "draft"):
+            if have in (None, [], StatusSesi.DRAFT):
                 continue
         elif field == "format":
             if have == born.get("format"):
@@ -344,6 +347,16 @@ def _load_side(path: Path) -> dict | None:
     return load_tables(path)
 
 
+def _registry(name: str, ours: Path) -> list[dict]:
+    """The workspace's registered keys for the file being merged: the workspace above ``ours``
+    (git writes it in the repository), else above ``name`` (the session's path in the repository)."""
+    for candidate in [ours] + ([Path(name)] if name else []):
+        root, registry = registry_for(candidate)
+        if root is not None:
+            return registry
+    return []
+
+
 def merge_files(base: Path, ours: Path, theirs: Path, name: str = "", actor: str = "git merge") -> tuple[int, list[str]]:
     """Run as git's merge driver: the result replaces ``ours``. Returns (exit code, messages)."""
     label = name or ours.name
@@ -363,7 +376,7 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str = "", actor: str
             b = _load_side(base)
         except TpiError:
             b = None  # an unreadable ancestor: merge as if both sides added the file
-        merged, summary = merge_sessions(b, o, t, actor=actor)
+        merged, summary = merge_sessions(b, o, t, actor=actor, registry=_registry(name, ours))
     except TpiError as exc:
         return 1, [f"{label}: {exc}"]
     except (OSError, ValueError, UnicodeDecodeError) as exc:

@@ -97,9 +97,15 @@ class BacaanArea(StrEnum):
 
 
 class StatusSesi(StrEnum):
+    """A session's lifecycle status, in order: draft -> review -> final (core.review)."""
+
     DRAFT = "draft"
     REVIEW = "review"
     FINAL = "final"
+
+
+STATUS_ORDER = tuple(StatusSesi)  # the lifecycle order (a merge clash takes the lower one)
+TIERS = (PeranTim.KETUA_TIM, PeranTim.PENGENDALI_TEKNIS)  # review sign-off tiers, in order
 
 
 def choices(enum: type[StrEnum]) -> list[str]:

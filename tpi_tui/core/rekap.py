@@ -20,7 +20,7 @@ import json
 
 from .cycle import Basis, basis_sessions, default_year, evaluate_basis, syarat_of
 from .errors import TpiError
-from .scoring import THRESHOLDS, Score, Verdict, r2
+from .scoring import GABUNGAN, THRESHOLDS, Score, Verdict, r2
 from .session_meta import STATUS
 from .usulan import load_usulan
 from .workspace import Workspace
@@ -46,23 +46,22 @@ def _simpulan(v: Verdict) -> dict:
     return {"memenuhi": v.met, "simpulan": "Memenuhi" if v.met else v.failed[0], "gagal": list(v.failed)}
 
 
-def below_minimum(side: dict, minimum: float = THRESHOLDS["WBK"]["area_persen"]) -> list[str]:
-    """Area names (and parts) whose percentage is under ``minimum`` (60 % = the WBK minimum)."""
+def below_minimum(v: Verdict, areas: list[dict]) -> list[str]:
+    """Area names (and parts) under the minimum of verdict ``v`` (the WBK 60 %), as it judged them."""
     out = []
-    for a in side["areas"]:
-        if a["persen"] < minimum:
-            out.append(a["nama"])
+    for a in areas:
+        failed = [c.part for c in v.area_checks if c.area == a["kode"] and not c.passed]
+        if GABUNGAN in failed:
+            out.append(a["nama"])  # the whole area is under: its parts are not listed again
         else:
-            for part in ("pemenuhan", "reform"):
-                if a[f"{part}_persen"] < minimum:
-                    out.append(f"{a['nama']} ({part})")
+            out += [f"{a['nama']} ({part})" for part in failed]
     return out
 
 
 # The scored part of a row is kept in ``out/.cache/rekap.json`` by (file, mtime, size, settings), like
 # the listing's index: a warm ``tpi rekap`` on 50 OPDs then reads no session file (reading and
 # scoring them was ~85 % of its time). It is only a cache: missing, stale or unreadable, it is rebuilt.
-CACHE_VERSION = 2  # bump when a cached row changes shape or meaning
+CACHE_VERSION = 3  # bump when a cached row changes shape or meaning
 
 
 def _cache_path(ws: Workspace):
@@ -98,12 +97,15 @@ def _save_cache(ws: Workspace, rows: dict) -> None:
 def _scored(ws: Workspace, basis: Basis) -> dict:
     meta, ev = evaluate_basis(ws, basis)
     tpi = _side(ev.tpi)
+    wbk = ev.verdicts["WBK"]
+    for a in tpi["areas"]:
+        a["di_bawah_minimal"] = not wbk.area_met(a["kode"])  # the cell a rekap marks red
     return {
         "tpi": tpi,
         "unit": _side(ev.unit),
-        "wbk": _simpulan(ev.verdicts["WBK"]),
+        "wbk": _simpulan(wbk),
         "wbbm": _simpulan(ev.verdicts["WBBM"]),
-        "di_bawah_minimal": below_minimum(tpi),
+        "di_bawah_minimal": below_minimum(wbk, tpi["areas"]),
         "syarat": syarat_of(meta),
     }
 

@@ -20,12 +20,11 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import TpiError
-from .policy import Completeness, PeranTim, completeness, name_matches
+from .policy import TIERS, Completeness, PeranTim, StatusSesi, completeness, name_matches
 from .session_meta import STATUS
 from .store import SessionStore, now_iso
 from .text import clean_line
 
-TIERS = (PeranTim.KETUA_TIM.value, PeranTim.PENGENDALI_TEKNIS.value)
 STATUS_LABEL = STATUS  # draft/review/final -> Draf / Dalam Reviu / Final
 
 
@@ -42,7 +41,7 @@ _matches = name_matches  # the one signer-matching rule (core.policy)
 def signoff_state(store: SessionStore) -> list[dict]:
     """The recorded sign-offs in tier order, each with ``stale`` (digest no longer current, or a
     signature that does not check out against the workspace's registered keys) and ``kunci_status``."""
-    from .keys import check, counts, registry_for
+    from .keys import check, registry_for, signoff_valid
 
     current = store.digest()
     _, registry = registry_for(store.path)
@@ -50,10 +49,9 @@ def signoff_state(store: SessionStore) -> list[dict]:
     for entry in store.meta.get("signoffs", []) or []:
         if not isinstance(entry, dict):
             continue
-        signed_ok = counts(registry, store.id, entry)
         out.append({
             **entry,
-            "stale": entry.get("digest") != current or not signed_ok,
+            "stale": not signoff_valid(registry, store.id, entry, current),
             "kunci_status": check(registry, store.id, entry),
         })
     out.sort(key=lambda e: TIERS.index(e["peran"]) if e.get("peran") in TIERS else len(TIERS))
@@ -68,7 +66,7 @@ def valid_signoffs(store: SessionStore) -> dict[str, dict]:
 def is_final(store: SessionStore) -> bool:
     """Final *and* both sign-offs still match the content (a hand edit makes this False)."""
     valid = valid_signoffs(store)
-    return store.meta.get("status") == "final" and all(t in valid for t in TIERS)
+    return store.meta.get("status") == StatusSesi.FINAL and all(t in valid for t in TIERS)
 
 
 def needs_draft_mark(store: SessionStore) -> bool:
@@ -93,19 +91,19 @@ def sign_off(store: SessionStore, name: str) -> dict:
         raise TpiError("Sebutkan nama penanda tangan reviu (--as NAMA).")
     store.refresh()
     refuse_conflicts(store, "Tanda tangan reviu")
-    status = store.meta.get("status", "draft")
-    if status == "final":
+    status = store.meta.get("status", StatusSesi.DRAFT.value)
+    if status == StatusSesi.FINAL:
         raise TpiError("Sesi sudah final; reviu tidak diperlukan. Buka kembali (reopen) dengan alasan bila perlu diubah.")
-    ketua, pengendali = _member(store, "Ketua Tim"), _member(store, "Pengendali Teknis")
+    ketua, pengendali = _member(store, PeranTim.KETUA_TIM), _member(store, PeranTim.PENGENDALI_TEKNIS)
     valid = valid_signoffs(store)
-    if _matches(ketua, name) and not ("Ketua Tim" in valid and _matches(pengendali, name)):
-        person, peran = ketua, "Ketua Tim"
+    if _matches(ketua, name) and not (PeranTim.KETUA_TIM in valid and _matches(pengendali, name)):
+        person, peran = ketua, PeranTim.KETUA_TIM
     elif _matches(pengendali, name):
-        person, peran = pengendali, "Pengendali Teknis"
-        if "Ketua Tim" not in valid:
+        person, peran = pengendali, PeranTim.PENGENDALI_TEKNIS
+        if PeranTim.KETUA_TIM not in valid:
             raise TpiError(
                 "Pengendali Teknis baru dapat menandatangani sesudah Ketua Tim menandatangani isi yang sama"
-                + (" (tanda tangan Ketua Tim tidak berlaku lagi karena isi berubah)." if _has(store, "Ketua Tim") else ".")
+                + (" (tanda tangan Ketua Tim tidak berlaku lagi karena isi berubah)." if _has(store, PeranTim.KETUA_TIM) else ".")
             )
     else:
         if ketua is None and pengendali is None:
@@ -124,11 +122,11 @@ def sign_off(store: SessionStore, name: str) -> dict:
     root, _ = registry_for(store.path)
     entry.update(sign(root, store.id, entry))  # refuses a keyed name without its private key
     kept = [s for s in store.meta.get("signoffs", []) or [] if isinstance(s, dict) and s.get("peran") != peran]
-    if peran == "Ketua Tim":  # a new tier-1 signature restarts the chain of tiers above it
+    if peran == PeranTim.KETUA_TIM:  # a new tier-1 signature restarts the chain of tiers above it
         kept = []
     changes: dict[str, Any] = {"signoffs": kept + [entry]}
-    if status != "review":
-        changes["status"] = "review"
+    if status != StatusSesi.REVIEW:
+        changes["status"] = StatusSesi.REVIEW.value
     store.set_lifecycle(changes, reason=f"reviu {peran}: {person['nama']}")
     return entry
 
@@ -155,8 +153,8 @@ def finalize(store: SessionStore, override_reason: str | None = None) -> dict:
     ``meta.finalize_override`` (an event with that reason) and printed in the Berita Acara.
     """
     store.refresh()
-    status = store.meta.get("status", "draft")
-    if status == "final":
+    status = store.meta.get("status", StatusSesi.DRAFT.value)
+    if status == StatusSesi.FINAL:
         raise TpiError("Sesi sudah final.")
     refuse_conflicts(store, "Finalisasi")
     valid = valid_signoffs(store)
@@ -181,17 +179,17 @@ def finalize(store: SessionStore, override_reason: str | None = None) -> dict:
             f"Sesi belum dapat difinalkan. {found.message()} Lengkapi dahulu, atau finalkan dengan alasan: {OVERRIDE_HINT}."
         )
     if override is not None:
-        store.set_lifecycle({"status": "final", "finalize_override": override},
+        store.set_lifecycle({"status": StatusSesi.FINAL.value, "finalize_override": override},
                             reason=f"finalisasi meski belum lengkap: {override['reason']}")
     else:
-        store.set_lifecycle({"status": "final", "finalize_override": None},
+        store.set_lifecycle({"status": StatusSesi.FINAL.value, "finalize_override": None},
                             reason="finalisasi sesudah reviu Ketua Tim dan Pengendali Teknis")
-    return {"status": "final", "digest": store.digest(), "finalize_override": override}
+    return {"status": StatusSesi.FINAL.value, "digest": store.digest(), "finalize_override": override}
 
 
 def reopen(store: SessionStore, reason: str) -> dict:
     """final -> draft; the reason is required and goes into the event log and ``meta.reopened``."""
-    if store.meta.get("status") != "final":
+    if store.meta.get("status") != StatusSesi.FINAL:
         raise TpiError("Hanya sesi yang sudah final yang dapat dibuka kembali.")
     text = clean_line(reason, "alasan membuka kembali").strip()
     if len(text) < 5:
@@ -206,6 +204,6 @@ def reopen(store: SessionStore, reason: str) -> dict:
     if isinstance(store.meta.get("finalize_override"), dict):
         record["finalize_override"] = store.meta["finalize_override"]
     history = [r for r in store.meta.get("reopened", []) or [] if isinstance(r, dict)]
-    store.set_lifecycle({"status": "draft", "signoffs": [], "reopened": history + [record], "finalize_override": None},
+    store.set_lifecycle({"status": StatusSesi.DRAFT.value, "signoffs": [], "reopened": history + [record], "finalize_override": None},
                         reason=text)
     return record

@@ -10,6 +10,11 @@
   IPKP/4 x 17.5; total = pengungkit + hasil;
 * thresholds (Tabel 6) are compared on values rounded half-up to two decimals, the figures
   the Excel shows and the Berita Acara prints, so "75,00" never reads as "tidak memenuhi".
+
+The verdict is data: :func:`verdict` returns one :class:`Check` per condition (every area and
+part the configured reading judges, each Tabel 6 figure, completeness, the WBK prerequisite of
+WBBM, each syarat), judged here once. The Berita Acara, LHE, rekap, Ringkasan, CLI and JSON
+render ``Check.met``; none of them compares a figure with a threshold again.
 """
 
 from __future__ import annotations
@@ -43,6 +48,19 @@ THRESHOLDS = {
         "ipkp": 15.75,
     },
 }
+
+
+# The one wording of each Tabel 6 condition (verdict failures, Berita Acara and LHE tables).
+LABELS = {
+    "total": "Nilai total",
+    "pengungkit": "Nilai komponen pengungkit",
+    "area_persen": "Nilai setiap area pengungkit (persen dari bobot)",
+    "bersih": "Hasil birokrasi bersih dan akuntabel",
+    "ipak": "Nilai survei persepsi antikorupsi (IPAK)",
+    "kinerja": "Capaian kinerja lebih baik",
+    "ipkp": "Nilai persepsi kualitas pelayanan (IPKP)",
+}
+GABUNGAN, PEMENUHAN, REFORM = "gabungan", "pemenuhan", "reform"  # the parts of an area a Check may read
 
 
 def r2(x: float) -> float:
@@ -114,6 +132,7 @@ class Score:
     persentase: dict[str, float | None]
     catatan: list[str]  # edge cases applied (#DIV/0! readings)
     unanswered: list[int]
+    butir: int  # items in the instrument (the completeness check: answered of butir)
 
     @property
     def provisional(self) -> bool:
@@ -161,6 +180,7 @@ def score(inst: Instrument, answers: dict, side: str = "tpi") -> Score:
         persentase=persentase,
         catatan=catatan,
         unanswered=[i for i in inst.order if values[i] is None],
+        butir=len(inst.order),
     )
 
 
@@ -236,53 +256,126 @@ def _hasil(inst: Instrument, values: dict) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class Check:
+    """One condition of a verdict, judged once here; front ends render it and never compare.
+
+    ``key``: a Tabel 6 key (``total``, ``pengungkit``, ``area_persen``, ``bersih``, ``ipak``,
+    ``kinerja``, ``ipkp``), ``lengkap`` (items answered of all), ``predikat_wbk`` (the WBBM
+    prerequisite) or ``syarat:<kunci>``. ``value`` and ``threshold`` are the figures judged,
+    already rounded the one way (:func:`r2`); a syarat's may be a SAKIP predicate. ``met`` is
+    None for what is not recorded (never counts as met). ``area`` (kode) and ``part``
+    (gabungan/pemenuhan/reform) are set on the per-area minimum checks only.
+    """
+
+    key: str
+    label: str
+    value: float | str | None
+    threshold: float | str | None
+    met: bool | None
+    area: str | None = None
+    part: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.met is True
+
+    @property
+    def failure(self) -> str:
+        """The Indonesian sentence naming this unmet condition with its figures."""
+        if self.key == "lengkap":
+            return f"Penilaian belum lengkap: {int(self.threshold) - int(self.value)} butir belum dijawab"
+        if self.key == "predikat_wbk":
+            return "Unit kerja belum memperoleh predikat Menuju WBK (syarat usulan WBBM)"
+        if self.key.startswith("syarat:"):
+            from .syarat import BELUM, teks_batas, teks_nilai
+
+            kunci = self.key.split(":", 1)[1]
+            if self.met is None:
+                return f"Syarat {self.label} {BELUM}"
+            return f"Syarat {self.label} {teks_nilai(kunci, self.value)} (ambang {teks_batas(kunci, self.threshold)})"
+        suffix = "%" if self.key == "area_persen" else ""
+        return f"{self.label} {fmt(self.value)}{suffix} < {fmt(self.threshold)}{suffix}"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
 @dataclass
 class Verdict:
     predikat: str
-    met: bool
-    failed: list[str]
+    checks: list[Check]
+
+    @property
+    def met(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+    @property
+    def failed(self) -> list[str]:
+        return [c.failure for c in self.checks if not c.passed]
+
+    @property
+    def area_checks(self) -> list[Check]:
+        return [c for c in self.checks if c.area is not None]
+
+    def area_met(self, kode: str) -> bool:
+        """Every part of area ``kode`` the configured reading judges reaches the minimum."""
+        return all(c.passed for c in self.area_checks if c.area == kode)
+
+    @property
+    def areas_met(self) -> bool:
+        """Every area (and part) the reading judges reaches the minimum."""
+        return all(c.passed for c in self.area_checks)
+
+    def lowest_area(self) -> Check | None:
+        """The area check with the lowest figure (the Berita Acara's 'terendah' row)."""
+        return min(self.area_checks, key=lambda c: c.value, default=None)
+
+    def check(self, key: str) -> Check | None:
+        return next((c for c in self.checks if c.key == key), None)
 
     def to_dict(self) -> dict:
-        return {"met": self.met, "failed": list(self.failed)}
+        return {"met": self.met, "failed": self.failed, "checks": [c.to_dict() for c in self.checks]}
 
 
 def verdict(
     sc: Score, predikat: str, *, area_reading: str = "keduanya", has_wbk: bool | None = None,
     syarat: dict | None = None,
 ) -> Verdict:
-    """Judge one predikat against Tabel 6; every failed condition is named with its figures.
+    """Judge one predikat against Tabel 6: one :class:`Check` per condition, in print order.
 
     ``syarat``: the session's recorded prerequisites (core/syarat.py); an unrecorded one fails.
     """
-    from .syarat import failures as syarat_failures
+    from .syarat import rows as syarat_rows
 
     t = THRESHOLDS[predikat]
-    failed: list[str] = []
+    checks: list[Check] = [
+        Check("lengkap", "Kelengkapan penilaian TPI", sc.butir - len(sc.unanswered), sc.butir, not sc.unanswered),
+    ]
 
-    def need(label: str, got: float, minimum: float, suffix: str = "") -> None:
-        if r2(got) < minimum:
-            failed.append(f"{label} {fmt(r2(got))}{suffix} < {fmt(minimum)}{suffix}")
+    def need(key: str, label: str, got: float, minimum: float, area: str | None = None,
+             part: str | None = None) -> None:
+        value = r2(got)  # THE rounding: the figure printed is the figure judged
+        checks.append(Check(key, label, value, minimum, value >= minimum, area, part))
 
-    if sc.unanswered:
-        failed.append(f"Penilaian belum lengkap: {len(sc.unanswered)} butir belum dijawab")
-    need("Nilai total", sc.total, t["total"])
-    need("Nilai pengungkit", sc.pengungkit, t["pengungkit"])
+    need("total", LABELS["total"], sc.total, t["total"])
+    need("pengungkit", LABELS["pengungkit"], sc.pengungkit, t["pengungkit"])
     minimum = t["area_persen"]
     reading = BacaanArea(area_reading)
     for a in sc.areas:
         if reading.combined:
-            need(f"Area {a.nama}", a.persen, minimum, "%")
+            need("area_persen", f"Area {a.nama}", a.persen, minimum, a.kode, GABUNGAN)
         if reading.separate:
-            need(f"Area {a.nama} (pemenuhan)", a.pemenuhan_persen, minimum, "%")
-            need(f"Area {a.nama} (reform)", a.reform_persen, minimum, "%")
-    need("Hasil birokrasi bersih dan akuntabel", sc.bersih, t["bersih"])
-    need("Nilai survei persepsi antikorupsi (IPAK)", sc.ipak, t["ipak"])
-    need("Capaian kinerja lebih baik", sc.kinerja, t["kinerja"])
-    need("Nilai persepsi kualitas pelayanan (IPKP)", sc.ipkp, t["ipkp"])
-    if predikat == "WBBM" and not has_wbk:
-        failed.append("Unit kerja belum memperoleh predikat Menuju WBK (syarat usulan WBBM)")
-    failed.extend(syarat_failures(syarat, predikat))
-    return Verdict(predikat=predikat, met=not failed, failed=failed)
+            need("area_persen", f"Area {a.nama} (pemenuhan)", a.pemenuhan_persen, minimum, a.kode, PEMENUHAN)
+            need("area_persen", f"Area {a.nama} (reform)", a.reform_persen, minimum, a.kode, REFORM)
+    for key in ("bersih", "ipak", "kinerja", "ipkp"):
+        need(key, LABELS[key], getattr(sc, key), t[key])
+    if predikat == "WBBM":
+        checks.append(Check("predikat_wbk", "Predikat Menuju WBK telah diperoleh", has_wbk, True,
+                            None if has_wbk is None else bool(has_wbk)))
+    for row in syarat_rows(syarat, predikat):
+        checks.append(Check(f"syarat:{row['kunci']}", row["label"], row["nilai"], row["batas"], row["memenuhi"]))
+    return Verdict(predikat=predikat, checks=checks)
 
 
 @dataclass

@@ -6,14 +6,14 @@ import datetime as dt
 import re
 
 from .errors import TpiError
-from .policy import JenisSesi, PeranTim, Target, choices
+from .policy import JenisSesi, PeranTim, StatusSesi, Target, choices
 from .text import MAX_NOTE, clean_line, clean_multiline
 
 SCHEMA_VERSION = 1
 JENIS_SESI = {m.value: m.label for m in JenisSesi}
 TARGETS = tuple(choices(Target))
 PERAN_TIM = tuple(choices(PeranTim))
-STATUS = {"draft": "Draf", "review": "Dalam Reviu", "final": "Final"}
+STATUS = {StatusSesi.DRAFT.value: "Draf", StatusSesi.REVIEW.value: "Dalam Reviu", StatusSesi.FINAL.value: "Final"}
 
 
 def clean_date(value: object, what: str = "tanggal") -> str:
@@ -71,7 +71,7 @@ def clean_tim(value: object) -> list[dict]:
     if not isinstance(value, list):
         raise TpiError("Tim TPI harus berupa daftar anggota.")
     tim = [clean_person(p, "anggota TPI", PERAN_TIM) for p in value]
-    if sum(1 for p in tim if p["peran"] == "Ketua Tim") > 1:
+    if sum(1 for p in tim if p["peran"] == PeranTim.KETUA_TIM) > 1:
         raise TpiError("Tim TPI hanya boleh memiliki satu Ketua Tim.")
     return tim
 

@@ -41,6 +41,7 @@ both authors, times). Nothing is written from a stale memory.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -48,6 +49,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +63,7 @@ from .atomic import clean_stray_temps, write_atomic
 from .errors import LockedError, ReadOnlyError, TpiError, os_reason
 from .ids import ulid
 from .instrument import Instrument, load_instrument
-from .policy import apply_answer_rules
+from .policy import StatusSesi, apply_answer_rules
 from .scoring import Evaluation, evaluate
 from .session_meta import EDITABLE_META, SCHEMA_VERSION, clean_meta_field
 
@@ -281,6 +283,22 @@ class _AnswerTable(Table):
     document_id_class = int
 
 
+@dataclass(frozen=True)
+class ItemSaved:
+    """What ``set_item`` did: the fields that changed and the answer document as now stored.
+
+    ``answer`` is a private deep copy, the whole truth after every rule ran (the dijawab
+    transition, resolved or recorded conflicts): a front end replaces its copy with it instead of
+    applying those rules again. True when something changed.
+    """
+
+    changed: dict[str, Any]
+    answer: dict[str, Any]
+
+    def __bool__(self) -> bool:
+        return bool(self.changed)
+
+
 class SessionStore:
     """An open session. Writers hold the lock until ``close()``; readers never write."""
 
@@ -379,7 +397,7 @@ class SessionStore:
             "schema": SCHEMA_VERSION,
             "format": FORMAT,
             "instrument": inst.ref(),
-            "status": "draft",
+            "status": StatusSesi.DRAFT.value,
             "signoffs": [],
             "created_at": stamp,
             "created_by": actor,
@@ -465,7 +483,7 @@ class SessionStore:
     def _check_writable(self, lifecycle: bool = False) -> None:
         if self.readonly:
             raise ReadOnlyError("Sesi dibuka hanya-baca (dikunci proses lain); perubahan tidak disimpan.")
-        if not lifecycle and self.meta.get("status") == "final":
+        if not lifecycle and self.meta.get("status") == StatusSesi.FINAL:
             raise ReadOnlyError("Sesi sudah final dan terkunci. Buka kembali (reopen) dengan alasan untuk mengubahnya.")
 
     def _head(self) -> tuple[str | None, dict | None]:
@@ -519,18 +537,21 @@ class SessionStore:
         """Every recorded conflict (item ``None`` = session metadata), oldest first."""
         return list_conflicts(self.tables)
 
-    def set_item(self, item_id: int, changes: dict[str, Any], reason: str | None = None) -> dict[str, Any]:
+    def set_item(self, item_id: int, changes: dict[str, Any], reason: str | None = None) -> ItemSaved:
         """Validate and save several fields of one item in one atomic write.
 
-        Returns the fields that actually changed (value after cleaning). Unchanged values
-        write nothing and log nothing. Saving a field that carries a recorded conflict resolves
-        that conflict (even when the value chosen is the one already stored).
+        Returns an :class:`ItemSaved`: the fields that actually changed (value after cleaning)
+        and the stored answer document. Unchanged values write nothing and log nothing. Saving a
+        field that carries a recorded conflict resolves that conflict (even when the value
+        chosen is the one already stored).
         """
         with self._mutex:
             before = self._refresh()
             plan = self._plan({item_id: changes}, before)
             self._write_plan(plan, reason)
-            return {f: v for f, v in plan[0][2].items() if f != CONFLICT_FIELD} if plan else {}
+            changed = {f: v for f, v in plan[0][2].items() if f != CONFLICT_FIELD} if plan else {}
+            item = self.instrument.item(item_id).id
+            return ItemSaved(changed, copy.deepcopy(self.answers.get(str(item), {})))
 
     def set_many(self, changes: dict[int, dict[str, Any]], reason: str | None = None) -> int:
         """Validate every field of every item first, then save them all in one atomic write.

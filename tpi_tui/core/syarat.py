@@ -115,8 +115,16 @@ def teks_nilai(kunci: str, nilai: float | str | None) -> str:
 
 
 def teks_ambang(kunci: str, target: str) -> str:
-    value = ambang(kunci, target)
-    return f"minimal {value}" if kunci == "sakip" else "100%"
+    return teks_batas(kunci, ambang(kunci, target))
+
+
+def teks_batas(kunci: str, batas: float | str) -> str:
+    """A syarat's threshold as printed: "minimal BB" for SAKIP, "100%" for a percentage."""
+    if kunci == "sakip":
+        return f"minimal {batas}"
+    from .numbers import format_angka
+
+    return f"{format_angka(float(batas), 0)}%"
 
 
 def rows(recorded: dict | None, target: str) -> list[dict]:
@@ -130,23 +138,13 @@ def rows(recorded: dict | None, target: str) -> list[dict]:
             "kunci": kunci,
             "label": s.label,
             "ambang": teks_ambang(kunci, target),
+            "batas": ambang(kunci, target),
             "nilai": nilai,
             "nilai_teks": teks_nilai(kunci, nilai),
             "bukti": entry.get("bukti", ""),
             "dicatat": nilai is not None,
             "memenuhi": memenuhi(kunci, nilai, target),
         })
-    return out
-
-
-def failures(recorded: dict | None, target: str) -> list[str]:
-    """Indonesian sentences for the verdict: every unmet or unrecorded syarat."""
-    out = []
-    for row in rows(recorded, target):
-        if row["memenuhi"] is None:
-            out.append(f"Syarat {row['label']} {BELUM}")
-        elif not row["memenuhi"]:
-            out.append(f"Syarat {row['label']} {row['nilai_teks']} (ambang {row['ambang']})")
     return out
 
 

@@ -26,6 +26,7 @@ from . import jsonfile
 from .answers import ITEM_FIELDS, clean_field
 from .errors import TpiError, os_reason
 from .instrument import load_instrument
+from .policy import PeranTim, StatusSesi
 from .session_meta import EDITABLE_META, STATUS, clean_meta_field
 from .store import _EMPTY, CONFLICT_FIELD, load_tables, meta_digest, ordered_events, session_digest, verify_chain
 from .text import is_clean_line
@@ -256,7 +257,7 @@ def check_meta_replay(tables: dict, report: Report, root: Path | None) -> None:
         if meta.get(fname) != expect:
             problems.append(f"metadata {fname}: isi berkas tidak cocok dengan riwayat perubahan.")
     for fname in LIFECYCLE_REPLAY:
-        if fname not in replay_meta and meta.get(fname) not in (None, [], "draft"):
+        if fname not in replay_meta and meta.get(fname) not in (None, [], StatusSesi.DRAFT):
             problems.append(f"metadata {fname}: isi tidak tercatat di riwayat perubahan.")
     born = events[0].get("format") if events else None
     if "format" not in replay_meta and meta.get("format") != born:
@@ -276,10 +277,10 @@ def check_signoffs(tables: dict, report: Report, root: Path | None) -> None:
             continue
         if s.get("digest") != current:
             text = f"tanda tangan {s.get('peran')} ({s.get('nama')}, {s.get('ts')}) tidak berlaku lagi: isi sesi berubah sesudah ditandatangani"
-            (problems if status == "final" else report.notes).append(text + ".")
-    if status == "final":
+            (problems if status == StatusSesi.FINAL else report.notes).append(text + ".")
+    if status == StatusSesi.FINAL:
         have = {s.get("peran") for s in signoffs if isinstance(s, dict)}
-        for peran in ("Ketua Tim", "Pengendali Teknis"):
+        for peran in (PeranTim.KETUA_TIM, PeranTim.PENGENDALI_TEKNIS):
             if peran not in have:
                 problems.append(f"sesi final tanpa tanda tangan {peran}.")
 
@@ -294,7 +295,7 @@ def check_signatures(tables: dict, report: Report, root: Path | None) -> None:
         report.problems.append(str(exc))
         return
     meta = tables["meta"]["1"]
-    final = meta.get("status") == "final"
+    final = meta.get("status") == StatusSesi.FINAL
     for s in meta.get("signoffs") if isinstance(meta.get("signoffs"), list) else []:
         if not isinstance(s, dict):
             continue
@@ -314,7 +315,7 @@ def check_conflicts(tables: dict, report: Report, root: Path | None) -> None:
         return
     where = ", ".join(f"butir {c['item']} {c.get('field')}" if c["item"] is not None else f"metadata {c.get('field')}" for c in found[:5])
     text = f"{len(found)} konflik penggabungan belum diselesaikan ({where}); lihat 'tpi conflicts'."
-    (report.problems if tables["meta"]["1"].get("status") == "final" else report.notes).append(text)
+    (report.problems if tables["meta"]["1"].get("status") == StatusSesi.FINAL else report.notes).append(text)
 
 
 def check_attachments(tables: dict, report: Report, root: Path | None) -> None:

@@ -18,7 +18,7 @@ from .atomic import write_atomic
 from .errors import TpiError, os_reason
 from .ids import ulid
 from .jsonfile import toml_loads
-from .policy import AREA_READINGS
+from .policy import AREA_READINGS, PeranTim, StatusSesi
 from .session_meta import JENIS_SESI, SCHEMA_VERSION, clean_date, clean_meta_field, clean_tim, clean_time
 from .text import clean_line
 
@@ -92,7 +92,7 @@ def _per_year(value, key: str) -> dict:
 
 
 def _tim(value) -> list[dict]:
-    return clean_tim([{"peran": "Anggota", **p} for p in value])
+    return clean_tim([{"peran": PeranTim.ANGGOTA.value, **p} for p in value])
 
 
 def _tables(value) -> list[dict]:
@@ -160,7 +160,7 @@ class Config:
     # Berita Acara: Dasar (decree forming the TPI, PKPT year), signatories, kop logo
     dasar: dict = _setting("dasar", {"sk_tpi_penetap": "", "sk_tpi_nomor": "", "sk_tpi_tanggal": "", "pkpt_tahun": ""},
                            lambda v: _dasar(v))
-    penandatangan: dict = _setting("berita_acara.penandatangan", {"tim": ["Ketua Tim", "Anggota", "Pengendali Teknis"]},
+    penandatangan: dict = _setting("berita_acara.penandatangan", {"tim": [PeranTim.KETUA_TIM.value, PeranTim.ANGGOTA.value, PeranTim.PENGENDALI_TEKNIS.value]},
                                    lambda v: _penandatangan(v))
     logo: str = _setting("berita_acara.logo", "", lambda v: _logo(v))
 
@@ -214,7 +214,7 @@ def load_config(path: Path) -> Config:
 
 
 MAX_WAIT = 60.0
-SIGNING_ROLES = ("Ketua Tim", "Anggota", "Pengendali Teknis")
+SIGNING_ROLES = (PeranTim.KETUA_TIM, PeranTim.ANGGOTA, PeranTim.PENGENDALI_TEKNIS)
 
 
 def _dasar(value: object) -> dict:
@@ -556,7 +556,7 @@ class Workspace:
                 tanggal=str(meta.get("tanggal", "")),
                 jenis=str(meta.get("jenis", "")),
                 target=str(meta.get("target", "")),
-                status=str(meta.get("status", "draft")),
+                status=str(meta.get("status", StatusSesi.DRAFT.value)),
                 answered=len(inst.order) - len(tpi.unanswered),
                 total_items=len(inst.order),
                 nilai_tpi=round(tpi.total, 2),
@@ -813,7 +813,7 @@ def starter_config() -> str:
         unit=CONFIG_DEFAULTS.unit,
         kota="...",
         kop=["PEMERINTAH KABUPATEN ...", "INSPEKTORAT DAERAH", "Alamat ..., Telepon ..., Laman ..."],
-        tim=[{"nama": "Nama Ketua Tim", "nip": "-", "jabatan": "Auditor Ahli Madya", "peran": "Ketua Tim"}],
+        tim=[{"nama": "Nama Ketua Tim", "nip": "-", "jabatan": "Auditor Ahli Madya", "peran": PeranTim.KETUA_TIM.value}],
     )
 
 

@@ -27,6 +27,7 @@ import zipfile
 from pathlib import Path
 
 from ..core.errors import TpiError
+from ..core.policy import StatusSesi
 
 
 def _attachments(tables: dict) -> list[dict]:
@@ -80,7 +81,7 @@ def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str
         if not documents:
             continue
         with ws.open(s.id, readonly=True) as store:
-            if s.status == "final":
+            if s.status == StatusSesi.FINAL:
                 for fmt in ("pdf", "docx"):
                     tmp = ws.out_dir / ".arsip" / f"{path.stem}.{fmt}"
                     try:

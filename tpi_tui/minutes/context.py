@@ -14,8 +14,9 @@ from ..core import syarat as syarat_mod
 from ..core.answers import DD_LABEL
 from ..core.ba_fields import jabatan_kepala
 from ..core.errors import TpiError
+from ..core.policy import PeranTim, StatusSesi
 from ..core.review import needs_draft_mark
-from ..core.scoring import THRESHOLDS, r2
+from ..core.scoring import LABELS, THRESHOLDS
 
 # The rule every document cites: 90/2021 as amended by 5/2024 (which replaced Lampiran II Bab II,
 # the proposal to the TPN; the LKE and the thresholds stand). Its short form for table headings.
@@ -41,15 +42,6 @@ KEGIATAN = {
     "desk": "desk evaluasi",
 }
 PENUTUP = "Demikian Berita Acara ini dibuat dengan sebenarnya untuk dapat dipergunakan sebagaimana mestinya."
-VERDICT_LABELS = {
-    "total": "Nilai total",
-    "pengungkit": "Nilai komponen pengungkit",
-    "area_persen": "Nilai setiap area pengungkit (persen dari bobot)",
-    "bersih": "Hasil birokrasi bersih dan akuntabel",
-    "ipak": "Nilai survei persepsi antikorupsi (IPAK)",
-    "kinerja": "Capaian kinerja lebih baik",
-    "ipkp": "Nilai persepsi kualitas pelayanan (IPKP)",
-}
 
 
 @dataclass
@@ -72,9 +64,13 @@ class Facts:
         return self.meta.get("jenis", "wawancara")
 
     @property
+    def verdict(self):
+        """The verdict for the session's target, judged in core (its rows: ``verdict.checks``)."""
+        return self.ev.verdicts.get(self.target) or self.ev.verdicts["WBK"]
+
+    @property
     def memenuhi(self) -> bool:
-        verdict = self.ev.verdicts.get(self.target)
-        return bool(verdict and verdict.met)
+        return self.verdict.met
 
 
 def build_context(ws, store, nomor: str | None = None) -> dict:
@@ -120,7 +116,7 @@ def header_section(f: Facts, nomor: str | None) -> dict:
     draft = needs_draft_mark(f.store)
     # A DRAFT shows no official number; the number is given when the final document is made.
     shown = nomor or (DRAFT_NOMOR if draft else issued or PLACEHOLDER)
-    status = meta.get("status", "draft")
+    status = meta.get("status", StatusSesi.DRAFT.value)
     tahun = meta["tanggal"][:4]
     digest = f.store.digest()
     return {
@@ -180,6 +176,10 @@ def _person(p: dict, peran_label: str | None = None) -> dict:
     }
 
 
+# The area minimum's reading ([penilaian] ambang_per_area) and the part of an area a check reads.
+BACAAN = {"gabungan": "gabungan pemenuhan + reform", "terpisah": "per bagian (pemenuhan, reform)",
+          "keduanya": "gabungan dan per bagian (pemenuhan, reform)"}
+BAGIAN = {"gabungan": "gabungan pemenuhan + reform", "pemenuhan": "bagian pemenuhan", "reform": "bagian reform"}
 # How III. Pelaksanaan names each narasumber role heard ("Wawancara dengan ...").
 WAWANCARA_PERAN = {
     "pimpinan": "pimpinan unit kerja",
@@ -216,9 +216,9 @@ def people_section(f: Facts) -> dict:
     narasumber = [n for n in everyone if n["unsur"] == "OPD"]
     return {
         "tim": tim,
-        "pengendali_teknis": next((p for p in tim if p["peran"] == "Pengendali Teknis"), None),
-        "ketua": next((p for p in tim if p["peran"] == "Ketua Tim"), None),
-        "anggota": [p for p in tim if p["peran"] == "Anggota"],
+        "pengendali_teknis": next((p for p in tim if p["peran"] == PeranTim.PENGENDALI_TEKNIS), None),
+        "ketua": next((p for p in tim if p["peran"] == PeranTim.KETUA_TIM), None),
+        "anggota": [p for p in tim if p["peran"] == PeranTim.ANGGOTA],
         "narasumber": narasumber,
         "pengguna_layanan": [n for n in everyone if n["unsur"] != "OPD"],
         "kepala_opd": next((n for n in narasumber if n["peran"] == "pimpinan"), None),
@@ -309,7 +309,7 @@ def scores_section(f: Facts, area_notes: dict[str, list[str]]) -> dict:
     notes = f.meta.get("catatan_sub_area") or {}
     areas = []
     for n, (ta, ua) in enumerate(zip(t.areas, u.areas, strict=True), start=1):
-        met = _area_met(ta, minimum_persen, f.cfg.ambang_per_area)
+        met = f.verdict.area_met(ta.kode)
         areas.append({
             "minimum": ta.bobot * minimum_persen / 100,
             "minimum_persen": minimum_persen,
@@ -344,7 +344,7 @@ def scores_section(f: Facts, area_notes: dict[str, list[str]]) -> dict:
     got = {"total": t.total, "pengungkit": t.pengungkit, "bersih": t.bersih, "ipak": t.ipak,
            "kinerja": t.kinerja, "ipkp": t.ipkp, "area_persen": min((a.persen for a in t.areas), default=0.0)}
     ambang = []
-    for key, label in VERDICT_LABELS.items():
+    for key, label in LABELS.items():  # Tabel 6 wording: one source, core.scoring
         row = {"label": label, "kunci": key, "nilai": got[key], "persen": key == "area_persen"}
         for predikat, th in THRESHOLDS.items():
             row[predikat.lower()] = th[key]
@@ -376,7 +376,8 @@ def scores_section(f: Facts, area_notes: dict[str, list[str]]) -> dict:
         "areas": areas,
         "rekap": rekap,
         "ambang": ambang,
-        "verdicts": {p: {"predikat": p, "memenuhi": v.met, "gagal": list(v.failed)} for p, v in ev.verdicts.items()},
+        "verdicts": {p: {"predikat": p, "memenuhi": v.met, "gagal": list(v.failed),
+                         "checks": [c.to_dict() for c in v.checks]} for p, v in ev.verdicts.items()},
         "memenuhi_target": f.memenuhi,
         "sementara": bool(t.unanswered),
         "belum_dijawab": list(t.unanswered),
@@ -478,36 +479,35 @@ def opening_section(f: Facts) -> dict:
 
 def penilaian_section(f: Facts) -> dict:
     """The verdict for the session's target as a compact table: syarat | ambang | nilai | memenuhi."""
+    from ..core.syarat import teks_batas
     from .filters import nilai
 
-    t, target = f.ev.tpi, f.target
-    th = THRESHOLDS.get(target, THRESHOLDS["WBK"])
     rows = []
 
     def add(label: str, ambang: str, got: str, met: bool | None) -> None:
         rows.append({"syarat": label, "ambang": ambang, "nilai": got, "memenuhi": met,
                      "memenuhi_teks": {True: "Ya", False: "Tidak", None: "Belum dicatat"}[met]})
 
-    total_items = len(f.inst.order)
-    answered = total_items - len(t.unanswered)
-    add("Kelengkapan penilaian TPI", f"{total_items} butir", f"{answered} butir", answered == total_items)
-    for key in ("total", "pengungkit"):
-        value = t.total if key == "total" else t.pengungkit
-        add(VERDICT_LABELS[key], f"≥ {nilai(th[key])}", nilai(value), r2(value) >= th[key])
-    low = min(t.areas, key=lambda a: _area_low(a, f.cfg.ambang_per_area)) if t.areas else None
-    if low is not None:
-        low_pct = _area_low(low, f.cfg.ambang_per_area)
-        add(f"Nilai setiap area pengungkit (terendah: {low.nama})", f"≥ {nilai(th['area_persen'])}%",
-            f"{nilai(low_pct)}%", r2(low_pct) >= th["area_persen"])
-    for key, value in (("bersih", t.bersih), ("ipak", t.ipak), ("kinerja", t.kinerja), ("ipkp", t.ipkp)):
-        add(VERDICT_LABELS[key], f"≥ {nilai(th[key])}", nilai(value), r2(value) >= th[key])
-    if target == "WBBM":
-        has = f.meta.get("predikat_wbk")
-        add("Predikat Menuju WBK telah diperoleh", "Ya", {True: "Ya", False: "Tidak", None: "belum dicatat"}[has],
-            None if has is None else bool(has))
-    recorded = syarat_mod.rows(f.meta.get("syarat"), target)
-    for row in recorded:
-        add(row["label"], row["ambang"], row["nilai_teks"], row["memenuhi"])
+    v = f.verdict
+    for c in v.checks:  # judged once in core (core.scoring.verdict); rendered here
+        if c.key == "lengkap":
+            add(c.label, f"{c.threshold} butir", f"{c.value} butir", c.met)
+        elif c.key == "area_persen":
+            if c is v.lowest_area():
+                # name the reading (tpi.toml [penilaian] ambang_per_area) and the part the lowest
+                # figure is, so it never seems to contradict table IV.A's combined percentage
+                add(f"Nilai setiap area pengungkit (terendah: {f.inst.areas[c.area].nama}, "
+                    f"{BAGIAN.get(c.part or '', 'pemenuhan + reform')}; dibaca "
+                    f"{BACAAN.get(f.cfg.ambang_per_area, f.cfg.ambang_per_area)})",
+                    f"≥ {nilai(c.threshold)}%", f"{nilai(c.value)}%", v.areas_met)
+        elif c.key == "predikat_wbk":
+            add(c.label, "Ya", {True: "Ya", False: "Tidak", None: "belum dicatat"}[c.value], c.met)
+        elif c.key.startswith("syarat:"):
+            kunci = c.key.split(":", 1)[1]
+            add(c.label, teks_batas(kunci, c.threshold), syarat_mod.teks_nilai(kunci, c.value), c.met)
+        else:
+            add(c.label, f"≥ {nilai(c.threshold)}", nilai(c.value), c.met)
+    recorded = syarat_mod.rows(f.meta.get("syarat"), f.target)
     return {"penilaian": rows, "syarat": recorded}
 
 
@@ -524,12 +524,12 @@ def tanggapan_section(f: Facts) -> dict:
 
 def signatures_section(f: Facts, people: dict) -> dict:
     """Who signs (tpi.toml [berita_acara.penandatangan]): the head of the unit, the team, officials."""
-    pen = f.cfg.penandatangan or {"tim": ["Ketua Tim", "Anggota", "Pengendali Teknis"]}
+    pen = f.cfg.penandatangan or {"tim": [PeranTim.KETUA_TIM, PeranTim.ANGGOTA, PeranTim.PENGENDALI_TEKNIS]}
     roles = pen.get("tim", [])
     kepala = people["kepala_opd"]
     mengetahui = []
-    if "Pengendali Teknis" in roles and people["pengendali_teknis"]:
-        mengetahui.append(dict(people["pengendali_teknis"], jabatan_ttd="Pengendali Teknis"))
+    if PeranTim.PENGENDALI_TEKNIS in roles and people["pengendali_teknis"]:
+        mengetahui.append(dict(people["pengendali_teknis"], jabatan_ttd=PeranTim.PENGENDALI_TEKNIS))
     for key, label in (("pengendali_mutu", "Pengendali Mutu"), ("penanggung_jawab", "Penanggung Jawab")):
         if pen.get(key):
             p = _person(pen[key])
@@ -537,28 +537,14 @@ def signatures_section(f: Facts, people: dict) -> dict:
     return {"ttd": {
         "kepala": {"jabatan_ttd": people["jabatan_kepala"], "nama": kepala["nama"] if kepala else "",
                    "nip": kepala["nip"] if kepala else "", "pangkat": kepala["pangkat"] if kepala else ""},
-        "ketua": people["ketua"] if "Ketua Tim" in roles else None,
-        "ketua_diminta": "Ketua Tim" in roles,
-        "anggota": people["anggota"] if "Anggota" in roles else [],
+        "ketua": people["ketua"] if PeranTim.KETUA_TIM in roles else None,
+        "ketua_diminta": PeranTim.KETUA_TIM in roles,
+        "anggota": people["anggota"] if PeranTim.ANGGOTA in roles else [],
         "mengetahui": mengetahui,
     }}
 
 
 # -- helpers --------------------------------------------------------------------------------------
-def _area_low(a, reading: str) -> float:
-    """The percentage of an area the minimum is judged on (the lowest of the parts read)."""
-    parts = []
-    if reading in ("keduanya", "gabungan"):
-        parts.append(a.persen)
-    if reading in ("keduanya", "terpisah"):
-        parts += [a.pemenuhan_persen, a.reform_persen]
-    return min(parts)
-
-
-def _area_met(a, minimum_persen: float, reading: str) -> bool:
-    return r2(_area_low(a, reading)) >= minimum_persen
-
-
 def _logo(f: Facts) -> dict:
     """The kop logo as a file path (DOCX) and a data: URI (HTML, so the file stands alone)."""
     import base64

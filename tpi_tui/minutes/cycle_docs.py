@@ -148,7 +148,6 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
     from ..core.afirmasi import pencanangan, satu_tahun
     from ..core.ba_fields import jabatan_kepala
     from ..core.review import is_final
-    from ..core.scoring import THRESHOLDS
     from .context import build_context
     from .filters import nilai
     from .filters import tanggal as tanggal_id
@@ -158,8 +157,6 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
     final = is_final(store)
     issued = issued_nomor(ws, "lhe", day.year, store.id)
     target = ctx["sesi"]["target"] or "WBK"
-    th = THRESHOLDS.get(target, THRESHOLDS["WBK"])
-    minimal = th["area_persen"]
     opd = ctx["opd"]["nama"]
     by_area: dict[str, list[str]] = {}
     for t in ctx["temuan"]:
@@ -170,21 +167,24 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
         if sa["catatan"]:
             sub_notes.setdefault(sa["area"], []).append(f"{sa['kode_lke']} {sa['nama']}: {sa['catatan']}")
     area_hasil = [
-        dict(a, minimal=minimal, di_bawah_minimal=a["persen"] < minimal, rekomendasi=by_area.get(a["nama"], []),
+        # the area's minimum as the verdict judged it (core.scoring.Check, the reading of tpi.toml)
+        dict(a, minimal=a["minimum_persen"], di_bawah_minimal=not a["memenuhi"], rekomendasi=by_area.get(a["nama"], []),
              catatan_sub_area=sub_notes.get(a["nama"], []))
         for a in ctx["areas"]
     ]
     ev = store.evaluate(ws.config.ambang_per_area)
     t, u = ev.tpi, ev.unit
     inst = store.instrument
+    verdict = ev.verdicts.get(target) or ev.verdicts["WBK"]
     hasil_komponen = []
     for item in inst.hasil_items():
         key = {"IPAK": "ipak", "IPKP": "ipkp"}.get(item.singkatan or "", "kinerja")
-        got, own = getattr(t, key), getattr(u, key)
+        check = verdict.check(key)  # judged once in core; rendered here
         hasil_komponen.append({
             "kode": inst.kode_lke(item.id), "nama": item.pertanyaan, "singkatan": item.singkatan or "",
-            "bobot": item.bobot, "unit": own, "tpi": got, "minimal": th[key],
-            "memenuhi": round(got, 2) >= th[key], "jawaban": (store.answers.get(str(item.id)) or {}).get("jawaban_tpi"),
+            "bobot": item.bobot, "unit": getattr(u, key), "tpi": getattr(t, key),
+            "minimal": check.threshold if check else None, "memenuhi": bool(check and check.passed),
+            "jawaban": (store.answers.get(str(item.id)) or {}).get("jawaban_tpi"),
         })
     sesi = ctx["sesi"]
     waktu = f"Evaluasi dilaksanakan pada {tanggal_id(sesi['tanggal'])}"
@@ -233,10 +233,10 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
                  f"dan kerja sama selama evaluasi"
                  + (f"; capaian tertinggi pada area {best['nama']} ({nilai(best['persen'])}% dari bobot)." if best else "."))
     simpulan = list(ctx["kesimpulan"])
-    for p, v in ctx["verdicts"].items():
-        words = "memenuhi" if v["memenuhi"] else "belum memenuhi"
+    for p, v in ev.verdicts.items():
+        words = "memenuhi" if v.met else "belum memenuhi"
         simpulan.append(f"Terhadap nilai minimal predikat Menuju {p}, unit kerja {words} kriteria"
-                        + ("." if v["memenuhi"] else f": {'; '.join(_in_words(g) for g in v['gagal'])}."))
+                        + ("." if v.met else f": {'; '.join(check_in_words(c, inst) for c in v.checks if not c.passed)}."))
     syarat_rows = [{
         "label": r["label"], "ambang": r["ambang"], "nilai": r["nilai_teks"],
         "keterangan": {True: "memenuhi", False: "tidak memenuhi", None: "belum dicatat"}[r["memenuhi"]]
@@ -291,9 +291,16 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
     return ctx
 
 
-def _in_words(reason: str) -> str:
-    """A verdict reason from core ('Nilai total 76,03 < 85,00') in the words a letter uses."""
-    return reason.replace(" < ", " di bawah minimal ").replace(" > ", " di atas ")
+def check_in_words(c, inst) -> str:
+    """An unmet verdict row (core.scoring.Check) as a letter says it: figures and 'minimal', no '<'."""
+    from .filters import nilai
+
+    if c.area is not None:
+        part = {"pemenuhan": " (bagian pemenuhan)", "reform": " (bagian reform)"}.get(c.part or "", "")
+        return f"area {inst.areas[c.area].nama}{part} {nilai(c.value)}% di bawah minimal {nilai(c.threshold)}%"
+    if c.key in ("lengkap", "predikat_wbk") or c.key.startswith("syarat:"):
+        return c.failure
+    return f"{c.label} {nilai(c.value)} di bawah minimal {nilai(c.threshold)}"
 
 
 def lhe_default_output(ws, store, fmt: str) -> Path:
@@ -380,7 +387,7 @@ def _tembusan(ws, units: list[dict]) -> list[str]:
 def surat_context(ws, tahun: int, tanggal: str | None = None, nomor: dict | None = None) -> dict:
     """The surat pengajuan (PermenPANRB 5/2024 Gambar 6) and the SPTJM (Gambar 7, or the 90/2021
     per-unit form with meterai when ``[surat_usulan] sptjm = "2021"``): every sentence is here."""
-    from ..core.afirmasi import batas_pengajuan
+    from ..core.afirmasi import batas_pengajuan, lewat_batas
     from ..core.usulan import syarat_instansi_rows
     from .context import PERMEN_ZI
     from .filters import tanggal as tanggal_id
@@ -466,7 +473,7 @@ def surat_context(ws, tahun: int, tanggal: str | None = None, nomor: dict | None
                          "sesi dasar belum final: " + ", ".join(not_final)),
         "units": units,
         "batas_pengajuan": batas.isoformat(),
-        "lewat_batas": day > batas,
+        "lewat_batas": lewat_batas(ws, tahun, day),
         "syarat_instansi": syarat_rows[target_syarat],
         "syarat_instansi_per_predikat": syarat_rows,
         "surat": {

@@ -193,7 +193,7 @@ def rekap_xlsx(datas: list[dict], instansi: str = "") -> bytes:
                 if isinstance(v, float) or (isinstance(v, int) and c >= c0):
                     cell.number_format = "0.00"
             for j, a in enumerate(t["areas"]):
-                if a["persen"] < data["ambang"]["WBK"]["area_persen"]:
+                if a.get("di_bawah_minimal"):  # judged in core.rekap, under the WBK minimum
                     ws.cell(line, c0 + j).fill = low_fill
             line += 1
         for th in threshold_rows(data):

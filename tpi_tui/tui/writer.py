@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 
 from ..core.errors import TpiError, os_reason
+from ..core.policy import StatusSesi
 from ..galat import log_exception, message
 
 
@@ -49,6 +50,7 @@ class Writer:
         item_id: int | None
         fields: dict  # what was asked
         changed: dict  # what actually changed
+        answer: dict | None  # the item's answer document as stored (core.store.ItemSaved); None for meta
         evaluation: Any
         status: str  # lifecycle status after the save
 
@@ -104,9 +106,9 @@ class Writer:
 
     def _status(self) -> str:
         try:
-            return str(self.store.meta.get("status", "draft"))
+            return str(self.store.meta.get("status", StatusSesi.DRAFT.value))
         except Exception:  # noqa: BLE001 - a status we cannot read is not final
-            return "draft"
+            return StatusSesi.DRAFT.value
 
     def run(self) -> None:
         """The worker body: serve jobs until stopped, then release the session lock.
@@ -142,13 +144,15 @@ class Writer:
                 result = job.fn(self.store)
                 self.status = self._status()
                 return self.Done(self, job.tag, result, None, job.data, self.status)
+            answer = None
             if job.item_id is None:
                 changed = self.store.set_meta(job.fields)
             else:
-                changed = self.store.set_item(job.item_id, job.fields)
+                saved = self.store.set_item(job.item_id, job.fields)
+                changed, answer = saved.changed, saved.answer
             evaluation = self.store.evaluate(self.area_reading)
             self.status = self._status()
-            return self.Saved(self, job.item_id, job.fields, changed, evaluation, self.status)
+            return self.Saved(self, job.item_id, job.fields, changed, answer, evaluation, self.status)
         except TpiError as exc:  # incl. ReadOnlyError: an Indonesian sentence
             error = str(exc)
         except OSError as exc:

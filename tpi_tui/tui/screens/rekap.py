@@ -19,6 +19,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 
 from ...core.errors import TpiError
 from ...core.numbers import format_angka
+from ...core.policy import StatusSesi
 from ..base import TpiModal, TpiScreen
 from ..plain import plain
 from ..widgets.area_chart import WBK_LINE, AreaChart, bars_from_rekap_row
@@ -28,7 +29,7 @@ SORTS = [
     ("nama OPD", lambda r: r["opd"].lower(), False),
     ("nilai total TPI", lambda r: r["tpi"]["total"], True),
     ("area terendah", lambda r: min(a["persen"] for a in r["tpi"]["areas"]), False),
-    ("status", lambda r: ({"final": 0, "review": 1}.get(r["status"], 2), r["opd"].lower()), False),
+    ("status", lambda r: ({StatusSesi.FINAL: 0, StatusSesi.REVIEW: 1}.get(r["status"], 2), r["opd"].lower()), False),
 ]
 COMPACT_BELOW = 34  # terminal rows: under this the chart shows one line per area (80x24 fits)
 COLUMNS = ("No", "Unit Kerja", "Total", "Unit", "Status", "WBK", "Usulan")
@@ -175,7 +176,7 @@ class RekapScreen(TpiScreen):
                 _verdict_cell(r["wbk"]), u["kategori"] if u else "—",
             ]
             for a in t["areas"]:
-                cells.append(Text(format_angka(a["persen"]), "bold red" if a["persen"] < WBK_LINE else ""))
+                cells.append(Text(format_angka(a["persen"]), "bold red" if a.get("di_bawah_minimal") else ""))
             cells += [format_angka(t["pengungkit"]), format_angka(t["hasil"])]
             table.add_row(*cells, key=r["slug"])
         title.update(f"Rekap {self.tahun} · {len(self.rows)} OPD · urut: {label} · * sesi dasar belum final")

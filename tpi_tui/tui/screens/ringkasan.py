@@ -11,8 +11,9 @@ from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.answers import format_value
+from ...core.policy import StatusSesi
 from ...core.review import STATUS_LABEL, TIERS, finalize, gaps, reopen, sign_off, signoff_state
-from ...core.scoring import THRESHOLDS, fmt, r2
+from ...core.scoring import GABUNGAN, THRESHOLDS, fmt
 from ...core.text import show
 from ..base import TpiScreen
 from ..format import differs
@@ -38,7 +39,6 @@ class RingkasanScreen(TpiScreen):
         self.answers = answers
         self.inst = store.instrument
         self.writer = writer  # the cockpit's writer thread: every store access goes through it
-        self.area_reading = writer.area_reading
         self.review: dict | None = review  # the last lifecycle snapshot read by the writer thread
 
     def compose(self) -> ComposeResult:
@@ -46,7 +46,7 @@ class RingkasanScreen(TpiScreen):
             yield Static("", id="totals")
             yield Static(review_text(self.review) if self.review else "Membaca status reviu…", id="review")
             yield DataTable(id="areas", cursor_type="row", zebra_stripes=True)
-            yield AreaChart(bars_from_scores(self.ev.tpi, self.ev.unit), id="area-chart")
+            yield AreaChart(bars_from_scores(self.ev.tpi, self.ev.unit, self.ev.verdicts["WBK"]), id="area-chart")
             yield Static("", id="hasil")
             yield Static("", id="verdicts")
             yield Label("Daftar (Enter membuka butir):", classes="field-label")
@@ -66,16 +66,18 @@ class RingkasanScreen(TpiScreen):
             f"hasil {fmt(tpi.hasil)}" + (f" · sementara: {len(tpi.unanswered)} butir belum dijawab"
                                          if tpi.unanswered else "")))
         table = self.query_one("#areas", DataTable)
+        verdict = ev.verdicts.get(target) or ev.verdicts["WBK"]
+        parts = {c.part for c in verdict.area_checks}  # the reading of tpi.toml, as core judged it
         columns = []
-        if self.area_reading in ("keduanya", "gabungan"):
+        if GABUNGAN in parts:
             columns.append(f"≥{fmt(minimum, 0)}% gab.")
-        if self.area_reading in ("keduanya", "terpisah"):
+        if parts - {GABUNGAN}:
             columns.append(f"≥{fmt(minimum, 0)}% P/R")
         table.add_columns("Area", "Bobot", "Unit", "TPI", "%", *columns)
         units = {a.kode: a for a in unit.areas}
         for a in tpi.areas:
             table.add_row(area_label(a.nama, self.app.size.width), fmt(a.bobot), fmt(units[a.kode].nilai), fmt(a.nilai), fmt(a.persen),
-                          *area_minimum(a, minimum, self.area_reading), key=a.kode)
+                          *area_minimum(verdict, a.kode), key=a.kode)
         self.query_one("#hasil", Static).update(Text.assemble(
             ("Hasil: ", "bold"),
             f"IPAK {fmt(tpi.ipak_survei) if tpi.ipak_survei is not None else '—'} → {fmt(tpi.ipak)} · "
@@ -167,7 +169,7 @@ class RingkasanScreen(TpiScreen):
         from .reviu import FinalMeskiBelumLengkapScreen
 
         warnings = (self.review or {}).get("kelengkapan") or []
-        if warnings and self.review and self.review["status"] != "final":
+        if warnings and self.review and self.review["status"] != StatusSesi.FINAL:
             self.app.push_screen(FinalMeskiBelumLengkapScreen(warnings), self._finalize_with_reason)
             return
         self._finalize_with_reason(None, ask=False)
@@ -183,7 +185,7 @@ class RingkasanScreen(TpiScreen):
     def action_reopen(self) -> None:
         from .reviu import BukaKembaliScreen
 
-        if self.review is not None and self.review["status"] != "final":
+        if self.review is not None and self.review["status"] != StatusSesi.FINAL:
             self.notify("Hanya sesi yang sudah final yang dapat dibuka kembali.", title="Reviu", severity="warning")
             return
         self.app.push_screen(BukaKembaliScreen(), self._reason_given)
@@ -215,22 +217,25 @@ def area_label(nama: str, width: int) -> str:
     return nama if width >= NARROW or len(nama) <= 22 else nama[:21] + "…"
 
 
-def area_minimum(a, minimum: float, reading: str) -> list[str]:
-    """The 'minimum met' cells of one area, read as the verdict reads them (rounded to 2 places)."""
+def area_minimum(verdict, kode: str) -> list[str]:
+    """The 'minimum met' cells of one area: the verdict's own checks (core.scoring.Check) shown."""
+    checks = {c.part: c for c in verdict.area_checks if c.area == kode}
+
+    def yes(part: str) -> str:
+        return "ya" if checks[part].passed else "tidak"
+
     cells = []
-    if reading in ("keduanya", "gabungan"):
-        cells.append("ya" if r2(a.persen) >= minimum else "tidak")
-    if reading in ("keduanya", "terpisah"):
-        pem = "ya" if r2(a.pemenuhan_persen) >= minimum else "tidak"
-        ref = "ya" if r2(a.reform_persen) >= minimum else "tidak"
-        cells.append(f"{pem}/{ref}")
+    if GABUNGAN in checks:
+        cells.append(yes(GABUNGAN))
+    if "pemenuhan" in checks:
+        cells.append(f"{yes('pemenuhan')}/{yes('reform')}")
     return cells
 
 
 def review_snapshot(store) -> dict:
     """What Ringkasan shows of the lifecycle; read in the writer thread, handed to the UI."""
     return {
-        "status": str(store.meta.get("status", "draft")),
+        "status": str(store.meta.get("status", StatusSesi.DRAFT.value)),
         "target": str(store.meta.get("target", "WBK")),
         "signoffs": signoff_state(store),
         "tim": [dict(p) for p in store.meta.get("tim", []) if isinstance(p, dict)],
@@ -241,7 +246,7 @@ def review_snapshot(store) -> dict:
 
 def review_text(snapshot: dict) -> Text:
     status = snapshot["status"]
-    style = {"final": "bold green", "review": "bold underline"}.get(status, "bold")  # readable on light too
+    style = {StatusSesi.FINAL: "bold green", StatusSesi.REVIEW: "bold underline"}.get(status, "bold")  # readable on light too
     text = Text.assemble(("Status: ", "bold"), (STATUS_LABEL.get(status, status), style),
                          ("   t: tanda tangan reviu · f: finalkan · o: buka kembali", "dim"))
     by_tier = {s.get("peran"): s for s in snapshot["signoffs"]}

@@ -10,7 +10,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static, TextArea
 
 from ...core.errors import TpiError
-from ...core.policy import JenisSesi, Target, choices, parse_narasumber_lines
+from ...core.policy import JenisSesi, PeranTim, Target, choices, parse_narasumber_lines
 from ...core.session_meta import clean_date, clean_meta_field, clean_time
 from .. import clock
 from ..base import TpiScreen
@@ -117,7 +117,7 @@ class SesiBaruScreen(TpiScreen[str | None]):
         tim = [{k: roster[n].get(k, "") for k in ("nama", "nip", "jabatan", "peran")}
                for n in sorted(self.query_one("#tim", SelectionList).selected)]
         for p in tim:
-            p["peran"] = p["peran"] or "Anggota"
+            p["peran"] = p["peran"] or PeranTim.ANGGOTA.value
         values["tim"] = check("tim", lambda: clean_meta_field("tim", tim))
         if values["tim"] is not None and not values["tim"] and roster:
             errors["tim"] = "Pilih paling sedikit satu anggota tim TPI."

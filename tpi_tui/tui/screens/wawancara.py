@@ -16,10 +16,11 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Static
 
 from ...core.answers import STATE_LABEL
+from ...core.policy import StatusSesi, needs_alasan
 from .. import clock
 from ..base import TpiScreen
 from ..edits import Edits
-from ..format import differs, is_answered
+from ..format import is_answered
 from ..widgets.item_pane import ItemPane
 from ..widgets.navigator import Navigator
 from ..widgets.score_bar import SaveState, ScoreBar
@@ -164,11 +165,7 @@ class WawancaraScreen(TpiScreen):
             self.notify(f"Butir {item.id} dijawab dengan {'/'.join(hot)}.", severity="warning")
             return
         field = "jawaban_tpi" if side == "tpi" else "jawaban_unit"
-        fields: dict[str, object] = {field: key}
-        answer = self.answers.get(str(item.id), {})
-        if side == "tpi" and answer.get("state", "belum") in ("belum", "ditanyakan"):
-            fields["state"] = "dijawab"
-        self.edit(item.id, fields)
+        self.edit(item.id, {field: key})  # the dijawab transition is core's (core.policy), applied on save
 
     def action_cycle_state(self) -> None:
         answer = self.answers.get(str(self.current), {})
@@ -202,7 +199,7 @@ class WawancaraScreen(TpiScreen):
     # -- saving (the worker does the disk write) -----------------------------------------------
     @property
     def final(self) -> bool:
-        return self.writer.status == "final"
+        return self.writer.status == StatusSesi.FINAL
 
     def apply_final(self) -> None:
         """Show the FINAL banner and make the text fields read-only while the session is final."""
@@ -234,19 +231,16 @@ class WawancaraScreen(TpiScreen):
         self.saved_at = clock.stamp()
         if item_id is not None:
             self.edits.saved(item_id, event.fields)
-        if item_id is not None and changed:
-            answer = self.answers.setdefault(str(item_id), {})
-            answer.update(changed)
-            if answer.get("konflik"):  # saving a conflicting field resolved it (core rule)
-                left = [c for c in answer["konflik"] if c.get("field") not in changed]
-                if left:
-                    answer["konflik"] = left
-                else:
-                    del answer["konflik"]
+        answer = event.answer
+        if item_id is not None and answer is not None and answer != self.answers.get(str(item_id)):
+            # the stored document replaces our copy: state transition and conflicts as core left them
+            # (a conflict resolved by choosing the stored value changes no field, only the document)
+            self.answers[str(item_id)] = answer
             self.nav.refresh_item(item_id)
             self.pane.answer_changed(item_id, changed)
+        if item_id is not None and answer is not None and changed:
             if item_id == self.current and ("jawaban_tpi" in changed or "jawaban_unit" in changed):
-                if differs(answer) and not (answer.get("alasan") or "").strip():
+                if needs_alasan(answer):
                     self.notify("Jawaban TPI berbeda dari jawaban unit: isi alasan perbedaannya.",
                                 title="Alasan diperlukan", severity="warning")
         elif item_id == self.current:

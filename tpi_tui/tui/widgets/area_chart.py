@@ -5,9 +5,10 @@ pairs of bars and two reference lines, which fits in 14 terminal rows at 80 colu
 well under a millisecond, needs no new dependency (textual-plotext would add plotext, ~1 MB, and
 draws axes we do not need), and shows the same in a snapshot test as in a real terminal.
 
-Each area has the TPI's bar and, beside it, the unit's own (self-assessment) bar. A bar under the
-60 % minimum is red and ends with "▼ di bawah minimal", so a unit below the minimum cannot be
-missed; the 60 % and 75 % positions are drawn through every bar (│ in the bar's gap, ┃ over it).
+Each area has the TPI's bar and, beside it, the unit's own (self-assessment) bar. An area the
+verdict finds under the WBK minimum (``AreaBar.low``, from ``core.scoring.Check``: the reading of
+tpi.toml and the one rounding, never compared here) is red and ends with "▼ di bawah minimal", so a
+unit below the minimum cannot be missed; the 60 % and 75 % positions are drawn through every bar (│ in the bar's gap, ┃ over it).
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from rich.text import Text
 from textual.widget import Widget
 
 from ...core.numbers import format_angka
+from ...core.scoring import THRESHOLDS
 
-WBK_LINE = 60.0
-WBBM_LINE = 75.0
+WBK_LINE = THRESHOLDS["WBK"]["area_persen"]  # where the reference lines are drawn (Tabel 6)
+WBBM_LINE = THRESHOLDS["WBBM"]["area_persen"]
 EIGHTHS = " ▏▎▍▌▋▊▉█"
 
 
@@ -30,18 +32,22 @@ class AreaBar:
     nama: str
     tpi: float  # percent of the area's bobot, 0-100
     unit: float | None = None
+    low: bool = False  # under the WBK minimum, as the verdict judged it (core.scoring.Check)
 
 
 def bars_from_rekap_row(row: dict) -> list[AreaBar]:
     """AreaBars from one row of ``core.rekap.build_rekap``."""
     units = {a["kode"]: a["persen"] for a in row["unit"]["areas"]}
-    return [AreaBar(a["kode"], a["nama"], a["persen"], units.get(a["kode"])) for a in row["tpi"]["areas"]]
+    return [AreaBar(a["kode"], a["nama"], a["persen"], units.get(a["kode"]), bool(a.get("di_bawah_minimal")))
+            for a in row["tpi"]["areas"]]
 
 
-def bars_from_scores(tpi, unit=None) -> list[AreaBar]:
-    """AreaBars from ``core.scoring.Score`` objects (the TPI's and, optionally, the unit's)."""
+def bars_from_scores(tpi, unit=None, verdict=None) -> list[AreaBar]:
+    """AreaBars from ``core.scoring.Score`` objects (the TPI's and, optionally, the unit's);
+    ``verdict`` (the WBK ``core.scoring.Verdict``) marks the areas under the minimum."""
     units = {a.kode: a.persen for a in unit.areas} if unit is not None else {}
-    return [AreaBar(a.kode, a.nama, a.persen, units.get(a.kode)) for a in tpi.areas]
+    return [AreaBar(a.kode, a.nama, a.persen, units.get(a.kode), verdict is not None and not verdict.area_met(a.kode))
+            for a in tpi.areas]
 
 
 def _bar(percent: float, width: int, style: str) -> Text:
@@ -85,7 +91,7 @@ def render_chart(bars: list[AreaBar], width: int, show_unit: bool = True, title:
     out.append_text(legend)
     out.append("\n")
     for b in bars:
-        low = b.tpi < WBK_LINE
+        low = b.low
         style = "bold red" if low else "green"
         out.append(f"{b.kode:<{label_w}}", "bold red" if low else "bold")
         out.append("TPI  ")
@@ -101,11 +107,11 @@ def render_chart(bars: list[AreaBar], width: int, show_unit: bool = True, title:
             out.append_text(_bar(b.unit, bar_w, "grey50"))
             out.append(f" {format_angka(b.unit):>6}%", "dim")
             out.append("\n")
-    low = [b for b in bars if b.tpi < WBK_LINE]
+    low = [b for b in bars if b.low]
     if low:
-        out.append("▼ di bawah minimal 60%: " + ", ".join(f"{b.nama} ({format_angka(b.tpi)}%)" for b in low), "bold red")
+        out.append(f"▼ di bawah minimal {format_angka(WBK_LINE, 0)}%: " + ", ".join(f"{b.nama} ({format_angka(b.tpi)}%)" for b in low), "bold red")
     else:
-        out.append("Semua area mencapai minimal 60%.", "green")
+        out.append(f"Semua area mencapai minimal {format_angka(WBK_LINE, 0)}%.", "green")
     return out
 
 

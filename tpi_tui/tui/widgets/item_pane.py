@@ -14,6 +14,7 @@ from textual.widgets import Label, Static, TextArea
 
 from ...core.answers import STATE_LABEL, format_value, parse_value
 from ...core.errors import TpiError
+from ...core.policy import has_alasan, needs_alasan
 from ...core.scoring import fmt
 from ..edits import Edits
 from ..format import differs, plain_value
@@ -281,10 +282,7 @@ class ItemPane(GuardedPump, VerticalScroll):
             self.mark()
             self.post_message(self.Edited(self))  # the status line says "Belum tersimpan"
             return False
-        fields: dict[str, object] = {field: text}
-        if field == "jawaban_tpi" and answer.get("state", "belum") in ("belum", "ditanyakan"):
-            fields["state"] = "dijawab"
-        self.edits.put(item.id, fields)
+        self.edits.put(item.id, {field: text})  # the dijawab transition is core's, applied on save
         self.mark()
         return True
 
@@ -317,9 +315,8 @@ class ItemPane(GuardedPump, VerticalScroll):
     # -- parts ---------------------------------------------------------------------------------
     def _update_alasan_box(self, answer: dict) -> None:
         box = self.query_one("#alasan-box")
-        has_reason = bool((answer.get("alasan") or "").strip())
-        box.display = differs(answer) or has_reason
-        box.set_class(differs(answer) and not has_reason, "wajib")
+        box.display = differs(answer) or has_alasan(answer)
+        box.set_class(needs_alasan(answer), "wajib")
 
     def _update_persen(self) -> None:
         text = persen_text(self.inst, self.item, self.answers, self.values.typed("jawaban_tpi"))
