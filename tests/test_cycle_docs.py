@@ -153,3 +153,15 @@ def test_broken_workspace_template_writes_nothing(demo, tmp_path):
         cd.generate_lhe(demo, store, "md", tmp_path / "x.md")
     assert not (tmp_path / "x.md").exists()
     assert not (demo.root / ".tpi" / "nomor-lhe-2025.json").exists()  # no number consumed
+
+
+def test_surat_and_sptjm_markdown_parse_as_intended(demo, tmp_path):
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark").enable("table")
+    surat = md.render(cd.generate_surat(demo, 2025, "md", tmp_path / "s.md", tanggal="2025-08-25").read_text())
+    assert surat.count("<li>") == 2 + 4  # the proposed units, then the numbered tembusan
+    assert "<p>Lampiran Surat Bupati Pesawaran<br />" in surat and "<h2>DAFTAR UNIT KERJA" in surat
+    sptjm = md.render(cd.generate_surat(demo, 2025, "md", tmp_path / "p.md", tanggal="2025-08-25",
+                                        dokumen="sptjm").read_text())
+    assert sptjm.count("<li>") == 3 and "&lt;" not in sptjm
