@@ -29,3 +29,17 @@ def answers(best: bool, side: str = "jawaban_tpi", survey: float | None = None) 
 # Every prerequisite (syarat usulan, core/syarat.py) recorded and met: tests of the score
 # thresholds and of what follows a passing verdict start from here.
 SYARAT_OK = {k: {"nilai": "AA" if k == "sakip" else 100.0, "bukti": "uji"} for k in ("tlhp", "sakip", "lhkpn", "lhkasn")}
+
+
+def ready_for_usulan(ws, tahun: int = 2025, opds: tuple[str, ...] = (), pencanangan: str = "2023-01-10") -> None:
+    """Record what the usulan gate needs besides the session: the instansi's Tabel 5 syarat of
+    ``tahun`` (all met) and the pencanangan date of each OPD in ``opds`` (>= 1 year before)."""
+    from tpi_tui.core import usulan
+
+    text = ws.config_path.read_text(encoding="utf-8")
+    for opd in opds:
+        text += f'\n[[opd]]\nnama = "{opd}"\npencanangan = "{pencanangan}"\n'
+    ws.config_path.write_text(text, encoding="utf-8")
+    ws._config = None
+    for kunci, nilai in (("opini-bpk", "WTP"), ("sakip-instansi", "BB"), ("indeks-rb", "B"), ("spip", "3")):
+        usulan.set_syarat_instansi(ws, tahun, kunci, nilai, "uji", actor="uji")

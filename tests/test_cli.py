@@ -153,3 +153,17 @@ def test_demo_workspace_has_a_complete_and_an_in_progress_session(tmp_path):
     assert sorted(r["answered"] for r in rows)[-1] == 127 and any(r["answered"] < 127 for r in rows)
     tables = load_tables(next((demo / "sessions").glob("dinas-kependudukan*/*.json")))
     assert tables["meta"]["1"]["tempat"].startswith("Ruang Rapat")
+
+
+def test_history_and_answer_name_the_item_by_its_lke_code(tmp_path):
+    """Issue 22 item 5: CLI messages that name an item give its LKE code beside the soal id."""
+    from hostile.helpers import make_ws, run_cli
+
+    ws = make_ws(tmp_path / "ws")
+    sid = ws.new_session(opd="Dinas Uji", jenis="wawancara", tanggal="2025-05-15", target="WBK", actor="uji").id
+    code, out, err = run_cli(["--workspace", str(ws.root), "answer", sid, "62", "--tpi", "A"])
+    assert code == 0, err
+    assert out.startswith("A.I.5.iv.b (butir 62): jawaban_tpi = A")
+    code, out, err = run_cli(["--workspace", str(ws.root), "history", sid, "--item", "62"])
+    assert code == 0, err
+    assert "A.I.5.iv.b (butir 62) jawaban TPI: — → A" in out

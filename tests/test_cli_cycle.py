@@ -64,10 +64,29 @@ def test_bad_input_is_one_line_and_changes_nothing(demo):
     before = tree_hash(demo.root / "sessions")
     for args in (["rekap", "--tahun", "20x5"], ["usulan", "add", "Puskesmas Roworejo", "--kategori", "WBK"],
                  ["usulan", "remove", OPDS[0]], ["usulan", "add", "Tidak Ada", "--kategori", "WBK"],
-                 ["rekap", "--sesi", "ZZZZZZZZ"], ["lhe", "ZZZZZZZZ"], ["verify", "--arsip", "/nonexistent.zip"]):
+                 ["rekap", "--sesi", "ZZZZZZZZ"], ["lhe", "ZZZZZZZZ"], ["verify", "--arsip", "/nonexistent.zip"],
+                 ["usulan", "add", "Puskesmas Bunut", "--kategori", "WBK-AFIRMASI", "--reason", "x"],
+                 ["syarat-instansi", "set", "opini-bpk", "bagus", "--bukti", "x"],
+                 ["syarat-instansi", "set", "../x", "WTP", "--bukti", "x"],
+                 ["syarat-instansi", "clear", "spip"]):
         code, _, err = cli(demo, *args)
         assert_one_line_error(code, err)
     assert tree_hash(demo.root / "sessions") == before
+
+
+def test_afirmasi_refusal_names_the_legal_basis_and_syarat_instansi_from_the_cli(tmp_path):
+    ws = create_demo(tmp_path / "d")
+    code, _, err = cli(ws, "usulan", "add", "Puskesmas Bunut", "--kategori", "WBK-AFIRMASI", "--reason", "x")
+    assert_one_line_error(code, err)
+    assert "Jalur afirmasi hanya untuk enam jenis unit" in err and "5 Tahun 2024" in err
+    code, out, err = cli(ws, "syarat-instansi", "set", "spip", "2,5", "--bukti", "Penilaian BPKP 2025")
+    assert code == 0, err
+    assert "Level 2,50 — WBK minimal Level 3: TIDAK memenuhi" in out
+    code, out, err = cli(ws, "usulan", "add", OPDS[3], "--kategori", "WBK", "--reason", "Uji.")
+    assert code == 0, err
+    assert "catatan: Syarat instansi Level maturitas SPIP instansi Level 2,50 (ambang minimal Level 3)" in out
+    code, out, _ = cli(ws, "usulan", "list")
+    assert "batas pengajuan kepada TPN 15 September 2025" in out
 
 
 def test_usulan_add_list_remove(tmp_path):

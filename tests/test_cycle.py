@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from _core_fixtures import SYARAT_OK, answers
+from _core_fixtures import SYARAT_OK, answers, ready_for_usulan
 from hostile.helpers import KETUA, PENGENDALI, TIM, make_ws
 
 from tpi_tui.core import usulan
@@ -33,7 +33,9 @@ def session(ws, opd=DUKCAPIL, tanggal="2025-05-15", best=True, final=False):
 
 @pytest.fixture
 def ws(tmp_path):
-    return make_ws(tmp_path / "ws")
+    w = make_ws(tmp_path / "ws")
+    ready_for_usulan(w, 2025, (DUKCAPIL, RSUD))
+    return w
 
 
 def test_latest_final_wins_over_a_later_draft(ws):
@@ -92,7 +94,7 @@ def test_add_needs_reason_when_not_final(ws):
     session(ws)
     with pytest.raises(TpiError, match="belum final.*--reason"):
         usulan.add(ws, 2025, DUKCAPIL, "WBK")
-    assert not usulan.usulan_path(ws, 2025).exists()  # nothing written
+    assert usulan.load_usulan(ws, 2025).units == []  # nothing written
     entry = usulan.add(ws, 2025, DUKCAPIL, "WBK", reason="Sesi difinalkan pekan depan.", actor="Rina")
     assert entry["unit_id"] == "dinas-kependudukan-dan-pencatatan-sipil"
     assert entry["alasan"] == "Sesi difinalkan pekan depan." and entry["kondisi"]
@@ -161,3 +163,73 @@ def test_hand_edit_is_detected(ws):
     assert usulan.verify_usulan(path)[0].startswith("Berkas usulan")
     with pytest.raises(TpiError, match="rusak"):
         usulan.load_usulan(ws, 2025)
+
+
+# -- PermenPANRB 5/2024: afirmasi, Tabel 5 instansi syarat, one year of ZI, the deadline ----------
+def test_afirmasi_only_for_the_six_unit_types(ws):
+    session(ws, opd="Puskesmas Bunut", final=True)
+    with pytest.raises(TpiError, match="Jalur afirmasi hanya untuk enam jenis unit.*5 Tahun 2024.*Puskesmas Bunut"):
+        usulan.add(ws, 2025, "Puskesmas Bunut", "WBK-AFIRMASI", reason="uji")
+    assert usulan.load_usulan(ws, 2025).units == []
+    from tpi_tui.core.afirmasi import jenis_afirmasi
+
+    assert jenis_afirmasi(ws, RSUD) == "rsud" and jenis_afirmasi(ws, DUKCAPIL) == "dukcapil"
+    assert jenis_afirmasi(ws, "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu") == "ptsp"
+    ws.config_path.write_text(ws.config_path.read_text() + '\n[[opd]]\nnama = "Puskesmas Bunut"\nafirmasi = "pendidikan"\n'
+                              '\n[[opd]]\nnama = "Kantor Uji"\nafirmasi = "apa"\n')
+    ws._config = None
+    assert jenis_afirmasi(ws, "Puskesmas Bunut") == "pendidikan"  # set per OPD in tpi.toml
+    with pytest.raises(TpiError, match="afirmasi OPD 'Kantor Uji' harus salah satu dari rsud"):
+        jenis_afirmasi(ws, "Kantor Uji")
+
+
+def test_instansi_syarat_gate_the_usulan_and_are_logged(ws):
+    session(ws, final=True)
+    usulan.set_syarat_instansi(ws, 2025, "opini-bpk", "WDP", "LHP BPK atas LKPD 2024", actor="Rina")
+    with pytest.raises(TpiError, match="Syarat instansi Opini BPK atas laporan keuangan instansi WDP \\(ambang minimal WTP\\)"):
+        usulan.add(ws, 2025, DUKCAPIL, "WBK")
+    entry = usulan.add(ws, 2025, DUKCAPIL, "WBK-AFIRMASI")  # afirmasi: proposed while the instansi catches up
+    assert entry["kondisi"] == []
+    with pytest.raises(TpiError, match="tidak dikenal"):
+        usulan.set_syarat_instansi(ws, 2025, "opini", "WTP", "x")
+    with pytest.raises(TpiError, match="harus salah satu dari: WTP, WDP, TW, TMP"):
+        usulan.set_syarat_instansi(ws, 2025, "opini-bpk", "baik", "x")
+    with pytest.raises(TpiError, match="Bukti .* wajib"):
+        usulan.set_syarat_instansi(ws, 2025, "spip", "3", "  ")
+    lst = usulan.load_usulan(ws, 2025)
+    assert lst.syarat["opini-bpk"] == {"nilai": "WDP", "bukti": "LHP BPK atas LKPD 2024"}
+    assert usulan.verify_usulan(lst.path) == []
+    data = json.loads(lst.path.read_text())
+    data["syarat"]["opini-bpk"]["nilai"] = "WTP"  # an edit by hand
+    lst.path.write_text(json.dumps(data))
+    assert any("syarat instansi opini-bpk" in p for p in usulan.verify_usulan(lst.path))
+
+
+def test_indeks_rb_minimum_depends_on_pemda_or_kl_and_the_target(ws):
+    rows = {r["kunci"]: r for r in usulan.syarat_instansi_rows(ws, 2025, "WBBM")}
+    assert rows["indeks-rb"]["ambang"] == "minimal B" and rows["indeks-rb"]["memenuhi"] is True  # Pemda, WBBM
+    assert rows["sakip-instansi"]["ambang"] == "minimal BB" and rows["spip"]["nilai_teks"] == "Level 3"
+    usulan.set_syarat_instansi(ws, 2025, "indeks-rb", "CC", "LHE RB 2024")
+    wbk = {r["kunci"]: r for r in usulan.syarat_instansi_rows(ws, 2025, "WBK")}
+    assert wbk["indeks-rb"]["memenuhi"] is True and wbk["indeks-rb"]["ambang"] == "minimal CC"
+    assert {r["kunci"]: r for r in usulan.syarat_instansi_rows(ws, 2025, "WBBM")}["indeks-rb"]["memenuhi"] is False
+
+
+def test_one_year_of_building_zi_from_the_pencanangan_date(ws):
+    session(ws, opd="Puskesmas Baru", final=True)
+    ws.config_path.write_text(ws.config_path.read_text() + '\n[[opd]]\nnama = "Puskesmas Baru"\npencanangan = "2024-09-01"\n')
+    ws._config = None
+    with pytest.raises(TpiError, match="Pembangunan Zona Integritas belum satu tahun \\(pencanangan 2024-09-01\\)"):
+        usulan.add(ws, 2025, "Puskesmas Baru", "WBK")
+
+
+def test_proposal_deadline_is_31_mei_unless_the_tpn_set_another(ws):
+    import datetime as dt
+
+    from tpi_tui.core.afirmasi import batas_pengajuan
+
+    assert batas_pengajuan(ws, 2025) == dt.date(2025, 5, 31)
+    ws.config_path.write_text(ws.config_path.read_text().replace(
+        "[surat_usulan]", '[surat_usulan]\nbatas_pengajuan = { 2025 = "2025-06-13" }'))
+    ws._config = None
+    assert batas_pengajuan(ws, 2025) == dt.date(2025, 6, 13) and batas_pengajuan(ws, 2026) == dt.date(2026, 5, 31)

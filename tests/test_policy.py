@@ -96,3 +96,6 @@ def test_narasumber_lines():
         parse_narasumber_lines("A; -; X; pimpinan\nB; -; Y; presiden", tuple(choices(PeranNarasumber)))
     with pytest.raises(TpiError, match=r"^Baris 1: NIP"):
         parse_narasumber_lines("A; 123; X; pimpinan", None)
+    # an optional fifth part: pangkat/golongan (issue 22 item 6)
+    [kepala] = parse_narasumber_lines("A; -; Kepala Dinas; pimpinan; Pembina (IV/a)", tuple(choices(PeranNarasumber)))
+    assert kepala["pangkat"] == "Pembina (IV/a)"

@@ -133,7 +133,7 @@ def test_same_item_becomes_a_conflict_listed_and_resolved_with_the_cli(team):
     assert pulled.returncode == 0, pulled.stderr
     assert "konflik" in pulled.stderr
     listed = b.tpi("conflicts", str(rel)).stdout
-    assert "Butir 1 kolom jawaban_tpi" in listed and "Andi" in listed and "Budi" in listed
+    assert "A.I.1.i.a (butir 1) kolom jawaban_tpi" in listed and "Andi" in listed and "Budi" in listed
     refused = b.tpi("review", str(rel), "--as", "Budi Santoso", check=False)
     assert refused.returncode == 2 and "konflik" in refused.stderr
     b.tpi("answer", str(rel), "1", "--tpi", "Tidak")

@@ -44,9 +44,10 @@ def answer(ctx, session_ref, item, tpi_value, unit_value, note, reason) -> None:
         before = [c for c in store.conflicts() if c["item"] == item and c.get("field") in changes]
         changed = store.set_item(item, changes).changed
         shown = [f"{k} = {format_value(lke_item, v) if k in VALUE_FIELDS else v}" for k, v in changed.items()]
-        echo(f"Butir {item}: " + (", ".join(shown) if changed else "tidak ada perubahan"))
+        name = store.instrument.label_butir(item)
+        echo(f"{name[0].upper()}{name[1:]}: " + (", ".join(shown) if changed else "tidak ada perubahan"))
         for c in before:  # saving a conflicting field resolves its recorded merge conflict
-            echo(f"Konflik butir {item} kolom {c['field']} diselesaikan.")
+            echo(f"Konflik {name} kolom {c['field']} diselesaikan.")
 
 
 def _is_xlsx(path: Path) -> bool:

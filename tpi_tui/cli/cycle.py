@@ -29,8 +29,9 @@ def _tahun(ctx_value: str | None):
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Berkas keluaran (xlsx/html/pdf: bawaan out/rekap-TTTT.*).")
 @click.option("--sesi", "chosen", multiple=True, metavar="SESI", help="Sesi dasar pilihan untuk OPD-nya (boleh berulang).")
 @click.option("--json", "as_json", is_flag=True, help="Sama dengan --format json.")
+@click.option("--tanggal", metavar="TTTT-BB-HH", help="Tanggal tanda tangan rekap html/pdf (bawaan: hari ini).")
 @click.pass_context
-def rekap(ctx, tahun, fmt, output, chosen, as_json) -> None:
+def rekap(ctx, tahun, fmt, output, chosen, as_json, tanggal) -> None:
     """Rekap nilai seluruh OPD satu tahun dari sesi dasarnya, dengan ambang WBK/WBBM."""
     from ..core.cycle import years
     from ..core.rekap import build_rekap
@@ -69,7 +70,7 @@ def rekap(ctx, tahun, fmt, output, chosen, as_json) -> None:
     else:
         from ..minutes.cycle_docs import rekap_html, rekap_pdf
 
-        write_file(target, rekap_pdf(ws, data) if fmt == "pdf" else rekap_html(ws, data).encode("utf-8"))
+        write_file(target, rekap_pdf(ws, data, tanggal) if fmt == "pdf" else rekap_html(ws, data, tanggal).encode("utf-8"))
     echo(f"Rekap {fmt.upper()} ditulis: {target}")
 
 
@@ -122,7 +123,11 @@ def usulan_list(ctx, tahun, as_json) -> None:
     if not lst.units:
         echo(f"Belum ada unit yang diusulkan untuk tahun {year}.")
         return
-    echo(f"Usulan tahun {year}: {len(lst.units)} unit")
+    from ..core.afirmasi import batas_pengajuan
+    from ..minutes.filters import tanggal as tanggal_id
+
+    echo(f"Usulan tahun {year}: {len(lst.units)} unit · batas pengajuan kepada TPN "
+         f"{tanggal_id(batas_pengajuan(ws, year)).replace(chr(0xA0), ' ')}")
     for n, u in enumerate(lst.units, start=1):
         echo(f"{n:>2}. {u['opd']} — {u['kategori']} (ID unit {u['unit_id']})")
         for k in u.get("kondisi") or []:
@@ -145,6 +150,87 @@ def usulan_remove(ctx, opd, reason, tahun) -> None:
     year = _tahun(tahun) or default_year(ws)
     entry = core.remove(ws, year, opd, reason=reason, actor=actor(ctx, ws))
     echo(f"{entry['opd']} dicabut dari daftar usulan tahun {year}.")
+
+
+# -- syarat instansi (Tabel 5) ----------------------------------------------------------------
+@click.group("syarat-instansi")
+def syarat_instansi() -> None:
+    """Syarat instansi per tahun (PermenPANRB 5/2024 Tabel 5): opini BPK, SAKIP, Indeks RB, SPIP.
+
+    \b
+    Kunci: opini-bpk (WTP/WDP/TW/TMP), sakip-instansi (AA..D), indeks-rb (AA..D), spip (level 1-5).
+      tpi syarat-instansi set opini-bpk WTP --bukti "LHP BPK atas LKPD 2024, 27 Mei 2025"
+      tpi syarat-instansi list
+    """
+
+
+@syarat_instansi.command("set")
+@click.argument("kunci", metavar="KUNCI")
+@click.argument("nilai", metavar="NILAI")
+@click.option("--bukti", required=True, metavar="TEKS", help="Dokumen dan tanggalnya (wajib).")
+@click.option("--tahun", metavar="TTTT", help="Tahun usulan (bawaan: tahun terakhir yang memiliki sesi).")
+@click.option("--reason", metavar="TEKS", help="Alasan perubahan (dicatat pada riwayat).")
+@click.pass_context
+def syarat_instansi_set(ctx, kunci, nilai, bukti, tahun, reason) -> None:
+    """Mencatat satu syarat instansi tahun ini beserta buktinya."""
+    from ..core import usulan as core
+    from ..core.cycle import default_year
+    from ..core.syarat import SYARAT_INSTANSI
+
+    ws = workspace(ctx)
+    year = _tahun(tahun) or default_year(ws)
+    entry = core.set_syarat_instansi(ws, year, kunci, nilai, bukti, reason=reason, actor=actor(ctx, ws))
+    label = SYARAT_INSTANSI[kunci.strip().lower()].label
+    echo(f"{label} tahun {year}: " + ("tidak ada perubahan." if entry is None else "dicatat."))
+    _print_syarat_instansi(ws, year)
+
+
+@syarat_instansi.command("list")
+@click.option("--tahun", metavar="TTTT")
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
+@click.pass_context
+def syarat_instansi_list(ctx, tahun, as_json) -> None:
+    """Syarat instansi satu tahun dan statusnya untuk WBK dan WBBM."""
+    from ..core.cycle import default_year
+
+    ws = workspace(ctx)
+    year = _tahun(tahun) or default_year(ws)
+    if as_json:
+        from ..core.usulan import syarat_instansi_rows
+
+        echo(json.dumps({"tahun": year, "WBK": syarat_instansi_rows(ws, year, "WBK"),
+                         "WBBM": syarat_instansi_rows(ws, year, "WBBM")}, ensure_ascii=False, indent=1))
+        return
+    _print_syarat_instansi(ws, year)
+
+
+@syarat_instansi.command("clear")
+@click.argument("kunci", metavar="KUNCI")
+@click.option("--reason", required=True, metavar="TEKS", help="Alasan menghapus (wajib).")
+@click.option("--tahun", metavar="TTTT")
+@click.pass_context
+def syarat_instansi_clear(ctx, kunci, reason, tahun) -> None:
+    """Menghapus isian satu syarat instansi (kembali 'belum dicatat')."""
+    from ..core import usulan as core
+    from ..core.cycle import default_year
+
+    ws = workspace(ctx)
+    year = _tahun(tahun) or default_year(ws)
+    core.clear_syarat_instansi(ws, year, kunci, reason=reason, actor=actor(ctx, ws))
+    echo(f"Syarat instansi {kunci.strip().lower()} tahun {year} dihapus (belum dicatat).")
+
+
+def _print_syarat_instansi(ws, year: int) -> None:
+    from ..core.usulan import syarat_instansi_rows
+
+    wbk, wbbm = syarat_instansi_rows(ws, year, "WBK"), syarat_instansi_rows(ws, year, "WBBM")
+    word = {True: "memenuhi", False: "TIDAK memenuhi", None: "belum dicatat"}
+    echo(f"Syarat instansi tahun {year} ({ws.config.instansi}):")
+    for a, b in zip(wbk, wbbm, strict=True):
+        echo(f"  {a['label']}: {a['nilai_teks']} — WBK {a['ambang']}: {word[a['memenuhi']]}; "
+             f"WBBM {b['ambang']}: {word[b['memenuhi']]}")
+        if a["bukti"]:
+            echo(f"      bukti: {a['bukti']}")
 
 
 # -- documents -------------------------------------------------------------------------------
@@ -190,6 +276,17 @@ def surat_usulan(ctx, tahun, fmt, output, tanggal, sptjm) -> None:
     context = surat_context(ws, year, tanggal)
     if context["draft"]:
         echo(f"Catatan: DRAFT ({context['draft_alasan']}); nomor diterbitkan setelah semua sesi dasar final.")
+    from ..minutes.filters import tanggal as tanggal_id
+
+    batas = tanggal_id(context["batas_pengajuan"]).replace("\u00a0", " ")
+    if context["lewat_batas"]:
+        echo(f"Perhatian: tanggal surat melewati batas pengajuan kepada TPN ({batas}); bila TPN menetapkan tanggal "
+             f"lain, catat di tpi.toml: [surat_usulan] batas_pengajuan = {{ {year} = \"TTTT-BB-HH\" }}.")
+    else:
+        echo(f"Batas pengajuan kepada TPN: {batas}.")
+    unmet = [r["label"] for r in context["syarat_instansi"] if not r["memenuhi"]]
+    if unmet:
+        echo(f"Perhatian: syarat instansi belum terpenuhi/dicatat: {', '.join(unmet)} ('tpi syarat-instansi list').")
 
 
 @click.command()
@@ -212,4 +309,4 @@ def arsip(ctx, tahun, opd, output, tanpa_dokumen) -> None:
         echo(f"Catatan: {note}")
 
 
-COMMANDS = [rekap, usulan, lhe, surat_usulan, arsip]
+COMMANDS = [rekap, usulan, syarat_instansi, lhe, surat_usulan, arsip]

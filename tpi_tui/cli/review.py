@@ -167,9 +167,9 @@ def history(ctx, session_ref, item) -> None:
     store = ws.open(session_ref, readonly=True)
     events = get_history(store, item)
     if not events:
-        echo("Belum ada perubahan tercatat" + (f" untuk butir {item}." if item is not None else "."))
+        echo("Belum ada perubahan tercatat" + (f" untuk {store.instrument.label_butir(item)}." if item is not None else "."))
     for ev in events:
-        echo(format_event(ev))
+        echo(format_event(ev, store.instrument))
 
 
 @click.command()
@@ -193,7 +193,7 @@ def attach(ctx, session_ref, item, path, dokumen, status) -> None:
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
         entry = do_attach(store, item, Path(path), dokumen, status, root=ws.root)
     b = entry["berkas"]
-    echo(f"Butir {item}: '{entry['dokumen']}' dilampirkan: {b['path']} ({b['size']} bita, SHA-256 {b['sha256'][:16]}…).")
+    echo(f"{ws.instrument.label_butir(item)}: '{entry['dokumen']}' dilampirkan: {b['path']} ({b['size']} bita, SHA-256 {b['sha256'][:16]}…).")
 
 
 COMMANDS = [review, finalize, reopen, verify, history, attach]

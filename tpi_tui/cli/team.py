@@ -67,7 +67,7 @@ def conflicts(ctx, session_ref, butir, kolom, pakai) -> None:
             return
         echo(f"{len(found)} konflik penggabungan:")
         for c in found:
-            where = f"Butir {c['item']}" if c["item"] is not None else "Metadata"
+            where = store.instrument.label_butir(c["item"]) if c["item"] is not None else "Metadata"
             echo(f"{where} kolom {c.get('field')} (sebelumnya: {_show(c.get('dasar'))})")
             for n, v in enumerate(c.get("versi") or [], start=1):
                 echo(f"  {n}. {_show(v.get('nilai'))}  — {v.get('oleh')}, {v.get('waktu')} ({v.get('sumber', '')})")
@@ -84,7 +84,7 @@ def conflicts(ctx, session_ref, butir, kolom, pakai) -> None:
             raise TpiError(f"Konflik ini hanya memiliki {len(versi)} versi.")
         value = versi[pakai - 1].get("nilai")
         store.set_item(butir, {kolom: value}, reason=f"konflik diselesaikan: versi {pakai} dipakai")
-    echo(f"Konflik butir {butir} kolom {kolom} diselesaikan: {_show(value)}.")
+    echo(f"Konflik {store.instrument.label_butir(butir)} kolom {kolom} diselesaikan: {_show(value)}.")
 
 
 @click.group()

@@ -323,12 +323,33 @@ def syarat_of(meta: dict) -> dict[str, dict]:
 
 def proposal_problems(ws: Workspace, basis: Basis, kategori: str) -> list[str]:
     """Why proposing this unit as ``kategori`` needs a recorded reason ([] when it needs none)."""
+    import datetime as dt
+
+    from .afirmasi import pencanangan, satu_tahun
+    from .session_meta import STATUS
+
     predikat = "WBBM" if kategori == "WBBM" else "WBK"
     meta, ev = evaluate_basis(ws, basis)
     problems = []
     if basis.draft:
-        problems.append(f"Sesi dasar {basis.id} belum final (status {basis.status})")
+        # words, not the internal status key: "belum final (masih dalam reviu)"
+        problems.append(f"Sesi dasar tanggal {basis.summary.tanggal} belum final "
+                        f"(masih {STATUS.get(basis.status, basis.status).lower()})")
     v = ev.verdicts[predikat]
     if not v.met:
         problems.append(f"Belum memenuhi {predikat}: {v.failed[0]}")
+    opd = basis.summary.opd
+    try:
+        on = dt.date.fromisoformat(basis.summary.tanggal)
+    except ValueError:
+        on = dt.date.today()
+    built = satu_tahun(ws, opd, on)
+    if built is None:
+        problems.append("Tanggal pencanangan pembangunan Zona Integritas belum dicatat ([[opd]] pencanangan di tpi.toml); "
+                        "syarat pembangunan ZI minimal satu tahun belum dapat diperiksa")
+    elif not built:
+        problems.append(f"Pembangunan Zona Integritas belum satu tahun (pencanangan {pencanangan(ws, opd).isoformat()})")
+    from .usulan import instansi_problems
+
+    problems += instansi_problems(ws, int(on.year), predikat, afirmasi=kategori == "WBK-AFIRMASI")
     return problems

@@ -24,15 +24,32 @@ OPDS = [
 ]
 
 TIM = [
-    {"nama": "Hendra Saputra, S.E., M.M.", "nip": "197503122000031004", "jabatan": "Inspektur Pembantu Wilayah I", "peran": "Pengendali Teknis"},
-    {"nama": "Rina Marlina, S.E., Ak.", "nip": "198207152006042011", "jabatan": "Auditor Ahli Muda", "peran": "Ketua Tim"},
-    {"nama": "Agus Setiawan, S.H.", "nip": "199001232015031002", "jabatan": "Auditor Ahli Pertama", "peran": "Anggota"},
-    {"nama": "Dewi Anggraini, S.Kom.", "nip": "199406102019032015", "jabatan": "Pengawas Penyelenggaraan Urusan Pemerintahan Daerah Ahli Pertama", "peran": "Anggota"},
+    {"nama": "Hendra Saputra, S.E., M.M.", "nip": "197503122000031004", "pangkat": "Pembina Tk. I (IV/b)", "jabatan": "Inspektur Pembantu Wilayah I", "peran": "Pengendali Teknis"},
+    {"nama": "Rina Marlina, S.E., Ak.", "nip": "198207152006042011", "pangkat": "Penata Tk. I (III/d)", "jabatan": "Auditor Ahli Muda", "peran": "Ketua Tim"},
+    {"nama": "Agus Setiawan, S.H.", "nip": "199001232015031002", "pangkat": "Penata Muda Tk. I (III/b)", "jabatan": "Auditor Ahli Pertama", "peran": "Anggota"},
+    {"nama": "Dewi Anggraini, S.Kom.", "nip": "199406102019032015", "pangkat": "Penata Muda (III/a)", "jabatan": "Pengawas Penyelenggaraan Urusan Pemerintahan Daerah Ahli Pertama", "peran": "Anggota"},
 ]
+# The day each unit declared its Zona Integritas (fictional): >= 1 year before it is proposed.
+PENCANANGAN = {
+    "Dinas Kependudukan dan Pencatatan Sipil": "2023-03-14",
+    "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu": "2023-03-14",
+    "Puskesmas Bernung": "2024-02-20",
+    "Puskesmas Gedongtataan": "2024-02-20",
+    "Puskesmas Roworejo": "2024-02-20",
+    "Puskesmas Bunut": "2024-11-05",
+    "Rumah Sakit Umum Daerah Pesawaran": "2022-04-11",
+}
+# Tabel 5, instansi level, per year (fictional figures with plausible evidence).
+SYARAT_INSTANSI_DEMO = {
+    "opini-bpk": ("WTP", "LHP BPK RI Perwakilan Lampung atas LKPD Kabupaten Pesawaran Tahun {prev}, 23 Mei {tahun}"),
+    "sakip-instansi": ("B", "LHE SAKIP Kabupaten Pesawaran Tahun {prev} dari Kementerian PANRB"),
+    "indeks-rb": ("CC", "Hasil Evaluasi Reformasi Birokrasi Kabupaten Pesawaran Tahun {prev}"),
+    "spip": ("3", "Hasil penilaian maturitas SPIP oleh BPKP Perwakilan Lampung Tahun {prev}: level 3"),
+}
 
 NARASUMBER = [
-    {"nama": "Drs. Sulaiman Effendi, M.Si.", "nip": "197004111994031006", "jabatan": "Kepala Dinas", "peran": "pimpinan"},
-    {"nama": "Yuliana Sari, S.Sos.", "nip": "198109052005022003", "jabatan": "Sekretaris Dinas, Ketua Tim Kerja ZI", "peran": "ketua_tim"},
+    {"nama": "Drs. Sulaiman Effendi, M.Si.", "nip": "197004111994031006", "pangkat": "Pembina Utama Muda (IV/c)", "jabatan": "Kepala Dinas", "peran": "pimpinan"},
+    {"nama": "Yuliana Sari, S.Sos.", "nip": "198109052005022003", "pangkat": "Pembina (IV/a)", "jabatan": "Sekretaris Dinas, Ketua Tim Kerja ZI", "peran": "ketua_tim"},
     {"nama": "Rudi Hartono, S.Kom.", "nip": "199203182017081001", "jabatan": "Pranata Komputer, Agen Perubahan", "peran": "agen_perubahan"},
     {"nama": "Siti Nurhaliza, A.Md.", "nip": "199511022020122012", "jabatan": "Petugas Pelayanan", "peran": "pegawai"},
     {"nama": "Bambang Irawan", "nip": "198512262010011005", "jabatan": "Pengelola Pengaduan", "peran": "pengelola_pengaduan"},
@@ -91,11 +108,12 @@ def _fill(
         fields = {"jawaban_unit": unit, "jawaban_tpi": tpi, "state": "diverifikasi" if rng.random() < 0.7 else "dijawab"}
         if tpi != unit:
             fields["alasan"] = "Data dukung yang diperlihatkan belum mendukung jawaban unit sepenuhnya."
-        fields["catatan_tpi"] = "Sesuai penjelasan narasumber dan data dukung yang diperiksa." if rng.random() < 0.5 else ""
+        noted = rng.random() < 0.5
         fields["data_dukung"] = [
             {"dokumen": doc, "status": rng.choice(["sesuai", "sesuai", "sesuai", "menyusul", "tidak_sesuai"]), "referensi": ""}
             for doc in item.data_dukung[:3]
         ]
+        fields["catatan_tpi"] = _catatan(fields["data_dukung"], tpi == unit) if noted else ""
         informed = [roles[r.kode] for r in inst.narasumber.values() if item_id in r.items and r.kode in roles]
         fields["narasumber"] = informed[:2]
         if item_id in TEMUAN:
@@ -104,9 +122,21 @@ def _fill(
     store.set_many(plan, reason="data contoh (demo)")
 
 
+def _catatan(data_dukung: list[dict], agreed: bool) -> str:
+    """The TPI's note says what the evidence statuses say (never "fits" over missing documents)."""
+    from .answers import DD_LABEL
+
+    short = [d for d in data_dukung if d["status"] != "sesuai"]
+    if not short:
+        return "Sesuai penjelasan narasumber dan data dukung yang diperiksa."
+    listed = "; ".join(f"{d['dokumen']} ({DD_LABEL.get(d['status'], d['status']).lower()})" for d in short)
+    tail = "" if agreed else " Jawaban TPI diturunkan satu tingkat."
+    return f"Data dukung belum lengkap: {listed}.{tail}"
+
+
 SYARAT_DEMO = {
     "tlhp": {"nilai": 100, "bukti": "Laporan Pemantauan Tindak Lanjut Hasil Pemeriksaan Inspektorat per 31 Maret 2025"},
-    "sakip": {"nilai": "B", "bukti": "LHE AKIP internal Inspektorat Tahun 2024 (nilai 66,12)"},
+    "sakip": {"nilai": "B", "bukti": "LHE evaluasi SAKIP internal Inspektorat atas Dinas Kependudukan dan Pencatatan Sipil Tahun 2024 (nilai 66,12)"},
     "lhkpn": {"nilai": 100, "bukti": "Rekap e-LHKPN KPK per 31 Maret 2025: 12 dari 12 wajib lapor"},
     "lhkasn": {"nilai": 100, "bukti": "Rekap aplikasi LHKASN/SiHarka per 31 Maret 2025: 33 dari 33"},
 }
@@ -120,7 +150,10 @@ CATATAN_SUB_AREA = {
 
 
 def _with_dasar(text: str) -> str:
-    """The demo Inspektorat has its TPI decree and PKPT in tpi.toml (fictional numbers)."""
+    """The demo Inspektorat has its TPI decree and PKPT in tpi.toml (fictional numbers); the TPN
+    moved the 2025 deadline (the demo's verification visits run into August)."""
+    text = text.replace("[surat_usulan]\n", '[surat_usulan]\nalamat = "Jl. Raya Kedondong, Gedong Tataan, Kabupaten Pesawaran, Lampung 35371"\n'
+                        'batas_pengajuan = { 2025 = "2025-09-15" }\n', 1)
     return (text.replace('sk_tpi_penetap = ""', 'sk_tpi_penetap = "Keputusan Bupati Pesawaran"')
             .replace('sk_tpi_nomor = ""', 'sk_tpi_nomor = "B/45/IV.02/HK/2025"')
             .replace('sk_tpi_tanggal = ""', 'sk_tpi_tanggal = "2025-01-20"')
@@ -158,7 +191,7 @@ def create_demo(root: Path) -> Workspace:
         nomor="700/{seq:03d}/BA-TPI/{bulan_romawi}/{tahun}",
         pengguna="Rina Marlina, S.E., Ak.",
         tim=TIM,
-        opd=[{"nama": name} for name in OPDS],
+        opd=[{"nama": name, "pencanangan": PENCANANGAN[name]} for name in [*OPDS, RSUD]],
     )
     text = "# Ruang kerja contoh: 'tpi demo' di dalam folder ini membukanya.\ncontoh = true\n\n" + text
     ws = init_workspace(root, _with_dasar(text))
@@ -211,6 +244,28 @@ STAGES = [
 ]
 
 
+def _sub_area_notes(store: SessionStore) -> None:
+    """The TPI's note on every sub-area of a session under review or final, from its scores."""
+    from .numbers import format_angka
+
+    inst, ev = store.instrument, store.evaluate()
+    answers = store.answers
+    notes = {}
+    for kode, sa in inst.sub_areas.items():
+        score = ev.tpi.sub_areas.get(kode)
+        if score is None:
+            continue
+        lower = [i for i in sa.items if (answers.get(str(i)) or {}).get("alasan")]
+        if score.persen >= 100:
+            notes[kode] = "Seluruh kriteria terpenuhi dan didukung data dukung."
+        elif lower:
+            codes = ", ".join(inst.kode_lke(i) for i in lower)
+            notes[kode] = f"Capaian {format_angka(score.persen)}% dari bobot; jawaban TPI lebih rendah pada {codes}."
+        else:
+            notes[kode] = f"Capaian {format_angka(score.persen)}% dari bobot; unit kerja perlu memperkuat pemenuhan kriteria."
+    store.set_meta({"catatan_sub_area": notes}, reason="data contoh (demo)")
+
+
 def _record_syarat(store: SessionStore, tahun: str) -> None:
     """The prerequisites (TLHP, SAKIP, LHKPN, LHKASN) as checked by the TPI, with evidence."""
     try:
@@ -220,7 +275,7 @@ def _record_syarat(store: SessionStore, tahun: str) -> None:
     values = {"tlhp": 100, "sakip": "BB", "lhkpn": 100, "lhkasn": 100}
     bukti = {
         "tlhp": f"Laporan pemantauan tindak lanjut Inspektorat per 31 Maret {tahun}",
-        "sakip": f"LHE AKIP Kabupaten Pesawaran tahun {int(tahun) - 1}",
+        "sakip": f"LHE evaluasi SAKIP internal Inspektorat atas {store.meta['opd']['nama']} tahun {int(tahun) - 1}",
         "lhkpn": f"Rekap e-LHKPN KPK per 31 Maret {tahun}",
         "lhkasn": f"Rekap LHKASN BKPSDM per 31 Maret {tahun}",
     }
@@ -231,7 +286,7 @@ def _record_syarat(store: SessionStore, tahun: str) -> None:
 
 def _more_sessions(ws: Workspace, actor: str) -> None:
     from .review import finalize, sign_off
-    from .usulan import add
+    from .usulan import add, set_syarat_instansi
 
     for n, (opd, tanggal, jenis, seed, upto, stage, weak, kepala) in enumerate(STAGES, start=1):
         people = [dict(NARASUMBER[0], jabatan=kepala)] + [dict(p) for p in NARASUMBER[1:5]]
@@ -252,10 +307,14 @@ def _more_sessions(ws: Workspace, actor: str) -> None:
             store.set_meta({"jam_selesai": "12:00"})
             if stage in (StatusSesi.REVIEW, StatusSesi.FINAL):
                 _record_syarat(store, tanggal[:4])
+                _sub_area_notes(store)
                 sign_off(store, KETUA)
             if stage == StatusSesi.FINAL:
                 sign_off(store, PENGENDALI)
                 finalize(store)
+    for tahun in (2024, 2025):
+        for kunci, (nilai, bukti) in SYARAT_INSTANSI_DEMO.items():
+            set_syarat_instansi(ws, tahun, kunci, nilai, bukti.format(tahun=tahun, prev=tahun - 1), actor=actor)
     add(ws, 2024, RSUD, "WBK", actor=actor)
     add(ws, 2025, OPDS[0], "WBK", actor=actor)
     add(ws, 2025, OPDS[2], "WBK", actor=actor,

@@ -64,10 +64,15 @@ def show_value(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def format_event(event: dict) -> str:
+def format_event(event: dict, inst=None) -> str:
+    """One line of ``tpi history``; with the instrument, an item is named by its LKE code too."""
     field = str(event.get("field"))
     label = FIELD_LABEL.get(field, field.removeprefix("meta."))
-    where = f"butir {event['item']} " if event.get("item") is not None else ""
+    where = ""
+    if event.get("item") is not None:
+        where = f"butir {event['item']} "
+        if inst is not None and event["item"] in inst.items:
+            where = f"{inst.label_butir(event['item'])} "
     line = (
         f"#{event.get('seq')}  {event.get('ts')}  {event.get('who')}  {where}{label}: "
         f"{show_value(event.get('old'))} → {show_value(event.get('new'))}"

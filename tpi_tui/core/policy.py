@@ -208,9 +208,13 @@ def name_matches(person: dict | None, name: str) -> bool:
 
 
 def parse_narasumber_line(line: str) -> dict:
-    """One "nama; NIP; jabatan; peran" line as a person dict (missing parts empty; not validated)."""
-    parts = [p.strip() for p in line.split(";")] + ["", "", "", ""]
-    return {"nama": parts[0], "nip": parts[1], "jabatan": parts[2], "peran": parts[3]}
+    """One "nama; NIP; jabatan; peran[; pangkat/golongan]" line as a person dict (missing parts
+    empty; not validated). The fifth part, when given, is printed beside the NIP."""
+    parts = [p.strip() for p in line.split(";", 4)] + ["", "", "", "", ""]
+    person = {"nama": parts[0], "nip": parts[1], "jabatan": parts[2], "peran": parts[3]}
+    if parts[4]:
+        person["pangkat"] = parts[4]
+    return person
 
 
 def parse_narasumber_lines(text: str, roles: tuple[str, ...] | None = None) -> list[dict]:

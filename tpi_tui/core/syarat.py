@@ -1,6 +1,6 @@
-"""Syarat usulan: the unit-level prerequisites a TPI checks before proposing a unit.
+"""Syarat usulan: the prerequisites a TPI checks before proposing a unit (Tabel 5).
 
-PermenPANRB 90/2021, Lampiran II: follow-up of APIP/BPK findings (TLHP) completed 100%; the
+Unit level, PermenPANRB 90/2021 as amended by 5/2024, Lampiran II Tabel 5: follow-up of APIP/BPK findings (TLHP) completed 100%; the
 SAKIP (internal) evaluation at least **B** for WBK or **BB** for WBBM; LHKPN and LHKASN
 (non-LHKPN) reports submitted 100%. Each is recorded per session with its evidence (``bukti``)
 in the session meta field ``syarat`` (so every change is an event in the chain)::
@@ -8,7 +8,14 @@ in the session meta field ``syarat`` (so every change is an event in the chain):
     {"tlhp": {"nilai": 100.0, "bukti": "Laporan pemantauan TLHP Inspektorat per 31 Maret 2025"},
      "sakip": {"nilai": "BB", "bukti": "LHE AKIP Inspektorat 2024"}, ...}
 
-A syarat that is not recorded is *belum dicatat* and never counts as met.
+A syarat that is not recorded is *belum dicatat* and never counts as met. The unit's SAKIP is
+the predicate of its *internal* evaluation (the Inspektorat's evaluation of the unit's SAKIP),
+not the instansi's.
+
+Instansi level (Tabel 5, per year for the whole proposal, ``SYARAT_INSTANSI``): Opini BPK at
+least WTP, the instansi's SAKIP at least B (WBK) / BB (WBBM), Indeks RB at least CC/B (Pemda)
+or B/BB (K/L), SPIP maturity at least level 3. Stored with their evidence in the year's usulan
+file (``core.usulan.set_syarat_instansi``), judged here.
 """
 
 from __future__ import annotations
@@ -35,7 +42,8 @@ class Syarat:
 
 SYARAT = {
     "tlhp": Syarat("tlhp", "Tindak lanjut hasil pemeriksaan APIP/BPK (TLHP)", "persen", "persen selesai, misalnya 100"),
-    "sakip": Syarat("sakip", "Predikat hasil evaluasi SAKIP", "predikat", "AA, A, BB, B, CC, C, atau D"),
+    "sakip": Syarat("sakip", "Predikat SAKIP unit kerja dari evaluasi internal", "predikat",
+                    "AA, A, BB, B, CC, C, atau D"),
     "lhkpn": Syarat("lhkpn", "Kepatuhan penyampaian LHKPN", "persen", "persen yang sudah melapor, misalnya 100"),
     "lhkasn": Syarat("lhkasn", "Kepatuhan penyampaian LHKASN (non-LHKPN)", "persen",
                      "persen yang sudah melapor, misalnya 100"),
@@ -158,3 +166,98 @@ def clear_syarat(store, kunci: str, reason: str | None = None) -> dict:
         raise TpiError(f"Syarat {SYARAT[kunci].label} belum dicatat; tidak ada yang dihapus.")
     del current[kunci]
     return store.set_meta({"syarat": current}, reason=reason)
+
+
+# -- instansi level (Tabel 5) --------------------------------------------------------------
+OPINI_SKALA = ("WTP", "WDP", "TW", "TMP")  # best first; TW = tidak wajar, TMP = tidak menyatakan pendapat
+INDEKS_RB_MINIMUM = {("pemda", "WBK"): "CC", ("pemda", "WBBM"): "B", ("kl", "WBK"): "B", ("kl", "WBBM"): "BB"}
+
+SYARAT_INSTANSI = {
+    "opini-bpk": Syarat("opini-bpk", "Opini BPK atas laporan keuangan instansi", "opini", "WTP, WDP, TW, atau TMP"),
+    "sakip-instansi": Syarat("sakip-instansi", "Predikat SAKIP instansi", "predikat", "AA, A, BB, B, CC, C, atau D"),
+    "indeks-rb": Syarat("indeks-rb", "Indeks Reformasi Birokrasi instansi", "predikat", "AA, A, BB, B, CC, C, atau D"),
+    "spip": Syarat("spip", "Level maturitas SPIP instansi", "level", "level 1-5, misalnya 3 atau 3,12"),
+}
+
+
+def jenis_instansi(cfg) -> str:
+    """'pemda' or 'kl' (which Indeks RB minimum applies): instansi.jenis, else from the name."""
+    if getattr(cfg, "jenis_instansi", ""):
+        return cfg.jenis_instansi
+    return "pemda" if str(cfg.instansi or "").startswith("Pemerintah ") else "kl"
+
+
+def _unknown_instansi(kunci: str) -> TpiError:
+    return TpiError(f"Syarat instansi '{str(kunci)[:30]}' tidak dikenal; pilih salah satu dari: {', '.join(SYARAT_INSTANSI)}.")
+
+
+def clean_nilai_instansi(kunci: str, value: object) -> float | str:
+    """One instansi syarat value in its stored form."""
+    from .numbers import parse_desimal
+
+    s = SYARAT_INSTANSI.get(kunci)
+    if s is None:
+        raise _unknown_instansi(kunci)
+    if s.jenis == "level":
+        text = value.strip().lower().removeprefix("level").strip() if isinstance(value, str) else value
+        return parse_desimal(text, f"Nilai {s.label}", minimum=0, maximum=5, places=2, example="3 atau 3,12")
+    text = value.strip().upper() if isinstance(value, str) else ""
+    scale = OPINI_SKALA if s.jenis == "opini" else SAKIP_SKALA
+    if text not in scale:
+        raise TpiError(f"{s.label} harus salah satu dari: {', '.join(scale)}.")
+    return text
+
+
+def ambang_instansi(kunci: str, target: str, jenis: str) -> float | str:
+    if kunci == "opini-bpk":
+        return "WTP"
+    if kunci == "sakip-instansi":
+        return SAKIP_MINIMUM.get(target, "B")
+    if kunci == "indeks-rb":
+        return INDEKS_RB_MINIMUM[(jenis, "WBBM" if target == "WBBM" else "WBK")]
+    return 3.0
+
+
+def memenuhi_instansi(kunci: str, nilai: float | str | None, target: str, jenis: str) -> bool | None:
+    if nilai is None:
+        return None
+    want = ambang_instansi(kunci, target, jenis)
+    if kunci == "spip":
+        return float(nilai) >= float(want)
+    scale = OPINI_SKALA if kunci == "opini-bpk" else SAKIP_SKALA
+    try:
+        return scale.index(str(nilai)) <= scale.index(str(want))
+    except ValueError:
+        return False
+
+
+def teks_instansi(kunci: str, nilai: float | str | None) -> str:
+    if nilai is None:
+        return BELUM
+    if kunci == "spip":
+        from .numbers import format_angka
+
+        value = float(nilai)
+        return f"Level {format_angka(value, 0) if value == int(value) else format_angka(value, 2)}"
+    return str(nilai)
+
+
+def rows_instansi(recorded: dict | None, target: str, jenis: str) -> list[dict]:
+    """One row per instansi syarat (surat pengajuan, CLI, usulan gate)."""
+    recorded = recorded or {}
+    out = []
+    for kunci, s in SYARAT_INSTANSI.items():
+        entry = recorded.get(kunci) or {}
+        nilai = entry.get("nilai")
+        want = ambang_instansi(kunci, target, jenis)
+        out.append({
+            "kunci": kunci,
+            "label": s.label,
+            "ambang": f"minimal Level {int(want)}" if kunci == "spip" else f"minimal {want}",
+            "nilai": nilai,
+            "nilai_teks": teks_instansi(kunci, nilai),
+            "bukti": entry.get("bukti", ""),
+            "dicatat": nilai is not None,
+            "memenuhi": memenuhi_instansi(kunci, nilai, target, jenis),
+        })
+    return out

@@ -87,6 +87,11 @@ class Usulan:
     def by_kategori(self, *kategori: str) -> list[dict]:
         return [u for u in self.units if u.get("kategori") in kategori]
 
+    @property
+    def syarat(self) -> dict:
+        """The instansi-level syarat of the year (Tabel 5): {kunci: {"nilai", "bukti"}}."""
+        return {k: dict(v) for k, v in self.tables.get("syarat", {}).items()}
+
     def events(self) -> list[dict]:
         return _ordered(self.tables)
 
@@ -111,15 +116,16 @@ def _read(path: Path) -> dict | None:
         data = jsonfile.loads(raw.decode("utf-8"), f"Berkas usulan {path.name}", unique_keys=True)
     except (UnicodeDecodeError, ValueError):
         raise TpiError(f"Berkas usulan {path.name} rusak (bukan JSON UTF-8 yang sah). Periksa dengan 'tpi verify'.") from None
-    if not isinstance(data, dict) or set(data) != {"meta", "units", "events"} or not all(isinstance(v, dict) for v in data.values()):
+    tables = {"meta", "units", "events"}
+    if not isinstance(data, dict) or set(data) - {"syarat"} != tables or not all(isinstance(v, dict) for v in data.values()):
         raise TpiError(f"Berkas usulan {path.name} rusak: struktur tabel tidak dikenal.")
     meta = data["meta"].get("1")
     if not isinstance(meta, dict) or meta.get("jenis") != "usulan":
         raise TpiError(f"Berkas {path.name} bukan berkas usulan tpi.")
     if meta.get("schema") != SCHEMA:
         raise TpiError(f"Berkas usulan {path.name} memakai skema versi {meta.get('schema')!r}; versi aplikasi ini {SCHEMA}.")
-    for name in ("units", "events"):
-        if not all(isinstance(d, dict) for d in data[name].values()):
+    for name in ("units", "events", "syarat"):
+        if not all(isinstance(d, dict) for d in data.get(name, {}).values()):
             raise TpiError(f"Berkas usulan {path.name} rusak: tabel '{name}' memuat data yang bukan dokumen.")
     return data
 
@@ -223,6 +229,10 @@ def add(
     if afirmasi and kategori == "WBK":
         kategori = "WBK-AFIRMASI"
     afirmasi = kategori == "WBK-AFIRMASI"
+    if afirmasi:
+        from .afirmasi import check_afirmasi
+
+        check_afirmasi(ws, opd)  # six unit types only (PermenPANRB 5/2024); refused naming the basis
     why = _clean_reason(reason)
     slug = slugify(opd)
     basis: Basis | None = basis_session(ws, opd, tahun, chosen=sesi)
@@ -282,6 +292,78 @@ def remove(ws: Workspace, tahun: int, opd: str, *, reason: str, actor: str = "")
     return dict(current)
 
 
+# -- instansi syarat (Tabel 5) ------------------------------------------------------------
+def set_syarat_instansi(ws: Workspace, tahun: int, kunci: str, nilai: object, bukti: str, *,
+                        reason: str | None = None, actor: str = "") -> dict | None:
+    """Record one instansi-level syarat of ``tahun`` with its evidence; returns the entry, or
+    None when nothing changed. One ``syarat.instansi`` event in the year's usulan file."""
+    from .syarat import SYARAT_INSTANSI, clean_nilai_instansi
+
+    kunci = str(kunci).strip().lower()
+    value = clean_nilai_instansi(kunci, nilai)
+    label = SYARAT_INSTANSI[kunci].label
+    text = clean_text(bukti, f"bukti {label}", MAX_TEXT).strip()
+    if not text:
+        raise TpiError(f"Bukti untuk {label} wajib diisi (dokumen dan tanggalnya).")
+    why = _clean_reason(reason)
+    who = ws.actor(actor or None)
+    path = usulan_path(ws, tahun)
+    with _Locked(path):
+        tables = _read(path) or _fresh_tables(tahun, who)
+        table = tables.setdefault("syarat", {})
+        current = table.get(kunci)
+        entry = {"nilai": value, "bukti": text}
+        if current == entry:
+            return None
+        table[kunci] = entry
+        _event(tables, "syarat.instansi", kunci, current, entry, why or None, who)
+        write_atomic(path, dump_tables(tables))
+    return dict(entry)
+
+
+def clear_syarat_instansi(ws: Workspace, tahun: int, kunci: str, *, reason: str, actor: str = "") -> None:
+    """Remove one recorded instansi syarat (the reason is required and logged)."""
+    from .syarat import SYARAT_INSTANSI, _unknown_instansi
+
+    kunci = str(kunci).strip().lower()
+    if kunci not in SYARAT_INSTANSI:
+        raise _unknown_instansi(kunci)
+    why = _clean_reason(reason)
+    if not why:
+        raise TpiError("Alasan wajib diisi untuk menghapus syarat instansi (--reason).")
+    path = usulan_path(ws, tahun)
+    who = ws.actor(actor or None)
+    with _Locked(path):
+        tables = _read(path)
+        current = (tables or {}).get("syarat", {}).get(kunci)
+        if not tables or current is None:
+            raise TpiError(f"{SYARAT_INSTANSI[kunci].label} tahun {tahun} belum dicatat; tidak ada yang dihapus.")
+        del tables["syarat"][kunci]
+        _event(tables, "syarat.instansi", kunci, current, None, why, who)
+        write_atomic(path, dump_tables(tables))
+
+
+def syarat_instansi_rows(ws: Workspace, tahun: int, target: str) -> list[dict]:
+    """The instansi syarat of ``tahun`` judged for ``target`` (WBK/WBBM)."""
+    from .syarat import jenis_instansi, rows_instansi
+
+    return rows_instansi(load_usulan(ws, tahun).syarat, target, jenis_instansi(ws.config))
+
+
+def instansi_problems(ws: Workspace, tahun: int, target: str, *, afirmasi: bool = False) -> list[str]:
+    """Why the instansi does not (yet) meet Tabel 5 for ``target``; an afirmasi unit may be
+    proposed while the instansi is still meeting them, so for it nothing is listed."""
+    if afirmasi:
+        return []
+    out = []
+    for row in syarat_instansi_rows(ws, tahun, target):
+        if row["memenuhi"] is None:
+            out.append(f"Syarat instansi {row['label']} tahun {tahun} belum dicatat ('tpi syarat-instansi set')")
+        elif not row["memenuhi"]:
+            out.append(f"Syarat instansi {row['label']} {row['nilai_teks']} (ambang {row['ambang']})")
+    return out
+
+
 # -- verify --------------------------------------------------------------------------------
 def verify_usulan(path: Path) -> list[str]:
     """Problems of one usulan file (Indonesian sentences); [] when it verifies."""
@@ -300,14 +382,24 @@ def verify_usulan(path: Path) -> list[str]:
         elif events[0].get("isi") != _meta_digest(tables["meta"]["1"]):
             problems.append("metadata daftar usulan diubah di luar aplikasi.")
         replay: dict[str, dict] = {}
+        replay_syarat: dict[str, dict] = {}
         for ev in events[1:]:
             item = ev.get("item")
             if ev.get("field") in ("usulan.tambah", "usulan.ubah") and isinstance(ev.get("new"), dict):
                 replay[item] = ev["new"]
             elif ev.get("field") == "usulan.hapus":
                 replay.pop(item, None)
+            elif ev.get("field") == "syarat.instansi":
+                if isinstance(ev.get("new"), dict):
+                    replay_syarat[item] = ev["new"]
+                else:
+                    replay_syarat.pop(item, None)
             else:
                 problems.append(f"peristiwa {ev.get('field')!r} tidak dikenal.")
+        recorded = tables.get("syarat", {})
+        for kunci in sorted(set(recorded) | set(replay_syarat)):
+            if recorded.get(kunci) != replay_syarat.get(kunci):
+                problems.append(f"syarat instansi {kunci}: isi berkas tidak cocok dengan riwayat perubahan.")
         units = tables["units"]
         for slug in sorted(set(units) | set(replay)):
             if units.get(slug) != replay.get(slug):

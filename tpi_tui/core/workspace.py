@@ -79,6 +79,19 @@ def _bool(value) -> bool:
     return value
 
 
+def _choice(value, allowed: tuple[str, ...], key: str) -> str:
+    text = str(value).strip().lower()
+    if text not in allowed:
+        raise TpiError(f"{key} harus salah satu dari {', '.join(allowed)}.")
+    return text
+
+
+def _per_year(value, key: str) -> dict:
+    if not isinstance(value, dict) or not all(str(k).isdigit() and len(str(k)) == 4 for k in value):
+        raise TpiError(f"{key} harus berbentuk {{ 2025 = \"2025-05-31\" }}.")
+    return {str(k): str(v) for k, v in value.items()}
+
+
 def _tim(value) -> list[dict]:
     return clean_tim([{"peran": PeranTim.ANGGOTA.value, **p} for p in _tables(value)])
 
@@ -180,6 +193,19 @@ class Config:
     surat_usulan_kop: list[str] = _setting("surat_usulan.kop", [], _str_list)  # default: "BUPATI <KABUPATEN>"
     surat_usulan_penandatangan_jabatan: str = _setting("surat_usulan.penandatangan_jabatan", "")
     surat_usulan_penandatangan_nama: str = _setting("surat_usulan.penandatangan_nama", "")
+    surat_usulan_penandatangan_nip: str = _setting("surat_usulan.penandatangan_nip", "")
+    # PermenPANRB 5/2024: the instansi's address (SPTJM), the tembusan (jabatan, numbered), the
+    # SPTJM form ("2024": Gambar 7, one statement by the head of the instansi, no meterai;
+    # "2021": one statement per unit signed by its head over a meterai) and the yearly deadline.
+    alamat_instansi: str = _setting("surat_usulan.alamat", "")
+    surat_usulan_tembusan: list[str] = _setting("surat_usulan.tembusan", [], _str_list)
+    sptjm_bentuk: str = _setting("surat_usulan.sptjm", "2024", lambda v: _choice(v, ("2024", "2021"), "surat_usulan.sptjm"))
+    batas_pengajuan: dict = _setting("surat_usulan.batas_pengajuan", {}, lambda v: _per_year(v, "surat_usulan.batas_pengajuan"))
+    # Who signs the printed rekap: "inspektur" (the [lhe] signatory) or "ketua" (the roster's Ketua Tim).
+    rekap_penandatangan: str = _setting("rekap.penandatangan", "inspektur",
+                                        lambda v: _choice(v, ("inspektur", "ketua"), "rekap.penandatangan"))
+    # "pemda" or "kl": which Indeks RB minimum applies (Tabel 5); default from instansi.nama.
+    jenis_instansi: str = _setting("instansi.jenis", "", lambda v: _choice(v, ("pemda", "kl"), "instansi.jenis"))
     # Seconds a writer waits for a session held by another process (a scripted loop, a second
     # terminal) before refusing: two loops of 200 'tpi answer' on one session saw 7% refused at 0.
     tunggu_kunci: float = _setting("penyimpanan.tunggu_kunci", 5.0, lambda v: _wait_seconds(v))
@@ -793,11 +819,21 @@ penandatangan_jabatan = "Inspektur"
 # kepada = "Bupati ..."   (bawaan: dari nama instansi)
 
 [surat_usulan]
-# Surat usulan kepada Menteri PANRB dan SPTJM (ditandatangani kepala daerah).
+# Surat pengajuan kepada Menteri PANRB dan SPTJM (PermenPANRB 5/2024 Gambar 6 dan 7), satu surat
+# untuk semua unit, ditandatangani pimpinan instansi (kepala daerah).
 nomor = "800/{{seq:03d}}/ZI/{{bulan_romawi}}/{{tahun}}"
 nomor_sptjm = "800/{{seq:03d}}/SPTJM-ZI/{{bulan_romawi}}/{{tahun}}"
 # penandatangan_nama = "..."
 # penandatangan_jabatan = "Bupati ..."   (bawaan: dari nama instansi)
+# penandatangan_nip = ""                 (pimpinan instansi ASN; kepala daerah tanpa NIP)
+# alamat = "..."                         (alamat instansi pada SPTJM)
+# tembusan = ["Sekretaris Daerah ...", "Inspektur ..."]   (bawaan: Sekda, Inspektur, pimpinan unit yang diusulkan)
+# sptjm = "2024"   ("2024": Gambar 7, satu pernyataan pimpinan instansi tanpa meterai;
+#                   "2021": bentuk lama, satu pernyataan per unit oleh pimpinannya di atas meterai)
+# batas_pengajuan = {{ 2025 = "2025-05-31" }}   (bawaan 31 Mei; isi bila TPN menetapkan tanggal lain)
+# Rekap cetak ditandatangani: [rekap] penandatangan = "inspektur" (bawaan, penandatangan [lhe]) atau "ketua".
+# Per OPD di [[opd]]: pencanangan = "TTTT-BB-HH" (syarat membangun ZI minimal satu tahun) dan
+# afirmasi = "rsud" | "dukcapil" | "samsat" | "ptsp" | "pendidikan" | "ketenagakerjaan" | false.
 
 {tim}
 {opd}"""

@@ -32,12 +32,12 @@ DEFAULT_PATTERNS = {
 PLACEHOLDER = "…/…/…/…"
 KATEGORI_LABEL = {"WBK": "Menuju WBK", "WBK-AFIRMASI": "Menuju WBK (afirmasi)", "WBBM": "Menuju WBBM"}
 MENTERI = "Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Republik Indonesia"
-MENTERI_CQ = "c.q. Deputi Bidang Reformasi Birokrasi, Akuntabilitas Aparatur, dan Pengawasan"
+MENTERI_CQ = "Cq. Deputi Bidang Reformasi Birokrasi, Akuntabilitas Aparatur, dan Pengawasan"
 TUJUAN_LHE = [
     "Menilai pemenuhan komponen pengungkit dan komponen hasil pembangunan Zona Integritas pada unit kerja "
-    "sesuai Lembar Kerja Evaluasi (LKE) PermenPANRB Nomor 90 Tahun 2021.",
+    "sesuai Lembar Kerja Evaluasi (LKE) Lampiran III PermenPANRB Nomor 90 Tahun 2021.",
     "Memberikan catatan dan rekomendasi perbaikan kepada unit kerja.",
-    "Menjadi dasar pertimbangan pengusulan unit kerja kepada Kementerian PANRB.",
+    "Menjadi dasar pertimbangan pengusulan unit kerja kepada Tim Penilai Nasional (Kementerian PANRB).",
 ]
 
 
@@ -141,11 +141,15 @@ def _day(tanggal: str | None) -> dt.date:
 
 # -- LHE -----------------------------------------------------------------------------------
 def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None) -> dict:
-    """The Berita Acara context of the session plus the LHE's letter fields (``lhe``), the
-    results per area with notes and recommendations (``area_hasil``) and the syarat."""
-    from ..core.cycle import syarat_of
+    """The Berita Acara context of the session plus the LHE's own sections, every sentence here:
+    ``lhe`` (letter fields, Dasar, tim, Metodologi, Sasaran, Lingkup dan Batasan, Rekomendasi,
+    Apresiasi, Simpulan), ``area_hasil`` (per area, with notes and recommendations),
+    ``hasil_komponen`` (IPAK, Capaian Kinerja, IPKP) and ``syarat_rows`` (in the BA's order)."""
+    from ..core.afirmasi import pencanangan, satu_tahun
+    from ..core.ba_fields import jabatan_kepala
     from ..core.review import is_final
     from .context import build_context
+    from .filters import nilai
     from .filters import tanggal as tanggal_id
 
     ctx = build_context(ws, store)
@@ -153,15 +157,35 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
     final = is_final(store)
     issued = issued_nomor(ws, "lhe", day.year, store.id)
     target = ctx["sesi"]["target"] or "WBK"
+    opd = ctx["opd"]["nama"]
     by_area: dict[str, list[str]] = {}
     for t in ctx["temuan"]:
         if t.get("rekomendasi"):
-            by_area.setdefault(t["area"], []).append(f"Butir {t['butir']}: {t['rekomendasi']}")
+            by_area.setdefault(t["area"], []).append(f"{t['label']}: {t['rekomendasi']}")
+    sub_notes: dict[str, list[str]] = {}
+    for sa in ctx["sub_areas"]:
+        if sa["catatan"]:
+            sub_notes.setdefault(sa["area"], []).append(f"{sa['kode_lke']} {sa['nama']}: {sa['catatan']}")
     area_hasil = [
         # the area's minimum as the verdict judged it (core.scoring.Check, the reading of tpi.toml)
-        dict(a, minimal=a["minimum_persen"], di_bawah_minimal=not a["memenuhi"], rekomendasi=by_area.get(a["nama"], []))
+        dict(a, minimal=a["minimum_persen"], di_bawah_minimal=not a["memenuhi"], rekomendasi=by_area.get(a["nama"], []),
+             catatan_sub_area=sub_notes.get(a["nama"], []))
         for a in ctx["areas"]
     ]
+    ev = store.evaluate(ws.config.ambang_per_area)
+    t, u = ev.tpi, ev.unit
+    inst = store.instrument
+    verdict = ev.verdicts.get(target) or ev.verdicts["WBK"]
+    hasil_komponen = []
+    for item in inst.hasil_items():
+        key = {"IPAK": "ipak", "IPKP": "ipkp"}.get(item.singkatan or "", "kinerja")
+        check = verdict.check(key)  # judged once in core; rendered here
+        hasil_komponen.append({
+            "kode": inst.kode_lke(item.id), "nama": item.pertanyaan, "singkatan": item.singkatan or "",
+            "bobot": item.bobot, "unit": getattr(u, key), "tpi": getattr(t, key),
+            "minimal": check.threshold if check else None, "memenuhi": bool(check and check.passed),
+            "jawaban": (store.answers.get(str(item.id)) or {}).get("jawaban_tpi"),
+        })
     sesi = ctx["sesi"]
     waktu = f"Evaluasi dilaksanakan pada {tanggal_id(sesi['tanggal'])}"
     if sesi["jam_mulai"]:
@@ -169,16 +193,61 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
         waktu += f" s.d. {sesi['jam_selesai'].replace(':', '.')}" if sesi["jam_selesai"] else " s.d. selesai"
         waktu += f" {ctx['instansi']['zona_waktu']}"
     waktu += f", bertempat di {sesi['tempat'] or '-'}, dengan metode {sesi['jenis_label'].lower()}."
+    st = store.meta.get("dasar") or {}
+    if st.get("mulai") or st.get("selesai"):
+        waktu += (f" Masa penugasan sesuai Surat Tugas: {tanggal_id(st.get('mulai')) or '…'} s.d. "
+                  f"{tanggal_id(st.get('selesai')) or '…'}.")
     predikat = "Wilayah Bebas dari Korupsi (WBK)" if target == "WBK" else "Wilayah Birokrasi Bersih dan Melayani (WBBM)"
-    syarat_rows = []
-    for kode, v in syarat_of(store.meta).items():
-        met = v.get("memenuhi")
-        syarat_rows.append({
-            "label": str(v.get("label") or kode),
-            "nilai": str(v.get("nilai", "") if v.get("nilai") is not None else "-"),
-            "keterangan": ("memenuhi" if met else "tidak memenuhi" if met is False else "") + (
-                f"; {v['bukti']}" if v.get("bukti") else ""),
-        })
+    # Dasar: the BA's list (laws, SK TPI, PKPT, Surat Tugas), the Surat Tugas with its period
+    dasar = [r["teks"] for r in ctx["dasar_list"]]
+    if st.get("mulai") or st.get("selesai"):
+        dasar[-1] += (f" untuk masa penugasan {tanggal_id(st.get('mulai')) or '…'} s.d. "
+                      f"{tanggal_id(st.get('selesai')) or '…'}")
+    urut = {"Pengendali Teknis": 0, "Ketua Tim": 1, "Anggota": 2}
+    tim = sorted(ctx["tim"], key=lambda p: urut.get(p["peran"], 3))
+    started = pencanangan(ws, opd)
+    sasaran = (f"Sasaran evaluasi adalah {opd}, unit kerja yang membangun Zona Integritas menuju {predikat}"
+               + (f" sejak pencanangan pada {tanggal_id(started)}." if started else "."))
+    metodologi = [
+        "Penilaian atas jawaban penilaian mandiri unit kerja pada Lembar Kerja Evaluasi (LKE) dan data dukungnya "
+        "(desk evaluasi).",
+        *[p for p in ctx["pelaksanaan"] if not p.startswith("Pemeriksaan data dukung")],
+        "Penghitungan nilai sesuai LKE: komponen pengungkit (bobot 60: pemenuhan 30 dan reform 30) dan komponen "
+        "hasil (bobot 40: birokrasi yang bersih dan akuntabel 22,5 serta pelayanan publik yang prima 17,5), "
+        "dibandingkan dengan nilai minimal predikat Menuju WBK dan WBBM.",
+    ]
+    lingkup = (f"Evaluasi mencakup komponen pengungkit (enam area perubahan: pemenuhan dan reform) dan komponen hasil "
+               f"(Indeks Persepsi Anti Korupsi, capaian kinerja, dan Indeks Persepsi Kualitas Pelayanan) pada {opd} "
+               f"tahun {sesi['tahun']}, dengan {ctx['instrumen']['nama']}.")
+    batasan = [
+        f"Evaluasi terbatas pada data dukung yang disampaikan unit kerja dan diperiksa TPI sampai dengan "
+        f"{tanggal_id(sesi['tanggal'])}; data dukung yang disampaikan sesudahnya tidak dinilai dalam laporan ini.",
+        "Nilai komponen hasil IPAK dan IPKP memakai hasil survei eksternal yang disampaikan unit kerja; TPI tidak "
+        "melakukan survei sendiri.",
+        "Hasil evaluasi TPI bukan penetapan predikat; predikat Menuju WBK/WBBM ditetapkan setelah evaluasi Tim "
+        "Penilai Nasional.",
+    ]
+    rekomendasi = [f"{t['label']}, area {t['area']}: {t['rekomendasi']}" for t in ctx["temuan"] if t.get("rekomendasi")]
+    best = max(area_hasil, key=lambda a: a["persen"]) if area_hasil else None
+    apresiasi = (f"Tim Penilai Internal menyampaikan apresiasi kepada pimpinan dan seluruh pegawai {opd} atas komitmen "
+                 f"dan kerja sama selama evaluasi"
+                 + (f"; capaian tertinggi pada area {best['nama']} ({nilai(best['persen'])}% dari bobot)." if best else "."))
+    simpulan = list(ctx["kesimpulan"])
+    for p, v in ev.verdicts.items():
+        words = "memenuhi" if v.met else "belum memenuhi"
+        simpulan.append(f"Terhadap nilai minimal predikat Menuju {p}, unit kerja {words} kriteria"
+                        + ("." if v.met else f": {'; '.join(check_in_words(c, inst) for c in v.checks if not c.passed)}."))
+    syarat_rows = [{
+        "label": r["label"], "ambang": r["ambang"], "nilai": r["nilai_teks"],
+        "keterangan": {True: "memenuhi", False: "tidak memenuhi", None: "belum dicatat"}[r["memenuhi"]]
+        + (f"; {r['bukti']}" if r["bukti"] else ""),
+    } for r in ctx["syarat"]]
+    built = satu_tahun(ws, opd, dt.date.fromisoformat(sesi["tanggal"]))
+    syarat_rows.append({  # Tabel 5: the unit has built its ZI for at least a year (usulan gate, core.cycle)
+        "label": "Pembangunan Zona Integritas minimal satu tahun", "ambang": "1 tahun sejak pencanangan",
+        "nilai": f"pencanangan {tanggal_id(started)}" if started else "belum dicatat",
+        "keterangan": {True: "memenuhi", False: "tidak memenuhi", None: "belum dicatat ([[opd]] pencanangan)"}[built],
+    })
     ctx.update({
         "kop": list(ctx["instansi"]["kop"]),
         "orientasi": "potret",
@@ -186,22 +255,31 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
         "draft_alasan": f"sesi dasar belum final (status: {sesi['status_label']}); laporan belum dapat ditandatangani",
         "predikat_target": predikat,
         "area_hasil": area_hasil,
+        "hasil_komponen": hasil_komponen,
         "syarat_rows": syarat_rows,
         "lhe": {
             "nomor": nomor or issued or PLACEHOLDER,
             "tanggal": day.isoformat(),
             "sifat": setting(ws, "lhe_sifat", "Penting"),
             "lampiran": "1 (satu) berkas",
-            "hal": f"Laporan Hasil Evaluasi TPI atas Pembangunan Zona Integritas pada {ctx['opd']['nama']}",
+            "hal": f"Laporan Hasil Evaluasi TPI atas Pembangunan Zona Integritas pada {opd}",
             "kepada": setting(ws, "lhe_kepada", kepala_daerah(ctx["instansi"]["nama"])),
             "kepada_tempat": ctx["instansi"]["kota"] or "Tempat",
+            "pembuka": (f"Bersama ini kami sampaikan Laporan Hasil Evaluasi Tim Penilai Internal (TPI) atas pembangunan "
+                        f"Zona Integritas menuju {predikat} pada {opd}, dengan uraian sebagai berikut:"),
+            "dasar": dasar,
+            "tim": tim,
             "waktu": waktu,
             "tujuan": list(TUJUAN_LHE),
-            "ruang_lingkup": (
-                f"Evaluasi mencakup komponen pengungkit (enam area perubahan: pemenuhan dan reform) dan komponen "
-                f"hasil (birokrasi yang bersih dan akuntabel serta pelayanan publik yang prima) pada {ctx['opd']['nama']}, "
-                f"berdasarkan {ctx['instrumen']['judul']} versi {ctx['instrumen']['versi']} dan data dukung yang diperiksa."
-            ),
+            "sasaran": sasaran,
+            "metodologi": metodologi,
+            "ruang_lingkup": lingkup,
+            "batasan": batasan,
+            "rekomendasi": rekomendasi,
+            "apresiasi": apresiasi,
+            "simpulan": simpulan,
+            "penutup": "Demikian laporan ini kami sampaikan. Atas perhatian Bapak/Ibu, kami ucapkan terima kasih.",
+            "tembusan": [jabatan_kepala(store.meta), "Ketua Tim Penilai Internal"],
             "penandatangan": {
                 "jabatan": setting(ws, "lhe_penandatangan_jabatan", "Inspektur"),
                 "nama": setting(ws, "lhe_penandatangan_nama", ""),
@@ -211,6 +289,18 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
         },
     })
     return ctx
+
+
+def check_in_words(c, inst) -> str:
+    """An unmet verdict row (core.scoring.Check) as a letter says it: figures and 'minimal', no '<'."""
+    from .filters import nilai
+
+    if c.area is not None:
+        part = {"pemenuhan": " (bagian pemenuhan)", "reform": " (bagian reform)"}.get(c.part or "", "")
+        return f"area {inst.areas[c.area].nama}{part} {nilai(c.value)}% di bawah minimal {nilai(c.threshold)}%"
+    if c.key in ("lengkap", "predikat_wbk") or c.key.startswith("syarat:"):
+        return c.failure
+    return f"{c.label} {nilai(c.value)} di bawah minimal {nilai(c.threshold)}"
 
 
 def lhe_default_output(ws, store, fmt: str) -> Path:
@@ -233,8 +323,18 @@ def generate_lhe(ws, store, fmt: str = "md", output: Path | None = None, tanggal
 
 
 # -- surat usulan and SPTJM ----------------------------------------------------------------
+def _lhe_of(ws, sesi_id: str, tahun: int) -> str:
+    """The LHE number issued for a basis session (an LHE of ``tahun`` may be dated the next year)."""
+    for year in (tahun, tahun + 1):
+        found = issued_nomor(ws, "lhe", year, sesi_id)
+        if found:
+            return found
+    return ""
+
+
 def usulan_units(ws, tahun: int) -> list[dict]:
     """The year's proposed units with their basis session's figures (for the letter and annex)."""
+    from ..core.afirmasi import jenis_afirmasi, label_afirmasi
     from ..core.cycle import basis_session, evaluate_basis
     from ..core.session_meta import STATUS
     from ..core.usulan import load_usulan
@@ -246,9 +346,12 @@ def usulan_units(ws, tahun: int) -> list[dict]:
         if basis is None:
             raise TpiError(f"Usulan {u['opd']}: tidak ada sesi penilaian tahun {tahun} lagi; perbarui daftar usulan.")
         _, ev = evaluate_basis(ws, basis)
+        afirmasi = u["kategori"] == "WBK-AFIRMASI"
         out.append({
             **u,
             "kategori_label": KATEGORI_LABEL.get(u["kategori"], u["kategori"]),
+            "predikat": PREDIKAT_SURAT["WBBM" if u["kategori"] == "WBBM" else "WBK"],
+            "keterangan": (f"Afirmasi: {label_afirmasi(jenis_afirmasi(ws, u['opd']))}" if afirmasi else ""),
             "nilai_tpi": ev.tpi.total,
             "nilai_unit": ev.unit.total,
             "pengungkit": ev.tpi.pengungkit,
@@ -256,6 +359,7 @@ def usulan_units(ws, tahun: int) -> list[dict]:
             "sesi_id": basis.id,
             "sesi_tanggal": basis.summary.tanggal,
             "sesi_status": STATUS.get(basis.status, basis.status),
+            "lhe_nomor": _lhe_of(ws, basis.id, tahun),
             "final": not basis.draft,
             "kondisi": list(u.get("kondisi") or []),
             "alasan": u.get("alasan", ""),
@@ -263,7 +367,32 @@ def usulan_units(ws, tahun: int) -> list[dict]:
     return out
 
 
+PREDIKAT_SURAT = {"WBK": "Menuju Wilayah Bebas dari Korupsi (WBK)",
+                  "WBBM": "Menuju Wilayah Birokrasi Bersih dan Melayani (WBBM)"}
+
+
+def _tembusan(ws, units: list[dict]) -> list[str]:
+    """[surat_usulan] tembusan, else the Sekretaris Daerah, the Inspektur and each unit's head (jabatan)."""
+    from ..core.ba_fields import derive_jabatan_kepala
+
+    own = setting(ws, "surat_usulan_tembusan", [])
+    if own:
+        return list(own)
+    wilayah = (ws.config.instansi or "").replace("Pemerintah ", "").strip()
+    out = [f"Sekretaris Daerah {wilayah}".strip(), f"Inspektur {wilayah}".strip()]
+    out += [derive_jabatan_kepala(u["opd"]) for u in units]
+    return list(dict.fromkeys(out))  # once each
+
+
 def surat_context(ws, tahun: int, tanggal: str | None = None, nomor: dict | None = None) -> dict:
+    """The surat pengajuan (PermenPANRB 5/2024 Gambar 6) and the SPTJM (Gambar 7, or the 90/2021
+    per-unit form with meterai when ``[surat_usulan] sptjm = "2021"``): every sentence is here."""
+    from ..core.afirmasi import batas_pengajuan, lewat_batas
+    from ..core.usulan import syarat_instansi_rows
+    from .context import PERMEN_ZI
+    from .filters import tanggal as tanggal_id
+    from .filters import terbilang
+
     cfg = ws.config
     day = _day(tanggal)
     units = usulan_units(ws, tahun)
@@ -271,32 +400,114 @@ def surat_context(ws, tahun: int, tanggal: str | None = None, nomor: dict | None
     draft = not units or bool(not_final)
     nomor = nomor or {}
     kepala = kepala_daerah(cfg.instansi)
+    jabatan = setting(ws, "surat_usulan_penandatangan_jabatan", kepala)
+    kinds = sorted({"WBBM" if u["kategori"] == "WBBM" else "WBK" for u in units}, reverse=False) or ["WBK", "WBBM"]
+    hal_predikat = "/".join(
+        {"WBK": "Wilayah Bebas dari Korupsi (WBK)", "WBBM": "Wilayah Birokrasi Bersih dan Melayani (WBBM)"}[k] for k in kinds)
+    singkat = " dan/atau ".join(kinds)
+    batas = batas_pengajuan(ws, tahun)
+    surat_nomor = nomor.get("surat-usulan") or issued_nomor(ws, "surat-usulan", day.year, f"usulan-{tahun}") or PLACEHOLDER
+    target_syarat = "WBBM" if "WBBM" in kinds and len(kinds) == 1 else "WBK"
+    syarat_rows = {k: syarat_instansi_rows(ws, tahun, k) for k in ("WBK", "WBBM")}
+    penandatangan = {
+        "jabatan": jabatan,
+        "nama": setting(ws, "surat_usulan_penandatangan_nama", ""),
+        "nip": setting(ws, "surat_usulan_penandatangan_nip", ""),
+    }
+    n = len(units)
+    pernyataan = [
+        "Syarat unit kerja/satuan kerja telah sesuai dengan kondisi yang sebenarnya;",
+        "Data dukung pengungkit telah sesuai dengan kondisi yang sebenarnya;",
+        "Data dukung tentang hasil telah sesuai dengan kondisi yang sebenarnya.",
+    ]
+    sptjm_2024 = setting(ws, "sptjm_bentuk", "2024") == "2024"
+    kepada_sptjm = [MENTERI, "c.q. Deputi Bidang Reformasi Birokrasi, Akuntabilitas Aparatur, dan Pengawasan", "di Jakarta"]
+    if sptjm_2024:
+        lembar = [{
+            "kepada": kepada_sptjm,
+            "identitas": [{"label": "Nama", "isi": penandatangan["nama"] or "…………………………"},
+                          {"label": "Jabatan", "isi": jabatan},
+                          {"label": "Alamat", "isi": setting(ws, "alamat_instansi", "") or "…………………………"}],
+            "pembuka": (f"Sehubungan dengan pengusulan unit kerja/satuan kerja sejumlah {n} ({terbilang(n).lower()}) "
+                        f"unit kerja/satuan kerja dalam evaluasi Pembangunan Zona Integritas Menuju {singkat} "
+                        f"tahun {tahun}, dengan ini menyatakan bahwa data pendukung yang kami sampaikan, yaitu:"),
+            "pernyataan": pernyataan,
+            "penutup": [
+                "Apabila di kemudian hari ternyata ditemukan bahwa data yang kami sampaikan tidak sesuai dengan "
+                "keadaan yang sebenarnya, kami bersedia ditinjau kembali terkait pengusulan unit kerja/satuan kerja "
+                "tersebut.",
+                "Demikian pernyataan ini dibuat untuk dipergunakan seperlunya.",
+            ],
+            "ttd": {"atas": "Yang membuat pernyataan,", "jabatan": jabatan, "nama": penandatangan["nama"],
+                    "nip": penandatangan["nip"], "meterai": False},
+        }]
+    else:  # PermenPANRB 90/2021: one statement per unit, signed by its head over a meterai
+        from ..core.ba_fields import derive_jabatan_kepala
+
+        lembar = [{
+            "kepada": kepada_sptjm,
+            "identitas": [{"label": "Nama", "isi": "…………………………"},
+                          {"label": "Jabatan", "isi": derive_jabatan_kepala(u["opd"])},
+                          {"label": "Unit kerja", "isi": u["opd"]}],
+            "pembuka": (f"Sehubungan dengan pengusulan {u['opd']} sebagai unit kerja berpredikat {u['predikat']} "
+                        f"tahun {tahun}, dengan ini menyatakan bahwa data pendukung yang kami sampaikan, yaitu:"),
+            "pernyataan": pernyataan,
+            "penutup": [
+                "Apabila di kemudian hari ternyata ditemukan bahwa data yang kami sampaikan tidak sesuai dengan "
+                "keadaan yang sebenarnya, kami bersedia ditinjau kembali terkait pengusulan unit kerja tersebut dan "
+                "bertanggung jawab sesuai dengan ketentuan peraturan perundang-undangan.",
+                "Demikian pernyataan ini dibuat untuk dipergunakan seperlunya.",
+            ],
+            "ttd": {"atas": "Yang membuat pernyataan,", "jabatan": derive_jabatan_kepala(u["opd"]), "nama": "",
+                    "nip": "", "meterai": True},
+        } for u in units]
     return {
         "tahun": tahun,
         "kertas": cfg.kertas,
         "orientasi": "potret",
-        "instansi": {"nama": cfg.instansi, "unit": cfg.unit, "kota": cfg.kota, "kop": list(cfg.kop)},
+        "instansi": {"nama": cfg.instansi, "unit": cfg.unit, "kota": cfg.kota, "kop": list(cfg.kop),
+                     "alamat": setting(ws, "alamat_instansi", "")},
         "kop": list(setting(ws, "surat_usulan_kop", [kepala.upper()])),
         "draft": draft,
         "draft_alasan": ("belum ada unit dalam daftar usulan" if not units else
                          "sesi dasar belum final: " + ", ".join(not_final)),
         "units": units,
+        "batas_pengajuan": batas.isoformat(),
+        "lewat_batas": lewat_batas(ws, tahun, day),
+        "syarat_instansi": syarat_rows[target_syarat],
+        "syarat_instansi_per_predikat": syarat_rows,
         "surat": {
-            "nomor": nomor.get("surat-usulan") or issued_nomor(ws, "surat-usulan", day.year, f"usulan-{tahun}") or PLACEHOLDER,
+            "nomor": surat_nomor,
             "tanggal": day.isoformat(),
             "sifat": "Penting",
             "lampiran": "1 (satu) berkas",
-            "hal": f"Usulan Unit Kerja Berpredikat Menuju WBK/WBBM Tahun {tahun}",
+            "hal": f"Pengajuan Unit kerja/satuan kerja Berpredikat Menuju {hal_predikat}",
             "kepada": MENTERI,
             "kepada_cq": MENTERI_CQ,
             "kepada_tempat": "Jakarta",
-            "tembusan": [f"Inspektur {cfg.instansi.replace('Pemerintah ', '')}".strip(), "Pimpinan unit kerja yang diusulkan"],
-            "penandatangan": {
-                "jabatan": setting(ws, "surat_usulan_penandatangan_jabatan", kepala),
-                "nama": setting(ws, "surat_usulan_penandatangan_nama", ""),
-            },
+            "salam": "Dengan hormat,",
+            "pembuka": (f"bahwa dalam rangka pelaksanaan {PERMEN_ZI}, kami telah melakukan upaya pembangunan Zona "
+                        f"Integritas di lingkungan {cfg.instansi}. Berdasarkan laporan hasil evaluasi tahun {tahun} "
+                        f"oleh Tim Penilai Internal (TPI) Zona Integritas {cfg.instansi}, kami mengusulkan:"),
+            "usulan": [f"{u['opd']}/{u['predikat']}" for u in units],
+            "permohonan": (f"sebagai calon unit kerja/satuan kerja berpredikat Menuju {singkat}. Sehubungan dengan hal "
+                           "tersebut, kami mohon agar Tim Penilai Nasional dapat melakukan evaluasi atas unit "
+                           "kerja/satuan kerja yang diusulkan tersebut."),
+            "penutup": "Demikian kami sampaikan, atas perhatian dan kerjasamanya, kami ucapkan terima kasih.",
+            "tembusan": _tembusan(ws, units),
+            "penandatangan": penandatangan,
         },
-        "sptjm": {"nomor": nomor.get("sptjm") or issued_nomor(ws, "sptjm", day.year, f"usulan-{tahun}") or PLACEHOLDER},
+        "lampiran_surat": {
+            "kepala": [f"Lampiran Surat {jabatan}", f"Nomor : {surat_nomor}", f"Tanggal : {tanggal_id(day)}"],
+            "judul": f"DAFTAR UNIT KERJA/SATUAN KERJA YANG DIUSULKAN BERPREDIKAT MENUJU {singkat} TAHUN {tahun}",
+            "judul_syarat": f"SYARAT INSTANSI ({cfg.instansi.upper()}) TAHUN {tahun}",
+        },
+        "sptjm": {
+            "nomor": nomor.get("sptjm") or issued_nomor(ws, "sptjm", day.year, f"usulan-{tahun}") or PLACEHOLDER,
+            "judul": "SURAT PERNYATAAN TANGGUNG JAWAB MUTLAK (SPTJM) KEBENARAN DATA PENDUKUNG",
+            "bentuk": "2024" if sptjm_2024 else "2021",
+            "lembar": lembar,
+        },
     }
 
 
@@ -320,11 +531,56 @@ def generate_surat(ws, tahun: int, fmt: str = "md", output: Path | None = None, 
 
 
 # -- rekap html/pdf ------------------------------------------------------------------------
-def rekap_context(ws, data: dict) -> dict:
-    from .rekap import syarat_text, threshold_rows
+STATUS_KATA = {"final": "Final", "review": "Belum final (dalam reviu)", "draft": "Belum final (draf)"}
+
+
+def syarat_kata(syarat: dict) -> str:
+    """A unit's recorded syarat in words for the printed rekap: what is met, unmet, unrecorded."""
+    from ..core.syarat import SYARAT
+
+    short = {"TLHP": "TLHP", "SAKIP": "SAKIP", "LHKPN": "LHKPN", "LHKASN": "LHKASN"}
+    unmet = [short.get(k, k) for k, v in syarat.items() if v.get("memenuhi") is False]
+    missing = [short.get(k.upper(), k.upper()) for k in SYARAT if k.upper() not in syarat
+               or syarat[k.upper()].get("memenuhi") is None]
+    if not unmet and not missing:
+        return "Memenuhi"
+    if not unmet and len(missing) == len(SYARAT):
+        return "Belum dicatat"
+    parts = []
+    if unmet:
+        parts.append("belum memenuhi " + ", ".join(unmet))
+    if missing:
+        parts.append("belum dicatat " + ", ".join(missing))
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:]
+
+
+def rekap_context(ws, data: dict, tanggal: str | None = None) -> dict:
+    """The printed rekap: rows with statuses and conclusions in words and the LHE number each
+    row summarises, the place and date, and who signs (``[rekap] penandatangan``: the Inspektur
+    of ``[lhe]`` by default, or "ketua" for the Ketua Tim of the tpi.toml roster)."""
+    from .rekap import threshold_rows
 
     cfg = ws.config
-    rows = [dict(r, syarat_teks=syarat_text(r["syarat"])) for r in data["rows"]]
+    day = _day(tanggal)
+    tahun = int(data["tahun"])
+    rows = []
+    for r in data["rows"]:
+        lhe = _lhe_of(ws, r["sesi"], tahun)
+        rows.append(dict(
+            r, syarat_teks=syarat_kata(r["syarat"]), status_teks=STATUS_KATA.get(r["status"], r["status_label"]),
+            lhe_nomor=lhe, lhe_teks=lhe or "belum ada",
+            wbk_teks="Memenuhi" if r["wbk"]["memenuhi"] else "Belum memenuhi",
+            wbbm_teks="Memenuhi" if r["wbbm"]["memenuhi"] else "Belum memenuhi",
+        ))
+    if setting(ws, "rekap_penandatangan", "inspektur") == "ketua":
+        ketua = next((p for p in cfg.tim if p.get("peran") == "Ketua Tim"), {})
+        ttd = {"jabatan": "Ketua Tim Penilai Internal", "nama": ketua.get("nama", ""), "nip": ketua.get("nip", ""),
+               "pangkat": ketua.get("pangkat", "")}
+    else:
+        ttd = {"jabatan": setting(ws, "lhe_penandatangan_jabatan", "Inspektur"),
+               "nama": setting(ws, "lhe_penandatangan_nama", ""), "nip": setting(ws, "lhe_penandatangan_nip", ""),
+               "pangkat": setting(ws, "lhe_penandatangan_pangkat", "")}
     return {
         **data,
         "rows": rows,
@@ -336,12 +592,22 @@ def rekap_context(ws, data: dict) -> dict:
         "draft_alasan": "",
         "area_kolom": [{"kode": a["kode"], "nama": a["nama"], "bobot": a["bobot"]} for a in rows[0]["tpi"]["areas"]] if rows else [],
         "ambang_baris": threshold_rows(data),
+        "tanggal": day.isoformat(),
+        "tempat": cfg.kota,
+        "penandatangan": ttd,
+        "lhe_diringkas": [r["lhe_nomor"] for r in rows if r["lhe_nomor"]],
+        "keterangan": [
+            f"Sesi dasar per unit kerja: sesi final terakhir tahun {tahun}; bila belum ada, sesi terakhir "
+            "(status \"Belum final\"), dan nilainya dapat berubah.",
+            "Kolom LHE menunjukkan nomor Laporan Hasil Evaluasi TPI yang diringkas pada baris itu.",
+            "Nilai dibulatkan dua desimal (pembulatan ke atas pada 0,5).",
+        ],
     }
 
 
-def rekap_html(ws, data: dict) -> str:
-    return _render(ws, "rekap.html.j2", rekap_context(ws, data))
+def rekap_html(ws, data: dict, tanggal: str | None = None) -> str:
+    return _render(ws, "rekap.html.j2", rekap_context(ws, data, tanggal))
 
 
-def rekap_pdf(ws, data: dict) -> bytes:
-    return html_to_pdf(rekap_html(ws, data), f"rekap-{data['tahun']}")
+def rekap_pdf(ws, data: dict, tanggal: str | None = None) -> bytes:
+    return html_to_pdf(rekap_html(ws, data, tanggal), f"rekap-{data['tahun']}")
