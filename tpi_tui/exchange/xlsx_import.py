@@ -14,12 +14,12 @@ the imported answers itself and reports where the file disagrees, with both figu
 
 from __future__ import annotations
 
-import zipfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.answers import clean_text, parse_value
-from ..core.errors import TpiError, os_reason
+from ..core.errors import TpiError
 from ..core.instrument import Instrument, Item
 from ..core.numbers import format_angka, parse_jumlah, parse_survei
 from ..core.scoring import Score, score
@@ -37,16 +37,20 @@ from .layout import (
     norm,
     strip_enum,
 )
+from .xlsx_read import MAX_COLS, Book
+from .xlsx_read import check_container as check_container
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-# A full LKE workbook unpacks to well under 5 MB; a zip bomb announces gigabytes in its
-# directory. The sizes are read from the zip directory before openpyxl inflates anything.
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-MAX_MEMBERS = 2_000
 # The LKE has ~200 item rows; 5,000 rows with content is not an LKE (reading stops there).
 MAX_CONTENT_ROWS = 5_000
-MAX_COLS = 26
+# Rows visited (with content or only formatting) before a sheet is given up: never a whole sheet.
+MAX_VISITED_ROWS = 20_000
+# After the last landmark (NILAI EVALUASI ZONA INTEGRITAS) the table is over: a signature block
+# and the regulation's closing follow; this many rows more are read (to list them as ignored).
+TAIL_ROWS = 40
 MAX_REPORTED = 40
+# Texts longer than this are cut before any matching (the longest item text is under 500
+# characters): 20 cells of 32,000 characters cost nothing to compare.
+MAX_MATCH_TEXT = 600
 SIDES = ("unit", "tpi")
 
 
@@ -87,76 +91,91 @@ class XlsxPlan:
 # -- the file ------------------------------------------------------------------------------
 
 
-def check_container(path: Path) -> None:
-    """Refuse what is not a sane .xlsx before openpyxl inflates it (zip bombs included)."""
-    name = path.name
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise TpiError(f"Berkas {name} tidak dapat dibaca: {os_reason(exc)}.") from None
-    if size > MAX_FILE_BYTES:
-        raise TpiError(f"Berkas {name} terlalu besar ({size // 1024 // 1024} MB; batas 20 MB).")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise TpiError(f"Berkas {name} bukan berkas Excel .xlsx (simpan ulang sebagai 'Excel Workbook (.xlsx)').") from None
-    if len(infos) > MAX_MEMBERS:
-        raise TpiError(f"Berkas {name} ditolak: memuat {len(infos)} bagian, terlalu banyak untuk sebuah LKE.")
-    unpacked = sum(i.file_size for i in infos)
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise TpiError(
-            f"Berkas {name} ditolak: isinya mengembang menjadi {unpacked // 1024 // 1024} MB "
-            f"(batas {MAX_UNPACKED_BYTES // 1024 // 1024} MB); bukan LKE yang wajar."
-        )
-    names = {i.filename for i in infos}
-    if "xl/workbook.xml" not in names:
-        raise TpiError(f"Berkas {name} bukan berkas Excel .xlsx (tidak ada xl/workbook.xml).")
-    # Excel never writes a DTD; one in a workbook part is an entity-expansion or external-entity
-    # attack on the XML parser. The prolog is at the start of each part: read only that much.
-    with zipfile.ZipFile(path) as zf:
-        for info in infos:
-            if info.filename.endswith((".xml", ".rels")):
-                with zf.open(info) as part:
-                    head = part.read(4096)
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    raise TpiError(f"Berkas {name} ditolak: bagian {info.filename[:60]} memuat deklarasi DOCTYPE/ENTITY XML, yang tidak pernah ditulis Excel.")
+@dataclass
+class XlsxRead:
+    """What the file says, read without the session (and so without its lock)."""
+
+    path: Path
+    layout: str
+    sheet: str
+    header_row: int
+    cols: dict[str, int]
+    rows: list[tuple[int, tuple]]
+    formulas: set[tuple[int, int]]
+    notes: list[str] = field(default_factory=list)
 
 
-def _load(path: Path):
-    """(values workbook, formulas workbook), both read-only: cached values and which cells are formulas."""
-    import warnings
+def _load(path: Path) -> Book:
+    """The opened container (checked first), its sheet list read; nothing of a sheet parsed yet."""
+    return Book(path, checked=True)
 
-    from openpyxl import load_workbook  # ~60 ms; only the Excel commands pay it
 
+def read_xlsx(path: Path) -> XlsxRead:
+    """Find the LKE sheet by its header and read its table, bounded; one TpiError per fault."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # openpyxl warns about unknown extensions/styles of real files
+        warnings.simplefilter("ignore")  # no library may print to the user's terminal
+        check_container(path)
+        book = _load(path)
         try:
-            values = load_workbook(path, read_only=True, data_only=True)
-            formulas = load_workbook(path, read_only=True, data_only=False)
-        except Exception as exc:  # noqa: BLE001 - a damaged workbook raises anything from zip to XML errors
-            raise TpiError(f"Berkas {path.name} tidak dapat dibaca sebagai Excel: {type(exc).__name__}.") from None
-    return values, formulas
-
-
-def _rows(ws, name: str) -> list[tuple[int, tuple]]:
-    """(row number, cell values A..Z) of every row with content, refusing absurd sheets early."""
-    ws.reset_dimensions()  # the stored dimension of a hand-made file may be wrong
-    out = []
-    for r, row in enumerate(ws.iter_rows(max_col=MAX_COLS, values_only=True), start=1):
-        if any(v is not None and v != "" for v in row):
-            out.append((r, tuple(row) + (None,) * (MAX_COLS - len(row))))
-            if len(out) > MAX_CONTENT_ROWS:
+            found = None
+            for name, part in book.sheets:
+                header = _header_of(book, name, part)
+                if header and (found is None or (header[0] == "portalrb" and found[2][0] != "portalrb")):
+                    found = (name, part, header)
+            if found is None:
                 raise TpiError(
-                    f"Lembar '{name}' memuat lebih dari {MAX_CONTENT_ROWS:,} baris berisi; LKE ZI hanya sekitar "
-                    "200 baris. Periksa apakah ini berkas LKE yang benar.".replace(",", ".")
+                    f"Berkas {path.name} tidak memuat lembar LKE yang dikenali: dicari kepala kolom "
+                    "'Penilaian … Bobot … Jawaban' (Lampiran III, lembar LKE ZI) atau 'Jawaban Unit … Jawaban TPI' "
+                    f"(PortalRB, lembar {SHEET_JAWABAN}). Lembar yang ada: {', '.join(n for n, _ in book.sheets) or '-'}."
                 )
-    return out
+            name, part, (layout, header_row, cols) = found
+            return _read_table(book, name, part, layout, header_row, cols)
+        finally:
+            book.close()
+
+
+def _header_of(book: Book, name: str, part: str):
+    """The layout header of a sheet, looking only at its first rows."""
+    content = []
+    for n, (r, values, _) in enumerate(book.rows(name, part)):
+        if _has_content(values):
+            content.append((r, values))
+        if len(content) >= HEADER_SCAN or r > HEADER_MAX_ROW or n > MAX_VISITED_ROWS:
+            break
+    return _find_header(content)
+
+
+def _read_table(book: Book, name: str, part: str, layout: str, header_row: int, cols: dict[str, int]) -> XlsxRead:
+    rows: list[tuple[int, tuple]] = []
+    formulas: set[tuple[int, int]] = set()
+    notes: list[str] = []
+    end = norm(LANDMARK["nilai_evaluasi"])
+    stop_at = None
+    for n, (r, values, fcols) in enumerate(book.rows(name, part)):
+        if stop_at is not None and r > stop_at or n > MAX_VISITED_ROWS:
+            break
+        formulas.update((r, c) for c in fcols)
+        if not _has_content(values):
+            continue
+        rows.append((r, values))
+        if len(rows) > MAX_CONTENT_ROWS:
+            raise TpiError(
+                f"Lembar '{name}' memuat lebih dari {MAX_CONTENT_ROWS:,} baris berisi; LKE ZI hanya sekitar "
+                "200 baris. Periksa apakah ini berkas LKE yang benar.".replace(",", ".")
+            )
+        if layout == "lampiran3" and stop_at is None and r > header_row and any(norm(v) == end for v in values[:8] if isinstance(v, str)):
+            stop_at = r + TAIL_ROWS
+    return XlsxRead(book.path, layout, name, header_row, cols, rows, formulas, notes)
+
+
+def _has_content(values: tuple) -> bool:
+    return any(v is not None and v != "" for v in values)
 
 
 # -- recognising the layout ----------------------------------------------------------------
 
-HEADER_SCAN = 60
+HEADER_SCAN = 60  # content rows
+HEADER_MAX_ROW = 200  # a header further down is not an LKE's
 
 
 def _find_header(rows: list[tuple[int, tuple]]) -> tuple[str, int, dict[str, int]] | None:
@@ -294,7 +313,12 @@ class _Placer:
         best: list[tuple[float, int]] = []
         for t in texts:
             for i in pool:
-                best.append((SequenceMatcher(None, t, norm(self.inst.items[i].pertanyaan)).ratio(), i))
+                want = norm(self.inst.items[i].pertanyaan)
+                if 2 * min(len(t), len(want)) < 0.9 * (len(t) + len(want)):
+                    continue  # lengths alone rule out a ratio of 0.9
+                m = SequenceMatcher(None, t, want, autojunk=False)
+                if m.real_quick_ratio() >= 0.9 and m.quick_ratio() >= 0.9:
+                    best.append((m.ratio(), i))
         best.sort(reverse=True)
         if not best or best[0][0] < 0.9:
             return None
@@ -304,13 +328,14 @@ class _Placer:
 
 def _candidates(cells: tuple, first: int, last: int) -> list[str]:
     """Texts a row may be placed by: each text cell, without enumerators, then the cells joined."""
-    parts = [norm(v) for v in cells[first:last] if isinstance(v, str) and norm(v)]
+    parts = [norm(v[: MAX_MATCH_TEXT * 2])[:MAX_MATCH_TEXT] for v in cells[first:last] if isinstance(v, str)]
+    parts = [p for p in parts if p]
     out = []
     for p in parts:
         for t in (strip_enum(p), p):
             if t and t not in out:
                 out.append(t)
-    joined = strip_enum(" ".join(parts))
+    joined = strip_enum(" ".join(parts))[:MAX_MATCH_TEXT]
     if joined and joined not in out:
         out.append(joined)
     return out
@@ -349,34 +374,16 @@ def _text(value: object, what: str) -> str:
 # -- the plan --------------------------------------------------------------------------------
 
 
-def plan_xlsx(store: SessionStore, path: Path, sebagai: str = "unit") -> XlsxPlan:
-    """Read and check the whole workbook; raise one TpiError listing every bad cell."""
+def plan_xlsx(store: SessionStore, path: Path, sebagai: str = "unit", read: XlsxRead | None = None) -> XlsxPlan:
+    """Read and check the whole workbook; raise one TpiError listing every bad cell.
+
+    ``read`` is the file already read by ``read_xlsx`` (outside the session's lock)."""
     if sebagai not in SIDES:
         raise TpiError("--sebagai harus 'unit' atau 'tpi'.")
-    check_container(path)
-    values_wb, formulas_wb = _load(path)
-    try:
-        found = None
-        seen = []
-        for name in values_wb.sheetnames:
-            ws = values_wb[name]
-            seen.append(name)
-            rows = _rows(ws, name)
-            header = _find_header(rows)
-            if header and (found is None or (header[0] == "portalrb" and found[1][0] != "portalrb")):
-                found = (name, header, rows)
-        if found is None:
-            raise TpiError(
-                f"Berkas {path.name} tidak memuat lembar LKE yang dikenali: dicari kepala kolom "
-                "'Penilaian … Bobot … Jawaban' (Lampiran III, lembar LKE ZI) atau 'Jawaban Unit … Jawaban TPI' "
-                f"(PortalRB, lembar {SHEET_JAWABAN}). Lembar yang ada: {', '.join(seen) or '-'}."
-            )
-        name, (layout, header_row, cols), rows = found
-        formula_rows = dict(_rows(formulas_wb[name], name))
-    finally:
-        values_wb.close()
-        formulas_wb.close()
-    reader = _Reader(store.instrument, name, rows, formula_rows, header_row, cols)
+    if read is None:
+        read = read_xlsx(path)
+    layout, name, header_row, cols = read.layout, read.sheet, read.header_row, read.cols
+    reader = _Reader(store.instrument, name, read.rows, read.formulas, header_row, cols)
     if layout == "portalrb":
         reader.read_portalrb()
         side = "tpi"
@@ -401,18 +408,18 @@ def plan_xlsx(store: SessionStore, path: Path, sebagai: str = "unit") -> XlsxPla
     return plan
 
 
-def import_xlsx(store: SessionStore, path: Path, sebagai: str = "unit") -> tuple[XlsxPlan, int]:
-    plan = plan_xlsx(store, path, sebagai)
+def import_xlsx(store: SessionStore, path: Path, sebagai: str = "unit", read: XlsxRead | None = None) -> tuple[XlsxPlan, int]:
+    plan = plan_xlsx(store, path, sebagai, read)
     changed = store.set_many(plan.changes, reason=f"impor Excel {path.name} ({plan.layout_label})")
     return plan, changed
 
 
 class _Reader:
-    def __init__(self, inst, sheet, rows, formula_rows, header_row, cols) -> None:
+    def __init__(self, inst, sheet, rows, formulas, header_row, cols) -> None:
         self.inst = inst
         self.sheet = sheet
         self.rows = rows
-        self.formula_rows = formula_rows
+        self.formulas = formulas
         self.header_row = header_row
         self.cols = cols
         self.errors: list[str] = []
@@ -433,8 +440,7 @@ class _Reader:
             return None
         value = cells[c]
         if value is None:
-            formula = self.formula_rows.get(r, (None,) * MAX_COLS)[c]
-            if isinstance(formula, str) and formula.startswith("="):
+            if (r, c) in self.formulas:
                 self.bad(r, c, "berisi rumus tanpa nilai tersimpan; buka dan simpan ulang berkas di Excel agar nilainya terhitung")
         return value
 
