@@ -24,6 +24,7 @@ from ..core.instrument import Instrument, Item
 from ..core.numbers import format_angka, parse_jumlah, parse_survei
 from ..core.scoring import Score, score
 from ..core.store import SessionStore
+from .lampiran3 import CLOSING_MARKS, ITEM_LABELS, PERSEN_LABELS, SUB_LABELS, Claim, resolve
 from .layout import (
     BAGIAN_NAMA,
     BLM_DIISI,
@@ -78,6 +79,8 @@ class XlsxPlan:
     differences: list[Difference] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. a typed total row that disagrees
     placed: int = 0
+    ignored: list[str] = field(default_factory=list)  # rows that are not answers, with their cells
+    typed_over: list[str] = field(default_factory=list)  # values typed where the template has a formula
     compared: int = 0  # cached totals found in the file and checked against the app's score
 
     @property
@@ -190,6 +193,7 @@ def _find_header(rows: list[tuple[int, tuple]]) -> tuple[str, int, dict[str, int
                 ("bukti_dukung_unit", ("bukti dukung unit", "bukti dukung")),
                 ("catatan_tpi", ("catatan tpi",)),
                 ("pertanyaan", ("pertanyaan", "teks pertanyaan", "uraian")),
+                ("soal_id", ("id soal", "id", "soal id", "id_soal")),
             ):
                 found = next((inv[n] for n in names if n in inv), None)
                 if found is not None:
@@ -226,6 +230,9 @@ class _Placer:
             self.by_text.setdefault(norm(inst.items[item_id].pertanyaan), []).append(item_id)
         self.area_names = {norm(a.nama): a.kode for a in inst.areas.values()}
         self.persen_names = {norm(p.nama) for s in inst.sub_areas.values() for p in s.persentase}
+        self.persen_names |= {label for labels in PERSEN_LABELS.values() for label in labels}
+        # item id -> every text that names it: the master's, and the template's own labels (data)
+        self.labels = {i: {norm(it.pertanyaan), strip_enum(norm(it.pertanyaan)), *ITEM_LABELS.get(i, ())} for i, it in inst.items.items()}
         self.induk_names = {norm(s.induk) for s in inst.sub_areas.values() if s.induk}
         self.bagian: str | None = None
         self.area: str | None = None
@@ -274,13 +281,16 @@ class _Placer:
         return None
 
     def _sub_named(self, text: str) -> str | None:
+        def names(s) -> set[str]:
+            return {norm(s.nama), *SUB_LABELS.get(s.kode, ())}
+
         found = [
             s.kode
             for s in self.inst.sub_areas.values()
-            if norm(s.nama) == text and (self.area is None or s.area == self.area) and (self.bagian in (None, s.bagian))
+            if text in names(s) and (self.area is None or s.area == self.area) and (self.bagian in (None, s.bagian))
         ]
         if not found:  # headings out of order: a unique name anywhere still places the row
-            found = [s.kode for s in self.inst.sub_areas.values() if norm(s.nama) == text]
+            found = [s.kode for s in self.inst.sub_areas.values() if text in names(s)]
         return found[0] if len(found) == 1 else None
 
     def item(self, texts: list[str]) -> int | None:
@@ -299,17 +309,68 @@ class _Placer:
                 return choice
         return self._near(texts)
 
-    def _near(self, texts: list[str]) -> int | None:
-        """A retyped text (a letter dropped or doubled) of an unplaced item of the current sub-area.
+    # -- Lampiran III: blocks (a sub-area, or one "%" row of it) and the items a row's text names
+    def sub_items(self, sub: str | None) -> list[int]:
+        return [i for i in self.inst.order if self.inst.items[i].sub_area == sub]
 
-        Only within the sub-area, only a clear winner (similarity >= 0.9 and no second item
-        close to it): a wrong placement is worse than a refused row.
+    def expected(self, block: tuple[str | None, str | None], persen_seen: set[str]) -> list[int]:
+        """The items of a block in master order: a "%" row's inputs, or the rest of the sub-area."""
+        sub, persen = block
+        items = self.sub_items(sub)
+        if persen is not None:
+            return [i for i in items if self.inst.items[i].persentase == persen]
+        return [i for i in items if self.inst.items[i].persentase not in persen_seen]
+
+    def persen_of(self, texts: list[str], strict: bool = False, seen: set[str] | None = None) -> str | None:
+        """The percentage a "%" row stands for: by its name (or template label) in the current
+        sub-area, else (not ``strict``) the sub-area's next one not yet seen."""
+        sub = self.inst.sub_areas.get(self.sub or "")
+        pool = list(sub.persentase) if sub else []
+        for p in pool:
+            if {norm(p.nama), *PERSEN_LABELS.get(p.kode, ())} & set(texts):
+                return p.kode
+        if strict:
+            return None
+        return next((p.kode for p in pool if p.kode not in (seen or set())), None)
+
+    def named(self, texts: list[str], persen: str | None) -> frozenset[int]:
+        """Items of the current block whose text or label is one of ``texts`` (else one near one).
+
+        When nothing of the current sub-area fits, a text naming items of one sub-area only
+        elsewhere moves the context there (headings renamed or missing)."""
+        wanted = set(texts)
+        pool = self.sub_items(self.sub)
+        if persen is not None:
+            pool = [i for i in pool if self.inst.items[i].persentase == persen]
+        found = frozenset(i for i in pool if self.labels[i] & wanted)
+        if found:
+            return found
+        near = self._near(texts, pool)
+        if near is not None:
+            return frozenset({near})
+        anywhere = [i for i in self.inst.order if self.labels[i] & wanted]
+        subs = {self.inst.items[i].sub_area for i in anywhere}
+        if len(subs) == 1:
+            it = self.inst.items[anywhere[0]]
+            self.sub = it.sub_area
+            if it.bagian != "hasil":
+                self.area, self.bagian = it.area, it.bagian
+            return frozenset(i for i in anywhere if persen is None or self.inst.items[i].persentase in (persen, None))
+        return frozenset()
+
+    def _near(self, texts: list[str], pool: list[int] | None = None) -> int | None:
+        """A retyped text (a letter dropped or doubled) of an item of the pool (default: the
+        unplaced items of the current sub-area).
+
+        Only a clear winner (similarity >= 0.9 and no second item close to it): a wrong
+        placement is worse than a refused row.
         """
         if self.sub is None:
             return None
         from difflib import SequenceMatcher
 
-        pool = [i for i in self.inst.order if self.inst.items[i].sub_area == self.sub and i not in self.placed]
+        if pool is None:
+            pool = [i for i in self.sub_items(self.sub) if i not in self.placed]
         best: list[tuple[float, int]] = []
         for t in texts:
             for i in pool:
@@ -398,7 +459,8 @@ def plan_xlsx(store: SessionStore, path: Path, sebagai: str = "unit", read: Xlsx
         if more:
             lines.append(f"  … dan {more} sel lainnya.")
         raise TpiError("\n".join(lines))
-    plan = XlsxPlan(layout=layout, sheet=name, changes=reader.changes, side=side, notes=reader.notes, placed=len(reader.changes))
+    plan = XlsxPlan(layout=layout, sheet=name, changes=reader.changes, side=side, notes=reader.notes, placed=len(reader.changes),
+                    ignored=reader.ignored, typed_over=reader.typed_over)
     merged = {k: dict(v) for k, v in store.answers.items()}
     for item_id, fields in reader.changes.items():
         merged.setdefault(str(item_id), {}).update(fields)
@@ -426,6 +488,8 @@ class _Reader:
         self.notes: list[str] = []
         self.changes: dict[int, dict] = {}
         self.cached_totals: list[tuple[str, str, object]] = []  # (kind:key, cell, cached value)
+        self.ignored: list[str] = []  # rows that are not answers: "B210 (di bawah tabel): 'MENTERI …'"
+        self.typed_over: list[str] = []  # cells where the template has a formula and the file a typed value
         self.placer = _Placer(inst)
 
     def addr(self, r: int, c: int) -> str:
@@ -459,50 +523,98 @@ class _Reader:
 
     # -- Lampiran III
     def read_lampiran3(self, sebagai: str) -> None:
+        """Walk the rows into blocks (lampiran3.resolve places them), then read each placed row."""
         cols = self.cols
         first, last = cols["penilaian"], cols["bobot"]
         jawaban_key, catatan_key = f"jawaban_{sebagai}", f"catatan_{sebagai}"
-        total_rows: list[tuple[int, int, object]] = []
+        total_rows: list[tuple[int, int, object, str | None]] = []
+        blocks: dict[tuple[str | None, str | None], list[Claim]] = {}
+        by_row: dict[int, tuple] = {}
+        persen: str | None = None
+        persen_seen: set[str] = set()
+        ended = False
         for r, cells in self.rows:
             if r <= self.header_row:
                 continue
             texts = _candidates(cells, first, last)
+            answer = cells[cols["jawaban"]]
+            if ended:
+                self.ignore(r, cells, "di bawah tabel")
+                continue
             if not texts:
-                if not _is_blank(cells[cols["jawaban"]]):
+                if _is_blank(answer) or norm(answer) in CLOSING_MARKS:
+                    self.ignore(r, cells, "tanpa uraian butir")
+                else:
                     self.bad(r, cols["jawaban"], "jawaban tanpa uraian butir; baris ini tidak dapat ditempatkan")
                 continue
             pilihan = norm(cells[cols["pilihan"]]) if "pilihan" in cols else ""
-            is_persen = pilihan == "%" or any(t in self.placer.persen_names for t in texts) and pilihan in ("", "%")
-            if pilihan not in ITEM_PILIHAN and not is_persen:
+            if pilihan not in ITEM_PILIHAN:
                 kind = self.placer.heading(texts)
                 if kind:
-                    if not _is_blank(cells[cols["jawaban"]]):
+                    if not _is_blank(answer):
                         self.bad(r, cols["jawaban"], "jawaban diisi pada baris judul, bukan pada baris butir; tidak dapat ditempatkan")
                     if "nilai" in cols:
                         self.cached_totals.append((f"{kind[0]}:{kind[1]}", self.addr(r, cols["nilai"]), cells[cols["nilai"]]))
+                    persen = None
+                    ended = kind == ("landmark", "nilai_evaluasi")
                     continue
             if any(t.startswith(norm(TOTAL_JUMLAH_NAMA)) or t.startswith("jumlah yang harus menyampaikan") for t in texts):
-                total_rows.append((r, cols["jawaban"], cells[cols["jawaban"]], self.placer.sub))
+                total_rows.append((r, cols["jawaban"], answer, self.placer.sub))
                 continue
-            if is_persen:
+            if pilihan == "%" or (pilihan == "" and self.placer.persen_of(texts, strict=True)):
+                persen = self.placer.persen_of(texts, seen=persen_seen)
+                if persen:
+                    persen_seen.add(persen)
+                self._typed_over(r, cells, "jawaban", "'%' dihitung dari baris Jumlah di bawahnya")
                 continue  # computed from the Jumlah rows under it; not an item
-            item_id = self.placer.item(texts)
-            if item_id is None:
-                if pilihan in ITEM_PILIHAN or not _is_blank(cells[cols["jawaban"]]):
-                    c = max(range(first, last), key=lambda i: len(cells[i]) if isinstance(cells[i], str) else 0)
-                    shown = norm(cells[c])[:60]
-                    self.bad(r, c, f"butir '{shown}' tidak dikenali di sub-area ini; baris tidak dapat ditempatkan")
+            if pilihan in ITEM_PILIHAN and pilihan not in ("jumlah", "rupiah"):
+                persen = None  # a choice item ends the Jumlah rows of a "%" row
+            items = self.placer.named(texts, persen)
+            if not items and pilihan not in ITEM_PILIHAN and _is_blank(answer):
+                self.ignore(r, cells, "keterangan tanpa jawaban")
                 continue
-            item = self.inst.items[item_id]
-            self.placer.placed[item_id] = self.addr(r, cols["jawaban"])
-            fields = {jawaban_key: (cols["jawaban"], self.cell(r, cells, cols["jawaban"]))}
-            if "catatan" in cols:
-                fields[catatan_key] = (cols["catatan"], self.cell(r, cells, cols["catatan"]))
-                parts = [self.cell(r, cells, cols["data_dukung"]), self.cell(r, cells, cols["tautan"])]
-                bukti = "\n".join(_plain(p) for p in parts if not _is_blank(p))
-                fields["bukti_dukung_unit"] = (cols["data_dukung"], bukti)
-            self.take(r, item, fields)
+            c = max(range(first, last), key=lambda i: len(cells[i]) if isinstance(cells[i], str) else 0)
+            block = (self.placer.sub, persen)
+            blocks.setdefault(block, []).append(Claim(r, self.addr(r, c), norm(cells[c])[:60], items))
+            by_row[r] = cells
+        for block, claims in blocks.items():
+            placed, refused = resolve(claims, self.placer.expected(block, persen_seen))
+            for claim, why in refused:
+                self.errors.append(f"Lembar '{self.sheet}' sel {claim.cell}: {why}.")
+            for r, item_id in placed.items():
+                self._take_lampiran3(r, by_row[r], self.inst.items[item_id], jawaban_key, catatan_key)
+        self.changes = dict(sorted(self.changes.items(), key=lambda kv: self.inst.order.index(kv[0])))
         self._check_total_rows(total_rows, jawaban_key)
+
+    def _take_lampiran3(self, r: int, cells: tuple, item: Item, jawaban_key: str, catatan_key: str) -> None:
+        cols = self.cols
+        if item.id in self.placer.placed:
+            self.bad(r, cols["jawaban"], f"butir {item.id} sudah ditempatkan pada sel {self.placer.placed[item.id]}")
+            return
+        self.placer.placed[item.id] = self.addr(r, cols["jawaban"])
+        fields = {jawaban_key: (cols["jawaban"], self.cell(r, cells, cols["jawaban"]))}
+        if "catatan" in cols:
+            fields[catatan_key] = (cols["catatan"], self.cell(r, cells, cols["catatan"]))
+            parts = [self.cell(r, cells, cols["data_dukung"]), self.cell(r, cells, cols["tautan"])]
+            bukti = "\n".join(_plain(p) for p in parts if not _is_blank(p))
+            fields["bukti_dukung_unit"] = (cols["data_dukung"], bukti)
+        self.take(r, item, fields)
+        if item.is_choice or item.jenis == "survei":
+            self._typed_over(r, cells, "nilai", f"nilai butir {item.id} dihitung aplikasi dari jawabannya")
+
+    def ignore(self, r: int, cells: tuple, why: str) -> None:
+        """A row that is not an answer: listed (with its first filled cell), never read."""
+        c = next((i for i, v in enumerate(cells) if v is not None and v != ""), None)
+        if c is None:
+            return
+        self.ignored.append(f"{self.addr(r, c)} ({why}): '{_shown(cells[c])}'")
+
+    def _typed_over(self, r: int, cells: tuple, col: str, what: str) -> None:
+        """The template holds a formula here; a typed value is reported (and not used)."""
+        c = self.cols.get(col)
+        if c is None or (r, c) in self.formulas or _is_blank(cells[c]):
+            return
+        self.typed_over.append(f"Lembar '{self.sheet}' sel {self.addr(r, c)}: rumus diganti angka/teks ketikan ({_shown(cells[c])}); {what}.")
 
     def _check_total_rows(self, total_rows, jawaban_key: str) -> None:
         """A typed number over the LHKPN total formula: say so; the categories count."""
@@ -526,6 +638,8 @@ class _Reader:
 
     # -- PortalRB
     def read_portalrb(self) -> None:
+        """Each soal row by its ID Soal, cross-checked against its text; without an ID, by its
+        master row when the text there is that soal's, else by text. Never by row number alone."""
         cols = self.cols
         baris = excel_baris()
         at_row = {r: i for i, r in baris.items()}
@@ -537,13 +651,14 @@ class _Reader:
             data = {k: (cols.get(k), self.cell(r, cells, cols.get(k))) for k in keys if cols.get(k) is not None}
             has_data = any(not _is_blank(v) for _, v in data.values())
             texts = _candidates(cells, 0, min(cols["jawaban_unit"], q + 1 if q is not None else MAX_COLS))
-            item_id = None
+            texts = [t for t in texts if t != norm(_plain(cells[cols["soal_id"]]))] if "soal_id" in cols else texts
+            soal = self._soal_id(r, cells, texts)
+            if soal is False:
+                continue  # refused, the cell named
+            item_id = soal
             by_row = at_row.get(r)
-            if by_row is not None and by_row not in self.placer.placed:
-                want = norm(self.inst.items[by_row].pertanyaan)
-                if q is None or want in texts or norm(cells[q]) == want:
-                    item_id = by_row
-                    self.placer.sub = self.inst.items[by_row].sub_area
+            if item_id is None and by_row is not None and by_row not in self.placer.placed and self._says(by_row, texts):
+                item_id = by_row
             if item_id is None and texts:
                 item_id = self.placer.item(texts)
                 if item_id is None and self.placer.heading(texts) and not has_data:
@@ -551,9 +666,47 @@ class _Reader:
             if item_id is None:
                 if has_data:
                     self.bad(r, q if q is not None else cols["jawaban_unit"], "baris berisi jawaban tetapi butirnya tidak dikenali")
+                elif texts:
+                    self.ignore(r, cells, "bukan baris soal")
                 continue
+            if item_id in self.placer.placed:
+                self.bad(r, cols["jawaban_unit"], f"soal {item_id} sudah ada pada sel {self.placer.placed[item_id]}")
+                continue
+            self.placer.sub = self.inst.items[item_id].sub_area
             self.placer.placed[item_id] = self.addr(r, cols["jawaban_unit"])
             self.take(r, self.inst.items[item_id], data)
+
+    def _says(self, item_id: int, texts: list[str]) -> bool:
+        """Whether a row's text is this soal's (exactly, or retyped by a letter or two)."""
+        if self.placer.labels[item_id] & set(texts):
+            return True
+        return self.placer._near(texts, [item_id]) == item_id
+
+    def _soal_id(self, r: int, cells: tuple, texts: list[str]) -> int | None | bool:
+        """The row's ID Soal when it has one and its text agrees; None without one; False refused."""
+        c = self.cols.get("soal_id")
+        raw = cells[c] if c is not None else None
+        if _is_blank(raw):
+            return None
+        text = _plain(raw)
+        if not text.isdigit() or int(text) not in self.inst.items:
+            if not texts or self.placer.heading(texts):
+                return None  # a heading row may carry a number of its own
+            self.bad(r, c, f"ID Soal '{_shown(raw, 20)}' tidak ada di master LKE; baris tidak dapat ditempatkan")
+            return False
+        item_id = int(text)
+        if texts and not self._says(item_id, texts):
+            want = _shown(self.inst.items[item_id].pertanyaan)
+            self.bad(r, c, f"ID Soal {item_id} tidak cocok dengan teks pertanyaan di baris ini (soal {item_id}: '{want}')")
+            return False
+        return item_id
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    """A cell's text in a message: one line, control characters escaped, cut."""
+    from ..core.text import cut, show
+
+    return cut(show(norm(_plain(value))), limit)
 
 
 def _plain(value: object) -> str:
