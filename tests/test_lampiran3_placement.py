@@ -4,6 +4,7 @@ repeated labels placed by position, the regulation's closing and signature block
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -128,3 +129,77 @@ def test_a_duplicated_label_is_never_placed_other_than_by_its_position(n, data):
             assert len(rows) == len(expected) and placed[c.r] == expected[k]
     assert len(set(placed.values())) == len(placed)  # no item twice
     assert len(placed) + len(refused) == len(rows)
+
+
+# -- PortalRB "Jawaban": ID Soal against the text --------------------------------------------------
+
+
+def _jawaban(ws, tmp_path):
+    from tpi_tui.exchange.layout import SHEET_JAWABAN
+    from tpi_tui.exchange.xlsx_export import build_workbook
+
+    full = next(s for s in ws.list_sessions() if s.status == "draft" and s.answered == s.total_items)
+    with ws.open(full.id, readonly=True) as src:
+        path = tmp_path / "jawaban.xlsx"
+        path.write_bytes(build_workbook(src, sheets=(SHEET_JAWABAN,)))
+        return path, src.answers
+
+
+def test_portalrb_unknown_or_mismatched_id_soal_is_refused_per_cell(target, tmp_path):
+    ws, sid = target
+    path, _ = _jawaban(ws, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    sheet = wb["Jawaban"]
+    rows = {sheet[f"A{r}"].value: r for r in range(6, sheet.max_row + 1) if isinstance(sheet[f"A{r}"].value, int)}
+    sheet[f"A{rows[3]}"] = 999
+    sheet[f"A{rows[5]}"] = 6  # row of soal 5 claims to be soal 6
+    wb.save(path)
+    with ws.open(sid, readonly=True) as store, pytest.raises(TpiError) as err:
+        plan_xlsx(store, path)
+    text = str(err.value)
+    assert f"sel A{rows[3]}: ID Soal '999' tidak ada di master" in text
+    assert f"sel A{rows[5]}: ID Soal 6 tidak cocok dengan teks pertanyaan" in text
+
+
+def test_portalrb_renamed_header_and_an_inserted_row_shift_no_answer(target, tmp_path):
+    ws, sid = target
+    path, answers = _jawaban(ws, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    sheet = wb["Jawaban"]
+    sheet["G5"] = "Uraian Soal"  # 'Pertanyaan' renamed
+    sheet.insert_rows(20)
+    for col in "ABCDEFG":
+        sheet[f"{col}40"] = None  # and the ID column of one row emptied: placed by its text, not its row
+    wb.save(path)
+    with ws.open(sid, readonly=True) as store:
+        plan = plan_xlsx(store, path)
+    for item_id, fields in plan.changes.items():
+        assert fields["jawaban_tpi"] == answers[str(item_id)].get("jawaban_tpi"), item_id
+
+
+# -- the report and the CLI (items 2, 7) -----------------------------------------------------------
+
+
+def test_cli_prints_refusals_as_lines_and_saves_the_report_beside_the_session(target, tmp_path):
+    from hostile.helpers import run_cli
+
+    ws, sid = target
+    with ws.open(sid, readonly=True) as store:
+        inst = store.instrument
+    where = build(inst, random_answers(inst, random.Random(3)), tmp_path / "unit.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "unit.xlsx")
+    for item_id in (1, 2):
+        wb["LKE ZI"][where[item_id]] = "Mungkin"
+    wb.save(tmp_path / "buruk.xlsx")
+    code, _, err = run_cli(["-w", str(ws.root), "import-answers", sid, str(tmp_path / "buruk.xlsx")])
+    assert code == 2 and "\\n" not in err
+    lines = err.strip().splitlines()
+    assert lines[0].startswith("tpi: Berkas buruk.xlsx ditolak (2 sel tidak sah)") and len(lines) == 3
+    code, out, err = run_cli(["-w", str(ws.root), "import-answers", sid, str(tmp_path / "unit.xlsx")])
+    assert code == 0, err
+    saved = Path(out.strip().splitlines()[-1].split(": ", 1)[1])
+    assert saved.parent == ws.resolve(sid).parent and saved.name.startswith(ws.resolve(sid).stem + ".impor-")
+    report = saved.read_text(encoding="utf-8")
+    assert "Ditempatkan     : 127 butir" in report
+    assert "Baris diabaikan" in report and "menteri pendayagunaan" in report and "'ttd'" in report
+    assert sid in {s.id for s in ws.list_sessions()}  # the report beside it does not disturb the listing

@@ -169,9 +169,9 @@ def test_long_texts_in_b_to_g_are_capped_before_any_matching(lke, tmp_path, monk
     lengths = []
     real = xlsx_import._Placer._near
 
-    def spy(self, texts):
+    def spy(self, texts, pool=None):
         lengths.extend(len(t) for t in texts)
-        return real(self, texts)
+        return real(self, texts, pool)
 
     monkeypatch.setattr(xlsx_import._Placer, "_near", spy)
     with ws.open(target, readonly=True) as store, pytest.raises(TpiError, match="tidak dikenali"):

@@ -74,7 +74,7 @@ def import_answers(ctx, session_ref, file, sebagai) -> None:
     path = Path(file)
     ws = workspace(ctx)
     if _is_xlsx(path):
-        from ..exchange.xlsx_import import import_xlsx, read_xlsx
+        from ..exchange.xlsx_import import import_xlsx, read_xlsx, save_report
 
         with ws.open(session_ref, readonly=True):
             pass  # the session exists (a wrong SESI is said before the file is read)
@@ -91,6 +91,12 @@ def import_answers(ctx, session_ref, file, sebagai) -> None:
                 echo(f"  - {line}")
         elif plan.compared:
             echo(f"{plan.compared} nilai tersimpan di berkas sama dengan nilai aplikasi.")
+        if plan.typed_over:
+            echo(f"{len(plan.typed_over)} sel berisi ketikan di atas rumus templat (tidak dipakai).")
+        if plan.ignored:
+            echo(f"{len(plan.ignored)} baris bukan jawaban diabaikan (judul penutup, tanda tangan, keterangan).")
+        saved = save_report(ws.resolve(session_ref), plan.report_text(path.name, n))
+        echo(f"Laporan impor disimpan: {saved}")
         return
     if sebagai:
         raise TpiError("--sebagai hanya berlaku untuk LKE Excel (.xlsx).")

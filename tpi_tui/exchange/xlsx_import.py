@@ -24,6 +24,7 @@ from ..core.instrument import Instrument, Item
 from ..core.numbers import format_angka, parse_jumlah, parse_survei
 from ..core.scoring import Score, score
 from ..core.store import SessionStore
+from ..core.text import show
 from .lampiran3 import CLOSING_MARKS, ITEM_LABELS, PERSEN_LABELS, SUB_LABELS, Claim, resolve
 from .layout import (
     BAGIAN_NAMA,
@@ -90,6 +91,31 @@ class XlsxPlan:
     def report_lines(self) -> list[str]:
         return [*self.notes, *(d.line(self.sheet) for d in self.differences)]
 
+    def report_text(self, file_name: str, changed: int | None = None) -> str:
+        """The import report an assessor reads (and attaches): counts, then each list.
+
+        Real lines; file text in it was already escaped and cut where it was read."""
+        from ..core.text import show
+
+        side = "TPI" if self.side == "tpi" else "unit"
+        lines = [
+            f"Laporan impor LKE Excel: {show(file_name)}",
+            f"Tata letak      : {self.layout_label}, lembar '{self.sheet}' (jawaban dicatat sebagai jawaban {side})",
+            f"Ditempatkan     : {self.placed} butir" + ("" if changed is None else f" ({changed} isian berubah)"),
+            f"Diabaikan       : {len(self.ignored)} baris (bukan jawaban)",
+            "Ditolak         : 0 sel",
+            f"Rumus tertimpa  : {len(self.typed_over)} sel",
+            f"Nilai berbeda   : {len(self.differences)} dari {self.compared} nilai tersimpan di berkas",
+        ]
+        for title, items in (
+            ("Berkas berbeda dengan penilaian aplikasi (angka berkas tidak disalin):", self.report_lines()),
+            ("Diketik di atas rumus templat:", self.typed_over),
+            ("Baris diabaikan (diabaikan, bukan jawaban):", self.ignored),
+        ):
+            if items:
+                lines += ["", title, *(f"  - {line}" for line in items)]
+        return "\n".join(lines)
+
 
 # -- the file ------------------------------------------------------------------------------
 
@@ -127,7 +153,7 @@ def read_xlsx(path: Path) -> XlsxRead:
                     found = (name, part, header)
             if found is None:
                 raise TpiError(
-                    f"Berkas {path.name} tidak memuat lembar LKE yang dikenali: dicari kepala kolom "
+                    f"Berkas {book.name} tidak memuat lembar LKE yang dikenali: dicari kepala kolom "
                     "'Penilaian … Bobot … Jawaban' (Lampiran III, lembar LKE ZI) atau 'Jawaban Unit … Jawaban TPI' "
                     f"(PortalRB, lembar {SHEET_JAWABAN}). Lembar yang ada: {', '.join(n for n, _ in book.sheets) or '-'}."
                 )
@@ -454,7 +480,7 @@ def plan_xlsx(store: SessionStore, path: Path, sebagai: str = "unit", read: Xlsx
     if reader.errors:
         shown = reader.errors[:MAX_REPORTED]
         more = len(reader.errors) - len(shown)
-        lines = [f"Berkas {path.name} ditolak ({len(reader.errors)} sel tidak sah); tidak ada yang diubah:"]
+        lines = [f"Berkas {show(path.name)} ditolak ({len(reader.errors)} sel tidak sah); tidak ada yang diubah:"]
         lines += [f"  {e}" for e in shown]
         if more:
             lines.append(f"  … dan {more} sel lainnya.")
@@ -474,6 +500,18 @@ def import_xlsx(store: SessionStore, path: Path, sebagai: str = "unit", read: Xl
     plan = plan_xlsx(store, path, sebagai, read)
     changed = store.set_many(plan.changes, reason=f"impor Excel {path.name} ({plan.layout_label})")
     return plan, changed
+
+
+def save_report(session_path: Path, text: str) -> Path:
+    """The report beside the session file: ``<session>.impor-<UTC time>.txt`` (the listing reads
+    only .json files there), written atomically."""
+    from datetime import UTC, datetime
+
+    from ..core.atomic import write_file
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = session_path.with_name(f"{session_path.stem}.impor-{stamp}.txt")
+    return write_file(target, (text + "\n").encode("utf-8"))
 
 
 class _Reader:
@@ -652,7 +690,7 @@ class _Reader:
             has_data = any(not _is_blank(v) for _, v in data.values())
             texts = _candidates(cells, 0, min(cols["jawaban_unit"], q + 1 if q is not None else MAX_COLS))
             texts = [t for t in texts if t != norm(_plain(cells[cols["soal_id"]]))] if "soal_id" in cols else texts
-            soal = self._soal_id(r, cells, texts)
+            soal = self._soal_id(r, cells, texts, has_data)
             if soal is False:
                 continue  # refused, the cell named
             item_id = soal
@@ -682,7 +720,7 @@ class _Reader:
             return True
         return self.placer._near(texts, [item_id]) == item_id
 
-    def _soal_id(self, r: int, cells: tuple, texts: list[str]) -> int | None | bool:
+    def _soal_id(self, r: int, cells: tuple, texts: list[str], has_data: bool) -> int | None | bool:
         """The row's ID Soal when it has one and its text agrees; None without one; False refused."""
         c = self.cols.get("soal_id")
         raw = cells[c] if c is not None else None
@@ -690,7 +728,7 @@ class _Reader:
             return None
         text = _plain(raw)
         if not text.isdigit() or int(text) not in self.inst.items:
-            if not texts or self.placer.heading(texts):
+            if not has_data and not any(self.placer.by_text.get(t) for t in texts):
                 return None  # a heading row may carry a number of its own
             self.bad(r, c, f"ID Soal '{_shown(raw, 20)}' tidak ada di master LKE; baris tidak dapat ditempatkan")
             return False

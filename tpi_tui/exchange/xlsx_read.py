@@ -30,6 +30,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from ..core.errors import TpiError, os_reason
+from ..core.text import show
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # A full LKE workbook unpacks to well under 5 MB; a zip bomb announces gigabytes in its
@@ -72,7 +73,7 @@ class Book:
 
     def __init__(self, path: Path, checked: bool = False) -> None:
         self.path = path
-        self.name = path.name
+        self.name = show(path.name)  # a file name in a message shows its odd characters escaped
         if not checked:
             check_container(path)
         self.zf = zipfile.ZipFile(path)
@@ -154,7 +155,7 @@ class Book:
             part = targets.get(rid)
             if part is None or part not in self.members:
                 continue  # a chart sheet, or a sheet whose part is missing: nothing to read
-            out.append(((el.get("name") or "?")[:100], part))
+            out.append((show((el.get("name") or "?")[:100]), part))
             if len(out) > MAX_SHEETS:
                 raise TpiError(f"Berkas {self.name} ditolak: lebih dari {MAX_SHEETS} lembar.")
         return out
@@ -356,7 +357,7 @@ def _zip_reason(exc: Exception) -> str:
 
 def check_container(path: Path) -> None:
     """Refuse what is not a sane .xlsx before anything is inflated (zip bombs included)."""
-    name = path.name
+    name = show(path.name)
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
