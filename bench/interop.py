@@ -151,3 +151,60 @@ async def _load(base: str, headers: dict, units: list[str], clients: int, second
 
     await asyncio.gather(*(worker(k) for k in range(clients)))
     return counts["done"], counts["errors"], lat
+
+
+def _hostile_files(lampiran3: bytes, out) -> tuple:
+    """The issue 20 files: a 26 KB sheet whose one row claims r=99999999999, and a legitimate
+    20 MB workbook (the LKE plus 19 MB of pasted screenshots that never need parsing)."""
+    import io
+    import os
+    import zipfile
+
+    hostile = out / "baris-raksasa.xlsx"
+    big = out / "lke-20mb.xlsx"
+    with zipfile.ZipFile(io.BytesIO(lampiran3)) as zin, zipfile.ZipFile(hostile, "w", zipfile.ZIP_STORED) as zh, \
+            zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as zb:  # fmt: skip
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            zb.writestr(info.filename, data)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b'<row r="99999999999"><c r="A99999999999"><v>1</v></c></row></sheetData>')
+            zh.writestr(info.filename, data)
+        zb.writestr("xl/media/image1.png", os.urandom(19 * 1024 * 1024 + 512 * 1024), zipfile.ZIP_STORED)
+    return hostile, big
+
+
+def bench_hostile_xlsx(fx, reps: int) -> list[Row]:
+    """Issue 20: any xlsx up to 20 MB is decided (imported or refused) within 3 s."""
+    from tpi_tui.core.errors import TpiError
+    from tpi_tui.exchange.layout import SHEET_LKE
+    from tpi_tui.exchange.xlsx_export import build_workbook
+    from tpi_tui.exchange.xlsx_import import plan_xlsx
+
+    hostile_row = Row("xlsx hostile: row r=99999999999 in a small file, decided", goals=[Goal("median", 3.0, "≤ 3 s")])
+    big_row = Row("xlsx legitimate 20 MB workbook (LKE + media), decided", goals=[Goal("median", 3.0, "≤ 3 s")])
+    ws = fx.seed_ws
+    out = fx.base / "xlsx-hostile"
+    out.mkdir(exist_ok=True)
+    try:
+        with ws.open(fx.seed_id, readonly=True, actor="bench") as store:
+            hostile, big = _hostile_files(build_workbook(store, sheets=(SHEET_LKE,)), out)
+            hostile_row.note = f"{hostile.stat().st_size // 1024} KB"
+            big_row.note = f"{big.stat().st_size / 1024 / 1024:.1f} MB"
+            for _ in range(reps):
+                t = time.perf_counter()
+                try:
+                    plan_xlsx(store, hostile, "tpi")
+                    raise RuntimeError("the hostile file was accepted")
+                except TpiError:
+                    pass
+                hostile_row.samples.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                plan = plan_xlsx(store, big, "tpi")
+                big_row.samples.append(time.perf_counter() - t)
+                if plan.placed != 127:
+                    raise RuntimeError(f"20 MB file: {plan.placed} items placed")
+    except Exception as exc:  # noqa: BLE001
+        for r in (hostile_row, big_row):
+            r.note = f"error: {type(exc).__name__}: {exc}"[:110]
+    return [hostile_row, big_row]

@@ -1042,10 +1042,11 @@ def main(argv: list[str] | None = None) -> int:
         log("8. team work: merge driver")
         rows += bench_merge(fx, reps=2 if q else 20, events_per_side=300 if q else 500)
         rows += bench_external(fx, reps=2 if q else 20)
-        from .interop import bench_api, bench_exchange  # issue 13 rows (own module: merges stay small)
+        from .interop import bench_api, bench_exchange, bench_hostile_xlsx  # own module: merges stay small
 
         log("9. LKE Excel export/import")
         rows += bench_exchange(fx, reps=2 if q else 10)
+        rows += bench_hostile_xlsx(fx, reps=1 if q else 5)
         log("10. PortalRB API")
         rows += bench_api(fx, reps=20 if q else 500, load_seconds=0 if q else 10)
     finally:

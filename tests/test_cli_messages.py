@@ -130,6 +130,9 @@ def test_dev_zero_and_a_fifo_as_inputs_are_one_sentence(ws):
         fifo = ws / "pipa.json"
         if not fifo.exists():
             os.mkfifo(fifo)
+        fifo_xlsx = ws / "pipa.xlsx"  # the Excel reader must not open a pipe either (it would wait for ever)
+        if not fifo_xlsx.exists():
+            os.mkfifo(fifo_xlsx)
         for name in ("nol.json", "nol.xlsx", "nol.zip"):
             link = ws / name
             if not link.exists():
@@ -138,6 +141,7 @@ def test_dev_zero_and_a_fifo_as_inputs_are_one_sentence(ws):
             ["-w", str(w), "import-answers", sid, str(ws / "nol.json")],
             ["-w", str(w), "import-answers", sid, str(ws / "nol.xlsx")],
             ["-w", str(w), "import-answers", sid, str(fifo)],
+            ["-w", str(w), "import-answers", sid, str(fifo_xlsx)],
             ["verify", "--arsip", str(ws / "nol.zip")],
             ["verify", "--arsip", "/dev/zero"],
         ]

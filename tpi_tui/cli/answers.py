@@ -79,10 +79,13 @@ def import_answers(ctx, session_ref, file, sebagai) -> None:
     path = Path(file)
     ws = workspace(ctx)
     if _is_xlsx(path):
-        from ..exchange.xlsx_import import import_xlsx
+        from ..exchange.xlsx_import import import_xlsx, read_xlsx, save_report
 
+        with ws.open(session_ref, readonly=True):
+            pass  # the session exists (a wrong SESI is said before the file is read)
+        read = read_xlsx(path)  # parsing holds no lock: 'tpi answer' on the session goes on meanwhile
         with ws.open(session_ref, actor=actor(ctx, ws)) as store:
-            plan, n = import_xlsx(store, path, sebagai or "unit")
+            plan, n = import_xlsx(store, path, sebagai or "unit", read)
         echo(f"Impor LKE Excel {plan.layout_label}, lembar '{plan.sheet}': {plan.placed} butir terbaca; {n} isian berubah.")
         if plan.layout == "lampiran3":
             echo(f"Kolom Jawaban dicatat sebagai jawaban {'TPI' if plan.side == 'tpi' else 'unit'}.")
@@ -93,6 +96,12 @@ def import_answers(ctx, session_ref, file, sebagai) -> None:
                 echo(f"  - {line}")
         elif plan.compared:
             echo(f"{plan.compared} nilai tersimpan di berkas sama dengan nilai aplikasi.")
+        if plan.typed_over:
+            echo(f"{len(plan.typed_over)} sel berisi ketikan di atas rumus templat (tidak dipakai).")
+        if plan.ignored:
+            echo(f"{len(plan.ignored)} baris bukan jawaban diabaikan (judul penutup, tanda tangan, keterangan).")
+        saved = save_report(ws.resolve(session_ref), plan.report_text(path.name, n))
+        echo(f"Laporan impor disimpan: {saved}")
         return
     if sebagai:
         raise TpiError("--sebagai hanya berlaku untuk LKE Excel (.xlsx).")

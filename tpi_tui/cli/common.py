@@ -148,7 +148,8 @@ class TpiGroup(click.Group):
             click.echo(f"tpi: {show(id_usage(exc.format_message()))}", err=True)
             sys.exit(EXIT_ERROR)
         except TpiError as exc:
-            click.echo(f"tpi: {show(str(exc))}", err=True)
+            # our own line breaks stay lines; control characters inside each line are escaped
+            click.echo("tpi: " + "\n".join(show(line) for line in str(exc).split("\n")), err=True)
             sys.exit(EXIT_ERROR)
         except KeyboardInterrupt:
             click.echo("tpi: dihentikan.", err=True)

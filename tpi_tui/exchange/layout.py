@@ -114,7 +114,7 @@ TOTAL_JUMLAH_NAMA = "Jumlah yang harus melaporkan"
 BLM_DIISI = "Blm Diisi"
 
 _WS = re.compile(r"\s+")
-_ENUM = re.compile(r"^(?:(?:[a-z]|[ivx]{1,5}|\d{1,2})\s*[.)]\s*)+(?=\S)")
+_ENUM = re.compile(r"^(?:(?:(?:[a-z]|[ivx]{1,5}|\d{1,2})\s*[.)]|[-\u2013\u2022])\s*)+(?=\S)")
 
 
 def norm(text: object) -> str:
@@ -125,7 +125,8 @@ def norm(text: object) -> str:
 
 
 def strip_enum(text: str) -> str:
-    """'iii.a. penyampaian ...' -> 'penyampaian ...'; 'd jumlah' stays (no dot after the letter)."""
+    """'iii.a. penyampaian ...' -> 'penyampaian ...'; '- jumlah ...' -> 'jumlah ...' (the template's
+    dash); 'd jumlah' stays (no dot after the letter)."""
     return _ENUM.sub("", text).strip()
 
 

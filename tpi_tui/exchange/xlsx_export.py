@@ -22,6 +22,7 @@ from ..core.atomic import write_file
 from ..core.instrument import Instrument
 from ..core.scoring import Score, item_score, score
 from ..core.store import SessionStore
+from ..core.workbook import put
 from .layout import (
     BAGIAN_NAMA,
     BLM_DIISI,
@@ -228,7 +229,7 @@ def build_workbook(store: SessionStore, sheets: tuple[str, ...] = (SHEET_JAWABAN
         if ws.title not in sheets:
             continue
         for ref, value in sh.values.items():
-            ws[ref] = value
+            put(ws[ref], value)  # user text stays text (never a formula), XML-illegal characters escaped
         for ref, text in sh.formulas.items():
             ws[ref] = "=" + text
             if ref[0] == "L":

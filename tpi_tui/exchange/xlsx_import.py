@@ -14,16 +14,18 @@ the imported answers itself and reports where the file disagrees, with both figu
 
 from __future__ import annotations
 
-import zipfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.answers import clean_text, parse_value
-from ..core.errors import TpiError, os_reason
+from ..core.errors import TpiError
 from ..core.instrument import Instrument, Item
 from ..core.numbers import format_angka, parse_jumlah, parse_survei
 from ..core.scoring import Score, score
 from ..core.store import SessionStore
+from ..core.text import show
+from .lampiran3 import CLOSING_MARKS, ITEM_LABELS, PERSEN_LABELS, SUB_LABELS, Claim, resolve
 from .layout import (
     BAGIAN_NAMA,
     BLM_DIISI,
@@ -37,16 +39,20 @@ from .layout import (
     norm,
     strip_enum,
 )
+from .xlsx_read import MAX_COLS, Book
+from .xlsx_read import check_container as check_container
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-# A full LKE workbook unpacks to well under 5 MB; a zip bomb announces gigabytes in its
-# directory. The sizes are read from the zip directory before openpyxl inflates anything.
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-MAX_MEMBERS = 2_000
 # The LKE has ~200 item rows; 5,000 rows with content is not an LKE (reading stops there).
 MAX_CONTENT_ROWS = 5_000
-MAX_COLS = 26
+# Rows visited (with content or only formatting) before a sheet is given up: never a whole sheet.
+MAX_VISITED_ROWS = 20_000
+# After the last landmark (NILAI EVALUASI ZONA INTEGRITAS) the table is over: a signature block
+# and the regulation's closing follow; this many rows more are read (to list them as ignored).
+TAIL_ROWS = 40
 MAX_REPORTED = 40
+# Texts longer than this are cut before any matching (the longest item text is under 500
+# characters): 20 cells of 32,000 characters cost nothing to compare.
+MAX_MATCH_TEXT = 600
 SIDES = ("unit", "tpi")
 
 
@@ -74,6 +80,8 @@ class XlsxPlan:
     differences: list[Difference] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. a typed total row that disagrees
     placed: int = 0
+    ignored: list[str] = field(default_factory=list)  # rows that are not answers, with their cells
+    typed_over: list[str] = field(default_factory=list)  # values typed where the template has a formula
     compared: int = 0  # cached totals found in the file and checked against the app's score
 
     @property
@@ -83,85 +91,120 @@ class XlsxPlan:
     def report_lines(self) -> list[str]:
         return [*self.notes, *(d.line(self.sheet) for d in self.differences)]
 
+    def report_text(self, file_name: str, changed: int | None = None) -> str:
+        """The import report an assessor reads (and attaches): counts, then each list.
+
+        Real lines; file text in it was already escaped and cut where it was read."""
+        from ..core.text import show
+
+        side = "TPI" if self.side == "tpi" else "unit"
+        lines = [
+            f"Laporan impor LKE Excel: {show(file_name)}",
+            f"Tata letak      : {self.layout_label}, lembar '{self.sheet}' (jawaban dicatat sebagai jawaban {side})",
+            f"Ditempatkan     : {self.placed} butir" + ("" if changed is None else f" ({changed} isian berubah)"),
+            f"Diabaikan       : {len(self.ignored)} baris (bukan jawaban)",
+            "Ditolak         : 0 sel",
+            f"Rumus tertimpa  : {len(self.typed_over)} sel",
+            f"Nilai berbeda   : {len(self.differences)} dari {self.compared} nilai tersimpan di berkas",
+        ]
+        for title, items in (
+            ("Berkas berbeda dengan penilaian aplikasi (angka berkas tidak disalin):", self.report_lines()),
+            ("Diketik di atas rumus templat:", self.typed_over),
+            ("Baris diabaikan (diabaikan, bukan jawaban):", self.ignored),
+        ):
+            if items:
+                lines += ["", title, *(f"  - {line}" for line in items)]
+        return "\n".join(lines)
+
 
 # -- the file ------------------------------------------------------------------------------
 
 
-def check_container(path: Path) -> None:
-    """Refuse what is not a sane .xlsx before openpyxl inflates it (zip bombs included)."""
-    name = path.name
-    import stat
+@dataclass
+class XlsxRead:
+    """What the file says, read without the session (and so without its lock)."""
 
-    try:
-        st = path.stat()
-    except OSError as exc:
-        raise TpiError(f"Berkas {name} tidak dapat dibaca: {os_reason(exc)}.") from None
-    if not stat.S_ISREG(st.st_mode):  # /dev/zero, a FIFO: a zip reader would wait or read for ever
-        raise TpiError(f"Berkas {name} ({path}) bukan berkas biasa (perangkat, pipa atau folder); tidak dibaca.")
-    size = st.st_size
-    if size > MAX_FILE_BYTES:
-        raise TpiError(f"Berkas {name} terlalu besar ({size // 1024 // 1024} MB; batas 20 MB).")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise TpiError(f"Berkas {name} bukan berkas Excel .xlsx (simpan ulang sebagai 'Excel Workbook (.xlsx)').") from None
-    if len(infos) > MAX_MEMBERS:
-        raise TpiError(f"Berkas {name} ditolak: memuat {len(infos)} bagian, terlalu banyak untuk sebuah LKE.")
-    unpacked = sum(i.file_size for i in infos)
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise TpiError(
-            f"Berkas {name} ditolak: isinya mengembang menjadi {unpacked // 1024 // 1024} MB "
-            f"(batas {MAX_UNPACKED_BYTES // 1024 // 1024} MB); bukan LKE yang wajar."
-        )
-    names = {i.filename for i in infos}
-    if "xl/workbook.xml" not in names:
-        raise TpiError(f"Berkas {name} bukan berkas Excel .xlsx (tidak ada xl/workbook.xml).")
-    # Excel never writes a DTD; one in a workbook part is an entity-expansion or external-entity
-    # attack on the XML parser. The prolog is at the start of each part: read only that much.
-    with zipfile.ZipFile(path) as zf:
-        for info in infos:
-            if info.filename.endswith((".xml", ".rels")):
-                with zf.open(info) as part:
-                    head = part.read(4096)
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    raise TpiError(f"Berkas {name} ditolak: bagian {info.filename[:60]} memuat deklarasi DOCTYPE/ENTITY XML, yang tidak pernah ditulis Excel.")
+    path: Path
+    layout: str
+    sheet: str
+    header_row: int
+    cols: dict[str, int]
+    rows: list[tuple[int, tuple]]
+    formulas: set[tuple[int, int]]
+    notes: list[str] = field(default_factory=list)
 
 
-def _load(path: Path):
-    """(values workbook, formulas workbook), both read-only: cached values and which cells are formulas."""
-    import warnings
+def _load(path: Path) -> Book:
+    """The opened container (checked first), its sheet list read; nothing of a sheet parsed yet."""
+    return Book(path, checked=True)
 
-    from openpyxl import load_workbook  # ~60 ms; only the Excel commands pay it
 
+def read_xlsx(path: Path) -> XlsxRead:
+    """Find the LKE sheet by its header and read its table, bounded; one TpiError per fault."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # openpyxl warns about unknown extensions/styles of real files
+        warnings.simplefilter("ignore")  # no library may print to the user's terminal
+        check_container(path)
+        book = _load(path)
         try:
-            values = load_workbook(path, read_only=True, data_only=True)
-            formulas = load_workbook(path, read_only=True, data_only=False)
-        except Exception as exc:  # noqa: BLE001 - a damaged workbook raises anything from zip to XML errors
-            raise TpiError(f"Berkas {path.name} tidak dapat dibaca sebagai Excel: {type(exc).__name__}.") from None
-    return values, formulas
-
-
-def _rows(ws, name: str) -> list[tuple[int, tuple]]:
-    """(row number, cell values A..Z) of every row with content, refusing absurd sheets early."""
-    ws.reset_dimensions()  # the stored dimension of a hand-made file may be wrong
-    out = []
-    for r, row in enumerate(ws.iter_rows(max_col=MAX_COLS, values_only=True), start=1):
-        if any(v is not None and v != "" for v in row):
-            out.append((r, tuple(row) + (None,) * (MAX_COLS - len(row))))
-            if len(out) > MAX_CONTENT_ROWS:
+            found = None
+            for name, part in book.sheets:
+                header = _header_of(book, name, part)
+                if header and (found is None or (header[0] == "portalrb" and found[2][0] != "portalrb")):
+                    found = (name, part, header)
+            if found is None:
                 raise TpiError(
-                    f"Lembar '{name}' memuat lebih dari {MAX_CONTENT_ROWS:,} baris berisi; LKE ZI hanya sekitar "
-                    "200 baris. Periksa apakah ini berkas LKE yang benar.".replace(",", ".")
+                    f"Berkas {book.name} tidak memuat lembar LKE yang dikenali: dicari kepala kolom "
+                    "'Penilaian … Bobot … Jawaban' (Lampiran III, lembar LKE ZI) atau 'Jawaban Unit … Jawaban TPI' "
+                    f"(PortalRB, lembar {SHEET_JAWABAN}). Lembar yang ada: {', '.join(n for n, _ in book.sheets) or '-'}."
                 )
-    return out
+            name, part, (layout, header_row, cols) = found
+            return _read_table(book, name, part, layout, header_row, cols)
+        finally:
+            book.close()
+
+
+def _header_of(book: Book, name: str, part: str):
+    """The layout header of a sheet, looking only at its first rows."""
+    content = []
+    for n, (r, values, _) in enumerate(book.rows(name, part)):
+        if _has_content(values):
+            content.append((r, values))
+        if len(content) >= HEADER_SCAN or r > HEADER_MAX_ROW or n > MAX_VISITED_ROWS:
+            break
+    return _find_header(content)
+
+
+def _read_table(book: Book, name: str, part: str, layout: str, header_row: int, cols: dict[str, int]) -> XlsxRead:
+    rows: list[tuple[int, tuple]] = []
+    formulas: set[tuple[int, int]] = set()
+    notes: list[str] = []
+    end = norm(LANDMARK["nilai_evaluasi"])
+    stop_at = None
+    for n, (r, values, fcols) in enumerate(book.rows(name, part)):
+        if stop_at is not None and r > stop_at or n > MAX_VISITED_ROWS:
+            break
+        formulas.update((r, c) for c in fcols)
+        if not _has_content(values):
+            continue
+        rows.append((r, values))
+        if len(rows) > MAX_CONTENT_ROWS:
+            raise TpiError(
+                f"Lembar '{name}' memuat lebih dari {MAX_CONTENT_ROWS:,} baris berisi; LKE ZI hanya sekitar "
+                "200 baris. Periksa apakah ini berkas LKE yang benar.".replace(",", ".")
+            )
+        if layout == "lampiran3" and stop_at is None and r > header_row and any(norm(v) == end for v in values[:8] if isinstance(v, str)):
+            stop_at = r + TAIL_ROWS
+    return XlsxRead(book.path, layout, name, header_row, cols, rows, formulas, notes)
+
+
+def _has_content(values: tuple) -> bool:
+    return any(v is not None and v != "" for v in values)
 
 
 # -- recognising the layout ----------------------------------------------------------------
 
-HEADER_SCAN = 60
+HEADER_SCAN = 60  # content rows
+HEADER_MAX_ROW = 200  # a header further down is not an LKE's
 
 
 def _find_header(rows: list[tuple[int, tuple]]) -> tuple[str, int, dict[str, int]] | None:
@@ -176,6 +219,7 @@ def _find_header(rows: list[tuple[int, tuple]]) -> tuple[str, int, dict[str, int
                 ("bukti_dukung_unit", ("bukti dukung unit", "bukti dukung")),
                 ("catatan_tpi", ("catatan tpi",)),
                 ("pertanyaan", ("pertanyaan", "teks pertanyaan", "uraian")),
+                ("soal_id", ("id soal", "id", "soal id", "id_soal")),
             ):
                 found = next((inv[n] for n in names if n in inv), None)
                 if found is not None:
@@ -212,6 +256,9 @@ class _Placer:
             self.by_text.setdefault(norm(inst.items[item_id].pertanyaan), []).append(item_id)
         self.area_names = {norm(a.nama): a.kode for a in inst.areas.values()}
         self.persen_names = {norm(p.nama) for s in inst.sub_areas.values() for p in s.persentase}
+        self.persen_names |= {label for labels in PERSEN_LABELS.values() for label in labels}
+        # item id -> every text that names it: the master's, and the template's own labels (data)
+        self.labels = {i: {norm(it.pertanyaan), strip_enum(norm(it.pertanyaan)), *ITEM_LABELS.get(i, ())} for i, it in inst.items.items()}
         self.induk_names = {norm(s.induk) for s in inst.sub_areas.values() if s.induk}
         self.bagian: str | None = None
         self.area: str | None = None
@@ -260,13 +307,16 @@ class _Placer:
         return None
 
     def _sub_named(self, text: str) -> str | None:
+        def names(s) -> set[str]:
+            return {norm(s.nama), *SUB_LABELS.get(s.kode, ())}
+
         found = [
             s.kode
             for s in self.inst.sub_areas.values()
-            if norm(s.nama) == text and (self.area is None or s.area == self.area) and (self.bagian in (None, s.bagian))
+            if text in names(s) and (self.area is None or s.area == self.area) and (self.bagian in (None, s.bagian))
         ]
         if not found:  # headings out of order: a unique name anywhere still places the row
-            found = [s.kode for s in self.inst.sub_areas.values() if norm(s.nama) == text]
+            found = [s.kode for s in self.inst.sub_areas.values() if text in names(s)]
         return found[0] if len(found) == 1 else None
 
     def item(self, texts: list[str]) -> int | None:
@@ -285,21 +335,77 @@ class _Placer:
                 return choice
         return self._near(texts)
 
-    def _near(self, texts: list[str]) -> int | None:
-        """A retyped text (a letter dropped or doubled) of an unplaced item of the current sub-area.
+    # -- Lampiran III: blocks (a sub-area, or one "%" row of it) and the items a row's text names
+    def sub_items(self, sub: str | None) -> list[int]:
+        return [i for i in self.inst.order if self.inst.items[i].sub_area == sub]
 
-        Only within the sub-area, only a clear winner (similarity >= 0.9 and no second item
-        close to it): a wrong placement is worse than a refused row.
+    def expected(self, block: tuple[str | None, str | None], persen_seen: set[str]) -> list[int]:
+        """The items of a block in master order: a "%" row's inputs, or the rest of the sub-area."""
+        sub, persen = block
+        items = self.sub_items(sub)
+        if persen is not None:
+            return [i for i in items if self.inst.items[i].persentase == persen]
+        return [i for i in items if self.inst.items[i].persentase not in persen_seen]
+
+    def persen_of(self, texts: list[str], strict: bool = False, seen: set[str] | None = None) -> str | None:
+        """The percentage a "%" row stands for: by its name (or template label) in the current
+        sub-area, else (not ``strict``) the sub-area's next one not yet seen."""
+        sub = self.inst.sub_areas.get(self.sub or "")
+        pool = list(sub.persentase) if sub else []
+        for p in pool:
+            if {norm(p.nama), *PERSEN_LABELS.get(p.kode, ())} & set(texts):
+                return p.kode
+        if strict:
+            return None
+        return next((p.kode for p in pool if p.kode not in (seen or set())), None)
+
+    def named(self, texts: list[str], persen: str | None) -> frozenset[int]:
+        """Items of the current block whose text or label is one of ``texts`` (else one near one).
+
+        When nothing of the current sub-area fits, a text naming items of one sub-area only
+        elsewhere moves the context there (headings renamed or missing)."""
+        wanted = set(texts)
+        pool = self.sub_items(self.sub)
+        if persen is not None:
+            pool = [i for i in pool if self.inst.items[i].persentase == persen]
+        found = frozenset(i for i in pool if self.labels[i] & wanted)
+        if found:
+            return found
+        near = self._near(texts, pool)
+        if near is not None:
+            return frozenset({near})
+        anywhere = [i for i in self.inst.order if self.labels[i] & wanted]
+        subs = {self.inst.items[i].sub_area for i in anywhere}
+        if len(subs) == 1:
+            it = self.inst.items[anywhere[0]]
+            self.sub = it.sub_area
+            if it.bagian != "hasil":
+                self.area, self.bagian = it.area, it.bagian
+            return frozenset(i for i in anywhere if persen is None or self.inst.items[i].persentase in (persen, None))
+        return frozenset()
+
+    def _near(self, texts: list[str], pool: list[int] | None = None) -> int | None:
+        """A retyped text (a letter dropped or doubled) of an item of the pool (default: the
+        unplaced items of the current sub-area).
+
+        Only a clear winner (similarity >= 0.9 and no second item close to it): a wrong
+        placement is worse than a refused row.
         """
         if self.sub is None:
             return None
         from difflib import SequenceMatcher
 
-        pool = [i for i in self.inst.order if self.inst.items[i].sub_area == self.sub and i not in self.placed]
+        if pool is None:
+            pool = [i for i in self.sub_items(self.sub) if i not in self.placed]
         best: list[tuple[float, int]] = []
         for t in texts:
             for i in pool:
-                best.append((SequenceMatcher(None, t, norm(self.inst.items[i].pertanyaan)).ratio(), i))
+                want = norm(self.inst.items[i].pertanyaan)
+                if 2 * min(len(t), len(want)) < 0.9 * (len(t) + len(want)):
+                    continue  # lengths alone rule out a ratio of 0.9
+                m = SequenceMatcher(None, t, want, autojunk=False)
+                if m.real_quick_ratio() >= 0.9 and m.quick_ratio() >= 0.9:
+                    best.append((m.ratio(), i))
         best.sort(reverse=True)
         if not best or best[0][0] < 0.9:
             return None
@@ -309,13 +415,14 @@ class _Placer:
 
 def _candidates(cells: tuple, first: int, last: int) -> list[str]:
     """Texts a row may be placed by: each text cell, without enumerators, then the cells joined."""
-    parts = [norm(v) for v in cells[first:last] if isinstance(v, str) and norm(v)]
+    parts = [norm(v[: MAX_MATCH_TEXT * 2])[:MAX_MATCH_TEXT] for v in cells[first:last] if isinstance(v, str)]
+    parts = [p for p in parts if p]
     out = []
     for p in parts:
         for t in (strip_enum(p), p):
             if t and t not in out:
                 out.append(t)
-    joined = strip_enum(" ".join(parts))
+    joined = strip_enum(" ".join(parts))[:MAX_MATCH_TEXT]
     if joined and joined not in out:
         out.append(joined)
     return out
@@ -354,34 +461,16 @@ def _text(value: object, what: str) -> str:
 # -- the plan --------------------------------------------------------------------------------
 
 
-def plan_xlsx(store: SessionStore, path: Path, sebagai: str = "unit") -> XlsxPlan:
-    """Read and check the whole workbook; raise one TpiError listing every bad cell."""
+def plan_xlsx(store: SessionStore, path: Path, sebagai: str = "unit", read: XlsxRead | None = None) -> XlsxPlan:
+    """Read and check the whole workbook; raise one TpiError listing every bad cell.
+
+    ``read`` is the file already read by ``read_xlsx`` (outside the session's lock)."""
     if sebagai not in SIDES:
         raise TpiError("--sebagai harus 'unit' atau 'tpi'.")
-    check_container(path)
-    values_wb, formulas_wb = _load(path)
-    try:
-        found = None
-        seen = []
-        for name in values_wb.sheetnames:
-            ws = values_wb[name]
-            seen.append(name)
-            rows = _rows(ws, name)
-            header = _find_header(rows)
-            if header and (found is None or (header[0] == "portalrb" and found[1][0] != "portalrb")):
-                found = (name, header, rows)
-        if found is None:
-            raise TpiError(
-                f"Berkas {path.name} tidak memuat lembar LKE yang dikenali: dicari kepala kolom "
-                "'Penilaian … Bobot … Jawaban' (Lampiran III, lembar LKE ZI) atau 'Jawaban Unit … Jawaban TPI' "
-                f"(PortalRB, lembar {SHEET_JAWABAN}). Lembar yang ada: {', '.join(seen) or '-'}."
-            )
-        name, (layout, header_row, cols), rows = found
-        formula_rows = dict(_rows(formulas_wb[name], name))
-    finally:
-        values_wb.close()
-        formulas_wb.close()
-    reader = _Reader(store.instrument, name, rows, formula_rows, header_row, cols)
+    if read is None:
+        read = read_xlsx(path)
+    layout, name, header_row, cols = read.layout, read.sheet, read.header_row, read.cols
+    reader = _Reader(store.instrument, name, read.rows, read.formulas, header_row, cols)
     if layout == "portalrb":
         reader.read_portalrb()
         side = "tpi"
@@ -391,12 +480,13 @@ def plan_xlsx(store: SessionStore, path: Path, sebagai: str = "unit") -> XlsxPla
     if reader.errors:
         shown = reader.errors[:MAX_REPORTED]
         more = len(reader.errors) - len(shown)
-        lines = [f"Berkas {path.name} ditolak ({len(reader.errors)} sel tidak sah); tidak ada yang diubah:"]
+        lines = [f"Berkas {show(path.name)} ditolak ({len(reader.errors)} sel tidak sah); tidak ada yang diubah:"]
         lines += [f"  {e}" for e in shown]
         if more:
             lines.append(f"  … dan {more} sel lainnya.")
         raise TpiError("\n".join(lines))
-    plan = XlsxPlan(layout=layout, sheet=name, changes=reader.changes, side=side, notes=reader.notes, placed=len(reader.changes))
+    plan = XlsxPlan(layout=layout, sheet=name, changes=reader.changes, side=side, notes=reader.notes, placed=len(reader.changes),
+                    ignored=reader.ignored, typed_over=reader.typed_over)
     merged = {k: dict(v) for k, v in store.answers.items()}
     for item_id, fields in reader.changes.items():
         merged.setdefault(str(item_id), {}).update(fields)
@@ -406,24 +496,38 @@ def plan_xlsx(store: SessionStore, path: Path, sebagai: str = "unit") -> XlsxPla
     return plan
 
 
-def import_xlsx(store: SessionStore, path: Path, sebagai: str = "unit") -> tuple[XlsxPlan, int]:
-    plan = plan_xlsx(store, path, sebagai)
+def import_xlsx(store: SessionStore, path: Path, sebagai: str = "unit", read: XlsxRead | None = None) -> tuple[XlsxPlan, int]:
+    plan = plan_xlsx(store, path, sebagai, read)
     changed = store.set_many(plan.changes, reason=f"impor Excel {path.name} ({plan.layout_label})")
     return plan, changed
 
 
+def save_report(session_path: Path, text: str) -> Path:
+    """The report beside the session file: ``<session>.impor-<UTC time>.txt`` (the listing reads
+    only .json files there), written atomically."""
+    from datetime import UTC, datetime
+
+    from ..core.atomic import write_file
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = session_path.with_name(f"{session_path.stem}.impor-{stamp}.txt")
+    return write_file(target, (text + "\n").encode("utf-8"))
+
+
 class _Reader:
-    def __init__(self, inst, sheet, rows, formula_rows, header_row, cols) -> None:
+    def __init__(self, inst, sheet, rows, formulas, header_row, cols) -> None:
         self.inst = inst
         self.sheet = sheet
         self.rows = rows
-        self.formula_rows = formula_rows
+        self.formulas = formulas
         self.header_row = header_row
         self.cols = cols
         self.errors: list[str] = []
         self.notes: list[str] = []
         self.changes: dict[int, dict] = {}
         self.cached_totals: list[tuple[str, str, object]] = []  # (kind:key, cell, cached value)
+        self.ignored: list[str] = []  # rows that are not answers: "B210 (di bawah tabel): 'MENTERI …'"
+        self.typed_over: list[str] = []  # cells where the template has a formula and the file a typed value
         self.placer = _Placer(inst)
 
     def addr(self, r: int, c: int) -> str:
@@ -438,8 +542,7 @@ class _Reader:
             return None
         value = cells[c]
         if value is None:
-            formula = self.formula_rows.get(r, (None,) * MAX_COLS)[c]
-            if isinstance(formula, str) and formula.startswith("="):
+            if (r, c) in self.formulas:
                 self.bad(r, c, "berisi rumus tanpa nilai tersimpan; buka dan simpan ulang berkas di Excel agar nilainya terhitung")
         return value
 
@@ -458,50 +561,98 @@ class _Reader:
 
     # -- Lampiran III
     def read_lampiran3(self, sebagai: str) -> None:
+        """Walk the rows into blocks (lampiran3.resolve places them), then read each placed row."""
         cols = self.cols
         first, last = cols["penilaian"], cols["bobot"]
         jawaban_key, catatan_key = f"jawaban_{sebagai}", f"catatan_{sebagai}"
-        total_rows: list[tuple[int, int, object]] = []
+        total_rows: list[tuple[int, int, object, str | None]] = []
+        blocks: dict[tuple[str | None, str | None], list[Claim]] = {}
+        by_row: dict[int, tuple] = {}
+        persen: str | None = None
+        persen_seen: set[str] = set()
+        ended = False
         for r, cells in self.rows:
             if r <= self.header_row:
                 continue
             texts = _candidates(cells, first, last)
+            answer = cells[cols["jawaban"]]
+            if ended:
+                self.ignore(r, cells, "di bawah tabel")
+                continue
             if not texts:
-                if not _is_blank(cells[cols["jawaban"]]):
+                if _is_blank(answer) or norm(answer) in CLOSING_MARKS:
+                    self.ignore(r, cells, "tanpa uraian butir")
+                else:
                     self.bad(r, cols["jawaban"], "jawaban tanpa uraian butir; baris ini tidak dapat ditempatkan")
                 continue
             pilihan = norm(cells[cols["pilihan"]]) if "pilihan" in cols else ""
-            is_persen = pilihan == "%" or any(t in self.placer.persen_names for t in texts) and pilihan in ("", "%")
-            if pilihan not in ITEM_PILIHAN and not is_persen:
+            if pilihan not in ITEM_PILIHAN:
                 kind = self.placer.heading(texts)
                 if kind:
-                    if not _is_blank(cells[cols["jawaban"]]):
+                    if not _is_blank(answer):
                         self.bad(r, cols["jawaban"], "jawaban diisi pada baris judul, bukan pada baris butir; tidak dapat ditempatkan")
                     if "nilai" in cols:
                         self.cached_totals.append((f"{kind[0]}:{kind[1]}", self.addr(r, cols["nilai"]), cells[cols["nilai"]]))
+                    persen = None
+                    ended = kind == ("landmark", "nilai_evaluasi")
                     continue
             if any(t.startswith(norm(TOTAL_JUMLAH_NAMA)) or t.startswith("jumlah yang harus menyampaikan") for t in texts):
-                total_rows.append((r, cols["jawaban"], cells[cols["jawaban"]], self.placer.sub))
+                total_rows.append((r, cols["jawaban"], answer, self.placer.sub))
                 continue
-            if is_persen:
+            if pilihan == "%" or (pilihan == "" and self.placer.persen_of(texts, strict=True)):
+                persen = self.placer.persen_of(texts, seen=persen_seen)
+                if persen:
+                    persen_seen.add(persen)
+                self._typed_over(r, cells, "jawaban", "'%' dihitung dari baris Jumlah di bawahnya")
                 continue  # computed from the Jumlah rows under it; not an item
-            item_id = self.placer.item(texts)
-            if item_id is None:
-                if pilihan in ITEM_PILIHAN or not _is_blank(cells[cols["jawaban"]]):
-                    c = max(range(first, last), key=lambda i: len(cells[i]) if isinstance(cells[i], str) else 0)
-                    shown = norm(cells[c])[:60]
-                    self.bad(r, c, f"butir '{shown}' tidak dikenali di sub-area ini; baris tidak dapat ditempatkan")
+            if pilihan in ITEM_PILIHAN and pilihan not in ("jumlah", "rupiah"):
+                persen = None  # a choice item ends the Jumlah rows of a "%" row
+            items = self.placer.named(texts, persen)
+            if not items and pilihan not in ITEM_PILIHAN and _is_blank(answer):
+                self.ignore(r, cells, "keterangan tanpa jawaban")
                 continue
-            item = self.inst.items[item_id]
-            self.placer.placed[item_id] = self.addr(r, cols["jawaban"])
-            fields = {jawaban_key: (cols["jawaban"], self.cell(r, cells, cols["jawaban"]))}
-            if "catatan" in cols:
-                fields[catatan_key] = (cols["catatan"], self.cell(r, cells, cols["catatan"]))
-                parts = [self.cell(r, cells, cols["data_dukung"]), self.cell(r, cells, cols["tautan"])]
-                bukti = "\n".join(_plain(p) for p in parts if not _is_blank(p))
-                fields["bukti_dukung_unit"] = (cols["data_dukung"], bukti)
-            self.take(r, item, fields)
+            c = max(range(first, last), key=lambda i: len(cells[i]) if isinstance(cells[i], str) else 0)
+            block = (self.placer.sub, persen)
+            blocks.setdefault(block, []).append(Claim(r, self.addr(r, c), norm(cells[c])[:60], items))
+            by_row[r] = cells
+        for block, claims in blocks.items():
+            placed, refused = resolve(claims, self.placer.expected(block, persen_seen))
+            for claim, why in refused:
+                self.errors.append(f"Lembar '{self.sheet}' sel {claim.cell}: {why}.")
+            for r, item_id in placed.items():
+                self._take_lampiran3(r, by_row[r], self.inst.items[item_id], jawaban_key, catatan_key)
+        self.changes = dict(sorted(self.changes.items(), key=lambda kv: self.inst.order.index(kv[0])))
         self._check_total_rows(total_rows, jawaban_key)
+
+    def _take_lampiran3(self, r: int, cells: tuple, item: Item, jawaban_key: str, catatan_key: str) -> None:
+        cols = self.cols
+        if item.id in self.placer.placed:
+            self.bad(r, cols["jawaban"], f"butir {item.id} sudah ditempatkan pada sel {self.placer.placed[item.id]}")
+            return
+        self.placer.placed[item.id] = self.addr(r, cols["jawaban"])
+        fields = {jawaban_key: (cols["jawaban"], self.cell(r, cells, cols["jawaban"]))}
+        if "catatan" in cols:
+            fields[catatan_key] = (cols["catatan"], self.cell(r, cells, cols["catatan"]))
+            parts = [self.cell(r, cells, cols["data_dukung"]), self.cell(r, cells, cols["tautan"])]
+            bukti = "\n".join(_plain(p) for p in parts if not _is_blank(p))
+            fields["bukti_dukung_unit"] = (cols["data_dukung"], bukti)
+        self.take(r, item, fields)
+        if item.is_choice or item.jenis == "survei":
+            self._typed_over(r, cells, "nilai", f"nilai butir {item.id} dihitung aplikasi dari jawabannya")
+
+    def ignore(self, r: int, cells: tuple, why: str) -> None:
+        """A row that is not an answer: listed (with its first filled cell), never read."""
+        c = next((i for i, v in enumerate(cells) if v is not None and v != ""), None)
+        if c is None:
+            return
+        self.ignored.append(f"{self.addr(r, c)} ({why}): '{_shown(cells[c])}'")
+
+    def _typed_over(self, r: int, cells: tuple, col: str, what: str) -> None:
+        """The template holds a formula here; a typed value is reported (and not used)."""
+        c = self.cols.get(col)
+        if c is None or (r, c) in self.formulas or _is_blank(cells[c]):
+            return
+        self.typed_over.append(f"Lembar '{self.sheet}' sel {self.addr(r, c)}: rumus diganti angka/teks ketikan ({_shown(cells[c])}); {what}.")
 
     def _check_total_rows(self, total_rows, jawaban_key: str) -> None:
         """A typed number over the LHKPN total formula: say so; the categories count."""
@@ -525,6 +676,8 @@ class _Reader:
 
     # -- PortalRB
     def read_portalrb(self) -> None:
+        """Each soal row by its ID Soal, cross-checked against its text; without an ID, by its
+        master row when the text there is that soal's, else by text. Never by row number alone."""
         cols = self.cols
         baris = excel_baris()
         at_row = {r: i for i, r in baris.items()}
@@ -536,13 +689,14 @@ class _Reader:
             data = {k: (cols.get(k), self.cell(r, cells, cols.get(k))) for k in keys if cols.get(k) is not None}
             has_data = any(not _is_blank(v) for _, v in data.values())
             texts = _candidates(cells, 0, min(cols["jawaban_unit"], q + 1 if q is not None else MAX_COLS))
-            item_id = None
+            texts = [t for t in texts if t != norm(_plain(cells[cols["soal_id"]]))] if "soal_id" in cols else texts
+            soal = self._soal_id(r, cells, texts, has_data)
+            if soal is False:
+                continue  # refused, the cell named
+            item_id = soal
             by_row = at_row.get(r)
-            if by_row is not None and by_row not in self.placer.placed:
-                want = norm(self.inst.items[by_row].pertanyaan)
-                if q is None or want in texts or norm(cells[q]) == want:
-                    item_id = by_row
-                    self.placer.sub = self.inst.items[by_row].sub_area
+            if item_id is None and by_row is not None and by_row not in self.placer.placed and self._says(by_row, texts):
+                item_id = by_row
             if item_id is None and texts:
                 item_id = self.placer.item(texts)
                 if item_id is None and self.placer.heading(texts) and not has_data:
@@ -550,9 +704,47 @@ class _Reader:
             if item_id is None:
                 if has_data:
                     self.bad(r, q if q is not None else cols["jawaban_unit"], "baris berisi jawaban tetapi butirnya tidak dikenali")
+                elif texts:
+                    self.ignore(r, cells, "bukan baris soal")
                 continue
+            if item_id in self.placer.placed:
+                self.bad(r, cols["jawaban_unit"], f"soal {item_id} sudah ada pada sel {self.placer.placed[item_id]}")
+                continue
+            self.placer.sub = self.inst.items[item_id].sub_area
             self.placer.placed[item_id] = self.addr(r, cols["jawaban_unit"])
             self.take(r, self.inst.items[item_id], data)
+
+    def _says(self, item_id: int, texts: list[str]) -> bool:
+        """Whether a row's text is this soal's (exactly, or retyped by a letter or two)."""
+        if self.placer.labels[item_id] & set(texts):
+            return True
+        return self.placer._near(texts, [item_id]) == item_id
+
+    def _soal_id(self, r: int, cells: tuple, texts: list[str], has_data: bool) -> int | None | bool:
+        """The row's ID Soal when it has one and its text agrees; None without one; False refused."""
+        c = self.cols.get("soal_id")
+        raw = cells[c] if c is not None else None
+        if _is_blank(raw):
+            return None
+        text = _plain(raw)
+        if not text.isdigit() or int(text) not in self.inst.items:
+            if not has_data and not any(self.placer.by_text.get(t) for t in texts):
+                return None  # a heading row may carry a number of its own
+            self.bad(r, c, f"ID Soal '{_shown(raw, 20)}' tidak ada di master LKE; baris tidak dapat ditempatkan")
+            return False
+        item_id = int(text)
+        if texts and not self._says(item_id, texts):
+            want = _shown(self.inst.items[item_id].pertanyaan)
+            self.bad(r, c, f"ID Soal {item_id} tidak cocok dengan teks pertanyaan di baris ini (soal {item_id}: '{want}')")
+            return False
+        return item_id
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    """A cell's text in a message: one line, control characters escaped, cut."""
+    from ..core.text import cut, show
+
+    return cut(show(norm(_plain(value))), limit)
 
 
 def _plain(value: object) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..core.numbers import bulat
 from ..core.numbers import format_angka as fmt
 from ..core.scoring import THRESHOLDS
+from ..core.workbook import cell_text, put
 
 HASIL_KEYS = (("ipak", "IPAK"), ("kinerja", "Capaian Kinerja"), ("bersih", "Birokrasi Bersih"), ("ipkp", "IPKP"))
 
@@ -202,7 +203,8 @@ def rekap_xlsx(datas: list[dict], instansi: str = "") -> bytes:
             u = row.get("usulan")
             values.append(f"{u['kategori']} ({u['unit_id']})" if u else "")
             for c, v in enumerate(values, start=1):
-                cell = ws.cell(line, c, v)
+                cell = ws.cell(line, c)
+                put(cell, v)  # an OPD named "=HYPERLINK(...)" stays text
                 cell.border = box
                 if isinstance(v, float) or (isinstance(v, int) and c >= c0):
                     cell.number_format = "0.00"
@@ -241,7 +243,8 @@ def rekap_xlsx(datas: list[dict], instansi: str = "") -> bytes:
         ws.page_setup.fitToHeight = 0
         ws.print_title_rows = "1:2"
         if instansi:
-            ws.oddHeader.center.text = f"Rekap Hasil Evaluasi TPI {data['tahun']} - {instansi}"
+            # "&" starts a header code in Excel (&P page, &D date): doubled, it prints as itself
+            ws.oddHeader.center.text = f"Rekap Hasil Evaluasi TPI {data['tahun']} - " + cell_text(instansi).replace("&", "&&")
     if not datas:
         wb.create_sheet("Rekap")
     buf = io.BytesIO()
