@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tpi_tui.core.demo import create_demo
 from tpi_tui.core.store import load_tables
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,9 +25,9 @@ def tpi(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProces
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
+def demo(tmp_path_factory, make_demo) -> Path:
     root = tmp_path_factory.mktemp("cli") / "demo"
-    create_demo(root)
+    make_demo(root)
     return root
 
 

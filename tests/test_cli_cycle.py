@@ -10,12 +10,12 @@ import pytest
 from hostile.helpers import assert_one_line_error, make_ws, run_cli, tree_hash
 from test_rekap import _random_session
 
-from tpi_tui.core.demo import OPDS, create_demo
+from tpi_tui.core.demo import OPDS
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    return create_demo(tmp_path_factory.mktemp("clicycle") / "demo")
+def demo(tmp_path_factory, make_demo):
+    return make_demo(tmp_path_factory.mktemp("clicycle") / "demo")
 
 
 def cli(ws, *args):
@@ -74,8 +74,8 @@ def test_bad_input_is_one_line_and_changes_nothing(demo):
     assert tree_hash(demo.root / "sessions") == before
 
 
-def test_afirmasi_refusal_names_the_legal_basis_and_syarat_instansi_from_the_cli(tmp_path):
-    ws = create_demo(tmp_path / "d")
+def test_afirmasi_refusal_names_the_legal_basis_and_syarat_instansi_from_the_cli(tmp_path, make_demo):
+    ws = make_demo(tmp_path / "d")
     code, _, err = cli(ws, "usulan", "add", "Puskesmas Bunut", "--kategori", "WBK-AFIRMASI", "--reason", "x")
     assert_one_line_error(code, err)
     assert "Jalur afirmasi hanya untuk enam jenis unit" in err and "5 Tahun 2024" in err
@@ -89,8 +89,8 @@ def test_afirmasi_refusal_names_the_legal_basis_and_syarat_instansi_from_the_cli
     assert "batas pengajuan kepada TPN 15 September 2025" in out
 
 
-def test_usulan_add_list_remove(tmp_path):
-    ws = create_demo(tmp_path / "d")
+def test_usulan_add_list_remove(tmp_path, make_demo):
+    ws = make_demo(tmp_path / "d")
     code, out, err = cli(ws, "usulan", "add", "Puskesmas Roworejo", "--kategori", "wbk", "--reason", "Final minggu depan.")
     assert code == 0, err
     assert "catatan: Sesi dasar" in out and "alasan: Final minggu depan." in out

@@ -16,7 +16,6 @@ import pytest
 from click.testing import CliRunner
 
 from tpi_tui.cli import main
-from tpi_tui.core.demo import create_demo
 from tpi_tui.core.workspace import init_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,9 +48,9 @@ def all_command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
+def demo(tmp_path_factory, make_demo) -> Path:
     root = tmp_path_factory.mktemp("texts") / "demo"
-    create_demo(root)
+    make_demo(root)
     return root
 
 

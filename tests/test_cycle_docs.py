@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tpi_tui.core.cycle import basis_session
-from tpi_tui.core.demo import OPDS, create_demo
+from tpi_tui.core.demo import OPDS
 from tpi_tui.core.errors import TpiError
 from tpi_tui.core.rekap import build_rekap
 from tpi_tui.minutes import cycle_docs as cd
@@ -14,8 +14,8 @@ DUKCAPIL, BERNUNG = OPDS[0], OPDS[2]
 
 
 @pytest.fixture
-def demo(tmp_path):
-    return create_demo(tmp_path / "demo")
+def demo(tmp_path, make_demo):
+    return make_demo(tmp_path / "demo")
 
 
 def open_basis(ws, opd, tahun=2025):

@@ -163,8 +163,8 @@ def test_put_escapes_what_xml_cannot_hold_and_the_file_saves(tmp_path):
     assert got == ["a\\ufffeb", "c\\uffffd", "nul\\x00x", "esc\\x1b[31m", "lone\\ud800", "baris\nbaru\ttab"]
 
 
-def test_rekap_with_a_stored_noncharacter_in_an_opd_name_exports_it_escaped(tmp_path):
-    ws = create_demo(tmp_path / "demo")
+def test_rekap_with_a_stored_noncharacter_in_an_opd_name_exports_it_escaped(tmp_path, make_demo):
+    ws = make_demo(tmp_path / "demo")
     summary = next(s for s in ws.list_sessions() if s.status == "final" and s.tanggal.startswith("2025"))
     path = next(ws.root.glob(f"sessions/*/*{summary.id}.json"))
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -179,8 +179,8 @@ def test_rekap_with_a_stored_noncharacter_in_an_opd_name_exports_it_escaped(tmp_
     assert "Dinas\\ufffeUji" in strings
 
 
-def test_lke_export_of_a_session_with_a_stored_noncharacter_is_one_clear_line(tmp_path):
-    ws = create_demo(tmp_path / "demo")
+def test_lke_export_of_a_session_with_a_stored_noncharacter_is_one_clear_line(tmp_path, make_demo):
+    ws = make_demo(tmp_path / "demo")
     summary = next(s for s in ws.list_sessions() if s.status == "final")
     path = next(ws.root.glob(f"sessions/*/*{summary.id}.json"))
     data = json.loads(path.read_text(encoding="utf-8"))

@@ -12,7 +12,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tpi_tui.core.demo import create_demo
 from tpi_tui.core.errors import TpiError
 from tpi_tui.core.scoring import score
 from tpi_tui.exchange import xlsx_import
@@ -25,8 +24,8 @@ EMPTY = {"jawaban_unit": None, "jawaban_tpi": None, "catatan_unit": "", "bukti_d
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    ws = create_demo(tmp_path_factory.mktemp("ws") / "demo")
+def demo(tmp_path_factory, make_demo):
+    ws = make_demo(tmp_path_factory.mktemp("ws") / "demo")
     # the demo's complete draft wawancara (Disdukcapil) and its session in progress (DPMPTSP)
     drafts = [s for s in ws.list_sessions() if s.status == "draft"]
     full = next(s for s in drafts if s.answered == s.total_items)
@@ -340,6 +339,7 @@ def _recalc(src: Path, out_dir: Path, profile: Path) -> Path:
     return out_dir / src.name
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) tidak terpasang; .ci/run memasangnya (libreoffice-calc-nogui)")
 def test_libreoffice_recomputes_every_total_to_tpi_score(demo, tmp_path, monkeypatch):
     ws, full, partial = demo

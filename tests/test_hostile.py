@@ -109,6 +109,7 @@ def crash_ws(tmp_path):
     return ws, path
 
 
+@pytest.mark.slow
 def test_crash_answers(crash_ws):
     ws, path = crash_ws
     fig = _kill_run(path, "answers", 26, seed=1)
@@ -117,6 +118,7 @@ def test_crash_answers(crash_ws):
     print(f"\ncrash answers: {fig}")
 
 
+@pytest.mark.slow
 def test_crash_signoff(crash_ws):
     ws, path = crash_ws
     fig = _kill_run(path, "signoff", 26, seed=2)
@@ -128,6 +130,7 @@ def test_crash_signoff(crash_ws):
     print(f"\ncrash sign-off: {fig}")
 
 
+@pytest.mark.slow
 def test_crash_berita_acara_numbering(tmp_path):
     """Writers killed while creating sessions and issuing Berita Acara numbers: none issued twice."""
     from tpi_tui.minutes import nomor as nomor_mod
@@ -260,6 +263,7 @@ def test_failed_save_via_cli(store, monkeypatch):
 
 
 # --------------------------------------------------------------------------- a second instance
+@pytest.mark.slow
 def test_second_instance_refused_reader_works(store, monkeypatch):
     path, sid, root = store.path, store.id, store.path.parents[2]
     store.close()
@@ -406,9 +410,9 @@ def hostile_ws(tmp_path_factory):
     return ws, path, sid, root / "input.json"
 
 
-def test_import_answers_malformed(hostile_ws):
+def test_import_answers_malformed(hostile_ws, monkeypatch):
     ws, path, sid, inp = hostile_ws
-    os.chdir(ws.root)
+    monkeypatch.chdir(ws.root)  # restored after: the next test (any worker) starts where it expects
     before = tree_hash(ws.root)
     count = {"n": 0}
 
@@ -479,9 +483,9 @@ HAND_COMMANDS = [
 ]
 
 
-def test_session_file_edited_by_hand(hostile_ws):
+def test_session_file_edited_by_hand(hostile_ws, monkeypatch):
     ws, path, sid, inp = hostile_ws
-    os.chdir(ws.root)
+    monkeypatch.chdir(ws.root)  # restored after: the next test (any worker) starts where it expects
     original = path.read_bytes()
     inp.write_text(json.dumps({"answers": [_valid_entry(3)]}))
     count = {"n": 0}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tpi_tui.core.demo import create_demo
+pytestmark = pytest.mark.slow  # a real pty per case
 
 ROOT = Path(__file__).resolve().parents[1]
 # launch.main() with a terminal on both ends, the TUI replaced by a report of how it was reached
@@ -35,9 +35,9 @@ launch.main()
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
+def demo(tmp_path_factory, make_demo) -> Path:
     root = tmp_path_factory.mktemp("launch") / "demo"
-    create_demo(root)
+    make_demo(root)
     return root
 
 

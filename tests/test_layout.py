@@ -149,6 +149,7 @@ def test_the_repository_root_is_a_workspace():
     assert "<slug-opd>/" in readme and "<tanggal>_<jenis>_<ULID>.json" in readme and "git pull" in readme
 
 
+@pytest.mark.slow
 def test_tpi_in_a_clone_works_there_and_leaves_only_session_files_to_commit(tmp_path):
     clone = copy_checkout(tmp_path / "clone", only=("tpi.toml", "sessions", "templates", ".gitignore"))
     subprocess.run(["git", "init", "-q"], cwd=clone, check=True)
@@ -167,6 +168,7 @@ def test_tpi_in_a_clone_works_there_and_leaves_only_session_files_to_commit(tmp_
     assert (clone / "sessions" / ".index.json").is_file()  # written, and ignored
 
 
+@pytest.mark.slow
 def test_readme_command_one_from_the_root_makes_a_separate_ignored_demo(tmp_path):
     clone = copy_checkout(tmp_path / "clone", only=("tpi.toml", "sessions", "templates", ".gitignore"))
     subprocess.run(["git", "init", "-q"], cwd=clone, check=True)

@@ -13,7 +13,10 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from _clone import ROOT, copy_checkout
+
+pytestmark = pytest.mark.slow  # builds and installs the wheel
 
 
 def _run(args: list[str], cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -8,7 +8,6 @@ import pytest
 from hostile.helpers import KETUA, PENGENDALI, TIM, make_ws
 
 from tpi_tui.core.cycle import basis_sessions
-from tpi_tui.core.demo import create_demo
 from tpi_tui.core.rekap import build_rekap
 from tpi_tui.core.review import finalize, sign_off
 from tpi_tui.minutes.rekap import rekap_table, rekap_xlsx
@@ -37,8 +36,8 @@ def assert_rekap_matches_sessions(ws, tahun):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    return create_demo(tmp_path_factory.mktemp("rekap") / "demo")
+def demo(tmp_path_factory, make_demo):
+    return make_demo(tmp_path_factory.mktemp("rekap") / "demo")
 
 
 def test_demo_rekap_equals_each_basis_score(demo):

@@ -21,7 +21,6 @@ import httpx
 import pytest
 
 from tpi_tui.core import usulan
-from tpi_tui.core.demo import create_demo
 from tpi_tui.core.workspace import Workspace
 
 GUIDE_ANSWER_KEYS = {"soal_id", "jawaban_unit", "jawaban_tpi", "catatan_unit", "bukti_dukung_unit", "catatan_tpi"}
@@ -85,10 +84,10 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, make_demo):
     tmp = tmp_path_factory.mktemp("api")
     env = env_for(tmp)
-    ws = create_demo(tmp / "demo")
+    ws = make_demo(tmp / "demo")
     # the basis sessions of two demo OPDs: Disdukcapil (final, complete) and DPMPTSP (in progress)
     from tpi_tui.core.cycle import basis_sessions
 

@@ -228,6 +228,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_random_sigkill_never_corrupts_or_loses_an_acknowledged_answer(ws):
     with new(ws) as s:
         path = s.path

@@ -14,6 +14,8 @@ from tpi_tui.core.store import SessionStore, dump_tables, load_tables
 from tpi_tui.core.verify import HAND_EDIT, verify_session
 from tpi_tui.core.workspace import Workspace, init_workspace
 
+pytestmark = pytest.mark.slow  # real git: bare remote, clones, tpi merge-driver
+
 TIM = [{"nama": "Budi Santoso", "peran": "Ketua Tim"}, {"nama": "Sari Dewi", "peran": "Pengendali Teknis"}]
 
 

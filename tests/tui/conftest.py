@@ -1,4 +1,4 @@
-"""Fixtures for the TUI tests: a demo workspace per test, a pinned clock and time zone."""
+"""Fixtures for the TUI tests: a copy of the demo workspace per test, a pinned clock and time zone."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from datetime import datetime
 
 import pytest
 
-from tpi_tui.core.demo import create_demo
 from tpi_tui.core.workspace import init_workspace
 from tpi_tui.tui import clock
 
@@ -45,30 +44,10 @@ def bug_log(galat_log, request):
     return galat_log
 
 
-class _FixedIds:
-    """Session ids the same on every run (Beranda shows a short id): a fixed clock, counted bytes."""
-
-    def __init__(self) -> None:
-        self.n = 0
-
-    def time(self) -> float:
-        return 1749526951.0  # 2025-06-10 10:42:31 WIB, written out: timestamp() would depend on TZ
-
-    def urandom(self, k: int) -> bytes:
-        self.n += 1
-        return self.n.to_bytes(k, "big")
-
-
 @pytest.fixture
-def demo_ws(tmp_path):
-    from tpi_tui.core import ids
-
-    fixed = _FixedIds()
-    with pytest.MonkeyPatch.context() as mp:  # later ids (events, new sessions) are real again
-        mp.setattr(ids, "time", fixed)
-        mp.setattr(ids, "os", fixed)
-        mp.setattr(ids, "_last", 0)  # the monotonic guard would carry the previous test's ids over
-        return create_demo(tmp_path / "ws")
+def demo_ws(tmp_path, make_demo):
+    """A copy of the demo built once per session (tests/conftest.py: fixed session ids)."""
+    return make_demo(tmp_path / "ws")
 
 
 @pytest.fixture

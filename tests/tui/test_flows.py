@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from textual.command import CommandList, CommandPalette
 
 from tpi_tui.core.store import SessionStore
@@ -68,6 +69,7 @@ async def test_create_session_through_the_form(empty_ws):
         assert meta["narasumber"][0]["nama"] == "Budi Santoso"
 
 
+@pytest.mark.slow
 async def test_answer_every_type_and_texts(demo_ws):
     sid = in_progress_id(demo_ws)
     app = make_app(demo_ws, actor="Penguji TPI", session=sid)

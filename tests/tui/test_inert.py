@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -84,18 +85,14 @@ async def _walk_every_screen(ws, sid: str, item: int, s: str) -> None:
         assert app.is_running and app.return_code is None  # '[@click=app.quit]' did not quit
 
 
-def test_markup_in_every_field_shown_as_text(tmp_path):
-    from tpi_tui.core.demo import create_demo
-
-    ws = create_demo(tmp_path / "ws")
+def test_markup_in_every_field_shown_as_text(tmp_path, make_demo):
+    ws = make_demo(tmp_path / "ws")
     sid, item = _hostile_session(ws, MARKUP)
     asyncio.run(_walk_every_screen(ws, sid, item, MARKUP))
 
 
-def test_escape_sequence_from_a_hand_edited_file_is_visible_on_beranda(tmp_path):
-    from tpi_tui.core.demo import create_demo
-
-    ws = create_demo(tmp_path / "ws")
+def test_escape_sequence_from_a_hand_edited_file_is_visible_on_beranda(tmp_path, make_demo):
+    ws = make_demo(tmp_path / "ws")
     sid, _ = _hostile_session(ws, "biasa")
     path = ws.resolve(sid)
     tables = json.loads(path.read_text(encoding="utf-8"))
@@ -117,30 +114,28 @@ def test_escape_sequence_from_a_hand_edited_file_is_visible_on_beranda(tmp_path)
 ALPHABET = st.sampled_from(list("[]/@=bilnk \\#*_<>|") + ["[/]", "[b]", "[link=x]", "[@click=app.quit]", "\n", "é", "ت"])
 
 
+@pytest.mark.slow
 @settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(ALPHABET, min_size=1, max_size=12).map("".join))
-def test_generated_markup_through_every_screen(tmp_path_factory, s):
-    from tpi_tui.core.demo import create_demo
-
+def test_generated_markup_through_every_screen(tmp_path_factory, make_demo, s):
     try:
         clean_line(" ".join(s.split()) or "x", "uji")
     except TpiError:
         return
     if not s.strip():
         s = "[/]"
-    ws = create_demo(tmp_path_factory.mktemp("ws") / "ws")
+    ws = make_demo(tmp_path_factory.mktemp("ws") / "ws")
     sid, item = _hostile_session(ws, s)
     asyncio.run(_walk_every_screen(ws, sid, item, s))
     FIGURES["screens_strings"] += 1
 
 
-def test_held_session_opens_read_only_without_waiting(tmp_path, monkeypatch):
+def test_held_session_opens_read_only_without_waiting(tmp_path, monkeypatch, make_demo):
     """Item 6: CLI writers wait for the lock (tunggu_kunci, 5 s); the TUI must not: a session held
     by another window opens read-only at once."""
-    from tpi_tui.core.demo import create_demo
     from tpi_tui.core.store import SessionStore
 
-    ws = create_demo(tmp_path / "ws")
+    ws = make_demo(tmp_path / "ws")
     assert ws.config.tunggu_kunci == 5.0
     sid = ws.list_sessions()[0].id
     waits: list[float] = []
@@ -166,11 +161,9 @@ def test_held_session_opens_read_only_without_waiting(tmp_path, monkeypatch):
     assert waits == [0, 0]  # the holder, then the TUI's attempt: no waiting before read-only
 
 
-def test_deeply_nested_session_file_is_a_rusak_row_on_beranda(tmp_path):
+def test_deeply_nested_session_file_is_a_rusak_row_on_beranda(tmp_path, make_demo):
     """Item 5, observed: a 2 KB session file nested 1,100 levels left Beranda blank."""
-    from tpi_tui.core.demo import create_demo
-
-    ws = create_demo(tmp_path / "ws")
+    ws = make_demo(tmp_path / "ws")
     sid, _ = _hostile_session(ws, "biasa")
     path = ws.resolve(sid)
     path.write_text('{"meta": {"1": ' + "[" * 1100 + "]" * 1100 + "}}", encoding="utf-8")

@@ -199,11 +199,10 @@ async def test_header_click_sorts_by_that_column_and_again_reverses(demo_ws):
         assert pws == sorted(pws, reverse=True)
 
 
-async def test_a_damaged_basis_is_named_rusak_not_replaced(tmp_path):
+async def test_a_damaged_basis_is_named_rusak_not_replaced(tmp_path, make_demo):
     from tpi_tui.core.cycle import basis_sessions
-    from tpi_tui.core.demo import create_demo
 
-    ws = create_demo(tmp_path / "demo")
+    ws = make_demo(tmp_path / "demo")
     final = basis_sessions(ws, 2025)["dinas-kependudukan-dan-pencatatan-sipil"].summary
     path = ws.sessions_dir / final.path
     text = path.read_text(encoding="utf-8")

@@ -110,15 +110,16 @@ async def test_the_status_line_leaves_menyimpan_when_a_reload_after_a_save_finds
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
-        save_gate, reload_gate = threading.Event(), threading.Event()
+        save_taken, save_gate, reload_gate = threading.Event(), threading.Event(), threading.Event()
         real_set_item, real_refresh = screen.store.set_item, screen.store.refresh
 
         def held_set_item(*args, **kwargs):
-            save_gate.wait(10)
+            save_taken.set()
+            save_gate.wait(60)  # a guard against a hung test only: the test sets it
             return real_set_item(*args, **kwargs)
 
         def held_refresh(*args, **kwargs):
-            reload_gate.wait(10)
+            reload_gate.wait(60)
             return real_refresh(*args, **kwargs)
 
         changed = iter([True])
@@ -127,6 +128,7 @@ async def test_the_status_line_leaves_menyimpan_when_a_reload_after_a_save_finds
         monkeypatch.setattr(screen.store, "changed_on_disk", lambda: next(changed, False))
         applied = screen.writer.applied
         await pilot.press("a")  # the save is taken by the writer and held ...
+        await until(pilot, save_taken.is_set, "penyimpanan diambil penulis")  # (on a busy machine: later)
         screen.watch_external()  # ... a reload that will find nothing new is queued behind it
         save_gate.set()
         await until(pilot, lambda: screen.writer.applied > applied, "jawaban tersimpan")

@@ -6,6 +6,8 @@ import os
 import shutil
 import subprocess
 
+import pytest
+
 from tpi_tui.core.gitsetup import setup
 from tpi_tui.core.merge import merge_files
 from tpi_tui.core.store import SessionStore, load_tables
@@ -41,6 +43,7 @@ def git(root, *args, env):
     return done
 
 
+@pytest.mark.slow
 async def test_cockpit_open_during_a_git_pull_shows_the_change_and_loses_nothing(tmp_path, monkeypatch):
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(HOME=str(tmp_path), GIT_CONFIG_NOSYSTEM="1")

@@ -36,7 +36,7 @@ def render_docx(ws, store, context: dict, name: str = NAME) -> bytes:
     from .render import run_template, template_path
 
     path = template_path(ws, name)
-    return run_template(ws, name, lambda: _render_docx_here(path, context, name))
+    return run_template(ws, name, _render_docx_here, (path, context, name))
 
 
 def _render_docx_here(path: Path, context: dict, name: str) -> bytes:

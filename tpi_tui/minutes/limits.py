@@ -14,6 +14,15 @@ and the built context are shared copy-on-write, nothing is pickled on the way in
 
 Any breach ends within seconds with one line: "Templat X melebihi batas (memori|waktu|ukuran)".
 
+Where there is no ``os.fork`` or no ``resource`` (Windows), the child is a *spawned* process
+(``multiprocessing`` 'spawn': a fresh interpreter; the render function is named by reference
+and its arguments pickled, ~60 KB for a complete session) with the same deadlines: the parent
+kills it at ``WALL_SECONDS``, a watchdog thread in the child ends it after ``CPU_SECONDS`` of
+CPU (``time.process_time``, portable), and the parent receives at most ``OUTPUT_BYTES``
+(``recv_bytes(maxlength)``). ``RLIMIT_AS``/``RLIMIT_CPU`` are set there too where ``resource``
+exists; on Windows the address space is not capped by the system, so a template that
+allocates a huge string first uses that memory and is then refused for its size.
+
 Which templates: only workspace templates that differ from the packaged defaults (see
 ``render.trusted``). The packaged defaults ship with the code and are tested with it: whoever
 can change them can change the Python beside them, so the child would guard nothing there, and
@@ -46,8 +55,15 @@ def exceeded(name: str, what: str) -> TpiError:
     return TpiError(f"Templat {name} melebihi batas ({what}). Tidak ada berkas yang ditulis.")
 
 
-def available() -> bool:
-    return hasattr(os, "fork")  # POSIX; elsewhere the in-process sandbox and trace bound remain
+def can_fork() -> bool:
+    """The forked child (POSIX): ``os.fork`` and ``resource`` both exist; otherwise spawned."""
+    if not hasattr(os, "fork"):
+        return False
+    try:
+        import resource  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _address_space() -> int:
@@ -116,10 +132,37 @@ class CompiledCache:
             self.known.update(entries)
 
 
-def _child(fn: Callable[[], str | bytes], name: str, w: int, carry: CompiledCache | None = None) -> None:
-    """Runs in the forked child: limits, render, one tagged message on the pipe, _exit."""
+def _outcome(fn: Callable[[], str | bytes], name: str, carry: CompiledCache | None = None) -> bytes:
+    """In a child: render, then one tagged message for the parent (never raises)."""
+    try:
+        result = fn()
+        data = result.encode("utf-8") if isinstance(result, str) else bytes(result)
+        kind = b"s" if isinstance(result, str) else b"b"
+        extra = carry.pack_new() if carry is not None else b""
+        if len(data) > OUTPUT_BYTES:
+            return _BIG
+        return _OK + kind + len(data).to_bytes(8, "big") + data + extra
+    except MemoryError:
+        return _MEM
+    except RecursionError:
+        return _ERR + f"Templat {name} galat: rekursi terlalu dalam (makro memanggil dirinya sendiri?). Tidak ada berkas yang ditulis.".encode()
+    except TpiError as exc:
+        return _ERR + str(exc).encode("utf-8", "replace")
+    except BaseException as exc:  # noqa: BLE001 - the parent words it; the child must exit
+        return _CRASH + type(exc).__name__.encode("ascii", "replace")
+
+
+def _os_limits() -> None:
+    """RLIMIT_AS and RLIMIT_CPU on this process (the child), where ``resource`` exists."""
     import resource
 
+    limit = _address_space() + MEMORY_BYTES
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 1))
+
+
+def _child(fn: Callable[[], str | bytes], name: str, w: int, carry: CompiledCache | None = None) -> None:
+    """Runs in the forked child: limits, render, one tagged message on the pipe, _exit."""
     code = 0
     try:
         try:
@@ -128,26 +171,8 @@ def _child(fn: Callable[[], str | bytes], name: str, w: int, carry: CompiledCach
             pass
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, signal.SIG_DFL)
-        limit = _address_space() + MEMORY_BYTES
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 1))
-        try:
-            result = fn()
-            data = result.encode("utf-8") if isinstance(result, str) else bytes(result)
-            kind = b"s" if isinstance(result, str) else b"b"
-            extra = carry.pack_new() if carry is not None else b""
-            if len(data) > OUTPUT_BYTES:
-                message = _BIG
-            else:
-                message = _OK + kind + len(data).to_bytes(8, "big") + data + extra
-        except MemoryError:
-            message = _MEM
-        except RecursionError:
-            message = _ERR + f"Templat {name} galat: rekursi terlalu dalam (makro memanggil dirinya sendiri?). Tidak ada berkas yang ditulis.".encode()
-        except TpiError as exc:
-            message = _ERR + str(exc).encode("utf-8", "replace")
-        except BaseException as exc:  # noqa: BLE001 - the parent words it; the child must _exit
-            message = _CRASH + type(exc).__name__.encode("ascii", "replace")
+        _os_limits()
+        message = _outcome(fn, name, carry)
         view = memoryview(message)
         while view:
             view = view[os.write(w, view):]
@@ -159,11 +184,53 @@ def _child(fn: Callable[[], str | bytes], name: str, w: int, carry: CompiledCach
         os._exit(code)
 
 
-def run_limited(name: str, fn: Callable[[], str | bytes], carry: CompiledCache | None = None) -> str | bytes:
-    """``fn()`` in a forked child under the limits above; its str/bytes, or one TpiError.
+_CPU_EXIT = 86  # a spawned child's watchdog: CPU_SECONDS used up
 
-    ``carry``: bytecode the child compiles comes back into it for the next child.
+
+def _cpu_watchdog() -> None:
+    """In a spawned child without RLIMIT_CPU: end the process once it used CPU_SECONDS of CPU.
+
+    Python switches threads every few milliseconds while the render runs Python code, so this
+    thread gets its turn; one long C call (a huge ``center``) runs to its end first.
     """
+    import threading
+
+    def watch() -> None:
+        while time.process_time() < CPU_SECONDS:
+            time.sleep(0.05)
+        os._exit(_CPU_EXIT)
+
+    threading.Thread(target=watch, name="tpi-batas-cpu", daemon=True).start()
+
+
+def _spawned(conn, fn: Callable, args: tuple, name: str) -> None:  # pragma: no cover - a spawned child
+    """The spawned child's entry point (multiprocessing imports this module by name)."""
+    try:
+        try:
+            _os_limits()
+        except (ImportError, OSError, ValueError):  # no resource module (Windows)
+            _cpu_watchdog()
+        conn.send_bytes(_outcome(lambda: fn(*args), name))
+        conn.close()
+    except MemoryError:
+        os._exit(3)
+    except BaseException:  # noqa: BLE001 - no traceback on the parent's terminal
+        os._exit(4)
+
+
+def run_limited(name: str, fn: Callable[..., str | bytes], args: tuple = (), carry: CompiledCache | None = None) -> str | bytes:
+    """``fn(*args)`` in a child under the limits above; its str/bytes, or one TpiError.
+
+    ``fn`` is a module-level function and ``args`` plain data: a spawned child (no ``os.fork``)
+    gets them pickled. ``carry``: bytecode a forked child compiles comes back into it for the
+    next child (a spawned child starts from nothing and compiles again).
+    """
+    if can_fork():
+        return _run_forked(name, lambda: fn(*args), carry)
+    return _run_spawned(name, fn, args)
+
+
+def _run_forked(name: str, fn: Callable[[], str | bytes], carry: CompiledCache | None) -> str | bytes:
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; coverage cannot follow _exit
@@ -201,7 +268,55 @@ def run_limited(name: str, fn: Callable[[], str | bytes], carry: CompiledCache |
         _, status = os.waitpid(pid, 0)
     if verdict is not None:
         raise exceeded(name, verdict)
-    message = b"".join(chunks)
+    killed = os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL)
+    return _result(name, b"".join(chunks), carry, killed)
+
+
+def _run_spawned(name: str, fn: Callable, args: tuple) -> str | bytes:
+    """The portable child: a fresh interpreter (multiprocessing 'spawn'), killed at the deadline."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_spawned, args=(send, fn, args, name), name="tpi-templat", daemon=True)
+    try:
+        proc.start()
+    except OSError as exc:
+        receive.close()
+        send.close()
+        raise TpiError(f"Templat {name} tidak dapat dirender: proses anak tidak dapat dimulai ({exc.strerror or exc}).") from None
+    send.close()
+    message, verdict = b"", None
+    deadline = time.monotonic() + WALL_SECONDS
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                verdict = "waktu"
+                break
+            try:
+                if receive.poll(min(left, 0.5)):
+                    message = receive.recv_bytes(OUTPUT_BYTES + 16)
+                    break
+            except EOFError:  # the child ended without a message
+                break
+            except OSError:  # longer than the cap ("bad message length"): never read
+                verdict = "ukuran"
+                break
+    finally:
+        receive.close()
+        proc.join(0 if verdict is not None else 5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+    if verdict is not None:
+        raise exceeded(name, verdict)
+    time_ended = {_CPU_EXIT} | {-getattr(signal, n) for n in ("SIGXCPU", "SIGKILL") if hasattr(signal, n)}
+    return _result(name, message, None, proc.exitcode in time_ended)
+
+
+def _result(name: str, message: bytes, carry: CompiledCache | None, killed_for_time: bool) -> str | bytes:
+    """The child's message as the render's result, or the one TpiError that says what happened."""
     tag, body = message[:1], message[1:]
     if tag == _OK:
         n = int.from_bytes(body[1:9], "big")
@@ -215,7 +330,7 @@ def run_limited(name: str, fn: Callable[[], str | bytes], carry: CompiledCache |
         raise exceeded(name, "memori")
     if tag == _BIG:
         raise exceeded(name, "ukuran")
-    if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
+    if killed_for_time:
         raise exceeded(name, "waktu")
     if tag == _CRASH:
         raise TpiError(f"Templat {name} galat: {body.decode('ascii', 'replace')}. Tidak ada berkas yang ditulis.")

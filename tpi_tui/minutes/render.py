@@ -138,13 +138,17 @@ def make_env(search: list[str] | None = None, autoescape=None, markdown: bool = 
 
 
 def text_env(ws, markdown: bool = False, child: bool = False):
-    """The cached environment of a workspace; ``child``: the one only forked children render
-    with (it carries the bytecode they compiled, ``limits.CompiledCache``)."""
-    key = f"{ws.templates_dir}|{child}"
+    """The cached environment of a workspace; ``child``: the one only limited children render
+    with (it carries the bytecode forked children compiled, ``limits.CompiledCache``)."""
+    return _env_for(str(ws.templates_dir), child)
+
+
+def _env_for(templates_dir: str, child: bool):
+    key = f"{templates_dir}|{child}"
     with _ENV_LOCK:
         env = _ENVS.get(key)
         if env is None:
-            env = make_env([str(ws.templates_dir), str(packaged_templates())])
+            env = make_env([templates_dir, str(packaged_templates())])
             if child:
                 from .limits import CompiledCache
 
@@ -256,15 +260,23 @@ def trusted(ws) -> bool:
     return True
 
 
-def run_template(ws, name: str, fn, carry=None):
-    """``fn()`` (a render of template ``name``): in a limited child unless the templates are
-    the packaged defaults; memory and recursion exhaustion become template errors either way."""
+def run_template(ws, name: str, fn, args: tuple = (), carry=None):
+    """``fn(*args)`` (a render of template ``name``; a module-level function and plain data, so a
+    spawned child can receive them): in a limited child unless the templates are the packaged
+    defaults; memory and recursion exhaustion become template errors either way."""
     from . import limits
 
-    if limits.available() and not trusted(ws):
-        return limits.run_limited(name, fn, carry)
+    if not trusted(ws):
+        return limits.run_limited(name, fn, args, carry)
+    return _in_process(name, fn, args)
+
+
+def _in_process(name: str, fn, args: tuple):
+    """A render of the packaged templates, here; memory and recursion become template errors."""
+    from . import limits
+
     try:
-        return fn()
+        return fn(*args)
     except MemoryError:
         raise limits.exceeded(name, "memori") from None
     except RecursionError:
@@ -277,12 +289,17 @@ def _render_named(ws, name: str, context: dict) -> str:
         from .markdown import escape_context
 
         context = escape_context(context)  # user text stays text in the .md
-    from . import limits
+    if not trusted(ws):
+        from . import limits
 
-    if limits.available() and not trusted(ws):
-        env = text_env(ws, child=True)
-        return limits.run_limited(name, lambda: _render_here(env, name, context), env.tpi_compiled)
-    return run_template(ws, name, lambda: _render_here(text_env(ws), name, context))
+        env = text_env(ws, child=True)  # made here, before a fork: the child inherits its bytecode
+        return limits.run_limited(name, _render_in_child, (str(ws.templates_dir), name, context), env.tpi_compiled)
+    return _in_process(name, _render_here, (text_env(ws), name, context))
+
+
+def _render_in_child(templates_dir: str, name: str, context: dict) -> str:
+    """In the limited child: forked, the parent's child environment; spawned, one made here."""
+    return _render_here(_env_for(templates_dir, child=True), name, context)
 
 
 def _render_here(env, name: str, context: dict) -> str:
