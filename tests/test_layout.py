@@ -28,7 +28,7 @@ from tpi_tui.core.workspace import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = {"common"}
+SHARED = {"common", "click_id"}  # click_id: the leaf common installs (click in Indonesian)
 
 
 def cli_modules() -> list[str]:
@@ -63,7 +63,10 @@ def test_cli_modules_import_only_the_shared_module_no_cycle():
             if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 assert not node.module.startswith("tpi_tui.cli"), f"cli/{name}.py imports {node.module}"
     common = ast.parse((ROOT / "tpi_tui" / "cli" / "common.py").read_text(encoding="utf-8"))
-    assert not [n for n in ast.walk(common) if isinstance(n, ast.ImportFrom) and n.level == 1]
+    relative = [n for n in ast.walk(common) if isinstance(n, ast.ImportFrom) and n.level == 1]
+    assert [(n.module, [a.name for a in n.names]) for n in relative] == [(None, ["click_id"])]
+    leaf = ast.parse((ROOT / "tpi_tui" / "cli" / "click_id.py").read_text(encoding="utf-8"))
+    assert not [n for n in ast.walk(leaf) if isinstance(n, ast.ImportFrom) and (n.level or "tpi_tui" in (n.module or ""))]
 
 
 def test_the_old_top_level_cli_modules_are_gone():

@@ -294,7 +294,7 @@ def test_a_hand_edit_on_the_other_side_becomes_a_conflict_not_a_merge_event(team
     assert checked.returncode == 2
     assert "butir 1 kolom jawaban_tpi: diubah di luar aplikasi di sisi lain" in checked.stdout
     listed = a.tpi("conflicts", str(rel)).stdout
-    assert "Butir 1 kolom jawaban_tpi" in listed and "diubah di luar aplikasi (sisi lain)" in listed
+    assert "A.I.1.i.a (butir 1) kolom jawaban_tpi" in listed and "diubah di luar aplikasi (sisi lain)" in listed
     refused = a.tpi("review", str(rel), "--as", "Budi Santoso", check=False)
     assert refused.returncode == 2 and "konflik" in refused.stderr
     a.tpi("conflicts", str(rel), "--butir", "1", "--kolom", "jawaban_tpi", "--pakai", "2")  # a person decides
