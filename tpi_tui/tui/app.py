@@ -12,13 +12,13 @@ from ..core.errors import LockedError, TpiError
 from ..core.text import show
 from ..core.workspace import Workspace
 from ..galat import log_exception, message
-from .textual_private import GuardedApp
+from .textual_private import GuardedApp, KeyGate
 
 DARK, LIGHT = "textual-dark", "textual-light"
 BUG_STORM = (10, 5.0)  # more than 10 unexpected errors within 5 s: stop, the screen cannot recover
 
 
-class TpiApp(GuardedApp, App):
+class TpiApp(GuardedApp, KeyGate, App):
     CSS_PATH = "app.tcss"
     TITLE = "TPI Zona Integritas"
     ENABLE_COMMAND_PALETTE = True

@@ -200,6 +200,10 @@ class BerandaScreen(TpiScreen):
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
+        if self._filter_timer is not None:  # Enter right after typing (a burst): filter first
+            self._filter_timer.stop()
+            self._filter_timer = None
+            self.refill()
         self.action_open()
 
     @on(SessionList.RowSelected, "#sessions")
