@@ -77,7 +77,7 @@ async def test_a_long_burst_of_text_keeps_every_character_in_order():
 
 # -- the real app on a real pseudo-terminal ------------------------------------------------------
 
-def poll(read, done, timeout: float = 30.0):
+def poll(read, done, timeout: float = 60.0):
     """``read()`` again until ``done(value)`` or time runs out; the last value either way."""
     end = time.monotonic() + timeout
     value = read()

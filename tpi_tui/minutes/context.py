@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..core import syarat as syarat_mod
 from ..core.answers import DD_LABEL
-from ..core.ba_fields import jabatan_kepala
+from ..core.ba_fields import PAPARAN_POKOK, jabatan_kepala, paparan_kalimat
 from ..core.errors import TpiError
 from ..core.review import needs_draft_mark
 from ..core.scoring import THRESHOLDS, r2
@@ -194,7 +194,17 @@ def people_section(f: Facts) -> dict:
 
 
 def pelaksanaan_section(f: Facts) -> dict:
-    return {"pelaksanaan": _paragraphs(f.meta.get("pelaksanaan", "")) or list(PELAKSANAAN.get(f.jenis, []))}
+    """The steps of the session; a recorded paparan (core/ba_fields.py) replaces the generic
+    "Paparan pimpinan ..." line, or opens the list, with what the head of the unit covered."""
+    steps = _paragraphs(f.meta.get("pelaksanaan", "")) or list(PELAKSANAAN.get(f.jenis, []))
+    kalimat = paparan_kalimat(f.meta)
+    if kalimat:
+        steps = [kalimat] + [s for s in steps if not s.startswith("Paparan pimpinan unit kerja")]
+    paparan = f.meta.get("paparan") or {}
+    names = dict(PAPARAN_POKOK)
+    return {"pelaksanaan": steps,
+            "paparan": {"dibahas": [names[k] for k in paparan.get("dibahas", []) if k in names],
+                        "catatan": paparan.get("catatan", ""), "kalimat": kalimat}}
 
 
 def items_section(f: Facts, by_id: dict) -> dict:

@@ -64,9 +64,10 @@ class GuardedApp:
 
 
 # A key that moved focus (or opened a screen) has settled once every message pump of the screen has
-# handled what it caused; a handler that keeps posting (an animation) releases the next key after
-# this long at the latest, so the keyboard never freezes (1 s: far above the 2-20 ms a settle takes).
-SETTLE_MAX_SECONDS = 1.0
+# handled what it caused: 2-20 ms, a new screen up to ~300 ms, several seconds on a loaded machine.
+# A screen that never falls quiet releases the next key after this long at the latest, so the
+# keyboard cannot freeze (a slow release is seen; a key typed into the wrong screen is not).
+SETTLE_MAX_SECONDS = 5.0
 GATE_BYPASS = frozenset({"ctrl+q"})  # quitting never waits behind held keys (issue 23 item 7)
 
 

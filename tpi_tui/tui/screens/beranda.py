@@ -35,6 +35,8 @@ EMPTY = (
 
 
 class BerandaScreen(TpiScreen):
+    TPI_TITLE = 'Beranda'
+    TPI_HELP = 'Ketik untuk menyaring sesi (nama OPD, tanggal, jenis, status, ID); ↑ ↓ memilih, Enter membuka.'
     BINDINGS = [
         Binding("ctrl+n", "new", "Sesi baru", id="beranda.baru"),
         Binding("enter", "open", "Buka", id="beranda.buka", show=True),
