@@ -156,7 +156,7 @@ def history(ctx, session_ref, item) -> None:
     if not events:
         echo("Belum ada perubahan tercatat" + (f" untuk butir {item}." if item is not None else "."))
     for ev in events:
-        echo(format_event(ev))
+        echo(format_event(ev, ws.config.zona_waktu))
 
 
 @click.command()

@@ -70,7 +70,7 @@ def persen_text(inst, item, answers: dict[str, dict], typed_tpi: str) -> Text | 
         values[item.id] = parse_value(item, typed_tpi)
     except TpiError:
         pass
-    parts = " · ".join(f"{i}: {'—' if values.get(i) is None else values[i]}" for i in pct.inputs)
+    parts = " · ".join(f"{i}: {format_value(inst.items[i], values.get(i))}" for i in pct.inputs)  # 1.250
     value, note = pct.compute(values)
     shown = "belum lengkap" if value is None else f"{fmt(value * 100)}%"
     return Text.assemble((f"{pct.nama}", "bold"), f"\n{parts}  →  ", (shown, "bold"), f"  ({note})" if note else "")
