@@ -205,7 +205,8 @@ def key_name(key: str) -> str:
         return KEY_NAMES[key]
     parts = key.split("+")
     if len(parts) > 1:
-        return "+".join([p.capitalize() for p in parts[:-1]] + [key_name(parts[-1])])
+        last = parts[-1].upper() if len(parts[-1]) == 1 else key_name(parts[-1])
+        return "+".join([p.capitalize() for p in parts[:-1]] + [last])
     if len(key) > 1 and key[0] == "f" and key[1:].isdigit():
         return key.upper()
     return key
