@@ -190,6 +190,7 @@ async def test_data_dukung_temuan_and_summary(demo_ws):
         await until(pilot, lambda: isinstance(app.screen, RingkasanScreen), "Ringkasan")
         entries = app.screen.query_one("#entries")
         index = next(i for i in range(entries.option_count) if entries.get_option_at_index(i).id == "t41")
+        entries.focus()  # the Daftar is below the scores (Tab reaches it)
         entries.highlighted = index
         await pilot.press("enter")
         await pilot.pause()

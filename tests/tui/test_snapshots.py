@@ -120,3 +120,62 @@ def test_wawancara_unsaved_value(snap_compare, demo_ws, size):
         await _still(pilot)
 
     assert snap_compare(_app(demo_ws, in_progress_id(demo_ws)), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_ringkasan_scrolled_to_the_end(snap_compare, demo_ws, size):
+    """PW, PP and Hasil are reached with End at 80x24 (issue 23)."""
+    async def run_before(pilot):
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(pilot.app.screen, RingkasanScreen), "Ringkasan")
+        await pilot.press("end")
+        await _still(pilot)
+
+    assert snap_compare(_app(demo_ws, in_progress_id(demo_ws)), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_palet_perintah(snap_compare, demo_ws, size):
+    async def run_before(pilot):
+        from textual.command import CommandPalette
+
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), "palet")
+        await _still(pilot)
+
+    assert snap_compare(_app(demo_ws, in_progress_id(demo_ws)), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_paparan(snap_compare, demo_ws, size):
+    async def run_before(pilot):
+        from tpi_tui.tui.screens.isi_berita_acara import PaparanScreen
+
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(pilot.app.screen, PaparanScreen), "paparan")
+        await _still(pilot)
+
+    assert snap_compare(_app(demo_ws, in_progress_id(demo_ws)), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_bantuan_beranda(snap_compare, demo_ws, size):
+    async def run_before(pilot):
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(pilot.app.screen, BantuanScreen), "Bantuan")
+        await _still(pilot)
+
+    assert snap_compare(_app(demo_ws), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_wawancara_jumlah(snap_compare, demo_ws, size):
+    """A count item: both value inputs, the live percentage line in the LKE number format."""
+    async def run_before(pilot):
+        pilot.app.screen.show_item(90)
+        await pilot.pause()
+        pilot.app.screen.query_one("#val-tpi").focus()
+        await pilot.press(*"1250")
+        await _still(pilot)
+
+    assert snap_compare(_app(demo_ws, in_progress_id(demo_ws)), terminal_size=size, run_before=run_before)

@@ -39,8 +39,21 @@ def test_the_private_attributes_exist_on_a_real_app(demo_ws):
         assert hasattr(app, name), f"Textual App no longer has {name}"
 
 
+async def test_the_key_gate_private_names_exist_on_a_running_screen(demo_ws):
+    app = make_app(demo_ws, actor="Penguji TPI")
+    async with app.run_test():
+        for pump in (app, app.screen, *app.screen.walk_children()):
+            for name in textual_private.PRIVATE_MESSAGE_PUMP:
+                assert hasattr(pump, name), f"{type(pump).__name__} no longer has {name}"
+        for name in textual_private.PRIVATE_SCREEN:
+            assert isinstance(getattr(app.screen, name), list), f"Screen.{name} is no longer a list"
+    # the gate sits in App.on_event, where Textual forwards a key to the focused widget
+    assert "_forward_event" in inspect.getsource(App.on_event)
+
+
 def test_no_other_module_touches_a_private_textual_name():
-    names = set(textual_private.PRIVATE_APP) | {"_display", "_driver", "_notifications"}
+    names = (set(textual_private.PRIVATE_APP) | set(textual_private.PRIVATE_MESSAGE_PUMP)
+             | set(textual_private.PRIVATE_SCREEN) | {"_display", "_driver", "_notifications"})
     offenders = []
     for path in TUI.rglob("*.py"):
         if path.name == "textual_private.py":

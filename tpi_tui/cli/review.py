@@ -169,7 +169,7 @@ def history(ctx, session_ref, item) -> None:
     if not events:
         echo("Belum ada perubahan tercatat" + (f" untuk {store.instrument.label_butir(item)}." if item is not None else "."))
     for ev in events:
-        echo(format_event(ev, store.instrument))
+        echo(format_event(ev, store.instrument, ws.config.zona_waktu))
 
 
 @click.command()

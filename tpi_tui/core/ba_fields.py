@@ -3,6 +3,8 @@
 * ``catatan_sub_area``: {sub-area kode: note} — the "catatan hasil evaluasi" of each sub-area;
 * ``tanggapan``: the response of the head of the unit at the exit meeting;
 * ``tindak_lanjut``: agreed follow-ups, each with a deadline (batas waktu perbaikan data dukung);
+* ``paparan``: the head of the unit's presentation that opens the TPN's wawancara — which of
+  ``PAPARAN_POKOK`` it covered, and a short note; printed in the Berita Acara's III. Pelaksanaan;
 * ``jabatan_kepala``: the head of the unit's title line ("Direktur RSUD ...", "Kepala Puskesmas
   ..."); empty means derived from the OPD name (``derive_jabatan_kepala``).
 
@@ -18,6 +20,16 @@ from .errors import TpiError
 from .text import clean_line
 
 MAX_TINDAK_LANJUT = 50
+
+# What the head of the unit presents at the opening of a TPN wawancara (the TPI checks it off):
+# (key, as the Berita Acara's sentence names it).
+PAPARAN_POKOK: tuple[tuple[str, str], ...] = (
+    ("progres", "progres pembangunan Zona Integritas"),
+    ("risiko", "risiko integritas dalam pelayanan beserta mitigasinya"),
+    ("inovasi", "inovasi pelayanan"),
+    ("enam_area", "capaian pada enam area perubahan"),
+    ("video", "video pembangunan Zona Integritas"),
+)
 
 # (pattern on the OPD name, how the title line is formed). First match wins.
 _TITLES: list[tuple[str, str]] = [
@@ -85,6 +97,47 @@ def clean_tindak_lanjut(value: object) -> list[dict]:
             "penanggung_jawab": clean_line(row.get("penanggung_jawab") or "", "penanggung jawab").strip(),
         })
     return out
+
+
+def clean_paparan(value: object) -> dict:
+    """{"dibahas": [keys of PAPARAN_POKOK, in that order], "catatan": text}; empty when nothing."""
+    if not isinstance(value, dict):
+        raise TpiError("Paparan harus berupa daftar pokok yang dipaparkan dan catatan.")
+    keys = [k for k, _ in PAPARAN_POKOK]
+    dibahas = value.get("dibahas") or []
+    if not isinstance(dibahas, list) or any(k not in keys for k in dibahas):
+        raise TpiError(f"Pokok paparan harus salah satu dari: {', '.join(keys)}.")
+    catatan = clean_text(value.get("catatan") or "", "catatan paparan", MAX_TEXT).strip()
+    out: dict = {}
+    if dibahas:
+        out["dibahas"] = [k for k in keys if k in dibahas]
+    if catatan:
+        out["catatan"] = catatan
+    return out
+
+
+def set_paparan(store, dibahas: list[str], catatan: str = "", reason: str | None = None) -> dict:
+    """Record the presentation's checklist and note (one meta write, one event)."""
+    return store.set_meta({"paparan": {"dibahas": list(dibahas), "catatan": catatan}}, reason=reason)
+
+
+def paparan_kalimat(meta: dict) -> str:
+    """The Berita Acara's sentence for the presentation, or "" when none was recorded."""
+    paparan = meta.get("paparan") or {}
+    names = dict(PAPARAN_POKOK)
+    said = [names[k] for k in paparan.get("dibahas", []) if k in names and k != "video"]
+    video = "video" in paparan.get("dibahas", [])
+    if not said and not video and not paparan.get("catatan"):
+        return ""
+    text = "Paparan pimpinan unit kerja mengenai pembangunan Zona Integritas"
+    if said:
+        text += ", meliputi " + (said[0] if len(said) == 1 else ", ".join(said[:-1]) + " dan " + said[-1])
+    if video:
+        text += ", disertai pemutaran video pembangunan Zona Integritas"
+    text += "."
+    if paparan.get("catatan"):
+        text += f" Catatan: {paparan['catatan']}"
+    return text
 
 
 def clean_jabatan_kepala(value: object) -> str:

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
+from .answers import DD_LABEL
+from .numbers import format_angka, format_bulat
 from .store import SessionStore, ordered_events
+
+# The zones of tpi.toml's instansi.zona_waktu, as offsets (Indonesia keeps no daylight saving).
+ZONA_OFFSET = {"WIB": 7, "WITA": 8, "WIT": 9}
+BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+         "Oktober", "November", "Desember")
 
 FIELD_LABEL = {
     "jawaban_tpi": "jawaban TPI",
@@ -25,6 +33,7 @@ FIELD_LABEL = {
     "meta.reopened": "dibuka kembali",
     "meta.berita_acara": "berita acara",
     "meta.finalize_override": "final meski belum lengkap",
+    "meta.paparan": "paparan pimpinan unit",
 }
 
 
@@ -53,19 +62,52 @@ def history(store: SessionStore, item: int | None = None) -> list[dict]:
 
 
 def show_value(value: Any, limit: int = 60) -> str:
-    """One short line for a value in a history listing."""
+    """One short line for a value in a history listing: numbers as the LKE writes them (1.250;
+    3,60), data dukung as "document: status", other lists and records as text, never raw JSON."""
     if value is None or value == "" or value == []:
         return "—"
-    if isinstance(value, str):
+    if isinstance(value, bool):
+        text = "ya" if value else "tidak"
+    elif isinstance(value, int):
+        text = format_bulat(value)
+    elif isinstance(value, float):
+        text = format_angka(value)
+    elif isinstance(value, str):
         text = value
+    elif isinstance(value, list) and all(isinstance(v, dict) and "dokumen" in v for v in value):
+        text = "; ".join(_data_dukung(v) for v in value)
+    elif isinstance(value, list):
+        text = ", ".join(show_value(v, limit) for v in value)
+    elif isinstance(value, dict):
+        text = ", ".join(f"{k}: {show_value(v, limit)}" for k, v in value.items() if v not in (None, "", []))
     else:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def format_event(event: dict, inst=None) -> str:
-    """One line of ``tpi history``; with the instrument, an item is named by its LKE code too."""
+def _data_dukung(row: dict) -> str:
+    status = DD_LABEL.get(row.get("status", ""), row.get("status", "")) or "belum diperiksa"
+    ref = f" ({row['referensi']})" if row.get("referensi") else ""
+    return f"{row.get('dokumen', '')}: {status}{ref}"
+
+
+def format_waktu(ts: str | None, zona: str = "WIB") -> str:
+    """'2025-05-15T02:30:00+00:00' -> '15 Mei 2025 09.30' in the workspace's zone (WIB/WITA/WIT)."""
+    if not ts:
+        return "—"
+    try:
+        moment = dt.datetime.fromisoformat(str(ts))
+    except ValueError:
+        return str(ts)[:40]
+    if moment.tzinfo is not None and zona in ZONA_OFFSET:
+        moment = moment.astimezone(dt.timezone(dt.timedelta(hours=ZONA_OFFSET[zona])))
+    return f"{moment.day} {BULAN[moment.month - 1]} {moment.year} {moment:%H.%M}"
+
+
+def format_event(event: dict, inst=None, zona: str = "WIB") -> str:
+    """One line of ``tpi history``: time in the workspace's zone; with the instrument, an item is
+    named by its LKE code too."""
     field = str(event.get("field"))
     label = FIELD_LABEL.get(field, field.removeprefix("meta."))
     where = ""
@@ -74,7 +116,7 @@ def format_event(event: dict, inst=None) -> str:
         if inst is not None and event["item"] in inst.items:
             where = f"{inst.label_butir(event['item'])} "
     line = (
-        f"#{event.get('seq')}  {event.get('ts')}  {event.get('who')}  {where}{label}: "
+        f"#{event.get('seq')}  {format_waktu(event.get('ts'), zona)} {zona}  {event.get('who')}  {where}{label}: "
         f"{show_value(event.get('old'))} → {show_value(event.get('new'))}"
     )
     if event.get("reason"):

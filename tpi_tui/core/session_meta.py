@@ -154,10 +154,11 @@ EDITABLE_META = (
     "tanggapan",
     "tindak_lanjut",
     "jabatan_kepala",
+    "paparan",
     "durasi_detik",
 )
 DURASI_MAX = 10 * 365 * 24 * 3600  # seconds: a clock beyond ten years is a broken value, not an interview
-BA_FIELDS = ("syarat", "catatan_sub_area", "tanggapan", "tindak_lanjut", "jabatan_kepala")
+BA_FIELDS = ("syarat", "catatan_sub_area", "tanggapan", "tindak_lanjut", "jabatan_kepala", "paparan")
 
 
 def _clean_ba_field(field: str, value: object) -> object:
@@ -172,4 +173,6 @@ def _clean_ba_field(field: str, value: object) -> object:
         return ba_fields.clean_tindak_lanjut(value)
     if field == "jabatan_kepala":
         return ba_fields.clean_jabatan_kepala(value)
+    if field == "paparan":
+        return ba_fields.clean_paparan(value)
     return clean_multiline(value, "tanggapan pimpinan unit", MAX_NOTE).strip()

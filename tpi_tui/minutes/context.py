@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..core import syarat as syarat_mod
 from ..core.answers import DD_LABEL
-from ..core.ba_fields import jabatan_kepala
+from ..core.ba_fields import PAPARAN_POKOK, jabatan_kepala, paparan_kalimat
 from ..core.errors import TpiError
 from ..core.policy import PeranTim, StatusSesi
 from ..core.review import needs_draft_mark
@@ -228,10 +228,22 @@ def people_section(f: Facts) -> dict:
 
 
 def pelaksanaan_section(f: Facts) -> dict:
-    """III. Pelaksanaan: the session's own text, else only what the record shows happened."""
-    own = _paragraphs(f.meta.get("pelaksanaan", ""))
-    if own:
-        return {"pelaksanaan": own}
+    """III. Pelaksanaan: the session's own text, else only what the record shows happened; a
+    recorded paparan (core/ba_fields.py) replaces the generic "Paparan pimpinan ..." line, or opens
+    the list, with what the head of the unit covered."""
+    paparan = f.meta.get("paparan") or {}
+    names = dict(PAPARAN_POKOK)
+    kalimat = paparan_kalimat(f.meta)
+    shown = {"dibahas": [names[k] for k in paparan.get("dibahas", []) if k in names],
+             "catatan": paparan.get("catatan", ""), "kalimat": kalimat}
+    steps = _paragraphs(f.meta.get("pelaksanaan", "")) or _recorded_steps(f)
+    if kalimat:
+        steps = [kalimat] + [s for s in steps if not s.startswith("Paparan pimpinan unit kerja")]
+    return {"pelaksanaan": steps or ["Tidak ada kegiatan yang tercatat pada sesi ini."], "paparan": shown}
+
+
+def _recorded_steps(f: Facts) -> list[str]:
+    """Only what the record shows happened."""
     roles = {k: r.nama for k, r in f.inst.narasumber.items()}
     present = {p.get("peran") for p in f.meta.get("narasumber", [])}
     answers = f.store.answers
@@ -247,7 +259,7 @@ def pelaksanaan_section(f: Facts) -> dict:
     if checked:
         rows.append(f"Pemeriksaan data dukung atas jawaban penilaian mandiri unit kerja pada Lembar Kerja "
                     f"Evaluasi (LKE) untuk {checked} butir.")
-    return {"pelaksanaan": rows or ["Tidak ada kegiatan yang tercatat pada sesi ini."]}
+    return rows
 
 
 def _daftar(words: list[str]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import time
+from functools import partial
 
 from textual.app import App
 from textual.binding import Binding
@@ -12,18 +13,23 @@ from ..core.errors import LockedError, TpiError
 from ..core.text import show
 from ..core.workspace import Workspace
 from ..galat import log_exception, message
-from .textual_private import GuardedApp
+from .screens.konfirmasi import KonfirmasiScreen  # here, not in action_quit: quitting imports nothing
+from .textual_private import GuardedApp, KeyGate
 
 DARK, LIGHT = "textual-dark", "textual-light"
 BUG_STORM = (10, 5.0)  # more than 10 unexpected errors within 5 s: stop, the screen cannot recover
 
 
-class TpiApp(GuardedApp, App):
+class TpiApp(GuardedApp, KeyGate, App):
     CSS_PATH = "app.tcss"
     TITLE = "TPI Zona Integritas"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Keluar", id="app.keluar", priority=True),
+        Binding("ctrl+q", "quit", "Keluar", id="app.keluar", priority=True, show=False),  # Beranda shows it
+        # our own palette binding (Textual adds an English "palette" one only when none exists)
+        Binding("ctrl+p", "command_palette", "cari", id="app.cari", show=False, priority=True,
+                tooltip="Cari butir, layar dan perintah"),
+        Binding("f1", "help", "Bantuan", id="app.bantuan"),
         Binding("f2", "toggle_theme", "Tema terang/gelap", id="app.tema", show=False),  # F1 help lists it
     ]
 
@@ -60,10 +66,15 @@ class TpiApp(GuardedApp, App):
         self.notify(event.error, title="Gagal menyimpan", severity="error", timeout=8)
 
     async def action_quit(self) -> None:
-        """Ctrl+Q: quit at once, unless an open session holds edits that could not be stored."""
-        from .screens.konfirmasi import KonfirmasiScreen
+        """Ctrl+Q: quit at once, unless an open session holds edits that could not be stored.
 
-        warnings = [w for s in self.screen_stack if (w := getattr(s, "unsaved_warning", lambda: None)())]
+        Bound on the App with priority, and nothing on this path is imported late: with the
+        package reinstalled under a running app (a module gone), quitting still works."""
+        try:
+            warnings = [w for s in self.screen_stack if (w := getattr(s, "unsaved_warning", lambda: None)())]
+        except Exception as error:  # noqa: BLE001 - a broken screen must not keep the app open
+            log_exception(error, "memeriksa isian yang belum tersimpan")
+            warnings = []
         if not warnings:
             self.exit()
             return
@@ -72,15 +83,79 @@ class TpiApp(GuardedApp, App):
             if yes:
                 self.exit()
 
-        self.push_screen(KonfirmasiScreen("Keluar tanpa menyimpan?", " ".join(warnings) +
-                                          " Keluar sekarang membuang isian itu.", yes="keluar", no="batal"),
-                         answered)
+        try:
+            self.push_screen(KonfirmasiScreen("Keluar tanpa menyimpan?", " ".join(warnings) +
+                                              " Keluar sekarang membuang isian itu.", yes="keluar", no="batal"),
+                             answered)
+        except Exception as error:  # noqa: BLE001
+            log_exception(error, "menanyakan konfirmasi keluar")
+            self.exit()
+
+    # -- the command palette, in Indonesian (Textual's own system commands are English) ---------
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder="Cari butir (nomor atau kata), layar, perintah…",
+                                            id="--command-palette"))
+
+    def app_commands(self) -> list[tuple[str, object, str]]:
+        """(title, action, help) of the palette's app-wide entries: they replace Textual's list
+        (Theme, Quit, Keys, Maximize, Screenshot: English). No digit in a title: typing an item
+        number must put the item first."""
+        return [
+            ("Bantuan tombol", self.action_help, "F1: semua tombol layar ini dan fungsinya"),
+            ("Rekap hasil evaluasi", self.action_rekap, "Semua OPD per tahun: nilai, grafik area, usulan"),
+            ("Tema terang/gelap", self.action_toggle_theme, "F2: ganti tema terang dan gelap"),
+            ("Pilih tema", self.action_choose_theme, "Daftar semua tema tampilan"),
+            ("Tangkapan layar", self.action_screenshot_out, "Simpan layar ini sebagai gambar SVG di folder out/"),
+            ("Keluar (Ctrl+Q)", self.action_quit, "Menutup aplikasi; isian sudah tersimpan"),
+        ]
 
     def get_system_commands(self, screen):
+        """The app-wide entries, unless the screen lists them itself after its own (one provider,
+        so the palette's order never depends on which provider answered first)."""
         from textual.app import SystemCommand
 
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Rekap hasil evaluasi", "Semua OPD per tahun: nilai, grafik area, usulan", self.action_rekap)
+        if getattr(screen, "LISTS_APP_COMMANDS", False):
+            return
+        for title, action, help_text in self.app_commands():
+            yield SystemCommand(title, help_text, action)
+
+    def action_choose_theme(self) -> None:
+        names = sorted(self.available_themes)
+        self.search_commands([(name, partial(setattr, self, "theme", name), "Tema tampilan") for name in names],
+                             placeholder="Cari tema…")
+
+    def action_screenshot_out(self) -> None:
+        self.set_timer(0.1, self._save_screenshot)  # after the palette has closed
+
+    def _save_screenshot(self) -> None:
+        folder = self.ws.root / "out"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = self.save_screenshot(path=str(folder), time_format="%Y-%m-%d_%H%M%S")
+        except OSError as exc:
+            self.notify(f"Tangkapan layar tidak tersimpan: {exc.strerror or exc}", severity="error")
+            return
+        self.notify(f"Tangkapan layar disimpan: {path}", title="Tangkapan layar")
+
+    # -- F1 on every screen --------------------------------------------------------------------
+    def action_help(self) -> None:
+        """F1: the screen's own help text (``TPI_HELP``; Textual's ``HELP`` is its help panel's) and
+        every key bound on it."""
+        from .screens.bantuan import BantuanScreen
+
+        screen = self.screen
+        if isinstance(screen, BantuanScreen):
+            return
+        own = getattr(screen, "action_help", None)
+        if own is not None:
+            own()
+            return
+        self.push_screen(BantuanScreen(title=getattr(screen, "TPI_TITLE", "") or str(screen.__class__.__name__)
+                                       .removesuffix("Screen"), text=getattr(screen, "TPI_HELP", ""),
+                                       keys=screen_keys(self, screen)))
 
     def action_rekap(self) -> None:
         from .screens.rekap import RekapScreen
@@ -127,6 +202,40 @@ class TpiApp(GuardedApp, App):
         store = self.open_store(ref)
         if store is not None:
             self.push_screen(WawancaraScreen(store, area_reading=self.ws.config.ambang_per_area))
+
+
+KEY_NAMES = {"escape": "Esc", "enter": "Enter", "tab": "Tab", "shift+tab": "Shift+Tab", "space": "Spasi",
+             "up": "↑", "down": "↓", "left": "←", "right": "→", "pageup": "PgUp", "pagedown": "PgDn",
+             "home": "Home", "end": "End", "delete": "Del", "backspace": "Backspace"}
+
+
+def key_name(key: str) -> str:
+    """A key as the help and the footer print it: Ctrl+S, Esc, F1, ], r."""
+    if key in KEY_NAMES:
+        return KEY_NAMES[key]
+    parts = key.split("+")
+    if len(parts) > 1:
+        last = parts[-1].upper() if len(parts[-1]) == 1 else key_name(parts[-1])
+        return "+".join([p.capitalize() for p in parts[:-1]] + [last])
+    if len(key) > 1 and key[0] == "f" and key[1:].isdigit():
+        return key.upper()
+    return key
+
+
+def screen_keys(app: App, screen) -> list[tuple[str, str]]:
+    """Every key the screen and the app bind, with what it does (for F1): the screen's first."""
+    rows: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for owner in (screen, app):
+        for binding in type(owner).BINDINGS:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            keys = [k.strip() for k in binding.key.split(",") if k.strip() and k.strip() not in seen]
+            if not keys:
+                continue
+            seen.update(keys)
+            rows.append((" / ".join(key_name(k) for k in keys), binding.tooltip or binding.description))
+    return rows
 
 
 def make_app(ws: Workspace, actor: str, session: str | None = None) -> TpiApp:

@@ -9,9 +9,14 @@ Textual's own dispatch. That needs private names; nothing outside this module to
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.message import Message
+from textual.widgets import Input, TextArea
 
 from ..galat import log_exception, message
 
@@ -21,7 +26,8 @@ if TYPE_CHECKING:
 # The private names used below, checked by the test against the installed Textual.
 PRIVATE_APP = ("_dispatch_message", "_handle_exception", "_exception", "_exception_event",
                "_exit_renderables", "_close_messages_no_wait", "_return_code", "_running")
-PRIVATE_MESSAGE_PUMP = ("_dispatch_message",)
+PRIVATE_MESSAGE_PUMP = ("_dispatch_message", "_message_queue")
+PRIVATE_SCREEN = ("_callbacks",)
 
 
 class GuardedPump:
@@ -55,6 +61,122 @@ class GuardedApp:
             stop_on_start_error(app, error)
             return
         app.report_bug(getattr(error, "error", error), "menampilkan layar")
+
+
+# A key that moved focus (or opened a screen) has settled once every message pump of the screen has
+# handled what it caused: 2-20 ms, a new screen up to ~300 ms, several seconds on a loaded machine.
+# A screen that never falls quiet releases the next key after this long at the latest, so the
+# keyboard cannot freeze (a slow release is seen; a key typed into the wrong screen is not).
+SETTLE_MAX_SECONDS = 5.0
+GATE_BYPASS = frozenset({"ctrl+q"})  # quitting never waits behind held keys (issue 23 item 7)
+
+
+class KeyGate:
+    """Mixin for the App: keys are handled one after another, as if typed slowly (issue 23).
+
+    Textual hands a key from the terminal to the focused widget's queue at once; Tab (or Enter)
+    moves the focus only when that widget has handled it and it came back up to the App's bindings.
+    Keys read in the same burst (tmux send-keys, SSH, a paste, a fast typist) are by then already
+    queued for the old widget: ``12<Tab>10`` on two inputs fills the first with "1210" (Textual
+    issue #1009, "Add input queue", closed without one). The gate holds every later key until the
+    key before it has settled; a printable key typed into an input or text area cannot move the
+    focus, so it does not wait (a burst of text costs nothing)."""
+
+    _gate_held: deque
+    _gate_busy: bool = False  # a key is being settled, or held keys are being let through
+    _gate_dirty: bool = False  # characters went to an input without a settle since
+    _gate_next: Any = None
+    _gate_task: asyncio.Task | None = None
+
+    async def on_event(self, event: events.Event) -> None:
+        app: Any = self
+        if (not isinstance(event, (events.Key, events.Paste)) or event.is_forwarded
+                or (isinstance(event, events.Key) and event.key in GATE_BYPASS)):
+            await super().on_event(event)  # type: ignore[misc]
+            return
+        if not hasattr(self, "_gate_held"):
+            self._gate_held = deque()
+        if self._gate_busy and event is not self._gate_next:
+            self._gate_held.append(event)
+            return
+        inert = _types_into_focus(app, event)
+        if not inert and self._gate_dirty:
+            # A binding runs in the App (Ctrl+S, a priority key) or moves the focus: the characters
+            # before it must have reached their input first, so settle, then let it through.
+            self._gate_busy, self._gate_next = True, None
+            self._gate_held.appendleft(event)
+            self._gate_task = asyncio.create_task(self._gate_settle())
+            return
+        self._gate_busy, self._gate_next = True, None
+        try:
+            await super().on_event(event)  # type: ignore[misc]
+        finally:
+            if inert:
+                self._gate_dirty = True
+                self._gate_release()
+            else:
+                self._gate_task = asyncio.create_task(self._gate_settle())
+
+    def _gate_release(self) -> None:
+        """Let the next held key through (it comes back to ``on_event`` as ``_gate_next``)."""
+        app: Any = self
+        if self._gate_held:
+            self._gate_next = self._gate_held.popleft()
+            if app.post_message(self._gate_next):
+                return
+        self._gate_busy, self._gate_next = False, None
+
+    async def _gate_settle(self) -> None:
+        """Wait until the app and every widget of the screen have no message left, then release."""
+        app: Any = self
+        deadline = time.monotonic() + SETTLE_MAX_SECONDS
+        try:
+            while time.monotonic() < deadline:
+                screen = app.screen
+                nodes = list(screen.walk_children(with_self=True))
+                await _one_round([app, *nodes], deadline - time.monotonic())
+                if _quiet(app, app.screen, nodes):
+                    break
+        except Exception:  # noqa: BLE001 - no screen (the app is closing): release, never hang
+            pass
+        finally:
+            self._gate_dirty = False
+            self._gate_release()
+
+
+def _quiet(app: Any, screen: Any, nodes: list) -> bool:
+    """Nothing left to do on the screen: no message queued anywhere, every widget mounted (a new
+    screen composes before its queue runs), no callback waiting for the next refresh."""
+    return (screen is nodes[0] and not screen._callbacks and app._message_queue.empty()
+            and all(node.is_mounted and node._message_queue.empty() for node in nodes))
+
+
+def _types_into_focus(app: Any, event: events.Event) -> bool:
+    """A printable key for a focused input or text area: it inserts a character, nothing else."""
+    return (isinstance(event, events.Key) and event.is_printable
+            and isinstance(app.focused, (Input, TextArea)))
+
+
+async def _one_round(pumps: list, timeout: float) -> None:
+    """Return once each pump has handled every message it held when this was called (the way
+    Textual's Pilot waits for a screen, with the public ``call_later``)."""
+    pending = 0
+    done = asyncio.Event()
+
+    def one_done() -> None:
+        nonlocal pending
+        pending -= 1
+        if pending == 0:
+            done.set()
+
+    for pump in pumps:
+        if pump.call_later(one_done):
+            pending += 1
+    if pending:
+        try:
+            await asyncio.wait_for(done.wait(), max(timeout, 0.001))
+        except TimeoutError:
+            pass
 
 
 def stop_on_start_error(app: App, error: Exception) -> None:

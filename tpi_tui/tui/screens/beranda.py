@@ -35,6 +35,8 @@ EMPTY = (
 
 
 class BerandaScreen(TpiScreen):
+    TPI_TITLE = 'Beranda'
+    TPI_HELP = 'Ketik untuk menyaring sesi (nama OPD, tanggal, jenis, status, ID); ↑ ↓ memilih, Enter membuka.'
     BINDINGS = [
         Binding("ctrl+n", "new", "Sesi baru", id="beranda.baru"),
         Binding("enter", "open", "Buka", id="beranda.buka", show=True),
@@ -200,6 +202,10 @@ class BerandaScreen(TpiScreen):
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
+        if self._filter_timer is not None:  # Enter right after typing (a burst): filter first
+            self._filter_timer.stop()
+            self._filter_timer = None
+            self.refill()
         self.action_open()
 
     @on(SessionList.RowSelected, "#sessions")

@@ -34,6 +34,8 @@ def _generate(ws, fmt: str):
 
 
 class BeritaAcaraScreen(TpiScreen):
+    TPI_TITLE = 'Berita Acara'
+    TPI_HELP = 'Pratinjau Berita Acara; ↑ ↓ PgUp PgDn menggulir.'
     CSS_PATH = "berita_acara.tcss"  # read when first shown (launch parses Beranda's CSS only)
     BINDINGS = [
         Binding("escape", "back", "Kembali", id="berita-acara.kembali"),

@@ -2,6 +2,7 @@
 
 * ``CatatanSubAreaScreen``: the note of one sub-area (``g`` on a sub-area node of the navigator);
 * ``SyaratScreen``: the prerequisites (syarat usulan) with their evidence (``u``);
+* ``PaparanScreen``: the checklist of the head of the unit's presentation (``v``);
 * ``IsiBeritaAcaraScreen``: the head's title, the head's response and the agreed follow-ups (``i``).
 
 Each dialog validates with the core functions before it closes, and returns the new value; the
@@ -14,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
-from textual.widgets import Input, Label, Static, TextArea
+from textual.widgets import Input, Label, SelectionList, Static, TextArea
 
 from ...core import ba_fields
 from ...core import syarat as syarat_mod
@@ -30,6 +31,8 @@ CSS = """
 #syarat-isian .field-label { margin-top: 0; }
 #tanggapan { height: 5; }
 #tindak-lanjut { height: 5; }
+#paparan-pokok { height: auto; max-height: 7; }
+#paparan-catatan { height: 5; }
 """
 
 
@@ -124,6 +127,49 @@ class SyaratScreen(TpiModal[dict | None]):
             self.query_one("#syarat-error", Static).update(str(exc))
             return
         self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PaparanScreen(TpiModal[dict | None]):
+    """What the head of the unit presented at the opening; dismisses with the ``paparan`` field."""
+
+    DEFAULT_CSS = CSS
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Simpan", id="paparan.simpan"),
+        Binding("escape", "cancel", "Batal", id="paparan.batal"),
+    ]
+
+    def __init__(self, paparan: dict) -> None:
+        super().__init__()
+        self.paparan = paparan or {}
+
+    def compose(self) -> ComposeResult:
+        done = set(self.paparan.get("dibahas", []))
+        with Vertical(id="dialog", classes="dialog"):
+            yield Label("Paparan pimpinan unit kerja", classes="dialog-title")
+            yield Static("Centang yang dipaparkan (Spasi). Dicetak pada III. Pelaksanaan Berita Acara.",
+                         classes="hint")
+            yield SelectionList(*[(label[0].upper() + label[1:], key, key in done)
+                                  for key, label in ba_fields.PAPARAN_POKOK], id="paparan-pokok")
+            yield Label("Catatan paparan (boleh kosong)", classes="field-label")
+            yield TextArea(self.paparan.get("catatan", ""), id="paparan-catatan", soft_wrap=True)
+            yield Static("", id="paparan-error", classes="error", markup=False)
+            yield Static(SAVE_HINT, classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#paparan-pokok", SelectionList).focus()
+
+    def action_save(self) -> None:
+        value = {"dibahas": list(self.query_one("#paparan-pokok", SelectionList).selected),
+                 "catatan": self.query_one("#paparan-catatan", TextArea).text}
+        try:
+            clean = ba_fields.clean_paparan(value)
+        except TpiError as exc:
+            self.query_one("#paparan-error", Static).update(str(exc))
+            return
+        self.dismiss(clean)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,4 +1,8 @@
-"""Panduan narasumber: who is speaking, what to ask them, and only the items they inform."""
+"""Panduan narasumber: who is speaking, the items they inform, and what to ask them.
+
+The questions per role are the TPI's own synthesis from the LKE criteria: no official per-role
+question list is public, and the screen says so. Items come first (Enter opens one), the
+questions under them, each part scrolling on its own (80x24 shows both)."""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -16,10 +20,13 @@ from ..format import item_mark
 
 
 class PanduanScreen(TpiScreen):
+    TPI_TITLE = 'Panduan narasumber'
+    TPI_HELP = 'Kiri: narasumber (↑ ↓). Tab: butir yang diinformasikannya (Enter membuka butir), lalu pertanyaan pemandu (↑ ↓ PgDn menggulir). Pertanyaan pemandu adalah sintesis TPI dari kriteria LKE; tidak ada daftar pertanyaan resmi per peran.'
     CSS_PATH = "panduan.tcss"  # read when first shown (launch parses Beranda's CSS only)
     BINDINGS = [
         Binding("escape", "dismiss_none", "Kembali", id="panduan.kembali"),
         Binding("tab", "app.focus_next", "Pindah", id="panduan.pindah", show=False),
+        Binding("shift+tab", "app.focus_previous", "Pindah balik", id="panduan.pindah-balik", show=False),
     ]
 
     def __init__(self, inst, answers: dict) -> None:
@@ -28,13 +35,17 @@ class PanduanScreen(TpiScreen):
         self.answers = answers
 
     def compose(self) -> ComposeResult:
-        yield Static("Panduan narasumber — pilih siapa yang sedang berbicara; Enter pada butir untuk membukanya.",
+        yield Static("Panduan narasumber — pilih narasumber (↑↓), Tab ke butirnya, Enter membuka butir.",
                      id="panduan-title")
         with Horizontal():
             yield OptionList(*[Option(r.nama, id=k) for k, r in self.inst.narasumber.items()], id="roles")
-            with VerticalScroll(id="panduan-right"):
-                yield Static("", id="prompts")
+            with Vertical(id="panduan-right"):
+                yield Static("Butir yang diinformasikan", classes="field-label")
                 yield OptionList(id="panduan-items")
+                yield Static("Pertanyaan pemandu — sintesis TPI dari kriteria LKE (tidak ada daftar pertanyaan "
+                             "resmi per peran)", classes="field-label", id="prompts-label")
+                with VerticalScroll(id="prompts-box"):
+                    yield Static("", id="prompts")
         yield Footer()
 
     def on_mount(self) -> None:

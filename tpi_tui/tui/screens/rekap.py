@@ -62,6 +62,7 @@ def _verdict_cell(v: dict) -> Text:
 
 
 class RekapScreen(TpiScreen):
+    TPI_TITLE = 'Rekap hasil evaluasi'
     DEFAULT_CSS = """
     #rekap-alert { background: $error; color: $text; text-style: bold; padding: 0 1; height: auto; max-height: 3; }
     #rekap-title { color: $text-muted; padding: 0 1; height: auto; }

@@ -23,11 +23,13 @@ from ..writer import Writer
 
 
 class RingkasanScreen(TpiScreen):
+    TPI_TITLE = 'Ringkasan penilaian'
+    TPI_HELP = 'Predikat lebih dulu, lalu nilai per area dan grafik: ↓ PgDn End menggulir. Tab ke Daftar (butir Hasil, belum dijawab, perbedaan, temuan); Enter membuka butir.'
     CSS_PATH = "ringkasan.tcss"  # read when first shown (launch parses Beranda's CSS only)
     BINDINGS = [
         Binding("escape", "back", "Kembali", id="ringkasan.kembali"),
-        Binding("ctrl+b", "minutes", "Berita Acara", id="ringkasan.berita-acara"),
-        Binding("t", "sign_off", "Tanda tangan", id="ringkasan.tanda-tangan"),
+        Binding("ctrl+b", "minutes", "Berita Acara", id="ringkasan.berita-acara", show=False),  # F1 lists it
+        Binding("t", "sign_off", "Tanda tangan", id="ringkasan.tanda-tangan", tooltip="Tanda tangan reviu"),
         Binding("f", "finalize", "Finalkan", id="ringkasan.finalkan"),
         Binding("o", "reopen", "Buka kembali", id="ringkasan.buka-kembali"),
     ]
@@ -42,16 +44,18 @@ class RingkasanScreen(TpiScreen):
         self.review: dict | None = review  # the last lifecycle snapshot read by the writer thread
 
     def compose(self) -> ComposeResult:
+        # The verdict first; the scores scroll (↓ PgDn End) above the Daftar, which scrolls on its
+        # own (Tab): at 80x24 both are on screen, each part reachable by the keyboard.
         with VerticalScroll(id="summary"):
             yield Static("", id="totals")
+            yield Static("", id="verdicts")
             yield Static(review_text(self.review) if self.review else "Membaca status reviu…", id="review")
             yield DataTable(id="areas", cursor_type="row", zebra_stripes=True)
             yield AreaChart(bars_from_scores(self.ev.tpi, self.ev.unit, self.ev.verdicts["WBK"]), id="area-chart")
             yield Static("", id="hasil")
-            yield Static("", id="verdicts")
-            yield Label("Daftar (Enter membuka butir):", classes="field-label")
-            yield OptionList(id="entries")
-        yield Footer(compact=True)  # five keys fit 80 columns
+        yield Label("Daftar (Tab ke sini, Enter membuka butir):", classes="field-label", id="entries-label")
+        yield OptionList(id="entries")
+        yield Footer(compact=True)  # four keys, F1 and ^p cari fit 80 columns
 
     def on_mount(self) -> None:
         ev = self.ev
@@ -93,7 +97,7 @@ class RingkasanScreen(TpiScreen):
                 text.append(f"  … dan {len(v.failed) - 8} syarat lain\n", "dim")
         self.query_one("#verdicts", Static).update(text)
         self.fill_entries()
-        self.query_one("#entries").focus(scroll_visible=False)  # the top (totals, review) stays in view
+        self.query_one("#summary").focus(scroll_visible=False)  # ↓ PgDn End scroll the scores at once
 
     def fill_entries(self) -> None:
         ol = self.query_one("#entries", OptionList)

@@ -7,9 +7,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Static
 
-from ...core.history import FIELD_LABEL, show_value
+from ...core.history import FIELD_LABEL, format_waktu, show_value
 from ..base import TpiModal
-from ..format import when
 from ..plain import plain
 
 VALUE_WIDTH = 28  # characters of an old/new value; the full text stays in `tpi history`
@@ -37,11 +36,12 @@ class RiwayatScreen(TpiModal[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#history", DataTable)
-        table.add_columns("Waktu", "Oleh", "Kolom", "Lama → Baru", "Alasan")
+        zona = self.tpi.ws.config.zona_waktu
+        table.add_columns(f"Waktu ({zona})", "Oleh", "Kolom", "Lama → Baru", "Alasan")
         for e in self.events:
             field = str(e.get("field"))
             table.add_row(*map(plain, (  # notes may hold '[/]': text, never markup
-                when(e.get("ts")),
+                format_waktu(e.get("ts"), zona),
                 show_value(e.get("who"), 18),
                 FIELD_LABEL.get(field, field.removeprefix("meta.")),
                 f"{show_value(e.get('old'), VALUE_WIDTH)} → {show_value(e.get('new'), VALUE_WIDTH)}",

@@ -21,6 +21,8 @@ FIELDS = ("opd", "jenis", "target", "tanggal", "jam_mulai", "tempat", "dasar_nom
 
 
 class SesiBaruScreen(TpiScreen[str | None]):
+    TPI_TITLE = 'Sesi baru'
+    TPI_HELP = 'Tab / Shift+Tab pindah kolom; Ctrl+S membuat sesi; pesan kesalahan tampil di bawah kolomnya.'
     CSS_PATH = "sesi_baru.tcss"  # read when first shown (launch parses Beranda's CSS only)
     BINDINGS = [
         Binding("ctrl+s", "create", "Buat sesi", id="sesi-baru.buat", priority=True),

@@ -30,48 +30,55 @@ from ..writer import Writer
 class ItemCommands(Provider):
     """Command palette: jump to an item by its number or by words of its question."""
 
-    async def discover(self) -> Hits:
+    def _commands(self) -> list[tuple[str, object, str]]:
         screen = self.screen
         assert isinstance(screen, WawancaraScreen)
-        yield DiscoveryHit("Butir berikutnya yang belum dijawab", screen.action_next_unanswered,
-                           help="Lompat ke butir belum dijawab")
-        yield DiscoveryHit("Ringkasan penilaian", screen.action_summary, help="Nilai per area dan predikat")
-        yield DiscoveryHit("Panduan narasumber", screen.action_panduan, help="Pertanyaan per narasumber")
-        yield DiscoveryHit("Konflik penggabungan (k)", screen.action_conflicts,
-                           help="Pilih nilai butir yang diubah berbeda oleh dua penilai")
+        return screen.palette_commands() + self.app.app_commands()  # the screen's first, always
+
+    async def discover(self) -> Hits:
+        for title, action, help_text in self._commands():
+            yield DiscoveryHit(title, action, help=help_text)
 
     async def search(self, query: str) -> Hits:
         screen = self.screen
         assert isinstance(screen, WawancaraScreen)
         q = query.strip()
         matcher = self.matcher(query)
+        for title, action, help_text in self._commands():  # pindah layar by its name too
+            score = 0 if q.isdigit() else matcher.match(title)  # a number is an item number
+            if score > 0:
+                yield Hit(score * 0.9, matcher.highlight(title), action, help=help_text)
         found = screen.inst.search(q) if q else []
         for item in found[:40]:
             text = f"{item.id}. {item.pertanyaan}"
             yield Hit(1.0 if q.isdigit() else 0.8, matcher.highlight(text), partial(screen.show_item, item.id),
-                      help=f"{item.sub_area} · {item.label}")
+                      help=f"Butir · {item.sub_area} · {item.label}")
 
 
 class WawancaraScreen(TpiScreen):
     CSS_PATH = "wawancara.tcss"  # read when first shown (launch parses Beranda's CSS only)
     COMMANDS = TpiScreen.COMMANDS | {ItemCommands}
+    LISTS_APP_COMMANDS = True  # ItemCommands lists the app's entries after the screen's
     BINDINGS = [
         *[Binding(k, f"answer('tpi', '{k}')", f"TPI {k.upper()}", id=f"wawancara.tpi-{k}", show=False)
           for k in ("y", "t", "a", "b", "c", "d", "e")],
         *[Binding(k.upper(), f"answer('unit', '{k}')", f"Unit {k.upper()}", id=f"wawancara.unit-{k}", show=False)
           for k in ("y", "t", "a", "b", "c", "d", "e")],
-        Binding("n", "next_unanswered", "Belum dijawab", id="wawancara.belum-dijawab"),
-        Binding("]", "step(1)", "Berikut", id="wawancara.berikut"),
-        Binding("[", "step(-1)", "Sebelum", id="wawancara.sebelum"),
-        Binding("s", "cycle_state", "Status", id="wawancara.status"),
-        Binding("p", "panduan", "Panduan", id="wawancara.panduan"),
+        # the footer shows these, in this order, at 80 columns: F1 first, then the keys used most
+        Binding("f1", "help", "Bantuan", id="wawancara.bantuan"),
+        Binding("n", "next_unanswered", "Belum", id="wawancara.belum-dijawab", tooltip="Butir belum dijawab"),
+        Binding("]", "step(1)", "Maju", id="wawancara.berikut", tooltip="Butir berikutnya"),
+        Binding("[", "step(-1)", "Mundur", id="wawancara.sebelum", tooltip="Butir sebelumnya"),
         Binding("r", "summary", "Ringkasan", id="wawancara.ringkasan"),
-        Binding("h", "history", "Riwayat", id="wawancara.riwayat"),
+        Binding("p", "panduan", "Panduan", id="wawancara.panduan"),
+        Binding("s", "cycle_state", "Status", id="wawancara.status", show=False, tooltip="Ganti status butir"),
+        Binding("h", "history", "Riwayat", id="wawancara.riwayat", show=False, tooltip="Riwayat perubahan butir"),
         Binding("ctrl+b", "minutes", "Berita Acara", id="wawancara.berita-acara", show=False),
         Binding("g", "catatan_sub_area", "Catatan sub-area", id="wawancara.catatan-sub-area", show=False),
         Binding("u", "syarat", "Syarat usulan", id="wawancara.syarat", show=False),
         Binding("i", "isi_ba", "Isi Berita Acara", id="wawancara.isi-ba", show=False),
-        Binding("f1", "help", "Bantuan", id="wawancara.bantuan"),
+        Binding("v", "paparan", "Paparan", id="wawancara.paparan", show=False,
+                tooltip="Daftar periksa paparan pimpinan unit"),
         Binding("escape", "back", "Kembali", id="wawancara.kembali"),
         Binding("ctrl+s", "flush", "Simpan", id="wawancara.simpan", show=False),
         Binding("k", "conflicts", "Konflik", id="wawancara.konflik", show=False),
@@ -108,7 +115,7 @@ class WawancaraScreen(TpiScreen):
         with Horizontal(id="cockpit"):
             yield self.nav
             yield self.pane
-        yield Footer()
+        yield Footer(compact=True)  # F1 and the six keys used most fit 80 columns
 
     def on_mount(self) -> None:
         meta = self.store.meta
@@ -330,6 +337,22 @@ class WawancaraScreen(TpiScreen):
 
         self.app.push_screen(SyaratScreen(before, meta.get("target", "WBK")), chosen)
 
+    def action_paparan(self) -> None:
+        """v: the checklist of the head of the unit's presentation (recorded like every edit)."""
+        from ...core.ba_fields import set_paparan
+        from .isi_berita_acara import PaparanScreen
+
+        if not self._writable():
+            return
+        before = dict(self.store.meta.get("paparan") or {})
+
+        def chosen(result: dict | None) -> None:
+            if result is not None and result != before:
+                self._write_meta(lambda store: set_paparan(store, result.get("dibahas", []), result.get("catatan", "")),
+                                 "Paparan pimpinan unit dicatat.")
+
+        self.app.push_screen(PaparanScreen(before), chosen)
+
     def action_isi_ba(self) -> None:
         from .isi_berita_acara import IsiBeritaAcaraScreen
 
@@ -538,6 +561,24 @@ class WawancaraScreen(TpiScreen):
         if item_id:
             self.show_item(item_id)
             self.nav.focus()
+
+    def palette_commands(self) -> list[tuple[str, object, str]]:
+        """(title, action, help) of every screen and list the cockpit opens: the palette's
+        'pindah layar' entries, in Indonesian."""
+        return [
+            ("Butir berikutnya yang belum dijawab (n)", self.action_next_unanswered, "Lompat ke butir belum dijawab"),
+            ("Ringkasan penilaian (r)", self.action_summary, "Nilai per area, predikat, daftar butir"),
+            ("Panduan narasumber (p)", self.action_panduan, "Pertanyaan per narasumber dan butirnya"),
+            ("Paparan pimpinan unit (v)", self.action_paparan, "Daftar periksa paparan di awal wawancara"),
+            ("Riwayat perubahan butir (h)", self.action_history, "Siapa mengubah apa, kapan"),
+            ("Berita Acara (Ctrl+B)", self.action_minutes, "Pratinjau dan ekspor Berita Acara"),
+            ("Isi Berita Acara (i)", self.action_isi_ba, "Jabatan pimpinan, tanggapan, tindak lanjut"),
+            ("Syarat usulan (u)", self.action_syarat, "TLHP, SAKIP, LHKPN, LHKASN dengan buktinya"),
+            ("Catatan sub-area (g)", self.action_catatan_sub_area, "Catatan TPI untuk sub-area butir ini"),
+            ("Konflik penggabungan (k)", self.action_conflicts,
+             "Pilih nilai butir yang diubah berbeda oleh dua penilai"),
+            ("Kembali ke Beranda (Esc)", self.action_back, "Menutup sesi ini; isian sudah tersimpan"),
+        ]
 
     def action_help(self) -> None:
         from .bantuan import BantuanScreen

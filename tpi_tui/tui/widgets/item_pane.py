@@ -71,7 +71,7 @@ def persen_text(inst, item, answers: dict[str, dict], typed_tpi: str) -> Text | 
         values[item.id] = parse_value(item, typed_tpi)
     except TpiError:
         pass
-    parts = " · ".join(f"{i}: {'—' if values.get(i) is None else values[i]}" for i in pct.inputs)
+    parts = " · ".join(f"{i}: {format_value(inst.items[i], values.get(i))}" for i in pct.inputs)  # 1.250
     value, note = pct.compute(values)
     shown = "belum lengkap" if value is None else f"{fmt(value * 100)}%"
     return Text.assemble((f"{pct.nama}", "bold"), f"\n{parts}  →  ", (shown, "bold"), f"  ({note})" if note else "")
@@ -115,8 +115,8 @@ class ItemPane(GuardedPump, VerticalScroll):
         yield Static("", id="item-question")
         yield Static("", id="item-options")
         yield Static("", id="item-answer")
-        yield Static("", id="field-error")
         yield self.values
+        yield Static("", id="field-error")  # under the value inputs, where the refused value was typed
         yield Static("", id="persen")
         with Vertical(id="alasan-box"):
             yield Label("Alasan perbedaan (wajib: jawaban TPI berbeda dari unit)", classes="field-label")
@@ -208,8 +208,12 @@ class ItemPane(GuardedPump, VerticalScroll):
         for selector, unsaved in marked.items():
             self.query_one(selector).set_class(unsaved, "-unsaved")
         error = self.query_one("#field-error", Static)
+        text = "Belum tersimpan: " + " ".join(reasons) if reasons else ""
+        shown_before = str(error.render()) if error.display else ""
         error.display = bool(reasons)
-        error.update(Text("Belum tersimpan: " + " ".join(reasons), style="bold") if reasons else "")
+        error.update(Text(text, style="bold") if reasons else "")
+        if reasons and text != shown_before:  # a new message: scrolled into view, never off screen
+            self.call_after_refresh(error.scroll_visible, animate=False)
 
     def capture(self) -> None:
         """Record what the value inputs hold for this item (before moving away or saving all)."""

@@ -94,7 +94,9 @@ class Navigator(GuardedPump, Tree):
     def update_area_label(self, kode: str) -> None:
         items = self.area_items[kode]
         done = sum(1 for i in items if is_answered(self.answers.get(str(i), {})))
-        self.area_nodes[kode].set_label(Text.assemble(self.area_titles[kode], (f"  {done}/{len(items)}", "dim")))
+        # the count first: a narrow tree cuts the end of the row, and "10/1" would read as a fraction
+        self.area_nodes[kode].set_label(Text.assemble((f"{done:>3}/{len(items)} ", "dim"), self.area_titles[kode],
+                                                      no_wrap=True, overflow="ellipsis"))
 
     def refresh_item(self, item_id: int) -> None:
         """Redraw an item's row and its area's count after its answer changed."""

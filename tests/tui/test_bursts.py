@@ -1,0 +1,150 @@
+"""A burst of keys is typed exactly as slow keys are (issue 23 item 1).
+
+tmux send-keys, SSH, a paste or a fast typist deliver several keys in one read. Textual 8.2.8
+hands each key to the focused widget's queue at once, and Tab (or Enter) moves the focus only when
+that widget has handled it: the keys after it in the same burst still land in the old widget
+(Textual issue #1009). ``textual_private.KeyGate`` holds them until the key before has settled.
+
+The first tests pin the raw Textual behaviour: when an upgrade fixes it, they fail, and the gate
+can go. The real-pty tests write a burst in one ``os.write`` and check what the store holds.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from textual import events
+from textual.app import App
+from textual.widgets import Input
+
+from tpi_tui.core.workspace import Workspace
+from tpi_tui.tui.textual_private import KeyGate
+
+from .terminal import Terminal
+
+BURST = [("1", "1"), ("2", "2"), ("tab", "\t"), ("1", "1"), ("0", "0"), ("tab", "\t"), ("7", "7"),
+         ("shift+tab", None), ("5", "5")]
+
+
+class ThreeInputs(App):
+    """The bare Textual app of the issue: three inputs; Enter moves on like Tab (a form's habit)."""
+
+    def compose(self):
+        yield Input(id="a")
+        yield Input(id="b")
+        yield Input(id="c")
+
+    def on_input_submitted(self) -> None:
+        self.screen.focus_next()
+
+
+class GatedInputs(KeyGate, ThreeInputs):
+    pass
+
+
+async def type_burst(app: App, keys) -> list[str]:
+    async with app.run_test() as pilot:
+        for key, character in keys:  # all posted before the app handles the first: one read
+            app.post_message(events.Key(key, character))
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if not getattr(app, "_gate_busy", False):
+                break
+        await pilot.pause()
+        return [app.query_one(f"#{name}", Input).value for name in "abc"]
+
+
+async def test_bare_textual_still_fuses_a_burst_so_the_gate_is_still_needed():
+    # If this fails after a Textual upgrade, Textual orders keys itself: drop KeyGate.
+    assert await type_burst(ThreeInputs(), BURST) == ["121075", "", ""]
+    enter = [("1", "1"), ("enter", "\r"), ("2", "2"), ("enter", "\r"), ("3", "3")]
+    assert await type_burst(ThreeInputs(), enter) == ["123", "", ""]
+
+
+async def test_the_gate_types_a_burst_as_slow_keys():
+    # Shift+Tab back to b selects its text (Textual's select_on_focus): 5 replaces 10, as typed slowly
+    assert await type_burst(GatedInputs(), BURST) == ["12", "5", "7"]
+    enter = [("1", "1"), ("enter", "\r"), ("2", "2"), ("enter", "\r"), ("3", "3")]
+    assert await type_burst(GatedInputs(), enter) == ["1", "2", "3"]
+
+
+async def test_a_long_burst_of_text_keeps_every_character_in_order():
+    text = "800/123/ST/INSP/2026 ÷ Rp1.250.000,50"
+    keys = [(c if c.isalnum() else "x", c) for c in text] + [("tab", "\t"), ("9", "9")]
+    assert await type_burst(GatedInputs(), keys) == [text, "9", ""]
+
+
+# -- the real app on a real pseudo-terminal ------------------------------------------------------
+
+def poll(read, done, timeout: float = 60.0):
+    """``read()`` again until ``done(value)`` or time runs out; the last value either way."""
+    end = time.monotonic() + timeout
+    value = read()
+    while not done(value) and time.monotonic() < end:
+        time.sleep(0.1)
+        value = read()
+    return value
+
+
+@pytest.fixture
+def jumlah_session(demo_ws):
+    """The demo session whose first unanswered item is a count (Jumlah): the cockpit opens on it."""
+    for s in demo_ws.list_sessions():
+        if s.status != "draft" or s.answered == s.total_items:
+            continue
+        store = demo_ws.open(s.id, readonly=True)
+        try:
+            first = next(i for i in store.instrument.order if str(i) not in store.answers
+                         or store.answers[str(i)].get("jawaban_tpi") is None)
+            if store.instrument.items[first].jenis == "jumlah":
+                return s, first
+        finally:
+            store.close()
+    raise AssertionError("the demo has no draft session waiting on a Jumlah item")
+
+
+def stored_answer(ws: Workspace, session_id: str, item_id: int) -> dict:
+    store = ws.open(session_id, readonly=True)
+    try:
+        return dict(store.answers.get(str(item_id), {}))
+    finally:
+        store.close()
+
+
+def test_a_burst_from_beranda_opens_the_session_and_fills_both_values(demo_ws, jumlah_session):
+    summary, item_id = jumlah_session
+    term = Terminal(demo_ws.root)
+    try:
+        assert term.read_until(b"membuka sesi"), term.screen[-400:]
+        # One write: filter Beranda to the session, Enter opens it, Tab to "Nilai unit", 12, Tab,
+        # 10, Shift+Tab back (the field's text is selected), 34 replaces it, Tab leaves (commits).
+        term.burst(summary.id[-6:].encode() + b"\r\t12\t10\x1b[Z34\t")
+        answer = poll(lambda: stored_answer(demo_ws, summary.id, item_id),
+                      lambda a: (a.get("jawaban_unit"), a.get("jawaban_tpi")) == (34, 10))
+        assert (answer.get("jawaban_unit"), answer.get("jawaban_tpi")) == (34, 10)
+        assert term.quit() == 0
+    finally:
+        term.close()
+
+
+def test_a_burst_in_the_new_session_form_keeps_every_field_apart(demo_ws):
+    before = {s.id for s in demo_ws.list_sessions()}
+    term = Terminal(demo_ws.root)
+    try:
+        assert term.read_until(b"membuka sesi"), term.screen[-400:]
+        # One write: Ctrl+N, the OPD, Tab past Jenis and Target, the date (its default text is
+        # selected and replaced), the time, the place, the letter's number and date, Ctrl+S.
+        term.burst(b"\x0ePuskesmas Kilat\t\t\t2026-12-01\t08:30\tAula Kilat\t800/123/ST/INSP/2026\t2026-11-30\x13")
+        new = poll(lambda: {s.id for s in demo_ws.list_sessions()} - before, bool)
+        assert new, "the form did not create the session"
+        assert term.quit() == 0
+    finally:
+        term.close()
+    (session_id,) = new
+    store = demo_ws.open(session_id, readonly=True)
+    meta = store.meta
+    store.close()
+    assert meta["opd"]["nama"] == "Puskesmas Kilat"
+    assert (meta["tanggal"], meta["jam_mulai"], meta["tempat"]) == ("2026-12-01", "08:30", "Aula Kilat")
+    assert meta["dasar"] == {"nomor": "800/123/ST/INSP/2026", "tanggal": "2026-11-30"}

@@ -1,0 +1,89 @@
+"""The cockpit in the hands of a fast typist on an 80x24 terminal (issue 23, items 2-7)."""
+
+from __future__ import annotations
+
+import sys
+
+from tpi_tui.tui.app import make_app
+from tpi_tui.tui.screens.wawancara import WawancaraScreen
+
+from .conftest import in_progress_id, until
+
+
+async def test_ctrl_q_quits_after_a_module_went_missing_under_the_running_app(demo_ws, bug_log, monkeypatch):
+    app = make_app(demo_ws, actor="Penguji TPI", session=in_progress_id(demo_ws))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")
+        # the package reinstalled underneath: the help screen's module can no longer be imported
+        monkeypatch.setitem(sys.modules, "tpi_tui.tui.screens.bantuan", None)
+        await pilot.press("f1")
+        await until(pilot, bug_log.exists, "galat dicatat")
+        assert isinstance(app.screen, WawancaraScreen)  # the F1 failed, the cockpit is still there
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: app.return_code is not None, "aplikasi keluar")
+    assert app.return_code == 0
+    assert "ModuleNotFoundError" in bug_log.read_text(encoding="utf-8") or "ImportError" in bug_log.read_text(
+        encoding="utf-8")
+
+
+def test_history_speaks_the_lke_number_format_and_the_workspace_zone():
+    from tpi_tui.core.history import format_event, format_waktu, show_value
+
+    assert format_waktu("2025-05-15T02:30:00+00:00", "WIB") == "15 Mei 2025 09.30"
+    assert format_waktu("2025-05-15T02:30:00+00:00", "WITA") == "15 Mei 2025 10.30"
+    assert show_value(1250) == "1.250" and show_value(3.6) == "3,60"
+    dd = [{"dokumen": "SK Tim", "status": "sesuai", "referensi": "800/1/2025"}, {"dokumen": "Notulen"}]
+    assert show_value(dd, 200) == "SK Tim: Sesuai (800/1/2025); Notulen: belum diperiksa"
+    line = format_event({"seq": 3, "ts": "2025-05-15T02:30:00+00:00", "who": "Rina", "item": 90,
+                         "field": "jawaban_tpi", "old": None, "new": 1250}, zona="WIB")
+    assert line == "#3  15 Mei 2025 09.30 WIB  Rina  butir 90 jawaban TPI: — → 1.250"
+
+
+def test_a_recorded_paparan_opens_the_pelaksanaan_of_the_berita_acara(demo_ws):
+    from tpi_tui.core.ba_fields import set_paparan
+    from tpi_tui.minutes.context import build_context
+
+    sid = in_progress_id(demo_ws)
+    store = demo_ws.open(sid)
+    try:
+        set_paparan(store, ["risiko", "progres", "video"], "Video 3 menit.")
+        assert store.meta["paparan"] == {"dibahas": ["progres", "risiko", "video"], "catatan": "Video 3 menit."}
+        ctx = build_context(demo_ws, store)
+    finally:
+        store.close()
+    first = ctx["pelaksanaan"][0]
+    assert first == ("Paparan pimpinan unit kerja mengenai pembangunan Zona Integritas, meliputi progres "
+                     "pembangunan Zona Integritas dan risiko integritas dalam pelayanan beserta mitigasinya, "
+                     "disertai pemutaran video pembangunan Zona Integritas. Catatan: Video 3 menit.")
+    assert not any(p == "Paparan pimpinan unit kerja mengenai pembangunan Zona Integritas." for p in ctx["pelaksanaan"])
+    from tpi_tui.core.history import history
+    store = demo_ws.open(sid, readonly=True)
+    try:
+        assert [e["field"] for e in history(store)][-1] == "meta.paparan"  # one event, like every edit
+    finally:
+        store.close()
+
+
+async def test_v_records_the_paparan_through_the_writer(demo_ws):
+    from textual.widgets import SelectionList
+
+    from tpi_tui.tui.screens.isi_berita_acara import PaparanScreen
+
+    from .conftest import settle
+
+    sid = in_progress_id(demo_ws)
+    app = make_app(demo_ws, actor="Penguji TPI", session=sid)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")
+        cockpit = app.screen
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(app.screen, PaparanScreen), "paparan")
+        app.screen.query_one("#paparan-pokok", SelectionList).focus()
+        await pilot.press("space", "down", "down", "space", "ctrl+s")
+        await until(pilot, lambda: app.screen is cockpit, "kembali ke kokpit")
+        await settle(pilot)
+    store = demo_ws.open(sid, readonly=True)
+    try:
+        assert store.meta["paparan"] == {"dibahas": ["progres", "inovasi"]}
+    finally:
+        store.close()
