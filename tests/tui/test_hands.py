@@ -87,3 +87,32 @@ async def test_v_records_the_paparan_through_the_writer(demo_ws):
         assert store.meta["paparan"] == {"dibahas": ["progres", "inovasi"]}
     finally:
         store.close()
+
+
+async def test_one_side_confirmed_before_the_other_shows_no_difference(demo_ws):
+    """Found in tmux: Shift+A, a, Tab, note in one burst put the note into the alasan. The writer
+    confirmed the unit's "A" before the TPI's answer, which was still held as the typed "a": the
+    pane saw A against a, showed the alasan box, and the Tab went there."""
+    from tpi_tui.core.policy import differs
+
+    app = make_app(demo_ws, actor="Penguji TPI", session=in_progress_id(demo_ws))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")
+        screen = app.screen
+        item = next(screen.inst.items[i] for i in screen.nav.order
+                    if screen.inst.items[i].is_choice and str(i) not in screen.answers)
+        screen.show_item(item.id)
+        key = item.keys[0]
+        # both keys handled before the writer replies (one burst), then only the unit's reply
+        screen.writer.put = lambda *args, **kwargs: None
+        screen.action_answer("unit", key[0].lower())
+        screen.action_answer("tpi", key[0].lower())
+        assert screen.edits.value(item.id, "jawaban_tpi") == key
+        screen.answers.setdefault(str(item.id), {})["jawaban_unit"] = key
+        screen.edits.saved(item.id, {"jawaban_unit": key})
+        screen.pane.answer_changed(item.id, {"jawaban_unit": key})
+        await pilot.pause()
+        assert not differs(screen.pane.shown())
+        assert not screen.query_one("#alasan-box").display
+        await pilot.press("tab")
+        assert app.focused is not None and app.focused.id == "catatan_tpi"

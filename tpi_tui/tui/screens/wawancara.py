@@ -167,7 +167,10 @@ class WawancaraScreen(TpiScreen):
             self.notify(f"Butir {item.id} dijawab dengan {'/'.join(hot)}.", severity="warning")
             return
         field = "jawaban_tpi" if side == "tpi" else "jawaban_unit"
-        fields: dict[str, object] = {field: key}
+        # the option as the store keeps it ("A", "Ya"), not the key typed: until the writer confirms
+        # both sides, the pane compares a confirmed "A" with this one (a raw "a" read as a difference,
+        # showed the alasan box, and a Tab in the same burst put the note into the alasan)
+        fields: dict[str, object] = {field: item.keys[hot.index(key)]}
         answer = self.answers.get(str(item.id), {})
         if side == "tpi" and answer.get("state", "belum") in ("belum", "ditanyakan"):
             fields["state"] = "dijawab"
