@@ -116,3 +116,26 @@ async def test_one_side_confirmed_before_the_other_shows_no_difference(demo_ws):
         assert not screen.query_one("#alasan-box").display
         await pilot.press("tab")
         assert app.focused is not None and app.focused.id == "catatan_tpi"
+
+
+async def test_history_at_80x24_shows_when_who_field_and_both_values_without_scrolling(demo_ws):
+    from textual.widgets import DataTable
+
+    from tpi_tui.tui.screens.riwayat import RiwayatScreen
+
+    app = make_app(demo_ws, actor="Penguji TPI", session=in_progress_id(demo_ws))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")
+        screen = app.screen
+        answered = next(i for i in screen.nav.order if (screen.answers.get(str(i)) or {}).get("jawaban_tpi"))
+        screen.show_item(answered)
+        screen.nav.focus()
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, RiwayatScreen), "riwayat")
+        table = app.screen.query_one("#history", DataTable)
+        await until(pilot, lambda: table.row_count > 0, "baris riwayat")
+        await pilot.pause()
+        columns = list(table.columns.values())
+        # the first three columns (when/who, field, old → new) fit in the visible table
+        used = sum(c.get_render_width(table) for c in columns[:3])
+        assert used <= table.scrollable_content_region.width, (used, table.scrollable_content_region.width)
