@@ -123,11 +123,17 @@ async def test_history_at_80x24_shows_when_who_field_and_both_values_without_scr
 
     from tpi_tui.tui.screens.riwayat import RiwayatScreen
 
-    app = make_app(demo_ws, actor="Penguji TPI", session=in_progress_id(demo_ws))
+    sid = in_progress_id(demo_ws)
+    store = demo_ws.open(sid)
+    try:
+        answered = next(i for i in store.instrument.order if (store.answers.get(str(i)) or {}).get("jawaban_tpi"))
+        store.set_item(answered, {"catatan_tpi": "Dokumen rencana kerja belum ditandatangani pimpinan unit"})
+    finally:
+        store.close()
+    app = make_app(demo_ws, actor="Penguji TPI", session=sid)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")
         screen = app.screen
-        answered = next(i for i in screen.nav.order if (screen.answers.get(str(i)) or {}).get("jawaban_tpi"))
         screen.show_item(answered)
         screen.nav.focus()
         await pilot.press("h")
@@ -138,4 +144,4 @@ async def test_history_at_80x24_shows_when_who_field_and_both_values_without_scr
         columns = list(table.columns.values())
         # the first three columns (when/who, field, old → new) fit in the visible table
         used = sum(c.get_render_width(table) for c in columns[:3])
-        assert used <= table.scrollable_content_region.width, (used, table.scrollable_content_region.width)
+        assert used <= table.size.width, (used, table.size.width)
