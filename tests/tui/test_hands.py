@@ -145,3 +145,32 @@ async def test_history_at_80x24_shows_when_who_field_and_both_values_without_scr
         # the first three columns (when/who, field, old → new) fit in the visible table
         used = sum(c.get_render_width(table) for c in columns[:3])
         assert used <= table.size.width, (used, table.size.width)
+
+
+async def test_no_alasan_warning_when_the_alasan_was_typed_in_the_same_burst(demo_ws):
+    """Seen in tmux: Shift+A b Tab 'alasan…' in one burst still toasted 'isi alasan perbedaannya',
+    because the answers' save came back while the alasan was in its typing pause."""
+    from tpi_tui.tui.writer import Writer
+
+    app = make_app(demo_ws, actor="Penguji TPI", session=in_progress_id(demo_ws))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")
+        screen = app.screen
+        item = next(screen.inst.items[i] for i in screen.nav.order
+                    if screen.inst.items[i].is_choice and str(i) not in screen.answers)
+        screen.show_item(item.id)
+        a, b = item.keys[0], item.keys[1]
+        for with_alasan in (True, False):
+            app.clear_notifications()
+            screen.answers.pop(str(item.id), None)
+            if with_alasan:
+                screen.edits.put(item.id, {"alasan": "Bukti unit tidak lengkap"})  # typed, in its pause
+            else:
+                screen.edits.drop(item.id, "alasan")
+            fields = {"jawaban_unit": a, "jawaban_tpi": b}
+            screen.post_message(Writer.Saved(screen.writer, item.id, fields, fields, screen.evaluation, "draft"))
+            screen.writer.applied_one = lambda: None  # no real job was queued for this reply
+            await pilot.pause()
+            await pilot.pause()
+            warned = any(n.title == "Alasan diperlukan" for n in app._notifications)
+            assert warned is (not with_alasan)

@@ -252,7 +252,8 @@ class WawancaraScreen(TpiScreen):
             self.nav.refresh_item(item_id)
             self.pane.answer_changed(item_id, changed)
             if item_id == self.current and ("jawaban_tpi" in changed or "jawaban_unit" in changed):
-                if differs(answer) and not (answer.get("alasan") or "").strip():
+                # an alasan typed in the same burst (still on its way to the writer) counts
+                if differs(answer) and not str(self.edits.value(item_id, "alasan", answer.get("alasan")) or "").strip():
                     self.notify("Jawaban TPI berbeda dari jawaban unit: isi alasan perbedaannya.",
                                 title="Alasan diperlukan", severity="warning")
         elif item_id == self.current:
