@@ -87,3 +87,90 @@ async def test_v_records_the_paparan_through_the_writer(demo_ws):
         assert store.meta["paparan"] == {"dibahas": ["progres", "inovasi"]}
     finally:
         store.close()
+
+
+async def test_one_side_confirmed_before_the_other_shows_no_difference(demo_ws):
+    """Found in tmux: Shift+A, a, Tab, note in one burst put the note into the alasan. The writer
+    confirmed the unit's "A" before the TPI's answer, which was still held as the typed "a": the
+    pane saw A against a, showed the alasan box, and the Tab went there."""
+    from tpi_tui.core.policy import differs
+
+    app = make_app(demo_ws, actor="Penguji TPI", session=in_progress_id(demo_ws))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")
+        screen = app.screen
+        item = next(screen.inst.items[i] for i in screen.nav.order
+                    if screen.inst.items[i].is_choice and str(i) not in screen.answers)
+        screen.show_item(item.id)
+        key = item.keys[0]
+        # both keys handled before the writer replies (one burst), then only the unit's reply
+        screen.writer.put = lambda *args, **kwargs: None
+        screen.action_answer("unit", key[0].lower())
+        screen.action_answer("tpi", key[0].lower())
+        assert screen.edits.value(item.id, "jawaban_tpi") == key
+        screen.answers.setdefault(str(item.id), {})["jawaban_unit"] = key
+        screen.edits.saved(item.id, {"jawaban_unit": key})
+        screen.pane.answer_changed(item.id, {"jawaban_unit": key})
+        await pilot.pause()
+        assert not differs(screen.pane.shown())
+        assert not screen.query_one("#alasan-box").display
+        await pilot.press("tab")
+        assert app.focused is not None and app.focused.id == "catatan_tpi"
+
+
+async def test_history_at_80x24_shows_when_who_field_and_both_values_without_scrolling(demo_ws):
+    from textual.widgets import DataTable
+
+    from tpi_tui.tui.screens.riwayat import RiwayatScreen
+
+    sid = in_progress_id(demo_ws)
+    store = demo_ws.open(sid)
+    try:
+        answered = next(i for i in store.instrument.order if (store.answers.get(str(i)) or {}).get("jawaban_tpi"))
+        store.set_item(answered, {"catatan_tpi": "Dokumen rencana kerja belum ditandatangani pimpinan unit"})
+    finally:
+        store.close()
+    app = make_app(demo_ws, actor="Penguji TPI", session=sid)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")
+        screen = app.screen
+        screen.show_item(answered)
+        screen.nav.focus()
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, RiwayatScreen), "riwayat")
+        table = app.screen.query_one("#history", DataTable)
+        await until(pilot, lambda: table.row_count > 0, "baris riwayat")
+        await pilot.pause()
+        columns = list(table.columns.values())
+        # the first three columns (when/who, field, old → new) fit in the visible table
+        used = sum(c.get_render_width(table) for c in columns[:3])
+        assert used <= table.size.width, (used, table.size.width)
+
+
+async def test_no_alasan_warning_when_the_alasan_was_typed_in_the_same_burst(demo_ws):
+    """Seen in tmux: Shift+A b Tab 'alasan…' in one burst still toasted 'isi alasan perbedaannya',
+    because the answers' save came back while the alasan was in its typing pause."""
+    from tpi_tui.tui.writer import Writer
+
+    app = make_app(demo_ws, actor="Penguji TPI", session=in_progress_id(demo_ws))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")
+        screen = app.screen
+        item = next(screen.inst.items[i] for i in screen.nav.order
+                    if screen.inst.items[i].is_choice and str(i) not in screen.answers)
+        screen.show_item(item.id)
+        a, b = item.keys[0], item.keys[1]
+        for with_alasan in (True, False):
+            app.clear_notifications()
+            screen.answers.pop(str(item.id), None)
+            if with_alasan:
+                screen.edits.put(item.id, {"alasan": "Bukti unit tidak lengkap"})  # typed, in its pause
+            else:
+                screen.edits.drop(item.id, "alasan")
+            fields = {"jawaban_unit": a, "jawaban_tpi": b}
+            screen.post_message(Writer.Saved(screen.writer, item.id, fields, fields, screen.evaluation, "draft"))
+            screen.writer.applied_one = lambda: None  # no real job was queued for this reply
+            await pilot.pause()
+            await pilot.pause()
+            warned = any(n.title == "Alasan diperlukan" for n in app._notifications)
+            assert warned is (not with_alasan)

@@ -145,8 +145,9 @@ async def test_history_of_the_focused_item(demo_ws):
         table = modal.query_one("#history", DataTable)
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]  # cells are Text (plain, #10)
         # newest first: A -> B, then the first answer (state and jawaban TPI in one save)
-        assert rows[0][2] == "jawaban TPI" and rows[0][3] == "A → B" and rows[0][1] == "Penguji TPI"
-        assert {r[2] for r in rows[1:]} == {"jawaban TPI", "status butir"}
+        # two lines a change: when over who, the old value over the new (issue 23: whole at 80 columns)
+        assert rows[0][1] == "jawaban TPI" and rows[0][2] == "A\n→ B" and rows[0][0].endswith("\nPenguji TPI")
+        assert {r[1] for r in rows[1:]} == {"jawaban TPI", "status butir"}
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, WawancaraScreen)

@@ -73,3 +73,14 @@ def test_screens_do_not_import_each_other_for_helpers():
         siblings = [line for line in path.read_text(encoding="utf-8").splitlines()
                     if line.startswith("from .") and not line.startswith("from ..")]
         assert siblings == [], f"{path.name} imports a sibling screen at module level"
+
+
+def test_the_parser_method_the_escape_split_wraps_still_exists():
+    from textual._xterm_parser import XTermParser
+
+    for name in textual_private.PRIVATE_PARSER:
+        assert callable(getattr(XTermParser, name)), f"XTermParser no longer has {name}"
+    original = getattr(XTermParser._sequence_to_key_events, "tpi_original", XTermParser._sequence_to_key_events)
+    assert list(inspect.signature(original).parameters) == ["self", "sequence", "alt"]
+    # the parse loop still asks it for every growing sequence (what the '\x1b]' rule relies on)
+    assert "sequence_to_key_events(sequence)" in inspect.getsource(XTermParser.parse)

@@ -14,7 +14,7 @@ from ..core.text import show
 from ..core.workspace import Workspace
 from ..galat import log_exception, message
 from .screens.konfirmasi import KonfirmasiScreen  # here, not in action_quit: quitting imports nothing
-from .textual_private import GuardedApp, KeyGate
+from .textual_private import GuardedApp, KeyGate, split_escape_in_bursts
 
 DARK, LIGHT = "textual-dark", "textual-light"
 BUG_STORM = (10, 5.0)  # more than 10 unexpected errors within 5 s: stop, the screen cannot recover
@@ -34,6 +34,7 @@ class TpiApp(GuardedApp, KeyGate, App):
     ]
 
     def __init__(self, ws: Workspace, actor: str, session: str | None = None) -> None:
+        split_escape_in_bursts()  # before the driver's parser reads the first key
         super().__init__()
         self.ws = ws
         self.actor = actor

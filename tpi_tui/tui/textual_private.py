@@ -28,6 +28,7 @@ PRIVATE_APP = ("_dispatch_message", "_handle_exception", "_exception", "_excepti
                "_exit_renderables", "_close_messages_no_wait", "_return_code", "_running")
 PRIVATE_MESSAGE_PUMP = ("_dispatch_message", "_message_queue")
 PRIVATE_SCREEN = ("_callbacks",)
+PRIVATE_PARSER = ("_sequence_to_key_events",)  # XTermParser (textual._xterm_parser)
 
 
 class GuardedPump:
@@ -177,6 +178,46 @@ async def _one_round(pumps: list, timeout: float) -> None:
             await asyncio.wait_for(done.wait(), max(timeout, 0.001))
         except TimeoutError:
             pass
+
+
+ESC = "\x1b"
+
+
+def split_escape_in_bursts() -> None:
+    """Esc typed just before another key is Esc and that key, as it is when typed slowly.
+
+    A terminal sends Esc as one byte, and Alt+key as that byte followed by the key. Textual 8.2.8
+    reads an Esc followed within ESCDELAY (100 ms) by another key as one sequence: Esc ] (leave a
+    note, next item) lost the Esc, and ']' and every key after it were typed into the note
+    (over SSH, in tmux, or typing fast); with a long burst the Esc even became a '^'. Esc y became
+    'alt+y', which nothing binds. The app binds no Alt key, so both are split back into Esc and the
+    key. (Esc [ and Esc O stay ambiguous: they start the arrow keys' own sequences.)"""
+    from textual._xterm_parser import XTermParser
+
+    original = XTermParser._sequence_to_key_events
+    if getattr(original, "tpi_split_escape", False):
+        return
+
+    def sequence_to_key_events(self, sequence: str, alt: bool = False):
+        if sequence == ESC + "]":  # not a key Textual knows; it would swallow what follows
+            yield events.Key("escape", ESC)
+            yield from original(self, "]")
+            return
+        for event in original(self, sequence, alt):
+            character = event.character
+            if event.key.startswith("alt+") and character and len(character) == 1 and character.isprintable():
+                yield events.Key("escape", ESC)
+                yield from original(self, character)
+            elif alt and len(sequence) == 1 and sequence.isprintable() and not event.key.startswith("alt+"):
+                # Textual drops the Alt of a punctuation key (Esc ';'): the Esc was typed, keep it
+                yield events.Key("escape", ESC)
+                yield event
+            else:
+                yield event
+
+    sequence_to_key_events.tpi_split_escape = True  # type: ignore[attr-defined]
+    sequence_to_key_events.tpi_original = original  # type: ignore[attr-defined]  # the pinning test
+    XTermParser._sequence_to_key_events = sequence_to_key_events  # type: ignore[method-assign]
 
 
 def stop_on_start_error(app: App, error: Exception) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,7 +12,11 @@ from ...core.history import FIELD_LABEL, format_waktu, show_value
 from ..base import TpiModal
 from ..plain import plain
 
-VALUE_WIDTH = 28  # characters of an old/new value; the full text stays in `tpi history`
+VALUE_WIDTH = 26  # characters of an old/new value; the full text stays in `tpi history`
+
+
+def two_lines(first: str, second: str) -> Text:
+    return Text("\n").join([plain(first), plain(second)])
 
 
 class RiwayatScreen(TpiModal[None]):
@@ -37,16 +42,16 @@ class RiwayatScreen(TpiModal[None]):
     def on_mount(self) -> None:
         table = self.query_one("#history", DataTable)
         zona = self.tpi.ws.config.zona_waktu
-        table.add_columns(f"Waktu ({zona})", "Oleh", "Kolom", "Lama → Baru", "Alasan")
+        # two lines a change, so that at 80 columns the old and new values are whole (issue 23 item 3):
+        # when and who, the field, the old value over the new one, the reason
+        table.add_columns(f"Waktu ({zona}) · oleh", "Kolom", "Lama → baru", "Alasan")
         for e in self.events:
             field = str(e.get("field"))
-            table.add_row(*map(plain, (  # notes may hold '[/]': text, never markup
-                format_waktu(e.get("ts"), zona),
-                show_value(e.get("who"), 18),
-                FIELD_LABEL.get(field, field.removeprefix("meta.")),
-                f"{show_value(e.get('old'), VALUE_WIDTH)} → {show_value(e.get('new'), VALUE_WIDTH)}",
-                show_value(e.get("reason"), 30),
-            )))
+            table.add_row(  # notes may hold '[/]': text, never markup; a value's own newline shows escaped
+                two_lines(format_waktu(e.get("ts"), zona), show_value(e.get("who"), 22)),
+                plain(FIELD_LABEL.get(field, field.removeprefix("meta."))),
+                two_lines(show_value(e.get("old"), VALUE_WIDTH), "→ " + show_value(e.get("new"), VALUE_WIDTH)),
+                plain(show_value(e.get("reason"), 30)), height=2)
         table.focus()
 
     def action_close(self) -> None:

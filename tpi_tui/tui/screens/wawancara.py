@@ -172,7 +172,11 @@ class WawancaraScreen(TpiScreen):
             self.notify(f"Butir {item.id} dijawab dengan {'/'.join(hot)}.", severity="warning")
             return
         field = "jawaban_tpi" if side == "tpi" else "jawaban_unit"
-        self.edit(item.id, {field: key})  # the dijawab transition is core's (core.policy), applied on save
+        # the option as the store keeps it ("A", "Ya"), not the key typed: until the writer confirms
+        # both sides, the pane compares a confirmed "A" with this one (a raw "a" read as a difference,
+        # showed the alasan box, and a Tab in the same burst put the note into the alasan).
+        # The dijawab transition is core's (core.policy), applied on save.
+        self.edit(item.id, {field: item.keys[hot.index(key)]})
 
     def action_cycle_state(self) -> None:
         answer = self.answers.get(str(self.current), {})
@@ -247,7 +251,9 @@ class WawancaraScreen(TpiScreen):
             self.pane.answer_changed(item_id, changed)
         if item_id is not None and answer is not None and changed:
             if item_id == self.current and ("jawaban_tpi" in changed or "jawaban_unit" in changed):
-                if needs_alasan(answer):
+                # an alasan typed in the same burst (still on its way to the writer) counts
+                pending = self.edits.value(item_id, "alasan", answer.get("alasan"))
+                if needs_alasan({**answer, "alasan": pending if isinstance(pending, str) else ""}):
                     self.notify("Jawaban TPI berbeda dari jawaban unit: isi alasan perbedaannya.",
                                 title="Alasan diperlukan", severity="warning")
         elif item_id == self.current:
