@@ -27,6 +27,7 @@ GENERAL = """\
 | u | syarat usulan: TLHP, SAKIP, LHKPN, LHKASN dengan buktinya |
 | i | isi Berita Acara: jabatan pimpinan, tanggapan, tindak lanjut dengan batas waktu |
 | h | riwayat perubahan butir ini |
+| x | impor LKE Excel (.xlsx): pratinjau laporan impor, lalu Ctrl+S terapkan atau Esc batal |
 | F2 | tema terang / gelap |
 | Tab / Shift+Tab | pindah kolom isian |
 | Esc | kembali ke navigator, lalu ke Beranda |
