@@ -141,3 +141,29 @@ async def test_hostile_or_missing_file_one_line_and_nothing_changes(demo_ws, tmp
         await until(pilot, lambda: app.screen is cockpit, "batal")
         await settle(pilot)
     assert _files(demo_ws) == before
+
+
+async def test_refused_cells_are_listed_and_nothing_changes(demo_ws, tmp_path):
+    import openpyxl
+
+    path, target, _, _ = _setup(demo_ws, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    sheet = wb[SHEET_LKE]
+    rows = [c.row for col in sheet.iter_cols(min_col=7, max_col=7) for c in col
+            if isinstance(c.value, str) and c.value.strip() in ("Sudah ditetapkan agen perubahan",)]
+    assert len(rows) == 1
+    sheet[f"K{rows[0]}"] = "Mungkin"
+    wb.save(path)
+    before = _files(demo_ws)
+    app = make_app(demo_ws, actor="Penguji TPI", session=target)
+    async with app.run_test(size=(80, 24)) as pilot:  # the smallest terminal the app supports
+        cockpit, dialog = await _open_dialog(pilot, path)
+        await until(pilot, lambda: dialog.phase == "form" and "ditolak" in _shown(dialog, "#impor-galat"), "penolakan")
+        assert _shown(dialog, "#impor-galat").strip().startswith("Berkas LKE unit.xlsx ditolak (1 sel tidak sah)")
+        assert f"Lembar 'LKE ZI' sel K{rows[0]}" in _shown(dialog, "#impor-isi")  # the cell, where it can be read
+        await pilot.press("ctrl+s")
+        assert "Belum ada pratinjau" in _shown(dialog, "#impor-galat")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is cockpit, "batal")
+        await settle(pilot)
+    assert _files(demo_ws) == before

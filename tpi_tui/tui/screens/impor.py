@@ -93,6 +93,16 @@ class ImporScreen(TpiModal["Imported | None"]):
     def _say(self, text: str) -> None:
         self.query_one("#impor-galat", Static).update(Text(text))
 
+    def _refused(self, text: str) -> None:
+        """A refusal: its first line under the form; a refusal that lists cells (one line per cell)
+        shows the list where the preview goes, so every cell can be read at 80x24."""
+        first, _, rest = text.partition("\n")
+        self.phase = "form"
+        self._say(first)
+        if rest:
+            self.query_one("#impor-isi", Static).update(Text(rest))
+            self.query_one("#impor-laporan").add_class("shown")
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.preview()
@@ -145,8 +155,7 @@ class ImporScreen(TpiModal["Imported | None"]):
         if self.phase != "membaca" or path != self.path:
             return  # cancelled or another file asked for since
         if error is not None:
-            self.phase = "form"
-            self._say(error)
+            self._refused(error)
             return
         self.read = read
         from ...exchange.xlsx_import import plan_xlsx
@@ -171,8 +180,7 @@ class ImporScreen(TpiModal["Imported | None"]):
         if self.phase != "membaca":
             return
         if error is not None:
-            self.phase = "form"
-            self._say(error)
+            self._refused(error)
             return
         assert self.path is not None
         self.plan = plan
