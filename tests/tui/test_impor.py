@@ -158,7 +158,7 @@ async def test_refused_cells_are_listed_and_nothing_changes(demo_ws, tmp_path):
     app = make_app(demo_ws, actor="Penguji TPI", session=target)
     async with app.run_test(size=(80, 24)) as pilot:  # the smallest terminal the app supports
         cockpit, dialog = await _open_dialog(pilot, path)
-        await until(pilot, lambda: dialog.phase == "form" and "ditolak" in _shown(dialog, "#impor-galat"), "penolakan")
+        await until(pilot, lambda: dialog.phase == "ditolak" and "ditolak" in _shown(dialog, "#impor-galat"), "penolakan")
         assert _shown(dialog, "#impor-galat").strip().startswith("Berkas LKE unit.xlsx ditolak (1 sel tidak sah)")
         assert f"Lembar 'LKE ZI' sel K{rows[0]}" in _shown(dialog, "#impor-isi")  # the cell, where it can be read
         await pilot.press("ctrl+s")

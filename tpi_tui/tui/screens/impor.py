@@ -30,13 +30,17 @@ from ..base import TpiModal
 from ..writer import Writer
 
 CSS = """
+ImporScreen { align: center middle; }
 #impor-dialog { max-width: 100; height: 90%; }
+#impor-form { height: auto; }
+#impor-dialog.previewing #impor-form { display: none; }
 #impor-sisi { height: auto; width: 100%; }
 #impor-laporan { height: 1fr; border: round $panel; display: none; }
 #impor-laporan.shown { display: block; }
 """
 FORM_HINT = "Enter: pratinjau · Tab: pindah isian · Esc: batal"
 PREVIEW_HINT = "Pratinjau — belum ada yang diubah. Ctrl+S: terapkan · Esc: batal"
+REFUSED_HINT = "Tidak ada yang diubah. Perbaiki berkas, impor lagi (x). Esc: tutup"
 
 
 @dataclass
@@ -75,12 +79,13 @@ class ImporScreen(TpiModal["Imported | None"]):
             yield Label("Impor LKE Excel", classes="dialog-title")
             yield Static("Lampiran III (lembar LKE ZI) atau PortalRB 2026 (lembar Jawaban). "
                          "Semua jawaban diterima, atau tidak ada yang diubah.", classes="hint")
-            yield Label("Berkas (.xlsx)", classes="field-label")
-            yield Input(placeholder="mis. ~/Unduhan/LKE_Dinas.xlsx", id="impor-berkas")
-            yield Label("Kolom Jawaban Lampiran III dicatat sebagai", classes="field-label")
-            with RadioSet(id="impor-sisi"):
-                yield RadioButton("jawaban unit (penilaian mandiri)", value=True, id="sisi-unit")
-                yield RadioButton("jawaban TPI", id="sisi-tpi")
+            with Vertical(id="impor-form"):
+                yield Label("Berkas (.xlsx)", classes="field-label")
+                yield Input(placeholder="mis. ~/Unduhan/LKE_Dinas.xlsx", id="impor-berkas")
+                yield Label("Kolom Jawaban Lampiran III dicatat sebagai", classes="field-label")
+                with RadioSet(id="impor-sisi"):
+                    yield RadioButton("jawaban unit (penilaian mandiri)", value=True, id="sisi-unit")
+                    yield RadioButton("jawaban TPI", id="sisi-tpi")
             yield Static("", id="impor-galat", classes="error", markup=False)
             with VerticalScroll(id="impor-laporan"):
                 yield Static("", id="impor-isi", markup=False)
@@ -99,35 +104,28 @@ class ImporScreen(TpiModal["Imported | None"]):
         first, _, rest = text.partition("\n")
         self.phase = "form"
         self._say(first)
-        if rest:
+        if rest:  # the form makes room for the list; the dialog only closes from here
+            self.phase = "ditolak"
             self.query_one("#impor-isi", Static).update(Text(rest))
-            self.query_one("#impor-laporan").add_class("shown")
+            self._show_report(REFUSED_HINT)
+
+    def _show_report(self, hint: str) -> None:
+        self.query_one("#impor-laporan").add_class("shown")
+        self.query_one("#impor-dialog").add_class("previewing")
+        self.query_one("#impor-petunjuk", Static).update(hint)
+        self.query_one("#impor-laporan").focus()  # arrows and PageDown scroll the list
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.preview()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if self.phase == "pratinjau":  # another file or side: the shown preview no longer holds
-            self._back_to_form()
-
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        if self.phase == "pratinjau":
-            self._back_to_form()
-
-    def _back_to_form(self) -> None:
-        self.phase, self.read, self.plan = "form", None, None
-        self.query_one("#impor-laporan").remove_class("shown")
-        self.query_one("#impor-petunjuk", Static).update(FORM_HINT)
-
     def preview(self) -> None:
-        if self.phase in ("membaca", "menerapkan"):
+        if self.phase != "form":
             return
         text = self.query_one("#impor-berkas", Input).value.strip()
         if not text:
             self._say("Tulis jalur berkas LKE Excel (.xlsx) yang akan diimpor.")
             return
-        self._back_to_form()
         self.path = Path(text).expanduser()
         self.sebagai = "tpi" if self.query_one("#sisi-tpi", RadioButton).value else "unit"
         self.phase = "membaca"
@@ -187,8 +185,7 @@ class ImporScreen(TpiModal["Imported | None"]):
         self.phase = "pratinjau"
         self._say("")
         self.query_one("#impor-isi", Static).update(Text(plan.report_text(self.path.name)))
-        self.query_one("#impor-laporan").add_class("shown")
-        self.query_one("#impor-petunjuk", Static).update(PREVIEW_HINT)
+        self._show_report(PREVIEW_HINT)
 
     def action_apply(self) -> None:
         if self.phase != "pratinjau":
