@@ -167,3 +167,53 @@ async def test_refused_cells_are_listed_and_nothing_changes(demo_ws, tmp_path):
         await until(pilot, lambda: app.screen is cockpit, "batal")
         await settle(pilot)
     assert _files(demo_ws) == before
+
+
+async def test_cockpit_saves_go_on_while_the_file_is_read(demo_ws, tmp_path, monkeypatch):
+    """The file is parsed off the session's writer: an answer typed meanwhile is stored at once."""
+    import threading
+
+    from tpi_tui.exchange import xlsx_import
+
+    path, target, want, _ = _setup(demo_ws, tmp_path)
+    release, entered = threading.Event(), threading.Event()
+    real = xlsx_import.read_xlsx
+
+    def slow_read(p):
+        entered.set()
+        assert release.wait(20)
+        return real(p)
+
+    monkeypatch.setattr(xlsx_import, "read_xlsx", slow_read)
+    app = make_app(demo_ws, actor="Penguji TPI", session=target)
+    async with app.run_test(size=(100, 30)) as pilot:
+        cockpit, dialog = await _open_dialog(pilot, path)
+        await until(pilot, entered.is_set, "berkas sedang dibaca")
+        first = cockpit.current
+        cockpit.writer.put(first, {"catatan_tpi": "ditulis selama berkas dibaca"}, reply_to=cockpit)
+        await until(pilot, lambda: cockpit.writer.idle, "isian tersimpan selama pembacaan")
+        assert SessionStore(demo_ws.resolve(target), readonly=True).answer(first)["catatan_tpi"] == "ditulis selama berkas dibaca"
+        assert dialog.phase == "membaca"
+        release.set()
+        await until(pilot, lambda: dialog.phase == "pratinjau", "pratinjau")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is cockpit, "impor diterapkan")
+        await settle(pilot)
+    on_disk = SessionStore(demo_ws.resolve(target), readonly=True)
+    assert on_disk.answer(first)["jawaban_unit"] == want[first]
+    assert on_disk.answer(first)["catatan_tpi"] == "ditulis selama berkas dibaca"  # the import kept it
+
+
+async def test_final_session_refuses_the_import(demo_ws, tmp_path):
+    final = next(s.id for s in demo_ws.list_sessions() if s.status == "final")
+    before = _files(demo_ws)
+    app = make_app(demo_ws, actor="Penguji TPI", session=final)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")
+        cockpit = app.screen
+        cockpit.nav.focus()
+        await pilot.press("x")
+        await until(pilot, lambda: any("final" in n.message for n in app._notifications), "pemberitahuan final")
+        assert app.screen is cockpit  # no dialog opened
+        await settle(pilot)
+    assert _files(demo_ws) == before

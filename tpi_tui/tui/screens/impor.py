@@ -147,7 +147,10 @@ class ImporScreen(TpiModal["Imported | None"]):
             log_exception(exc, "membaca berkas impor")
             result, error = None, message(exc, "membaca berkas impor")
         if self.is_attached:
-            self.app.call_from_thread(self._file_read, path, result, error)
+            try:
+                self.app.call_from_thread(self._file_read, path, result, error)
+            except RuntimeError:  # the app closed while the file was read: nobody to tell
+                pass
 
     def _file_read(self, path: Path, read, error: str | None) -> None:
         if self.phase != "membaca" or path != self.path:
