@@ -137,6 +137,12 @@ async def test_hostile_or_missing_file_one_line_and_nothing_changes(demo_ws, tmp
         dialog.query_one("#impor-berkas").value = ""
         await pilot.press("enter")
         assert "Tulis jalur berkas" in _shown(dialog, "#impor-galat")
+        dialog.query_one("#impor-berkas").value = "lke\x00.xlsx"  # pasted: no traceback, no bug logged
+        await pilot.press("enter")
+        assert "karakter kendali" in _shown(dialog, "#impor-galat") and dialog.phase == "form"
+        dialog.query_one("#impor-berkas").value = str(tmp_path)  # a folder
+        await pilot.press("enter")
+        await until(pilot, lambda: dialog.phase == "form" and "folder" in _shown(dialog, "#impor-galat"), "folder")
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is cockpit, "batal")
         await settle(pilot)

@@ -81,7 +81,7 @@ class ImporScreen(TpiModal["Imported | None"]):
                          "Semua jawaban diterima, atau tidak ada yang diubah.", classes="hint")
             with Vertical(id="impor-form"):
                 yield Label("Berkas (.xlsx)", classes="field-label")
-                yield Input(placeholder="mis. ~/Unduhan/LKE_Dinas.xlsx", id="impor-berkas")
+                yield Input(placeholder="mis. ~/Unduhan/LKE_Dinas.xlsx", id="impor-berkas", max_length=4096)
                 yield Label("Kolom Jawaban Lampiran III dicatat sebagai", classes="field-label")
                 with RadioSet(id="impor-sisi"):
                     yield RadioButton("jawaban unit (penilaian mandiri)", value=True, id="sisi-unit")
@@ -125,6 +125,9 @@ class ImporScreen(TpiModal["Imported | None"]):
         text = self.query_one("#impor-berkas", Input).value.strip()
         if not text:
             self._say("Tulis jalur berkas LKE Excel (.xlsx) yang akan diimpor.")
+            return
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):  # a pasted NUL or escape is no path
+            self._say("Jalur berkas memuat karakter kendali; tulis jalurnya tanpa karakter itu.")
             return
         self.path = Path(text).expanduser()
         self.sebagai = "tpi" if self.query_one("#sisi-tpi", RadioButton).value else "unit"
