@@ -168,7 +168,8 @@ async def test_no_alasan_warning_when_the_alasan_was_typed_in_the_same_burst(dem
             else:
                 screen.edits.drop(item.id, "alasan")
             fields = {"jawaban_unit": a, "jawaban_tpi": b}
-            screen.post_message(Writer.Saved(screen.writer, item.id, fields, fields, screen.evaluation, "draft"))
+            stored = {"state": "dijawab", **fields}  # the answer document core returns
+            screen.post_message(Writer.Saved(screen.writer, item.id, fields, fields, stored, screen.evaluation, "draft"))
             screen.writer.applied_one = lambda: None  # no real job was queued for this reply
             await pilot.pause()
             await pilot.pause()

@@ -86,21 +86,9 @@ def import_answers(ctx, session_ref, file, sebagai) -> None:
         read = read_xlsx(path)  # parsing holds no lock: 'tpi answer' on the session goes on meanwhile
         with ws.open(session_ref, actor=actor(ctx, ws)) as store:
             plan, n = import_xlsx(store, path, sebagai or "unit", read)
-        echo(f"Impor LKE Excel {plan.layout_label}, lembar '{plan.sheet}': {plan.placed} butir terbaca; {n} isian berubah.")
-        if plan.layout == "lampiran3":
-            echo(f"Kolom Jawaban dicatat sebagai jawaban {'TPI' if plan.side == 'tpi' else 'unit'}.")
-        report = plan.report_lines()
-        if report:
-            echo(f"Berkas berbeda dengan penilaian aplikasi ({len(report)}); angka berkas tidak disalin:")
-            for line in report:
-                echo(f"  - {line}")
-        elif plan.compared:
-            echo(f"{plan.compared} nilai tersimpan di berkas sama dengan nilai aplikasi.")
-        if plan.typed_over:
-            echo(f"{len(plan.typed_over)} sel berisi ketikan di atas rumus templat (tidak dipakai).")
-        if plan.ignored:
-            echo(f"{len(plan.ignored)} baris bukan jawaban diabaikan (judul penutup, tanda tangan, keterangan).")
-        saved = save_report(ws.resolve(session_ref), plan.report_text(path.name, n))
+        text = plan.report_text(path.name, n)  # the same report the cockpit previews before applying
+        echo(text)
+        saved = save_report(ws.resolve(session_ref), text)
         echo(f"Laporan impor disimpan: {saved}")
         return
     if sebagai:

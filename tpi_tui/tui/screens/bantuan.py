@@ -27,6 +27,7 @@ GENERAL_KEYS: list[tuple[str, str]] = [
     ('h', 'riwayat perubahan butir ini'),
     ('v', 'paparan pimpinan unit: daftar periksa di awal wawancara'),
     ('k', 'konflik penggabungan: pilih nilai dari dua penilai'),
+    ('x', 'impor LKE Excel (.xlsx): pratinjau laporan impor, lalu Ctrl+S terapkan atau Esc batal'),
     ('Ctrl+S', 'simpan sekarang (biasanya sudah otomatis)'),
     ('F1', 'bantuan ini (isi sesuai kolom yang aktif)'),
     ('F2', 'tema terang / gelap'),

@@ -82,6 +82,7 @@ class WawancaraScreen(TpiScreen):
         Binding("escape", "back", "Kembali", id="wawancara.kembali"),
         Binding("ctrl+s", "flush", "Simpan", id="wawancara.simpan", show=False),
         Binding("k", "conflicts", "Konflik", id="wawancara.konflik", show=False),
+        Binding("x", "impor", "Impor Excel", id="wawancara.impor", show=False),
     ]
     WATCH_SECONDS = 0.5  # how often the session file is checked for a change from outside (git pull)
 
@@ -375,6 +376,35 @@ class WawancaraScreen(TpiScreen):
 
         self.app.push_screen(IsiBeritaAcaraScreen(meta), chosen)
 
+    def action_impor(self) -> None:
+        """x: answers from an LKE Excel file; the dialog previews the import report, then applies it
+        through this screen's writer (after every save handed in before)."""
+        from .impor import ImporScreen
+
+        if not self._writable():
+            return
+        self.flush_pending()
+        self.app.push_screen(ImporScreen(self.writer, self.area_reading), self._imported)
+
+    def _imported(self, result) -> None:
+        if result is None:
+            return
+        self.answers.clear()
+        self.answers.update(result.answers)  # the navigator and the item pane share this dict
+        self.evaluation = result.evaluation
+        self._seen_reloads = self.store.reloads
+        self.saved_at = clock.stamp()
+        with self.app.batch_update():
+            for item_id in self.inst.order:
+                self.nav.refresh_item(item_id)
+            if not self.edits:
+                self.pane.show(self.current)
+            self.refresh_bar()
+        report = result.report_path
+        where = f"laporan impor: {report}" if not isinstance(report, str) else f"laporan impor tidak tersimpan ({report})"
+        self.notify(f"Impor selesai: {result.placed} butir ditempatkan, {result.changed} isian berubah; {where}.",
+                    title="Impor LKE Excel", timeout=10)
+
     @on(Writer.Done)
     def _done(self, event: Writer.Done) -> None:
         self.writer.applied_one()
@@ -583,6 +613,7 @@ class WawancaraScreen(TpiScreen):
             ("Catatan sub-area (g)", self.action_catatan_sub_area, "Catatan TPI untuk sub-area butir ini"),
             ("Konflik penggabungan (k)", self.action_conflicts,
              "Pilih nilai butir yang diubah berbeda oleh dua penilai"),
+            ("Impor LKE Excel (x)", self.action_impor, "Jawaban dari berkas .xlsx unit: pratinjau, lalu terapkan atau batal"),
             ("Kembali ke Beranda (Esc)", self.action_back, "Menutup sesi ini; isian sudah tersimpan"),
         ]
 
