@@ -93,8 +93,7 @@ def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str
             if basis is not None and basis.id == s.id:
                 try:
                     ctx = cycle_docs.lhe_context(ws, store)
-                    html = cycle_docs._render(ws, "lhe.html.j2", ctx)
-                    files[f"{s.opd_slug}/lhe/lhe_{path.stem}.pdf"] = (cycle_docs.html_to_pdf(html, "lhe"), "lhe")
+                    files[f"{s.opd_slug}/lhe/lhe_{path.stem}.pdf"] = (cycle_docs.document_pdf(ws, "lhe", ctx), "lhe")
                 except TpiError as exc:
                     notes.append(f"LHE {s.opd} tidak dibuat: {exc}")
     upath = usulan_path(ws, tahun)

@@ -150,8 +150,12 @@ def _error(exc: BaseException, name: str) -> TpiError:
     return TpiError(f"Templat {where} galat: {message.rstrip('.')}. Tidak ada berkas yang ditulis.")
 
 
-def compile_pdf(template: bytes, library: bytes, data: dict, name: str, logo: bytes | None = None) -> bytes:
-    """Typeset ``template`` (Typst source) with ``data`` (JSON-ready); the PDF bytes."""
+def compile_pdf(template: bytes, library: bytes, data: dict, name: str, logo: bytes | None = None,
+                marks: bool = False) -> bytes | list:
+    """Typeset ``template`` (Typst source) with ``data`` (JSON-ready); the PDF bytes.
+
+    ``marks``: instead, the document's introspection marks (``tanda`` in ``_tpi.typ``: kind, page
+    and vertical position of each signature block, closing sentence ...), for the print-rule tests."""
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     with _LOCK:
         compiler = _compiler()
@@ -164,6 +168,10 @@ def compile_pdf(template: bytes, library: bytes, data: dict, name: str, logo: by
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
+                if marks:
+                    found = typst.query(str(root / "dokumen.typ"), "<tpi-tanda>", field="value", root=str(root),
+                                        font_paths=[str(FONT_DIR)], ignore_system_fonts=True, sys_inputs={"data": payload})
+                    return json.loads(found)
                 out = compiler.compile(input=str(root / "dokumen.typ"), format="pdf", sys_inputs={"data": payload})
         except typst.TypstError as exc:
             raise _error(exc, name) from None
@@ -174,7 +182,7 @@ def compile_pdf(template: bytes, library: bytes, data: dict, name: str, logo: by
     return out
 
 
-def typeset(ws, base: str, context: dict, extra: dict | None = None) -> bytes:
+def typeset(ws, base: str, context: dict, extra: dict | None = None, marks: bool = False) -> bytes:
     """The PDF of document ``base`` ("berita_acara", "lhe", "rekap", "surat_usulan", "sptjm").
 
     ``<base>.typ`` and ``_tpi.typ`` come from the workspace's ``templates/`` when it has them,
@@ -197,6 +205,8 @@ def typeset(ws, base: str, context: dict, extra: dict | None = None) -> bytes:
         data["logo"] = "logo"
     else:
         data["logo"] = None
+    if marks:
+        return compile_pdf(source, library, data, name, logo, marks=True)
     return run_template(ws, name, lambda: compile_pdf(source, library, data, name, logo))
 
 

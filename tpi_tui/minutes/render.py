@@ -303,7 +303,7 @@ def render_text(ws, store, fmt: str = "md", nomor: str | None = None) -> str:
     return _render_named(ws, TEMPLATES[fmt], build_context(ws, store, nomor=nomor))
 
 
-def render_pdf(ws, context: dict) -> bytes:
+def render_pdf(ws, context: dict, marks: bool = False) -> bytes:
     """The Berita Acara set by Typst from ``berita_acara.typ`` (``pdf.typeset``)."""
     from .filters import tanggal_angka, tanggal_terbilang
     from .pdf import typeset
@@ -311,7 +311,7 @@ def render_pdf(ws, context: dict) -> bytes:
     day = context["sesi"]["tanggal"]
     extra = {"tanggal_terbilang": tanggal_terbilang(day), "tanggal_angka": tanggal_angka(day),
              "judul_dokumen": f"{context['judul']} — {context['opd']['nama']}", "penyusun": context["instansi"]["unit"]}
-    return typeset(ws, "berita_acara", context, extra)
+    return typeset(ws, "berita_acara", context, extra, marks=marks)
 
 
 def preview_pdf(ws, store, output: Path | None = None) -> Path:
