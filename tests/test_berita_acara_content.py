@@ -181,7 +181,7 @@ def test_area_table_has_minimum_memenuhi_and_notes(ws):
     ctx = build_context(ws, ws.open(SESSION_ID, readonly=True))
     mp = ctx["areas"][0]
     assert (mp["minimum"], mp["minimum_persen"], mp["memenuhi"]) == (4.8, 60.0, True)
-    assert mp["catatan"] == ["Butir 5: Media sosialisasi ZI tidak diperbarui berkala."]
+    assert mp["catatan"] == ["A.I.1.ii.c (butir 5): Media sosialisasi ZI tidak diperbarui berkala."]
     order = [s["area"] for s in ctx["sub_areas"]]
     assert order == sorted(order, key=[a["nama"] for a in ctx["areas"]].index)  # area by area
 
@@ -343,3 +343,38 @@ def test_cli_ba_fields(new_session):
         md = render_text(w, s, "md")
     assert "Plt. Direktur RSUD Pesawaran," in md and "Tanggapan pengaduan lambat." in md
     assert verify_session(w.resolve(sid)) == []
+
+
+# -- peserta, pelaksanaan (issue 22 item 6) -------------------------------------------------------
+def test_pengguna_layanan_is_its_own_unsur_and_pangkat_comes_from_the_roster(tmp_path):
+    from _minutes_fixtures import TIM
+
+    w = make_workspace(tmp_path / "ws3")
+    text = w.config_path.read_text(encoding="utf-8")
+    nip = TIM[0]["nip"]
+    text = text.replace(f'nip = "{nip}"', f'nip = "{nip}"\npangkat = "Pembina Tk. I (IV/b)"', 1)
+    w.config_path.write_text(text, encoding="utf-8")
+    make_session(Workspace(w.root))
+    w = Workspace(w.root)
+    ctx = build_context(w, w.open(SESSION_ID, readonly=True))
+    assert [p["nama"] for p in ctx["pengguna_layanan"]] == ["Ibu Warsini"]
+    assert "Ibu Warsini" not in [p["nama"] for p in ctx["narasumber"]]
+    hadir = {p["nama"]: p["pihak"] for p in ctx["lampiran"]["daftar_hadir"]}
+    assert hadir["Ibu Warsini"] == "Pengguna Layanan" and hadir["Yuliana Sari, S.Sos."] == "OPD"
+    assert ctx["tim"][0]["pangkat"] == "Pembina Tk. I (IV/b)"
+    html = render_text(w, w.open(SESSION_ID, readonly=True), "html")
+    assert "Pembina Tk. I (IV/b)" in html
+
+
+def test_pelaksanaan_lists_only_what_the_record_shows(ws):
+    ctx = build_context(ws, ws.open(SESSION_ID, readonly=True))
+    text = " ".join(ctx["pelaksanaan"])
+    assert "pengguna layanan" in text and "ketua tim kerja Zona Integritas" in text
+    assert "Observasi lapangan" not in text and "agen perubahan" not in text  # nobody observed, no agent heard
+
+
+def test_the_instrument_is_named_for_the_evaluation_year_and_dasar_cites_5_2024(ws):
+    md = render_text(ws, ws.open(SESSION_ID, readonly=True), "md")
+    assert "evaluasi tahun 2025" in md and "versi 2026" not in md
+    assert "sebagaimana telah diubah dengan Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi " \
+           "Birokrasi Nomor 5 Tahun 2024" in md

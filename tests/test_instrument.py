@@ -79,3 +79,28 @@ def test_a_broken_instrument_file_is_refused(tmp_path):
     bad.write_text(json.dumps(raw), encoding="utf-8")
     with pytest.raises(TpiError, match="bobot sub-area pemenuhan MP"):
         load_instrument_files(bad, None)
+
+
+def test_lke_codes_follow_the_lampiran_iii_sheet_hierarchy():
+    # Rows of the Lampiran III "LKE ZI" sheet (columns B-F) as units file their evidence.
+    sheet = {1: "A.I.1.i.a", 2: "A.I.1.i.b", 12: "A.I.1.iv.d", 39: "A.I.3.vi.a", 50: "A.I.4.ii.h",
+             68: "A.I.5.v.e", 92: "A.II.1.ii.a", 121: "A.II.6.i.a", 124: "A.II.6.ii.a",
+             125: "B.I.a", 126: "B.I.b", 127: "B.II.a"}
+    assert {i: INST.kode_lke(i) for i in sheet} == sheet
+    # Jumlah rows are numbered under the percentage they feed; the percentage keeps its sheet letter.
+    assert INST.kode_lke("R.PP.i.b") == "A.II.6.i.b" and INST.kode_lke(123) == "A.II.6.i.b.2"
+    assert INST.kode_lke(88) == "A.II.1.i.a.1" and INST.kode_lke(90) == "A.II.1.i.b.1"
+    # The nested LHKPN block's one percentage row is the block itself.
+    assert INST.kode_lke("R.PW.iii.a.a") == INST.kode_lke("R.PW.iii.a") == "A.II.5.iii.a"
+    assert INST.kode_lke(116) == "A.II.5.iii.a.4"
+    assert INST.kode_lke("P.SDM.iii") == "A.I.3.iii" and INST.kode_lke("7") == "A.I.1.iii.b"
+    item_codes = [INST.kode_lke(i) for i in INST.order]
+    assert len(set(item_codes)) == 127
+    assert INST.label_butir(62) == "A.I.5.iv.b (butir 62)"
+
+
+def test_an_unknown_lke_code_is_one_clear_message():
+    with pytest.raises(TpiError, match="Kode LKE 'P.XX.i' tidak dikenal"):
+        INST.kode_lke("P.XX.i")
+    with pytest.raises(TpiError, match="Butir LKE '999' tidak dikenal"):
+        INST.kode_lke(999)

@@ -233,26 +233,29 @@ def jabatan_cmd(ctx, session_ref, teks, bawaan, reason) -> None:
 @click.argument("session_ref", metavar="SESI")
 @click.option("--nomor", metavar="TEKS", help="Nomor Surat Tugas.")
 @click.option("--tanggal", metavar="TTTT-BB-HH", help="Tanggal Surat Tugas.")
+@click.option("--mulai", metavar="TTTT-BB-HH", help="Awal masa penugasan (dicantumkan di LHE).")
+@click.option("--selesai", metavar="TTTT-BB-HH", help="Akhir masa penugasan.")
 @click.option("--reason", metavar="TEKS", help="Alasan perubahan (dicatat pada riwayat).")
 @click.pass_context
-def surat_tugas_cmd(ctx, session_ref, nomor, tanggal, reason) -> None:
-    """Surat Tugas sesi (butir Dasar Berita Acara); tanpa opsi: tampilkan."""
-    if nomor is None and tanggal is None:
+def surat_tugas_cmd(ctx, session_ref, nomor, tanggal, mulai, selesai, reason) -> None:
+    """Surat Tugas sesi (butir Dasar Berita Acara dan LHE); tanpa opsi: tampilkan."""
+    if nomor is None and tanggal is None and mulai is None and selesai is None:
         ws, store = _open_readonly(ctx, session_ref)
         with store:
             d = store.meta.get("dasar") or {}
-        echo(f"Nomor: {d.get('nomor') or '(belum diisi)'}; tanggal: {d.get('tanggal') or '(belum diisi)'}")
+        echo(f"Nomor: {d.get('nomor') or '(belum diisi)'}; tanggal: {d.get('tanggal') or '(belum diisi)'}; "
+             f"masa penugasan: {d.get('mulai') or '…'} s.d. {d.get('selesai') or '…'}")
         return
     ws, store = _open(ctx, session_ref)
     with store:
         d = dict(store.meta.get("dasar") or {})
-        if nomor is not None:
-            d["nomor"] = nomor
-        if tanggal is not None:
-            d["tanggal"] = tanggal
+        for key, value in (("nomor", nomor), ("tanggal", tanggal), ("mulai", mulai), ("selesai", selesai)):
+            if value is not None:
+                d[key] = value
         store.set_meta({"dasar": d}, reason=reason)
         d = store.meta["dasar"]
-    echo(f"Surat Tugas: nomor {d['nomor'] or '(kosong)'}, tanggal {d['tanggal'] or '(kosong)'}.")
+    periode = f", masa penugasan {d.get('mulai') or '…'} s.d. {d.get('selesai') or '…'}" if d.get("mulai") or d.get("selesai") else ""
+    echo(f"Surat Tugas: nomor {d['nomor'] or '(kosong)'}, tanggal {d['tanggal'] or '(kosong)'}{periode}.")
 
 
 COMMANDS = [syarat_cmd, ba_group]

@@ -146,12 +146,31 @@ class Instrument:
     bobot: dict[str, float]  # pengungkit, pemenuhan, reform, hasil, bersih, prima, total
     narasumber: dict[str, Narasumber] = field(default_factory=dict)
     order: tuple[int, ...] = ()  # item ids in LKE order
+    kode: dict[int | str, str] = field(default_factory=dict)  # see lke_codes()
 
     def item(self, item_id: int | str) -> Item:
         try:
             return self.items[int(item_id)]
         except (KeyError, ValueError, TypeError):
             raise TpiError(f"Butir LKE '{item_id}' tidak dikenal (nomor butir 1-{len(self.items)}).") from None
+
+    def kode_lke(self, ref: int | str) -> str:
+        """The LKE sheet's code of an item, a Reform percentage or a sub-area ("A.I.1.i.a").
+
+        ``ref`` is a soal id (int or digits), a percentage kode ("R.MP.i.a") or a sub-area kode
+        ("P.MP.i"). The one place these codes come from; see ``lke_codes`` for the scheme.
+        """
+        if isinstance(ref, str) and not ref.strip().isdigit():
+            try:
+                return self.kode[ref]
+            except KeyError:
+                raise TpiError(f"Kode LKE '{ref[:40]}' tidak dikenal.") from None
+        return self.kode[self.item(ref).id]
+
+    def label_butir(self, item_id: int | str) -> str:
+        """How documents and messages name an item: its LKE code beside the soal id."""
+        item = self.item(item_id)
+        return f"{self.kode[item.id]} (butir {item.id})"
 
     def ref(self) -> dict:
         """What a session records about the instrument it was scored with."""
@@ -257,7 +276,50 @@ def _build(raw: dict, panduan: dict, digest: str) -> Instrument:
         order=tuple(sorted(parts.items)),
     )
     _validate(raw, inst)
+    inst.kode = lke_codes(inst)
     return inst
+
+
+_ROMAN = {"pemenuhan": "I", "reform": "II", "bersih": "I", "prima": "II"}
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def lke_codes(inst: Instrument) -> dict[int | str, str]:
+    """The hierarchy codes of the Lampiran III sheet (columns B-F), as units file their evidence.
+
+    A. PENGUNGKIT / I. PEMENUHAN (II. REFORM) / 1. area / i. sub-area / a. row: item 1 is
+    "A.I.1.i.a". Rows are lettered in sheet order among the sub-area's scored rows, a Reform
+    percentage taking the place of its first Jumlah input (R.PP.i: item 121 "a.", the percentage
+    "b."); a sub-area's single row is still lettered "a." (the sheet prints "-"), except in the
+    nested LHKPN/LHKASN blocks ("iii.a"), whose one percentage row carries the block's own code.
+    The Jumlah rows under a percentage (unlettered "-" rows in the sheet) are numbered after it:
+    "A.II.1.i.a.1". HASIL: "B.I.a" (IPAK), "B.I.b" (Capaian Kinerja), "B.II.a" (IPKP).
+    """
+    codes: dict[int | str, str] = {}
+    for sub in inst.sub_areas.values():
+        base = f"A.{_ROMAN[sub.bagian]}.{inst.areas[sub.area].nomor}.{sub.nomor}"
+        codes[sub.kode] = base
+        feeds = {i: p for p in sub.persentase for i in p.inputs}
+        rows: list[int | Persentase] = []
+        for item_id in sub.items:
+            if inst.items[item_id].is_choice:
+                rows.append(item_id)
+            elif item_id in feeds and feeds[item_id] not in rows:
+                rows.append(feeds[item_id])
+        for n, row in enumerate(rows):
+            code = base if "." in sub.nomor and len(rows) == 1 else f"{base}.{_LETTERS[n]}"
+            codes[row if isinstance(row, int) else row.kode] = code
+        for p in sub.persentase:
+            inputs = [i for i in sub.items if i in p.inputs]
+            for n, item_id in enumerate(inputs, start=1):
+                codes[item_id] = f"{codes[p.kode]}.{n}"
+    hasil: dict[str, list[int]] = {}
+    for item in inst.hasil_items():
+        hasil.setdefault(item.sub_area, []).append(item.id)
+    for sk, ids in hasil.items():
+        for n, item_id in enumerate(sorted(ids)):
+            codes[item_id] = f"B.{_ROMAN[sk]}.{_LETTERS[n]}"
+    return codes
 
 
 def _add_komponen(parts: _Parts, komp: dict) -> None:

@@ -56,6 +56,10 @@ def clean_person(value: object, what: str, roles: tuple[str, ...] | None = None)
         "jabatan": clean_line(value.get("jabatan"), f"jabatan {what}").strip(),
         "peran": clean_line(value.get("peran"), f"peran {what}").strip(),
     }
+    # Pangkat/golongan ("Pembina Tk. I (IV/b)"): printed beside the NIP; stored only when given.
+    pangkat = clean_line(value.get("pangkat") or "", f"pangkat/golongan {what}", 64).strip()
+    if pangkat:
+        out["pangkat"] = pangkat
     if roles is not None and out["peran"] not in roles:
         raise TpiError(f"Peran {what} '{out['peran']}' harus salah satu dari: {', '.join(roles)}.")
     if "id" in value:
@@ -96,10 +100,17 @@ def clean_meta_field(field: str, value: object, narasumber_roles: tuple[str, ...
         if not isinstance(value, dict):
             raise TpiError("Dasar (surat tugas) tidak sah.")
         tanggal = value.get("tanggal") or ""
-        return {
+        out = {
             "nomor": clean_line(value.get("nomor"), "nomor surat tugas").strip(),
             "tanggal": clean_date(tanggal, "tanggal surat tugas") if tanggal else "",
         }
+        # the assignment's period (the LHE states it); stored only when given
+        for key, what in (("mulai", "tanggal mulai surat tugas"), ("selesai", "tanggal selesai surat tugas")):
+            if value.get(key):
+                out[key] = clean_date(value[key], what)
+        if out.get("mulai") and out.get("selesai") and out["selesai"] < out["mulai"]:
+            raise TpiError("Tanggal selesai surat tugas sebelum tanggal mulainya.")
+        return out
     if field == "tim":
         return clean_tim(value)
     if field == "narasumber":

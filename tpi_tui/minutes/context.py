@@ -17,11 +17,18 @@ from ..core.errors import TpiError
 from ..core.review import needs_draft_mark
 from ..core.scoring import THRESHOLDS, r2
 
-DASAR_HUKUM = [
-    "Peraturan Pemerintah Nomor 60 Tahun 2008 tentang Sistem Pengendalian Intern Pemerintah",
+# The rule every document cites: 90/2021 as amended by 5/2024 (which replaced Lampiran II Bab II,
+# the proposal to the TPN; the LKE and the thresholds stand). Its short form for table headings.
+PERMEN_ZI = (
     "Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 90 Tahun 2021 "
     "tentang Pembangunan dan Evaluasi Zona Integritas Menuju Wilayah Bebas dari Korupsi dan "
-    "Wilayah Birokrasi Bersih dan Melayani di Instansi Pemerintah",
+    "Wilayah Birokrasi Bersih dan Melayani di Instansi Pemerintah sebagaimana telah diubah dengan "
+    "Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 5 Tahun 2024"
+)
+PERMEN_ZI_SINGKAT = "PermenPANRB 90/2021 sebagaimana telah diubah dengan PermenPANRB 5/2024"
+DASAR_HUKUM = [
+    "Peraturan Pemerintah Nomor 60 Tahun 2008 tentang Sistem Pengendalian Intern Pemerintah",
+    PERMEN_ZI,
 ]
 JUDUL = {
     "wawancara": "BERITA ACARA WAWANCARA DAN VERIFIKASI LAPANGAN",
@@ -32,20 +39,6 @@ KEGIATAN = {
     "wawancara": "wawancara dan verifikasi lapangan",
     "verifikasi": "verifikasi lapangan",
     "desk": "desk evaluasi",
-}
-PELAKSANAAN = {
-    "wawancara": [
-        "Paparan pimpinan unit kerja mengenai pembangunan Zona Integritas.",
-        "Wawancara dengan pimpinan, ketua tim kerja, agen perubahan, pegawai/petugas layanan, "
-        "pengelola pengaduan, dan pengguna layanan.",
-        "Observasi lapangan pada lokasi pelayanan.",
-        "Pemeriksaan data dukung atas jawaban penilaian mandiri unit kerja pada Lembar Kerja Evaluasi (LKE).",
-    ],
-    "verifikasi": [
-        "Observasi lapangan pada lokasi pelayanan.",
-        "Pemeriksaan data dukung atas jawaban penilaian mandiri unit kerja pada LKE.",
-    ],
-    "desk": ["Pemeriksaan data dukung atas jawaban penilaian mandiri unit kerja pada LKE."],
 }
 PENUTUP = "Demikian Berita Acara ini dibuat dengan sebenarnya untuk dapat dipergunakan sebagaimana mestinya."
 VERDICT_LABELS = {
@@ -108,8 +101,8 @@ def build_context(ws, store, nomor: str | None = None) -> dict:
     ctx.update(signatures_section(facts, people))
     ctx["temuan"] = items["temuan"]
     ctx["lampiran"] = {
-        "daftar_hadir": [dict(p, pihak="TPI") for p in people["tim"]]
-        + [dict(p, pihak="OPD") for p in people["narasumber"]],
+        "daftar_hadir": [dict(p, pihak=p["unsur"]) for p in people["tim"]]
+        + [dict(p, pihak=p["unsur"]) for p in people["narasumber"] + people["pengguna_layanan"]],
         "sub_areas": sub_areas_instrument,
         "catatan_butir": items["catatan_butir"],
     }
@@ -161,40 +154,107 @@ def header_section(f: Facts, nomor: str | None) -> dict:
         "dasar_hukum": list(DASAR_HUKUM),
         "digest": digest,
         "digest_pendek": digest[:12],
-        "instrumen": {"judul": f.inst.judul, "versi": f.inst.versi, "dasar": f.inst.dasar},
+        "instrumen": instrumen_named(f.inst, int(tahun)),
+        "permen": {"lengkap": PERMEN_ZI, "singkat": PERMEN_ZI_SINGKAT},
     }
+
+
+def instrumen_named(inst, tahun: int) -> dict:
+    """The instrument as a document names it: the LKE of Lampiran III for the evaluation year.
+
+    ``versi`` is the packaged data's version (the PortalRB master it was checked against, e.g.
+    2026.1); a 2025 Berita Acara names the LKE of its own year, not the data file's version.
+    """
+    nama = f"{inst.judul} (Lampiran III PermenPANRB 90/2021), evaluasi tahun {tahun}"
+    return {"judul": inst.judul, "versi": inst.versi, "dasar": inst.dasar, "tahun": tahun, "nama": nama}
 
 
 def _person(p: dict, peran_label: str | None = None) -> dict:
     return {
         "nama": p.get("nama", ""),
         "nip": p.get("nip", "") or "-",
+        "pangkat": p.get("pangkat", ""),
         "jabatan": p.get("jabatan", ""),
         "peran": p.get("peran", ""),
         "peran_label": peran_label or p.get("peran", ""),
     }
 
 
+# How III. Pelaksanaan names each narasumber role heard ("Wawancara dengan ...").
+WAWANCARA_PERAN = {
+    "pimpinan": "pimpinan unit kerja",
+    "ketua_tim": "ketua tim kerja Zona Integritas",
+    "agen_perubahan": "agen perubahan",
+    "pegawai": "pegawai/petugas layanan",
+    "pengelola_pengaduan": "pengelola pengaduan",
+    "pengguna_layanan": "pengguna layanan",
+}
+# Narasumber roles that are not the unit's own people: who they speak for in the daftar hadir.
+UNSUR_LUAR = {"pengguna_layanan": "Pengguna Layanan"}
+
+
 def people_section(f: Facts) -> dict:
-    """The TPI team, the narasumber, the head of the unit. ``_by_id`` is for the item builder."""
+    """The TPI team, the narasumber, the head of the unit. ``_by_id`` is for the item builder.
+
+    Team members take their pangkat/golongan from the session or, when it has none, from the
+    tpi.toml roster (matched by NIP, else by name). A narasumber speaking as a service user is
+    ``pengguna_layanan`` (unsur Pengguna Layanan), never listed under the OPD's own people.
+    """
     roles = {k: r.nama for k, r in f.inst.narasumber.items()}
-    tim = [_person(p) for p in f.meta.get("tim", [])]
+    roster = {(p.get("nip") or p.get("nama")): p for p in f.cfg.tim}
+    tim = []
+    for p in f.meta.get("tim", []):
+        person = _person(p)
+        if not person["pangkat"]:
+            known = roster.get(p.get("nip") or p.get("nama")) or roster.get(p.get("nama")) or {}
+            person["pangkat"] = str(known.get("pangkat", "") or "")
+        tim.append(dict(person, unsur="TPI"))
     raw = f.meta.get("narasumber", [])
-    narasumber = [_person(p, roles.get(p.get("peran", ""), p.get("peran", ""))) for p in raw]
+    everyone = [_person(p, roles.get(p.get("peran", ""), p.get("peran", ""))) for p in raw]
+    for n in everyone:
+        n["unsur"] = UNSUR_LUAR.get(n["peran"], "OPD")
+    narasumber = [n for n in everyone if n["unsur"] == "OPD"]
     return {
         "tim": tim,
         "pengendali_teknis": next((p for p in tim if p["peran"] == "Pengendali Teknis"), None),
         "ketua": next((p for p in tim if p["peran"] == "Ketua Tim"), None),
         "anggota": [p for p in tim if p["peran"] == "Anggota"],
         "narasumber": narasumber,
+        "pengguna_layanan": [n for n in everyone if n["unsur"] != "OPD"],
         "kepala_opd": next((n for n in narasumber if n["peran"] == "pimpinan"), None),
         "jabatan_kepala": jabatan_kepala(f.meta),
-        "_by_id": {p.get("id"): n for p, n in zip(raw, narasumber, strict=True)},
+        "_by_id": {p.get("id"): n for p, n in zip(raw, everyone, strict=True)},
     }
 
 
 def pelaksanaan_section(f: Facts) -> dict:
-    return {"pelaksanaan": _paragraphs(f.meta.get("pelaksanaan", "")) or list(PELAKSANAAN.get(f.jenis, []))}
+    """III. Pelaksanaan: the session's own text, else only what the record shows happened."""
+    own = _paragraphs(f.meta.get("pelaksanaan", ""))
+    if own:
+        return {"pelaksanaan": own}
+    roles = {k: r.nama for k, r in f.inst.narasumber.items()}
+    present = {p.get("peran") for p in f.meta.get("narasumber", [])}
+    answers = f.store.answers
+    checked = sum(1 for a in answers.values() if any(d.get("status") for d in a.get("data_dukung") or []))
+    rows = []
+    if f.jenis == "wawancara" and "pimpinan" in present:
+        rows.append("Paparan pimpinan unit kerja mengenai pembangunan Zona Integritas.")
+    heard = [WAWANCARA_PERAN.get(k, roles[k].lower()) for k in roles if k in present and k != "observasi"]
+    if heard and f.jenis != "desk":
+        rows.append(f"Wawancara dengan {_daftar(heard)}.")
+    if f.jenis == "verifikasi" or "observasi" in present:
+        rows.append("Observasi lapangan pada lokasi pelayanan.")
+    if checked:
+        rows.append(f"Pemeriksaan data dukung atas jawaban penilaian mandiri unit kerja pada Lembar Kerja "
+                    f"Evaluasi (LKE) untuk {checked} butir.")
+    return {"pelaksanaan": rows or ["Tidak ada kegiatan yang tercatat pada sesi ini."]}
+
+
+def _daftar(words: list[str]) -> str:
+    """'a', 'a dan b', 'a, b, dan c'."""
+    if len(words) <= 2:
+        return " dan ".join(words)
+    return ", ".join(words[:-1]) + ", dan " + words[-1]
 
 
 def items_section(f: Facts, by_id: dict) -> dict:
@@ -210,12 +270,14 @@ def items_section(f: Facts, by_id: dict) -> dict:
             temuan.append({
                 "no": len(temuan) + 1,
                 "butir": item_id,
+                "kode": inst.kode_lke(item_id),
+                "label": inst.label_butir(item_id),
                 "area": area_nama,
                 "temuan": a.get("temuan", ""),
                 "rekomendasi": a.get("rekomendasi", ""),
             })
             if a.get("temuan") and item.area in area_notes:
-                area_notes[item.area].append(f"Butir {item_id}: {a['temuan']}")
+                area_notes[item.area].append(f"{inst.label_butir(item_id)}: {a['temuan']}")
         unit_v, tpi_v = a.get("jawaban_unit"), a.get("jawaban_tpi")
         dd = [{"dokumen": d.get("dokumen", ""), "status": DD_LABEL.get(d.get("status", ""), d.get("status", "")),
                "referensi": d.get("referensi", "")} for d in a.get("data_dukung", [])]
@@ -224,6 +286,8 @@ def items_section(f: Facts, by_id: dict) -> dict:
                 or (unit_v is not None and tpi_v is not None and unit_v != tpi_v)):
             catatan_butir.append({
                 "butir": item_id,
+                "kode": inst.kode_lke(item_id),
+                "label": inst.label_butir(item_id),
                 "pertanyaan": item.pertanyaan,
                 "area": area_nama,
                 "jawaban_unit": _jawaban(unit_v),
@@ -292,6 +356,7 @@ def scores_section(f: Facts, area_notes: dict[str, list[str]]) -> dict:
             continue
         sub_areas.append({
             "kode": kode,
+            "kode_lke": inst.kode_lke(kode),
             "nomor": sa.nomor,
             "nama": sa.nama,
             "area": inst.areas[sa.area].nama if sa.area in inst.areas else sa.area,
@@ -471,7 +536,7 @@ def signatures_section(f: Facts, people: dict) -> dict:
             mengetahui.append(dict(p, jabatan_ttd=f"{label}{', ' + p['jabatan'] if p['jabatan'] else ''}"))
     return {"ttd": {
         "kepala": {"jabatan_ttd": people["jabatan_kepala"], "nama": kepala["nama"] if kepala else "",
-                   "nip": kepala["nip"] if kepala else ""},
+                   "nip": kepala["nip"] if kepala else "", "pangkat": kepala["pangkat"] if kepala else ""},
         "ketua": people["ketua"] if "Ketua Tim" in roles else None,
         "ketua_diminta": "Ketua Tim" in roles,
         "anggota": people["anggota"] if "Anggota" in roles else [],
