@@ -41,8 +41,10 @@ def _attachments(tables: dict) -> list[dict]:
 
 
 def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str = "",
-                documents: bool = True) -> dict:
-    """Write the bundle of ``tahun`` (one OPD with ``opd``) to ``output``; returns the manifest."""
+                documents: bool = True, progress=None) -> dict:
+    """Write the bundle of ``tahun`` (one OPD with ``opd``) to ``output``; returns the manifest.
+
+    ``progress(done, total, label)``, when given, is called after each session (the CLI's bar)."""
     from ..core.atomic import write_file
     from ..core.cycle import basis_sessions, session_year
     from ..core.store import load_tables
@@ -50,7 +52,9 @@ def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str
     from ..core.verify import verify_details
     from ..core.workspace import slugify
     from . import cycle_docs
-    from .render import generate
+    from .context import build_context
+    from .docx import render_docx
+    from .render import render_pdf
 
     summaries = [s for s in ws.list_sessions() if not s.error and session_year(s) == tahun]
     if opd:
@@ -64,7 +68,10 @@ def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str
     notes: list[str] = []
     verify_lines = []
     bases = basis_sessions(ws, tahun)
-    for s in sorted(summaries, key=lambda s: (s.opd_slug, s.tanggal, s.id)):
+    ordered = sorted(summaries, key=lambda s: (s.opd_slug, s.tanggal, s.id))
+    for done, s in enumerate(ordered, start=1):
+        if progress is not None:
+            progress(done - 1, len(ordered), s.opd)
         path = ws.sessions_dir / s.path
         raw = path.read_bytes()
         files[f"{s.opd_slug}/sesi/{path.name}"] = (raw, "sesi")
@@ -81,12 +88,16 @@ def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str
             continue
         with ws.open(s.id, readonly=True) as store:
             if s.status == "final":
-                for fmt in ("pdf", "docx"):
-                    tmp = ws.out_dir / ".arsip" / f"{path.stem}.{fmt}"
+                # read-only: nothing to issue, so one context serves both formats (rendered in memory)
+                try:
+                    context = build_context(ws, store)
+                except TpiError as exc:
+                    context = None
+                    notes.append(f"Berita Acara {s.opd} {s.tanggal} tidak dibuat: {exc}")
+                for fmt in ("pdf", "docx") if context is not None else ():
                     try:
-                        generate(ws, store, fmt, output=tmp)
-                        files[f"{s.opd_slug}/berita-acara/berita-acara_{path.stem}.{fmt}"] = (tmp.read_bytes(), "berita_acara")
-                        tmp.unlink(missing_ok=True)
+                        data = render_pdf(ws, context) if fmt == "pdf" else render_docx(ws, store, context)
+                        files[f"{s.opd_slug}/berita-acara/berita-acara_{path.stem}.{fmt}"] = (data, "berita_acara")
                     except TpiError as exc:
                         notes.append(f"Berita Acara {fmt.upper()} {s.opd} {s.tanggal} tidak dibuat: {exc}")
             basis = bases.get(s.opd_slug)
@@ -96,6 +107,8 @@ def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str
                     files[f"{s.opd_slug}/lhe/lhe_{path.stem}.pdf"] = (cycle_docs.document_pdf(ws, "lhe", ctx), "lhe")
                 except TpiError as exc:
                     notes.append(f"LHE {s.opd} tidak dibuat: {exc}")
+    if progress is not None:
+        progress(len(ordered), len(ordered), "")
     upath = usulan_path(ws, tahun)
     if upath.is_file() and not opd:
         files[f"usulan/{upath.name}"] = (upath.read_bytes(), "usulan")

@@ -30,6 +30,7 @@ import subprocess
 import tempfile
 import threading
 import warnings
+from functools import lru_cache
 from pathlib import Path
 
 from ..core.errors import TpiError, os_reason
@@ -63,12 +64,22 @@ def check_engine() -> None:
         raise TpiError(f"Huruf Liberation Serif tidak ditemukan di {FONT_DIR}; pasang ulang tpi-tui.")
 
 
+@lru_cache(maxsize=65536)
+def _nilai(x: float) -> str:
+    """filters.nilai, memoised: a 127-item context repeats few distinct scores many times."""
+    from .filters import nilai
+
+    return nilai(x)
+
+
 # -- the data ---------------------------------------------------------------------------------------
 def print_view(value):
     """``value`` (a template context) as JSON-ready data, with the printed forms added beside
     the raw ones: ``<k>_fmt`` for a score (filter ``nilai``) or a NIP (``nip``) or a time
     (``jam``), ``<k>_tgl`` for an ISO date (``tanggal``). Lists of scores get a list ``_fmt``."""
-    from .filters import jam, nilai, nip, tanggal
+    from .filters import jam, nip, tanggal
+
+    nilai = _nilai
 
     def walk(v):
         if isinstance(v, dict):
