@@ -173,3 +173,61 @@ Berikut daftarnya:
     pdf = typst.compile(body.encode(), font_paths=[str(FONT_DIR)], ignore_system_fonts=True)
     found = "\n".join(_pdfcheck.problems(pdf))
     assert "kalimat pengantar" in found and "melewati garis tabel" in found
+
+
+def _fonts(pdf: bytes) -> set[str]:
+    names = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in (page.get("/Resources") or {}).get("/Font", {}).values():
+            font = font.get_object()
+            names.add(str(font["/BaseFont"]).split("+", 1)[-1].removesuffix("-Identity-H"))
+            for desc in font.get("/DescendantFonts", []):
+                names.add(str(desc.get_object()["/BaseFont"]).split("+", 1)[-1].removesuffix("-Identity-H"))
+    return names
+
+
+def test_every_pdf_is_set_in_the_packaged_fonts_only(demo, tmp_path):
+    """Fonts come from the packages alone (system fonts ignored): every PDF is set in the Liberation
+    Serif inside tpi_tui, with Typst's own built-in fonts (inside the typst wheel) only for a sign
+    Liberation Serif lacks (the rekap's check mark), and a second run gives the same bytes, so a
+    fresh machine prints the same pages. Machines with DejaVu Serif installed must not change that."""
+    from tpi_tui.core.rekap import build_rekap
+
+    ws, sid = demo
+    with ws.open(sid, readonly=True) as store:
+        docs = {"berita_acara": lambda: render_pdf(ws, build_context(ws, store)),
+                "lhe": lambda: cycle_docs.document_pdf(ws, "lhe", cycle_docs.lhe_context(ws, store, "2025-08-20"))}
+        surat = cycle_docs.surat_context(ws, 2025, "2025-08-20")
+        docs["surat_usulan"] = lambda: cycle_docs.document_pdf(ws, "surat_usulan", surat)
+        docs["sptjm"] = lambda: cycle_docs.document_pdf(ws, "sptjm", surat)
+        rekap = cycle_docs.rekap_context(ws, build_rekap(ws, 2025))
+        docs["rekap"] = lambda: cycle_docs.document_pdf(ws, "rekap", rekap)
+        packaged = {f"LiberationSerif{style}" for style in ("", "-Bold", "-Italic", "-BoldItalic")}
+        typst_builtin = {"NewCMMath-Regular", "NewCM10-Regular", "DejaVuSansMono", "LibertinusSerif-Regular"}
+        for name, make in docs.items():
+            pdf = make()
+            fonts = _fonts(pdf)
+            assert fonts & packaged and fonts <= packaged | typst_builtin, (name, fonts)
+            assert make() == pdf, name  # deterministic: no date or machine detail in the bytes
+
+
+def test_the_engine_never_reads_the_system_fonts(demo, tmp_path, monkeypatch):
+    """This machine has Liberation Serif Bold installed system-wide too; with only the Regular face
+    in the package folder, a bold heading must not come from the system (system fonts ignored)."""
+    import shutil
+
+    from tpi_tui.minutes import pdf as pdf_mod
+
+    only_regular = tmp_path / "fonts"
+    only_regular.mkdir()
+    shutil.copy(pdf_mod.FONT_DIR / "LiberationSerif-Regular.ttf", only_regular)
+    ws, sid = demo
+    with ws.open(sid, readonly=True) as store:
+        ctx = build_context(ws, store)
+    monkeypatch.setattr(pdf_mod, "FONT_DIR", only_regular)
+    monkeypatch.delitem(pdf_mod._STATE, "compiler", raising=False)
+    try:
+        fonts = _fonts(render_pdf(ws, ctx))
+    finally:
+        pdf_mod._STATE.pop("compiler", None)  # the next document gets a compiler with the real folder
+    assert "LiberationSerif" in fonts and "LiberationSerif-Bold" not in fonts, fonts
