@@ -308,7 +308,7 @@ def test_corrupt_counter_file_refuses(ws):
 
 # -- pdf, CLI, imports ------------------------------------------------------------------------
 def test_pdf_is_rendered_in_process_without_libreoffice(ws, monkeypatch, tmp_path):
-    """WeasyPrint, not soffice: works on a machine without LibreOffice (which() finds nothing)."""
+    """Typst, not soffice: works on a machine without LibreOffice (which() finds nothing)."""
     import shutil
 
     from pypdf import PdfReader

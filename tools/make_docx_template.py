@@ -149,7 +149,7 @@ def field(paragraph, instr):
 
 
 # The numeric date of the opening is printed with U+2011 NON-BREAKING HYPHEN: Word and LibreOffice
-# break "15-05-2025" after a hyphen otherwise (WeasyPrint does not, so the HTML keeps "-").
+# break "15-05-2025" after a hyphen otherwise (a browser does not, so the HTML keeps "-").
 
 
 def build() -> Document:

@@ -156,8 +156,8 @@ def _error(exc: BaseException, name: str) -> TpiError:
     where = name
     diag = str(getattr(exc, "diagnostic", "") or "")
     m = re.search(r"([\w.-]+\.typ):(\d+):\d+", diag)
-    if m:
-        where = f"{m.group(1)} baris {m.group(2)}"
+    if m:  # the compiler sees the template as dokumen.typ: name it as the user knows it
+        where = f"{name if m.group(1) == 'dokumen.typ' else m.group(1)} baris {m.group(2)}"
     return TpiError(f"Templat {where} galat: {message.rstrip('.')}. Tidak ada berkas yang ditulis.")
 
 
