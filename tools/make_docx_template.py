@@ -258,12 +258,12 @@ def build() -> Document:
                ["{{ a.no }}", "{{ a.nama }}", "{{ a.bobot | nilai }}", "{{ a.unit | nilai }}", "{{ a.tpi | nilai }}",
                 "{{ a.persen | nilai }}", "{{ a.minimum | nilai }}", "{{ a.memenuhi_teks }}",
                 "{{ a.catatan | join('; ') or '-' }}"],
-               "a in areas", [8, 25, 13, 13, 13, 13, 15, 18, 47],
+               "a in areas", [8, 25, 13, 13, 13, 13, 17, 20, 43],
                aligns={0: CENTER, 2: RIGHT, 3: RIGHT, 4: RIGHT, 5: RIGHT, 6: RIGHT, 7: CENTER}, size=9)
 
     para(doc, "B. Hasil per Sub-area", keep=True, before=6)
     loop_table(doc, ["Kode", "Sub-area", "Bobot", "Unit", "TPI", "%", "Catatan Hasil Evaluasi"],
-               ["{{ s.kode }}", "{{ s.nama }}", "{{ s.bobot | nilai }}", "{{ s.unit | nilai }}",
+               ["{{ s.kode_lke }}", "{{ s.nama }}", "{{ s.bobot | nilai }}", "{{ s.unit | nilai }}",
                 "{{ s.tpi | nilai }}", "{{ s.persen | nilai }}", "{{ s.catatan or '-' }}"],
                "s in sub_areas", [21, 50, 14, 13, 13, 15, 39],
                aligns={2: RIGHT, 3: RIGHT, 4: RIGHT, 5: RIGHT}, size=9)
@@ -277,14 +277,14 @@ def build() -> Document:
     para(doc, "Nilai sementara: {{ belum_dijawab | length }} butir belum dijawab TPI.", italic=True)
     para(doc, "{%p endif %}", after=0)
 
-    para(doc, "D. Syarat Usulan Unit Kerja (PermenPANRB 90/2021, Lampiran II)", keep=True, before=6)
+    para(doc, "D. Syarat Usulan Unit Kerja ({{ permen.singkat }}, Lampiran II)", keep=True, before=6)
     loop_table(doc, ["Syarat", "Ambang", "Nilai", "Bukti"],
                ["{{ s.label }}", "{{ s.ambang }}", "{{ s.nilai_teks }}", "{{ s.bukti or '-' }}"],
                "s in syarat", [60, 22, 25, 58], aligns={1: CENTER, 2: CENTER}, size=10)
 
     para(doc, "V. Temuan dan Rekomendasi", bold=True, before=6, keep=True)
-    loop_table(doc, ["No", "Butir / Area", "Temuan", "Rekomendasi"],
-               ["{{ t.no }}", "Butir {{ t.butir }}\n{{ t.area }}", "{{ t.temuan or '-' }}", "{{ t.rekomendasi or '-' }}"],
+    loop_table(doc, ["No", "Butir LKE / Area", "Temuan", "Rekomendasi"],
+               ["{{ t.no }}", "{{ t.label }}\n{{ t.area }}", "{{ t.temuan or '-' }}", "{{ t.rekomendasi or '-' }}"],
                "t in temuan", [10, 35, 60, 60], aligns={0: CENTER})
 
     para(doc, "VI. Tanggapan Pimpinan Unit Kerja", bold=True, before=6, keep=True)
@@ -363,8 +363,7 @@ def build() -> Document:
     # Lampiran
     para(doc, "Lampiran 1. Daftar Hadir", bold=True, page_break=True, keep=True)
     para(doc, "Berita Acara Nomor {{ nomor }} tanggal {{ sesi.tanggal | tanggal }}", keep=True, after=0)
-    para(doc, "ID sesi {{ sesi.id }} · sidik dokumen (SHA-256) {{ digest_pendek }} · {{ instrumen.judul }} versi "
-              "{{ instrumen.versi }}", size=8, color="444444", keep=True)
+    para(doc, "ID sesi {{ sesi.id }} · sidik dokumen (SHA-256) {{ digest_pendek }} · {{ instrumen.nama }}", size=8, color="444444", keep=True)
     t = loop_table(doc, ["No", "Nama", "Jabatan", "Unsur", "Tanda Tangan"],
                    ["{{ loop.index }}", "{{ p.nama }}", "{{ p.jabatan }}", "{{ p.pihak }}", "{{ loop.index }}."],
                    "p in lampiran.daftar_hadir", [10, 50, 55, 15, 35], aligns={0: CENTER, 3: CENTER}, size=11)
@@ -372,7 +371,7 @@ def build() -> Document:
 
     para(doc, "Lampiran 2. Catatan per Butir", bold=True, page_break=True, keep=True)
     para(doc, "{%p for c in lampiran.catatan_butir %}", after=0)
-    para(doc, "Butir {{ c.butir }} — {{ c.pertanyaan }}", bold=True, size=10.5, keep=True, after=0, before=4)
+    para(doc, "{{ c.label }} — {{ c.pertanyaan }}", bold=True, size=10.5, keep=True, after=0, before=4)
     para(doc, "Jawaban unit: {{ c.jawaban_unit or '-' }} · Jawaban TPI: {{ c.jawaban_tpi or '-' }}"
               "{% if c.berbeda %} (berbeda){% endif %}", size=10.5, after=0, keep=True)
     para(doc, "{%p if c.catatan %}", after=0)
