@@ -203,9 +203,12 @@ def typeset(ws, base: str, context: dict, extra: dict | None = None, marks: bool
     name = f"{base}.typ"
     source = template_path(ws, name).read_bytes()
     library = template_path(ws, LIBRARY).read_bytes()
+    from ..core.workspace import PAPER_MM
+
     data = print_view(context)
     if extra:
         data.update(print_view(extra))
+    data["kertas_mm"] = list(PAPER_MM.get(str(data.get("kertas")), PAPER_MM["F4"]))
     logo = None
     logo_path = (context.get("instansi") or {}).get("logo_path") if isinstance(context.get("instansi"), dict) else None
     if logo_path:
