@@ -1,5 +1,5 @@
 """Berita Acara content (issue 9 item 6): syarat, sub-area notes, tanggapan, tindak lanjut, the
-head's title, Dasar, signatories, kop logo; and the WeasyPrint PDF (item 7)."""
+head's title, Dasar, signatories, kop logo; and the PDF (Typst; issue 9 item 7, issue 22)."""
 
 from __future__ import annotations
 

@@ -160,7 +160,7 @@ def test_escaping_in_html_and_md(ws):
 
 def test_html_print_css(ws):
     html = render_text(ws, ws.open(SESSION_ID, readonly=True), "html")
-    assert "size: 210mm 330mm" in html and "counter(page)" in html and 'class="kop"' in html
+    assert "size: 215mm 330mm" in html and "counter(page)" in html and 'class="kop"' in html
 
 
 def test_context_roles(ws):
@@ -308,7 +308,7 @@ def test_corrupt_counter_file_refuses(ws):
 
 # -- pdf, CLI, imports ------------------------------------------------------------------------
 def test_pdf_is_rendered_in_process_without_libreoffice(ws, monkeypatch, tmp_path):
-    """WeasyPrint, not soffice: works on a machine without LibreOffice (which() finds nothing)."""
+    """Typst, not soffice: works on a machine without LibreOffice (which() finds nothing)."""
     import shutil
 
     from pypdf import PdfReader

@@ -143,7 +143,16 @@ def test_romawi():
 
 def test_every_filter_is_tested_here():
     assert set(f.FILTERS) == {"kapital", "terbilang", "hari", "bulan", "tanggal", "tanggal_angka",
-                              "tanggal_terbilang", "jam", "nilai", "nip", "romawi", "rekat"}
+                              "tanggal_terbilang", "jam", "nilai", "nip", "romawi", "rekat", "ukuran_kertas"}
+
+
+def test_ukuran_kertas_is_cores_one_table():
+    from tpi_tui.core.workspace import PAPER_MM
+
+    assert PAPER_MM["F4"] == (215, 330)  # F4 as Indonesian offices buy it
+    assert f.ukuran_kertas("F4") == "215mm 330mm" and f.ukuran_kertas("A4") == "210mm 297mm"
+    assert f.ukuran_kertas("A4", "lanskap") == "297mm 210mm"
+    assert f.ukuran_kertas("B5") == "215mm 330mm"  # unknown: the config's default
 
 
 def test_rekat_glues_the_last_words():

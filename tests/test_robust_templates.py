@@ -166,3 +166,16 @@ def test_packaged_templates_are_trusted_and_a_changed_copy_is_not(ws):
         assert not trusted(ws)
         assert render_text(ws, store, "md") == plain  # same document through the child
         assert render_text(ws, store, "html")
+
+
+def test_a_broken_workspace_typst_template_names_itself_and_writes_nothing(ws):
+    """A workspace berita_acara.typ with a syntax error on line 3: one line naming that file and
+    line (not the compiler's private dokumen.typ), no PDF, no number."""
+    with new_session(ws) as s:
+        sid = s.id
+    (ws.templates_dir / "berita_acara.typ").write_text('#import "_tpi.typ": *\nHalo\n#let x = (\n', encoding="utf-8")
+    before = tree_hash(ws.root)
+    code, out, err = run_cli(["minutes", sid, "--format", "pdf"])
+    assert_one_line_error(code, err)
+    assert "Templat berita_acara.typ baris 3 galat" in err and "dokumen.typ" not in err, err
+    assert tree_hash(ws.root) == before

@@ -19,7 +19,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-OUT = Path(__file__).resolve().parents[1] / "templates" / "berita_acara.docx"
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tpi_tui.core.workspace import PAPER_MM  # noqa: E402 - the one table of paper sizes
+
+OUT = ROOT / "templates" / "berita_acara.docx"
 CENTER, RIGHT, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
 
 
@@ -149,7 +153,7 @@ def field(paragraph, instr):
 
 
 # The numeric date of the opening is printed with U+2011 NON-BREAKING HYPHEN: Word and LibreOffice
-# break "15-05-2025" after a hyphen otherwise (WeasyPrint does not, so the HTML keeps "-").
+# break "15-05-2025" after a hyphen otherwise (a browser does not, so the HTML keeps "-").
 
 
 def build() -> Document:
@@ -162,7 +166,7 @@ def build() -> Document:
     normal.paragraph_format.line_spacing = 1.15
 
     sec = doc.sections[0]
-    sec.page_width, sec.page_height = Mm(210), Mm(330)
+    sec.page_width, sec.page_height = (Mm(x) for x in PAPER_MM["F4"])
     sec.left_margin, sec.right_margin = Mm(25), Mm(20)
     sec.top_margin, sec.bottom_margin = Mm(15), Mm(20)
     sec.header_distance, sec.footer_distance = Mm(8), Mm(10)
@@ -263,7 +267,7 @@ def build() -> Document:
                ["{{ a.no }}", "{{ a.nama }}", "{{ a.bobot | nilai }}", "{{ a.unit | nilai }}", "{{ a.tpi | nilai }}",
                 "{{ a.persen | nilai }}", "{{ a.minimum | nilai }}", "{{ a.memenuhi_teks }}",
                 "{{ a.catatan | join('; ') or '-' }}"],
-               "a in areas", [8, 25, 13, 13, 13, 13, 15, 18, 47],
+               "a in areas", [8, 25, 13, 13, 13, 13, 17, 20, 43],
                aligns={0: CENTER, 2: RIGHT, 3: RIGHT, 4: RIGHT, 5: RIGHT, 6: RIGHT, 7: CENTER}, size=9)
 
     para(doc, "B. Hasil per Sub-area", keep=True, before=6)

@@ -1,6 +1,6 @@
 """CLI commands for the evaluation cycle: rekap, usulan, lhe, surat-usulan, arsip.
 
-Slow imports (openpyxl, jinja2, WeasyPrint) happen inside the command that needs them.
+Slow imports (openpyxl, jinja2, typst) happen inside the command that needs them.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import click
 
 from ..core.atomic import write_file
 from ..core.policy import StatusSesi
+from ..core.text import cut, show
 from .common import actor, echo, workspace
 
 REKAP_FORMATS = ("table", "json", "xlsx", "html", "pdf")
@@ -289,6 +290,39 @@ def surat_usulan(ctx, tahun, fmt, output, tanggal, sptjm) -> None:
         echo(f"Perhatian: syarat instansi belum terpenuhi/dicatat: {', '.join(unmet)} ('tpi syarat-instansi list').")
 
 
+class _Progress:
+    """A progress bar on stderr while it is a terminal; silent when piped or redirected.
+
+    Called as ``progress(done, total, label)``; the bar is made on the first call (the total is
+    known only then) and closed on exit."""
+
+    def __init__(self, label: str) -> None:
+        import sys
+
+        self.label = label
+        self.stream = sys.stderr
+        self.show = bool(getattr(sys.stderr, "isatty", lambda: False)())
+        self.bar = None
+        self.done = 0
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, done: int, total: int, label: str = "") -> None:
+        if not self.show:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=self.stream, show_pos=True,
+                                         item_show_func=lambda item: cut(show(item), 30) if item else None)
+            self.bar.__enter__()
+        self.bar.update(done - self.done, label)
+        self.done = done
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
 @click.command()
 @click.option("--tahun", metavar="TTTT", help="Tahun (bawaan: tahun terakhir yang memiliki sesi).")
 @click.option("--opd", metavar="NAMA", help="Hanya satu OPD.")
@@ -302,7 +336,9 @@ def arsip(ctx, tahun, opd, output, tanpa_dokumen) -> None:
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
-    manifest = build_arsip(ws, year, Path(output), opd=opd, actor=actor(ctx, ws), documents=not tanpa_dokumen)
+    with _Progress("Menyusun arsip") as progress:
+        manifest = build_arsip(ws, year, Path(output), opd=opd, actor=actor(ctx, ws), documents=not tanpa_dokumen,
+                               progress=progress)
     echo(f"Arsip ditulis: {output} ({len(manifest['berkas'])} berkas, {len(manifest['opd'])} OPD, tahun {year}).")
     echo(f"SHA-256 manifest: {manifest['sha256_manifest']} (catat untuk pemeriksaan kelak)")
     for note in manifest["catatan"]:

@@ -161,6 +161,11 @@ def clean_actor(name: object, source: str) -> str:
     return text
 
 
+# Paper sizes (width, height in mm, portrait) of [berita_acara] kertas: the one table for every
+# format (Typst PDFs, HTML print CSS, DOCX). F4 as Indonesian offices buy it: 215 x 330 mm.
+PAPER_MM = {"F4": (215, 330), "A4": (210, 297)}
+
+
 @dataclass
 class Config:
     """Every setting of ``tpi.toml`` with its default: the one table of defaults.
@@ -280,7 +285,7 @@ def load_config(path: Path) -> Config:
         raise TpiError(f"{path.name}: {exc}") from None
     if cfg.ambang_per_area not in AREA_READINGS:
         raise TpiError(f"{path.name}: penilaian.ambang_per_area harus salah satu dari {', '.join(AREA_READINGS)}.")
-    if cfg.kertas not in ("A4", "F4"):
+    if cfg.kertas not in PAPER_MM:
         raise TpiError(f"{path.name}: berita_acara.kertas harus A4 atau F4.")
     return cfg
 
@@ -778,7 +783,7 @@ kop = [
 [berita_acara]
 # Pola nomor: {{seq}} nomor urut per tahun, {{bulan_romawi}}, {{bulan}}, {{tahun}}.
 nomor = {nomor}
-kertas = {kertas}   # F4 (210 x 330 mm) atau A4
+kertas = {kertas}   # F4 (215 x 330 mm) atau A4
 # Logo kop (PNG/JPEG), relatif terhadap folder ruang kerja; kosong = tanpa logo.
 logo = ""
 

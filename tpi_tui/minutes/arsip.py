@@ -43,8 +43,10 @@ def _attachments(tables: dict) -> list[dict]:
 
 
 def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str = "",
-                documents: bool = True) -> dict:
-    """Write the bundle of ``tahun`` (one OPD with ``opd``) to ``output``; returns the manifest."""
+                documents: bool = True, progress=None) -> dict:
+    """Write the bundle of ``tahun`` (one OPD with ``opd``) to ``output``; returns the manifest.
+
+    ``progress(done, total, label)``, when given, is called after each session (the CLI's bar)."""
     from ..core.atomic import write_file
     from ..core.cycle import basis_sessions, damaged_sessions, session_year
     from ..core.store import load_tables
@@ -52,7 +54,9 @@ def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str
     from ..core.verify import verify_details
     from ..core.workspace import slugify
     from . import cycle_docs
-    from .render import generate
+    from .context import build_context
+    from .docx import render_docx
+    from .render import render_pdf
 
     listed = ws.list_sessions()
     summaries = [s for s in listed if not s.error and session_year(s) == tahun]
@@ -71,7 +75,10 @@ def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str
         notes.append(f"Berkas sesi sessions/{s.path} rusak dan tidak diarsipkan: {s.error}")
         verify_lines += [f"GAGAL sessions/{s.path}", f"      - {s.error}"]
     bases = basis_sessions(ws, tahun)
-    for s in sorted(summaries, key=lambda s: (s.opd_slug, s.tanggal, s.id)):
+    ordered = sorted(summaries, key=lambda s: (s.opd_slug, s.tanggal, s.id))
+    for done, s in enumerate(ordered, start=1):
+        if progress is not None:
+            progress(done - 1, len(ordered), s.opd)
         path = ws.sessions_dir / s.path
         raw = path.read_bytes()
         files[f"{s.opd_slug}/sesi/{path.name}"] = (raw, "sesi")
@@ -88,22 +95,27 @@ def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str
             continue
         with ws.open(s.id, readonly=True) as store:
             if s.status == StatusSesi.FINAL:
-                for fmt in ("pdf", "docx"):
-                    tmp = ws.out_dir / ".arsip" / f"{path.stem}.{fmt}"
+                # read-only: nothing to issue, so one context serves both formats (rendered in memory)
+                try:
+                    context = build_context(ws, store)
+                except TpiError as exc:
+                    context = None
+                    notes.append(f"Berita Acara {s.opd} {s.tanggal} tidak dibuat: {exc}")
+                for fmt in ("pdf", "docx") if context is not None else ():
                     try:
-                        generate(ws, store, fmt, output=tmp)
-                        files[f"{s.opd_slug}/berita-acara/berita-acara_{path.stem}.{fmt}"] = (tmp.read_bytes(), "berita_acara")
-                        tmp.unlink(missing_ok=True)
+                        data = render_pdf(ws, context) if fmt == "pdf" else render_docx(ws, store, context)
+                        files[f"{s.opd_slug}/berita-acara/berita-acara_{path.stem}.{fmt}"] = (data, "berita_acara")
                     except TpiError as exc:
                         notes.append(f"Berita Acara {fmt.upper()} {s.opd} {s.tanggal} tidak dibuat: {exc}")
             basis = bases.get(s.opd_slug)
             if basis is not None and basis.id == s.id:
                 try:
                     ctx = cycle_docs.lhe_context(ws, store)
-                    html = cycle_docs._render(ws, "lhe.html.j2", ctx)
-                    files[f"{s.opd_slug}/lhe/lhe_{path.stem}.pdf"] = (cycle_docs.html_to_pdf(html, "lhe"), "lhe")
+                    files[f"{s.opd_slug}/lhe/lhe_{path.stem}.pdf"] = (cycle_docs.document_pdf(ws, "lhe", ctx), "lhe")
                 except TpiError as exc:
                     notes.append(f"LHE {s.opd} tidak dibuat: {exc}")
+    if progress is not None:
+        progress(len(ordered), len(ordered), "")
     from ..core.keys import REGISTRY
 
     registry = ws.root / REGISTRY

@@ -11,8 +11,8 @@ atomic write, a number never given twice): the LHE gets a number only when its s
 (and keeps it); the surat usulan and the SPTJM only when every proposed unit's basis session is
 final. Until then the document carries a placeholder number and a DRAFT band on every page.
 
-PDF: WeasyPrint in-process (``minutes.pdf.html_to_pdf``, the Berita Acara's path); DOCX from
-the same HTML through LibreOffice (the LHE and letters have no separate Word template).
+PDF: set by Typst from ``<base>.typ`` with the same context as JSON (``minutes.pdf.typeset``, the
+Berita Acara's engine); DOCX from the HTML through LibreOffice (no separate Word template).
 """
 
 from __future__ import annotations
@@ -99,12 +99,16 @@ def _render(ws, name: str, context: dict) -> str:
     return _render_named(ws, name, context)
 
 
-def html_to_pdf(html: str, stem: str) -> bytes:
-    """PDF through the Berita Acara's WeasyPrint path (CSS paged media: landscape pages, page
-    counters, the DRAFT band; only data: URIs are fetched, so a template cannot read local files)."""
-    from .pdf import html_to_pdf as weasy
+def document_pdf(ws, base: str, context: dict, marks: bool = False) -> bytes:
+    """The PDF of ``base`` ("lhe", "surat_usulan", "sptjm", "rekap"), set by Typst."""
+    from .filters import terbilang
+    from .pdf import typeset
 
-    return weasy(html)
+    extra = {"judul_dokumen": f"{base.replace('_', ' ').upper()} — {context['instansi']['nama']}",
+             "penyusun": context["instansi"].get("unit", "")}
+    if "units" in context:
+        extra["jumlah_unit_terbilang"] = terbilang(len(context["units"]))
+    return typeset(ws, base, context, extra, marks=marks)
 
 
 def html_to_docx(html: str, stem: str, timeout: float = 180.0) -> bytes:
@@ -123,11 +127,11 @@ def _document(ws, base: str, context: dict, fmt: str, stem: str) -> bytes:
     """Bytes of the document ``base`` (``lhe``, ``surat_usulan``, ...) in ``fmt``."""
     if fmt == "md":
         return _render(ws, f"{base}.md.j2", context).encode("utf-8")
+    if fmt == "pdf":
+        return document_pdf(ws, base, context)
     html = _render(ws, f"{base}.html.j2", context)
     if fmt == "html":
         return html.encode("utf-8")
-    if fmt == "pdf":
-        return html_to_pdf(html, stem)
     return html_to_docx(html, stem)
 
 
@@ -610,4 +614,4 @@ def rekap_html(ws, data: dict, tanggal: str | None = None) -> str:
 
 
 def rekap_pdf(ws, data: dict, tanggal: str | None = None) -> bytes:
-    return html_to_pdf(rekap_html(ws, data, tanggal), f"rekap-{data['tahun']}")
+    return document_pdf(ws, "rekap", rekap_context(ws, data, tanggal))

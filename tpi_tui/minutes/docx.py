@@ -11,9 +11,9 @@ import io
 from pathlib import Path
 
 from ..core.errors import TpiError
+from ..core.workspace import PAPER_MM
 
 NAME = "berita_acara.docx"
-PAPER_MM = {"F4": (210, 330), "A4": (210, 297)}
 
 
 def _env():

@@ -322,11 +322,15 @@ def render_text(ws, store, fmt: str = "md", nomor: str | None = None) -> str:
     return _render_named(ws, TEMPLATES[fmt], build_context(ws, store, nomor=nomor))
 
 
-def render_pdf(ws, context: dict) -> bytes:
-    """The HTML template rendered to PDF in-process (WeasyPrint)."""
-    from .pdf import html_to_pdf
+def render_pdf(ws, context: dict, marks: bool = False) -> bytes:
+    """The Berita Acara set by Typst from ``berita_acara.typ`` (``pdf.typeset``)."""
+    from .filters import tanggal_angka, tanggal_terbilang
+    from .pdf import typeset
 
-    return html_to_pdf(_render_named(ws, TEMPLATES["html"], context), base_url=str(ws.root))
+    day = context["sesi"]["tanggal"]
+    extra = {"tanggal_terbilang": tanggal_terbilang(day), "tanggal_angka": tanggal_angka(day),
+             "judul_dokumen": f"{context['judul']} — {context['opd']['nama']}", "penyusun": context["instansi"]["unit"]}
+    return typeset(ws, "berita_acara", context, extra, marks=marks)
 
 
 def preview_pdf(ws, store, output: Path | None = None) -> Path:
@@ -359,16 +363,18 @@ def generate(ws, store, fmt: str = "md", output: Path | None = None) -> Path:
         raise TpiError(f"Format '{fmt}' tidak dikenal; pilih salah satu dari {', '.join(FORMATS)}.")
     target = Path(output) if output else default_output(ws, store, fmt)
     if fmt == "pdf":
-        from .pdf import check_html_engine
+        from .pdf import check_engine
 
-        check_html_engine()  # fail before issuing a number when the PDF engine cannot load
+        check_engine()  # fail before issuing a number when the PDF engine cannot load
     from ..core.review import needs_draft_mark
 
     if not store.readonly and not nomor_mod.session_nomor(store) and not needs_draft_mark(store):
         # Only a final Berita Acara consumes the yearly sequence; a DRAFT prints "diberikan saat final".
         # Render once before issuing, so a broken template never consumes a number.
-        if fmt in ("md", "html", "pdf"):
-            render_text(ws, store, "html" if fmt == "pdf" else fmt)
+        if fmt in ("md", "html"):
+            render_text(ws, store, fmt)
+        elif fmt == "pdf":
+            render_pdf(ws, build_context(ws, store))
         else:
             from .docx import render_docx
 

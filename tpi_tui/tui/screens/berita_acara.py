@@ -1,4 +1,4 @@
-"""Berita Acara: preview (no number issued) and generate Markdown, HTML, DOCX or PDF (WeasyPrint).
+"""Berita Acara: preview (no number issued) and generate Markdown, HTML, DOCX or PDF (Typst).
 
 Rendering and numbering read the session, so both run in the session's writer thread: the
 cockpit's when opened from there, an own one (on a read-only copy) when opened from Beranda.
