@@ -150,9 +150,10 @@ class ItemPane(GuardedPump, VerticalScroll):
         self.item_id = item_id
         item, answer = self.item, self.shown()
         sub = self.inst.sub_areas.get(item.sub_area)
-        where = f"{item.area} · {sub.kode} {sub.nama}" if sub else "Hasil"
+        # named as the LKE sheet names it (A.I.4.i.b), the soal id beside it: core.instrument.kode_lke
+        where = f"{item.area} · {self.inst.kode_lke(sub.kode)} {sub.nama}" if sub else "Hasil"
         self.query_one("#item-head", Static).update(
-            Text.assemble((f"Butir {item_id}", "bold"), f"  ·  {where}  ·  {item.label}"))
+            Text.assemble((self.inst.label_butir(item_id), "bold"), f"  ·  {where}  ·  {item.label}"))
         self.query_one("#item-question", Static).update(Text(item.pertanyaan, style="bold"))
         choice = item.is_choice
         self.query_one("#item-options").display = choice
