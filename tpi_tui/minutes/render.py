@@ -38,12 +38,32 @@ def packaged_templates() -> Path:
     return default_templates_dir()
 
 
+def is_stale_copy(own: Path, name: str) -> bool:
+    """True when ``own`` is byte-identical to a default this program once shipped, and not to the
+    one it ships now: a copy ``tpi init`` made and nobody edited. It must not pin the workspace to
+    the old text (the 2021 letters after PermenPANRB 5/2024), so the packaged default is used."""
+    import hashlib
+
+    from .stale_templates import KNOWN_DEFAULTS
+
+    known = KNOWN_DEFAULTS.get(name)
+    if not known:
+        return False
+    try:
+        digest = hashlib.sha256(own.read_bytes()).hexdigest()
+        current = hashlib.sha256((packaged_templates() / name).read_bytes()).hexdigest()
+    except OSError:
+        return False
+    return digest in known and digest != current
+
+
 def template_path(ws, name: str) -> Path:
-    """The workspace copy of ``name`` when there is one, else the packaged default."""
+    """The workspace copy of ``name`` when there is one (and it is not an unedited old default),
+    else the packaged default."""
     if "/" in name or "\\" in name or name.startswith("."):
         raise TpiError(f"Nama templat '{name}' tidak sah.")
     own = Path(ws.templates_dir) / name
-    if own.is_file():
+    if own.is_file() and not is_stale_copy(own, name):
         return own
     default = packaged_templates() / name
     if default.is_file():
@@ -116,6 +136,24 @@ def bounded(env, seconds: float = RENDER_SECONDS):
         sys.settrace(previous)
 
 
+def _defaults_loader_class():
+    from jinja2 import FileSystemLoader
+
+    class WorkspaceLoader(FileSystemLoader):
+        """The workspace's templates/, skipping a copy that is an unedited old default."""
+
+        def get_source(self, environment, template):
+            from jinja2 import TemplateNotFound
+
+            for folder in self.searchpath:
+                own = Path(folder) / template
+                if own.is_file() and is_stale_copy(own, template):
+                    raise TemplateNotFound(template)
+            return super().get_source(environment, template)
+
+    return WorkspaceLoader
+
+
 def make_env(search: list[str] | None = None, autoescape=None, markdown: bool = False):
     """A sandboxed, strict, time-bounded environment with the Berita Acara filters.
 
@@ -126,7 +164,9 @@ def make_env(search: list[str] | None = None, autoescape=None, markdown: bool = 
     from .filters import FILTERS
 
     env = _sandbox_class()(
-        loader=ChoiceLoader([FileSystemLoader(p) for p in (search or [])]),
+        # the first folder is the workspace's (an unedited old default there gives way to the packaged one)
+        loader=ChoiceLoader([_defaults_loader_class()(p) for p in (search or [])[:1]]
+                            + [FileSystemLoader(p) for p in (search or [])[1:]]),
         undefined=StrictUndefined,
         autoescape=_autoescape if autoescape is None else autoescape,
         trim_blocks=True,
