@@ -117,9 +117,18 @@ def test_lhe_pdf_prints_every_sentence_of_the_html_in_order(lhe):
 def test_lhe_pdf_has_the_2024_sections(lhe):
     _, text = lhe
     flat = _squash(text)
-    for marker in ("5 Tahun 2024", "B. Tim Penilai Internal", "E. Sasaran", "F. Metodologi",
-                   "G. Ruang Lingkup dan Batasan", "2. Komponen hasil", "J. Rekomendasi", "K. Apresiasi",
-                   "L. Simpulan", "Tim Penilai Nasional"):
+    for marker in (
+        "5 Tahun 2024",
+        "B. Tim Penilai Internal",
+        "E. Sasaran",
+        "F. Metodologi",
+        "G. Ruang Lingkup dan Batasan",
+        "2. Komponen hasil",
+        "J. Rekomendasi",
+        "K. Apresiasi",
+        "L. Simpulan",
+        "Tim Penilai Nasional",
+    ):
         assert _squash(marker) in flat, marker
     # numbered tembusan, the last item closed with a full stop
     assert re.search(r"^1\. Kepala Dinas Kependudukan dan Pencatatan Sipil;$", text, re.M), text
