@@ -66,6 +66,8 @@ KNOWN_DEFAULTS: dict[str, frozenset[str]] = {
     }),
     'lhe.typ': frozenset({
         '4e76c3e71a92acf4c52cd67f8ac691782b72a1d38ed321017806f5f72421f452',
+        '89efe4a87dad8e725d8cb8791389de6f5a9eae02241cf4d07270cd4f3b58ca9f',
+        'd45c9df8e88ddf66a46b779315f56020199dc6cd51519670465df4ab4ce7f56b',
     }),
     'rekap.html.j2': frozenset({
         '29c267784979662c7c8837afb4c6ff9ee8f5a2f21d76a87890a8e508e64d3d01',
@@ -77,6 +79,8 @@ KNOWN_DEFAULTS: dict[str, frozenset[str]] = {
         'f782a7f8d083879f7239676e78dc973a0bd27f5ff3ca890acc2c66e6ac779a7e',
     }),
     'rekap.typ': frozenset({
+        '32f7a9126836932218d234511b6ea03154d91d01c7a690f42b02180818387451',
+        '9d64d14d6e16fe9532374201dd1f6dbef2fd0ecd82d8c2accfb580d372473a94',
         'bfedfc3a5857c08ca05e725590b7111cff0d2870265cc7719e67c86fb88aab8d',
     }),
     'sptjm.html.j2': frozenset({
