@@ -36,7 +36,9 @@ def bench_exchange(fx, reps: int) -> list[Row]:
             (out / "lampiran3.xlsx").write_bytes(build_workbook(store, sheets=(SHEET_LKE,)))
         for n in range(reps):
             for name, row, side in (("lke.xlsx", import_row, "unit"), ("lampiran3.xlsx", import3_row, "tpi")):
-                store = ws.new_session(opd=f"Dinas Impor {n}", jenis="wawancara", tanggal="2025-08-01", target="WBK", actor="bench")
+                store = ws.new_session(
+                    opd=f"Dinas Impor {n}", jenis="wawancara", tanggal="2025-08-01", target="WBK", actor="bench"
+                )
                 with store:
                     t = time.perf_counter()
                     plan, changed = import_xlsx(store, out / name, side)
@@ -69,12 +71,15 @@ def _api_workspace(fx, n_units: int):
 
 
 def bench_api(fx, reps: int, load_seconds: float) -> list[Row]:
-    one = Row(f"API GET /lke/jawaban-unit/{{id}}, {reps} sequential requests", goals=[Goal("p95", 0.050, "p95 ≤ 50 ms")])
+    one = Row(
+        f"API GET /lke/jawaban-unit/{{id}}, {reps} sequential requests", goals=[Goal("p95", 0.050, "p95 ≤ 50 ms")]
+    )
     load = Row(f"API load: 16 concurrent clients for {load_seconds:.0f} s (loopback)")
     rows = [one] + ([load] if load_seconds else [])
     import httpx
 
     import tpi_tui.server.app  # noqa: F401
+
     proc = None
     try:
         ws, units, token = _api_workspace(fx, 50 if load_seconds else 5)
@@ -126,7 +131,9 @@ def bench_api(fx, reps: int, load_seconds: float) -> list[Row]:
     return rows
 
 
-async def _load(base: str, headers: dict, units: list[str], clients: int, seconds: float) -> tuple[int, int, list[float]]:
+async def _load(
+    base: str, headers: dict, units: list[str], clients: int, seconds: float
+) -> tuple[int, int, list[float]]:
     import httpx
 
     stop = time.monotonic() + seconds
@@ -168,7 +175,9 @@ def _hostile_files(lampiran3: bytes, out) -> tuple:
             data = zin.read(info.filename)
             zb.writestr(info.filename, data)
             if info.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"</sheetData>", b'<row r="99999999999"><c r="A99999999999"><v>1</v></c></row></sheetData>')
+                data = data.replace(
+                    b"</sheetData>", b'<row r="99999999999"><c r="A99999999999"><v>1</v></c></row></sheetData>'
+                )
             zh.writestr(info.filename, data)
         zb.writestr("xl/media/image1.png", os.urandom(19 * 1024 * 1024 + 512 * 1024), zipfile.ZIP_STORED)
     return hostile, big

@@ -452,8 +452,10 @@ def bench_launch(ws_1000, reps: int) -> list[Row]:
     # No goal here: Pilot's pause() waits until the app is idle, which now includes the worker that
     # checks every session file *after* Beranda's first frame. The first usable frame is the pty
     # row's, measured on a real terminal as the assessor sees it (issue #15).
-    row = Row(f"launch until idle, {n:,} sessions, headless run_test (list shown, every file checked)",
-              ref_name="bare App+Footer")
+    row = Row(
+        f"launch until idle, {n:,} sessions, headless run_test (list shown, every file checked)",
+        ref_name="bare App+Footer",
+    )
     imports = Row("  of which: interpreter + imports (to make_app)", ref_name="bare App+Footer")
     inapp = Row("  of which: make_app → idle + workers done", ref_name="bare App+Footer")
     try:
@@ -474,8 +476,14 @@ def bench_launch(ws_1000, reps: int) -> list[Row]:
 ANSI = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]P_^][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|\x1b.")
 
 
-def pty_ready(argv: list[str], cwd: Path, markers: tuple[str, ...], timeout: float = 60.0,
-              keys: bytes = b"", then: tuple[str, ...] = ()) -> float:
+def pty_ready(
+    argv: list[str],
+    cwd: Path,
+    markers: tuple[str, ...],
+    timeout: float = 60.0,
+    keys: bytes = b"",
+    then: tuple[str, ...] = (),
+) -> float:
     """Spawn argv on a 120x40 pseudo-terminal; seconds until any marker text is on screen.
 
     With ``keys``: once a marker is on screen, type them and return the seconds until any of
@@ -548,8 +556,10 @@ def bench_pty(ws_1000, reps: int) -> list[Row]:
     ws, ids = ws_1000
     row = Row(f"launch to first usable frame, {len(ids):,} sessions, real pty (`tpi`)", ref_name="bare App+Footer")
     row.goals = [Goal("ratio", 1.3, "≤ 1.3×")]
-    preview = Row("Berita Acara preview on screen, complete session, real pty (Beranda: Ctrl+B → text shown)",
-                  goals=[Goal("median", 1.0, "≤ 1 s")])
+    preview = Row(
+        "Berita Acara preview on screen, complete session, real pty (Beranda: Ctrl+B → text shown)",
+        goals=[Goal("median", 1.0, "≤ 1 s")],
+    )
     try:
         ws.list_sessions()
         bare, tpi = [], []
@@ -560,8 +570,9 @@ def bench_pty(ws_1000, reps: int) -> list[Row]:
     except Exception as exc:  # noqa: BLE001
         row.note = f"error: {exc}"[:110]
     try:  # the first row's session is complete (127 items): the longest BA the demo makes
-        preview.samples = [pty_ready(tpi_exe(), ws.root, BERANDA_MARKERS, keys=b"\x02", then=("INSPEKTORAT",))
-                           for _ in range(reps)]
+        preview.samples = [
+            pty_ready(tpi_exe(), ws.root, BERANDA_MARKERS, keys=b"\x02", then=("INSPEKTORAT",)) for _ in range(reps)
+        ]
     except Exception as exc:  # noqa: BLE001
         preview.note = f"error: {exc}"[:110]
     return [row, preview]
@@ -769,8 +780,11 @@ def bench_minutes(fx: Factory, reps: int) -> list[Row]:
 def bench_minutes_child(ws, store, reps: int, in_process: Row) -> Row:
     """The same md + html with a customised workspace template: rendered in a forked child
     under memory/CPU/output limits (tpi_tui/minutes/limits.py). The ratio is the child's cost."""
-    row = Row("Berita Acara md + html, workspace template (child process with OS limits)",
-              ref_name="same, packaged template in-process", goals=[Goal("median", 0.150, "≤ 150 ms")])
+    row = Row(
+        "Berita Acara md + html, workspace template (child process with OS limits)",
+        ref_name="same, packaged template in-process",
+        goals=[Goal("median", 0.150, "≤ 150 ms")],
+    )
     try:
         from tpi_tui.minutes import render_text
         from tpi_tui.minutes.render import trusted
@@ -798,10 +812,16 @@ def bench_minutes_child(ws, store, reps: int, in_process: Row) -> Row:
 def bench_pdf(fx: Factory, reps: int) -> list[Row]:
     """PDF of the complete demo session, set by Typst in-process (issue 22 item 3): warm, and as a
     whole process against the HTML of the same document (goal: at most twice its time)."""
-    row = Row("Berita Acara PDF (Typst), complete demo session, warm (another Nomor each call)", goals=[Goal("median", 0.5, "≤ 500 ms")])
+    row = Row(
+        "Berita Acara PDF (Typst), complete demo session, warm (another Nomor each call)",
+        goals=[Goal("median", 0.5, "≤ 500 ms")],
+    )
     first = Row("Berita Acara PDF, first call in process (typst import, fonts)")
-    whole = Row("tpi minutes SESI --format pdf, whole process", ref_name="--format html, same session",
-                goals=[Goal("ratio", 2.0, "≤ 2× html")])
+    whole = Row(
+        "tpi minutes SESI --format pdf, whole process",
+        ref_name="--format html, same session",
+        goals=[Goal("ratio", 2.0, "≤ 2× html")],
+    )
     try:
         from tpi_tui.minutes import generate
         from tpi_tui.minutes.context import build_context
@@ -836,7 +856,9 @@ def bench_pdf(fx: Factory, reps: int) -> list[Row]:
         n = max(2, reps)
         html, pdf = [], []
         for _ in range(n):  # interleaved, so both see the same load on a shared machine
-            html += wall(tpi + ["minutes", fx.seed_id, "--format", "html", "-o", str(out_dir / "w.html")], 1, cwd=ws.root)
+            html += wall(
+                tpi + ["minutes", fx.seed_id, "--format", "html", "-o", str(out_dir / "w.html")], 1, cwd=ws.root
+            )
             pdf += wall(tpi + ["minutes", fx.seed_id, "--format", "pdf", "-o", str(out_dir / "w.pdf")], 1, cwd=ws.root)
         whole.samples, whole.ref = pdf, html
         if not (out_dir / "w.pdf").read_bytes().startswith(b"%PDF"):
@@ -854,7 +876,9 @@ def bench_arsip(fx: Factory, reps: int) -> list[Row]:
         from tpi_tui.core.demo import create_demo
 
         ws = create_demo(fx.base / "arsip-demo")
-        row.samples = wall(tpi_exe() + ["arsip", "--tahun", "2025", "-o", str(fx.base / "arsip.zip")], reps, cwd=ws.root)
+        row.samples = wall(
+            tpi_exe() + ["arsip", "--tahun", "2025", "-o", str(fx.base / "arsip.zip")], reps, cwd=ws.root
+        )
         import zipfile
 
         with zipfile.ZipFile(fx.base / "arsip.zip") as zf:
@@ -970,7 +994,9 @@ def bench_external(fx: Factory, reps: int) -> list[Row]:
             variants.append(str(copy))
         p = subprocess.run(
             [sys.executable, "-c", CHILD_EXTERNAL, str(ws.root), ids[0], str(path), json.dumps(variants), str(reps)],
-            capture_output=True, text=True, timeout=300,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         if not p.stdout.strip():
             raise RuntimeError((p.stderr.strip().splitlines() or [str(p.returncode)])[-1])
@@ -1025,7 +1051,9 @@ def bench_rekap(ws_1000, reps: int) -> list[Row]:
         json_row.note = xlsx_row.note = f"error: {exc}"[:110]
     try:
         for _ in range(max(1, reps // 3)):
-            r = subprocess.run([sys.executable, "-c", CHILD_REKAP, str(ws.root)], capture_output=True, text=True, timeout=120)
+            r = subprocess.run(
+                [sys.executable, "-c", CHILD_REKAP, str(ws.root)], capture_output=True, text=True, timeout=120
+            )
             if r.returncode != 0 or not r.stdout.strip():
                 raise RuntimeError((r.stderr.strip().splitlines() or [str(r.returncode)])[-1])
             info = json.loads(r.stdout.strip().splitlines()[-1])

@@ -8,14 +8,31 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-_IGNORED = shutil.ignore_patterns(".git", ".venv", "__pycache__", "build", "dist", "*.egg-info", "tpi-demo", "out",
-                                  ".pytest_cache", ".ruff_cache", "snapshot_report.html", "*.lock", ".index.json")
+_IGNORED = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "__pycache__",
+    "build",
+    "dist",
+    "*.egg-info",
+    "tpi-demo",
+    "out",
+    ".pytest_cache",
+    ".ruff_cache",
+    "snapshot_report.html",
+    "*.lock",
+    ".index.json",
+)
 
 
 def checkout_files() -> list[str] | None:
     try:
-        done = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                              capture_output=True, timeout=60)
+        done = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            timeout=60,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     if done.returncode != 0:

@@ -5,11 +5,55 @@ from __future__ import annotations
 from tpi_tui.core.instrument import load_instrument
 
 # Jumlah inputs that give every computed percentage 100% (disiplin: 4 last year, 0 now).
-BEST_JUMLAH = {88: 10, 89: 10, 90: 10, 91: 10, 102: 4, 103: 0, 104: 4, 105: 8, 106: 8, 110: 20, 111: 0,
-               112: 20, 113: 1, 114: 2, 115: 0, 116: 3, 117: 3, 118: 6, 119: 40, 120: 49, 122: 10, 123: 10}
+BEST_JUMLAH = {
+    88: 10,
+    89: 10,
+    90: 10,
+    91: 10,
+    102: 4,
+    103: 0,
+    104: 4,
+    105: 8,
+    106: 8,
+    110: 20,
+    111: 0,
+    112: 20,
+    113: 1,
+    114: 2,
+    115: 0,
+    116: 3,
+    117: 3,
+    118: 6,
+    119: 40,
+    120: 49,
+    122: 10,
+    123: 10,
+}
 # Jumlah inputs that give every computed percentage 0% (no division by zero involved).
-WORST_JUMLAH = {88: 10, 89: 0, 90: 10, 91: 0, 102: 2, 103: 5, 104: 0, 105: 8, 106: 0, 110: 20, 111: 5,
-                112: 0, 113: 1, 114: 2, 115: 0, 116: 0, 117: 3, 118: 6, 119: 40, 120: 0, 122: 10, 123: 0}
+WORST_JUMLAH = {
+    88: 10,
+    89: 0,
+    90: 10,
+    91: 0,
+    102: 2,
+    103: 5,
+    104: 0,
+    105: 8,
+    106: 0,
+    110: 20,
+    111: 5,
+    112: 0,
+    113: 1,
+    114: 2,
+    115: 0,
+    116: 0,
+    117: 3,
+    118: 6,
+    119: 40,
+    120: 0,
+    122: 10,
+    123: 0,
+}
 
 
 def answers(best: bool, side: str = "jawaban_tpi", survey: float | None = None) -> dict[int, dict]:
@@ -28,7 +72,9 @@ def answers(best: bool, side: str = "jawaban_tpi", survey: float | None = None) 
 
 # Every prerequisite (syarat usulan, core/syarat.py) recorded and met: tests of the score
 # thresholds and of what follows a passing verdict start from here.
-SYARAT_OK = {k: {"nilai": "AA" if k == "sakip" else 100.0, "bukti": "uji"} for k in ("tlhp", "sakip", "lhkpn", "lhkasn")}
+SYARAT_OK = {
+    k: {"nilai": "AA" if k == "sakip" else 100.0, "bukti": "uji"} for k in ("tlhp", "sakip", "lhkpn", "lhkasn")
+}
 
 
 def ready_for_usulan(ws, tahun: int = 2025, opds: tuple[str, ...] = (), pencanangan: str = "2023-01-10") -> None:

@@ -60,24 +60,37 @@ def page_problems(page, n: int) -> list[str]:
     width, height = page.width, page.height
     words = _words(page)
     for w in words:
-        if w["x0"] < EDGE - TOL or w["x1"] > width - EDGE + TOL or w["top"] < EDGE - TOL or w["bottom"] > height - EDGE + TOL:
+        if (
+            w["x0"] < EDGE - TOL
+            or w["x1"] > width - EDGE + TOL
+            or w["top"] < EDGE - TOL
+            or w["bottom"] > height - EDGE + TOL
+        ):
             out.append(f"hal. {n}: '{w['text']}' di luar bidang cetak")
     edges = page.edges
     vertical = [e for e in edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 2]
     horizontal = [e for e in edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 2]
     for w in words:
         for e in vertical:
-            if w["x0"] + TOL < e["x0"] < w["x1"] - TOL and w["top"] + TOL < e["bottom"] and w["bottom"] - TOL > e["top"]:
+            if (
+                w["x0"] + TOL < e["x0"] < w["x1"] - TOL
+                and w["top"] + TOL < e["bottom"]
+                and w["bottom"] - TOL > e["top"]
+            ):
                 out.append(f"hal. {n}: '{w['text']}' melewati garis tabel (x={e['x0']:.0f})")
                 break
         h = w["bottom"] - w["top"]
         for e in horizontal:
-            if w["top"] + 0.3 * h < e["top"] < w["bottom"] - 0.3 * h and w["x0"] + TOL < e["x1"] and w["x1"] - TOL > e["x0"]:
+            if (
+                w["top"] + 0.3 * h < e["top"] < w["bottom"] - 0.3 * h
+                and w["x0"] + TOL < e["x1"]
+                and w["x1"] - TOL > e["x0"]
+            ):
                 out.append(f"hal. {n}: '{w['text']}' dicoret garis (y={e['top']:.0f})")
                 break
     ordered = sorted(words, key=lambda w: w["top"])
     for i, a in enumerate(ordered):
-        for b in ordered[i + 1:]:
+        for b in ordered[i + 1 :]:
             if b["top"] >= a["bottom"] - TOL:
                 break
             dx = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
@@ -87,12 +100,26 @@ def page_problems(page, n: int) -> list[str]:
     body = _body(words, height)
     if body and n > 1:
         first = min(body, key=lambda w: w["top"])
-        above = [e for e in horizontal if e["top"] <= first["top"] + TOL and first["top"] - e["top"] < 4 * MM
-                 and e["x0"] <= first["x0"] and e["x1"] >= first["x1"]]
-        left = [e for e in vertical if e["x0"] <= first["x0"] + TOL and e["top"] <= first["top"] and e["bottom"] >= first["bottom"]]
+        above = [
+            e
+            for e in horizontal
+            if e["top"] <= first["top"] + TOL
+            and first["top"] - e["top"] < 4 * MM
+            and e["x0"] <= first["x0"]
+            and e["x1"] >= first["x1"]
+        ]
+        left = [
+            e
+            for e in vertical
+            if e["x0"] <= first["x0"] + TOL and e["top"] <= first["top"] and e["bottom"] >= first["bottom"]
+        ]
         if above and left:  # the page's body begins inside a table
             rule = max(above, key=lambda e: e["top"])
-            fills = [r for r in page.rects if _is_header_fill(r.get("non_stroking_color")) and abs(r["top"] - rule["top"]) < 2]
+            fills = [
+                r
+                for r in page.rects
+                if _is_header_fill(r.get("non_stroking_color")) and abs(r["top"] - rule["top"]) < 2
+            ]
             if not fills:
                 out.append(f"hal. {n}: tabel berlanjut tanpa baris kepala ('{first['text']}')")
     if body:
@@ -150,7 +177,9 @@ def mark_problems(marks: list[dict], words_by_page: dict) -> list[str]:
             out.append(f"blok tanda tangan terbelah: hal. {a['page']}–{b['page']}")
     closing = [m for m in marks if m["jenis"] == "penutup"]
     if closing and starts and closing[0]["page"] != starts[0]["page"]:
-        out.append(f"kalimat penutup (hal. {closing[0]['page']}) terpisah dari tanda tangan pertama (hal. {starts[0]['page']})")
+        out.append(
+            f"kalimat penutup (hal. {closing[0]['page']}) terpisah dari tanda tangan pertama (hal. {starts[0]['page']})"
+        )
     for page in sorted({m["page"] for m in starts}):
         first = min(m["y"] for m in starts if m["page"] == page)
         if not [w for w in words_by_page.get(page, []) if w["bottom"] < first - 1]:

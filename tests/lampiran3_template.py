@@ -42,7 +42,11 @@ def template_rows() -> list[dict[str, str]]:
 
 def is_item_row(row: dict[str, str]) -> bool:
     text = strip_enum(norm(row["G"] or row["F"] or row["E"]))
-    return bool(row["J"]) and row["J"] not in ("%", "Pilihan Jawaban") and not text.startswith("jumlah yang harus melaporkan")
+    return (
+        bool(row["J"])
+        and row["J"] not in ("%", "Pilihan Jawaban")
+        and not text.startswith("jumlah yang harus melaporkan")
+    )
 
 
 def ground_truth(inst: Instrument) -> dict[int, int]:
@@ -65,8 +69,9 @@ def random_answers(inst: Instrument, rng: random.Random) -> dict[int, object]:
     return out
 
 
-def build(inst: Instrument, answers: dict[int, object], path: Path, *, rng: random.Random | None = None,
-          closing: bool = True) -> dict[int, str]:
+def build(
+    inst: Instrument, answers: dict[int, object], path: Path, *, rng: random.Random | None = None, closing: bool = True
+) -> dict[int, str]:
     """Write the filled template; with ``rng``, noise as real copies carry it. Returns soal id -> K cell."""  # fmt: skip
     truth = ground_truth(inst)
     wb = openpyxl.Workbook()

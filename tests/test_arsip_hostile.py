@@ -51,7 +51,9 @@ def keyed(tmp_path_factory):
 
 
 def verify(bundle: Path, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([*TPI, "verify", "--arsip", str(bundle)], capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(
+        [*TPI, "verify", "--arsip", str(bundle)], capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 def members(bundle: Path) -> dict[str, bytes]:
@@ -112,7 +114,8 @@ def test_a_genuine_keyed_archive_passes_with_its_keys(keyed):
     assert "kunci/kunci.json" in files
     manifest = json.loads(files["manifest.json"])
     assert {"jalur": "kunci/kunci.json", "jenis": "kunci"}.items() <= next(
-        e for e in manifest["berkas"] if e["jalur"] == "kunci/kunci.json").items()
+        e for e in manifest["berkas"] if e["jalur"] == "kunci/kunci.json"
+    ).items()
     r = verify(keyed["bundle"], keyed["env"])
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Verifikasi arsip berhasil" in r.stdout
@@ -129,9 +132,14 @@ def test_a_forged_answer_with_everything_recomputed_fails(keyed, tmp_path, strip
     assert f"{name}: berstatus final, tetapi tanda tangan Ketua Tim" in r.stdout
     # and without the keys file as well: a final session still needs valid signatures
     files.pop("kunci/kunci.json")
-    r = verify(rezip(tmp_path / "palsu2.zip", files,
-                     lambda m: m.update(berkas=[e for e in m["berkas"] if e["jalur"] != "kunci/kunci.json"])),
-               keyed["env"])
+    r = verify(
+        rezip(
+            tmp_path / "palsu2.zip",
+            files,
+            lambda m: m.update(berkas=[e for e in m["berkas"] if e["jalur"] != "kunci/kunci.json"]),
+        ),
+        keyed["env"],
+    )
     assert r.returncode == 2 and "berstatus final, tetapi tanda tangan" in r.stdout
 
 
@@ -161,7 +169,9 @@ def _raw_zip(path: Path, entries: list[tuple[zipfile.ZipInfo | str, bytes]], man
 
 
 def _listed(manifest: dict, name: str, data: bytes, kind: str = "lain") -> None:
-    manifest["berkas"].append({"jalur": name, "jenis": kind, "sha256": hashlib.sha256(data).hexdigest(), "ukuran": len(data)})
+    manifest["berkas"].append(
+        {"jalur": name, "jenis": kind, "sha256": hashlib.sha256(data).hexdigest(), "ukuran": len(data)}
+    )
 
 
 def test_hostile_members_are_refused(keyed, tmp_path):
@@ -205,8 +215,10 @@ def test_an_empty_manifest_fails(keyed, tmp_path):
 
 def test_manifest_text_is_printed_escaped(keyed, tmp_path):
     files = members(keyed["bundle"])
-    r = verify(rezip(tmp_path / "catatan.zip", files,
-                     lambda m: m.update(catatan=["x\nOK semua berkas utuh\x1b[2J"])), keyed["env"])
+    r = verify(
+        rezip(tmp_path / "catatan.zip", files, lambda m: m.update(catatan=["x\nOK semua berkas utuh\x1b[2J"])),
+        keyed["env"],
+    )
     assert "\nOK semua berkas utuh" not in r.stdout and "\x1b" not in r.stdout
     assert "x\\nOK semua berkas utuh\\x1b[2J" in r.stdout
 
@@ -249,13 +261,20 @@ with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED, compresslevel=1) as
             "_, status, usage = os.wait4(p.pid, 0)\n"
             "print(json.dumps({'code': os.waitstatus_to_exitcode(status), 'rss': usage.ru_maxrss, 'out': out.decode()}))\n"
         )
-        ran = subprocess.run([sys.executable, "-c", launcher, *TPI, "verify", "--arsip", str(bundle)],
-                             capture_output=True, env=keyed["env"], timeout=300, check=True)
+        ran = subprocess.run(
+            [sys.executable, "-c", launcher, *TPI, "verify", "--arsip", str(bundle)],
+            capture_output=True,
+            env=keyed["env"],
+            timeout=300,
+            check=True,
+        )
         got = json.loads(ran.stdout)
         code, out = got["code"], got["out"]
         assert got["rss"] < 200 * 1024, got["rss"]  # KB: far under the member's 200 MB
     else:
-        proc = subprocess.run([*TPI, "verify", "--arsip", str(bundle)], capture_output=True, env=keyed["env"], timeout=300)
+        proc = subprocess.run(
+            [*TPI, "verify", "--arsip", str(bundle)], capture_output=True, env=keyed["env"], timeout=300
+        )
         code, out = proc.returncode, proc.stdout.decode()
     elapsed = time.monotonic() - start
     assert code == 2 and f"{name}: terlalu besar" in out, out

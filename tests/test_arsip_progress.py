@@ -26,22 +26,21 @@ def demo(tmp_path_factory):
 
 
 def _env() -> dict:
-    out = {**os.environ, "TPI_USER": "Penguji", "PYTHONPATH": str(ROOT), "TERM": "xterm-256color",
-           "COLUMNS": "100"}
+    out = {**os.environ, "TPI_USER": "Penguji", "PYTHONPATH": str(ROOT), "TERM": "xterm-256color", "COLUMNS": "100"}
     out.pop("TPI_WORKSPACE", None)
     return out
 
 
 def _argv(ws, bundle: Path) -> list[str]:
-    return [sys.executable, "-m", "tpi_tui", "--workspace", str(ws.root), "arsip", "--tahun", "2025",
-            "-o", str(bundle)]
+    return [sys.executable, "-m", "tpi_tui", "--workspace", str(ws.root), "arsip", "--tahun", "2025", "-o", str(bundle)]
 
 
 def test_arsip_on_a_terminal_shows_the_bar_through_to_the_last_session(demo, tmp_path):
     bundle = tmp_path / "arsip.zip"
     master, slave = pty.openpty()
-    proc = subprocess.Popen(_argv(demo, bundle), env=_env(), stdin=slave, stdout=slave, stderr=slave,
-                            start_new_session=True, close_fds=True)
+    proc = subprocess.Popen(
+        _argv(demo, bundle), env=_env(), stdin=slave, stdout=slave, stderr=slave, start_new_session=True, close_fds=True
+    )
     os.close(slave)
     screen = b""
     try:
@@ -75,8 +74,9 @@ def test_arsip_on_a_terminal_shows_the_bar_through_to_the_last_session(demo, tmp
 
 def test_arsip_piped_prints_no_bar(demo, tmp_path):
     bundle = tmp_path / "arsip.zip"
-    out = subprocess.run(_argv(demo, bundle), env=_env(), capture_output=True, text=True, timeout=120,
-                         stdin=subprocess.DEVNULL)
+    out = subprocess.run(
+        _argv(demo, bundle), env=_env(), capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL
+    )
     assert out.returncode == 0, out.stderr
     assert out.stderr == ""  # no bar, no label, no carriage returns
     assert "Menyusun arsip" not in out.stdout and "\r" not in out.stdout
@@ -85,7 +85,8 @@ def test_arsip_piped_prints_no_bar(demo, tmp_path):
     finals = [s for s in demo.list_sessions() if s.status == "final" and s.tanggal.startswith("2025")]
     ba = [n for n in names if "/berita-acara/" in n]
     assert finals and sorted(ba) == sorted(
-        f"{s.opd_slug}/berita-acara/berita-acara_{Path(s.path).stem}.{fmt}" for s in finals for fmt in ("pdf", "docx"))
+        f"{s.opd_slug}/berita-acara/berita-acara_{Path(s.path).stem}.{fmt}" for s in finals for fmt in ("pdf", "docx")
+    )
     lhe = [n for n in names if "/lhe/" in n and n.endswith(".pdf")]
     assert len(lhe) == len(basis_sessions(demo, 2025)) == 6  # one LHE per OPD, of its basis session
     with zipfile.ZipFile(bundle) as zf:

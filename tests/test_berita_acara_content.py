@@ -44,9 +44,16 @@ def new_session(tmp_path):
 
     w = make_workspace(tmp_path / "ws2")
     store = w.new_session(
-        opd="RSUD Pesawaran", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula",
-        jam_mulai="09:00", dasar={"nomor": "700/1/ST/2025", "tanggal": "2025-05-12"}, tim=TIM,
-        narasumber=NARASUMBER, actor="uji",
+        opd="RSUD Pesawaran",
+        jenis="wawancara",
+        tanggal="2025-05-15",
+        target="WBK",
+        tempat="Aula",
+        jam_mulai="09:00",
+        dasar={"nomor": "700/1/ST/2025", "tanggal": "2025-05-12"},
+        tim=TIM,
+        narasumber=NARASUMBER,
+        actor="uji",
     )
     plan = {int(k): {f: v for f, v in doc.items() if f != "state"} for k, doc in answers().items()}
     store.set_many(plan)
@@ -67,9 +74,16 @@ def test_syarat_values_are_validated_with_one_indonesian_line():
         syarat.clean_syarat({"tlhp": {"nilai": 100, "bukti": "  "}})
 
 
-@pytest.mark.parametrize(("target", "predikat", "met"), [
-    ("WBK", "B", True), ("WBK", "CC", False), ("WBBM", "B", False), ("WBBM", "BB", True), ("WBBM", "AA", True),
-])
+@pytest.mark.parametrize(
+    ("target", "predikat", "met"),
+    [
+        ("WBK", "B", True),
+        ("WBK", "CC", False),
+        ("WBBM", "B", False),
+        ("WBBM", "BB", True),
+        ("WBBM", "AA", True),
+    ],
+)
 def test_sakip_threshold_depends_on_the_target(target, predikat, met):
     assert syarat.memenuhi("sakip", predikat, target) is met
 
@@ -86,7 +100,8 @@ def test_unrecorded_syarat_is_never_met_and_fails_the_verdict(new_session):
     assert failed == ["Syarat Tindak lanjut hasil pemeriksaan APIP/BPK (TLHP) 90,00% (ambang 100%)"]
     syarat.clear_syarat(store, "tlhp")
     assert store.evaluate().verdicts["WBK"].failed == [
-        "Syarat Tindak lanjut hasil pemeriksaan APIP/BPK (TLHP) belum dicatat"]
+        "Syarat Tindak lanjut hasil pemeriksaan APIP/BPK (TLHP) belum dicatat"
+    ]
 
 
 def test_syarat_changes_are_events_and_the_session_still_verifies(new_session):
@@ -101,15 +116,18 @@ def test_syarat_changes_are_events_and_the_session_still_verifies(new_session):
 
 
 # -- session fields ------------------------------------------------------------------------------
-@pytest.mark.parametrize(("opd", "title"), [
-    ("RSUD Pesawaran", "Direktur RSUD Pesawaran"),
-    ("Rumah Sakit Umum Daerah Pesawaran", "Direktur Rumah Sakit Umum Daerah Pesawaran"),
-    ("Puskesmas Bernung", "Kepala Puskesmas Bernung"),
-    ("Dinas Kependudukan dan Pencatatan Sipil", "Kepala Dinas Kependudukan dan Pencatatan Sipil"),
-    ("Badan Pendapatan Daerah", "Kepala Badan Pendapatan Daerah"),
-    ("Kecamatan Gedong Tataan", "Camat Gedong Tataan"),
-    ("Sekretariat Daerah", "Sekretaris Daerah"),
-])
+@pytest.mark.parametrize(
+    ("opd", "title"),
+    [
+        ("RSUD Pesawaran", "Direktur RSUD Pesawaran"),
+        ("Rumah Sakit Umum Daerah Pesawaran", "Direktur Rumah Sakit Umum Daerah Pesawaran"),
+        ("Puskesmas Bernung", "Kepala Puskesmas Bernung"),
+        ("Dinas Kependudukan dan Pencatatan Sipil", "Kepala Dinas Kependudukan dan Pencatatan Sipil"),
+        ("Badan Pendapatan Daerah", "Kepala Badan Pendapatan Daerah"),
+        ("Kecamatan Gedong Tataan", "Camat Gedong Tataan"),
+        ("Sekretariat Daerah", "Sekretaris Daerah"),
+    ],
+)
 def test_head_title_is_derived_from_the_opd_name(opd, title):
     assert ba_fields.derive_jabatan_kepala(opd) == title
 
@@ -193,9 +211,13 @@ def test_data_dukung_reference_printed_in_the_item_appendix(ws):
 
 def test_signatories_follow_tpi_toml(tmp_path):
     w = make_workspace(tmp_path / "ws")
-    text = (w.root / "tpi.toml").read_text(encoding="utf-8").replace(
-        'tim = ["Ketua Tim", "Anggota", "Pengendali Teknis"]',
-        'tim = ["Ketua Tim"]\npenanggung_jawab = { nama = "Drs. Inspektur", nip = "196501011990031001", jabatan = "Inspektur" }',
+    text = (
+        (w.root / "tpi.toml")
+        .read_text(encoding="utf-8")
+        .replace(
+            'tim = ["Ketua Tim", "Anggota", "Pengendali Teknis"]',
+            'tim = ["Ketua Tim"]\npenanggung_jawab = { nama = "Drs. Inspektur", nip = "196501011990031001", jabatan = "Inspektur" }',
+        )
     )
     (w.root / "tpi.toml").write_text(text, encoding="utf-8")
     w = Workspace(w.root)
@@ -211,8 +233,12 @@ def test_signatories_follow_tpi_toml(tmp_path):
 def test_bad_signatory_role_is_one_line(tmp_path):
     w = make_workspace(tmp_path / "ws")
     path = w.root / "tpi.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace('tim = ["Ketua Tim", "Anggota", "Pengendali Teknis"]',
-                                                             'tim = ["Sekretaris"]'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            'tim = ["Ketua Tim", "Anggota", "Pengendali Teknis"]', 'tim = ["Sekretaris"]'
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(TpiError, match="peran 'Sekretaris' harus salah satu dari"):
         Workspace(w.root).config  # noqa: B018
 
@@ -222,8 +248,12 @@ def _png(width: int = 4, height: int = 4) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     raw = b"".join(b"\x00" + b"\x80\x00\x00" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_kop_logo_in_html_docx_and_pdf(tmp_path):
@@ -288,8 +318,13 @@ def test_final_pdf_has_no_draft_mark(tmp_path):
 def _cli(ws, *args):
     import subprocess
 
-    return subprocess.run([sys.executable, "-m", "tpi_tui", "--as", "Rina", *args], cwd=ws.root,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tpi_tui", "--as", "Rina", *args],
+        cwd=ws.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_cli_syarat_records_lists_and_refuses_bad_input(new_session):
@@ -300,8 +335,13 @@ def test_cli_syarat_records_lists_and_refuses_bad_input(new_session):
     assert r.returncode == 0 and r.stdout.count("belum dicatat") == 8, r.stdout + r.stderr
     r = _cli(w, "syarat", sid, "sakip", "BB", "--bukti", "LHE AKIP 2024")
     assert r.returncode == 0 and "BB (ambang minimal B, memenuhi)" in r.stdout
-    for bad in (["sakip", "BB"], ["sakip", "Z", "--bukti", "x"], ["tlhp", "120", "--bukti", "x"], ["tlhp"],
-                ["lhkpn", "--hapus"]):
+    for bad in (
+        ["sakip", "BB"],
+        ["sakip", "Z", "--bukti", "x"],
+        ["tlhp", "120", "--bukti", "x"],
+        ["tlhp"],
+        ["lhkpn", "--hapus"],
+    ):
         r = _cli(w, "syarat", sid, *bad)
         assert r.returncode == 2 and r.stderr.startswith("tpi: ") and r.stderr.count("\n") == 1, (bad, r.stderr)
     r = _cli(w, "syarat", sid, "--json")
@@ -324,8 +364,12 @@ def test_cli_ba_fields(new_session):
     assert _cli(w, "ba", "tanggapan", sid, "Pimpinan menerima hasil.").returncode == 0
     r = _cli(w, "ba", "tindak-lanjut", sid, "--tambah", "Lengkapi SK.", "--batas", "2025-02-30")
     assert r.returncode == 2 and "tidak ada di kalender" in r.stderr
-    assert _cli(w, "ba", "tindak-lanjut", sid, "--tambah", "Lengkapi SK.", "--batas", "2025-06-30",
-                "--pj", "Sekretaris").returncode == 0
+    assert (
+        _cli(
+            w, "ba", "tindak-lanjut", sid, "--tambah", "Lengkapi SK.", "--batas", "2025-06-30", "--pj", "Sekretaris"
+        ).returncode
+        == 0
+    )
     assert "1. Lengkapi SK. — batas 2025-06-30 — Sekretaris" in _cli(w, "ba", "tindak-lanjut", sid).stdout
     assert _cli(w, "ba", "jabatan", sid).stdout.strip() == "Direktur RSUD Pesawaran (bawaan dari nama OPD)"
     assert _cli(w, "ba", "jabatan", sid, "Plt. Direktur RSUD Pesawaran").returncode == 0
@@ -336,8 +380,9 @@ def test_cli_ba_fields(new_session):
         meta = s.meta
         assert meta["catatan_sub_area"] == {"P.PP.iii": "Tanggapan pengaduan lambat."}
         assert meta["tanggapan"] == "Pimpinan menerima hasil."
-        assert meta["tindak_lanjut"] == [{"uraian": "Lengkapi SK.", "batas_waktu": "2025-06-30",
-                                          "penanggung_jawab": "Sekretaris"}]
+        assert meta["tindak_lanjut"] == [
+            {"uraian": "Lengkapi SK.", "batas_waktu": "2025-06-30", "penanggung_jawab": "Sekretaris"}
+        ]
         assert meta["jabatan_kepala"] == "Plt. Direktur RSUD Pesawaran"
         assert meta["dasar"] == {"nomor": "700/9/ST/2025", "tanggal": "2025-05-12"}
         md = render_text(w, s, "md")
@@ -376,8 +421,10 @@ def test_pelaksanaan_lists_only_what_the_record_shows(ws):
 def test_the_instrument_is_named_for_the_evaluation_year_and_dasar_cites_5_2024(ws):
     md = render_text(ws, ws.open(SESSION_ID, readonly=True), "md")
     assert "evaluasi tahun 2025" in md and "versi 2026" not in md
-    assert "sebagaimana telah diubah dengan Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi " \
-           "Birokrasi Nomor 5 Tahun 2024" in md
+    assert (
+        "sebagaimana telah diubah dengan Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi "
+        "Birokrasi Nomor 5 Tahun 2024" in md
+    )
 
 
 def test_kesimpulan_area_row_names_the_reading_and_the_part_it_judged(ws):

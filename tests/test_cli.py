@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def tpi(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
     env = {**os.environ, "TPI_USER": "Penguji", "PYTHONPATH": str(ROOT)}
     env.pop("TPI_WORKSPACE", None)
-    out = subprocess.run([sys.executable, "-m", "tpi_tui", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "tpi_tui", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
     if check:
         assert out.returncode == 0, out.stderr
     return out
@@ -45,9 +47,25 @@ def demo_pair(cwd: Path) -> list[str]:
 
 def test_session_new_prints_the_id_alone_on_the_last_line(tmp_path):
     tpi("init", "ws", cwd=tmp_path)
-    out = tpi("session", "new", "--opd", "Puskesmas Bunut", "--kind", "wawancara", "--date", "2025-07-01",
-              "--place", "Puskesmas Bunut", "--target", "WBK", "--lead", "Nama Ketua Tim", "--member", "Budi",
-              cwd=tmp_path / "ws")
+    out = tpi(
+        "session",
+        "new",
+        "--opd",
+        "Puskesmas Bunut",
+        "--kind",
+        "wawancara",
+        "--date",
+        "2025-07-01",
+        "--place",
+        "Puskesmas Bunut",
+        "--target",
+        "WBK",
+        "--lead",
+        "Nama Ketua Tim",
+        "--member",
+        "Budi",
+        cwd=tmp_path / "ws",
+    )
     sid = out.stdout.strip().splitlines()[-1]
     assert len(sid) == 26 and sid in session_ids(tmp_path / "ws")
     meta = json.loads(tpi("export", sid, "--format", "json", cwd=tmp_path / "ws").stdout)["meta"]
@@ -82,7 +100,13 @@ def test_portalrb_export_import_round_trip(demo, tmp_path):
     data = json.loads(exported.read_text(encoding="utf-8"))
     assert set(data) == {"unit_id", "nama_unit", "tahun", "answers"}
     assert len(data["answers"]) == 127 and set(data["answers"][0]) == {
-        "soal_id", "jawaban_unit", "jawaban_tpi", "catatan_unit", "bukti_dukung_unit", "catatan_tpi"}
+        "soal_id",
+        "jawaban_unit",
+        "jawaban_tpi",
+        "catatan_unit",
+        "bukti_dukung_unit",
+        "catatan_tpi",
+    }
     tpi("import-answers", doing, str(exported), cwd=demo)
     again = tmp_path / "again.json"
     tpi("export", doing, "--format", "portalrb", "-o", str(again), cwd=demo)
@@ -97,7 +121,11 @@ def test_import_is_all_or_nothing_and_names_the_position(demo, tmp_path):
     path = next(p for p in (demo / "sessions").glob("*/*.json") if sid in p.name)
     before = path.read_bytes()
     bad = tmp_path / "bad.json"
-    answers = [{"soal_id": 1, "jawaban_tpi": "Tidak"}, {"soal_id": 2, "jawaban_tpi": "A"}, {"soal_id": 6, "jawaban_tpi": "E"}]
+    answers = [
+        {"soal_id": 1, "jawaban_tpi": "Tidak"},
+        {"soal_id": 2, "jawaban_tpi": "A"},
+        {"soal_id": 6, "jawaban_tpi": "E"},
+    ]
     bad.write_text(json.dumps({"unit_id": "x", "nama_unit": "x", "tahun": 2025, "answers": answers}), encoding="utf-8")
     out = tpi("import-answers", sid, str(bad), cwd=demo, check=False)
     assert out.returncode == 2 and "answers[2] (soal_id 6)" in out.stderr
@@ -120,8 +148,14 @@ def test_headless_commands_never_import_textual(demo):
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
         "print('LOADED', bad, file=sys.stderr)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=demo, capture_output=True, text=True, timeout=120,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=demo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert "LOADED []" in out.stderr, out.stderr
     assert '"verdict"' in out.stdout
 
@@ -139,8 +173,22 @@ def test_errors_are_one_indonesian_line_and_exit_2(tmp_path):
 
 def test_wrong_date_changes_nothing(demo):
     before = sorted(p.name for p in (demo / "sessions").glob("*/*.json"))
-    out = tpi("session", "new", "--opd", "Puskesmas Roworejo", "--kind", "wawancara", "--date", "2025-13-01",
-              "--place", "x", "--target", "WBK", cwd=demo, check=False)
+    out = tpi(
+        "session",
+        "new",
+        "--opd",
+        "Puskesmas Roworejo",
+        "--kind",
+        "wawancara",
+        "--date",
+        "2025-13-01",
+        "--place",
+        "x",
+        "--target",
+        "WBK",
+        cwd=demo,
+        check=False,
+    )
     assert out.returncode == 2 and "kalender" in out.stderr
     assert sorted(p.name for p in (demo / "sessions").glob("*/*.json")) == before
 

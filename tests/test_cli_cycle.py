@@ -62,13 +62,19 @@ def test_rekap_table_and_xlsx(demo, tmp_path):
 
 def test_bad_input_is_one_line_and_changes_nothing(demo):
     before = tree_hash(demo.root / "sessions")
-    for args in (["rekap", "--tahun", "20x5"], ["usulan", "add", "Puskesmas Roworejo", "--kategori", "WBK"],
-                 ["usulan", "remove", OPDS[0]], ["usulan", "add", "Tidak Ada", "--kategori", "WBK"],
-                 ["rekap", "--sesi", "ZZZZZZZZ"], ["lhe", "ZZZZZZZZ"], ["verify", "--arsip", "/nonexistent.zip"],
-                 ["usulan", "add", "Puskesmas Bunut", "--kategori", "WBK-AFIRMASI", "--reason", "x"],
-                 ["syarat-instansi", "set", "opini-bpk", "bagus", "--bukti", "x"],
-                 ["syarat-instansi", "set", "../x", "WTP", "--bukti", "x"],
-                 ["syarat-instansi", "clear", "spip"]):
+    for args in (
+        ["rekap", "--tahun", "20x5"],
+        ["usulan", "add", "Puskesmas Roworejo", "--kategori", "WBK"],
+        ["usulan", "remove", OPDS[0]],
+        ["usulan", "add", "Tidak Ada", "--kategori", "WBK"],
+        ["rekap", "--sesi", "ZZZZZZZZ"],
+        ["lhe", "ZZZZZZZZ"],
+        ["verify", "--arsip", "/nonexistent.zip"],
+        ["usulan", "add", "Puskesmas Bunut", "--kategori", "WBK-AFIRMASI", "--reason", "x"],
+        ["syarat-instansi", "set", "opini-bpk", "bagus", "--bukti", "x"],
+        ["syarat-instansi", "set", "../x", "WTP", "--bukti", "x"],
+        ["syarat-instansi", "clear", "spip"],
+    ):
         code, _, err = cli(demo, *args)
         assert_one_line_error(code, err)
     assert tree_hash(demo.root / "sessions") == before
@@ -91,7 +97,9 @@ def test_afirmasi_refusal_names_the_legal_basis_and_syarat_instansi_from_the_cli
 
 def test_usulan_add_list_remove(tmp_path, make_demo):
     ws = make_demo(tmp_path / "d")
-    code, out, err = cli(ws, "usulan", "add", "Puskesmas Roworejo", "--kategori", "wbk", "--reason", "Final minggu depan.")
+    code, out, err = cli(
+        ws, "usulan", "add", "Puskesmas Roworejo", "--kategori", "wbk", "--reason", "Final minggu depan."
+    )
     assert code == 0, err
     assert "catatan: Sesi dasar" in out and "alasan: Final minggu depan." in out
     code, out, _ = cli(ws, "usulan", "list", "--json")

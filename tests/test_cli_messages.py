@@ -29,7 +29,9 @@ NEW = ("session", "new", "--kind", "wawancara", "--date", "2025-03-04", "--place
 
 
 def run(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess:
-    env = dict(os.environ, HOME=str(cwd / "home"), XDG_CONFIG_HOME=str(cwd / "config"), TPI_GALAT_LOG=str(cwd / "g.log"))
+    env = dict(
+        os.environ, HOME=str(cwd / "home"), XDG_CONFIG_HOME=str(cwd / "config"), TPI_GALAT_LOG=str(cwd / "g.log")
+    )
     env.pop("TPI_WORKSPACE", None)
     return subprocess.run([*TPI, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=timeout)
 
@@ -64,7 +66,10 @@ def ws(tmp_path_factory):
     [
         (["verify", "--arsip", "{root}"], "adalah folder, bukan berkas"),
         (["-w", "/etc/passwd", "session", "list"], "Folder '/etc/passwd' adalah berkas, bukan folder"),
-        (["-w", "{ws}", "conflicts", "SESI", "--butir", "1", "--pakai", "3"], "3 di luar rentang yang diterima (1<=x<=2)"),
+        (
+            ["-w", "{ws}", "conflicts", "SESI", "--butir", "1", "--pakai", "3"],
+            "3 di luar rentang yang diterima (1<=x<=2)",
+        ),
         (["-w", "{ws}", "serve", "--batas", "0"], "0 di luar rentang yang diterima"),
         (["-w", "{ws}", "serve", "--port", "delapan"], "'delapan' bukan bilangan bulat yang sah"),
         (["-w", "{ws}", "score"], "Argumen wajib tidak ada: SESI"),
@@ -101,7 +106,7 @@ def test_tpi_toml_type_errors_name_the_key_and_the_type(ws):
         r = run("-w", str(ws / "ws"), *NEW, "--opd", "Dinas X", cwd=ws)
         assert r.returncode == 2 and "tim harus berupa daftar tabel [[tim]], bukan angka 5" in r.stderr, r.stderr
         assert "iterable" not in r.stderr
-        _config_with(ws, good.replace("[instansi]", "contoh = \"ya\"\n\n[instansi]", 1))
+        _config_with(ws, good.replace("[instansi]", 'contoh = "ya"\n\n[instansi]', 1))
         r = run("-w", str(ws / "ws"), *NEW, "--opd", "Dinas X", cwd=ws)
         assert r.returncode == 2 and "contoh harus berupa true atau false, bukan teks" in r.stderr, r.stderr
     finally:
@@ -148,7 +153,9 @@ def test_dev_zero_and_a_fifo_as_inputs_are_one_sentence(ws):
     for args in cases:
         r = run(*args, cwd=ws, timeout=30)
         assert r.returncode == 2 and ("bukan berkas biasa" in r.stderr or "adalah folder, bukan berkas" in r.stderr), (
-            args, r.stderr)
+            args,
+            r.stderr,
+        )
         assert r.stderr.count("\n") == 1
         assert "MemoryError" not in r.stderr and "Traceback" not in r.stderr
     if not Path("/dev/zero").exists():

@@ -19,8 +19,10 @@ from tpi_tui.cli import main
 from tpi_tui.core.workspace import init_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
-ENGLISH = re.compile(r"Usage:|Options:|Commands:|Show this message|Show the version|\[required\]|\[default:|"
-                     r"\b(TEXT|INTEGER|FLOAT|FILE|DIRECTORY|OPTIONS|COMMAND|ARGS)\b")
+ENGLISH = re.compile(
+    r"Usage:|Options:|Commands:|Show this message|Show the version|\[required\]|\[default:|"
+    r"\b(TEXT|INTEGER|FLOAT|FILE|DIRECTORY|OPTIONS|COMMAND|ARGS)\b"
+)
 
 
 def run(args: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[int, str, str]:
@@ -29,7 +31,9 @@ def run(args: list[str], cwd: Path | None = None, env: dict | None = None) -> tu
     try:
         if cwd is not None:
             os.chdir(cwd)
-        result = runner.invoke(main, args, prog_name="tpi", env={"TPI_WORKSPACE": None, "TPI_USER": "Penguji", **(env or {})})
+        result = runner.invoke(
+            main, args, prog_name="tpi", env={"TPI_WORKSPACE": None, "TPI_USER": "Penguji", **(env or {})}
+        )
     finally:
         os.chdir(old)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
@@ -108,14 +112,31 @@ def test_session_list_has_a_header_and_a_partial_any_case_opd_filter(demo):
 
 def test_target_is_shown_upper_case_and_accepted_in_any_case(tmp_path):
     init_workspace(tmp_path / "ws")
-    code, out, err = run(["session", "new", "--opd", "Puskesmas Bunut", "--kind", "Desk", "--date", "2025-07-01",
-                          "--place", "Bunut", "--target", "wbbm"], cwd=tmp_path / "ws")
+    code, out, err = run(
+        [
+            "session",
+            "new",
+            "--opd",
+            "Puskesmas Bunut",
+            "--kind",
+            "Desk",
+            "--date",
+            "2025-07-01",
+            "--place",
+            "Bunut",
+            "--target",
+            "wbbm",
+        ],
+        cwd=tmp_path / "ws",
+    )
     assert code == 0, err
     rows = json.loads(run(["session", "list", "--json"], cwd=tmp_path / "ws")[1])
     assert rows[0]["target"] == "WBBM" and rows[0]["jenis"] == "desk"
     assert " WBBM " in run(["session", "list"], cwd=tmp_path / "ws")[1]
-    code, _, err = run(["session", "new", "--opd", "X", "--kind", "desk", "--date", "2025-07-01", "--place", "x",
-                        "--target", "wbx"], cwd=tmp_path / "ws")
+    code, _, err = run(
+        ["session", "new", "--opd", "X", "--kind", "desk", "--date", "2025-07-01", "--place", "x", "--target", "wbx"],
+        cwd=tmp_path / "ws",
+    )
     assert code == 2 and "'WBK', 'WBBM'" in err
 
 
@@ -141,8 +162,9 @@ def test_demo_inside_an_ordinary_workspace_makes_its_own_folder(tmp_path):
 def test_bare_tpi_in_a_pipe_prints_the_session_list(demo):
     env = {**os.environ, "TPI_USER": "Penguji", "PYTHONPATH": str(ROOT)}
     env.pop("TPI_WORKSPACE", None)
-    out = subprocess.run([sys.executable, "-m", "tpi_tui"], cwd=demo, env=env, capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "tpi_tui"], cwd=demo, env=env, capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     assert "\x1b" not in out.stdout and out.stdout.startswith("ID SESI")
     assert "Dinas Kependudukan dan Pencatatan Sipil" in out.stdout

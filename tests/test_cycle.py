@@ -175,8 +175,10 @@ def test_afirmasi_only_for_the_six_unit_types(ws):
 
     assert jenis_afirmasi(ws, RSUD) == "rsud" and jenis_afirmasi(ws, DUKCAPIL) == "dukcapil"
     assert jenis_afirmasi(ws, "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu") == "ptsp"
-    ws.config_path.write_text(ws.config_path.read_text() + '\n[[opd]]\nnama = "Puskesmas Bunut"\nafirmasi = "pendidikan"\n'
-                              '\n[[opd]]\nnama = "Kantor Uji"\nafirmasi = "apa"\n')
+    ws.config_path.write_text(
+        ws.config_path.read_text() + '\n[[opd]]\nnama = "Puskesmas Bunut"\nafirmasi = "pendidikan"\n'
+        '\n[[opd]]\nnama = "Kantor Uji"\nafirmasi = "apa"\n'
+    )
     ws._config = None
     assert jenis_afirmasi(ws, "Puskesmas Bunut") == "pendidikan"  # set per OPD in tpi.toml
     with pytest.raises(TpiError, match="afirmasi OPD 'Kantor Uji' harus salah satu dari rsud"):
@@ -186,7 +188,9 @@ def test_afirmasi_only_for_the_six_unit_types(ws):
 def test_instansi_syarat_gate_the_usulan_and_are_logged(ws):
     session(ws, final=True)
     usulan.set_syarat_instansi(ws, 2025, "opini-bpk", "WDP", "LHP BPK atas LKPD 2024", actor="Rina")
-    with pytest.raises(TpiError, match="Syarat instansi Opini BPK atas laporan keuangan instansi WDP \\(ambang minimal WTP\\)"):
+    with pytest.raises(
+        TpiError, match="Syarat instansi Opini BPK atas laporan keuangan instansi WDP \\(ambang minimal WTP\\)"
+    ):
         usulan.add(ws, 2025, DUKCAPIL, "WBK")
     entry = usulan.add(ws, 2025, DUKCAPIL, "WBK-AFIRMASI")  # afirmasi: proposed while the instansi catches up
     assert entry["kondisi"] == []
@@ -217,7 +221,9 @@ def test_indeks_rb_minimum_depends_on_pemda_or_kl_and_the_target(ws):
 
 def test_one_year_of_building_zi_from_the_pencanangan_date(ws):
     session(ws, opd="Puskesmas Baru", final=True)
-    ws.config_path.write_text(ws.config_path.read_text() + '\n[[opd]]\nnama = "Puskesmas Baru"\npencanangan = "2024-09-01"\n')
+    ws.config_path.write_text(
+        ws.config_path.read_text() + '\n[[opd]]\nnama = "Puskesmas Baru"\npencanangan = "2024-09-01"\n'
+    )
     ws._config = None
     with pytest.raises(TpiError, match="Pembangunan Zona Integritas belum satu tahun \\(pencanangan 2024-09-01\\)"):
         usulan.add(ws, 2025, "Puskesmas Baru", "WBK")
@@ -229,7 +235,10 @@ def test_proposal_deadline_is_31_mei_unless_the_tpn_set_another(ws):
     from tpi_tui.core.afirmasi import batas_pengajuan
 
     assert batas_pengajuan(ws, 2025) == dt.date(2025, 5, 31)
-    ws.config_path.write_text(ws.config_path.read_text().replace(
-        "[surat_usulan]", '[surat_usulan]\nbatas_pengajuan = { 2025 = "2025-06-13" }'))
+    ws.config_path.write_text(
+        ws.config_path.read_text().replace(
+            "[surat_usulan]", '[surat_usulan]\nbatas_pengajuan = { 2025 = "2025-06-13" }'
+        )
+    )
     ws._config = None
     assert batas_pengajuan(ws, 2025) == dt.date(2025, 6, 13) and batas_pengajuan(ws, 2026) == dt.date(2026, 5, 31)

@@ -28,10 +28,22 @@ def test_lhe_of_a_final_session_is_numbered_once(demo, tmp_path):
         b = cd.generate_lhe(demo, store, "html", tmp_path / "b.html", tanggal="2025-08-21").read_text()
     assert "| Nomor | 700/001/LHE-TPI/VIII/2025 |" in a and "700/001/LHE-TPI/VIII/2025" in b  # kept, not re-issued
     assert "DRAFT" not in a
-    for part in ("Yth. Bupati Pesawaran", "## A. Dasar Penugasan", "## B. Tim Penilai Internal", "## C. Waktu",
-                 "## D. Tujuan", "## E. Sasaran", "## F. Metodologi", "## G. Ruang Lingkup dan Batasan",
-                 "## H. Hasil Evaluasi", "## I. Syarat Usulan Unit Kerja", "## J. Rekomendasi", "## K. Apresiasi",
-                 "## L. Simpulan", "Inspektur,"):
+    for part in (
+        "Yth. Bupati Pesawaran",
+        "## A. Dasar Penugasan",
+        "## B. Tim Penilai Internal",
+        "## C. Waktu",
+        "## D. Tujuan",
+        "## E. Sasaran",
+        "## F. Metodologi",
+        "## G. Ruang Lingkup dan Batasan",
+        "## H. Hasil Evaluasi",
+        "## I. Syarat Usulan Unit Kerja",
+        "## J. Rekomendasi",
+        "## K. Apresiasi",
+        "## L. Simpulan",
+        "Inspektur,",
+    ):
         assert part in a, part
     assert a.index("## A.") < a.index("## B.") < a.index("## L.")
     # Dasar as the BA's: SK TPI and PKPT; the team with NIP and pangkat; each Hasil component
@@ -41,10 +53,20 @@ def test_lhe_of_a_final_session_is_numbered_once(demo, tmp_path):
     assert "- Rekomendasi A.I.5.iv.b (butir 62): Sosialisasikan WBS" in a  # under its area
     assert "4. A.I.5.iv.b (butir 62), area Penguatan Pengawasan: Sosialisasikan WBS" in a  # numbered Rekomendasi
     # syarat in the BA's order
-    order = [a.index(w) for w in ("| Tindak lanjut hasil", "| Predikat SAKIP unit kerja", "| Kepatuhan penyampaian LHKPN",
-                                  "| Kepatuhan penyampaian LHKASN")]
+    order = [
+        a.index(w)
+        for w in (
+            "| Tindak lanjut hasil",
+            "| Predikat SAKIP unit kerja",
+            "| Kepatuhan penyampaian LHKPN",
+            "| Kepatuhan penyampaian LHKASN",
+        )
+    ]
     assert order == sorted(order)
-    assert "| Pembangunan Zona Integritas minimal satu tahun | 1 tahun sejak pencanangan | pencanangan 14\u00a0Maret\u00a02023 | memenuhi |" in a
+    assert (
+        "| Pembangunan Zona Integritas minimal satu tahun | 1 tahun sejak pencanangan | pencanangan 14\u00a0Maret\u00a02023 | memenuhi |"
+        in a
+    )
 
 
 def test_lhe_markdown_is_valid_markdown(demo, tmp_path):
@@ -86,26 +108,42 @@ def test_surat_usulan_is_draft_until_every_basis_is_final(demo, tmp_path):
     # PermenPANRB 5/2024 Gambar 6: the Hal, the request to the TPN, a numbered tembusan to jabatan
     assert "| Hal | **Pengajuan Unit kerja/satuan kerja Berpredikat Menuju Wilayah Bebas dari Korupsi (WBK)** |" in text
     assert "kami mohon agar Tim Penilai Nasional dapat melakukan evaluasi" in text
-    assert "sebagaimana telah diubah dengan Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 5 Tahun 2024" in text
+    assert (
+        "sebagaimana telah diubah dengan Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 5 Tahun 2024"
+        in text
+    )
     assert "1. Dinas Kependudukan dan Pencatatan Sipil/Menuju Wilayah Bebas dari Korupsi (WBK);" in text
     assert "1. Sekretaris Daerah Kabupaten Pesawaran;" in text and "4. Kepala Puskesmas Bernung." in text
     assert "Pimpinan unit kerja yang diusulkan" not in text
     # the annex: only what the Menteri needs; no unit-id slug, no internal status, no internal reasons
     assert "Lampiran Surat Bupati Pesawaran  \nNomor : …/…/…/…  \nTanggal : 25\u00a0Agustus\u00a02025" in text
-    assert "| 1 | Dinas Kependudukan dan Pencatatan Sipil | Menuju Wilayah Bebas dari Korupsi (WBK) | 51,51 | 35,93 | 87,44 |" in text
-    for internal in ("dinas-kependudukan-dan-pencatatan-sipil", "Dalam Reviu", "Reviu Pengendali Teknis dijadwalkan",
-                     "Catatan dan Alasan", "review"):
+    assert (
+        "| 1 | Dinas Kependudukan dan Pencatatan Sipil | Menuju Wilayah Bebas dari Korupsi (WBK) | 51,51 | 35,93 | 87,44 |"
+        in text
+    )
+    for internal in (
+        "dinas-kependudukan-dan-pencatatan-sipil",
+        "Dalam Reviu",
+        "Reviu Pengendali Teknis dijadwalkan",
+        "Catatan dan Alasan",
+        "review",
+    ):
         assert internal not in text, internal
     assert "| 1 | Opini BPK atas laporan keuangan instansi | minimal WTP | WTP |" in text  # Tabel 5, instansi
     sptjm = cd.generate_surat(demo, 2025, "md", tmp_path / "p.md", tanggal="2025-08-25", dokumen="sptjm").read_text()
-    assert "SURAT PERNYATAAN TANGGUNG JAWAB MUTLAK (SPTJM) KEBENARAN DATA PENDUKUNG" in sptjm and "Bupati Pesawaran" in sptjm
+    assert (
+        "SURAT PERNYATAAN TANGGUNG JAWAB MUTLAK (SPTJM) KEBENARAN DATA PENDUKUNG" in sptjm
+        and "Bupati Pesawaran" in sptjm
+    )
     assert "sejumlah 2 (dua) unit kerja/satuan kerja" in sptjm and "bersedia ditinjau kembali" in sptjm
     assert "| Alamat | Jl. Raya Kedondong" in sptjm and "Yth. Menteri Pendayagunaan" in sptjm
     assert "eterai" not in sptjm  # Gambar 7 has no meterai
 
 
 def test_sptjm_2021_form_is_one_statement_per_unit_over_a_meterai(demo, tmp_path):
-    demo.config_path.write_text(demo.config_path.read_text().replace("[surat_usulan]\n", '[surat_usulan]\nsptjm = "2021"\n', 1))
+    demo.config_path.write_text(
+        demo.config_path.read_text().replace("[surat_usulan]\n", '[surat_usulan]\nsptjm = "2021"\n', 1)
+    )
     demo._config = None
     html = cd.generate_surat(demo, 2025, "html", tmp_path / "p.html", tanggal="2025-08-25", dokumen="sptjm").read_text()
     assert html.count("Meterai Rp10.000") == 2 and "Kepala Puskesmas Bernung" in html
@@ -162,6 +200,7 @@ def test_surat_and_sptjm_markdown_parse_as_intended(demo, tmp_path):
     surat = md.render(cd.generate_surat(demo, 2025, "md", tmp_path / "s.md", tanggal="2025-08-25").read_text())
     assert surat.count("<li>") == 2 + 4  # the proposed units, then the numbered tembusan
     assert "<p>Lampiran Surat Bupati Pesawaran<br />" in surat and "<h2>DAFTAR UNIT KERJA" in surat
-    sptjm = md.render(cd.generate_surat(demo, 2025, "md", tmp_path / "p.md", tanggal="2025-08-25",
-                                        dokumen="sptjm").read_text())
+    sptjm = md.render(
+        cd.generate_surat(demo, 2025, "md", tmp_path / "p.md", tanggal="2025-08-25", dokumen="sptjm").read_text()
+    )
     assert sptjm.count("<li>") == 3 and "&lt;" not in sptjm

@@ -59,7 +59,9 @@ def test_the_api_names_the_unit_and_the_damage(damaged):
     server = Server(ws.root, damaged["env"], "--tahun", "2025")
     try:
         server.wait()
-        resp = httpx.get(server.base + "/lke/jawaban-unit/UNIT-001", headers={"Authorization": f"Bearer {damaged['token']}"})
+        resp = httpx.get(
+            server.base + "/lke/jawaban-unit/UNIT-001", headers={"Authorization": f"Bearer {damaged['token']}"}
+        )
         body = assert_error(resp, 409, "DATA_DAMAGED")
         assert "UNIT-001" in body["message"] and damaged["final"].path in body["message"]
         assert "answers" not in body

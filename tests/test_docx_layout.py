@@ -19,8 +19,9 @@ from tpi_tui.minutes.pdf import FONT_DIR
 from tpi_tui.minutes.render import packaged_templates
 
 CELL_MARGINS_MM = 2 * 1.905  # Word's and LibreOffice's default left + right cell margin (0.075 in each)
-FONTS = {face: ImageFont.truetype(str(FONT_DIR / f"LiberationSerif-{face}.ttf"), size=1000)
-         for face in ("Regular", "Bold")}
+FONTS = {
+    face: ImageFont.truetype(str(FONT_DIR / f"LiberationSerif-{face}.ttf"), size=1000) for face in ("Regular", "Bold")
+}
 
 
 def _too_wide(doc) -> list[str]:

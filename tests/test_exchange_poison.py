@@ -45,7 +45,12 @@ def poisoned(tmp_path_factory):
     with ws.new_session(opd=EVIL_OPD, jenis="wawancara", tanggal="2025-07-01", target="WBK", actor="uji") as store:
         store.set_many(
             {
-                1: {"jawaban_tpi": "Ya", "catatan_tpi": POISON[0], "catatan_unit": POISON[1], "bukti_dukung_unit": POISON[2]},
+                1: {
+                    "jawaban_tpi": "Ya",
+                    "catatan_tpi": POISON[0],
+                    "catatan_unit": POISON[1],
+                    "bukti_dukung_unit": POISON[2],
+                },
                 2: {"catatan_tpi": POISON[3], "catatan_unit": POISON[4], "bukti_dukung_unit": POISON[5]},
             }
         )
@@ -115,7 +120,9 @@ def test_unit_text_in_an_imported_file_stays_text_when_exported_again(poisoned, 
     sheet[f"O{row}"].value = POISON[1]  # the unit's note, typed as text in its own copy
     sheet[f"O{row}"].data_type = "s"
     wb.save(src)
-    with ws.new_session(opd="Dinas Penerima", jenis="wawancara", tanggal="2025-07-02", target="WBK", actor="uji") as dst:
+    with ws.new_session(
+        opd="Dinas Penerima", jenis="wawancara", tanggal="2025-07-02", target="WBK", actor="uji"
+    ) as dst:
         import_xlsx(dst, src, "unit")
         assert dst.answers["1"]["catatan_unit"] == POISON[1]
         out = tmp_path / "lagi.xlsx"
@@ -137,7 +144,9 @@ def test_rekap_xlsx_writes_a_formula_like_opd_name_as_text(poisoned, tmp_path):
     _assert_no_foreign_formula(out, [EVIL_OPD])
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) tidak terpasang; .ci/run memasangnya (libreoffice-calc-nogui)")
+@pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice (soffice) tidak terpasang; .ci/run memasangnya (libreoffice-calc-nogui)"
+)
 def test_libreoffice_finds_no_formula_we_did_not_write(poisoned, tmp_path):
     ws, sid = poisoned
     with ws.open(sid, readonly=True) as store:
@@ -156,7 +165,9 @@ def test_libreoffice_finds_no_formula_we_did_not_write(poisoned, tmp_path):
 
 def test_put_escapes_what_xml_cannot_hold_and_the_file_saves(tmp_path):
     wb = openpyxl.Workbook()
-    for n, text in enumerate(["a\ufffeb", "c\uffffd", "nul\x00x", "esc\x1b[31m", "lone\ud800", "baris\nbaru\ttab"], start=1):
+    for n, text in enumerate(
+        ["a\ufffeb", "c\uffffd", "nul\x00x", "esc\x1b[31m", "lone\ud800", "baris\nbaru\ttab"], start=1
+    ):
         put(wb.active.cell(n, 1), text)
     wb.save(tmp_path / "x.xlsx")
     got = [c.value for c in openpyxl.load_workbook(tmp_path / "x.xlsx").active["A"]]

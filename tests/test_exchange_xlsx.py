@@ -34,7 +34,10 @@ def demo(tmp_path_factory, make_demo):
     with ws.open(full.id) as store:  # give the unit side notes and evidence to carry
         store.set_many(
             {
-                1: {"catatan_unit": "SK Tim ditandatangani Kepala Dinas", "bukti_dukung_unit": "https://drive.example/sk-tim"},
+                1: {
+                    "catatan_unit": "SK Tim ditandatangani Kepala Dinas",
+                    "bukti_dukung_unit": "https://drive.example/sk-tim",
+                },
                 14: {"catatan_unit": "SOP  dievaluasi\nsetiap tahun", "bukti_dukung_unit": "SOP 2025; notulen"},
             }
         )
@@ -92,14 +95,20 @@ def test_lampiran3_sheet_imports_as_tpi_with_no_differences(demo, tmp_path):
     ws, full, _ = demo
     path = lke_only(ws, full, tmp_path)
     with ws.open(full, readonly=True) as src:
-        want = {i: (src.answers[str(i)].get("jawaban_tpi"), src.answers[str(i)].get("catatan_tpi", "")) for i in src.instrument.order}
+        want = {
+            i: (src.answers[str(i)].get("jawaban_tpi"), src.answers[str(i)].get("catatan_tpi", ""))
+            for i in src.instrument.order
+        }
     with fresh(ws, tmp_path) as dst:
         plan = plan_xlsx(dst, path, "tpi")
         assert plan.layout == "lampiran3" and plan.placed == 127
         # the cached totals written by the exporter are the app's own: nothing to report
         assert plan.differences == [] and plan.notes == []
         import_xlsx(dst, path, "tpi")
-        got = {i: (dst.answers[str(i)].get("jawaban_tpi"), dst.answers[str(i)].get("catatan_tpi", "")) for i in dst.instrument.order}
+        got = {
+            i: (dst.answers[str(i)].get("jawaban_tpi"), dst.answers[str(i)].get("catatan_tpi", ""))
+            for i in dst.instrument.order
+        }
         assert all(dst.answers[str(i)].get("jawaban_unit") is None for i in dst.instrument.order)
     assert got == want
 
@@ -110,7 +119,12 @@ def test_lampiran3_default_goes_to_the_unit_side_with_note_and_evidence(demo, tm
     wb = openpyxl.load_workbook(path)
     sh = wb[SHEET_LKE]
     r = row_of(sh, "Unit kerja telah membentuk tim untuk melakukan pembangunan Zona Integritas")
-    sh[f"K{r}"], sh[f"O{r}"], sh[f"P{r}"], sh[f"Q{r}"] = "Tidak", "Belum ada SK", "Daftar hadir rapat", "https://drive.example/x"
+    sh[f"K{r}"], sh[f"O{r}"], sh[f"P{r}"], sh[f"Q{r}"] = (
+        "Tidak",
+        "Belum ada SK",
+        "Daftar hadir rapat",
+        "https://drive.example/x",
+    )
     wb.save(path)
     with fresh(ws, tmp_path) as dst:
         import_xlsx(dst, path)
@@ -303,7 +317,8 @@ def test_cached_totals_that_disagree_are_reported_with_both_figures(demo, tmp_pa
         sc = score(src.instrument, src.answers, "tpi")
     lines = plan.report_lines()
     assert any(
-        f"sel L{r_sub}: berkas 0,50, aplikasi 1,00" in line and "Penyampaian Laporan Harta Kekayaan Pejabat Negara" in line
+        f"sel L{r_sub}: berkas 0,50, aplikasi 1,00" in line
+        and "Penyampaian Laporan Harta Kekayaan Pejabat Negara" in line
         for line in lines
     ), lines
     total_line = next(line for line in lines if "NILAI EVALUASI" in line)
@@ -332,7 +347,16 @@ def _recalc(src: Path, out_dir: Path, profile: Path) -> Path:
         encoding="utf-8",
     )
     subprocess.run(
-        [SOFFICE, "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "xlsx", "--outdir", str(out_dir), str(src)],
+        [
+            SOFFICE,
+            "--headless",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out_dir),
+            str(src),
+        ],
         check=True,
         capture_output=True,
         timeout=180,
@@ -341,14 +365,18 @@ def _recalc(src: Path, out_dir: Path, profile: Path) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) tidak terpasang; .ci/run memasangnya (libreoffice-calc-nogui)")
+@pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice (soffice) tidak terpasang; .ci/run memasangnya (libreoffice-calc-nogui)"
+)
 def test_libreoffice_recomputes_every_total_to_tpi_score(demo, tmp_path, monkeypatch):
     ws, full, partial = demo
     from tpi_tui.exchange import xlsx_export
 
     real = xlsx_export._inject_cached
     # poison the cached values: a figure that LibreOffice did not recompute stays 12345
-    monkeypatch.setattr(xlsx_export, "_inject_cached", lambda data, sheet, cached: real(data, sheet, dict.fromkeys(cached, 12345.0)))
+    monkeypatch.setattr(
+        xlsx_export, "_inject_cached", lambda data, sheet, cached: real(data, sheet, dict.fromkeys(cached, 12345.0))
+    )
     for n, sid in enumerate((full, partial)):
         with ws.open(sid, readonly=True) as store:
             src = write(tmp_path, build_workbook(store), f"sesi{n}.xlsx")
@@ -384,7 +412,9 @@ def test_libreoffice_recomputes_every_total_to_tpi_score(demo, tmp_path, monkeyp
                 continue
             assert got == expect or got == pytest.approx(expect, abs=1e-9), (row.kind, row.key, got, expect)
             checked += 1
-        assert checked == sum(r.kind in ("sub", "area", "komponen", "bagian", "landmark", "induk", "persen") for r in rows)
+        assert checked == sum(
+            r.kind in ("sub", "area", "komponen", "bagian", "landmark", "induk", "persen") for r in rows
+        )
         assert sheet[f"L{FIRST_ROW + len(lke_rows(inst)) - 1}"].value == pytest.approx(sc.total, abs=1e-9)
 
 
@@ -436,8 +466,16 @@ def test_exchange_and_server_import_core_only():
 def cli(ws, *args: str, tmp: Path) -> subprocess.CompletedProcess:
     import os
 
-    env = dict(os.environ, HOME=str(tmp / "home"), XDG_CONFIG_HOME=str(tmp / "cfg"), TPI_GALAT_LOG=str(tmp / "galat.log"))
-    return subprocess.run([sys.executable, "-m", "tpi_tui", "-w", str(ws.root), *args], capture_output=True, text=True, env=env, timeout=120)
+    env = dict(
+        os.environ, HOME=str(tmp / "home"), XDG_CONFIG_HOME=str(tmp / "cfg"), TPI_GALAT_LOG=str(tmp / "galat.log")
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "tpi_tui", "-w", str(ws.root), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_cli_export_then_import_xlsx(demo, tmp_path):
@@ -486,7 +524,10 @@ def test_portalrb_layout_answer_on_a_heading_row_is_refused(demo, tmp_path):
     r = row_of(sh, "Rencana Pembangunan Zona Integritas")  # a heading row between soal 2 and 3
     sh[f"K{r}"] = "Ya"
     wb.save(path)
-    with fresh(ws, tmp_path) as dst, pytest.raises(TpiError, match=rf"Lembar 'Jawaban' sel [A-Z]+{r}: baris berisi jawaban"):
+    with (
+        fresh(ws, tmp_path) as dst,
+        pytest.raises(TpiError, match=rf"Lembar 'Jawaban' sel [A-Z]+{r}: baris berisi jawaban"),
+    ):
         plan_xlsx(dst, path)
 
 

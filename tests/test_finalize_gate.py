@@ -69,13 +69,16 @@ def test_cli_finalize_refuses_an_incomplete_session_listing_counts_and_first_ite
     code, out, err = run_cli(["-w", root, "minutes", sid, "--format", "md", "-o", str(ws.root / "ba.md")])
     assert code == 0, err
     text = (ws.root / "ba.md").read_text(encoding="utf-8")
-    conclusion = text[text.index("Berdasarkan hasil"):]
+    conclusion = text[text.index("Berdasarkan hasil") :]
     assert "bersifat sementara karena penilaian belum lengkap: 126 butir belum dijawab TPI" in conclusion
     assert "difinalkan meskipun penilaian belum lengkap" in conclusion and "Batas waktu PKPT" in conclusion
     # reopening clears the override (the next finalize must justify itself again) and keeps it in the record
     assert run_cli(["-w", root, "reopen", sid, "--reason", "Melengkapi jawaban"])[0] == 0
     meta = load_tables(path)["meta"]["1"]
-    assert meta.get("finalize_override") is None and meta["reopened"][-1]["finalize_override"]["reason"] == "Batas waktu PKPT"
+    assert (
+        meta.get("finalize_override") is None
+        and meta["reopened"][-1]["finalize_override"]["reason"] == "Batas waktu PKPT"
+    )
 
 
 def test_complete_session_finalizes_without_override_and_a_difference_needs_alasan(ws):
@@ -104,17 +107,23 @@ def test_nomor_from_the_agenda_book(ws, tmp_path):
     root = str(ws.root)
     a, path_a = _sid(ws)
     b, path_b = _sid(ws)
-    code, out, err = run_cli(["-w", root, "minutes", a, "--format", "md", "-o", str(tmp_path / "a.md"), "--nomor", "700/12/BA/2025"])
+    code, out, err = run_cli(
+        ["-w", root, "minutes", a, "--format", "md", "-o", str(tmp_path / "a.md"), "--nomor", "700/12/BA/2025"]
+    )
     assert code == 0, err
     assert "Nomor buku agenda dicatat pada sesi: 700/12/BA/2025" in out
     assert "(diberikan saat final)" in (tmp_path / "a.md").read_text(encoding="utf-8")  # still a draft
     meta = load_tables(path_a)["meta"]["1"]
     assert meta["berita_acara"] == {"nomor": "700/12/BA/2025", "tahun": 2025, "sumber": "buku agenda"}
-    assert any(e["field"] == "meta.berita_acara" and "buku agenda" in e.get("reason", "")
-               for e in load_tables(path_a)["events"].values())
+    assert any(
+        e["field"] == "meta.berita_acara" and "buku agenda" in e.get("reason", "")
+        for e in load_tables(path_a)["events"].values()
+    )
     before = path_b.read_bytes()
     for bad in ("700/12/BA/2025", " 700/12/ba/2025 ", "", "ab", "{seq}/1", "nomor\n2", "x" * 81, "tanpa angka"):
-        code, out, err = run_cli(["-w", root, "minutes", b, "--format", "md", "-o", str(tmp_path / "b.md"), "--nomor", bad])
+        code, out, err = run_cli(
+            ["-w", root, "minutes", b, "--format", "md", "-o", str(tmp_path / "b.md"), "--nomor", bad]
+        )
         assert_one_line_error(code, err)
         assert path_b.read_bytes() == before, bad
     # the final document prints the agenda number; the yearly sequence is not consumed by it
@@ -129,8 +138,23 @@ def test_sequence_skips_a_number_an_agenda_book_already_gave(ws, tmp_path):
     root = str(ws.root)
     a, _ = _sid(ws)
     b, path_b = _sid(ws)
-    assert run_cli(["-w", root, "minutes", a, "--format", "md", "-o", str(tmp_path / "a.md"),
-                    "--nomor", "700/001/BA-TPI/V/2025"])[0] == 0
+    assert (
+        run_cli(
+            [
+                "-w",
+                root,
+                "minutes",
+                a,
+                "--format",
+                "md",
+                "-o",
+                str(tmp_path / "a.md"),
+                "--nomor",
+                "700/001/BA-TPI/V/2025",
+            ]
+        )[0]
+        == 0
+    )
     _final(ws, path_b)
     code, out, err = run_cli(["-w", root, "minutes", b, "--format", "md", "-o", str(tmp_path / "b.md")])
     assert code == 0, err

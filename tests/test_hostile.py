@@ -64,7 +64,10 @@ def _kill_run(path: Path, mode: str, kills: int, seed: int) -> dict:
         kill_at = 0 if k % 2 == 0 else rng.randint(1, 45)
         proc = subprocess.Popen(
             [PYTHON, str(CHILD), str(path), mode, str(kill_at)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
         )
         ready = proc.stdout.readline()
         if ready.strip() != "READY":
@@ -142,8 +145,13 @@ def test_crash_berita_acara_numbering(tmp_path):
     kills = 16
     for k in range(kills):
         kill_at = 0 if k % 2 == 0 else rng.randint(1, 60)
-        proc = subprocess.Popen([PYTHON, str(CHILD), str(ws.root), "minutes", str(kill_at)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+        proc = subprocess.Popen(
+            [PYTHON, str(CHILD), str(ws.root), "minutes", str(kill_at)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
+        )
         assert proc.stdout.readline().strip() == "READY", proc.communicate()[1]
         if not kill_at:
             time.sleep(rng.uniform(0.02, 0.25))
@@ -232,8 +240,10 @@ def test_failed_save_keeps_previous_file(store, monkeypatch, target, exc, words,
     if target == "write":
         fake = exc
     else:
+
         def fake(*a, **k):
             raise exc
+
     with monkeypatch.context() as m:
         m.setattr(os, target, fake)
         with pytest.raises(TpiError, match=words) as info:
@@ -268,9 +278,16 @@ def test_second_instance_refused_reader_works(store, monkeypatch):
     path, sid, root = store.path, store.id, store.path.parents[2]
     store.close()
     holder = subprocess.Popen(
-        [PYTHON, "-c", "import sys,time; from tpi_tui.core.store import SessionStore as S; "
-         "s=S(sys.argv[1], actor='lain'); print('held', flush=True); time.sleep(60)", str(path)],
-        stdout=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)),
+        [
+            PYTHON,
+            "-c",
+            "import sys,time; from tpi_tui.core.store import SessionStore as S; "
+            "s=S(sys.argv[1], actor='lain'); print('held', flush=True); time.sleep(60)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
     )
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -334,7 +351,9 @@ bad_letter = st.one_of(
     st.tuples(st.sampled_from(CHOICE + YA_TIDAK + JUMLAH), st.text(max_size=8)),
 ).filter(lambda t: _invalid(*t))
 
-wrong_type = st.one_of(st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2), st.booleans())
+wrong_type = st.one_of(
+    st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2), st.booleans()
+)
 bad_text = st.one_of(
     st.integers(min_value=20_001, max_value=60_000).map(lambda n: "x" * n),
     st.text(max_size=20).map(lambda t: t + "\x00" + t),
@@ -355,7 +374,11 @@ bad_soal = st.one_of(
 @st.composite
 def bad_portalrb(draw) -> bytes:
     valid = [_valid_entry(i) for i in draw(st.lists(st.sampled_from(INST.order), max_size=6, unique=True))]
-    kind = draw(st.sampled_from(["letter", "jawaban_type", "text", "soal", "dupe", "not_obj", "shape", "trunc", "utf8", "bytes"]))
+    kind = draw(
+        st.sampled_from(
+            ["letter", "jawaban_type", "text", "soal", "dupe", "not_obj", "shape", "trunc", "utf8", "bytes"]
+        )
+    )
     doc = {"unit_id": "disdukcapil", "nama_unit": "Disdukcapil", "tahun": 2025, "answers": valid}
     bad = _NONE = object()
     if kind == "letter":
@@ -374,12 +397,16 @@ def bad_portalrb(draw) -> bytes:
     elif kind == "not_obj":
         bad = draw(st.one_of(st.integers(), st.text(max_size=5), st.lists(st.integers(), max_size=2), st.none()))
     elif kind == "shape":
-        return json.dumps(draw(st.one_of(
-            st.lists(st.integers(), max_size=3),
-            st.integers(),
-            st.just({"answers": {"1": "Ya"}}),
-            st.dictionaries(st.sampled_from(["unit_id", "jawaban", "Answers"]), st.integers(), max_size=3),
-        ))).encode()
+        return json.dumps(
+            draw(
+                st.one_of(
+                    st.lists(st.integers(), max_size=3),
+                    st.integers(),
+                    st.just({"answers": {"1": "Ya"}}),
+                    st.dictionaries(st.sampled_from(["unit_id", "jawaban", "Answers"]), st.integers(), max_size=3),
+                )
+            )
+        ).encode()
     if bad is not _NONE:
         valid.insert(draw(st.integers(0, len(valid))), bad)
     raw = json.dumps(doc, ensure_ascii=draw(st.booleans())).encode()
@@ -443,30 +470,44 @@ def _session_mutations(raw: bytes):
     return st.one_of(
         st.integers(0, len(raw) - 3).map(lambda n: raw[:n]),
         st.tuples(st.integers(0, len(raw)), st.sampled_from([b"\xff", b"\xc0\xaf", b"\x80\x80", b"\x00"])).map(
-            lambda t: raw[: t[0]] + t[1] + raw[t[0]:]
+            lambda t: raw[: t[0]] + t[1] + raw[t[0] :]
         ),
-        st.tuples(st.sampled_from(["1", "2", "88"]), st.sampled_from(["jawaban_tpi", "catatan_tpi", "state"]),
-                  wrong_type | st.integers(10**7 + 1, 10**12)).map(
-            lambda t: edit(lambda d: d["answers"][t[0]].__setitem__(t[1], t[2]))
-        ),
-        st.tuples(st.sampled_from(["1", "2", "88"]), st.sampled_from(["data_dukung", "narasumber"]),
-                  st.one_of(st.integers(), st.booleans(), st.text(max_size=3), st.just([1]), st.just([None]),
-                            st.just({"a": 1}), st.just([{"dokumen": "", "status": "sesuai"}]))).map(
-            lambda t: edit(lambda d: d["answers"][t[0]].__setitem__(t[1], t[2]))
-        ),
+        st.tuples(
+            st.sampled_from(["1", "2", "88"]),
+            st.sampled_from(["jawaban_tpi", "catatan_tpi", "state"]),
+            wrong_type | st.integers(10**7 + 1, 10**12),
+        ).map(lambda t: edit(lambda d: d["answers"][t[0]].__setitem__(t[1], t[2]))),
+        st.tuples(
+            st.sampled_from(["1", "2", "88"]),
+            st.sampled_from(["data_dukung", "narasumber"]),
+            st.one_of(
+                st.integers(),
+                st.booleans(),
+                st.text(max_size=3),
+                st.just([1]),
+                st.just([None]),
+                st.just({"a": 1}),
+                st.just([{"dokumen": "", "status": "sesuai"}]),
+            ),
+        ).map(lambda t: edit(lambda d: d["answers"][t[0]].__setitem__(t[1], t[2]))),
         st.sampled_from(["0", "128", "999", "abc", "-1", "1.0"]).map(
             lambda k: edit(lambda d: d["answers"].__setitem__(k, {"jawaban_tpi": "Ya"}))
         ),
-        st.sampled_from(["D", "E", "Z", "Ya", "b "]).filter(lambda v: _invalid(int(choice), v)).map(
-            lambda v: edit(lambda d: d["answers"].setdefault(choice, {}).__setitem__("jawaban_tpi", v))
+        st.sampled_from(["D", "E", "Z", "Ya", "b "])
+        .filter(lambda v: _invalid(int(choice), v))
+        .map(lambda v: edit(lambda d: d["answers"].setdefault(choice, {}).__setitem__("jawaban_tpi", v))),
+        st.integers(20_001, 80_000).map(
+            lambda n: edit(lambda d: d["answers"]["1"].__setitem__("catatan_tpi", "y" * n))
         ),
-        st.integers(20_001, 80_000).map(lambda n: edit(lambda d: d["answers"]["1"].__setitem__("catatan_tpi", "y" * n))),
         st.text(max_size=10).map(lambda s: edit(lambda d: d["answers"]["1"].__setitem__("catatan_tpi", s + "\x00"))),
         st.sampled_from(["status", "opd", "tim", "signoffs", "tanggal", "narasumber", "jenis"]).flatmap(
             lambda k: st.one_of(st.integers(), st.booleans(), st.just({"x": 1}), st.just([1]), st.just("")).map(
-                lambda v: edit(lambda d: d["meta"]["1"].__setitem__(k, v)))
+                lambda v: edit(lambda d: d["meta"]["1"].__setitem__(k, v))
+            )
         ),
-        st.sampled_from(list(tables["events"])).map(lambda k: edit(lambda d: d["events"][k].__setitem__("seq", "satu"))),
+        st.sampled_from(list(tables["events"])).map(
+            lambda k: edit(lambda d: d["events"][k].__setitem__("seq", "satu"))
+        ),
         st.sampled_from([b"[]", b"{}", b"null", b'{"meta": []}', b'{"meta": {"1": {"id": "x", "schema": 99}}}']),
     )
 
@@ -516,7 +557,11 @@ def test_a_few_malformed_cases_in_a_real_process(hostile_ws):
     cases = [
         (["import-answers", sid, str(inp)], b'{"answers": [{"soal_id": 2, "jawaban_tpi": "Z"}]}', None),
         (["import-answers", sid, str(inp)], b"\xff\xfe{", None),
-        (["import-answers", sid, str(inp)], json.dumps({"answers": [{"soal_id": 1, "catatan_tpi": "x" * 30000}]}).encode(), None),
+        (
+            ["import-answers", sid, str(inp)],
+            json.dumps({"answers": [{"soal_id": 1, "catatan_tpi": "x" * 30000}]}).encode(),
+            None,
+        ),
         (["answer", sid, "1", "--tpi", "Ya"], None, original[: len(original) // 2]),
         (["verify", sid], None, original.replace(b'"cek"', b'"c\\u0000k"', 1)),
     ]
@@ -534,8 +579,29 @@ def test_a_few_malformed_cases_in_a_real_process(hostile_ws):
 
 
 # --------------------------------------------------------------------------- hostile names
-NAMES = ["../../etc", "..\\..\\Windows", "/etc/passwd", "CON", "nul", "LPT1", "x" * 300, "Dinas 🚀 Kominfo",
-         "🚀🚀", "...", ".", "..", "-", " ", "", "a/../../b", "COM1.txt", "\x00", "Ｃｏｎ", "sessions/../../x", "~root"]
+NAMES = [
+    "../../etc",
+    "..\\..\\Windows",
+    "/etc/passwd",
+    "CON",
+    "nul",
+    "LPT1",
+    "x" * 300,
+    "Dinas 🚀 Kominfo",
+    "🚀🚀",
+    "...",
+    ".",
+    "..",
+    "-",
+    " ",
+    "",
+    "a/../../b",
+    "COM1.txt",
+    "\x00",
+    "Ｃｏｎ",
+    "sessions/../../x",
+    "~root",
+]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -568,8 +634,22 @@ def test_opd_names_via_cli(tmp_path, monkeypatch):
     monkeypatch.chdir(ws.root)
     outside = tree_hash(tmp_path)
     for name in ("../../etc", "...", "x" * 300):
-        code, out, err = run_cli(["session", "new", "--opd", name, "--kind", "wawancara", "--date", "2025-05-15",
-                                  "--place", "Aula", "--target", "WBK"])
+        code, out, err = run_cli(
+            [
+                "session",
+                "new",
+                "--opd",
+                name,
+                "--kind",
+                "wawancara",
+                "--date",
+                "2025-05-15",
+                "--place",
+                "Aula",
+                "--target",
+                "WBK",
+            ]
+        )
         if code:
             assert_one_line_error(code, err)
     created = set(tree_hash(tmp_path)) - set(outside)
@@ -582,8 +662,11 @@ def test_final_session_is_read_only_against_every_writer(store, tmp_path):
     sign_off(store, PENGENDALI)
     finalize(store, override_reason="uji: sesi contoh belum lengkap")
     before = store.path.read_bytes()
-    for fn in (lambda: store.set_item(1, {"jawaban_tpi": "Tidak"}), lambda: store.set_many({2: {"jawaban_tpi": "A"}}),
-               lambda: store.set_meta({"tempat": "x"})):
+    for fn in (
+        lambda: store.set_item(1, {"jawaban_tpi": "Tidak"}),
+        lambda: store.set_many({2: {"jawaban_tpi": "A"}}),
+        lambda: store.set_meta({"tempat": "x"}),
+    ):
         with pytest.raises(ReadOnlyError):
             fn()
     assert store.path.read_bytes() == before

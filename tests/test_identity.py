@@ -40,8 +40,9 @@ class Laptop:
     def tpi(self, *args: str) -> subprocess.CompletedProcess:
         env = {k: v for k, v in os.environ.items() if k not in ("TPI_WORKSPACE", "TPI_GALAT_LOG")}
         env.update(PYTHONPATH=str(ROOT), XDG_CONFIG_HOME=str(self.config), TPI_USER=self.who)
-        done = subprocess.run([*tpi_argv(), "-w", str(self.ws.root), *args], env=env, capture_output=True, text=True,
-                              timeout=120)
+        done = subprocess.run(
+            [*tpi_argv(), "-w", str(self.ws.root), *args], env=env, capture_output=True, text=True, timeout=120
+        )
         assert "Traceback" not in done.stderr, done.stderr
         return done
 
@@ -49,8 +50,9 @@ class Laptop:
 @pytest.fixture
 def office(tmp_path):
     ws = init_workspace(tmp_path / "ws")
-    with ws.new_session(opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula",
-                        actor="Rina") as s:
+    with ws.new_session(
+        opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula", actor="Rina"
+    ) as s:
         s.set_meta({"tim": [{"nama": HENDRA, "peran": "Ketua Tim"}, {"nama": SARI, "peran": "Pengendali Teknis"}]})
         s.set_item(1, {"jawaban_tpi": "Ya"})
         sid, path = s.id, s.path
@@ -68,9 +70,18 @@ def write_registry(ws, data: dict) -> None:
     (ws.root / ".tpi" / "kunci.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", ["Hendra Saputra, S.E., M.M.", "Hendra Saputra", "hendra  SAPUTRA",
-                                  "Dr. Hendra Saputra", "Hendra Saputra SE MM", "Drs. H. Hendra Saputra, M.Si",
-                                  "Hendra Saputra S.Kom"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Hendra Saputra, S.E., M.M.",
+        "Hendra Saputra",
+        "hendra  SAPUTRA",
+        "Dr. Hendra Saputra",
+        "Hendra Saputra SE MM",
+        "Drs. H. Hendra Saputra, M.Si",
+        "Hendra Saputra S.Kom",
+    ],
+)
 def test_titles_case_and_spacing_are_one_person(name):
     assert person_id(name) == "hendra saputra"
     assert same_person(name, HENDRA) and name_matches({"nama": HENDRA}, name)

@@ -23,12 +23,38 @@ from tpi_tui.core.workspace import clean_actor
 
 FIGURES = {"core_strings": 0, "core_writes": 0, "cli_strings": 0}
 
-SEEDS = ["[/]", "[b]", "[link=x]", "\x1b[2J", "\x1b]0;x\x07", "\u202e", "\x9b", "\x85", "\u2066", "\u200f",
-         "\x00", "\x07", "\x7f", "\ud800", "\u2028", "\r", "\r\n", "\t", "\n", "Dinas", "é", " ", "ت", "😀"]
+SEEDS = [
+    "[/]",
+    "[b]",
+    "[link=x]",
+    "\x1b[2J",
+    "\x1b]0;x\x07",
+    "\u202e",
+    "\x9b",
+    "\x85",
+    "\u2066",
+    "\u200f",
+    "\x00",
+    "\x07",
+    "\x7f",
+    "\ud800",
+    "\u2028",
+    "\r",
+    "\r\n",
+    "\t",
+    "\n",
+    "Dinas",
+    "é",
+    " ",
+    "ت",
+    "😀",
+]
 hostile = st.lists(st.one_of(st.sampled_from(SEEDS), st.text(max_size=4)), min_size=1, max_size=6).map("".join)
 
 # nothing invisible may be stored (a note keeps \n and \t) or printed
-INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
+INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
+)
 INVISIBLE_LINE = re.compile(INVISIBLE.pattern[:-1] + "\t\n]")
 
 
@@ -61,23 +87,56 @@ def _writes(s: str):
     line = s
     person = {"nama": line, "nip": "-", "jabatan": "Auditor", "peran": "Anggota"}
     return [
-        *[(f"butir.{f}", lambda st_, f=f: st_.set_item(ITEM, {f: s}), lambda st_, f=f: st_.answer(ITEM).get(f, ""), False)
-          for f in ("catatan_tpi", "catatan_unit", "bukti_dukung_unit", "alasan", "temuan", "rekomendasi")],
-        ("data_dukung.dokumen", lambda st_: st_.set_item(ITEM, {"data_dukung": [{"dokumen": line, "status": "sesuai", "referensi": ""}]}),
-         lambda st_: (st_.answer(ITEM).get("data_dukung") or [{}])[0].get("dokumen", ""), True),
-        ("data_dukung.referensi", lambda st_: st_.set_item(ITEM, {"data_dukung": [{"dokumen": "SK", "status": "sesuai", "referensi": line}]}),
-         lambda st_: (st_.answer(ITEM).get("data_dukung") or [{}])[0].get("referensi", ""), True),
-        *[(f"meta.{f}", lambda st_, f=f: st_.set_meta({f: s}), lambda st_, f=f: st_.meta.get(f) or "", False)
-          for f in ("kesimpulan", "catatan_umum", "pelaksanaan")],
+        *[
+            (
+                f"butir.{f}",
+                lambda st_, f=f: st_.set_item(ITEM, {f: s}),
+                lambda st_, f=f: st_.answer(ITEM).get(f, ""),
+                False,
+            )
+            for f in ("catatan_tpi", "catatan_unit", "bukti_dukung_unit", "alasan", "temuan", "rekomendasi")
+        ],
+        (
+            "data_dukung.dokumen",
+            lambda st_: st_.set_item(ITEM, {"data_dukung": [{"dokumen": line, "status": "sesuai", "referensi": ""}]}),
+            lambda st_: (st_.answer(ITEM).get("data_dukung") or [{}])[0].get("dokumen", ""),
+            True,
+        ),
+        (
+            "data_dukung.referensi",
+            lambda st_: st_.set_item(ITEM, {"data_dukung": [{"dokumen": "SK", "status": "sesuai", "referensi": line}]}),
+            lambda st_: (st_.answer(ITEM).get("data_dukung") or [{}])[0].get("referensi", ""),
+            True,
+        ),
+        *[
+            (f"meta.{f}", lambda st_, f=f: st_.set_meta({f: s}), lambda st_, f=f: st_.meta.get(f) or "", False)
+            for f in ("kesimpulan", "catatan_umum", "pelaksanaan")
+        ],
         ("meta.tempat", lambda st_: st_.set_meta({"tempat": line}), lambda st_: st_.meta.get("tempat", ""), True),
-        ("meta.dasar.nomor", lambda st_: st_.set_meta({"dasar": {"nomor": line, "tanggal": ""}}),
-         lambda st_: st_.meta.get("dasar", {}).get("nomor", ""), True),
-        ("meta.tim.nama", lambda st_: st_.set_meta({"tim": [*TIM, person]}),
-         lambda st_: st_.meta["tim"][-1]["nama"] if len(st_.meta["tim"]) > len(TIM) else "", True),
-        ("meta.tim.nip", lambda st_: st_.set_meta({"tim": [*TIM, {**person, "nama": "X", "nip": line}]}),
-         lambda st_: st_.meta["tim"][-1]["nip"] if len(st_.meta["tim"]) > len(TIM) else "", True),
-        ("meta.narasumber.jabatan", lambda st_: st_.set_meta({"narasumber": [{"nama": "N", "nip": "", "jabatan": line, "peran": "pimpinan"}]}),
-         lambda st_: (st_.meta.get("narasumber") or [{}])[0].get("jabatan", ""), True),
+        (
+            "meta.dasar.nomor",
+            lambda st_: st_.set_meta({"dasar": {"nomor": line, "tanggal": ""}}),
+            lambda st_: st_.meta.get("dasar", {}).get("nomor", ""),
+            True,
+        ),
+        (
+            "meta.tim.nama",
+            lambda st_: st_.set_meta({"tim": [*TIM, person]}),
+            lambda st_: st_.meta["tim"][-1]["nama"] if len(st_.meta["tim"]) > len(TIM) else "",
+            True,
+        ),
+        (
+            "meta.tim.nip",
+            lambda st_: st_.set_meta({"tim": [*TIM, {**person, "nama": "X", "nip": line}]}),
+            lambda st_: st_.meta["tim"][-1]["nip"] if len(st_.meta["tim"]) > len(TIM) else "",
+            True,
+        ),
+        (
+            "meta.narasumber.jabatan",
+            lambda st_: st_.set_meta({"narasumber": [{"nama": "N", "nip": "", "jabatan": line, "peran": "pimpinan"}]}),
+            lambda st_: (st_.meta.get("narasumber") or [{}])[0].get("jabatan", ""),
+            True,
+        ),
     ]
 
 
@@ -184,4 +243,3 @@ def test_every_cli_module_prints_through_the_escaping_echo():
             if "click.echo(" in line or "click.secho(" in line:
                 offenders.append(f"{path.name}:{n}")
     assert offenders == []
-

@@ -67,7 +67,10 @@ def test_text_and_types_match_the_portalrb_master_verbatim():
         walk(node)
     assert set(soals) == set(INST.items)
     for item_id, soal in soals.items():
-        assert INST.items[item_id].pertanyaan == soal["teks_pertanyaan"].replace("<br>", "\n").replace("\r\n", "\n").strip()
+        assert (
+            INST.items[item_id].pertanyaan
+            == soal["teks_pertanyaan"].replace("<br>", "\n").replace("\r\n", "\n").strip()
+        )
         for opt in soal.get("skema_penilaian") or []:
             assert INST.items[item_id].multipliers[opt["key"]] == opt["multiplier"]
 
@@ -83,9 +86,20 @@ def test_a_broken_instrument_file_is_refused(tmp_path):
 
 def test_lke_codes_follow_the_lampiran_iii_sheet_hierarchy():
     # Rows of the Lampiran III "LKE ZI" sheet (columns B-F) as units file their evidence.
-    sheet = {1: "A.I.1.i.a", 2: "A.I.1.i.b", 12: "A.I.1.iv.d", 39: "A.I.3.vi.a", 50: "A.I.4.ii.h",
-             68: "A.I.5.v.e", 92: "A.II.1.ii.a", 121: "A.II.6.i.a", 124: "A.II.6.ii.a",
-             125: "B.I.a", 126: "B.I.b", 127: "B.II.a"}
+    sheet = {
+        1: "A.I.1.i.a",
+        2: "A.I.1.i.b",
+        12: "A.I.1.iv.d",
+        39: "A.I.3.vi.a",
+        50: "A.I.4.ii.h",
+        68: "A.I.5.v.e",
+        92: "A.II.1.ii.a",
+        121: "A.II.6.i.a",
+        124: "A.II.6.ii.a",
+        125: "B.I.a",
+        126: "B.I.b",
+        127: "B.II.a",
+    }
     assert {i: INST.kode_lke(i) for i in sheet} == sheet
     # Jumlah rows are numbered under the percentage they feed; the percentage keeps its sheet letter.
     assert INST.kode_lke("R.PP.i.b") == "A.II.6.i.b" and INST.kode_lke(123) == "A.II.6.i.b.2"

@@ -144,8 +144,9 @@ def test_forgery_of_an_app_made_session_is_caught_by_the_keys_alone(tmp_path, mo
     ws = init_workspace(tmp_path / "ws")
     laptop(monkeypatch, tmp_path, "ketua")
     keys.new_key(ws.root, "Budi", "Budi", "t")
-    with ws.new_session(opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula",
-                        actor="Andi") as s:
+    with ws.new_session(
+        opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula", actor="Andi"
+    ) as s:
         s.set_meta({"tim": [{"nama": "Budi", "peran": "Ketua Tim"}, {"nama": "Sari", "peran": "Pengendali Teknis"}]})
         s.set_item(1, {"jawaban_tpi": "Tidak"})
         sign_off(s, "Budi")

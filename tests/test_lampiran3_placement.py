@@ -21,7 +21,9 @@ from tpi_tui.exchange.xlsx_import import plan_xlsx
 @pytest.fixture(scope="module")
 def target(tmp_path_factory):
     ws = create_demo(tmp_path_factory.mktemp("lampiran3") / "demo")
-    with ws.new_session(opd="Dinas Uji Templat", jenis="wawancara", tanggal="2025-07-01", target="WBK", actor="uji") as dst:
+    with ws.new_session(
+        opd="Dinas Uji Templat", jenis="wawancara", tanggal="2025-07-01", target="WBK", actor="uji"
+    ) as dst:
         sid = dst.id
     return ws, sid
 

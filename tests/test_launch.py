@@ -49,8 +49,9 @@ def env(**extra: str) -> dict:
 
 def as_on_a_terminal(cwd: Path, extra: str = "pass", **env_extra: str) -> subprocess.CompletedProcess:
     code = AS_ON_A_TERMINAL.replace("{extra}", extra)
-    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env(**env_extra), capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, env=env(**env_extra), capture_output=True, text=True, timeout=120
+    )
 
 
 def test_bare_tpi_on_a_terminal_opens_the_tui_without_the_cli(demo):
@@ -80,9 +81,16 @@ class Terminal:
     def __init__(self, cwd: Path, **env_extra: str) -> None:
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        self.proc = subprocess.Popen([sys.executable, "-m", "tpi_tui"], cwd=cwd,
-                                     env=env(TERM="xterm-256color", **env_extra), stdin=slave, stdout=slave,
-                                     stderr=slave, start_new_session=True, close_fds=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tpi_tui"],
+            cwd=cwd,
+            env=env(TERM="xterm-256color", **env_extra),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            start_new_session=True,
+            close_fds=True,
+        )
         os.close(slave)
         self.screen = b""
 

@@ -40,8 +40,9 @@ def test_the_linter_catches_a_broken_layer(tmp_path, monkeypatch, capsys):
         (pkg / sub).mkdir(parents=True)
         (pkg / sub / "__init__.py").write_text("", encoding="utf-8")
     (pkg / "__init__.py").write_text("", encoding="utf-8")
-    (pkg / "core" / "rules.py").write_text("from ..tui import app  # a rule reaching up\nimport textual\n",
-                                           encoding="utf-8")
+    (pkg / "core" / "rules.py").write_text(
+        "from ..tui import app  # a rule reaching up\nimport textual\n", encoding="utf-8"
+    )
     (pkg / "tui" / "app.py").write_text("", encoding="utf-8")
     config = _config_text().replace("tpi_tui", "lapis")
     (tmp_path / "contracts.toml").write_text(config, encoding="utf-8")
@@ -54,4 +55,4 @@ def test_the_linter_catches_a_broken_layer(tmp_path, monkeypatch, capsys):
 
 def _config_text() -> str:
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    return text[text.index("\n[tool.importlinter]\n"):]
+    return text[text.index("\n[tool.importlinter]\n") :]

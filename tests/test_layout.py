@@ -48,8 +48,9 @@ def test_every_cli_module_is_registered_one_way():
     for name in registered:
         module = import_module(f"tpi_tui.cli.{name}")
         top = [v for v in vars(module).values() if isinstance(v, click.Command) and v.__module__ == module.__name__]
-        assert set(top) <= set(module.COMMANDS) | {c for g in module.COMMANDS if isinstance(g, click.Group)
-                                                    for c in g.commands.values()}
+        assert set(top) <= set(module.COMMANDS) | {
+            c for g in module.COMMANDS if isinstance(g, click.Group) for c in g.commands.values()
+        }
 
 
 def test_cli_modules_import_only_the_shared_module_no_cycle():
@@ -66,7 +67,9 @@ def test_cli_modules_import_only_the_shared_module_no_cycle():
     relative = [n for n in ast.walk(common) if isinstance(n, ast.ImportFrom) and n.level == 1]
     assert [(n.module, [a.name for a in n.names]) for n in relative] == [(None, ["click_id"])]
     leaf = ast.parse((ROOT / "tpi_tui" / "cli" / "click_id.py").read_text(encoding="utf-8"))
-    assert not [n for n in ast.walk(leaf) if isinstance(n, ast.ImportFrom) and (n.level or "tpi_tui" in (n.module or ""))]
+    assert not [
+        n for n in ast.walk(leaf) if isinstance(n, ast.ImportFrom) and (n.level or "tpi_tui" in (n.module or ""))
+    ]
 
 
 def test_the_old_top_level_cli_modules_are_gone():
@@ -122,13 +125,21 @@ def test_every_setting_is_read_from_its_toml_path(tmp_path):
     )
     cfg = load_config(path)
     assert (cfg.pengguna, cfg.instansi, cfg.unit, cfg.kop, cfg.kota, cfg.zona_waktu) == (
-        "Ani", "Pemkab", "Itda", ["K1", "K2"], "Kota", "WITA")
+        "Ani",
+        "Pemkab",
+        "Itda",
+        ["K1", "K2"],
+        "Kota",
+        "WITA",
+    )
     assert (cfg.nomor, cfg.kertas, cfg.ambang_per_area) == ("{seq}", "A4", "terpisah")
     assert cfg.tim[0]["nama"] == "Budi" and cfg.tim[0]["peran"] == "Anggota" and cfg.opd == [{"nama": "Dinas"}]
     assert not hasattr(cfg, "raw")
 
 
-@pytest.mark.parametrize("text", ['instansi = "x"\n', '[instansi]\nkop = "satu baris"\n', '[penilaian]\nambang_per_area = "x"\n'])
+@pytest.mark.parametrize(
+    "text", ['instansi = "x"\n', '[instansi]\nkop = "satu baris"\n', '[penilaian]\nambang_per_area = "x"\n']
+)
 def test_a_malformed_setting_is_one_clear_error(tmp_path, text):
     path = tmp_path / "tpi.toml"
     path.write_text(text, encoding="utf-8")
@@ -140,8 +151,9 @@ def test_a_malformed_setting_is_one_clear_error(tmp_path, text):
 def _tpi(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "TPI_USER": "Penguji", "PYTHONPATH": str(ROOT)}
     env.pop("TPI_WORKSPACE", None)
-    return subprocess.run([sys.executable, "-m", "tpi_tui", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tpi_tui", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_the_repository_root_is_a_workspace():
@@ -159,13 +171,27 @@ def test_tpi_in_a_clone_works_there_and_leaves_only_session_files_to_commit(tmp_
     subprocess.run(["git", "add", "-A"], cwd=clone, check=True)
     out = _tpi(cwd=clone)  # bare 'tpi', output not a terminal
     assert out.returncode == 0 and "Belum ada sesi" in out.stdout, out.stderr
-    out = _tpi("session", "new", "--opd", "Dinas Kesehatan", "--kind", "wawancara", "--date", "2025-08-04",
-               "--place", "Aula", "--target", "wbk", cwd=clone)
+    out = _tpi(
+        "session",
+        "new",
+        "--opd",
+        "Dinas Kesehatan",
+        "--kind",
+        "wawancara",
+        "--date",
+        "2025-08-04",
+        "--place",
+        "Aula",
+        "--target",
+        "wbk",
+        cwd=clone,
+    )
     assert out.returncode == 0, out.stderr
     sid = out.stdout.strip().splitlines()[-1]
     assert _tpi("session", "list", cwd=clone).stdout.count(sid) == 1  # writes the (ignored) index
-    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=clone,
-                            capture_output=True, text=True, check=True).stdout.splitlines()
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], cwd=clone, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
     new = [line[3:] for line in status if line.startswith("??")]
     assert new == [f"sessions/dinas-kesehatan/2025-08-04_wawancara_{sid}.json"], new
     assert (clone / "sessions" / ".index.json").is_file()  # written, and ignored
@@ -178,17 +204,32 @@ def test_readme_command_one_from_the_root_makes_a_separate_ignored_demo(tmp_path
     out = _tpi("demo", cwd=clone)
     assert out.returncode == 0 and "Ruang kerja contoh dibuat" in out.stdout, out.stderr
     assert (clone / "tpi-demo" / "tpi.toml").is_file() and not list((clone / "sessions").glob("*/*.json"))
-    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=clone,
-                            capture_output=True, text=True, check=True).stdout
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], cwd=clone, capture_output=True, text=True, check=True
+    ).stdout
     assert "tpi-demo" not in status
 
 
 # --------------------------------------------------------------------------- small functions
 SPLIT = {
-    "tpi_tui/core/verify.py": ["schema_problems", "_schema_steps", "_table_problems", "_meta_problems",
-                               "_event_problems", "_answer_problems", "_field_problems"],
-    "tpi_tui/core/instrument.py": ["_build", "_add_komponen", "_add_area", "_make_item", "_persentase", "_areas",
-                                   "_narasumber"],
+    "tpi_tui/core/verify.py": [
+        "schema_problems",
+        "_schema_steps",
+        "_table_problems",
+        "_meta_problems",
+        "_event_problems",
+        "_answer_problems",
+        "_field_problems",
+    ],
+    "tpi_tui/core/instrument.py": [
+        "_build",
+        "_add_komponen",
+        "_add_area",
+        "_make_item",
+        "_persentase",
+        "_areas",
+        "_narasumber",
+    ],
     "tpi_tui/core/scoring.py": ["score", "_side_values", "_sub_area_score", "_area_score", "_hasil"],
 }
 ONE_SCREEN = 40  # lines, docstring included

@@ -34,8 +34,9 @@ def tpi_argv() -> list[str]:
 @pytest.fixture
 def ws(tmp_path):
     w = init_workspace(tmp_path / "ws")
-    with w.new_session(opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula",
-                       actor="Rina") as s:
+    with w.new_session(
+        opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula", actor="Rina"
+    ) as s:
         s.set_meta({"tim": TIM})
         s.set_item(1, {"jawaban_tpi": "Ya"})
         w.sid = s.id
@@ -45,8 +46,9 @@ def ws(tmp_path):
 def cli(ws, *args: str, **env_extra: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("TPI_USER", "TPI_GALAT_LOG", "TPI_WORKSPACE")}
     env.update(PYTHONPATH=str(ROOT), **env_extra)
-    return subprocess.run([*tpi_argv(), "-w", str(ws.root), *args], env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [*tpi_argv(), "-w", str(ws.root), *args], env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 # -- the crash log ------------------------------------------------------------------------------------
@@ -64,8 +66,9 @@ CRASH = textwrap.dedent(
 def crash(ws, state: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("TPI_GALAT_LOG",)}
     env.update(PYTHONPATH=str(ROOT), XDG_STATE_HOME=str(state), TPI_USER="Rina")
-    return subprocess.run([sys.executable, "-c", CRASH, str(ws.root), ws.sid], env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", CRASH, str(ws.root), ws.sid], env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the XDG state folder is the Linux layout")
@@ -109,6 +112,7 @@ def test_an_old_world_readable_log_is_made_private(tmp_path, monkeypatch):
 
 # -- -o never replaces something that is not a regular file --------------------------------------------
 
+
 def special_targets(tmp_path: Path) -> dict[str, Path]:
     """A FIFO, a symlink, a folder and (as root) a character device made like /dev/full -- in tmp_path,
     so a regression replaces a test file, never the machine's own /dev/full."""
@@ -132,15 +136,18 @@ def kind_of(path: Path) -> int:
 
 
 @pytest.mark.skipif(not POSIX, reason="FIFOs and device nodes")
-@pytest.mark.parametrize("command", [
-    ["export", "{sid}", "--format", "json"],
-    ["export", "{sid}", "--format", "portalrb"],
-    ["export", "{sid}", "--format", "xlsx"],
-    ["minutes", "{sid}", "--format", "md"],
-    ["rekap", "--format", "json"],
-    ["rekap", "--format", "table"],
-    ["arsip", "--tanpa-dokumen"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "{sid}", "--format", "json"],
+        ["export", "{sid}", "--format", "portalrb"],
+        ["export", "{sid}", "--format", "xlsx"],
+        ["minutes", "{sid}", "--format", "md"],
+        ["rekap", "--format", "json"],
+        ["rekap", "--format", "table"],
+        ["arsip", "--tanpa-dokumen"],
+    ],
+)
 def test_output_option_refuses_an_existing_target_that_is_not_a_regular_file(ws, tmp_path, command):
     targets = special_targets(tmp_path)
     argv = [a.replace("{sid}", ws.sid) for a in command]
@@ -165,6 +172,7 @@ def test_the_one_output_writer_refuses_a_folder(tmp_path):
 
 
 # -- private keys ---------------------------------------------------------------------------------------
+
 
 @pytest.mark.skipif(not POSIX, reason="POSIX permission bits (Windows: no mode check)")
 def test_a_private_key_readable_by_others_is_refused_with_the_chmod_to_run(ws, tmp_path):
@@ -200,6 +208,7 @@ def test_a_private_key_that_is_a_symlink_is_refused(ws, tmp_path, monkeypatch):
 
 # -- an empty --as ---------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("where", ["command", "root"])
 def test_an_empty_as_is_refused_not_replaced_by_the_configured_user(ws, where):
     toml = ws.root / "tpi.toml"
@@ -212,8 +221,9 @@ def test_an_empty_as_is_refused_not_replaced_by_the_configured_user(ws, where):
         args = ["review", ws.sid, "--as", blank] if where == "command" else ["--as", blank, "review", ws.sid]
         env = {k: v for k, v in os.environ.items() if k not in ("TPI_USER", "TPI_WORKSPACE")}
         env["PYTHONPATH"] = str(ROOT)
-        done = subprocess.run([*tpi_argv(), "-w", str(ws.root), *args], env=env, capture_output=True, text=True,
-                              timeout=120)
+        done = subprocess.run(
+            [*tpi_argv(), "-w", str(ws.root), *args], env=env, capture_output=True, text=True, timeout=120
+        )
         assert done.returncode == 2, done.stdout
         assert "kosong" in done.stderr and "Traceback" not in done.stderr
         assert session.read_bytes() == before

@@ -19,7 +19,9 @@ TIM = [{"nama": "Budi", "peran": "Ketua Tim"}, {"nama": "Sari", "peran": "Pengen
 def trio(tmp_path):
     """A session file and two copies of it: base, ours (A) and theirs (B), as git hands them over."""
     ws = init_workspace(tmp_path / "ws")
-    with ws.new_session(opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula", actor="Rina") as s:
+    with ws.new_session(
+        opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula", actor="Rina"
+    ) as s:
         s.set_meta({"tim": TIM})
         s.set_item(1, {"jawaban_tpi": "Ya"})
         path = s.path
@@ -167,7 +169,9 @@ def test_verify_all_reports_two_sessions_with_one_number(tmp_path):
     ws = init_workspace(tmp_path / "ws")
     paths = []
     for opd in ("Dinas Sosial", "Dinas Pendidikan"):
-        with ws.new_session(opd=opd, jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula", actor="R") as s:
+        with ws.new_session(
+            opd=opd, jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula", actor="R"
+        ) as s:
             s.set_lifecycle({"berita_acara": {"nomor": "700/001/BA-TPI/V/2025", "tahun": 2025}}, reason="nomor")
             paths.append(s.path)
     reports = {r.path: r for r in verify_workspace(ws)}
@@ -192,8 +196,9 @@ def test_verify_all_reports_a_duplicate_in_the_registry_alone(tmp_path):
 def test_a_typing_burst_continued_after_a_push_keeps_both_versions_and_verifies(tmp_path):
     """Andi's note event X is pushed, Andi keeps typing (X is rewritten in place: X'), Budi built on X."""
     ws = init_workspace(tmp_path / "ws")
-    with ws.new_session(opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula",
-                        actor="Andi") as s:
+    with ws.new_session(
+        opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula", actor="Andi"
+    ) as s:
         path = s.path
         s.set_item(1, {"catatan_tpi": "SK tim"})
         base, theirs = tmp_path / "base.json", path.parent / "theirs.json"

@@ -32,8 +32,9 @@ def tpi_argv() -> list[str]:
 
 def big_session(ws, items: int = 120, note: int = 9_000) -> Path:
     """A session of about 2 MB (long notes), so the write of %A takes a measurable while."""
-    with ws.new_session(opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula",
-                        actor="Rina") as s:
+    with ws.new_session(
+        opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula", actor="Rina"
+    ) as s:
         s.set_meta({"tim": TIM})
         s.set_many({i: {"catatan_tpi": (f"catatan butir {i} " * (note // 16))[:note]} for i in range(1, items + 1)})
         return s.path
@@ -87,8 +88,12 @@ def test_merge_driver_sigkilled_at_random_leaves_ours_or_the_merge(trio, tmp_pat
     def run(kill_after: float | None) -> int:
         nonlocal caught
         a.write_bytes(ours_bytes)
-        proc = subprocess.Popen([*tpi_argv(), "merge-driver", str(base), str(a), str(theirs), "sessions/x.json"],
-                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [*tpi_argv(), "merge-driver", str(base), str(a), str(theirs), "sessions/x.json"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         if kill_after == 0:
             caught += kill_as_it_writes(proc, a, len(ours_bytes))
         elif kill_after is not None:
@@ -187,8 +192,14 @@ def git(root: Path, env: dict, *args: str, check: bool = True) -> subprocess.Com
 def test_merge_driver_killed_under_real_git_never_leaves_a_truncated_session(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     pidfile = tmp_path / "driver.pid"
-    env.update(HOME=str(tmp_path), GIT_CONFIG_NOSYSTEM="1", PYTHONPATH=str(ROOT), TPI_USER="Rina",
-               TPI_DRIVER=tpi_argv()[0], TPI_PIDFILE=str(pidfile))
+    env.update(
+        HOME=str(tmp_path),
+        GIT_CONFIG_NOSYSTEM="1",
+        PYTHONPATH=str(ROOT),
+        TPI_USER="Rina",
+        TPI_DRIVER=tpi_argv()[0],
+        TPI_PIDFILE=str(pidfile),
+    )
     if len(tpi_argv()) > 1:
         pytest.skip("no tpi script beside the interpreter")
     repo = tmp_path / "repo"
@@ -216,8 +227,14 @@ def test_merge_driver_killed_under_real_git_never_leaves_a_truncated_session(tmp
 
     def attempt(kill_after: float | None) -> tuple[float, subprocess.CompletedProcess]:
         pidfile.unlink(missing_ok=True)
-        proc = subprocess.Popen(["git", "merge", "--no-edit", "b"], cwd=repo, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            ["git", "merge", "--no-edit", "b"],
+            cwd=repo,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + 60
         while not (pidfile.exists() and pidfile.read_text().strip()) and time.monotonic() < deadline:
             time.sleep(0.005)

@@ -130,7 +130,12 @@ def test_docx_read_back(ws, tmp_path):
     cells = ["\n".join(c.text for c in row.cells) for t in doc.tables for row in t.rows]
     text = "\n".join(cells)
     assert len(doc.tables) >= 10
-    for name in ("Drs. Sulaiman Effendi, M.Si.", "Rina Marlina, S.E., Ak.", "Agus Setiawan, S.H.", "Hendra Saputra, S.E., M.M."):
+    for name in (
+        "Drs. Sulaiman Effendi, M.Si.",
+        "Rina Marlina, S.E., Ak.",
+        "Agus Setiawan, S.H.",
+        "Hendra Saputra, S.E., M.M.",
+    ):
         assert name in text
     assert "NIP 19700411 199403 1 006" in text
     assert "Mengetahui," in paras
@@ -180,7 +185,10 @@ def _override(ws, name: str, text: str) -> None:
 
 def test_workspace_template_overrides_default(ws):
     _override(ws, "berita_acara.md.j2", "Milik ruang kerja: {{ opd.nama }}\n")
-    assert render_text(ws, ws.open(SESSION_ID, readonly=True), "md") == "Milik ruang kerja: Dinas Kependudukan dan Pencatatan Sipil\n"
+    assert (
+        render_text(ws, ws.open(SESSION_ID, readonly=True), "md")
+        == "Milik ruang kerja: Dinas Kependudukan dan Pencatatan Sipil\n"
+    )
 
 
 def test_undefined_variable_names_template_line_and_writes_nothing(ws, tmp_path):
@@ -291,7 +299,10 @@ def test_nomor_crash_between_reserve_and_record_reuses_for_same_session(ws):
 def test_nomor_pattern_checks(ws):
     import datetime as dt
 
-    assert nomor_mod.format_nomor("700/{seq:03d}/BA-TPI/{bulan_romawi}/{tahun}", 7, dt.date(2025, 12, 1)) == "700/007/BA-TPI/XII/2025"
+    assert (
+        nomor_mod.format_nomor("700/{seq:03d}/BA-TPI/{bulan_romawi}/{tahun}", 7, dt.date(2025, 12, 1))
+        == "700/007/BA-TPI/XII/2025"
+    )
     for bad in ("700/BA/{tahun}", "{seq.__class__}", "{seq}/{rahasia}", "{seq!r}"):
         with pytest.raises(TpiError):
             nomor_mod.check_pattern(bad)
@@ -328,7 +339,9 @@ def test_pdf_is_rendered_in_process_without_libreoffice(ws, monkeypatch, tmp_pat
 
 
 def _tpi(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "tpi_tui", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tpi_tui", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_minutes_and_template_check(ws, tmp_path):

@@ -13,8 +13,20 @@ from tpi_tui.core.errors import TpiError
 from tpi_tui.minutes import filters as f
 
 # Expected values written out here only to check the libraries; the code has no such tables.
-MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember"]
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
 DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]  # Monday first, like date.weekday()
 UNITS = ["", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"]
 
@@ -83,8 +95,13 @@ def test_tanggal_terbilang_across_years(year):
 
 def test_tanggal_terbilang_fixture_and_styles():
     assert f.tanggal_terbilang("2025-05-15") == "Kamis tanggal Lima Belas bulan Mei tahun Dua Ribu Dua Puluh Lima"
-    assert f.tanggal_terbilang("2025-05-15", "awal") == "Kamis tanggal Lima belas bulan Mei tahun Dua ribu dua puluh lima"
-    assert f.tanggal_terbilang("2023-07-21", "kecil") == "Jumat tanggal dua puluh satu bulan Juli tahun dua ribu dua puluh tiga"
+    assert (
+        f.tanggal_terbilang("2025-05-15", "awal") == "Kamis tanggal Lima belas bulan Mei tahun Dua ribu dua puluh lima"
+    )
+    assert (
+        f.tanggal_terbilang("2023-07-21", "kecil")
+        == "Jumat tanggal dua puluh satu bulan Juli tahun dua ribu dua puluh tiga"
+    )
 
 
 @given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)))
@@ -135,15 +152,41 @@ def test_nip():
 
 
 def test_romawi():
-    assert [f.romawi(m) for m in range(1, 13)] == ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+    assert [f.romawi(m) for m in range(1, 13)] == [
+        "I",
+        "II",
+        "III",
+        "IV",
+        "V",
+        "VI",
+        "VII",
+        "VIII",
+        "IX",
+        "X",
+        "XI",
+        "XII",
+    ]
     assert f.romawi(2025) == "MMXXV"
     with pytest.raises(TpiError):
         f.romawi(0)
 
 
 def test_every_filter_is_tested_here():
-    assert set(f.FILTERS) == {"kapital", "terbilang", "hari", "bulan", "tanggal", "tanggal_angka",
-                              "tanggal_terbilang", "jam", "nilai", "nip", "romawi", "rekat", "ukuran_kertas"}
+    assert set(f.FILTERS) == {
+        "kapital",
+        "terbilang",
+        "hari",
+        "bulan",
+        "tanggal",
+        "tanggal_angka",
+        "tanggal_terbilang",
+        "jam",
+        "nilai",
+        "nip",
+        "romawi",
+        "rekat",
+        "ukuran_kertas",
+    }
 
 
 def test_ukuran_kertas_is_cores_one_table():

@@ -44,17 +44,42 @@ def test_the_installed_wheel_renders_a_berita_acara_from_the_top_level_templates
 
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "TPI_WORKSPACE")}
     env.update(TPI_USER="Penguji", HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"))
-    where = _run([str(python), "-c", "from tpi_tui.core.workspace import default_templates_dir as d; print(d())"],
-                 cwd=tmp_path, env=env).stdout.strip()
+    where = _run(
+        [str(python), "-c", "from tpi_tui.core.workspace import default_templates_dir as d; print(d())"],
+        cwd=tmp_path,
+        env=env,
+    ).stdout.strip()
     assert Path(where).is_relative_to(venv) and Path(where).name == "templates"
 
     tpi = str(venv / "bin" / "tpi")
     _run([tpi, "init", "ws"], cwd=tmp_path, env=env)
     for name in os.listdir(tmp_path / "ws" / "templates"):  # the workspace copies come from the wheel ...
         (tmp_path / "ws" / "templates" / name).unlink()  # ... drop them so the packaged ones render
-    sid = _run([tpi, "session", "new", "--opd", "Dinas Kesehatan", "--kind", "wawancara", "--date", "2025-08-04",
-                "--place", "Aula Dinas Kesehatan", "--target", "WBK", "--lead", "Nama Ketua Tim"],
-               cwd=tmp_path / "ws", env=env).stdout.strip().splitlines()[-1]
+    sid = (
+        _run(
+            [
+                tpi,
+                "session",
+                "new",
+                "--opd",
+                "Dinas Kesehatan",
+                "--kind",
+                "wawancara",
+                "--date",
+                "2025-08-04",
+                "--place",
+                "Aula Dinas Kesehatan",
+                "--target",
+                "WBK",
+                "--lead",
+                "Nama Ketua Tim",
+            ],
+            cwd=tmp_path / "ws",
+            env=env,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     _run([tpi, "answer", sid, "1", "--tpi", "Ya"], cwd=tmp_path / "ws", env=env)
     for fmt in ("md", "docx"):
         _run([tpi, "minutes", sid, "--format", fmt, "-o", f"ba.{fmt}"], cwd=tmp_path / "ws", env=env)

@@ -91,7 +91,12 @@ def test_narasumber_lines():
         tuple(choices(PeranNarasumber)),
     )
     assert [p["nama"] for p in people] == ["Drs. Sulaiman", "Ibu Warsini"]
-    assert people[0] == {"nama": "Drs. Sulaiman", "nip": "197004111994031006", "jabatan": "Kepala Dinas", "peran": "pimpinan"}
+    assert people[0] == {
+        "nama": "Drs. Sulaiman",
+        "nip": "197004111994031006",
+        "jabatan": "Kepala Dinas",
+        "peran": "pimpinan",
+    }
     with pytest.raises(TpiError, match=r"^Baris 2: Peran narasumber .presiden."):
         parse_narasumber_lines("A; -; X; pimpinan\nB; -; Y; presiden", tuple(choices(PeranNarasumber)))
     with pytest.raises(TpiError, match=r"^Baris 1: NIP"):

@@ -25,7 +25,7 @@ from tpi_tui.minutes import limits
 
 ROOT = Path(__file__).resolve().parents[1]
 
-NO_POSIX = '''
+NO_POSIX = """
 import os, sys
 import filelock  # its lock is chosen now, with the real fcntl (see the test's docstring)
 for name in ("fork", "forkpty"):
@@ -44,7 +44,7 @@ class _NoSuchModule:
 
 
 sys.meta_path.insert(0, _NoSuchModule())
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -58,17 +58,21 @@ def without_posix(tmp_path_factory) -> dict:
 
 
 def tpi(env: dict, *args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tpi_tui", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "tpi_tui", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=180
+    )
 
 
 def test_the_emulation_removes_fork_resource_and_fcntl(without_posix, tmp_path):
-    probe = ("import os; from tpi_tui.minutes import limits\n"
-             "for m in ('resource', 'fcntl'):\n"
-             "    try:\n        __import__(m)\n    except ImportError:\n        print('no', m)\n"
-             "print('fork' if hasattr(os, 'fork') else 'no fork', 'limits.can_fork', limits.can_fork())")
-    done = subprocess.run([sys.executable, "-c", probe], env=without_posix, cwd=tmp_path, capture_output=True,
-                          text=True, timeout=60)
+    probe = (
+        "import os; from tpi_tui.minutes import limits\n"
+        "for m in ('resource', 'fcntl'):\n"
+        "    try:\n        __import__(m)\n    except ImportError:\n        print('no', m)\n"
+        "print('fork' if hasattr(os, 'fork') else 'no fork', 'limits.can_fork', limits.can_fork())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=without_posix, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:3] == ["no resource", "no fcntl", "no fork limits.can_fork False"]
 
@@ -91,8 +95,9 @@ def test_main_commands_work_and_a_workspace_template_renders_in_the_spawned_chil
     assert score.returncode == 0, score.stderr
     assert json.loads(score.stdout)["tpi"]["total"] > 0
     template = ws / "templates" / "berita_acara.html.j2"
-    template.write_text(template.read_text(encoding="utf-8") + "\n<!-- templat kantor: dirender di proses anak -->\n",
-                        encoding="utf-8")
+    template.write_text(
+        template.read_text(encoding="utf-8") + "\n<!-- templat kantor: dirender di proses anak -->\n", encoding="utf-8"
+    )
     out = ws / "out" / "ba.html"
     made = tpi(without_posix, "minutes", sid, "--format", "html", "-o", str(out), cwd=ws)
     assert made.returncode == 0, made.stderr
@@ -104,10 +109,13 @@ def test_main_commands_work_and_a_workspace_template_renders_in_the_spawned_chil
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("payload", "what"), [
-    ("{{ lipsum(10**7) }}", "waktu"),  # the child's CPU watchdog (no RLIMIT_CPU): 5 s of CPU
-    ("{{ 'a'|center(60000000) }}", "ukuran"),  # 60 MB > the 32 MB output cap
-])
+@pytest.mark.parametrize(
+    ("payload", "what"),
+    [
+        ("{{ lipsum(10**7) }}", "waktu"),  # the child's CPU watchdog (no RLIMIT_CPU): 5 s of CPU
+        ("{{ 'a'|center(60000000) }}", "ukuran"),  # 60 MB > the 32 MB output cap
+    ],
+)
 def test_template_limits_hold_without_fork_and_resource(without_posix, portable_demo, payload, what):
     ws, sid = portable_demo
     (ws / "templates" / "berita_acara.md.j2").write_text(payload, encoding="utf-8")
@@ -116,7 +124,9 @@ def test_template_limits_hold_without_fork_and_resource(without_posix, portable_
     done = tpi(without_posix, "minutes", sid, "--format", "md", "-o", str(target), cwd=ws)
     took = time.monotonic() - started
     assert done.returncode != 0
-    assert done.stderr.strip().splitlines() == [f"tpi: Templat berita_acara.md.j2 melebihi batas ({what}). Tidak ada berkas yang ditulis."]
+    assert done.stderr.strip().splitlines() == [
+        f"tpi: Templat berita_acara.md.j2 melebihi batas ({what}). Tidak ada berkas yang ditulis."
+    ]
     assert not target.exists()
     assert took < limits.WALL_SECONDS + 20, took  # ended by the limit, not by running to its end (139 s of CPU)
 

@@ -23,8 +23,10 @@ from tpi_tui.minutes.context import build_context  # noqa: E402
 from tpi_tui.minutes.render import render_pdf  # noqa: E402
 
 LONG_NAME = "Prof. Dr. Ir. Hj. Raden Ayu Kusumawardhani Prawiranegara Soerjosoemarno, S.H., M.H., M.Si., Ph.D."
-LONG_JABATAN = ("Inspektur Pembantu Wilayah III Bidang Pengawasan Penyelenggaraan Urusan Pemerintahan Daerah, "
-                "Pembangunan dan Kemasyarakatan")
+LONG_JABATAN = (
+    "Inspektur Pembantu Wilayah III Bidang Pengawasan Penyelenggaraan Urusan Pemerintahan Daerah, "
+    "Pembangunan dan Kemasyarakatan"
+)
 LONG_NIP = "197503122000031004"
 OPD = "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu"
 MARKUP = r"#panic() *tebal* $x^2$ <label> @ref // bukan komentar \ garis \\n _miring_ `kode` [x] #{1+1} = judul"
@@ -39,8 +41,15 @@ def demo(tmp_path_factory):
 
 def _person(i: int, long: bool, peran: str = "Anggota") -> dict:
     name = f"{LONG_NAME} {i}" if long else f"Pegawai Nomor {i}, S.E."
-    return {"nama": name, "nip": LONG_NIP, "jabatan": LONG_JABATAN if long else "Auditor Ahli Pertama",
-            "peran": peran, "peran_label": peran, "jabatan_ttd": LONG_JABATAN if long else "Pengendali Teknis", "pihak": "TPI"}
+    return {
+        "nama": name,
+        "nip": LONG_NIP,
+        "jabatan": LONG_JABATAN if long else "Auditor Ahli Pertama",
+        "peran": peran,
+        "peran_label": peran,
+        "jabatan_ttd": LONG_JABATAN if long else "Pengendali Teknis",
+        "pihak": "TPI",
+    }
 
 
 def _ba_variant(ctx: dict, signatories: int, long: bool) -> dict:
@@ -100,15 +109,23 @@ def test_lhe(demo, paper, long):
         ctx = cycle_docs.lhe_context(ws, store, "2025-08-20")
     ctx["kertas"] = paper
     if long:
-        ctx["lhe"]["penandatangan"].update(nama=LONG_NAME, nip=LONG_NIP, jabatan=LONG_JABATAN, pangkat="Pembina Utama Muda (IV/c)")
+        ctx["lhe"]["penandatangan"].update(
+            nama=LONG_NAME, nip=LONG_NIP, jabatan=LONG_JABATAN, pangkat="Pembina Utama Muda (IV/c)"
+        )
     _check(cycle_docs.document_pdf(ws, "lhe", ctx), cycle_docs.document_pdf(ws, "lhe", ctx, marks=True), paper)
 
 
 def _units(ctx: dict, n: int, long: bool) -> dict:
     ctx = copy.deepcopy(ctx)
     base = ctx["units"][0]
-    ctx["units"] = [dict(base, opd=(f"{LONG_JABATAN} Unit {i}" if long else f"Puskesmas Nomor {i}"),
-                         unit_id=f"unit-{i}-" + "x" * (40 if long else 3)) for i in range(n)]
+    ctx["units"] = [
+        dict(
+            base,
+            opd=(f"{LONG_JABATAN} Unit {i}" if long else f"Puskesmas Nomor {i}"),
+            unit_id=f"unit-{i}-" + "x" * (40 if long else 3),
+        )
+        for i in range(n)
+    ]
     if long:
         ctx["surat"]["penandatangan"].update(nama=LONG_NAME, jabatan=LONG_JABATAN)
     return ctx
@@ -163,13 +180,16 @@ def test_checker_sees_a_broken_rule(demo):
     from tpi_tui.minutes.pdf import FONT_DIR
 
     src = (Path(__file__).resolve().parents[1] / "templates" / "_tpi.typ").read_text()
-    body = src + r"""
+    body = (
+        src
+        + r"""
 #set page(width: 210mm, height: 297mm, margin: 20mm)
 #v(235mm)
 Berikut daftarnya:
 #pagebreak()
 #table(columns: (20mm, 40mm), [1975031220000310041234], [b])
 """
+    )
     pdf = typst.compile(body.encode(), font_paths=[str(FONT_DIR)], ignore_system_fonts=True)
     found = "\n".join(_pdfcheck.problems(pdf))
     assert "kalimat pengantar" in found and "melewati garis tabel" in found
@@ -195,8 +215,10 @@ def test_every_pdf_is_set_in_the_packaged_fonts_only(demo, tmp_path):
 
     ws, sid = demo
     with ws.open(sid, readonly=True) as store:
-        docs = {"berita_acara": lambda: render_pdf(ws, build_context(ws, store)),
-                "lhe": lambda: cycle_docs.document_pdf(ws, "lhe", cycle_docs.lhe_context(ws, store, "2025-08-20"))}
+        docs = {
+            "berita_acara": lambda: render_pdf(ws, build_context(ws, store)),
+            "lhe": lambda: cycle_docs.document_pdf(ws, "lhe", cycle_docs.lhe_context(ws, store, "2025-08-20")),
+        }
         surat = cycle_docs.surat_context(ws, 2025, "2025-08-20")
         docs["surat_usulan"] = lambda: cycle_docs.document_pdf(ws, "surat_usulan", surat)
         docs["sptjm"] = lambda: cycle_docs.document_pdf(ws, "sptjm", surat)

@@ -134,8 +134,10 @@ def test_cached_rows_follow_every_change_of_the_basis_session(tmp_path):
         now = store.answer(item).get("jawaban_tpi")
         store.set_item(item, {"jawaban_tpi": keys[-1] if now == keys[0] else keys[0], "alasan": "uji"})
     second = assert_rekap_matches_sessions(ws, 2025)  # recomputed, equal to tpi score again
-    assert second["rows"][0]["tpi"]["total"] != first["rows"][0]["tpi"]["total"] or \
-        second["rows"][0]["tpi"]["areas"] != first["rows"][0]["tpi"]["areas"]
+    assert (
+        second["rows"][0]["tpi"]["total"] != first["rows"][0]["tpi"]["total"]
+        or second["rows"][0]["tpi"]["areas"] != first["rows"][0]["tpi"]["areas"]
+    )
     (ws.out_dir / ".cache" / "rekap.json").write_text("{rusak")
     assert_rekap_matches_sessions(ws, 2025)  # a broken cache is rebuilt, never trusted
 

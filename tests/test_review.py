@@ -153,6 +153,7 @@ def test_cli_review_flow(ws, store, monkeypatch):
 def test_new_user_walkthrough_berita_acara_draft_mark(ws, store, monkeypatch):
     """Review, finalize, edit a byte by hand, verify finds it, reopen with a reason: DRAFT again."""
     import tpi_tui.minutes as minutes
+
     sid, path = store.id, store.path
     store.close()
     monkeypatch.chdir(ws.root)

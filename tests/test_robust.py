@@ -24,7 +24,18 @@ from tpi_tui.core.text import clean_line, clean_multiline, show
 from tpi_tui.core.verify import verify_workspace
 from tpi_tui.core.workspace import Workspace
 
-HOSTILE = ["[/]", "[b]tebal[/b]", "\x1b[2J", "\x1b]0;OWNED\x07", "\u202e", "\x9b31m", "\x00", "\x7f", "\u2066", "\ud800"]
+HOSTILE = [
+    "[/]",
+    "[b]tebal[/b]",
+    "\x1b[2J",
+    "\x1b]0;OWNED\x07",
+    "\u202e",
+    "\x9b31m",
+    "\x00",
+    "\x7f",
+    "\u2066",
+    "\ud800",
+]
 
 
 @pytest.fixture
@@ -57,7 +68,9 @@ def final_sid(ws):
 
 
 # --------------------------------------------------------------------------- item 2: text gate
-@pytest.mark.parametrize("bad", ["\x1b[2J", "\x1b]0;x\x07", "\u202e", "\x9b", "\x85", "\u2028", "a\nb", "a\tb", "\ud800"])
+@pytest.mark.parametrize(
+    "bad", ["\x1b[2J", "\x1b]0;x\x07", "\u202e", "\x9b", "\x85", "\u2028", "a\nb", "a\tb", "\ud800"]
+)
 def test_single_line_fields_refuse_controls(bad):
     with pytest.raises(TpiError) as err:
         clean_line(f"Dinas {bad} Rusak", "nama OPD")
@@ -81,10 +94,22 @@ def test_show_escapes_visibly():
 def test_opd_with_terminal_escape_refused_by_session_new(ws):
     # observed: tpi session new --opd $'Dinas \e[2J\e]0;OWNED\a' was accepted
     before = tree_hash(ws.root)
-    code, out, err = run_cli([
-        "session", "new", "--opd", "Dinas \x1b[2J\x1b]0;OWNED\x07", "--kind", "wawancara",
-        "--date", "2025-05-15", "--place", "Aula", "--target", "WBK",
-    ])
+    code, out, err = run_cli(
+        [
+            "session",
+            "new",
+            "--opd",
+            "Dinas \x1b[2J\x1b]0;OWNED\x07",
+            "--kind",
+            "wawancara",
+            "--date",
+            "2025-05-15",
+            "--place",
+            "Aula",
+            "--target",
+            "WBK",
+        ]
+    )
     assert_one_line_error(code, err)
     assert "nama OPD" in err and "ESC" in err and "\x1b" not in err
     assert tree_hash(ws.root) == before
@@ -101,7 +126,9 @@ def test_actor_names_are_one_short_line(ws, sid, monkeypatch, source, bad):
         monkeypatch.setenv("TPI_USER", bad)
     else:
         text = ws.config_path.read_text(encoding="utf-8")
-        ws.config_path.write_text(text.replace(f'pengguna = "{ANGGOTA}"', f"pengguna = {json.dumps(bad)}"), encoding="utf-8")
+        ws.config_path.write_text(
+            text.replace(f'pengguna = "{ANGGOTA}"', f"pengguna = {json.dumps(bad)}"), encoding="utf-8"
+        )
     before = tree_hash(ws.root)
     code, out, err = run_cli(args)
     assert_one_line_error(code, err)
@@ -117,11 +144,17 @@ def test_five_megabyte_note_refused_with_a_clear_line(ws, sid):
     assert tree_hash(ws.root) == before
 
 
-@pytest.mark.parametrize("pattern", ["{seq:999999999d}", "{seq:>1000000000}", "{seq}\x1b[2J", "{seq}" + "x" * 1_000_000, "{seq!r}", "{seq:{tahun}}"])
+@pytest.mark.parametrize(
+    "pattern",
+    ["{seq:999999999d}", "{seq:>1000000000}", "{seq}\x1b[2J", "{seq}" + "x" * 1_000_000, "{seq!r}", "{seq:{tahun}}"],
+)
 def test_nomor_pattern_bounded_when_config_loads(ws, sid, pattern):
     # observed: nomor = "{seq:999999999d}" made a 1 GB counter file and a 2 GB session file
     text = ws.config_path.read_text(encoding="utf-8")
-    ws.config_path.write_text(text.replace('nomor = "700/{seq:03d}/BA-TPI/{bulan_romawi}/{tahun}"', f"nomor = {json.dumps(pattern)}"), encoding="utf-8")
+    ws.config_path.write_text(
+        text.replace('nomor = "700/{seq:03d}/BA-TPI/{bulan_romawi}/{tahun}"', f"nomor = {json.dumps(pattern)}"),
+        encoding="utf-8",
+    )
     before = tree_hash(ws.root)
     code, out, err = run_cli(["minutes", sid, "--format", "md"])
     assert_one_line_error(code, err)
@@ -143,7 +176,7 @@ def _nested(depth: int) -> str:
 
 
 def test_depth_check_is_exact():
-    assert not jsonfile.json_depth_exceeds(json.dumps({"a": [[{"b": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\\"]"}]]}))
+    assert not jsonfile.json_depth_exceeds(json.dumps({"a": [[{"b": '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\"]'}]]}))
     assert not jsonfile.json_depth_exceeds(_nested(jsonfile.MAX_DEPTH))
     assert jsonfile.json_depth_exceeds(_nested(jsonfile.MAX_DEPTH + 1))
     assert jsonfile.json_depth_exceeds('{"a": ' + _nested(jsonfile.MAX_DEPTH) + "}")
@@ -204,13 +237,16 @@ def test_duplicate_keys_in_session_file_refused(ws, sid):
     assert code == 2 and "muncul dua kali" in out
 
 
-@pytest.mark.parametrize("damage", [
-    lambda s: s.update(answered="12"),
-    lambda s: s.update(extra=1),
-    lambda s: s.update(opd=None),
-    lambda s: s.pop("status"),
-    lambda s: s.update(nilai_tpi=True),
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda s: s.update(answered="12"),
+        lambda s: s.update(extra=1),
+        lambda s: s.update(opd=None),
+        lambda s: s.pop("status"),
+        lambda s: s.update(nilai_tpi=True),
+    ],
+)
 def test_index_heals_from_malformed_entries(ws, sid, damage):
     # observed: an entry whose stamp matched but whose summary was malformed crashed every listing
     assert run_cli(["session", "list"])[0] == 0
@@ -224,7 +260,10 @@ def test_index_heals_from_malformed_entries(ws, sid, damage):
     assert sid in out and "Dinas Kependudukan" in out
     healed = json.loads(index_path.read_text(encoding="utf-8"))
     (entry,) = healed["sessions"].values()
-    assert entry["summary"]["opd"] == "Dinas Kependudukan dan Pencatatan Sipil" and type(entry["summary"]["answered"]) is int
+    assert (
+        entry["summary"]["opd"] == "Dinas Kependudukan dan Pencatatan Sipil"
+        and type(entry["summary"]["answered"]) is int
+    )
     assert "extra" not in entry["summary"]
 
 
@@ -254,10 +293,22 @@ def test_failed_session_new_leaves_nothing_behind(ws, monkeypatch):
 
     before = tree_hash(ws.root)
     monkeypatch.setattr(filelock.FileLock, "acquire", no_inode)
-    code, out, err = run_cli([
-        "session", "new", "--opd", "Dinas Baru", "--kind", "wawancara", "--date", "2025-05-15",
-        "--place", "Aula", "--target", "WBK",
-    ])
+    code, out, err = run_cli(
+        [
+            "session",
+            "new",
+            "--opd",
+            "Dinas Baru",
+            "--kind",
+            "wawancara",
+            "--date",
+            "2025-05-15",
+            "--place",
+            "Aula",
+            "--target",
+            "WBK",
+        ]
+    )
     assert_one_line_error(code, err)
     assert "No space" not in err and "ruang disk penuh" in err
     assert tree_hash(ws.root) == before
@@ -274,10 +325,22 @@ def test_session_folder_that_cannot_be_made(ws, monkeypatch):
         return real(self, *a, **k)
 
     monkeypatch.setattr(Path, "mkdir", full)
-    code, out, err = run_cli([
-        "session", "new", "--opd", "Dinas Baru", "--kind", "wawancara", "--date", "2025-05-15",
-        "--place", "Aula", "--target", "WBK",
-    ])
+    code, out, err = run_cli(
+        [
+            "session",
+            "new",
+            "--opd",
+            "Dinas Baru",
+            "--kind",
+            "wawancara",
+            "--date",
+            "2025-05-15",
+            "--place",
+            "Aula",
+            "--target",
+            "WBK",
+        ]
+    )
     assert_one_line_error(code, err)
     assert "ruang disk penuh" in err and "No space" not in err
 
@@ -338,8 +401,13 @@ def test_two_answer_loops_on_one_session_all_acknowledged(ws, sid):
     # observed: two scripted 'tpi answer' loops on one session: 7% refused at once (lock timeout 0)
     env = dict(os.environ, PYTHONPATH=str(REPO), TPI_WORKSPACE=str(ws.root))
     procs = [
-        subprocess.Popen([sys.executable, "-c", LOOP, sid, who, flag], env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", LOOP, sid, who, flag],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for who, flag in (("Agus", "--note"), ("Rina", "--reason"))
     ]
     results = [p.communicate(timeout=600) for p in procs]
@@ -374,8 +442,9 @@ def test_lock_wait_is_configurable(ws, sid):
     assert "tunggu_kunci" in err
 
 
-@pytest.mark.parametrize("broken, line", [('instansi = "tanpa kutip penutup\n', 1), ("[a]\nb = 1\n[a]\nc = 2\n", 3),
-                                          ("x = [1, 2\n", None)])
+@pytest.mark.parametrize(
+    "broken, line", [('instansi = "tanpa kutip penutup\n', 1), ("[a]\nb = 1\n[a]\nc = 2\n", 3), ("x = [1, 2\n", None)]
+)
 def test_a_toml_syntax_error_is_one_indonesian_line_with_its_position(tmp_path, broken, line):
     from tpi_tui.core.workspace import load_config
 

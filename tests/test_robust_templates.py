@@ -34,10 +34,26 @@ def ws(tmp_path, monkeypatch):
 
 # --------------------------------------------------------------------------- item 3: Markdown
 ESCAPE_CASES = [
-    "# HEADING", "#tagar biasa", "---", "- butir", "+ butir", "1. satu", "12) dua belas", "versi 2026.1",
-    "> kutipan", "=== ", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "| a | b |",
-    "**tebal** _miring_ ~~coret~~ `kode`", "[tautan](javascript:alert(1))", "![gambar](x.png)",
-    "\\# sudah diescape", "baris satu\nbaris dua\n\n# judul palsu\n---", "tab\tdi tengah", "Dinas [/] Rusak",
+    "# HEADING",
+    "#tagar biasa",
+    "---",
+    "- butir",
+    "+ butir",
+    "1. satu",
+    "12) dua belas",
+    "versi 2026.1",
+    "> kutipan",
+    "=== ",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "| a | b |",
+    "**tebal** _miring_ ~~coret~~ `kode`",
+    "[tautan](javascript:alert(1))",
+    "![gambar](x.png)",
+    "\\# sudah diescape",
+    "baris satu\nbaris dua\n\n# judul palsu\n---",
+    "tab\tdi tengah",
+    "Dinas [/] Rusak",
     "S.E., M.M. — Rp1.000,00 & 50%",
 ]
 
@@ -70,8 +86,17 @@ def _session_with_notes(ws, note: str, opd: str):
     with store:
         items = [i for i in store.instrument.order if store.instrument.items[i].jenis == "ya_tidak"][:3]
         for item in items:
-            store.set_item(item, {"jawaban_tpi": "Ya", "jawaban_unit": "Tidak", "catatan_tpi": note, "alasan": note,
-                                  "temuan": note, "rekomendasi": note})
+            store.set_item(
+                item,
+                {
+                    "jawaban_tpi": "Ya",
+                    "jawaban_unit": "Tidak",
+                    "catatan_tpi": note,
+                    "alasan": note,
+                    "temuan": note,
+                    "rekomendasi": note,
+                },
+            )
         return store.path
 
 

@@ -248,8 +248,17 @@ def test_indonesian_number_format():
 
 @pytest.mark.parametrize(
     ("item_id", "raw", "expected"),
-    [(1, "ya", "Ya"), (1, "T", "Tidak"), (2, "b", "B"), (14, " e ", "E"), (88, "12", 12), (125, "3,6", 3.6),
-     (125, 3.65, 3.65), (127, "4", 4.0), (1, "", None)],
+    [
+        (1, "ya", "Ya"),
+        (1, "T", "Tidak"),
+        (2, "b", "B"),
+        (14, " e ", "E"),
+        (88, "12", 12),
+        (125, "3,6", 3.6),
+        (125, 3.65, 3.65),
+        (127, "4", 4.0),
+        (1, "", None),
+    ],
 )
 def test_parse_value_accepts_what_an_assessor_types(item_id, raw, expected):
     assert parse_value(INST.items[item_id], raw) == expected
@@ -257,8 +266,17 @@ def test_parse_value_accepts_what_an_assessor_types(item_id, raw, expected):
 
 @pytest.mark.parametrize(
     ("item_id", "raw", "fragment"),
-    [(1, "A", "Ya/Tidak"), (2, "D", "A/B/C"), (6, "E", "A/B/C/D"), (88, "-3", "negatif"), (88, "2.5", "bulat"),
-     (125, "4,5", "antara 0 dan 4"), (125, "3,655", "dua angka desimal"), (125, "nan", "angka"), (88, True, "bilangan bulat")],
+    [
+        (1, "A", "Ya/Tidak"),
+        (2, "D", "A/B/C"),
+        (6, "E", "A/B/C/D"),
+        (88, "-3", "negatif"),
+        (88, "2.5", "bulat"),
+        (125, "4,5", "antara 0 dan 4"),
+        (125, "3,655", "dua angka desimal"),
+        (125, "nan", "angka"),
+        (88, True, "bilangan bulat"),
+    ],
 )
 def test_parse_value_rejects_what_does_not_fit_the_item(item_id, raw, fragment):
     with pytest.raises(TpiError) as err:

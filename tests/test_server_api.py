@@ -99,7 +99,9 @@ def site(tmp_path_factory, make_demo):
     made = tpi(ws.root, "token", "new", "--nama", "portalrb", env=env)
     assert made.returncode == 0, made.stderr
     token = made.stdout.strip().splitlines()[-1]
-    limited = tpi(ws.root, "token", "new", "--nama", "hanya-2024", "--tahun", "2024", env=env).stdout.strip().splitlines()[-1]
+    limited = (
+        tpi(ws.root, "token", "new", "--nama", "hanya-2024", "--tahun", "2024", env=env).stdout.strip().splitlines()[-1]
+    )
     server = Server(ws.root, env, "--tahun", "2025")
     server.wait()
     yield {"ws": ws, "env": env, "token": token, "limited": limited, "server": server, "full": full, "partial": partial}
@@ -150,7 +152,9 @@ def test_portalrb_fetches_every_proposed_unit(site):
             assert set(body) == {"tahun", "units"} and body["tahun"] == 2025
             for unit in body["units"]:
                 assert set(unit) == {"id", "nama", "kategori", "afirmasi"}
-                assert isinstance(unit["id"], str) and isinstance(unit["nama"], str) and isinstance(unit["afirmasi"], bool)
+                assert (
+                    isinstance(unit["id"], str) and isinstance(unit["nama"], str) and isinstance(unit["afirmasi"], bool)
+                )
                 fetched[unit["id"]] = unit
         assert {u["kategori"] for u in fetched.values()} == {"WBK", "WBBM"}
         assert fetched["UNIT-001"]["nama"] == site["full"].opd
@@ -167,9 +171,12 @@ def test_portalrb_fetches_every_proposed_unit(site):
     sid = site["full"].id
     with ws.open(sid, readonly=True) as store:
         want = store.answers
-    got = {a["soal_id"]: a for a in httpx.get(
-        f"{site['server'].base}/lke/jawaban-unit/UNIT-001", headers={"Authorization": f"Bearer {site['token']}"}
-    ).json()["answers"]}
+    got = {
+        a["soal_id"]: a
+        for a in httpx.get(
+            f"{site['server'].base}/lke/jawaban-unit/UNIT-001", headers={"Authorization": f"Bearer {site['token']}"}
+        ).json()["answers"]
+    }
     for soal_id in (1, 88, 125):
         ans = want[str(soal_id)]
         assert got[soal_id]["jawaban_tpi"] == str(ans["jawaban_tpi"])
@@ -307,7 +314,9 @@ def test_https_with_cert_and_key(site, tmp_path):
     try:
         trust = ssl.create_default_context(cafile=str(cert))
         server.wait(verify=trust)
-        with httpx.Client(base_url=server.base, verify=trust, headers={"Authorization": f"Bearer {site['token']}"}) as c:
+        with httpx.Client(
+            base_url=server.base, verify=trust, headers={"Authorization": f"Bearer {site['token']}"}
+        ) as c:
             assert c.get("/pengusulan/unit-wbk").json()["units"][0]["id"] == "UNIT-001"
     finally:
         out = server.stop()

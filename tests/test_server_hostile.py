@@ -100,9 +100,11 @@ def test_200_idle_sockets_do_not_stop_a_request(demo, server):
     held = _idle_sockets(srv.port, 200)
     try:
         # a liveness bound, not a speed claim: answered at all while 200 idle sockets are held
-        resp = httpx.get(srv.base + "/lke/jawaban-unit/UNIT-001",
-                         headers={"Authorization": f"Bearer {demo['token']}"}, timeout=5)
+        resp = httpx.get(
+            srv.base + "/lke/jawaban-unit/UNIT-001", headers={"Authorization": f"Bearer {demo['token']}"}, timeout=5
+        )
         assert resp.status_code == 200 and len(resp.json()["answers"]) == 127
+
         # keep-alive clients, three requests each, while the idle sockets are still held
         def three(_):
             with httpx.Client(base_url=srv.base, headers={"Authorization": f"Bearer {demo['token']}"}, timeout=10) as c:
@@ -126,7 +128,9 @@ def test_idle_and_half_requests_closed_at_the_deadline_and_the_oldest_idle_evict
         (ws / "tpi.toml").write_text(before, encoding="utf-8")
     held = _idle_sockets(srv.port, 200)  # four times the bound
     try:
-        resp = httpx.get(srv.base + "/pengusulan/unit-wbk", headers={"Authorization": f"Bearer {demo['token']}"}, timeout=5)
+        resp = httpx.get(
+            srv.base + "/pengusulan/unit-wbk", headers={"Authorization": f"Bearer {demo['token']}"}, timeout=5
+        )
         assert resp.status_code == 200
         assert _closed_by_server(held[0], within=5) == b""  # the oldest idle one: closed, nothing said
         half = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
@@ -203,8 +207,15 @@ def test_503_when_too_many_requests_are_in_flight_is_json_and_logged(caplog):
         async def receive():
             return {"type": "http.request", "body": b""}
 
-        scope = {"type": "http", "method": "GET", "path": "/pengusulan/unit-wbk", "raw_path": b"/pengusulan/unit-wbk",
-                 "headers": [], "client": ("10.0.0.9", 5000), "query_string": b""}
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": "/pengusulan/unit-wbk",
+            "raw_path": b"/pengusulan/unit-wbk",
+            "headers": [],
+            "client": ("10.0.0.9", 5000),
+            "query_string": b"",
+        }
         await guarded(scope, receive, send)
         return sent
 
@@ -316,16 +327,24 @@ def test_api_folder_is_ignored_by_git(tmp_path):
     subprocess.run(["git", "init", "-q", str(ws)], check=True)
     assert subprocess.run([*tpi.__globals__["TPI"], "init", str(ws)], capture_output=True, env=env).returncode == 0
     assert tpi(ws, "token", "new", "--nama", "portalrb", env=env).returncode == 0
-    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ws, capture_output=True, text=True).stdout
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], cwd=ws, capture_output=True, text=True
+    ).stdout
     assert "tokens.json" not in status and "tpi.toml" in status
     # an older workspace whose .gitignore predates api/: tpi git-setup adds the line
     gi = ws / ".gitignore"
     gi.write_text("".join(line + "\n" for line in gi.read_text().splitlines() if line != "api/"))
-    assert "tokens.json" in subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ws,
-                                           capture_output=True, text=True).stdout
+    assert (
+        "tokens.json"
+        in subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all"], cwd=ws, capture_output=True, text=True
+        ).stdout
+    )
     assert tpi(ws, "git-setup", env=env).returncode == 0
     assert "api/" in gi.read_text().splitlines()
-    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ws, capture_output=True, text=True).stdout
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], cwd=ws, capture_output=True, text=True
+    ).stdout
     assert "tokens.json" not in status
 
 

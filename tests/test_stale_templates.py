@@ -17,7 +17,8 @@ def test_every_shipped_template_is_known_so_a_later_change_still_replaces_unedit
     for path in sorted(packaged_templates().iterdir()):
         if path.is_file() and path.name != "README.md":
             assert _sha(path.read_bytes()) in stale_templates.KNOWN_DEFAULTS.get(path.name, ()), (
-                f"{path.name}: run tools/stale_templates.py after changing a template")
+                f"{path.name}: run tools/stale_templates.py after changing a template"
+            )
 
 
 def test_an_unedited_old_default_gives_way_and_an_edited_copy_is_kept(make_demo, tmp_path, monkeypatch):

@@ -309,4 +309,8 @@ def test_another_assessor_or_a_pause_starts_a_new_event(ws, monkeypatch):
         s.set_item(3, {"catatan_tpi": "ab"})
         monkeypatch.setattr(store_mod, "COALESCE_SECONDS", -1)
         s.set_item(3, {"catatan_tpi": "abc"})
-        assert [(e["who"], e["new"]) for e in s.events() if e["item"] == 3] == [("Rina", "a"), ("Agus", "ab"), ("Agus", "abc")]
+        assert [(e["who"], e["new"]) for e in s.events() if e["item"] == 3] == [
+            ("Rina", "a"),
+            ("Agus", "ab"),
+            ("Agus", "abc"),
+        ]

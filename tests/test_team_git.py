@@ -38,8 +38,14 @@ class Clone:
 
     def tpi(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         env = dict(self.env, TPI_USER=self.who)
-        done = subprocess.run([*tpi_argv(), "-w", str(self.root), *args], cwd=self.root, env=env,
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [*tpi_argv(), "-w", str(self.root), *args],
+            cwd=self.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         if check and done.returncode != 0:
             raise AssertionError(f"tpi {' '.join(args)}: {done.stdout}\n{done.stderr}")
         return done
@@ -77,7 +83,9 @@ def team(tmp_path):
         c.git("config", "user.email", f"{c.who.lower()}@example.org")
     ws = init_workspace(a.root)
     a.tpi("git-setup")
-    with ws.new_session(opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula", actor="Andi") as s:
+    with ws.new_session(
+        opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula", actor="Andi"
+    ) as s:
         s.set_meta({"tim": TIM})
         s.set_item(1, {"jawaban_tpi": "Ya"})
         rel = s.path.relative_to(a.root)
@@ -187,8 +195,9 @@ def test_numbers_on_both_sides_are_reported_by_verify_all(team):
         nomor.issue(a.ws, s)
     a.commit("nomor A")
     a.sync()
-    with b.ws.new_session(opd="Dinas Pendidikan", jenis="wawancara", tanggal="2025-05-16", target="WBK",
-                          tempat="Aula", actor="Budi") as s:
+    with b.ws.new_session(
+        opd="Dinas Pendidikan", jenis="wawancara", tanggal="2025-05-16", target="WBK", tempat="Aula", actor="Budi"
+    ) as s:
         nomor.issue(b.ws, s)
     b.commit("nomor B")
     pulled = b.sync()
@@ -207,7 +216,9 @@ def test_init_inside_a_git_repository_sets_up_the_driver(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "merge.tpi.driver" in done.stdout
     assert "merge=tpi" in (repo / "tpi" / ".gitattributes").read_text(encoding="utf-8")
-    outside = subprocess.run([*tpi_argv(), "init", str(tmp_path / "plain")], env=env, capture_output=True, text=True, timeout=60)
+    outside = subprocess.run(
+        [*tpi_argv(), "init", str(tmp_path / "plain")], env=env, capture_output=True, text=True, timeout=60
+    )
     assert outside.returncode == 0 and not (tmp_path / "plain" / ".gitattributes").exists()
 
 
@@ -238,8 +249,9 @@ def test_a_duplicate_number_is_fixed_with_nomor_ulang(team):
         first = nomor.issue(a.ws, s)
     a.commit("nomor A")
     a.sync()
-    with b.ws.new_session(opd="Dinas Pendidikan", jenis="wawancara", tanggal="2025-05-16", target="WBK",
-                          tempat="Aula", actor="Budi") as s:
+    with b.ws.new_session(
+        opd="Dinas Pendidikan", jenis="wawancara", tanggal="2025-05-16", target="WBK", tempat="Aula", actor="Budi"
+    ) as s:
         assert nomor.issue(b.ws, s) == first
         other = s.id
     b.commit("nomor B")
@@ -259,6 +271,7 @@ def test_a_duplicate_number_is_fixed_with_nomor_ulang(team):
 # on main, and the merge recorded the forged value as an ordinary "penggabungan" event in the
 # merger's name -- verify then passed. An answer deleted by hand disappeared silently.
 
+
 def hand_edit(path: Path, change) -> None:
     """What a person with a text editor does: the answers change, the event log does not."""
     tables = load_tables(path)
@@ -267,8 +280,11 @@ def hand_edit(path: Path, change) -> None:
 
 
 def merge_events_for(tables: dict, item: int, field: str) -> list[dict]:
-    return [e for e in tables["events"].values()
-            if e.get("item") == item and e.get("field") == field and e.get("reason") == "penggabungan"]
+    return [
+        e
+        for e in tables["events"].values()
+        if e.get("item") == item and e.get("field") == field and e.get("reason") == "penggabungan"
+    ]
 
 
 def test_a_hand_edit_on_the_other_side_becomes_a_conflict_not_a_merge_event(team):

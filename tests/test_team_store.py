@@ -28,7 +28,9 @@ def ws(tmp_path):
 
 
 def new(ws, actor="Rina"):
-    return ws.new_session(opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula", actor=actor)
+    return ws.new_session(
+        opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula", actor=actor
+    )
 
 
 def rehash(tables: dict) -> None:
@@ -94,8 +96,16 @@ def test_a_hand_merged_file_with_two_branches_is_refused_by_verify(ws):
     tables = load_tables(path)
     head = max(tables["events"].values(), key=lambda e: e["seq"])
     for key, item in (("01ZZZZZZZZZZZZZZZZZZZZZZZA", 2), ("01ZZZZZZZZZZZZZZZZZZZZZZZB", 3)):
-        ev = {"field": "jawaban_tpi", "item": item, "new": "A", "old": None, "prev": head["hash"],
-              "seq": head["seq"] + 1, "ts": "2025-05-15T10:00:00+07:00", "who": "X"}
+        ev = {
+            "field": "jawaban_tpi",
+            "item": item,
+            "new": "A",
+            "old": None,
+            "prev": head["hash"],
+            "seq": head["seq"] + 1,
+            "ts": "2025-05-15T10:00:00+07:00",
+            "who": "X",
+        }
         ev["hash"] = hashlib.sha256(canonical(ev)).hexdigest()
         tables["events"][key] = ev
         tables["answers"][str(item)] = {"jawaban_tpi": "A"}
@@ -118,8 +128,16 @@ def external_edit(path, item, value, who="Andi"):
     tables = json.loads(path.read_text(encoding="utf-8"))
     head = max(tables["events"].values(), key=lambda e: e["seq"])
     old = tables["answers"].get(str(item), {}).get("jawaban_tpi")
-    ev = {"field": "jawaban_tpi", "item": item, "new": value, "old": old, "prev": head["hash"], "seq": head["seq"] + 1,
-          "ts": "2099-01-01T10:00:00+07:00", "who": who}
+    ev = {
+        "field": "jawaban_tpi",
+        "item": item,
+        "new": value,
+        "old": old,
+        "prev": head["hash"],
+        "seq": head["seq"] + 1,
+        "ts": "2099-01-01T10:00:00+07:00",
+        "who": who,
+    }
     ev["hash"] = hashlib.sha256(canonical(ev)).hexdigest()
     tables["events"]["01ZZZZZZZZZZZZZZZZZZZZZZZZ"] = ev
     tables["answers"].setdefault(str(item), {})["jawaban_tpi"] = value
@@ -137,7 +155,10 @@ def test_a_pulled_change_to_another_item_survives_the_next_write(ws):
         assert s.answer(99)["jawaban_tpi"] == "B"
         path = s.path
     tables = load_tables(path)
-    assert tables["answers"]["99"] == {"jawaban_tpi": "B"} and tables["answers"]["2"] == {"jawaban_tpi": "A", "state": "dijawab"}
+    assert tables["answers"]["99"] == {"jawaban_tpi": "B"} and tables["answers"]["2"] == {
+        "jawaban_tpi": "A",
+        "state": "dijawab",
+    }
     assert verify_session(path) == []
 
 

@@ -21,7 +21,12 @@ def ws(tmp_path):
 def path(ws):
     with new_session(ws) as s:
         s.set_item(1, {"jawaban_tpi": "Ya", "jawaban_unit": "Ya", "catatan_tpi": "cek"})
-        s.set_item(12, {"jawaban_tpi": "B"} if s.instrument.item(12).is_choice and "B" in s.instrument.item(12).multipliers else {"catatan_tpi": "x"})
+        s.set_item(
+            12,
+            {"jawaban_tpi": "B"}
+            if s.instrument.item(12).is_choice and "B" in s.instrument.item(12).multipliers
+            else {"catatan_tpi": "x"},
+        )
         return s.path
 
 
@@ -96,7 +101,12 @@ def test_stale_signoff_on_draft_is_a_note(path):
 
 def test_damaged_files(path):
     raw = path.read_bytes()
-    for bad in (raw[: len(raw) // 2], b"\xff\xfe" + raw, b"[]", b'{"meta": {"1": {"id": "x", "schema": 1}}, "answers": 5}'):
+    for bad in (
+        raw[: len(raw) // 2],
+        b"\xff\xfe" + raw,
+        b"[]",
+        b'{"meta": {"1": {"id": "x", "schema": 1}}, "answers": 5}',
+    ):
         path.write_bytes(bad)
         problems = verify_session(path)
         assert len(problems) == 1 and path.name in problems[0]
@@ -128,7 +138,9 @@ def test_meta_edited_by_hand_in_unsigned_session(ws, path):
 
 
 def test_meta_field_initially_none_then_set(ws):
-    with ws.new_session(opd="Puskesmas Bunut", jenis="desk", tanggal="2025-07-01", target="WBK", predikat_wbk=None) as s:
+    with ws.new_session(
+        opd="Puskesmas Bunut", jenis="desk", tanggal="2025-07-01", target="WBK", predikat_wbk=None
+    ) as s:
         s.set_meta({"predikat_wbk": True, "jam_selesai": "12:00", "catatan_umum": "-"})
         path = s.path
     assert verify_session(path) == []

@@ -30,7 +30,9 @@ def lke(tmp_path_factory):
     full = next(s for s in ws.list_sessions() if s.status == "draft" and s.answered == s.total_items)
     with ws.open(full.id, readonly=True) as store:
         data = build_workbook(store, sheets=(SHEET_LKE,))
-    with ws.new_session(opd="Dinas Uji Hostile", jenis="wawancara", tanggal="2025-07-01", target="WBK", actor="uji") as dst:
+    with ws.new_session(
+        opd="Dinas Uji Hostile", jenis="wawancara", tanggal="2025-07-01", target="WBK", actor="uji"
+    ) as dst:
         target = dst.id
     return ws, target, data
 

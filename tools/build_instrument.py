@@ -188,7 +188,12 @@ def build(master: dict) -> dict:
     komponen_out = []
     for komp in master["data"]:
         kode_komp = komp["nama"].split(".")[0].strip()
-        k_out = {"kode": kode_komp, "nama": komp["nama"].split(".", 1)[1].strip().title(), "bobot": komp["bobot_maksimal"], "sub_komponen": []}
+        k_out = {
+            "kode": kode_komp,
+            "nama": komp["nama"].split(".", 1)[1].strip().title(),
+            "bobot": komp["bobot_maksimal"],
+            "sub_komponen": [],
+        }
         for sk in komp["children"]:
             nama_sk = sk["nama"].split(".", 1)[1].strip()
             if kode_komp == "A":
@@ -222,7 +227,12 @@ def build(master: dict) -> dict:
             else:
                 kode_sk = "bersih" if "BERSIH" in nama_sk else "prima"
                 nama = " ".join(w if w in ("yang", "dan") else w.capitalize() for w in nama_sk.lower().split())
-                sk_out = {"kode": kode_sk, "nama": nama, "bobot": sk["bobot_maksimal"], "items": [item_of(s) for s in sk["soals"]]}
+                sk_out = {
+                    "kode": kode_sk,
+                    "nama": nama,
+                    "bobot": sk["bobot_maksimal"],
+                    "items": [item_of(s) for s in sk["soals"]],
+                }
             k_out["sub_komponen"].append(sk_out)
         komponen_out.append(k_out)
     return {

@@ -24,11 +24,29 @@ sys.path.insert(0, str(ROOT))
 from tpi_tui.core.workspace import PAPER_MM  # noqa: E402 - the one table of paper sizes
 
 OUT = ROOT / "templates" / "berita_acara.docx"
-CENTER, RIGHT, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
+CENTER, RIGHT, JUSTIFY, LEFT = (
+    WD_ALIGN_PARAGRAPH.CENTER,
+    WD_ALIGN_PARAGRAPH.RIGHT,
+    WD_ALIGN_PARAGRAPH.JUSTIFY,
+    WD_ALIGN_PARAGRAPH.LEFT,
+)
 
 
-def para(doc, text="", *, bold=False, italic=False, underline=False, align=None, size=None, before=0, after=4,
-         keep=False, color=None, page_break=False):
+def para(
+    doc,
+    text="",
+    *,
+    bold=False,
+    italic=False,
+    underline=False,
+    align=None,
+    size=None,
+    before=0,
+    after=4,
+    keep=False,
+    color=None,
+    page_break=False,
+):
     p = doc.add_paragraph()
     if text:
         run = p.add_run(text)
@@ -174,7 +192,7 @@ def build() -> Document:
     # Header: DRAFT on every page while the session is not final.
     hp = sec.header.paragraphs[0]
     hp.alignment = CENTER
-    run = hp.add_run('{% if draft %}DRAFT — BELUM FINAL ({{ sesi.status_label }}){% endif %}')
+    run = hp.add_run("{% if draft %}DRAFT — BELUM FINAL ({{ sesi.status_label }}){% endif %}")
     run.bold = True
     run.font.size = Pt(11)
     run.font.color.rgb = RGBColor.from_string("B00000")
@@ -197,10 +215,16 @@ def build() -> Document:
     cell_text(kop.rows[0].cells[0], "{{ logo_gambar }}", align=LEFT)
     kc = kop.rows[0].cells[1]
     cell_text(kc, "{%p for baris in instansi.kop %}", align=CENTER)
-    for text, bold, size in (("{%p if loop.index == 1 %}", False, None), ("{{ baris }}", True, 14),
-                             ("{%p elif loop.index == 2 %}", False, None), ("{{ baris }}", True, 16),
-                             ("{%p else %}", False, None), ("{{ baris }}", False, 9.5), ("{%p endif %}", False, None),
-                             ("{%p endfor %}", False, None)):
+    for text, bold, size in (
+        ("{%p if loop.index == 1 %}", False, None),
+        ("{{ baris }}", True, 14),
+        ("{%p elif loop.index == 2 %}", False, None),
+        ("{{ baris }}", True, 16),
+        ("{%p else %}", False, None),
+        ("{{ baris }}", False, 9.5),
+        ("{%p endif %}", False, None),
+        ("{%p endfor %}", False, None),
+    ):
         p = kc.add_paragraph()
         r = p.add_run(text)
         r.bold = bold
@@ -236,23 +260,56 @@ def build() -> Document:
 
     para(doc, "I. Dasar", bold=True, before=6, keep=True)
     para(doc, "{%p for d in dasar_list %}", after=0)
-    para(doc, "{{ d.no }}. {{ d.teks }}{{ ';' if not loop.last else '.' }}"
-              "{% if d.kurang and draft %} (belum diisi: {{ d.kurang }}){% endif %}", align=JUSTIFY, after=2)
+    para(
+        doc,
+        "{{ d.no }}. {{ d.teks }}{{ ';' if not loop.last else '.' }}"
+        "{% if d.kurang and draft %} (belum diisi: {{ d.kurang }}){% endif %}",
+        align=JUSTIFY,
+        after=2,
+    )
     para(doc, "{%p endfor %}", after=0)
 
     para(doc, "II. Peserta", bold=True, before=6, keep=True)
     para(doc, "A. Tim Penilai Internal", keep=True)
-    loop_table(doc, ["No", "Nama", "NIP / Pangkat, Gol.", "Jabatan", "Peran dalam Tim"],
-               ["{{ loop.index }}", "{{ p.nama }}", "{{ p.nip | nip }}\n{{ p.pangkat }}", "{{ p.jabatan }}", "{{ p.peran_label }}"],
-               "p in tim", [9, 42, 42, 44, 28], aligns={0: CENTER})
+    loop_table(
+        doc,
+        ["No", "Nama", "NIP / Pangkat, Gol.", "Jabatan", "Peran dalam Tim"],
+        [
+            "{{ loop.index }}",
+            "{{ p.nama }}",
+            "{{ p.nip | nip }}\n{{ p.pangkat }}",
+            "{{ p.jabatan }}",
+            "{{ p.peran_label }}",
+        ],
+        "p in tim",
+        [9, 42, 42, 44, 28],
+        aligns={0: CENTER},
+    )
     para(doc, "B. Narasumber {{ opd.nama }}", keep=True, before=6)
-    loop_table(doc, ["No", "Nama", "NIP / Pangkat, Gol.", "Jabatan", "Peran"],
-               ["{{ loop.index }}", "{{ p.nama }}", "{{ p.nip | nip }}\n{{ p.pangkat }}", "{{ p.jabatan }}", "{{ p.peran_label }}"],
-               "p in narasumber", [9, 42, 42, 40, 32], aligns={0: CENTER})
+    loop_table(
+        doc,
+        ["No", "Nama", "NIP / Pangkat, Gol.", "Jabatan", "Peran"],
+        [
+            "{{ loop.index }}",
+            "{{ p.nama }}",
+            "{{ p.nip | nip }}\n{{ p.pangkat }}",
+            "{{ p.jabatan }}",
+            "{{ p.peran_label }}",
+        ],
+        "p in narasumber",
+        [9, 42, 42, 40, 32],
+        aligns={0: CENTER},
+    )
     para(doc, "{%p if pengguna_layanan %}", after=0)
     para(doc, "C. Pengguna Layanan", keep=True, before=6)
-    loop_table(doc, ["No", "Nama", "Keterangan"], ["{{ loop.index }}", "{{ p.nama }}", "{{ p.jabatan or p.peran_label }}"],
-               "p in pengguna_layanan", [9, 66, 90], aligns={0: CENTER})
+    loop_table(
+        doc,
+        ["No", "Nama", "Keterangan"],
+        ["{{ loop.index }}", "{{ p.nama }}", "{{ p.jabatan or p.peran_label }}"],
+        "p in pengguna_layanan",
+        [9, 66, 90],
+        aligns={0: CENTER},
+    )
     para(doc, "{%p endif %}", after=0)
 
     para(doc, "III. Pelaksanaan", bold=True, before=6, keep=True)
@@ -262,39 +319,84 @@ def build() -> Document:
 
     para(doc, "IV. Hasil Evaluasi", bold=True, before=6, keep=True)
     para(doc, "A. Hasil per Area Pengungkit", keep=True)
-    loop_table(doc, ["No", "Area", "Bobot", "Nilai Unit", "Nilai TPI", "%", "Minimal", "Memenuhi",
-                     "Catatan Hasil Evaluasi"],
-               ["{{ a.no }}", "{{ a.nama }}", "{{ a.bobot | nilai }}", "{{ a.unit | nilai }}", "{{ a.tpi | nilai }}",
-                "{{ a.persen | nilai }}", "{{ a.minimum | nilai }}", "{{ a.memenuhi_teks }}",
-                "{{ a.catatan | join('; ') or '-' }}"],
-               "a in areas", [8, 25, 13, 13, 13, 13, 17, 20, 43],
-               aligns={0: CENTER, 2: RIGHT, 3: RIGHT, 4: RIGHT, 5: RIGHT, 6: RIGHT, 7: CENTER}, size=9)
+    loop_table(
+        doc,
+        ["No", "Area", "Bobot", "Nilai Unit", "Nilai TPI", "%", "Minimal", "Memenuhi", "Catatan Hasil Evaluasi"],
+        [
+            "{{ a.no }}",
+            "{{ a.nama }}",
+            "{{ a.bobot | nilai }}",
+            "{{ a.unit | nilai }}",
+            "{{ a.tpi | nilai }}",
+            "{{ a.persen | nilai }}",
+            "{{ a.minimum | nilai }}",
+            "{{ a.memenuhi_teks }}",
+            "{{ a.catatan | join('; ') or '-' }}",
+        ],
+        "a in areas",
+        [8, 25, 13, 13, 13, 13, 17, 20, 43],
+        aligns={0: CENTER, 2: RIGHT, 3: RIGHT, 4: RIGHT, 5: RIGHT, 6: RIGHT, 7: CENTER},
+        size=9,
+    )
 
     para(doc, "B. Hasil per Sub-area", keep=True, before=6)
-    loop_table(doc, ["Kode", "Sub-area", "Bobot", "Unit", "TPI", "%", "Catatan Hasil Evaluasi"],
-               ["{{ s.kode_lke }}", "{{ s.nama }}", "{{ s.bobot | nilai }}", "{{ s.unit | nilai }}",
-                "{{ s.tpi | nilai }}", "{{ s.persen | nilai }}", "{{ s.catatan or '-' }}"],
-               "s in sub_areas", [21, 50, 14, 13, 13, 15, 39],
-               aligns={2: RIGHT, 3: RIGHT, 4: RIGHT, 5: RIGHT}, size=9)
+    loop_table(
+        doc,
+        ["Kode", "Sub-area", "Bobot", "Unit", "TPI", "%", "Catatan Hasil Evaluasi"],
+        [
+            "{{ s.kode_lke }}",
+            "{{ s.nama }}",
+            "{{ s.bobot | nilai }}",
+            "{{ s.unit | nilai }}",
+            "{{ s.tpi | nilai }}",
+            "{{ s.persen | nilai }}",
+            "{{ s.catatan or '-' }}",
+        ],
+        "s in sub_areas",
+        [21, 50, 14, 13, 13, 15, 39],
+        aligns={2: RIGHT, 3: RIGHT, 4: RIGHT, 5: RIGHT},
+        size=9,
+    )
 
     para(doc, "C. Rekapitulasi Nilai", keep=True, before=6)
-    loop_table(doc, ["Komponen", "Bobot", "Nilai Unit", "Nilai TPI", "% TPI"],
-               ["{{ r.label }}", "{{ r.bobot | nilai }}", "{{ r.unit | nilai }}", "{{ r.tpi | nilai }}",
-                "{{ r.persen | nilai }}"],
-               "r in rekap", [85, 20, 20, 20, 20], aligns={1: RIGHT, 2: RIGHT, 3: RIGHT, 4: RIGHT})
+    loop_table(
+        doc,
+        ["Komponen", "Bobot", "Nilai Unit", "Nilai TPI", "% TPI"],
+        [
+            "{{ r.label }}",
+            "{{ r.bobot | nilai }}",
+            "{{ r.unit | nilai }}",
+            "{{ r.tpi | nilai }}",
+            "{{ r.persen | nilai }}",
+        ],
+        "r in rekap",
+        [85, 20, 20, 20, 20],
+        aligns={1: RIGHT, 2: RIGHT, 3: RIGHT, 4: RIGHT},
+    )
     para(doc, "{%p if sementara %}", after=0)
     para(doc, "Nilai sementara: {{ belum_dijawab | length }} butir belum dijawab TPI.", italic=True)
     para(doc, "{%p endif %}", after=0)
 
     para(doc, "D. Syarat Usulan Unit Kerja ({{ permen.singkat }}, Lampiran II)", keep=True, before=6)
-    loop_table(doc, ["Syarat", "Ambang", "Nilai", "Bukti"],
-               ["{{ s.label }}", "{{ s.ambang }}", "{{ s.nilai_teks }}", "{{ s.bukti or '-' }}"],
-               "s in syarat", [60, 22, 25, 58], aligns={1: CENTER, 2: CENTER}, size=10)
+    loop_table(
+        doc,
+        ["Syarat", "Ambang", "Nilai", "Bukti"],
+        ["{{ s.label }}", "{{ s.ambang }}", "{{ s.nilai_teks }}", "{{ s.bukti or '-' }}"],
+        "s in syarat",
+        [60, 22, 25, 58],
+        aligns={1: CENTER, 2: CENTER},
+        size=10,
+    )
 
     para(doc, "V. Temuan dan Rekomendasi", bold=True, before=6, keep=True)
-    loop_table(doc, ["No", "Butir LKE / Area", "Temuan", "Rekomendasi"],
-               ["{{ t.no }}", "{{ t.label }}\n{{ t.area }}", "{{ t.temuan or '-' }}", "{{ t.rekomendasi or '-' }}"],
-               "t in temuan", [10, 35, 60, 60], aligns={0: CENTER})
+    loop_table(
+        doc,
+        ["No", "Butir LKE / Area", "Temuan", "Rekomendasi"],
+        ["{{ t.no }}", "{{ t.label }}\n{{ t.area }}", "{{ t.temuan or '-' }}", "{{ t.rekomendasi or '-' }}"],
+        "t in temuan",
+        [10, 35, 60, 60],
+        aligns={0: CENTER},
+    )
 
     para(doc, "VI. Tanggapan Pimpinan Unit Kerja", bold=True, before=6, keep=True)
     para(doc, "{%p for p in tanggapan %}", after=0)
@@ -307,17 +409,28 @@ def build() -> Document:
     para(doc, "VII. Tindak Lanjut yang Disepakati", bold=True, before=6, keep=True)
     para(doc, "{%p if tindak_lanjut %}", after=0)
     para(doc, "Unit kerja menyepakati perbaikan data dukung dan tindak lanjut berikut:", keep=True)
-    loop_table(doc, ["No", "Tindak Lanjut", "Batas Waktu", "Penanggung Jawab"],
-               ["{{ r.no }}", "{{ r.uraian }}", "{{ r.batas_waktu | tanggal }}", "{{ r.penanggung_jawab or '-' }}"],
-               "r in tindak_lanjut", [10, 85, 32, 38], aligns={0: CENTER})
+    loop_table(
+        doc,
+        ["No", "Tindak Lanjut", "Batas Waktu", "Penanggung Jawab"],
+        ["{{ r.no }}", "{{ r.uraian }}", "{{ r.batas_waktu | tanggal }}", "{{ r.penanggung_jawab or '-' }}"],
+        "r in tindak_lanjut",
+        [10, 85, 32, 38],
+        aligns={0: CENTER},
+    )
     para(doc, "{%p else %}", after=0)
     para(doc, "{{ '(belum diisi)' if draft else 'Tidak ada tindak lanjut yang disepakati.' }}", align=JUSTIFY)
     para(doc, "{%p endif %}", after=0)
 
     para(doc, "VIII. Kesimpulan", bold=True, before=6, keep=True)
-    loop_table(doc, ["Syarat", "Ambang", "Nilai", "Memenuhi"],
-               ["{{ r.syarat }}", "{{ r.ambang }}", "{{ r.nilai }}", "{{ r.memenuhi_teks }}"],
-               "r in penilaian", [70, 22, 48, 25], aligns={1: RIGHT, 2: RIGHT, 3: CENTER}, size=10)
+    loop_table(
+        doc,
+        ["Syarat", "Ambang", "Nilai", "Memenuhi"],
+        ["{{ r.syarat }}", "{{ r.ambang }}", "{{ r.nilai }}", "{{ r.memenuhi_teks }}"],
+        "r in penilaian",
+        [70, 22, 48, 25],
+        aligns={1: RIGHT, 2: RIGHT, 3: CENTER},
+        size=10,
+    )
     para(doc, "{%p for p in kesimpulan %}", after=0)
     para(doc, "{{ p }}", align=JUSTIFY)
     para(doc, "{%p endfor %}", after=0)
@@ -334,9 +447,16 @@ def build() -> Document:
         cell_text(c, "", keep=True)
     t.rows[1].height = Mm(18)
     cell_text(t.rows[2].cells[0], "{{ ttd.kepala.nama or '…………………………' }}", bold=True, align=CENTER, keep=True)
-    t.rows[2].cells[0].add_paragraph("NIP {{ ttd.kepala.nip | nip if ttd.kepala.nip else '…………………………' }}").alignment = CENTER
-    cell_text(t.rows[2].cells[1], "{% if ttd.ketua_diminta %}{{ ttd.ketua.nama if ttd.ketua else '…………………………' }}{% endif %}",
-              bold=True, align=CENTER, keep=True)
+    t.rows[2].cells[0].add_paragraph(
+        "NIP {{ ttd.kepala.nip | nip if ttd.kepala.nip else '…………………………' }}"
+    ).alignment = CENTER
+    cell_text(
+        t.rows[2].cells[1],
+        "{% if ttd.ketua_diminta %}{{ ttd.ketua.nama if ttd.ketua else '…………………………' }}{% endif %}",
+        bold=True,
+        align=CENTER,
+        keep=True,
+    )
     t.rows[2].cells[1].add_paragraph(
         "{% if ttd.ketua_diminta %}NIP {{ ttd.ketua.nip | nip if ttd.ketua else '…………………………' }}{% endif %}"
     ).alignment = CENTER
@@ -345,9 +465,15 @@ def build() -> Document:
 
     para(doc, "{%p if ttd.anggota %}", after=0)
     para(doc, "Anggota Tim Penilai Internal:", before=8, keep=True)
-    t = loop_table(doc, ["No", "Nama", "NIP", "Tanda Tangan"],
-                   ["{{ loop.index }}", "{{ p.nama }}", "{{ p.nip | nip }}", "{{ loop.index }}."],
-                   "p in ttd.anggota", [10, 70, 45, 40], aligns={0: CENTER}, size=11)
+    t = loop_table(
+        doc,
+        ["No", "Nama", "NIP", "Tanda Tangan"],
+        ["{{ loop.index }}", "{{ p.nama }}", "{{ p.nip | nip }}", "{{ loop.index }}."],
+        "p in ttd.anggota",
+        [10, 70, 45, 40],
+        aligns={0: CENTER},
+        size=11,
+    )
     t.rows[2].height = Mm(8)
     para(doc, "", after=4)
     para(doc, "{%p endif %}", after=0)
@@ -372,17 +498,35 @@ def build() -> Document:
     # Lampiran
     para(doc, "Lampiran 1. Daftar Hadir", bold=True, page_break=True, keep=True)
     para(doc, "Berita Acara Nomor {{ nomor }} tanggal {{ sesi.tanggal | tanggal }}", keep=True, after=0)
-    para(doc, "ID sesi {{ sesi.id }} · sidik dokumen (SHA-256) {{ digest_pendek }} · {{ instrumen.nama }}", size=8, color="444444", keep=True)
-    t = loop_table(doc, ["No", "Nama", "Jabatan", "Unsur", "Tanda Tangan"],
-                   ["{{ loop.index }}", "{{ p.nama }}", "{{ p.jabatan }}", "{{ p.pihak }}", "{{ loop.index }}."],
-                   "p in lampiran.daftar_hadir", [10, 50, 55, 15, 35], aligns={0: CENTER, 3: CENTER}, size=11)
+    para(
+        doc,
+        "ID sesi {{ sesi.id }} · sidik dokumen (SHA-256) {{ digest_pendek }} · {{ instrumen.nama }}",
+        size=8,
+        color="444444",
+        keep=True,
+    )
+    t = loop_table(
+        doc,
+        ["No", "Nama", "Jabatan", "Unsur", "Tanda Tangan"],
+        ["{{ loop.index }}", "{{ p.nama }}", "{{ p.jabatan }}", "{{ p.pihak }}", "{{ loop.index }}."],
+        "p in lampiran.daftar_hadir",
+        [10, 50, 55, 15, 35],
+        aligns={0: CENTER, 3: CENTER},
+        size=11,
+    )
     t.rows[2].height = Mm(11)
 
     para(doc, "Lampiran 2. Catatan per Butir", bold=True, page_break=True, keep=True)
     para(doc, "{%p for c in lampiran.catatan_butir %}", after=0)
     para(doc, "{{ c.label }} — {{ c.pertanyaan }}", bold=True, size=10.5, keep=True, after=0, before=4)
-    para(doc, "Jawaban unit: {{ c.jawaban_unit or '-' }} · Jawaban TPI: {{ c.jawaban_tpi or '-' }}"
-              "{% if c.berbeda %} (berbeda){% endif %}", size=10.5, after=0, keep=True)
+    para(
+        doc,
+        "Jawaban unit: {{ c.jawaban_unit or '-' }} · Jawaban TPI: {{ c.jawaban_tpi or '-' }}"
+        "{% if c.berbeda %} (berbeda){% endif %}",
+        size=10.5,
+        after=0,
+        keep=True,
+    )
     para(doc, "{%p if c.catatan %}", after=0)
     para(doc, "Catatan TPI: {{ c.catatan }}", size=10.5, after=0, align=JUSTIFY)
     para(doc, "{%p endif %}", after=0)
@@ -390,9 +534,15 @@ def build() -> Document:
     para(doc, "Alasan perbedaan: {{ c.alasan }}", size=10.5, after=0, align=JUSTIFY)
     para(doc, "{%p endif %}", after=0)
     para(doc, "{%p if c.data_dukung %}", after=0)
-    para(doc, "Data dukung: {% for d in c.data_dukung %}{{ d.dokumen }} ({{ d.status }}"
-              "{% if d.referensi %}; rujukan: {{ d.referensi }}{% endif %}){{ '; ' if not loop.last }}"
-              "{% endfor %}", size=10.5, after=0, align=JUSTIFY)
+    para(
+        doc,
+        "Data dukung: {% for d in c.data_dukung %}{{ d.dokumen }} ({{ d.status }}"
+        "{% if d.referensi %}; rujukan: {{ d.referensi }}{% endif %}){{ '; ' if not loop.last }}"
+        "{% endfor %}",
+        size=10.5,
+        after=0,
+        align=JUSTIFY,
+    )
     para(doc, "{%p endif %}", after=0)
     para(doc, "{%p if c.narasumber %}", after=0)
     para(doc, "Narasumber: {{ c.narasumber | join(', ') }}", size=10.5, after=0)

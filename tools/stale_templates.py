@@ -10,6 +10,7 @@ Run from the repository root after changing a template:  .venv/bin/python tools/
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 from pathlib import Path
 
@@ -40,10 +41,10 @@ def main() -> None:
         "",
         "KNOWN_DEFAULTS: dict[str, frozenset[str]] = {",
     ]
-    for name, hashes in sorted(known.items()):
-        lines.append(f"    {name!r}: frozenset({{")
-        lines += [f"        {h!r}," for h in sorted(hashes)]
-        lines.append("    }),")
+    for name, hashes in sorted(known.items()):  # laid out as ruff format lays it out (CI checks)
+        lines += [f"    {json.dumps(name)}: frozenset(", "        {"]
+        lines += [f"            {json.dumps(h)}," for h in sorted(hashes)]
+        lines += ["        }", "    ),"]
     lines.append("}")
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"ditulis: {OUT} ({sum(len(h) for h in known.values())} versi, {len(known)} templat)")

@@ -22,11 +22,18 @@ class Terminal:
         self.master, slave = pty.openpty()
         cols, rows = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-        env = {**os.environ, "TPI_USER": "Penguji TPI", "PYTHONPATH": str(ROOT), "TERM": "xterm-256color",
-               **env_extra}
+        env = {**os.environ, "TPI_USER": "Penguji TPI", "PYTHONPATH": str(ROOT), "TERM": "xterm-256color", **env_extra}
         env.pop("TPI_WORKSPACE", None)
-        self.proc = subprocess.Popen([sys.executable, "-m", "tpi_tui", *args], cwd=cwd, env=env, stdin=slave,
-                                     stdout=slave, stderr=slave, start_new_session=True, close_fds=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tpi_tui", *args],
+            cwd=cwd,
+            env=env,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            start_new_session=True,
+            close_fds=True,
+        )
         os.close(slave)
         self.screen = b""
 

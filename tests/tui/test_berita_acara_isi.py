@@ -46,7 +46,9 @@ async def test_sub_area_note_on_the_sub_area_node(demo_ws):
         assert app.screen.query_one("#catatan-sub-area").text == "Notulen [rapat] belum ada"
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen, "batal")
-    events = [e for e in SessionStore(demo_ws.resolve(sid), readonly=True).events() if e["field"] == "meta.catatan_sub_area"]
+    events = [
+        e for e in SessionStore(demo_ws.resolve(sid), readonly=True).events() if e["field"] == "meta.catatan_sub_area"
+    ]
     assert len(events) == 1 and events[0]["who"] == "Penguji TPI"
 
 
@@ -75,7 +77,9 @@ async def test_syarat_dialog_validates_and_feeds_the_verdict(demo_ws):
         assert not any("SAKIP" in f or "TLHP" in f for f in failed)
         assert "Syarat Kepatuhan penyampaian LHKPN belum dicatat" in failed
     assert meta_on_disk(demo_ws, sid)["syarat"] == {
-        "sakip": {"nilai": "BB", "bukti": "LHE AKIP 2024"}, "tlhp": {"nilai": 100.0, "bukti": "Laporan TLHP"}}
+        "sakip": {"nilai": "BB", "bukti": "LHE AKIP 2024"},
+        "tlhp": {"nilai": 100.0, "bukti": "Laporan TLHP"},
+    }
 
 
 async def test_tanggapan_and_tindak_lanjut_dialog(demo_ws):
@@ -98,8 +102,9 @@ async def test_tanggapan_and_tindak_lanjut_dialog(demo_ws):
         await settle(pilot)
     meta = meta_on_disk(demo_ws, sid)
     assert meta["tanggapan"] == "Pimpinan menerima hasil evaluasi."
-    assert meta["tindak_lanjut"] == [{"uraian": "Lengkapi SK tim kerja", "batas_waktu": "2025-07-01",
-                                      "penanggung_jawab": "Sekretaris Dinas"}]
+    assert meta["tindak_lanjut"] == [
+        {"uraian": "Lengkapi SK tim kerja", "batas_waktu": "2025-07-01", "penanggung_jawab": "Sekretaris Dinas"}
+    ]
     assert "jabatan_kepala" not in meta  # left empty: derived from the OPD name, nothing written
 
 

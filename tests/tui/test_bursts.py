@@ -23,8 +23,17 @@ from tpi_tui.tui.textual_private import KeyGate
 
 from .terminal import Terminal
 
-BURST = [("1", "1"), ("2", "2"), ("tab", "\t"), ("1", "1"), ("0", "0"), ("tab", "\t"), ("7", "7"),
-         ("shift+tab", None), ("5", "5")]
+BURST = [
+    ("1", "1"),
+    ("2", "2"),
+    ("tab", "\t"),
+    ("1", "1"),
+    ("0", "0"),
+    ("tab", "\t"),
+    ("7", "7"),
+    ("shift+tab", None),
+    ("5", "5"),
+]
 
 
 class ThreeInputs(App):
@@ -77,6 +86,7 @@ async def test_a_long_burst_of_text_keeps_every_character_in_order():
 
 # -- the real app on a real pseudo-terminal ------------------------------------------------------
 
+
 def poll(read, done, timeout: float = 60.0):
     """``read()`` again until ``done(value)`` or time runs out; the last value either way."""
     end = time.monotonic() + timeout
@@ -95,8 +105,11 @@ def jumlah_session(demo_ws):
             continue
         store = demo_ws.open(s.id, readonly=True)
         try:
-            first = next(i for i in store.instrument.order if str(i) not in store.answers
-                         or store.answers[str(i)].get("jawaban_tpi") is None)
+            first = next(
+                i
+                for i in store.instrument.order
+                if str(i) not in store.answers or store.answers[str(i)].get("jawaban_tpi") is None
+            )
             if store.instrument.items[first].jenis == "jumlah":
                 return s, first
         finally:
@@ -120,8 +133,10 @@ def test_a_burst_from_beranda_opens_the_session_and_fills_both_values(demo_ws, j
         # One write: filter Beranda to the session, Enter opens it, Tab to "Nilai unit", 12, Tab,
         # 10, Shift+Tab back (the field's text is selected), 34 replaces it, Tab leaves (commits).
         term.burst(summary.id[-6:].encode() + b"\r\t12\t10\x1b[Z34\t")
-        answer = poll(lambda: stored_answer(demo_ws, summary.id, item_id),
-                      lambda a: (a.get("jawaban_unit"), a.get("jawaban_tpi")) == (34, 10))
+        answer = poll(
+            lambda: stored_answer(demo_ws, summary.id, item_id),
+            lambda a: (a.get("jawaban_unit"), a.get("jawaban_tpi")) == (34, 10),
+        )
         assert (answer.get("jawaban_unit"), answer.get("jawaban_tpi")) == (34, 10)
         assert term.quit() == 0
     finally:
@@ -151,6 +166,7 @@ def test_a_burst_in_the_new_session_form_keeps_every_field_apart(demo_ws):
 
 
 # -- Esc followed by a key in the same read (Esc ] leaves a note and goes on) -----------------------
+
 
 def parsed_keys(data: str, parser=None) -> list[str]:
     from textual._xterm_parser import XTermParser
@@ -194,8 +210,9 @@ def choice_then_choice(demo_ws):
         store = demo_ws.open(s.id, readonly=True)
         try:
             inst = store.instrument
-            first = next(i for i in inst.order if str(i) not in store.answers
-                         or store.answers[str(i)].get("jawaban_tpi") is None)
+            first = next(
+                i for i in inst.order if str(i) not in store.answers or store.answers[str(i)].get("jawaban_tpi") is None
+            )
             order = [i for _, _, subs in area_groups(inst) for _, _, items in subs for i in items]
             nxt = order[order.index(first) + 1]
             if inst.items[first].is_choice and inst.items[nxt].is_choice and str(nxt) not in store.answers:

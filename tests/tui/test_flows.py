@@ -81,7 +81,10 @@ async def test_answer_every_type_and_texts(demo_ws):
         assert screen.current == 41
         # Ya/Tidak, A-C, A-D, A-E items: TPI by letter, unit by Shift+letter
         for item_id, tpi, unit, want_tpi, want_unit in (
-            (1, "t", "Y", "Tidak", "Ya"), (2, "b", "A", "B", "A"), (6, "d", "C", "D", "C"), (14, "e", "E", "E", "E"),
+            (1, "t", "Y", "Tidak", "Ya"),
+            (2, "b", "A", "B", "A"),
+            (6, "d", "C", "D", "C"),
+            (14, "e", "E", "E", "E"),
         ):
             await goto(pilot, item_id)
             await pilot.press(tpi, unit)
@@ -141,8 +144,11 @@ async def test_answer_every_type_and_texts(demo_ws):
         await settle(pilot)
         await pilot.press(*"Dicek bersama sekretaris")
         # the typing pause (debounce) saves without leaving the field
-        await until(pilot, lambda: on_disk(demo_ws, sid)["1"].get("catatan_tpi") == "Dicek bersama sekretaris",
-                    "catatan tersimpan setelah jeda mengetik")
+        await until(
+            pilot,
+            lambda: on_disk(demo_ws, sid)["1"].get("catatan_tpi") == "Dicek bersama sekretaris",
+            "catatan tersimpan setelah jeda mengetik",
+        )
         await settle(pilot)
         answer = on_disk(demo_ws, sid)["1"]
         assert answer["alasan"] == "SK tim belum ditandatangani"

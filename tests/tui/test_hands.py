@@ -23,7 +23,8 @@ async def test_ctrl_q_quits_after_a_module_went_missing_under_the_running_app(de
         await until(pilot, lambda: app.return_code is not None, "aplikasi keluar")
     assert app.return_code == 0
     assert "ModuleNotFoundError" in bug_log.read_text(encoding="utf-8") or "ImportError" in bug_log.read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
 
 def test_history_speaks_the_lke_number_format_and_the_workspace_zone():
@@ -34,8 +35,18 @@ def test_history_speaks_the_lke_number_format_and_the_workspace_zone():
     assert show_value(1250) == "1.250" and show_value(3.6) == "3,60"
     dd = [{"dokumen": "SK Tim", "status": "sesuai", "referensi": "800/1/2025"}, {"dokumen": "Notulen"}]
     assert show_value(dd, 200) == "SK Tim: Sesuai (800/1/2025); Notulen: belum diperiksa"
-    line = format_event({"seq": 3, "ts": "2025-05-15T02:30:00+00:00", "who": "Rina", "item": 90,
-                         "field": "jawaban_tpi", "old": None, "new": 1250}, zona="WIB")
+    line = format_event(
+        {
+            "seq": 3,
+            "ts": "2025-05-15T02:30:00+00:00",
+            "who": "Rina",
+            "item": 90,
+            "field": "jawaban_tpi",
+            "old": None,
+            "new": 1250,
+        },
+        zona="WIB",
+    )
     assert line == "#3  15 Mei 2025 09.30 WIB  Rina  butir 90 jawaban TPI: — → 1.250"
 
 
@@ -52,11 +63,14 @@ def test_a_recorded_paparan_opens_the_pelaksanaan_of_the_berita_acara(demo_ws):
     finally:
         store.close()
     first = ctx["pelaksanaan"][0]
-    assert first == ("Paparan pimpinan unit kerja mengenai pembangunan Zona Integritas, meliputi progres "
-                     "pembangunan Zona Integritas dan risiko integritas dalam pelayanan beserta mitigasinya, "
-                     "disertai pemutaran video pembangunan Zona Integritas. Catatan: Video 3 menit.")
+    assert first == (
+        "Paparan pimpinan unit kerja mengenai pembangunan Zona Integritas, meliputi progres "
+        "pembangunan Zona Integritas dan risiko integritas dalam pelayanan beserta mitigasinya, "
+        "disertai pemutaran video pembangunan Zona Integritas. Catatan: Video 3 menit."
+    )
     assert not any(p == "Paparan pimpinan unit kerja mengenai pembangunan Zona Integritas." for p in ctx["pelaksanaan"])
     from tpi_tui.core.history import history
+
     store = demo_ws.open(sid, readonly=True)
     try:
         assert [e["field"] for e in history(store)][-1] == "meta.paparan"  # one event, like every edit
@@ -99,8 +113,11 @@ async def test_one_side_confirmed_before_the_other_shows_no_difference(demo_ws):
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")
         screen = app.screen
-        item = next(screen.inst.items[i] for i in screen.nav.order
-                    if screen.inst.items[i].is_choice and str(i) not in screen.answers)
+        item = next(
+            screen.inst.items[i]
+            for i in screen.nav.order
+            if screen.inst.items[i].is_choice and str(i) not in screen.answers
+        )
         screen.show_item(item.id)
         key = item.keys[0]
         # both keys handled before the writer replies (one burst), then only the unit's reply
@@ -134,8 +151,12 @@ async def test_history_at_80x24_shows_when_who_field_and_both_values_without_scr
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")
         screen = app.screen
+        screen.nav.focus()  # focusing the navigator may highlight its cursor row: show the item after it
+        await pilot.pause()
         screen.show_item(answered)
-        screen.nav.focus()
+        await until(pilot, lambda: screen.current == answered, "butir yang dijawab")
+        await pilot.pause()
+        assert screen.current == answered
         await pilot.press("h")
         await until(pilot, lambda: isinstance(app.screen, RiwayatScreen), "riwayat")
         table = app.screen.query_one("#history", DataTable)
@@ -156,8 +177,11 @@ async def test_no_alasan_warning_when_the_alasan_was_typed_in_the_same_burst(dem
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")
         screen = app.screen
-        item = next(screen.inst.items[i] for i in screen.nav.order
-                    if screen.inst.items[i].is_choice and str(i) not in screen.answers)
+        item = next(
+            screen.inst.items[i]
+            for i in screen.nav.order
+            if screen.inst.items[i].is_choice and str(i) not in screen.answers
+        )
         screen.show_item(item.id)
         a, b = item.keys[0], item.keys[1]
         for with_alasan in (True, False):
@@ -169,7 +193,9 @@ async def test_no_alasan_warning_when_the_alasan_was_typed_in_the_same_burst(dem
                 screen.edits.drop(item.id, "alasan")
             fields = {"jawaban_unit": a, "jawaban_tpi": b}
             stored = {"state": "dijawab", **fields}  # the answer document core returns
-            screen.post_message(Writer.Saved(screen.writer, item.id, fields, fields, stored, screen.evaluation, "draft"))
+            screen.post_message(
+                Writer.Saved(screen.writer, item.id, fields, fields, stored, screen.evaluation, "draft")
+            )
             screen.writer.applied_one = lambda: None  # no real job was queued for this reply
             await pilot.pause()
             await pilot.pause()

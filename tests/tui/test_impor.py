@@ -28,7 +28,9 @@ def _setup(ws, tmp_path):
         want = {i: src.answers.get(str(i), {}).get("jawaban_tpi") for i in src.instrument.order}
     path = tmp_path / "LKE unit.xlsx"
     path.write_bytes(data)
-    with ws.new_session(opd="Dinas Uji Impor", jenis="wawancara", tanggal="2025-07-01", target="WBK", actor="uji") as dst:
+    with ws.new_session(
+        opd="Dinas Uji Impor", jenis="wawancara", tanggal="2025-07-01", target="WBK", actor="uji"
+    ) as dst:
         target = dst.id
     return path, target, want, data
 
@@ -110,7 +112,12 @@ def _hostile(data: bytes) -> bytes:
             if info.filename == "xl/worksheets/sheet1.xml":
                 if content.startswith(b"<?xml"):
                     head, content = content.split(b"?>", 1)
-                content = b'<?xml version="1.0" encoding="UTF-8"?>' + b" " * 5000 + b'<!DOCTYPE x [<!ENTITY e "Ya">]>' + content
+                content = (
+                    b'<?xml version="1.0" encoding="UTF-8"?>'
+                    + b" " * 5000
+                    + b'<!DOCTYPE x [<!ENTITY e "Ya">]>'
+                    + content
+                )
             zout.writestr(info.filename, content)
     return out.getvalue()
 
@@ -131,8 +138,11 @@ async def test_hostile_or_missing_file_one_line_and_nothing_changes(demo_ws, tmp
         # a path that does not exist, then an empty one
         dialog.query_one("#impor-berkas").value = str(tmp_path / "tidak-ada.xlsx")
         await pilot.press("enter")
-        await until(pilot, lambda: dialog.phase == "form" and "tidak-ada.xlsx" in _shown(dialog, "#impor-galat"),
-                    "berkas tidak ada")
+        await until(
+            pilot,
+            lambda: dialog.phase == "form" and "tidak-ada.xlsx" in _shown(dialog, "#impor-galat"),
+            "berkas tidak ada",
+        )
         assert "\n" not in _shown(dialog, "#impor-galat").strip()
         dialog.query_one("#impor-berkas").value = ""
         await pilot.press("enter")
@@ -155,8 +165,12 @@ async def test_refused_cells_are_listed_and_nothing_changes(demo_ws, tmp_path):
     path, target, _, _ = _setup(demo_ws, tmp_path)
     wb = openpyxl.load_workbook(path)
     sheet = wb[SHEET_LKE]
-    rows = [c.row for col in sheet.iter_cols(min_col=7, max_col=7) for c in col
-            if isinstance(c.value, str) and c.value.strip() in ("Sudah ditetapkan agen perubahan",)]
+    rows = [
+        c.row
+        for col in sheet.iter_cols(min_col=7, max_col=7)
+        for c in col
+        if isinstance(c.value, str) and c.value.strip() in ("Sudah ditetapkan agen perubahan",)
+    ]
     assert len(rows) == 1
     sheet[f"K{rows[0]}"] = "Mungkin"
     wb.save(path)
@@ -164,7 +178,9 @@ async def test_refused_cells_are_listed_and_nothing_changes(demo_ws, tmp_path):
     app = make_app(demo_ws, actor="Penguji TPI", session=target)
     async with app.run_test(size=(80, 24)) as pilot:  # the smallest terminal the app supports
         cockpit, dialog = await _open_dialog(pilot, path)
-        await until(pilot, lambda: dialog.phase == "ditolak" and "ditolak" in _shown(dialog, "#impor-galat"), "penolakan")
+        await until(
+            pilot, lambda: dialog.phase == "ditolak" and "ditolak" in _shown(dialog, "#impor-galat"), "penolakan"
+        )
         assert _shown(dialog, "#impor-galat").strip().startswith("Berkas LKE unit.xlsx ditolak (1 sel tidak sah)")
         assert f"Lembar 'LKE ZI' sel K{rows[0]}" in _shown(dialog, "#impor-isi")  # the cell, where it can be read
         await pilot.press("ctrl+s")
@@ -198,7 +214,10 @@ async def test_cockpit_saves_go_on_while_the_file_is_read(demo_ws, tmp_path, mon
         first = cockpit.current
         cockpit.writer.put(first, {"catatan_tpi": "ditulis selama berkas dibaca"}, reply_to=cockpit)
         await until(pilot, lambda: cockpit.writer.idle, "isian tersimpan selama pembacaan")
-        assert SessionStore(demo_ws.resolve(target), readonly=True).answer(first)["catatan_tpi"] == "ditulis selama berkas dibaca"
+        assert (
+            SessionStore(demo_ws.resolve(target), readonly=True).answer(first)["catatan_tpi"]
+            == "ditulis selama berkas dibaca"
+        )
         assert dialog.phase == "membaca"
         release.set()
         await until(pilot, lambda: dialog.phase == "pratinjau", "pratinjau")

@@ -33,18 +33,30 @@ FIGURES: dict[str, int] = {"screens_strings": 0}
 def _hostile_session(ws, s: str) -> tuple[str, int]:
     line = " ".join(s.split()) or "x"  # single-line fields take the text without its line breaks
     store = ws.new_session(
-        opd=f"Dinas {line}", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat=f"Aula {line}",
+        opd=f"Dinas {line}",
+        jenis="wawancara",
+        tanggal="2025-05-15",
+        target="WBK",
+        tempat=f"Aula {line}",
         tim=[{"nama": f"Ketua {line}", "nip": "-", "jabatan": f"Auditor {line}", "peran": "Ketua Tim"}],
         narasumber=[{"nama": f"Kepala {line}", "nip": "", "jabatan": f"Kepala {line}", "peran": "pimpinan"}],
         actor=f"Penilai {line}",
     )
     with store:
         item = next(i for i in store.instrument.order if store.instrument.items[i].jenis == "ya_tidak")
-        store.set_item(item, {
-            "jawaban_tpi": "Ya", "jawaban_unit": "Tidak", "catatan_tpi": s, "alasan": s, "temuan": s,
-            "rekomendasi": s, "narasumber": ["n1"],
-            "data_dukung": [{"dokumen": f"SK {line}", "status": "sesuai", "referensi": line}],
-        })
+        store.set_item(
+            item,
+            {
+                "jawaban_tpi": "Ya",
+                "jawaban_unit": "Tidak",
+                "catatan_tpi": s,
+                "alasan": s,
+                "temuan": s,
+                "rekomendasi": s,
+                "narasumber": ["n1"],
+                "data_dukung": [{"dokumen": f"SK {line}", "status": "sesuai", "referensi": line}],
+            },
+        )
         return store.id, item
 
 
@@ -56,8 +68,11 @@ async def _walk_every_screen(ws, sid: str, item: int, s: str) -> None:
     line = " ".join(s.split()) or "x"
     app = make_app(ws, actor="Penguji TPI")
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, BerandaScreen) and app.screen.query_one("#sessions").row_count > 0,
-                    "Beranda")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, BerandaScreen) and app.screen.query_one("#sessions").row_count > 0,
+            "Beranda",
+        )
         table = app.screen.query_one("#sessions")
         assert any(f"Dinas {line}" in c for c in _cells(table)), _cells(table)
         app.open_session(sid)
@@ -111,7 +126,9 @@ def test_escape_sequence_from_a_hand_edited_file_is_visible_on_beranda(tmp_path,
     asyncio.run(run())
 
 
-ALPHABET = st.sampled_from(list("[]/@=bilnk \\#*_<>|") + ["[/]", "[b]", "[link=x]", "[@click=app.quit]", "\n", "é", "ت"])
+ALPHABET = st.sampled_from(
+    list("[]/@=bilnk \\#*_<>|") + ["[/]", "[b]", "[link=x]", "[@click=app.quit]", "\n", "é", "ت"]
+)
 
 
 @pytest.mark.slow

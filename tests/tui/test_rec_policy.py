@@ -30,16 +30,27 @@ def meta_of(ws, sid: str) -> dict:
 
 def _new(ws) -> str:
     tim = meta_of(ws, in_progress_id(ws))["tim"]
-    with ws.new_session(opd="Dinas Uji", jenis="wawancara", tanggal="2025-06-10", target="WBK",
-                        tempat="Aula", tim=tim, actor="Penguji TPI") as s:
+    with ws.new_session(
+        opd="Dinas Uji",
+        jenis="wawancara",
+        tanggal="2025-06-10",
+        target="WBK",
+        tempat="Aula",
+        tim=tim,
+        actor="Penguji TPI",
+    ) as s:
         return s.id
 
 
 async def test_cli_and_cockpit_store_the_same_answers(demo_ws):
     cli_sid, tui_sid = _new(demo_ws), _new(demo_ws)
     root = str(demo_ws.root)
-    for args in (["1", "--tpi", "Tidak", "--unit", "Ya", "--reason", "SK tim belum ditandatangani"],
-                 ["45", "--tpi", "Ya"], ["88", "--unit", "1.200", "--tpi", "1.000"], ["125", "--tpi", "3,2"]):
+    for args in (
+        ["1", "--tpi", "Tidak", "--unit", "Ya", "--reason", "SK tim belum ditandatangani"],
+        ["45", "--tpi", "Ya"],
+        ["88", "--unit", "1.200", "--tpi", "1.000"],
+        ["125", "--tpi", "3,2"],
+    ):
         code, out, err = run_cli(["-w", root, "answer", cli_sid, *args])
         assert code == 0, err
     app = make_app(demo_ws, actor="Penguji TPI", session=tui_sid)

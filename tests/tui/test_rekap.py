@@ -88,7 +88,9 @@ async def test_usulan_needs_reason_then_is_recorded_and_withdrawn(demo_ws):
         await pilot.press("enter")
         for _ in range(200):
             await pilot.pause(0.02)
-            if pilot.app.screen is screen and any(r.get("usulan") for r in screen.rows if r["opd"] == "Puskesmas Roworejo"):
+            if pilot.app.screen is screen and any(
+                r.get("usulan") for r in screen.rows if r["opd"] == "Puskesmas Roworejo"
+            ):
                 break
         entry = load_usulan(demo_ws, 2025).get("Puskesmas Roworejo")
         assert entry["kategori"] == "WBK" and entry["alasan"].startswith("Finalisasi")
@@ -106,7 +108,10 @@ async def test_usulan_needs_reason_then_is_recorded_and_withdrawn(demo_ws):
 
 
 def test_chart_marks_low_areas_and_the_lines():
-    bars = [AreaBar("MP", "Manajemen Perubahan", 80.0, 90.0), AreaBar("PW", "Penguatan Pengawasan", 37.8, 70.0, low=True)]
+    bars = [
+        AreaBar("MP", "Manajemen Perubahan", 80.0, 90.0),
+        AreaBar("PW", "Penguatan Pengawasan", 37.8, 70.0, low=True),
+    ]
     text = render_chart(bars, 70).plain
     lines = text.splitlines()
     assert lines[0].startswith("│ 60% minimal WBK")
@@ -189,11 +194,15 @@ async def test_header_click_sorts_by_that_column_and_again_reverses(demo_ws):
         screen = await open_rekap(pilot)
         table = screen.query_one("#rekap-table")
         pw = 7 + [a["kode"] for a in screen.rows[0]["tpi"]["areas"]].index("PW")
-        table.post_message(table.HeaderSelected(table, table.ordered_columns[pw].key, pw, table.ordered_columns[pw].label))
+        table.post_message(
+            table.HeaderSelected(table, table.ordered_columns[pw].key, pw, table.ordered_columns[pw].label)
+        )
         await pilot.pause()
         pws = [r["tpi"]["areas"][pw - 7]["persen"] for r in screen.rows]
         assert pws == sorted(pws) and screen.rows[0]["opd"] == "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu"
-        table.post_message(table.HeaderSelected(table, table.ordered_columns[pw].key, pw, table.ordered_columns[pw].label))
+        table.post_message(
+            table.HeaderSelected(table, table.ordered_columns[pw].key, pw, table.ordered_columns[pw].label)
+        )
         await pilot.pause()
         pws = [r["tpi"]["areas"][pw - 7]["persen"] for r in screen.rows]
         assert pws == sorted(pws, reverse=True)

@@ -99,8 +99,10 @@ async def test_sign_off_finalize_and_reopen(demo_ws):
         m = data["meta"]["1"]
         assert m["status"] == "draft" and m["signoffs"] == []
         assert m["reopened"][-1]["reason"] == "Koreksi butir 12 atas permintaan PT"
-        assert any(e.get("reason") == "Koreksi butir 12 atas permintaan PT" and e["field"] == "meta.status"
-                   for e in data["events"].values())
+        assert any(
+            e.get("reason") == "Koreksi butir 12 atas permintaan PT" and e["field"] == "meta.status"
+            for e in data["events"].values()
+        )
         await pilot.press("escape")
         await pilot.pause()
         assert not cockpit.query_one("#final-banner").display

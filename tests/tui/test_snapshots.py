@@ -111,6 +111,7 @@ def test_konfirmasi_kembali(snap_compare, demo_ws, size):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_wawancara_unsaved_value(snap_compare, demo_ws, size):
     """An invalid number: marked in place, its message shown, the status line says Belum tersimpan."""
+
     async def run_before(pilot):
         screen = pilot.app.screen
         screen.show_item(125)  # IPAK survey value, 0-4
@@ -125,6 +126,7 @@ def test_wawancara_unsaved_value(snap_compare, demo_ws, size):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_ringkasan_scrolled_to_the_end(snap_compare, demo_ws, size):
     """PW, PP and Hasil are reached with End at 80x24 (issue 23)."""
+
     async def run_before(pilot):
         await pilot.press("r")
         await until(pilot, lambda: isinstance(pilot.app.screen, RingkasanScreen), "Ringkasan")
@@ -171,6 +173,7 @@ def test_bantuan_beranda(snap_compare, demo_ws, size):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_wawancara_jumlah(snap_compare, demo_ws, size):
     """A count item: both value inputs, the live percentage line in the LKE number format."""
+
     async def run_before(pilot):
         pilot.app.screen.show_item(90)
         await pilot.pause()

@@ -50,12 +50,14 @@ async def test_cockpit_open_during_a_git_pull_shows_the_change_and_loses_nothing
     subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(tmp_path / "remote.git")], check=True, env=env)
     a, b = tmp_path / "andi", tmp_path / "budi"
     for clone, who in ((a, "Andi"), (b, "Budi")):
-        subprocess.run(["git", "clone", "-q", str(tmp_path / "remote.git"), str(clone)], check=True, env=env,
-                       capture_output=True)
+        subprocess.run(
+            ["git", "clone", "-q", str(tmp_path / "remote.git"), str(clone)], check=True, env=env, capture_output=True
+        )
         if clone == a:
             ws = init_workspace(a)
-            with ws.new_session(opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK",
-                                tempat="Aula", actor="Andi") as s:
+            with ws.new_session(
+                opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula", actor="Andi"
+            ) as s:
                 s.set_meta({"tim": TIM})
                 sid, rel = s.id, s.path.relative_to(a)
         git(clone, "config", "user.name", who, env=env)
@@ -96,8 +98,9 @@ async def test_cockpit_open_during_a_git_pull_shows_the_change_and_loses_nothing
 def conflicted_workspace(tmp_path) -> tuple[Workspace, str]:
     """A session whose item 1 carries a recorded merge conflict (Tidak by Andi vs Ya→None by Budi)."""
     ws = init_workspace(tmp_path / "ws")
-    with ws.new_session(opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula",
-                        actor="Rina") as s:
+    with ws.new_session(
+        opd="Dinas Sosial", jenis="wawancara", tanggal="2025-05-15", target="WBK", tempat="Aula", actor="Rina"
+    ) as s:
         s.set_meta({"tim": TIM})
         s.set_item(1, {"jawaban_tpi": "Ya"})
         path, sid = s.path, s.id

@@ -52,8 +52,12 @@ async def test_the_key_gate_private_names_exist_on_a_running_screen(demo_ws):
 
 
 def test_no_other_module_touches_a_private_textual_name():
-    names = (set(textual_private.PRIVATE_APP) | set(textual_private.PRIVATE_MESSAGE_PUMP)
-             | set(textual_private.PRIVATE_SCREEN) | {"_display", "_driver", "_notifications"})
+    names = (
+        set(textual_private.PRIVATE_APP)
+        | set(textual_private.PRIVATE_MESSAGE_PUMP)
+        | set(textual_private.PRIVATE_SCREEN)
+        | {"_display", "_driver", "_notifications"}
+    )
     offenders = []
     for path in TUI.rglob("*.py"):
         if path.name == "textual_private.py":
@@ -70,8 +74,11 @@ def test_screens_do_not_import_each_other_for_helpers():
     panduan = (TUI / "screens" / "panduan.py").read_text(encoding="utf-8")
     assert "wawancara" not in panduan and "interview" not in panduan
     for path in (TUI / "screens").glob("*.py"):
-        siblings = [line for line in path.read_text(encoding="utf-8").splitlines()
-                    if line.startswith("from .") and not line.startswith("from ..")]
+        siblings = [
+            line
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.startswith("from .") and not line.startswith("from ..")
+        ]
         assert siblings == [], f"{path.name} imports a sibling screen at module level"
 
 

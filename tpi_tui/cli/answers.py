@@ -103,7 +103,9 @@ def import_answers(ctx, session_ref, file, sebagai) -> None:
 @click.command()
 @click.argument("session_ref", metavar="SESI")
 @click.option("--format", "fmt_", type=click.Choice(["portalrb", "json", "xlsx"]), default="json", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Berkas tujuan (bawaan: layar; xlsx: folder out/).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Berkas tujuan (bawaan: layar; xlsx: folder out/)."
+)
 @click.pass_context
 def export(ctx, session_ref, fmt_, output) -> None:
     """Mengekspor sesi: PortalRB (jawaban per soal_id), JSON lengkap, atau LKE Excel (xlsx)."""
@@ -116,7 +118,11 @@ def export(ctx, session_ref, fmt_, output) -> None:
         from ..exchange.xlsx_export import export_xlsx
 
         meta = store.meta
-        target = Path(output) if output else ws.out_dir / f"LKE_{meta['opd']['slug']}_{meta['tanggal']}_{meta['id'][-6:]}.xlsx"
+        target = (
+            Path(output)
+            if output
+            else ws.out_dir / f"LKE_{meta['opd']['slug']}_{meta['tanggal']}_{meta['id'][-6:]}.xlsx"
+        )
         export_xlsx(store, target)
         echo(f"Ditulis: {target}")
         return

@@ -74,7 +74,7 @@ def syarat_cmd(ctx, session_ref, kunci, nilai, bukti, hapus, reason, as_json) ->
     if nilai is None:
         raise TpiError(f"Berikan NILAI untuk {kunci} ({syarat.SYARAT[kunci].petunjuk}) dan --bukti, atau --hapus.")
     if not (bukti or "").strip():
-        raise TpiError(f"Bukti untuk {syarat.SYARAT[kunci].label} wajib diisi: --bukti \"dokumen dan tanggalnya\".")
+        raise TpiError(f'Bukti untuk {syarat.SYARAT[kunci].label} wajib diisi: --bukti "dokumen dan tanggalnya".')
     ws, store = _open(ctx, session_ref)
     with store:
         changed = syarat.set_syarat(store, kunci, nilai, bukti, reason=reason)
@@ -186,7 +186,10 @@ def tindak_lanjut_cmd(ctx, session_ref, tambah, batas, pj, hapus, reason) -> Non
         with store:
             rows = store.meta.get("tindak_lanjut") or []
         for n, r in enumerate(rows, start=1):
-            echo(f"  {n}. {r['uraian']} — batas {r['batas_waktu']}" + (f" — {r['penanggung_jawab']}" if r["penanggung_jawab"] else ""))
+            echo(
+                f"  {n}. {r['uraian']} — batas {r['batas_waktu']}"
+                + (f" — {r['penanggung_jawab']}" if r["penanggung_jawab"] else "")
+            )
         if not rows:
             echo("(belum ada tindak lanjut)")
         return
@@ -243,8 +246,10 @@ def surat_tugas_cmd(ctx, session_ref, nomor, tanggal, mulai, selesai, reason) ->
         ws, store = _open_readonly(ctx, session_ref)
         with store:
             d = store.meta.get("dasar") or {}
-        echo(f"Nomor: {d.get('nomor') or '(belum diisi)'}; tanggal: {d.get('tanggal') or '(belum diisi)'}; "
-             f"masa penugasan: {d.get('mulai') or '…'} s.d. {d.get('selesai') or '…'}")
+        echo(
+            f"Nomor: {d.get('nomor') or '(belum diisi)'}; tanggal: {d.get('tanggal') or '(belum diisi)'}; "
+            f"masa penugasan: {d.get('mulai') or '…'} s.d. {d.get('selesai') or '…'}"
+        )
         return
     ws, store = _open(ctx, session_ref)
     with store:
@@ -254,7 +259,11 @@ def surat_tugas_cmd(ctx, session_ref, nomor, tanggal, mulai, selesai, reason) ->
                 d[key] = value
         store.set_meta({"dasar": d}, reason=reason)
         d = store.meta["dasar"]
-    periode = f", masa penugasan {d.get('mulai') or '…'} s.d. {d.get('selesai') or '…'}" if d.get("mulai") or d.get("selesai") else ""
+    periode = (
+        f", masa penugasan {d.get('mulai') or '…'} s.d. {d.get('selesai') or '…'}"
+        if d.get("mulai") or d.get("selesai")
+        else ""
+    )
     echo(f"Surat Tugas: nomor {d['nomor'] or '(kosong)'}, tanggal {d['tanggal'] or '(kosong)'}{periode}.")
 
 

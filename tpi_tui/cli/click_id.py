@@ -46,10 +46,8 @@ MESSAGES: dict[str, str] = {
     "env var: {var}": "variabel lingkungan: {var}",
     "default: {default}": "bawaan: {default}",
     "required": "wajib",
-    "DeprecationWarning: The command {name!r} is deprecated.{extra_message}":
-        "Peringatan: perintah {name!r} sudah usang.{extra_message}",
-    "DeprecationWarning: The {param_type} {name!r} is deprecated.{extra_message}":
-        "Peringatan: {param_type} {name!r} sudah usang.{extra_message}",
+    "DeprecationWarning: The command {name!r} is deprecated.{extra_message}": "Peringatan: perintah {name!r} sudah usang.{extra_message}",
+    "DeprecationWarning: The {param_type} {name!r} is deprecated.{extra_message}": "Peringatan: {param_type} {name!r} sudah usang.{extra_message}",
     # help
     "Usage:": "Penggunaan:",
     "Options": "Opsi",
@@ -70,8 +68,7 @@ MESSAGES: dict[str, str] = {
     "{value!r} does not match the format {format}.": "{value!r} tidak sesuai format {format}.",
     "{value!r} does not match the formats {formats}.": "{value!r} tidak sesuai format {formats}.",
     "{value} is not in the range {range}.": "{value} di luar rentang yang diterima ({range}).",
-    "{value!r} is not a valid boolean. Recognized values: {states}":
-        "{value!r} bukan nilai ya/tidak yang sah. Yang dikenal: {states}",
+    "{value!r} is not a valid boolean. Recognized values: {states}": "{value!r} bukan nilai ya/tidak yang sah. Yang dikenal: {states}",
     "{len_type} values are required, but {len_value} was given.": "{len_type} nilai diperlukan, tetapi {len_value} diberikan.",
     "{len_type} values are required, but {len_value} were given.": "{len_type} nilai diperlukan, tetapi {len_value} diberikan.",
     "{value!r} is not a valid {number_type}.": "{value!r} bukan {number_type} yang sah.",
@@ -94,23 +91,25 @@ MESSAGES: dict[str, str] = {
 TYPE_WORDS = {"integer": "bilangan bulat", "float": "angka"}
 
 # Sentences for developers (bad decorator use) or shells, never a user's typing: left in English.
-DEVELOPER_ONLY = frozenset({
-    "d",
-    "Could not determine name for option with declarations {decls!r}",
-    "No options defined but a name was passed ({name}). Did you mean to declare an argument instead? "
-    "Did you mean to pass '--{name}'?",
-    "Arguments take exactly one parameter declaration, got {length}: {decls}.",
-    "Name '{name}' defined twice",
-    "Boolean option {decl!r} cannot use the same flag for true/false.",
-    "Choice({choices})",
-    "Couldn't detect Bash version, shell completion is not supported.",
-    "Shell completion is not supported for Bash versions older than 4.4.",
-    "Unknown color {colour!r}",
-    "Unknown standard stream '{name}'",
-    "{editor}: Editing failed",
-    "{editor}: Editing failed: {e}",
-    "Windows error: {error}",
-})
+DEVELOPER_ONLY = frozenset(
+    {
+        "d",
+        "Could not determine name for option with declarations {decls!r}",
+        "No options defined but a name was passed ({name}). Did you mean to declare an argument instead? "
+        "Did you mean to pass '--{name}'?",
+        "Arguments take exactly one parameter declaration, got {length}: {decls}.",
+        "Name '{name}' defined twice",
+        "Boolean option {decl!r} cannot use the same flag for true/false.",
+        "Choice({choices})",
+        "Couldn't detect Bash version, shell completion is not supported.",
+        "Shell completion is not supported for Bash versions older than 4.4.",
+        "Unknown color {colour!r}",
+        "Unknown standard stream '{name}'",
+        "{editor}: Editing failed",
+        "{editor}: Editing failed: {e}",
+        "Windows error: {error}",
+    }
+)
 
 # click's modules that word messages for users; all are imported by ``import click`` itself
 # (``shell_completion`` and ``_termui_impl`` are imported on demand and word only shell/editor

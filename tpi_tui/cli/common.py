@@ -23,8 +23,10 @@ EXIT_ERROR = 2
 # line, the parameter named without quotes and with Indonesian metavars, click's type words.
 _click_id.install()
 _CLICK_ID = [
-    (r"^(Argumen wajib tidak ada|Opsi wajib tidak ada|Parameter wajib tidak ada) '(.+?)'",
-     lambda m: f"{m.group(1)}: {_id_metavars(m.group(2))}"),
+    (
+        r"^(Argumen wajib tidak ada|Opsi wajib tidak ada|Parameter wajib tidak ada) '(.+?)'",
+        lambda m: f"{m.group(1)}: {_id_metavars(m.group(2))}",
+    ),
     (r"^Nilai tidak sah untuk '(.+?)': ", lambda m: f"Nilai tidak sah untuk {_id_metavars(m.group(1))}: "),
     (r"Opsi tidak dikenal: '(.+?)'", r"Opsi tidak dikenal: \1"),
     (r"Opsi '(.+?)' memerlukan", r"Opsi \1 memerlukan"),
@@ -47,8 +49,18 @@ _HELP = {
     "Show this message and exit.": "Menampilkan bantuan ini lalu keluar.",
     "Show the version and exit.": "Menampilkan versi lalu keluar.",
 }
-_METAVARS = {"TEXT": "TEKS", "INTEGER": "BILANGAN", "FLOAT": "ANGKA", "FILE": "BERKAS", "DIRECTORY": "FOLDER",
-             "PATH": "PATH", "BOOLEAN": "YA/TIDAK", "OPTIONS": "OPSI", "COMMAND": "PERINTAH", "ARGS": "ARGUMEN"}
+_METAVARS = {
+    "TEXT": "TEKS",
+    "INTEGER": "BILANGAN",
+    "FLOAT": "ANGKA",
+    "FILE": "BERKAS",
+    "DIRECTORY": "FOLDER",
+    "PATH": "PATH",
+    "BOOLEAN": "YA/TIDAK",
+    "OPTIONS": "OPSI",
+    "COMMAND": "PERINTAH",
+    "ARGS": "ARGUMEN",
+}
 _METAVAR_RE = re.compile(r"\b(" + "|".join(_METAVARS) + r")\b")
 _EXTRA_RE = re.compile(r"\s*\[((?:default: [^\]]*|required|wajib)(?:; (?:default: [^\]]*|required))*)\]$")
 
@@ -198,8 +210,10 @@ def print_sessions(rows) -> None:
     if not rows:
         echo("Belum ada sesi. Buat dengan 'tpi session new'.")
         return
-    echo(f"{'ID SESI':<26}  {'TANGGAL':<10}  {'JENIS':<19} {'TARGET':<6} {'STATUS':<11} {'DIJAWAB':>7}  "
-         f"{'NILAI TPI':>9}  OPD")
+    echo(
+        f"{'ID SESI':<26}  {'TANGGAL':<10}  {'JENIS':<19} {'TARGET':<6} {'STATUS':<11} {'DIJAWAB':>7}  "
+        f"{'NILAI TPI':>9}  OPD"
+    )
     for s in rows:  # one row per session: user text on one line, escaped (show)
         if s.error:
             echo(f"{show(s.id):<26}  RUSAK       {show(s.path)}: {show(s.error)}")

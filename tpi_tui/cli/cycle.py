@@ -26,9 +26,15 @@ def _tahun(ctx_value: str | None):
 
 @click.command()
 @click.option("--tahun", metavar="TTTT", help="Tahun evaluasi (bawaan: tahun terakhir yang memiliki sesi).")
-@click.option("--format", "fmt", type=click.Choice(REKAP_FORMATS), default="table", show_default=True, help="Bentuk keluaran.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Berkas keluaran (xlsx/html/pdf: bawaan out/rekap-TTTT.*).")
-@click.option("--sesi", "chosen", multiple=True, metavar="SESI", help="Sesi dasar pilihan untuk OPD-nya (boleh berulang).")
+@click.option(
+    "--format", "fmt", type=click.Choice(REKAP_FORMATS), default="table", show_default=True, help="Bentuk keluaran."
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Berkas keluaran (xlsx/html/pdf: bawaan out/rekap-TTTT.*)."
+)
+@click.option(
+    "--sesi", "chosen", multiple=True, metavar="SESI", help="Sesi dasar pilihan untuk OPD-nya (boleh berulang)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Sama dengan --format json.")
 @click.option("--tanggal", metavar="TTTT-BB-HH", help="Tanggal tanda tangan rekap html/pdf (bawaan: hari ini).")
 @click.pass_context
@@ -61,17 +67,29 @@ def rekap(ctx, tahun, fmt, output, chosen, as_json, tanggal) -> None:
         else:
             echo(text)
         return
-    target = Path(output) if output else Path(ws.out_dir) / f"rekap-{data['tahun'] if year or fmt != 'xlsx' else 'semua'}.{fmt}"
+    target = (
+        Path(output)
+        if output
+        else Path(ws.out_dir) / f"rekap-{data['tahun'] if year or fmt != 'xlsx' else 'semua'}.{fmt}"
+    )
     if fmt == "xlsx":
         from ..minutes.rekap import rekap_xlsx
 
-        datas = [data] if year else [build_rekap(ws, y, chosen=list(chosen) if y == data["tahun"] else None,
-                                                summaries=summaries) for y in years(ws, summaries)]
+        datas = (
+            [data]
+            if year
+            else [
+                build_rekap(ws, y, chosen=list(chosen) if y == data["tahun"] else None, summaries=summaries)
+                for y in years(ws, summaries)
+            ]
+        )
         write_file(target, rekap_xlsx(datas, ws.config.instansi))
     else:
         from ..minutes.cycle_docs import rekap_html, rekap_pdf
 
-        write_file(target, rekap_pdf(ws, data, tanggal) if fmt == "pdf" else rekap_html(ws, data, tanggal).encode("utf-8"))
+        write_file(
+            target, rekap_pdf(ws, data, tanggal) if fmt == "pdf" else rekap_html(ws, data, tanggal).encode("utf-8")
+        )
     echo(f"Rekap {fmt.upper()} ditulis: {target}")
 
 
@@ -97,8 +115,9 @@ def usulan_add(ctx, opd, kategori, afirmasi, sesi, tahun, reason, unit_id) -> No
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
-    entry = core.add(ws, year, opd, kategori, afirmasi=afirmasi, sesi=sesi, reason=reason, unit_id=unit_id,
-                     actor=actor(ctx, ws))
+    entry = core.add(
+        ws, year, opd, kategori, afirmasi=afirmasi, sesi=sesi, reason=reason, unit_id=unit_id, actor=actor(ctx, ws)
+    )
     echo(f"{entry['opd']} diusulkan {entry['kategori']} tahun {year} (ID unit {entry['unit_id']}).")
     for k in entry["kondisi"]:
         echo(f"  catatan: {k}")
@@ -127,8 +146,10 @@ def usulan_list(ctx, tahun, as_json) -> None:
     from ..core.afirmasi import batas_pengajuan
     from ..minutes.filters import tanggal as tanggal_id
 
-    echo(f"Usulan tahun {year}: {len(lst.units)} unit · batas pengajuan kepada TPN "
-         f"{tanggal_id(batas_pengajuan(ws, year)).replace(chr(0xA0), ' ')}")
+    echo(
+        f"Usulan tahun {year}: {len(lst.units)} unit · batas pengajuan kepada TPN "
+        f"{tanggal_id(batas_pengajuan(ws, year)).replace(chr(0xA0), ' ')}"
+    )
     for n, u in enumerate(lst.units, start=1):
         echo(f"{n:>2}. {u['opd']} — {u['kategori']} (ID unit {u['unit_id']})")
         for k in u.get("kondisi") or []:
@@ -199,8 +220,17 @@ def syarat_instansi_list(ctx, tahun, as_json) -> None:
     if as_json:
         from ..core.usulan import syarat_instansi_rows
 
-        echo(json.dumps({"tahun": year, "WBK": syarat_instansi_rows(ws, year, "WBK"),
-                         "WBBM": syarat_instansi_rows(ws, year, "WBBM")}, ensure_ascii=False, indent=1))
+        echo(
+            json.dumps(
+                {
+                    "tahun": year,
+                    "WBK": syarat_instansi_rows(ws, year, "WBK"),
+                    "WBBM": syarat_instansi_rows(ws, year, "WBBM"),
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return
     _print_syarat_instansi(ws, year)
 
@@ -228,8 +258,10 @@ def _print_syarat_instansi(ws, year: int) -> None:
     word = {True: "memenuhi", False: "TIDAK memenuhi", None: "belum dicatat"}
     echo(f"Syarat instansi tahun {year} ({ws.config.instansi}):")
     for a, b in zip(wbk, wbbm, strict=True):
-        echo(f"  {a['label']}: {a['nilai_teks']} — WBK {a['ambang']}: {word[a['memenuhi']]}; "
-             f"WBBM {b['ambang']}: {word[b['memenuhi']]}")
+        echo(
+            f"  {a['label']}: {a['nilai_teks']} — WBK {a['ambang']}: {word[a['memenuhi']]}; "
+            f"WBBM {b['ambang']}: {word[b['memenuhi']]}"
+        )
         if a["bukti"]:
             echo(f"      bukti: {a['bukti']}")
 
@@ -260,7 +292,9 @@ def lhe(ctx, session_ref, fmt, output, tanggal) -> None:
 @click.command("surat-usulan")
 @click.option("--tahun", metavar="TTTT", help="Tahun usulan (bawaan: tahun terakhir yang memiliki sesi).")
 @click.option("--format", "fmt", type=click.Choice(DOC_FORMATS), default="md", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Berkas keluaran (bawaan: out/surat-usulan-TTTT.*).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Berkas keluaran (bawaan: out/surat-usulan-TTTT.*)."
+)
 @click.option("--tanggal", metavar="TTTT-BB-HH", help="Tanggal surat (bawaan: hari ini).")
 @click.option("--sptjm", is_flag=True, help="Membuat Surat Pernyataan Tanggung Jawab Mutlak, bukan surat usulan.")
 @click.pass_context
@@ -271,8 +305,9 @@ def surat_usulan(ctx, tahun, fmt, output, tanggal, sptjm) -> None:
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
-    target = generate_surat(ws, year, fmt, Path(output) if output else None, tanggal,
-                            dokumen="sptjm" if sptjm else "surat-usulan")
+    target = generate_surat(
+        ws, year, fmt, Path(output) if output else None, tanggal, dokumen="sptjm" if sptjm else "surat-usulan"
+    )
     echo(f"{'SPTJM' if sptjm else 'Surat usulan'} ditulis: {target}")
     context = surat_context(ws, year, tanggal)
     if context["draft"]:
@@ -281,8 +316,10 @@ def surat_usulan(ctx, tahun, fmt, output, tanggal, sptjm) -> None:
 
     batas = tanggal_id(context["batas_pengajuan"]).replace("\u00a0", " ")
     if context["lewat_batas"]:
-        echo(f"Perhatian: tanggal surat melewati batas pengajuan kepada TPN ({batas}); bila TPN menetapkan tanggal "
-             f"lain, catat di tpi.toml: [surat_usulan] batas_pengajuan = {{ {year} = \"TTTT-BB-HH\" }}.")
+        echo(
+            f"Perhatian: tanggal surat melewati batas pengajuan kepada TPN ({batas}); bila TPN menetapkan tanggal "
+            f'lain, catat di tpi.toml: [surat_usulan] batas_pengajuan = {{ {year} = "TTTT-BB-HH" }}.'
+        )
     else:
         echo(f"Batas pengajuan kepada TPN: {batas}.")
     unmet = [r["label"] for r in context["syarat_instansi"] if not r["memenuhi"]]
@@ -312,8 +349,13 @@ class _Progress:
         if not self.show:
             return
         if self.bar is None:
-            self.bar = click.progressbar(length=total, label=self.label, file=self.stream, show_pos=True,
-                                         item_show_func=lambda item: cut(show(item), 30) if item else None)
+            self.bar = click.progressbar(
+                length=total,
+                label=self.label,
+                file=self.stream,
+                show_pos=True,
+                item_show_func=lambda item: cut(show(item), 30) if item else None,
+            )
             self.bar.__enter__()
         self.bar.update(done - self.done, label)
         self.done = done
@@ -337,8 +379,9 @@ def arsip(ctx, tahun, opd, output, tanpa_dokumen) -> None:
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
     with _Progress("Menyusun arsip") as progress:
-        manifest = build_arsip(ws, year, Path(output), opd=opd, actor=actor(ctx, ws), documents=not tanpa_dokumen,
-                               progress=progress)
+        manifest = build_arsip(
+            ws, year, Path(output), opd=opd, actor=actor(ctx, ws), documents=not tanpa_dokumen, progress=progress
+        )
     echo(f"Arsip ditulis: {output} ({len(manifest['berkas'])} berkas, {len(manifest['opd'])} OPD, tahun {year}).")
     echo(f"SHA-256 manifest: {manifest['sha256_manifest']} (catat untuk pemeriksaan kelak)")
     for note in manifest["catatan"]:

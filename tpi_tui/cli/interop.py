@@ -23,7 +23,13 @@ def _year(value: int | None) -> int | None:
 @click.option("--tahun", type=int, help="Tahun bawaan bila permintaan tidak menyebut ?tahun= (bawaan: usulan terbaru).")
 @click.option("--cert", type=click.Path(dir_okay=False), help="Sertifikat TLS (PEM); bersama --key.")
 @click.option("--key", type=click.Path(dir_okay=False), help="Kunci privat TLS (PEM); bersama --cert.")
-@click.option("--batas", type=click.IntRange(1, 100_000_000), default=DEFAULT_RATE, show_default=True, help="Permintaan per menit per token.")
+@click.option(
+    "--batas",
+    type=click.IntRange(1, 100_000_000),
+    default=DEFAULT_RATE,
+    show_default=True,
+    help="Permintaan per menit per token.",
+)
 @click.pass_context
 def serve(ctx, host, port, tahun, cert, key, batas) -> None:
     """Melayani API integrasi PortalRB 2026 (hanya-baca): daftar usulan dan jawaban LKE per unit."""

@@ -17,11 +17,21 @@ from .common import AnyCaseChoice, actor, echo, workspace
 
 @click.command("minutes")
 @click.argument("session_ref", metavar="SESI")
-@click.option("--format", "fmt_", type=AnyCaseChoice(["md", "html", "docx", "pdf"]), default="docx",
-              show_default=True, help="Format berkas Berita Acara.")
+@click.option(
+    "--format",
+    "fmt_",
+    type=AnyCaseChoice(["md", "html", "docx", "pdf"]),
+    default="docx",
+    show_default=True,
+    help="Format berkas Berita Acara.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Berkas tujuan (bawaan: out/<opd>/).")
-@click.option("--nomor", "nomor_manual", metavar="TEKS",
-              help="Nomor dari buku agenda kantor (dicatat pada sesi; satu nomor hanya untuk satu sesi).")
+@click.option(
+    "--nomor",
+    "nomor_manual",
+    metavar="TEKS",
+    help="Nomor dari buku agenda kantor (dicatat pada sesi; satu nomor hanya untuk satu sesi).",
+)
 @click.pass_context
 def minutes_cmd(ctx, session_ref, fmt_, output, nomor_manual) -> None:
     """Membuat Berita Acara sesi.
@@ -50,8 +60,10 @@ def minutes_cmd(ctx, session_ref, fmt_, output, nomor_manual) -> None:
         store.close()
     echo(f"Ditulis: {path}")
     if store.meta.get("status") != StatusSesi.FINAL:
-        echo("Sesi belum final: setiap halaman bertanda DRAFT; nomor diberikan saat Berita Acara final dibuat"
-                   + (f" (tercatat: {nomor})." if nomor else "."))
+        echo(
+            "Sesi belum final: setiap halaman bertanda DRAFT; nomor diberikan saat Berita Acara final dibuat"
+            + (f" (tercatat: {nomor})." if nomor else ".")
+        )
     elif nomor:
         echo(f"Nomor Berita Acara: {nomor}")
     else:
@@ -83,8 +95,10 @@ def template_check(ctx, name) -> None:
         default = packaged_templates() / n
         if path != default and default.is_file() and path.read_bytes() != default.read_bytes():
             # after an upgrade the workspace copy keeps overriding the new default
-            echo(f"  Catatan: berbeda dari templat bawaan versi ini ({default}); "
-                       "bandingkan bila aplikasi baru diperbarui.")
+            echo(
+                f"  Catatan: berbeda dari templat bawaan versi ini ({default}); "
+                "bandingkan bila aplikasi baru diperbarui."
+            )
 
 
 COMMANDS = [minutes_cmd, template_group]

@@ -44,8 +44,12 @@ def review(ctx, session_ref, signer) -> None:
 
 @click.command()
 @click.argument("session_ref", metavar="SESI")
-@click.option("--meski-belum-lengkap", "anyway", is_flag=True,
-              help="Finalkan walau ada butir belum dijawab atau perbedaan tanpa alasan (wajib --reason).")
+@click.option(
+    "--meski-belum-lengkap",
+    "anyway",
+    is_flag=True,
+    help="Finalkan walau ada butir belum dijawab atau perbedaan tanpa alasan (wajib --reason).",
+)
 @click.option("--reason", help="Alasan finalisasi meski belum lengkap (dicatat dan dicetak pada Berita Acara).")
 @click.pass_context
 def finalize(ctx, session_ref, anyway, reason) -> None:
@@ -86,8 +90,13 @@ def reopen(ctx, session_ref, reason) -> None:
 @click.command()
 @click.argument("session_ref", metavar="SESI", required=False)
 @click.option("--all", "all_", is_flag=True, help="Memeriksa semua sesi di ruang kerja.")
-@click.option("--arsip", "bundle", type=click.Path(dir_okay=False), metavar="BERKAS.zip",
-              help="Memeriksa arsip dari 'tpi arsip' (tanpa ruang kerja).")
+@click.option(
+    "--arsip",
+    "bundle",
+    type=click.Path(dir_okay=False),
+    metavar="BERKAS.zip",
+    help="Memeriksa arsip dari 'tpi arsip' (tanpa ruang kerja).",
+)
 @click.pass_context
 def verify(ctx, session_ref, all_, bundle) -> None:
     """Memeriksa berkas sesi: struktur, rantai riwayat, digest tanda tangan, berkas data dukung."""
@@ -150,8 +159,10 @@ def _verify_arsip(path: Path) -> None:
         echo(f"  catatan: {show(n)}")
     if not rep.ok:
         raise TpiError(f"Verifikasi arsip gagal: {len(rep.problems)} masalah (rincian di atas).")
-    echo("Verifikasi arsip berhasil: semua berkas cocok dengan manifest, setiap sesi utuh dan setiap tanda tangan "
-         "sah menurut kunci di arsip.")
+    echo(
+        "Verifikasi arsip berhasil: semua berkas cocok dengan manifest, setiap sesi utuh dan setiap tanda tangan "
+        "sah menurut kunci di arsip."
+    )
 
 
 @click.command()
@@ -167,7 +178,10 @@ def history(ctx, session_ref, item) -> None:
     store = ws.open(session_ref, readonly=True)
     events = get_history(store, item)
     if not events:
-        echo("Belum ada perubahan tercatat" + (f" untuk {store.instrument.label_butir(item)}." if item is not None else "."))
+        echo(
+            "Belum ada perubahan tercatat"
+            + (f" untuk {store.instrument.label_butir(item)}." if item is not None else ".")
+        )
     for ev in events:
         echo(format_event(ev, store.instrument, ws.config.zona_waktu))
 
@@ -193,7 +207,9 @@ def attach(ctx, session_ref, item, path, dokumen, status) -> None:
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
         entry = do_attach(store, item, Path(path), dokumen, status, root=ws.root)
     b = entry["berkas"]
-    echo(f"{ws.instrument.label_butir(item)}: '{entry['dokumen']}' dilampirkan: {b['path']} ({b['size']} bita, SHA-256 {b['sha256'][:16]}…).")
+    echo(
+        f"{ws.instrument.label_butir(item)}: '{entry['dokumen']}' dilampirkan: {b['path']} ({b['size']} bita, SHA-256 {b['sha256'][:16]}…)."
+    )
 
 
 COMMANDS = [review, finalize, reopen, verify, history, attach]

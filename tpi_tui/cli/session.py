@@ -28,7 +28,9 @@ def session() -> None:
 @click.option("--st-nomor", default="", help="Nomor surat tugas.")
 @click.option("--st-tanggal", default="", metavar="TTTT-BB-HH", help="Tanggal surat tugas.")
 @click.pass_context
-def session_new(ctx, opd, jenis, tanggal, tempat, target, jam_mulai, lead, member, supervisor, st_nomor, st_tanggal) -> None:
+def session_new(
+    ctx, opd, jenis, tanggal, tempat, target, jam_mulai, lead, member, supervisor, st_nomor, st_tanggal
+) -> None:
     """Membuat sesi baru; baris terakhir keluaran adalah ID sesi."""
     ws = workspace(ctx)
     roster = {p["nama"].lower(): p for p in ws.config.tim}

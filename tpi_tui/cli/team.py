@@ -22,7 +22,11 @@ def git_setup(ctx) -> None:
     done = setup(ws.root)
     for line in done:
         echo(line)
-    echo("Git siap: sesi dan nomor berita acara digabung oleh 'tpi merge-driver'." if done else "Git sudah siap; tidak ada yang diubah.")
+    echo(
+        "Git siap: sesi dan nomor berita acara digabung oleh 'tpi merge-driver'."
+        if done
+        else "Git sudah siap; tidak ada yang diubah."
+    )
 
 
 @click.command("merge-driver")
@@ -52,7 +56,9 @@ def _show(value) -> str:
 
 @click.command()
 @click.argument("session_ref", metavar="SESI")
-@click.option("--butir", type=int, metavar="BUTIR", help="Menyelesaikan konflik butir ini (bersama --kolom dan --pakai).")
+@click.option(
+    "--butir", type=int, metavar="BUTIR", help="Menyelesaikan konflik butir ini (bersama --kolom dan --pakai)."
+)
 @click.option("--kolom", metavar="KOLOM", help="Kolom yang berkonflik, mis. jawaban_tpi.")
 @click.option("--pakai", type=click.IntRange(1, 2), help="Versi yang dipakai: 1 (sisi ini) atau 2 (sisi lain).")
 @click.pass_context
@@ -158,13 +164,17 @@ def key_list(ctx) -> None:
         record, why = retirement(k)
         if record is not None:
             how = "" if "tanda" in record else f", TANPA kunci lama: {show(str(record.get('alasan')))}"
-            state = (f"dipensiunkan sejak {show(str(record.get('sejak')))} oleh {show(str(record.get('oleh')))}"
-                     f"{_akun(record)}, "
-                     f"diganti {show(str(record.get('pengganti')))}{how}")
+            state = (
+                f"dipensiunkan sejak {show(str(record.get('sejak')))} oleh {show(str(record.get('oleh')))}"
+                f"{_akun(record)}, "
+                f"diganti {show(str(record.get('pengganti')))}{how}"
+            )
         else:
             state = "aktif" + (f" (catatan pensiun tidak berlaku: {why})" if why else "")
-        echo(f"{show(str(k.get('sidik')))}  {show(str(k.get('nama')))}  didaftarkan {show(str(k.get('dibuat')))} "
-             f"oleh {show(str(k.get('oleh')))}{_akun(k)}  [{state}]")
+        echo(
+            f"{show(str(k.get('sidik')))}  {show(str(k.get('nama')))}  didaftarkan {show(str(k.get('dibuat')))} "
+            f"oleh {show(str(k.get('oleh')))}{_akun(k)}  [{state}]"
+        )
     problems, notes = registry_report(registry)
     for p in problems:
         echo(f"PERINGATAN: {show(p)}")

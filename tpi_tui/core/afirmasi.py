@@ -22,21 +22,33 @@ import re
 from .errors import TpiError
 from .workspace import Workspace, slugify
 
-DASAR_AFIRMASI = "PermenPANRB Nomor 90 Tahun 2021 sebagaimana telah diubah dengan PermenPANRB Nomor 5 Tahun 2024, Lampiran II Bab II"
+DASAR_AFIRMASI = (
+    "PermenPANRB Nomor 90 Tahun 2021 sebagaimana telah diubah dengan PermenPANRB Nomor 5 Tahun 2024, Lampiran II Bab II"
+)
 
 # key -> (the regulation's wording, pattern recognising the unit from its name)
 JENIS: dict[str, tuple[str, str]] = {
     "rsud": ("rumah sakit umum daerah", r"^(rsud|rumah sakit umum daerah)\b"),
-    "dukcapil": ("dinas kependudukan dan catatan sipil",
-                 r"\b(kependudukan dan (pencatatan|catatan) sipil|disdukcapil|dukcapil)\b"),
-    "samsat": ("unit yang menyelenggarakan sistem administrasi manunggal satu atap",
-               r"\b(samsat|sistem administrasi manunggal satu atap)\b"),
-    "ptsp": ("unit yang menyelenggarakan pelayanan terpadu satu pintu",
-             r"\b(pelayanan terpadu satu pintu|ptsp|dpmptsp|mal pelayanan publik)\b"),
-    "pendidikan": ("unit yang menyelenggarakan pelayanan pendidikan",
-                   r"^(dinas pendidikan|sekolah|sd|smp|sma|smk|slb|sd negeri|smp negeri|sma negeri|smk negeri)\b"),
-    "ketenagakerjaan": ("unit yang menyelenggarakan pelayanan ketenagakerjaan",
-                        r"\b(tenaga kerja|ketenagakerjaan|disnaker|disnakertrans)\b"),
+    "dukcapil": (
+        "dinas kependudukan dan catatan sipil",
+        r"\b(kependudukan dan (pencatatan|catatan) sipil|disdukcapil|dukcapil)\b",
+    ),
+    "samsat": (
+        "unit yang menyelenggarakan sistem administrasi manunggal satu atap",
+        r"\b(samsat|sistem administrasi manunggal satu atap)\b",
+    ),
+    "ptsp": (
+        "unit yang menyelenggarakan pelayanan terpadu satu pintu",
+        r"\b(pelayanan terpadu satu pintu|ptsp|dpmptsp|mal pelayanan publik)\b",
+    ),
+    "pendidikan": (
+        "unit yang menyelenggarakan pelayanan pendidikan",
+        r"^(dinas pendidikan|sekolah|sd|smp|sma|smk|slb|sd negeri|smp negeri|sma negeri|smk negeri)\b",
+    ),
+    "ketenagakerjaan": (
+        "unit yang menyelenggarakan pelayanan ketenagakerjaan",
+        r"\b(tenaga kerja|ketenagakerjaan|disnaker|disnakertrans)\b",
+    ),
 }
 
 
@@ -75,7 +87,7 @@ def check_afirmasi(ws: Workspace, opd: str) -> str:
         raise TpiError(
             f"Jalur afirmasi hanya untuk enam jenis unit pada {DASAR_AFIRMASI}: {daftar}. "
             f"'{opd}' bukan salah satunya; usulkan sebagai WBK. Bila unit ini memang salah satunya, "
-            f"tulis afirmasi = \"<jenis>\" pada [[opd]]-nya di tpi.toml ({', '.join(JENIS)})."
+            f'tulis afirmasi = "<jenis>" pada [[opd]]-nya di tpi.toml ({", ".join(JENIS)}).'
         )
     return key
 

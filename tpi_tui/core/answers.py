@@ -37,7 +37,6 @@ VALUE_FIELDS = {"jawaban_tpi": "jawaban TPI", "jawaban_unit": "jawaban unit"}
 ITEM_FIELDS = (*VALUE_FIELDS, *TEXT_FIELDS, "state", "data_dukung", "narasumber")
 
 
-
 def clean_text(value: object, what: str, limit: int = MAX_TEXT) -> str:
     """A note (several lines): the text gate's rules for notes (``core.text``), within ``limit``."""
     return clean_multiline(value, what, limit)

@@ -107,7 +107,9 @@ def _member_problems(infos: list[zipfile.ZipInfo]) -> list[str]:
         elif not _safe_name(info.filename):
             problems.append(f"{name}: jalur tidak sah di arsip (mutlak, drive, '..' atau garis miring terbalik).")
         if info.file_size > MAX_MEMBER_BYTES:
-            problems.append(f"{name}: terlalu besar ({info.file_size // (1024 * 1024)} MB setelah diekstrak); tidak dibaca.")
+            problems.append(
+                f"{name}: terlalu besar ({info.file_size // (1024 * 1024)} MB setelah diekstrak); tidak dibaca."
+            )
     return problems
 
 
@@ -282,7 +284,9 @@ def _verify_open(zf: zipfile.ZipFile, path: Path, report: ArsipReport) -> None:
         checked[name] = (kind, data)
         if kind == "kunci":
             if name != KEYS_MEMBER or keys_raw is not None:
-                report.problems.append(f"{shown}: daftar kunci di tempat yang tidak semestinya (seharusnya {KEYS_MEMBER}).")
+                report.problems.append(
+                    f"{shown}: daftar kunci di tempat yang tidak semestinya (seharusnya {KEYS_MEMBER})."
+                )
             else:
                 keys_raw = data
     with tempfile.TemporaryDirectory(prefix="tpi-arsip-") as tmp:

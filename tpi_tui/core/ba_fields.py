@@ -91,11 +91,13 @@ def clean_tindak_lanjut(value: object) -> list[dict]:
         batas = row.get("batas_waktu") or ""
         if not batas:
             raise TpiError(f"Batas waktu tindak lanjut ke-{n} wajib diisi (TTTT-BB-HH).")
-        out.append({
-            "uraian": uraian,
-            "batas_waktu": clean_date(batas, f"batas waktu tindak lanjut ke-{n}"),
-            "penanggung_jawab": clean_line(row.get("penanggung_jawab") or "", "penanggung jawab").strip(),
-        })
+        out.append(
+            {
+                "uraian": uraian,
+                "batas_waktu": clean_date(batas, f"batas waktu tindak lanjut ke-{n}"),
+                "penanggung_jawab": clean_line(row.get("penanggung_jawab") or "", "penanggung jawab").strip(),
+            }
+        )
     return out
 
 
@@ -150,7 +152,9 @@ def set_sub_area_note(store, kode: str, text: str, reason: str | None = None) ->
     kode = (kode or "").strip()
     if kode not in store.instrument.sub_areas:
         known = ", ".join(list(store.instrument.sub_areas)[:6])
-        raise TpiError(f"Sub-area '{kode}' tidak dikenal; contoh kode: {known}, … (daftar kode: 'tpi ba catatan SESI').")
+        raise TpiError(
+            f"Sub-area '{kode}' tidak dikenal; contoh kode: {known}, … (daftar kode: 'tpi ba catatan SESI')."
+        )
     notes = dict(store.meta.get("catatan_sub_area") or {})
     notes[kode] = text or ""
     if not notes[kode].strip():
@@ -158,8 +162,9 @@ def set_sub_area_note(store, kode: str, text: str, reason: str | None = None) ->
     return store.set_meta({"catatan_sub_area": notes}, reason=reason)
 
 
-def add_tindak_lanjut(store, uraian: str, batas_waktu: str, penanggung_jawab: str = "",
-                      reason: str | None = None) -> dict:
+def add_tindak_lanjut(
+    store, uraian: str, batas_waktu: str, penanggung_jawab: str = "", reason: str | None = None
+) -> dict:
     rows = list(store.meta.get("tindak_lanjut") or [])
     rows.append({"uraian": uraian, "batas_waktu": batas_waktu, "penanggung_jawab": penanggung_jawab})
     return store.set_meta({"tindak_lanjut": rows}, reason=reason)

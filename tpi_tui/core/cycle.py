@@ -60,9 +60,11 @@ class Basis:
 
     def damage(self) -> str:
         """One sentence naming the OPD, the file and what is wrong with it."""
-        return (f"Sesi dasar {self.summary.opd} tahun ini rusak (sessions/{self.summary.path}): "
-                f"{self.summary.error.rstrip('.')}. Perbaiki berkasnya (lihat 'tpi verify --all'); "
-                "sesi lain tidak dipakai sebagai gantinya.")
+        return (
+            f"Sesi dasar {self.summary.opd} tahun ini rusak (sessions/{self.summary.path}): "
+            f"{self.summary.error.rstrip('.')}. Perbaiki berkasnya (lihat 'tpi verify --all'); "
+            "sesi lain tidak dipakai sebagai gantinya."
+        )
 
     @property
     def draft(self) -> bool:
@@ -149,7 +151,9 @@ def configured_overrides(ws: Workspace, tahun: int) -> dict[str, str]:
         if chosen is None:
             continue
         if not isinstance(chosen, dict):
-            raise TpiError(f"tpi.toml: sesi_basis OPD '{entry.get('nama')}' harus berbentuk {{ {tahun} = \"ID sesi\" }}.")
+            raise TpiError(
+                f"tpi.toml: sesi_basis OPD '{entry.get('nama')}' harus berbentuk {{ {tahun} = \"ID sesi\" }}."
+            )
         ref = chosen.get(str(tahun))
         if ref:
             out[slug] = str(ref)
@@ -184,7 +188,9 @@ def _match(ref: str, candidates: list[SessionSummary]) -> list[SessionSummary]:
     return [s for s in candidates if s.id.upper().startswith(key) or s.id.upper().endswith(key)]
 
 
-def resolve_choice(ref: str, tahun: int, summaries: list[SessionSummary], opd_slug: str | None = None) -> SessionSummary:
+def resolve_choice(
+    ref: str, tahun: int, summaries: list[SessionSummary], opd_slug: str | None = None
+) -> SessionSummary:
     """A chosen session (``--sesi`` / ``sesi_basis``): it must exist, be readable, be of ``tahun``
     (and of the OPD, when given)."""
     found = _match(ref, [s for s in summaries if not s.error])
@@ -249,7 +255,11 @@ def basis_sessions(
         worst = max(damaged.get(slug, []), key=lambda s: (_damaged_date(s), s.id), default=None)
         # a damaged file could be anything (a final, the latest): it loses only to a readable
         # session the rule would pick over it whatever it was
-        beaten = best is not None and worst is not None and (best.summary.tanggal, best.id) > (_damaged_date(worst), worst.id)
+        beaten = (
+            best is not None
+            and worst is not None
+            and (best.summary.tanggal, best.id) > (_damaged_date(worst), worst.id)
+        )
         if worst is not None and not (beaten and (best.how == "final" or rule == "terakhir")):
             out[slug] = Basis(worst, DAMAGED)
         elif best is not None:
@@ -288,8 +298,13 @@ def evaluate_basis(ws: Workspace, basis: Basis):
     from .scoring import evaluate
 
     meta, answers = load_basis(ws, basis)
-    ev = evaluate(ws.instrument, answers, area_reading=ws.config.ambang_per_area, has_wbk=meta.get("predikat_wbk"),
-                  syarat=meta.get("syarat"))  # the verdicts judge the recorded syarat too
+    ev = evaluate(
+        ws.instrument,
+        answers,
+        area_reading=ws.config.ambang_per_area,
+        has_wbk=meta.get("predikat_wbk"),
+        syarat=meta.get("syarat"),
+    )  # the verdicts judge the recorded syarat too
     return meta, ev
 
 
@@ -304,6 +319,7 @@ def syarat_of(meta: dict) -> dict[str, dict]:
     if not isinstance(raw, dict):
         return {}
     from .syarat import SYARAT, memenuhi, teks_nilai
+
     target = meta.get("target") if meta.get("target") in ("WBK", "WBBM") else "WBK"
     out = {}
     for kode, value in raw.items():
@@ -333,8 +349,10 @@ def proposal_problems(ws: Workspace, basis: Basis, kategori: str) -> list[str]:
     problems = []
     if basis.draft:
         # words, not the internal status key: "belum final (masih dalam reviu)"
-        problems.append(f"Sesi dasar tanggal {basis.summary.tanggal} belum final "
-                        f"(masih {STATUS.get(basis.status, basis.status).lower()})")
+        problems.append(
+            f"Sesi dasar tanggal {basis.summary.tanggal} belum final "
+            f"(masih {STATUS.get(basis.status, basis.status).lower()})"
+        )
     v = ev.verdicts[predikat]
     if not v.met:
         problems.append(f"Belum memenuhi {predikat}: {v.failed[0]}")
@@ -345,10 +363,14 @@ def proposal_problems(ws: Workspace, basis: Basis, kategori: str) -> list[str]:
         on = dt.date.today()
     built = satu_tahun(ws, opd, on)
     if built is None:
-        problems.append("Tanggal pencanangan pembangunan Zona Integritas belum dicatat ([[opd]] pencanangan di tpi.toml); "
-                        "syarat pembangunan ZI minimal satu tahun belum dapat diperiksa")
+        problems.append(
+            "Tanggal pencanangan pembangunan Zona Integritas belum dicatat ([[opd]] pencanangan di tpi.toml); "
+            "syarat pembangunan ZI minimal satu tahun belum dapat diperiksa"
+        )
     elif not built:
-        problems.append(f"Pembangunan Zona Integritas belum satu tahun (pencanangan {pencanangan(ws, opd).isoformat()})")
+        problems.append(
+            f"Pembangunan Zona Integritas belum satu tahun (pencanangan {pencanangan(ws, opd).isoformat()})"
+        )
     from .usulan import instansi_problems
 
     problems += instansi_problems(ws, int(on.year), predikat, afirmasi=kategori == "WBK-AFIRMASI")

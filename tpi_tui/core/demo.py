@@ -24,10 +24,34 @@ OPDS = [
 ]
 
 TIM = [
-    {"nama": "Hendra Saputra, S.E., M.M.", "nip": "197503122000031004", "pangkat": "Pembina Tk. I (IV/b)", "jabatan": "Inspektur Pembantu Wilayah I", "peran": "Pengendali Teknis"},
-    {"nama": "Rina Marlina, S.E., Ak.", "nip": "198207152006042011", "pangkat": "Penata Tk. I (III/d)", "jabatan": "Auditor Ahli Muda", "peran": "Ketua Tim"},
-    {"nama": "Agus Setiawan, S.H.", "nip": "199001232015031002", "pangkat": "Penata Muda Tk. I (III/b)", "jabatan": "Auditor Ahli Pertama", "peran": "Anggota"},
-    {"nama": "Dewi Anggraini, S.Kom.", "nip": "199406102019032015", "pangkat": "Penata Muda (III/a)", "jabatan": "Pengawas Penyelenggaraan Urusan Pemerintahan Daerah Ahli Pertama", "peran": "Anggota"},
+    {
+        "nama": "Hendra Saputra, S.E., M.M.",
+        "nip": "197503122000031004",
+        "pangkat": "Pembina Tk. I (IV/b)",
+        "jabatan": "Inspektur Pembantu Wilayah I",
+        "peran": "Pengendali Teknis",
+    },
+    {
+        "nama": "Rina Marlina, S.E., Ak.",
+        "nip": "198207152006042011",
+        "pangkat": "Penata Tk. I (III/d)",
+        "jabatan": "Auditor Ahli Muda",
+        "peran": "Ketua Tim",
+    },
+    {
+        "nama": "Agus Setiawan, S.H.",
+        "nip": "199001232015031002",
+        "pangkat": "Penata Muda Tk. I (III/b)",
+        "jabatan": "Auditor Ahli Pertama",
+        "peran": "Anggota",
+    },
+    {
+        "nama": "Dewi Anggraini, S.Kom.",
+        "nip": "199406102019032015",
+        "pangkat": "Penata Muda (III/a)",
+        "jabatan": "Pengawas Penyelenggaraan Urusan Pemerintahan Daerah Ahli Pertama",
+        "peran": "Anggota",
+    },
 ]
 # The day each unit declared its Zona Integritas (fictional): >= 1 year before it is proposed.
 PENCANANGAN = {
@@ -48,21 +72,61 @@ SYARAT_INSTANSI_DEMO = {
 }
 
 NARASUMBER = [
-    {"nama": "Drs. Sulaiman Effendi, M.Si.", "nip": "197004111994031006", "pangkat": "Pembina Utama Muda (IV/c)", "jabatan": "Kepala Dinas", "peran": "pimpinan"},
-    {"nama": "Yuliana Sari, S.Sos.", "nip": "198109052005022003", "pangkat": "Pembina (IV/a)", "jabatan": "Sekretaris Dinas, Ketua Tim Kerja ZI", "peran": "ketua_tim"},
-    {"nama": "Rudi Hartono, S.Kom.", "nip": "199203182017081001", "jabatan": "Pranata Komputer, Agen Perubahan", "peran": "agen_perubahan"},
+    {
+        "nama": "Drs. Sulaiman Effendi, M.Si.",
+        "nip": "197004111994031006",
+        "pangkat": "Pembina Utama Muda (IV/c)",
+        "jabatan": "Kepala Dinas",
+        "peran": "pimpinan",
+    },
+    {
+        "nama": "Yuliana Sari, S.Sos.",
+        "nip": "198109052005022003",
+        "pangkat": "Pembina (IV/a)",
+        "jabatan": "Sekretaris Dinas, Ketua Tim Kerja ZI",
+        "peran": "ketua_tim",
+    },
+    {
+        "nama": "Rudi Hartono, S.Kom.",
+        "nip": "199203182017081001",
+        "jabatan": "Pranata Komputer, Agen Perubahan",
+        "peran": "agen_perubahan",
+    },
     {"nama": "Siti Nurhaliza, A.Md.", "nip": "199511022020122012", "jabatan": "Petugas Pelayanan", "peran": "pegawai"},
-    {"nama": "Bambang Irawan", "nip": "198512262010011005", "jabatan": "Pengelola Pengaduan", "peran": "pengelola_pengaduan"},
+    {
+        "nama": "Bambang Irawan",
+        "nip": "198512262010011005",
+        "jabatan": "Pengelola Pengaduan",
+        "peran": "pengelola_pengaduan",
+    },
     {"nama": "Ibu Warsini", "nip": "-", "jabatan": "Warga Desa Bernung", "peran": "pengguna_layanan"},
 ]
 
 TEMUAN = {
-    5: ("Media sosialisasi ZI hanya diperbarui saat kegiatan; tidak ada jadwal berkala.", "Susun kalender konten sosialisasi ZI bulanan dan tetapkan penanggung jawabnya."),
-    14: ("SOP pelayanan KTP-el belum dievaluasi sejak 2023.", "Lakukan evaluasi SOP kegiatan utama paling sedikit sekali setahun dan dokumentasikan hasilnya."),
-    30: ("Analisis kesenjangan kompetensi belum mencakup pejabat fungsional.", "Lengkapi analisis kesenjangan kompetensi untuk seluruh jabatan."),
-    62: ("Kanal WBS belum dikenal oleh petugas loket yang diwawancarai.", "Sosialisasikan WBS kepada seluruh pegawai & pengguna layanan, termasuk melalui banner di ruang tunggu."),
-    79: ("Pengaduan melalui SP4N-LAPOR! rata-rata ditanggapi 7 hari kerja.", "Tetapkan batas waktu tanggapan pengaduan paling lama 3 hari kerja dan pantau tiap bulan."),
-    108: ("Kerangka logis kinerja belum diturunkan sampai jabatan pelaksana.", "Turunkan kerangka logis kinerja hingga SKP seluruh pelaksana."),
+    5: (
+        "Media sosialisasi ZI hanya diperbarui saat kegiatan; tidak ada jadwal berkala.",
+        "Susun kalender konten sosialisasi ZI bulanan dan tetapkan penanggung jawabnya.",
+    ),
+    14: (
+        "SOP pelayanan KTP-el belum dievaluasi sejak 2023.",
+        "Lakukan evaluasi SOP kegiatan utama paling sedikit sekali setahun dan dokumentasikan hasilnya.",
+    ),
+    30: (
+        "Analisis kesenjangan kompetensi belum mencakup pejabat fungsional.",
+        "Lengkapi analisis kesenjangan kompetensi untuk seluruh jabatan.",
+    ),
+    62: (
+        "Kanal WBS belum dikenal oleh petugas loket yang diwawancarai.",
+        "Sosialisasikan WBS kepada seluruh pegawai & pengguna layanan, termasuk melalui banner di ruang tunggu.",
+    ),
+    79: (
+        "Pengaduan melalui SP4N-LAPOR! rata-rata ditanggapi 7 hari kerja.",
+        "Tetapkan batas waktu tanggapan pengaduan paling lama 3 hari kerja dan pantau tiap bulan.",
+    ),
+    108: (
+        "Kerangka logis kinerja belum diturunkan sampai jabatan pelaksana.",
+        "Turunkan kerangka logis kinerja hingga SKP seluruh pelaksana.",
+    ),
 }
 
 
@@ -77,8 +141,30 @@ def _answer_for(item, rng: random.Random, quality: float):
     return None
 
 
-JUMLAH = {88: 12, 89: 11, 90: 11, 91: 9, 102: 4, 103: 1, 104: 4, 105: 8, 106: 7, 110: 36, 111: 2, 112: 33,
-          113: 1, 114: 2, 115: 0, 116: 3, 117: 3, 118: 6, 119: 41, 120: 50, 122: 24, 123: 21}
+JUMLAH = {
+    88: 12,
+    89: 11,
+    90: 11,
+    91: 9,
+    102: 4,
+    103: 1,
+    104: 4,
+    105: 8,
+    106: 7,
+    110: 36,
+    111: 2,
+    112: 33,
+    113: 1,
+    114: 2,
+    115: 0,
+    116: 3,
+    117: 3,
+    118: 6,
+    119: 41,
+    120: 50,
+    122: 24,
+    123: 21,
+}
 
 
 def _fill(
@@ -105,12 +191,20 @@ def _fill(
                 tpi = keys[-1] if rng.random() < 0.7 else keys[min(1, len(keys) - 1)]
         if item_id in TEMUAN and item.is_choice:
             tpi = item.keys[1]
-        fields = {"jawaban_unit": unit, "jawaban_tpi": tpi, "state": "diverifikasi" if rng.random() < 0.7 else "dijawab"}
+        fields = {
+            "jawaban_unit": unit,
+            "jawaban_tpi": tpi,
+            "state": "diverifikasi" if rng.random() < 0.7 else "dijawab",
+        }
         if tpi != unit:
             fields["alasan"] = "Data dukung yang diperlihatkan belum mendukung jawaban unit sepenuhnya."
         noted = rng.random() < 0.5
         fields["data_dukung"] = [
-            {"dokumen": doc, "status": rng.choice(["sesuai", "sesuai", "sesuai", "menyusul", "tidak_sesuai"]), "referensi": ""}
+            {
+                "dokumen": doc,
+                "status": rng.choice(["sesuai", "sesuai", "sesuai", "menyusul", "tidak_sesuai"]),
+                "referensi": "",
+            }
             for doc in item.data_dukung[:3]
         ]
         fields["catatan_tpi"] = _catatan(fields["data_dukung"], tpi == unit) if noted else ""
@@ -136,7 +230,10 @@ def _catatan(data_dukung: list[dict], agreed: bool) -> str:
 
 SYARAT_DEMO = {
     "tlhp": {"nilai": 100, "bukti": "Laporan Pemantauan Tindak Lanjut Hasil Pemeriksaan Inspektorat per 31 Maret 2025"},
-    "sakip": {"nilai": "B", "bukti": "LHE evaluasi SAKIP internal Inspektorat atas Dinas Kependudukan dan Pencatatan Sipil Tahun 2024 (nilai 66,12)"},
+    "sakip": {
+        "nilai": "B",
+        "bukti": "LHE evaluasi SAKIP internal Inspektorat atas Dinas Kependudukan dan Pencatatan Sipil Tahun 2024 (nilai 66,12)",
+    },
     "lhkpn": {"nilai": 100, "bukti": "Rekap e-LHKPN KPK per 31 Maret 2025: 12 dari 12 wajib lapor"},
     "lhkasn": {"nilai": 100, "bukti": "Rekap aplikasi LHKASN/SiHarka per 31 Maret 2025: 33 dari 33"},
 }
@@ -152,28 +249,45 @@ CATATAN_SUB_AREA = {
 def _with_dasar(text: str) -> str:
     """The demo Inspektorat has its TPI decree and PKPT in tpi.toml (fictional numbers); the TPN
     moved the 2025 deadline (the demo's verification visits run into August)."""
-    text = text.replace("[surat_usulan]\n", '[surat_usulan]\nalamat = "Jl. Raya Kedondong, Gedong Tataan, Kabupaten Pesawaran, Lampung 35371"\n'
-                        'batas_pengajuan = { 2025 = "2025-09-15" }\n', 1)
-    return (text.replace('sk_tpi_penetap = ""', 'sk_tpi_penetap = "Keputusan Bupati Pesawaran"')
-            .replace('sk_tpi_nomor = ""', 'sk_tpi_nomor = "B/45/IV.02/HK/2025"')
-            .replace('sk_tpi_tanggal = ""', 'sk_tpi_tanggal = "2025-01-20"')
-            .replace('pkpt_tahun = ""', 'pkpt_tahun = "2025"'))
+    text = text.replace(
+        "[surat_usulan]\n",
+        '[surat_usulan]\nalamat = "Jl. Raya Kedondong, Gedong Tataan, Kabupaten Pesawaran, Lampung 35371"\n'
+        'batas_pengajuan = { 2025 = "2025-09-15" }\n',
+        1,
+    )
+    return (
+        text.replace('sk_tpi_penetap = ""', 'sk_tpi_penetap = "Keputusan Bupati Pesawaran"')
+        .replace('sk_tpi_nomor = ""', 'sk_tpi_nomor = "B/45/IV.02/HK/2025"')
+        .replace('sk_tpi_tanggal = ""', 'sk_tpi_tanggal = "2025-01-20"')
+        .replace('pkpt_tahun = ""', 'pkpt_tahun = "2025"')
+    )
 
 
 def _berita_acara_content(store: SessionStore) -> None:
     """Syarat with evidence, sub-area notes, the head's response and agreed follow-ups."""
     from .ba_fields import add_tindak_lanjut
 
-    store.set_meta({
-        "syarat": SYARAT_DEMO,
-        "catatan_sub_area": CATATAN_SUB_AREA,
-        "tanggapan": "Kepala Dinas menerima hasil evaluasi dan berkomitmen melengkapi data dukung "
-                     "yang belum sesuai sebelum usulan disampaikan kepada Tim Penilai Nasional.",
-    }, reason="data contoh (demo)")
-    add_tindak_lanjut(store, "Melengkapi notulen dan daftar hadir rapat evaluasi rencana kerja ZI triwulan I.",
-                      "2025-05-28", "Sekretaris Dinas")
-    add_tindak_lanjut(store, "Mengunggah bukti sosialisasi WBS kepada petugas loket dan pengguna layanan.",
-                      "2025-06-05", "Pengelola Pengaduan")
+    store.set_meta(
+        {
+            "syarat": SYARAT_DEMO,
+            "catatan_sub_area": CATATAN_SUB_AREA,
+            "tanggapan": "Kepala Dinas menerima hasil evaluasi dan berkomitmen melengkapi data dukung "
+            "yang belum sesuai sebelum usulan disampaikan kepada Tim Penilai Nasional.",
+        },
+        reason="data contoh (demo)",
+    )
+    add_tindak_lanjut(
+        store,
+        "Melengkapi notulen dan daftar hadir rapat evaluasi rencana kerja ZI triwulan I.",
+        "2025-05-28",
+        "Sekretaris Dinas",
+    )
+    add_tindak_lanjut(
+        store,
+        "Mengunggah bukti sosialisasi WBS kepada petugas loket dan pengguna layanan.",
+        "2025-06-05",
+        "Pengelola Pengaduan",
+    )
 
 
 def create_demo(root: Path) -> Workspace:
@@ -262,7 +376,9 @@ def _sub_area_notes(store: SessionStore) -> None:
             codes = ", ".join(inst.kode_lke(i) for i in lower)
             notes[kode] = f"Capaian {format_angka(score.persen)}% dari bobot; jawaban TPI lebih rendah pada {codes}."
         else:
-            notes[kode] = f"Capaian {format_angka(score.persen)}% dari bobot; unit kerja perlu memperkuat pemenuhan kriteria."
+            notes[kode] = (
+                f"Capaian {format_angka(score.persen)}% dari bobot; unit kerja perlu memperkuat pemenuhan kriteria."
+            )
     store.set_meta({"catatan_sub_area": notes}, reason="data contoh (demo)")
 
 
@@ -317,5 +433,11 @@ def _more_sessions(ws: Workspace, actor: str) -> None:
             set_syarat_instansi(ws, tahun, kunci, nilai, bukti.format(tahun=tahun, prev=tahun - 1), actor=actor)
     add(ws, 2024, RSUD, "WBK", actor=actor)
     add(ws, 2025, OPDS[0], "WBK", actor=actor)
-    add(ws, 2025, OPDS[2], "WBK", actor=actor,
-        reason="Reviu Pengendali Teknis dijadwalkan sebelum batas pengusulan; nilai sudah memenuhi ambang WBK.")
+    add(
+        ws,
+        2025,
+        OPDS[2],
+        "WBK",
+        actor=actor,
+        reason="Reviu Pengendali Teknis dijadwalkan sebelum batas pengusulan; nilai sudah memenuhi ambang WBK.",
+    )

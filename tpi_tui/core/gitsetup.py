@@ -56,7 +56,9 @@ def setup(root: Path) -> list[str]:
     root = Path(root)
     top = git_toplevel(root)
     if top is None:
-        raise TpiError(f"{root} tidak berada di dalam repositori git (atau git tidak terpasang); jalankan 'git init' dahulu.")
+        raise TpiError(
+            f"{root} tidak berada di dalam repositori git (atau git tidak terpasang); jalankan 'git init' dahulu."
+        )
     done = []
     path = root / ".gitattributes"
     try:
@@ -94,7 +96,9 @@ def _ignore_local(root: Path) -> list[str]:
     try:
         text = path.read_text(encoding="utf-8") if path.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
-        raise TpiError(f"{path} tidak dapat dibaca: {os_reason(exc) if isinstance(exc, OSError) else 'bukan UTF-8'}.") from None
+        raise TpiError(
+            f"{path} tidak dapat dibaca: {os_reason(exc) if isinstance(exc, OSError) else 'bukan UTF-8'}."
+        ) from None
     have = {line.strip() for line in text.splitlines()}
     missing = [line for line in GITIGNORE.splitlines() if line and line not in have]
     if not missing:

@@ -12,8 +12,6 @@ from .store import SessionStore, ordered_events
 
 # The zones of tpi.toml's instansi.zona_waktu, as offsets (Indonesia keeps no daylight saving).
 ZONA_OFFSET = {"WIB": 7, "WITA": 8, "WIT": 9}
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-         "Oktober", "November", "Desember")
 
 FIELD_LABEL = {
     "jawaban_tpi": "jawaban TPI",
@@ -102,7 +100,9 @@ def format_waktu(ts: str | None, zona: str = "WIB") -> str:
         return str(ts)[:40]
     if moment.tzinfo is not None and zona in ZONA_OFFSET:
         moment = moment.astimezone(dt.timezone(dt.timedelta(hours=ZONA_OFFSET[zona])))
-    return f"{moment.day} {BULAN[moment.month - 1]} {moment.year} {moment:%H.%M}"
+    from babel.dates import format_date  # the month names from CLDR, as the documents' filters use
+
+    return f"{format_date(moment.date(), 'd MMMM y', locale='id')} {moment:%H.%M}"
 
 
 def format_event(event: dict, inst=None, zona: str = "WIB") -> str:

@@ -160,10 +160,16 @@ def toml_loads(text: str, label: str) -> dict:
         raise too_deep(label) from None
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"line (\d+), column (\d+)", str(exc))
-        at = (f" pada baris {where.group(1)}, kolom {where.group(2)}" if where else
-              " di akhir berkas" if "end of document" in str(exc) else "")
-        raise ValueError(f"penulisan TOML keliru{at} (periksa tanda kutip, kurung siku, tanda = "
-                         "dan kunci yang tertulis dua kali)") from None
+        at = (
+            f" pada baris {where.group(1)}, kolom {where.group(2)}"
+            if where
+            else " di akhir berkas"
+            if "end of document" in str(exc)
+            else ""
+        )
+        raise ValueError(
+            f"penulisan TOML keliru{at} (periksa tanda kutip, kurung siku, tanda = dan kunci yang tertulis dua kali)"
+        ) from None
     if _depth_exceeds(data, MAX_DEPTH):
         raise too_deep(label)
     return data

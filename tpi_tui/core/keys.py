@@ -116,8 +116,13 @@ def _when(text: object):
 
 def rotation_payload(entry: dict, record: dict) -> bytes:
     """What the old key signs when it is retired: itself, its successor, when and by whom."""
-    fields = {"nama": entry.get("nama"), "kunci_lama": entry.get("sidik"), "kunci_baru": record.get("pengganti"),
-              "sejak": record.get("sejak"), "oleh": record.get("oleh")}
+    fields = {
+        "nama": entry.get("nama"),
+        "kunci_lama": entry.get("sidik"),
+        "kunci_baru": record.get("pengganti"),
+        "sejak": record.get("sejak"),
+        "oleh": record.get("oleh"),
+    }
     return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
@@ -127,7 +132,8 @@ def _verify_with(entry: dict, signature: object, data: bytes) -> bool:
 
     try:
         Ed25519PublicKey.from_public_bytes(base64.b64decode(str(entry["publik"]))).verify(
-            base64.b64decode(str(signature)), data)
+            base64.b64decode(str(signature)), data
+        )
     except (InvalidSignature, ValueError, TypeError, KeyError):
         return False
     return True
@@ -143,7 +149,10 @@ def retirement(entry: dict) -> tuple[dict | None, str | None]:
     if "tanda" in record:
         if _verify_with(entry, record["tanda"], rotation_payload(entry, record)):
             return record, None
-        return None, "catatan pensiun tidak ditandatangani oleh kunci lama itu sendiri (diubah di luar 'tpi key rotate')"
+        return (
+            None,
+            "catatan pensiun tidak ditandatangani oleh kunci lama itu sendiri (diubah di luar 'tpi key rotate')",
+        )
     reason = record.get("alasan")
     if isinstance(reason, str) and len(reason.strip()) >= MIN_REASON:
         return record, None
@@ -186,8 +195,10 @@ def registry_report(registry: list[dict]) -> tuple[list[str], list[str]]:
     for keys in people.values():
         active = [k for k in keys if retirement(k)[0] is None]
         if len(active) > 1:
-            listed = "; ".join(f"{k.get('sidik')} '{k.get('nama')}' (didaftarkan {k.get('dibuat')} oleh {k.get('oleh')})"
-                               for k in active)
+            listed = "; ".join(
+                f"{k.get('sidik')} '{k.get('nama')}' (didaftarkan {k.get('dibuat')} oleh {k.get('oleh')})"
+                for k in active
+            )
             problems.append(
                 f"{len(active)} kunci aktif untuk satu orang: {listed}. Satu orang satu kunci; tanda tangan orang ini "
                 "tidak berlaku sampai daftar kunci diperbaiki (kunci kedua dihapus melalui reviu git, atau 'tpi key rotate')."
@@ -216,7 +227,7 @@ def _read_private(path: Path) -> bytes | None:
     if path.is_symlink():  # O_NOFOLLOW below closes the race; this words it
         raise TpiError(
             f"Kunci pribadi {path} adalah tautan simbolik: kunci pribadi harus berkas biasa milik Anda, "
-            f"tidak dipakai. Ganti tautan dengan berkasnya: cp --remove-destination \"$(readlink -f {shown})\" {shown} "
+            f'tidak dipakai. Ganti tautan dengan berkasnya: cp --remove-destination "$(readlink -f {shown})" {shown} '
             f"&& chmod 600 {shown}"
         )
     try:
@@ -323,7 +334,7 @@ def new_key(root: Path, nama: str, actor: str, now: str) -> tuple[dict, bool]:
             f"'{nama}'{same} sudah memiliki kunci aktif {first.get('sidik')}, didaftarkan {first.get('dibuat')} oleh "
             f"{first.get('oleh')}, yang kunci pribadinya tidak ada di komputer ini. Satu orang satu kunci: kunci baru "
             f"tidak dibuat. Bila kunci lama hilang atau diganti, lakukan rotasi yang tercatat: "
-            f"tpi key rotate --as \"{nama}\" --reason \"...\" (atau jalankan di komputer pemegang kunci lama)."
+            f'tpi key rotate --as "{nama}" --reason "..." (atau jalankan di komputer pemegang kunci lama).'
         )
     fp, public = _generate(nama)
     entry = {"nama": nama, "publik": public, "sidik": fp, "dibuat": now, "oleh": actor, "akun": _account()}
@@ -353,7 +364,7 @@ def rotate_key(root: Path, nama: str, actor: str, now: str, reason: str | None =
         raise TpiError(
             f"Kunci pribadi {old.get('sidik')} milik '{old.get('nama')}' tidak ada di komputer ini. Jalankan rotasi di "
             f"komputer pemegangnya, atau -- bila kunci itu hilang -- tulis alasannya (paling sedikit {MIN_REASON} "
-            f"karakter): tpi key rotate --as \"{nama}\" --reason \"kunci lama hilang karena ...\"."
+            f'karakter): tpi key rotate --as "{nama}" --reason "kunci lama hilang karena ...".'
         )
     fp, public = _generate(nama)
     record: dict = {"sejak": now, "oleh": actor, "akun": _account(), "pengganti": fp}
@@ -361,8 +372,15 @@ def rotate_key(root: Path, nama: str, actor: str, now: str, reason: str | None =
         record["alasan"] = text
     if private is not None:
         record["tanda"] = _b64(private.sign(rotation_payload(old, record)))
-    new = {"nama": nama, "publik": public, "sidik": fp, "dibuat": now, "oleh": actor, "akun": _account(),
-           "menggantikan": old.get("sidik")}
+    new = {
+        "nama": nama,
+        "publik": public,
+        "sidik": fp,
+        "dibuat": now,
+        "oleh": actor,
+        "akun": _account(),
+        "menggantikan": old.get("sidik"),
+    }
     updated = [dict(k, dipensiunkan=record) if k is old else k for k in registry]
     _save_registry(root, updated + [new])
     return dict(old, dipensiunkan=record), new
@@ -382,7 +400,7 @@ def sign(root: Path | None, session_id: str, entry: dict) -> dict:
         if registry:
             raise TpiError(
                 f"{entry['nama']} belum memiliki kunci terdaftar di ruang kerja ini, padahal ruang kerja ini "
-                f"memakai tanda tangan berkunci. Buat dahulu: tpi key new --as \"{entry['nama']}\"."
+                f'memakai tanda tangan berkunci. Buat dahulu: tpi key new --as "{entry["nama"]}".'
             )
         return {}
     active = active_keys_for(registry, entry["nama"])
@@ -450,13 +468,21 @@ def describe(registry: list[dict], session_id: str, signoff: dict) -> tuple[str,
         return state, None
     if state == TANPA_KUNCI:
         if keys_for(registry, str(signoff.get("nama", ""))):
-            return state, f"{who} tidak berkunci, padahal {signoff.get('nama')} memiliki kunci terdaftar: tidak berlaku."
+            return (
+                state,
+                f"{who} tidak berkunci, padahal {signoff.get('nama')} memiliki kunci terdaftar: tidak berlaku.",
+            )
         return state, f"{who} tanpa kunci (ruang kerja ini belum mendaftarkan kunci untuknya: tpi key new)."
     if state == TAK_DIKENAL:
         return state, f"{who} memakai kunci {signoff.get('kunci')} yang tidak terdaftar untuk orang itu."
     if state == GANDA:
-        return state, (f"{who} tidak berlaku: {signoff.get('nama')} memiliki lebih dari satu kunci aktif di "
-                       f"{REGISTRY} (satu orang satu kunci; lihat 'tpi key list').")
+        return state, (
+            f"{who} tidak berlaku: {signoff.get('nama')} memiliki lebih dari satu kunci aktif di "
+            f"{REGISTRY} (satu orang satu kunci; lihat 'tpi key list')."
+        )
     if state == PENSIUN:
         return state, f"{who} dibuat dengan kunci {signoff.get('kunci')} sesudah kunci itu dipensiunkan: tidak berlaku."
-    return state, f"{who} TIDAK SAH: tanda tangan tidak cocok dengan isi yang ditandatangani (isi atau tanda tangan diubah)."
+    return (
+        state,
+        f"{who} TIDAK SAH: tanda tangan tidak cocok dengan isi yang ditandatangani (isi atau tanda tangan diubah).",
+    )

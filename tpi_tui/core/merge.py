@@ -97,7 +97,9 @@ def _last_events(tables: dict, keys: set[str]) -> dict[tuple, dict]:
 def _conflict(field: str, base: Any, ours: Any, theirs: Any, who: tuple[dict | None, dict | None]) -> dict:
     sides = []
     for value, ev, label in ((ours, who[0], "sisi ini"), (theirs, who[1], "sisi lain")):
-        sides.append({"nilai": value, "oleh": (ev or {}).get("who", "?"), "waktu": (ev or {}).get("ts", ""), "sumber": label})
+        sides.append(
+            {"nilai": value, "oleh": (ev or {}).get("who", "?"), "waktu": (ev or {}).get("ts", ""), "sumber": label}
+        )
     return {"field": field, "dasar": None if base is _MISSING else base, "versi": sides}
 
 
@@ -145,17 +147,25 @@ def _hand_conflict(field: str, logged: Any, merged: Any, stored: Any, label: str
     from .verify import HAND_EDIT
 
     return {
-        "field": field, "dasar": logged, "jenis": HAND_EDIT, "sisi": label,
+        "field": field,
+        "dasar": logged,
+        "jenis": HAND_EDIT,
+        "sisi": label,
         "versi": [
             {"nilai": merged, "oleh": "riwayat perubahan", "waktu": "", "sumber": "hasil penggabungan (tercatat)"},
-            {"nilai": stored, "oleh": f"di luar aplikasi ({label})", "waktu": "",
-             "sumber": f"{'dihapus' if _same(stored, _EMPTY.get(field)) else 'diubah'} di luar aplikasi ({label})"},
+            {
+                "nilai": stored,
+                "oleh": f"di luar aplikasi ({label})",
+                "waktu": "",
+                "sumber": f"{'dihapus' if _same(stored, _EMPTY.get(field)) else 'diubah'} di luar aplikasi ({label})",
+            },
         ],
     }
 
 
 def _merge_conflict_lists(b: list, o: list, t: list) -> list:
     """Union of recorded conflicts, minus those one side resolved (present in base, gone there)."""
+
     def keyset(lst: list) -> dict:
         return {canonical(c): c for c in lst or [] if isinstance(c, dict)}
 
@@ -166,7 +176,11 @@ def _merge_conflict_lists(b: list, o: list, t: list) -> list:
 
 
 def merge_sessions(
-    base: dict | None, ours: dict, theirs: dict, actor: str = "git merge", registry: list[dict] | None = None,
+    base: dict | None,
+    ours: dict,
+    theirs: dict,
+    actor: str = "git merge",
+    registry: list[dict] | None = None,
 ) -> tuple[dict, dict]:
     """Merge three parsed session files; returns (merged tables, summary for the message)."""
     base = base or {"meta": {"1": {}}, "answers": {}, "events": {}}
@@ -202,9 +216,7 @@ def merge_sessions(
             side, clash = pick(bv, ov, tv)
             if clash:
                 item = int(key) if key.isdigit() else key
-                new_conflicts.append(
-                    _conflict(field, bv, ov, tv, (who_o.get((item, field)), who_t.get((item, field))))
-                )
+                new_conflicts.append(_conflict(field, bv, ov, tv, (who_o.get((item, field)), who_t.get((item, field)))))
             src = t if side else o  # the key is present exactly as on the side whose value wins
             if field in src:
                 doc[field] = src[field]
@@ -246,7 +258,13 @@ def merge_sessions(
             meta[field] = src[field]
         if clash and field in EDITABLE_META:
             meta_conflicts.append(
-                _conflict(field, bv, om.get(field), tm.get(field), (who_o.get((None, f"meta.{field}")), who_t.get((None, f"meta.{field}"))))
+                _conflict(
+                    field,
+                    bv,
+                    om.get(field),
+                    tm.get(field),
+                    (who_o.get((None, f"meta.{field}")), who_t.get((None, f"meta.{field}"))),
+                )
             )
         elif clash:
             summary["catatan"].append(f"metadata {field} berbeda di kedua sisi; nilai sisi ini dipakai")
@@ -266,13 +284,22 @@ def merge_sessions(
     if clash:
         latest: dict[str, dict] = {}
         for s in (om.get("signoffs") or []) + (tm.get("signoffs") or []):
-            if isinstance(s, dict) and (s.get("peran") not in latest or str(s.get("ts", "")) > str(latest[s["peran"]].get("ts", ""))):
+            if isinstance(s, dict) and (
+                s.get("peran") not in latest or str(s.get("ts", "")) > str(latest[s["peran"]].get("ts", ""))
+            ):
                 latest[s.get("peran")] = s
         sig = [latest[p] for p in sorted(latest, key=lambda p: TIERS.index(p) if p in TIERS else 9)]
     meta["signoffs"] = sig
-    status, clash = three_way(bm.get("status", StatusSesi.DRAFT.value), om.get("status", StatusSesi.DRAFT.value), tm.get("status", StatusSesi.DRAFT.value))
+    status, clash = three_way(
+        bm.get("status", StatusSesi.DRAFT.value),
+        om.get("status", StatusSesi.DRAFT.value),
+        tm.get("status", StatusSesi.DRAFT.value),
+    )
     if clash:
-        status = min((om.get("status", StatusSesi.DRAFT.value), tm.get("status", StatusSesi.DRAFT.value)), key=lambda s: STATUS_ORDER.index(s) if s in STATUS_ORDER else 0)
+        status = min(
+            (om.get("status", StatusSesi.DRAFT.value), tm.get("status", StatusSesi.DRAFT.value)),
+            key=lambda s: STATUS_ORDER.index(s) if s in STATUS_ORDER else 0,
+        )
     merged = {"meta": {"1": meta}, "answers": answers, "events": events}
     status_reason = None
     if status in (StatusSesi.FINAL, StatusSesi.REVIEW):
@@ -286,7 +313,9 @@ def merge_sessions(
             why = "masih ada konflik" if conflicts_left else "tanda tangan tidak lagi mencakup isi gabungan"
             status_reason = (
                 f"penggabungan: sesi final di {final_side}, tetapi isi diubah di sisi yang lain ({why}); "
-                "status kembali ke " + ("Dalam Reviu" if status == StatusSesi.REVIEW else "Draf") + ", perlu reviu ulang"
+                "status kembali ke "
+                + ("Dalam Reviu" if status == StatusSesi.REVIEW else "Draf")
+                + ", perlu reviu ulang"
             )
             summary["catatan"].append(status_reason)
     meta["status"] = status
@@ -300,8 +329,15 @@ def merge_sessions(
         hashes = [events[k]["hash"] for k in heads]
         # chained after the first head, numbered after the highest; every head is named and hashed
         after = {"hash": hashes[0], "seq": max(events[k]["seq"] for k in heads)}
-        last = chained_event(after, item=None, field=MERGE_FIELD, old=None, who=actor,
-                             new={"butir": summary["butir"], "konflik": summary["konflik"]}, extra={"heads": hashes})
+        last = chained_event(
+            after,
+            item=None,
+            field=MERGE_FIELD,
+            old=None,
+            who=actor,
+            new={"butir": summary["butir"], "konflik": summary["konflik"]},
+            extra={"heads": hashes},
+        )
         events[ulid()] = last
     elif heads:
         last = events[heads[0]]
@@ -385,7 +421,9 @@ def merge_registry(base: dict | None, ours: dict, theirs: dict) -> tuple[dict, l
         by_number.setdefault(str(nomor), []).append(sid)
     for nomor, sids in sorted(by_number.items()):
         if len(sids) > 1:
-            notes.append(f"nomor {nomor} dipakai {len(sids)} sesi ({', '.join(sorted(sids))}); jalankan 'tpi verify --all'")
+            notes.append(
+                f"nomor {nomor} dipakai {len(sids)} sesi ({', '.join(sorted(sids))}); jalankan 'tpi verify --all'"
+            )
     return out, notes
 
 
@@ -434,7 +472,9 @@ def _registry(name: str, ours: Path) -> list[dict]:
     return []
 
 
-def merge_files(base: Path, ours: Path, theirs: Path, name: str = "", actor: str = "git merge") -> tuple[int, list[str]]:
+def merge_files(
+    base: Path, ours: Path, theirs: Path, name: str = "", actor: str = "git merge"
+) -> tuple[int, list[str]]:
     """Run as git's merge driver: the result replaces ``ours``. Returns (exit code, messages)."""
     label = name or ours.name
     try:

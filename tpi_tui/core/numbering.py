@@ -40,9 +40,7 @@ def check_pattern(pattern: object, what: str = "pola nomor berita acara") -> str
         if not m:
             raise TpiError(f"Format '{{{name}:{spec}}}' pada {what} tidak sah; contoh yang sah: {{seq:03d}}.")
         if m.group("width") and int(m.group("width")) > MAX_WIDTH:
-            raise TpiError(
-                f"Lebar '{{{name}:{spec}}}' pada {what} terlalu besar (batas {MAX_WIDTH} digit)."
-            )
+            raise TpiError(f"Lebar '{{{name}:{spec}}}' pada {what} terlalu besar (batas {MAX_WIDTH} digit).")
         names.add(name)
     if "seq" not in names:
         raise TpiError(f"{what.capitalize()} harus memuat {{seq}} (nomor urut).")

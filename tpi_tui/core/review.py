@@ -49,11 +49,13 @@ def signoff_state(store: SessionStore) -> list[dict]:
     for entry in store.meta.get("signoffs", []) or []:
         if not isinstance(entry, dict):
             continue
-        out.append({
-            **entry,
-            "stale": not signoff_valid(registry, store.id, entry, current),
-            "kunci_status": check(registry, store.id, entry),
-        })
+        out.append(
+            {
+                **entry,
+                "stale": not signoff_valid(registry, store.id, entry, current),
+                "kunci_status": check(registry, store.id, entry),
+            }
+        )
     out.sort(key=lambda e: TIERS.index(e["peran"]) if e.get("peran") in TIERS else len(TIERS))
     return out
 
@@ -93,7 +95,9 @@ def sign_off(store: SessionStore, name: str) -> dict:
     refuse_conflicts(store, "Tanda tangan reviu")
     status = store.meta.get("status", StatusSesi.DRAFT.value)
     if status == StatusSesi.FINAL:
-        raise TpiError("Sesi sudah final; reviu tidak diperlukan. Buka kembali (reopen) dengan alasan bila perlu diubah.")
+        raise TpiError(
+            "Sesi sudah final; reviu tidak diperlukan. Buka kembali (reopen) dengan alasan bila perlu diubah."
+        )
     ketua, pengendali = _member(store, PeranTim.KETUA_TIM), _member(store, PeranTim.PENGENDALI_TEKNIS)
     valid = valid_signoffs(store)
     if _matches(ketua, name) and not (PeranTim.KETUA_TIM in valid and _matches(pengendali, name)):
@@ -103,7 +107,11 @@ def sign_off(store: SessionStore, name: str) -> dict:
         if PeranTim.KETUA_TIM not in valid:
             raise TpiError(
                 "Pengendali Teknis baru dapat menandatangani sesudah Ketua Tim menandatangani isi yang sama"
-                + (" (tanda tangan Ketua Tim tidak berlaku lagi karena isi berubah)." if _has(store, PeranTim.KETUA_TIM) else ".")
+                + (
+                    " (tanda tangan Ketua Tim tidak berlaku lagi karena isi berubah)."
+                    if _has(store, PeranTim.KETUA_TIM)
+                    else "."
+                )
             )
     else:
         if ketua is None and pengendali is None:
@@ -161,7 +169,9 @@ def finalize(store: SessionStore, override_reason: str | None = None) -> dict:
     missing = []
     for peran in TIERS:
         if peran not in valid:
-            missing.append(f"{peran} ({'tidak berlaku lagi: isi berubah sesudah ditandatangani' if _has(store, peran) else 'belum ada'})")
+            missing.append(
+                f"{peran} ({'tidak berlaku lagi: isi berubah sesudah ditandatangani' if _has(store, peran) else 'belum ada'})"
+            )
     if missing:
         raise TpiError("Sesi belum dapat difinalkan; tanda tangan reviu kurang: " + "; ".join(missing) + ".")
     found = gaps(store)
@@ -169,21 +179,32 @@ def finalize(store: SessionStore, override_reason: str | None = None) -> dict:
     if override_reason is not None:
         text = clean_line(override_reason, "alasan finalisasi").strip()
         if len(text) < OVERRIDE_MIN:
-            raise TpiError(f"Alasan finalisasi meski penilaian belum lengkap wajib ditulis (paling sedikit {OVERRIDE_MIN} karakter).")
+            raise TpiError(
+                f"Alasan finalisasi meski penilaian belum lengkap wajib ditulis (paling sedikit {OVERRIDE_MIN} karakter)."
+            )
         if not found.complete:
-            override = {"ts": now_iso(), "who": store.actor, "reason": text,
-                        "unanswered": len(found.unanswered), "tanpa_alasan": len(found.tanpa_alasan),
-                        "ringkasan": "; ".join(found.problems())}
+            override = {
+                "ts": now_iso(),
+                "who": store.actor,
+                "reason": text,
+                "unanswered": len(found.unanswered),
+                "tanpa_alasan": len(found.tanpa_alasan),
+                "ringkasan": "; ".join(found.problems()),
+            }
     elif not found.complete:
         raise TpiError(
             f"Sesi belum dapat difinalkan. {found.message()} Lengkapi dahulu, atau finalkan dengan alasan: {OVERRIDE_HINT}."
         )
     if override is not None:
-        store.set_lifecycle({"status": StatusSesi.FINAL.value, "finalize_override": override},
-                            reason=f"finalisasi meski belum lengkap: {override['reason']}")
+        store.set_lifecycle(
+            {"status": StatusSesi.FINAL.value, "finalize_override": override},
+            reason=f"finalisasi meski belum lengkap: {override['reason']}",
+        )
     else:
-        store.set_lifecycle({"status": StatusSesi.FINAL.value, "finalize_override": None},
-                            reason="finalisasi sesudah reviu Ketua Tim dan Pengendali Teknis")
+        store.set_lifecycle(
+            {"status": StatusSesi.FINAL.value, "finalize_override": None},
+            reason="finalisasi sesudah reviu Ketua Tim dan Pengendali Teknis",
+        )
     return {"status": StatusSesi.FINAL.value, "digest": store.digest(), "finalize_override": override}
 
 
@@ -204,6 +225,8 @@ def reopen(store: SessionStore, reason: str) -> dict:
     if isinstance(store.meta.get("finalize_override"), dict):
         record["finalize_override"] = store.meta["finalize_override"]
     history = [r for r in store.meta.get("reopened", []) or [] if isinstance(r, dict)]
-    store.set_lifecycle({"status": StatusSesi.DRAFT.value, "signoffs": [], "reopened": history + [record], "finalize_override": None},
-                        reason=text)
+    store.set_lifecycle(
+        {"status": StatusSesi.DRAFT.value, "signoffs": [], "reopened": history + [record], "finalize_override": None},
+        reason=text,
+    )
     return record

@@ -141,10 +141,19 @@ class Score:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["provisional"] = self.provisional
-        d["sub_areas"] = [
-            {k: v for k, v in s.items() if k != "entry_scores"} for s in d["sub_areas"].values()
-        ]
-        for key in ("total", "pengungkit", "pemenuhan", "reform", "hasil", "bersih", "prima", "ipak", "kinerja", "ipkp"):
+        d["sub_areas"] = [{k: v for k, v in s.items() if k != "entry_scores"} for s in d["sub_areas"].values()]
+        for key in (
+            "total",
+            "pengungkit",
+            "pemenuhan",
+            "reform",
+            "hasil",
+            "bersih",
+            "prima",
+            "ipak",
+            "kinerja",
+            "ipkp",
+        ):
             d[key] = r2(d[key])
         for area in d["areas"]:
             for key in ("nilai", "persen", "pemenuhan", "pemenuhan_persen", "reform", "reform_persen"):
@@ -339,7 +348,11 @@ class Verdict:
 
 
 def verdict(
-    sc: Score, predikat: str, *, area_reading: str = "keduanya", has_wbk: bool | None = None,
+    sc: Score,
+    predikat: str,
+    *,
+    area_reading: str = "keduanya",
+    has_wbk: bool | None = None,
     syarat: dict | None = None,
 ) -> Verdict:
     """Judge one predikat against Tabel 6: one :class:`Check` per condition, in print order.
@@ -353,8 +366,9 @@ def verdict(
         Check("lengkap", "Kelengkapan penilaian TPI", sc.butir - len(sc.unanswered), sc.butir, not sc.unanswered),
     ]
 
-    def need(key: str, label: str, got: float, minimum: float, area: str | None = None,
-             part: str | None = None) -> None:
+    def need(
+        key: str, label: str, got: float, minimum: float, area: str | None = None, part: str | None = None
+    ) -> None:
         value = r2(got)  # THE rounding: the figure printed is the figure judged
         checks.append(Check(key, label, value, minimum, value >= minimum, area, part))
 
@@ -371,8 +385,15 @@ def verdict(
     for key in ("bersih", "ipak", "kinerja", "ipkp"):
         need(key, LABELS[key], getattr(sc, key), t[key])
     if predikat == "WBBM":
-        checks.append(Check("predikat_wbk", "Predikat Menuju WBK telah diperoleh", has_wbk, True,
-                            None if has_wbk is None else bool(has_wbk)))
+        checks.append(
+            Check(
+                "predikat_wbk",
+                "Predikat Menuju WBK telah diperoleh",
+                has_wbk,
+                True,
+                None if has_wbk is None else bool(has_wbk),
+            )
+        )
     for row in syarat_rows(syarat, predikat):
         checks.append(Check(f"syarat:{row['kunci']}", row["label"], row["nilai"], row["batas"], row["memenuhi"]))
     return Verdict(predikat=predikat, checks=checks)
@@ -397,12 +418,14 @@ class Evaluation:
 
 
 def evaluate(
-    inst: Instrument, answers: dict, *, area_reading: str = "keduanya", has_wbk: bool | None = None,
+    inst: Instrument,
+    answers: dict,
+    *,
+    area_reading: str = "keduanya",
+    has_wbk: bool | None = None,
     syarat: dict | None = None,
 ) -> Evaluation:
     tpi = score(inst, answers, "tpi")
     unit = score(inst, answers, "unit")
-    verdicts = {
-        p: verdict(tpi, p, area_reading=area_reading, has_wbk=has_wbk, syarat=syarat) for p in THRESHOLDS
-    }
+    verdicts = {p: verdict(tpi, p, area_reading=area_reading, has_wbk=has_wbk, syarat=syarat) for p in THRESHOLDS}
     return Evaluation(tpi=tpi, unit=unit, verdicts=verdicts)

@@ -89,8 +89,17 @@ def canonical(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def chained_event(last: dict | None, *, item: Any, field: str, old: Any, new: Any, who: str,
-                  reason: str | None = None, extra: dict | None = None) -> dict:
+def chained_event(
+    last: dict | None,
+    *,
+    item: Any,
+    field: str,
+    old: Any,
+    new: Any,
+    who: str,
+    reason: str | None = None,
+    extra: dict | None = None,
+) -> dict:
     """A new event after ``last`` (None: the first), hashed over its canonical form.
 
     One builder for every hash-chained log (a session's events, the usulan list's), so the two
@@ -177,7 +186,9 @@ def load_tables_fp(path: Path) -> tuple[dict, tuple | None]:
                 raise TpiError(f"Berkas sesi {path.name} bukan berkas biasa (perangkat, pipa atau folder).")
             raw = fh.read(MAX_SESSION_BYTES + 1)
         if len(raw) > MAX_SESSION_BYTES:
-            raise TpiError(f"Berkas sesi {path.name} lebih dari {MAX_SESSION_BYTES // (1024 * 1024)} MB; bukan berkas sesi tpi.")
+            raise TpiError(
+                f"Berkas sesi {path.name} lebih dari {MAX_SESSION_BYTES // (1024 * 1024)} MB; bukan berkas sesi tpi."
+            )
     except FileNotFoundError:
         raise TpiError(f"Berkas sesi {path.name} tidak ditemukan.") from None
     except OSError as exc:
@@ -352,7 +363,9 @@ class SessionStore:
         except Exception:  # noqa: BLE001 - any shape we did not foresee is damage, not a crash
             problems = ["struktur data tidak sah."]
         if problems:
-            raise TpiError(f"Berkas sesi {self.path.name} rusak: {problems[0].rstrip('.')}. Periksa dengan 'tpi verify'.")
+            raise TpiError(
+                f"Berkas sesi {self.path.name} rusak: {problems[0].rstrip('.')}. Periksa dengan 'tpi verify'."
+            )
 
     # -- lifetime ---------------------------------------------------------------------------
     def _acquire_lock(self, wait: float = 0.0) -> None:
@@ -387,9 +400,7 @@ class SessionStore:
         self.close()
 
     @classmethod
-    def create(
-        cls, path: Path, meta: dict, *, actor: str, instrument: Instrument | None = None
-    ) -> SessionStore:
+    def create(cls, path: Path, meta: dict, *, actor: str, instrument: Instrument | None = None) -> SessionStore:
         """Write a new session file (refusing to overwrite) and return it open for writing."""
         inst = instrument or load_instrument()
         if path.exists():
@@ -398,7 +409,9 @@ class SessionStore:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise TpiError(f"Folder sesi {path.parent.name} tidak dapat dibuat: {os_reason(exc)}. Tidak ada yang disimpan.") from None
+            raise TpiError(
+                f"Folder sesi {path.parent.name} tidak dapat dibuat: {os_reason(exc)}. Tidak ada yang disimpan."
+            ) from None
         stamp = now_iso()
         full = {
             "schema": SCHEMA_VERSION,
@@ -410,7 +423,15 @@ class SessionStore:
             "created_by": actor,
             **meta,
         }
-        event = {"field": "sesi.dibuat", "item": None, "new": full["id"], "old": None, "seq": 1, "ts": stamp, "who": actor}
+        event = {
+            "field": "sesi.dibuat",
+            "item": None,
+            "new": full["id"],
+            "old": None,
+            "seq": 1,
+            "ts": stamp,
+            "who": actor,
+        }
         event["format"] = FORMAT  # the format a session was born with (later ones are events)
         event["isi"] = meta_digest(full)  # the initial metadata is covered by the chain too
         event["prev"] = GENESIS
@@ -450,7 +471,10 @@ class SessionStore:
 
     def evaluate(self, area_reading: str = "keduanya") -> Evaluation:
         return evaluate(
-            self.instrument, self.answers, area_reading=area_reading, has_wbk=self.meta.get("predikat_wbk"),
+            self.instrument,
+            self.answers,
+            area_reading=area_reading,
+            has_wbk=self.meta.get("predikat_wbk"),
             syarat=self.meta.get("syarat"),
         )
 
@@ -514,7 +538,13 @@ class SessionStore:
         if isinstance(old, int) and old >= FORMAT:
             return
         self._meta.update({"format": FORMAT}, doc_ids=[1])
-        self._append_event(None, "meta.format", old, FORMAT, "format berkas diperbarui (riwayat bercabang, konflik, tanda tangan berkunci)")
+        self._append_event(
+            None,
+            "meta.format",
+            old,
+            FORMAT,
+            "format berkas diperbarui (riwayat bercabang, konflik, tanda tangan berkunci)",
+        )
 
     def _continues(self, last: dict, item: int | None, field: str, reason: str | None) -> bool:
         """Is this save the same typing burst as the last event (same text, same assessor)?"""
@@ -612,14 +642,23 @@ class SessionStore:
         key = field if item_id is not None else f"meta.{field}"
         last = None
         for ev in self.tables.get("events", {}).values():
-            if ev.get("item") == item_id and ev.get("field") == key and (last is None or ev.get("ts", "") >= last.get("ts", "")):
+            if (
+                ev.get("item") == item_id
+                and ev.get("field") == key
+                and (last is None or ev.get("ts", "") >= last.get("ts", ""))
+            ):
                 last = ev
         return {
             "field": field,
             "dasar": base,
             "versi": [
                 {"nilai": ours, "oleh": self.actor, "waktu": now_iso(), "sumber": "perubahan ini"},
-                {"nilai": theirs, "oleh": (last or {}).get("who", "?"), "waktu": (last or {}).get("ts", ""), "sumber": "berkas di disk"},
+                {
+                    "nilai": theirs,
+                    "oleh": (last or {}).get("who", "?"),
+                    "waktu": (last or {}).get("ts", ""),
+                    "sumber": "berkas di disk",
+                },
             ],
         }
 
@@ -772,7 +811,9 @@ def linear_chain_problems(events: list[dict], what: str = "peristiwa") -> list[s
         if ev.get("prev") != prev:
             problems.append(f"{what} ke-{n} ({key}): tautan ke peristiwa sebelumnya putus.")
         if event_hash(ev) != ev.get("hash"):
-            problems.append(f"{what} ke-{n} ({key}, {ev.get('field')} {ev.get('item') or ''}): isi tidak cocok dengan hash.")
+            problems.append(
+                f"{what} ke-{n} ({key}, {ev.get('field')} {ev.get('item') or ''}): isi tidak cocok dengan hash."
+            )
         prev = ev.get("hash")
     return problems
 

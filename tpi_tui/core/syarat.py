@@ -42,11 +42,13 @@ class Syarat:
 
 SYARAT = {
     "tlhp": Syarat("tlhp", "Tindak lanjut hasil pemeriksaan APIP/BPK (TLHP)", "persen", "persen selesai, misalnya 100"),
-    "sakip": Syarat("sakip", "Predikat SAKIP unit kerja dari evaluasi internal", "predikat",
-                    "AA, A, BB, B, CC, C, atau D"),
+    "sakip": Syarat(
+        "sakip", "Predikat SAKIP unit kerja dari evaluasi internal", "predikat", "AA, A, BB, B, CC, C, atau D"
+    ),
     "lhkpn": Syarat("lhkpn", "Kepatuhan penyampaian LHKPN", "persen", "persen yang sudah melapor, misalnya 100"),
-    "lhkasn": Syarat("lhkasn", "Kepatuhan penyampaian LHKASN (non-LHKPN)", "persen",
-                     "persen yang sudah melapor, misalnya 100"),
+    "lhkasn": Syarat(
+        "lhkasn", "Kepatuhan penyampaian LHKASN (non-LHKPN)", "persen", "persen yang sudah melapor, misalnya 100"
+    ),
 }
 
 
@@ -134,17 +136,19 @@ def rows(recorded: dict | None, target: str) -> list[dict]:
     for kunci, s in SYARAT.items():
         entry = recorded.get(kunci) or {}
         nilai = entry.get("nilai")
-        out.append({
-            "kunci": kunci,
-            "label": s.label,
-            "ambang": teks_ambang(kunci, target),
-            "batas": ambang(kunci, target),
-            "nilai": nilai,
-            "nilai_teks": teks_nilai(kunci, nilai),
-            "bukti": entry.get("bukti", ""),
-            "dicatat": nilai is not None,
-            "memenuhi": memenuhi(kunci, nilai, target),
-        })
+        out.append(
+            {
+                "kunci": kunci,
+                "label": s.label,
+                "ambang": teks_ambang(kunci, target),
+                "batas": ambang(kunci, target),
+                "nilai": nilai,
+                "nilai_teks": teks_nilai(kunci, nilai),
+                "bukti": entry.get("bukti", ""),
+                "dicatat": nilai is not None,
+                "memenuhi": memenuhi(kunci, nilai, target),
+            }
+        )
     return out
 
 
@@ -188,7 +192,9 @@ def jenis_instansi(cfg) -> str:
 
 
 def _unknown_instansi(kunci: str) -> TpiError:
-    return TpiError(f"Syarat instansi '{str(kunci)[:30]}' tidak dikenal; pilih salah satu dari: {', '.join(SYARAT_INSTANSI)}.")
+    return TpiError(
+        f"Syarat instansi '{str(kunci)[:30]}' tidak dikenal; pilih salah satu dari: {', '.join(SYARAT_INSTANSI)}."
+    )
 
 
 def clean_nilai_instansi(kunci: str, value: object) -> float | str:
@@ -250,14 +256,16 @@ def rows_instansi(recorded: dict | None, target: str, jenis: str) -> list[dict]:
         entry = recorded.get(kunci) or {}
         nilai = entry.get("nilai")
         want = ambang_instansi(kunci, target, jenis)
-        out.append({
-            "kunci": kunci,
-            "label": s.label,
-            "ambang": f"minimal Level {int(want)}" if kunci == "spip" else f"minimal {want}",
-            "nilai": nilai,
-            "nilai_teks": teks_instansi(kunci, nilai),
-            "bukti": entry.get("bukti", ""),
-            "dicatat": nilai is not None,
-            "memenuhi": memenuhi_instansi(kunci, nilai, target, jenis),
-        })
+        out.append(
+            {
+                "kunci": kunci,
+                "label": s.label,
+                "ambang": f"minimal Level {int(want)}" if kunci == "spip" else f"minimal {want}",
+                "nilai": nilai,
+                "nilai_teks": teks_instansi(kunci, nilai),
+                "bukti": entry.get("bukti", ""),
+                "dicatat": nilai is not None,
+                "memenuhi": memenuhi_instansi(kunci, nilai, target, jenis),
+            }
+        )
     return out

@@ -82,7 +82,9 @@ def clean_line(value: object, what: str, limit: int = MAX_LINE) -> str:
         raise _too_long(what, len(text), limit)
     bad = _BAD_LINE.search(text)
     if bad:
-        raise TpiError(f"Isian {what} memuat {_describe(bad.group())} yang tidak diizinkan; tulis dalam satu baris teks biasa.")
+        raise TpiError(
+            f"Isian {what} memuat {_describe(bad.group())} yang tidak diizinkan; tulis dalam satu baris teks biasa."
+        )
     return text
 
 

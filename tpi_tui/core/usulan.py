@@ -101,7 +101,10 @@ class Usulan:
 
 def _ordered(tables: dict) -> list[dict]:
     docs = tables.get("events", {})
-    return [dict(docs[k], id=k) for k in sorted(docs, key=lambda k: (docs[k].get("seq", 0) if isinstance(docs[k].get("seq"), int) else 0, k))]
+    return [
+        dict(docs[k], id=k)
+        for k in sorted(docs, key=lambda k: (docs[k].get("seq", 0) if isinstance(docs[k].get("seq"), int) else 0, k))
+    ]
 
 
 def _read(path: Path) -> dict | None:
@@ -115,15 +118,23 @@ def _read(path: Path) -> dict | None:
     try:
         data = jsonfile.loads(raw.decode("utf-8"), f"Berkas usulan {path.name}", unique_keys=True)
     except (UnicodeDecodeError, ValueError):
-        raise TpiError(f"Berkas usulan {path.name} rusak (bukan JSON UTF-8 yang sah). Periksa dengan 'tpi verify'.") from None
+        raise TpiError(
+            f"Berkas usulan {path.name} rusak (bukan JSON UTF-8 yang sah). Periksa dengan 'tpi verify'."
+        ) from None
     tables = {"meta", "units", "events"}
-    if not isinstance(data, dict) or set(data) - {"syarat"} != tables or not all(isinstance(v, dict) for v in data.values()):
+    if (
+        not isinstance(data, dict)
+        or set(data) - {"syarat"} != tables
+        or not all(isinstance(v, dict) for v in data.values())
+    ):
         raise TpiError(f"Berkas usulan {path.name} rusak: struktur tabel tidak dikenal.")
     meta = data["meta"].get("1")
     if not isinstance(meta, dict) or meta.get("jenis") != "usulan":
         raise TpiError(f"Berkas {path.name} bukan berkas usulan tpi.")
     if meta.get("schema") != SCHEMA:
-        raise TpiError(f"Berkas usulan {path.name} memakai skema versi {meta.get('schema')!r}; versi aplikasi ini {SCHEMA}.")
+        raise TpiError(
+            f"Berkas usulan {path.name} memakai skema versi {meta.get('schema')!r}; versi aplikasi ini {SCHEMA}."
+        )
     for name in ("units", "events", "syarat"):
         if not all(isinstance(d, dict) for d in data.get(name, {}).values()):
             raise TpiError(f"Berkas usulan {path.name} rusak: tabel '{name}' memuat data yang bukan dokumen.")
@@ -184,7 +195,9 @@ class _Locked:
 
 def _fresh_tables(tahun: int, who: str) -> dict:
     tables = {
-        "meta": {"1": {"jenis": "usulan", "schema": SCHEMA, "tahun": int(tahun), "created_at": now_iso(), "created_by": who}},
+        "meta": {
+            "1": {"jenis": "usulan", "schema": SCHEMA, "tahun": int(tahun), "created_at": now_iso(), "created_by": who}
+        },
         "units": {},
         "events": {},
     }
@@ -293,8 +306,9 @@ def remove(ws: Workspace, tahun: int, opd: str, *, reason: str, actor: str = "")
 
 
 # -- instansi syarat (Tabel 5) ------------------------------------------------------------
-def set_syarat_instansi(ws: Workspace, tahun: int, kunci: str, nilai: object, bukti: str, *,
-                        reason: str | None = None, actor: str = "") -> dict | None:
+def set_syarat_instansi(
+    ws: Workspace, tahun: int, kunci: str, nilai: object, bukti: str, *, reason: str | None = None, actor: str = ""
+) -> dict | None:
     """Record one instansi-level syarat of ``tahun`` with its evidence; returns the entry, or
     None when nothing changed. One ``syarat.instansi`` event in the year's usulan file."""
     from .syarat import SYARAT_INSTANSI, clean_nilai_instansi

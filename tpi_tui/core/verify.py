@@ -117,8 +117,12 @@ def _meta_problems(meta: dict) -> Iterator[str]:
     if not isinstance(meta.get("id"), str):
         yield "ID sesi bukan teks."
     opd = meta.get("opd")
-    if (not isinstance(opd, dict) or not isinstance(opd.get("nama"), str) or not isinstance(opd.get("slug"), str)
-            or not is_clean_line(opd["nama"])):
+    if (
+        not isinstance(opd, dict)
+        or not isinstance(opd.get("nama"), str)
+        or not isinstance(opd.get("slug"), str)
+        or not is_clean_line(opd["nama"])
+    ):
         yield "metadata opd tidak sah."
     status = meta.get("status")
     if not isinstance(status, str) or status not in STATUS:
@@ -177,8 +181,10 @@ def _field_problems(key: str, item, fname: str, value: Any, narasumber_ids: set)
 
 
 def _conflicts_ok(value: Any, fields) -> bool:
-    return isinstance(value, list) and bool(value) and all(
-        isinstance(c, dict) and c.get("field") in fields and isinstance(c.get("versi"), list) for c in value
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(c, dict) and c.get("field") in fields and isinstance(c.get("versi"), list) for c in value)
     )
 
 
@@ -359,7 +365,10 @@ def check_conflicts(tables: dict, report: Report, root: Path | None) -> None:
     found = [c for c in found if c.get("jenis") != HAND_EDIT]
     if not found:
         return
-    where = ", ".join(f"butir {c['item']} {c.get('field')}" if c["item"] is not None else f"metadata {c.get('field')}" for c in found[:5])
+    where = ", ".join(
+        f"butir {c['item']} {c.get('field')}" if c["item"] is not None else f"metadata {c.get('field')}"
+        for c in found[:5]
+    )
     text = f"{len(found)} konflik penggabungan belum diselesaikan ({where}); lihat 'tpi conflicts'."
     (report.problems if tables["meta"]["1"].get("status") == StatusSesi.FINAL else report.notes).append(text)
 
@@ -380,14 +389,18 @@ def check_attachments(tables: dict, report: Report, root: Path | None) -> None:
             target = resolve_stored(berkas["path"], root)
             try:
                 if not target.is_file():
-                    report.notes.append(f"{where}: berkas {berkas['path']} tidak ada di komputer ini (tidak diperiksa).")
+                    report.notes.append(
+                        f"{where}: berkas {berkas['path']} tidak ada di komputer ini (tidak diperiksa)."
+                    )
                     continue
                 sha, size = file_sha256(target)
             except OSError as exc:
                 report.notes.append(f"{where}: berkas {berkas['path']} tidak dapat dibaca ({os_reason(exc)}).")
                 continue
             if sha != berkas.get("sha256") or ("size" in berkas and size != berkas["size"]):
-                report.problems.append(f"{where}: berkas {berkas['path']} berubah sejak dilampirkan (SHA-256 tidak cocok).")
+                report.problems.append(
+                    f"{where}: berkas {berkas['path']} berubah sejak dilampirkan (SHA-256 tidak cocok)."
+                )
 
 
 CHECKS = [

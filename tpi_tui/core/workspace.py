@@ -88,7 +88,7 @@ def _choice(value, allowed: tuple[str, ...], key: str) -> str:
 
 def _per_year(value, key: str) -> dict:
     if not isinstance(value, dict) or not all(str(k).isdigit() and len(str(k)) == 4 for k in value):
-        raise TpiError(f"{key} harus berbentuk {{ 2025 = \"2025-05-31\" }}.")
+        raise TpiError(f'{key} harus berbentuk {{ 2025 = "2025-05-31" }}.')
     return {str(k): str(v) for k, v in value.items()}
 
 
@@ -112,7 +112,9 @@ def _proxies(value) -> list[str]:
         try:
             ipaddress.ip_network(v.strip(), strict=False)
         except ValueError:
-            raise TpiError(f"api.proxy_tepercaya: '{v[:60]}' bukan alamat IP atau jaringan (misalnya 10.0.0.0/8).") from None
+            raise TpiError(
+                f"api.proxy_tepercaya: '{v[:60]}' bukan alamat IP atau jaringan (misalnya 10.0.0.0/8)."
+            ) from None
     return [v.strip() for v in value]
 
 
@@ -122,6 +124,7 @@ def _bounded(key: str, low: float, high: float, whole: bool = False):
             kind = "bilangan bulat" if whole else "angka"
             raise TpiError(f"{key} harus {kind} antara {low:g} dan {high:g}.")
         return value if whole else float(value)
+
     return convert
 
 
@@ -204,11 +207,16 @@ class Config:
     # "2021": one statement per unit signed by its head over a meterai) and the yearly deadline.
     alamat_instansi: str = _setting("surat_usulan.alamat", "")
     surat_usulan_tembusan: list[str] = _setting("surat_usulan.tembusan", [], _str_list)
-    sptjm_bentuk: str = _setting("surat_usulan.sptjm", "2024", lambda v: _choice(v, ("2024", "2021"), "surat_usulan.sptjm"))
-    batas_pengajuan: dict = _setting("surat_usulan.batas_pengajuan", {}, lambda v: _per_year(v, "surat_usulan.batas_pengajuan"))
+    sptjm_bentuk: str = _setting(
+        "surat_usulan.sptjm", "2024", lambda v: _choice(v, ("2024", "2021"), "surat_usulan.sptjm")
+    )
+    batas_pengajuan: dict = _setting(
+        "surat_usulan.batas_pengajuan", {}, lambda v: _per_year(v, "surat_usulan.batas_pengajuan")
+    )
     # Who signs the printed rekap: "inspektur" (the [lhe] signatory) or "ketua" (the roster's Ketua Tim).
-    rekap_penandatangan: str = _setting("rekap.penandatangan", "inspektur",
-                                        lambda v: _choice(v, ("inspektur", "ketua"), "rekap.penandatangan"))
+    rekap_penandatangan: str = _setting(
+        "rekap.penandatangan", "inspektur", lambda v: _choice(v, ("inspektur", "ketua"), "rekap.penandatangan")
+    )
     # "pemda" or "kl": which Indeks RB minimum applies (Tabel 5); default from instansi.nama.
     jenis_instansi: str = _setting("instansi.jenis", "", lambda v: _choice(v, ("pemda", "kl"), "instansi.jenis"))
     # Seconds a writer waits for a session held by another process (a scripted loop, a second
@@ -223,10 +231,14 @@ class Config:
     api_tunggu: float = _setting("api.batas_tunggu_permintaan", 10.0, _bounded("api.batas_tunggu_permintaan", 1, 300))
     api_koneksi: int = _setting("api.maks_koneksi", 500, _bounded("api.maks_koneksi", 8, 10_000, whole=True))
     # Berita Acara: Dasar (decree forming the TPI, PKPT year), signatories, kop logo
-    dasar: dict = _setting("dasar", {"sk_tpi_penetap": "", "sk_tpi_nomor": "", "sk_tpi_tanggal": "", "pkpt_tahun": ""},
-                           lambda v: _dasar(v))
-    penandatangan: dict = _setting("berita_acara.penandatangan", {"tim": [PeranTim.KETUA_TIM.value, PeranTim.ANGGOTA.value, PeranTim.PENGENDALI_TEKNIS.value]},
-                                   lambda v: _penandatangan(v))
+    dasar: dict = _setting(
+        "dasar", {"sk_tpi_penetap": "", "sk_tpi_nomor": "", "sk_tpi_tanggal": "", "pkpt_tahun": ""}, lambda v: _dasar(v)
+    )
+    penandatangan: dict = _setting(
+        "berita_acara.penandatangan",
+        {"tim": [PeranTim.KETUA_TIM.value, PeranTim.ANGGOTA.value, PeranTim.PENGENDALI_TEKNIS.value]},
+        lambda v: _penandatangan(v),
+    )
     logo: str = _setting("berita_acara.logo", "", lambda v: _logo(v))
 
 
@@ -249,8 +261,10 @@ _MISSING = object()
 
 def load_config(path: Path) -> Config:
     try:
-        raw = toml_loads(read_bounded(path, MAX_CONFIG_BYTES, f"Berkas {path.name}").decode("utf-8").removeprefix("\ufeff"),
-                         f"Berkas {path.name}")
+        raw = toml_loads(
+            read_bounded(path, MAX_CONFIG_BYTES, f"Berkas {path.name}").decode("utf-8").removeprefix("\ufeff"),
+            f"Berkas {path.name}",
+        )
     except OSError as exc:
         raise TpiError(f"{path.name} tidak dapat dibaca: {os_reason(exc)}.") from None
     except UnicodeDecodeError:
@@ -319,7 +333,9 @@ def _penandatangan(value: object) -> dict:
     tim = [str(r) for r in value.get("tim", list(SIGNING_ROLES))]
     for role in tim:
         if role not in SIGNING_ROLES:
-            raise TpiError(f"berita_acara.penandatangan.tim: peran '{role}' harus salah satu dari {', '.join(SIGNING_ROLES)}.")
+            raise TpiError(
+                f"berita_acara.penandatangan.tim: peran '{role}' harus salah satu dari {', '.join(SIGNING_ROLES)}."
+            )
     out: dict = {"tim": tim}
     for key, what in (("pengendali_mutu", "Pengendali Mutu"), ("penanggung_jawab", "Penanggung Jawab")):
         if value.get(key):
@@ -344,8 +360,12 @@ def _check_config_text(cfg: Config) -> None:
     """Strings from tpi.toml reach the Berita Acara and every change record: one plain line each."""
     from .numbering import check_pattern
 
-    for what, value in (("instansi.nama", cfg.instansi), ("instansi.unit", cfg.unit), ("instansi.kota", cfg.kota),
-                        ("instansi.zona_waktu", cfg.zona_waktu)):
+    for what, value in (
+        ("instansi.nama", cfg.instansi),
+        ("instansi.unit", cfg.unit),
+        ("instansi.kota", cfg.kota),
+        ("instansi.zona_waktu", cfg.zona_waktu),
+    ):
         clean_line(value, what)
     for n, line in enumerate(cfg.kop, start=1):
         clean_line(line, f"instansi.kop baris ke-{n}")
@@ -354,8 +374,11 @@ def _check_config_text(cfg: Config) -> None:
     if cfg.pengguna:
         cfg.pengguna = clean_actor(cfg.pengguna, "pengguna di tpi.toml")
     check_pattern(cfg.nomor, "pola nomor (berita_acara.nomor)")
-    for attr, what in (("lhe_nomor", "pola nomor (lhe.nomor)"), ("surat_usulan_nomor", "pola nomor (surat_usulan.nomor)"),
-                       ("sptjm_nomor", "pola nomor (surat_usulan.nomor_sptjm)")):
+    for attr, what in (
+        ("lhe_nomor", "pola nomor (lhe.nomor)"),
+        ("surat_usulan_nomor", "pola nomor (surat_usulan.nomor)"),
+        ("sptjm_nomor", "pola nomor (surat_usulan.nomor_sptjm)"),
+    ):
         if isinstance(getattr(cfg, attr, None), str):
             check_pattern(getattr(cfg, attr), what)
 
@@ -608,7 +631,9 @@ class Workspace:
             try:
                 self.sessions_dir.mkdir(parents=True, exist_ok=True)
                 payload = {"version": INDEX_VERSION, "sessions": fresh}
-                write_atomic(self.sessions_dir / INDEX, json.dumps(payload, ensure_ascii=False, sort_keys=True).encode())
+                write_atomic(
+                    self.sessions_dir / INDEX, json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
+                )
             except (TpiError, OSError):
                 pass  # a read-only workspace still lists; the index is only a cache
         out = _summaries(fresh.values())
@@ -892,7 +917,9 @@ def starter_config() -> str:
         unit=CONFIG_DEFAULTS.unit,
         kota="...",
         kop=["PEMERINTAH KABUPATEN ...", "INSPEKTORAT DAERAH", "Alamat ..., Telepon ..., Laman ..."],
-        tim=[{"nama": "Nama Ketua Tim", "nip": "-", "jabatan": "Auditor Ahli Madya", "peran": PeranTim.KETUA_TIM.value}],
+        tim=[
+            {"nama": "Nama Ketua Tim", "nip": "-", "jabatan": "Auditor Ahli Madya", "peran": PeranTim.KETUA_TIM.value}
+        ],
     )
 
 
@@ -935,4 +962,3 @@ def _copy_default_templates(ws: Workspace) -> None:
     for entry in sorted(source.iterdir()):
         if entry.is_file() and not (ws.templates_dir / entry.name).exists():
             write_atomic(ws.templates_dir / entry.name, entry.read_bytes())
-

@@ -101,7 +101,18 @@ PILIHAN_LABEL = {
 }
 PERSEN_LABEL = "%"
 # J values seen in the wild, normalised: these mark a row as an LKE item (or a "%" row).
-ITEM_PILIHAN = {"ya/tidak", "ya", "tidak", "a/b/c", "a/b/c/d", "a/b/c/d/e", "jumlah", "rupiah", "nilai (0-4)", "nilai(0-4)"}
+ITEM_PILIHAN = {
+    "ya/tidak",
+    "ya",
+    "tidak",
+    "a/b/c",
+    "a/b/c/d",
+    "a/b/c/d/e",
+    "jumlah",
+    "rupiah",
+    "nilai (0-4)",
+    "nilai(0-4)",
+}
 
 BAGIAN_NAMA = {"pemenuhan": "PEMENUHAN", "reform": "REFORM"}
 HASIL_NAMA = {"bersih": "BIROKRASI YANG BERSIH DAN AKUNTABEL", "prima": "PELAYANAN PUBLIK YANG PRIMA"}
@@ -215,7 +226,9 @@ def lke_rows(inst: Instrument) -> list[LkeRow]:
                 if sub.induk:
                     if sub.induk not in induk_idx:
                         nomor = sub.nomor.split(".")[0]
-                        total = sum(s.bobot for s in inst.sub_areas.values() if s.induk == sub.induk and s.area == area.kode)
+                        total = sum(
+                            s.bobot for s in inst.sub_areas.values() if s.induk == sub.induk and s.area == area.kode
+                        )
                         induk_idx[sub.induk] = add(
                             LkeRow("induk", f"induk:{area.kode}:{sub.induk}", {"E": f"{nomor}.", "F": sub.induk}, total)
                         )
@@ -227,10 +240,20 @@ def lke_rows(inst: Instrument) -> list[LkeRow]:
                 s_idx = add(LkeRow("sub", kode, label, sub.bobot))
                 rows[parent].children.append(s_idx)
                 _sub_entries(inst, sub.kode, rows, add, s_idx)
-    add(LkeRow("landmark", "total_pengungkit", {"B": LANDMARK["total_pengungkit"]}, inst.bobot["pengungkit"], children=[pengungkit]))
+    add(
+        LkeRow(
+            "landmark",
+            "total_pengungkit",
+            {"B": LANDMARK["total_pengungkit"]},
+            inst.bobot["pengungkit"],
+            children=[pengungkit],
+        )
+    )
     hasil = add(LkeRow("komponen", "hasil", {"B": "B.", "C": "HASIL"}, inst.bobot["hasil"]))
     for gi, group in enumerate(("bersih", "prima"), start=1):
-        g_idx = add(LkeRow("bagian", group, {"C": "I." if gi == 1 else "II.", "D": HASIL_NAMA[group]}, inst.bobot[group]))
+        g_idx = add(
+            LkeRow("bagian", group, {"C": "I." if gi == 1 else "II.", "D": HASIL_NAMA[group]}, inst.bobot[group])
+        )
         rows[hasil].children.append(g_idx)
         for n, it in enumerate((i for i in inst.hasil_items() if i.sub_area == group), start=1):
             i_idx = add(LkeRow("item", str(it.id), {"F": f"{chr(96 + n)}.", "G": it.pertanyaan}, it.bobot, item=it.id))

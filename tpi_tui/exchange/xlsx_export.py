@@ -114,7 +114,9 @@ def _lke_sheet(inst: Instrument, answers: dict, sc: Score) -> tuple[_Sheet, list
                 sh.formula(f"L{r}", f'IF(K{r}="","{BLM_DIISI}",{choice}*H{r})', cached)
             elif item.is_choice:
                 m = item_score(item, v)
-                sh.formula(f"L{r}", _choice_formula(f"K{r}", item.multipliers, f'"{BLM_DIISI}"'), BLM_DIISI if m is None else m)
+                sh.formula(
+                    f"L{r}", _choice_formula(f"K{r}", item.multipliers, f'"{BLM_DIISI}"'), BLM_DIISI if m is None else m
+                )
         elif row.kind == "persen":
             p = row.persen
             k = _persen_formula(p, rows, rn, i)
@@ -165,7 +167,7 @@ def _persen_formula(p, rows: list[LkeRow], rn: dict[int, int], at: int) -> str:
     """K of a "%" row: blank until every input is filled, then the app's rule (core.instrument)."""
     item_row = {r.item: rn[i] for i, r in enumerate(rows) if r.kind == "item"}
     k = {x: f"K{item_row[x]}" for x in p.inputs}
-    need = f'COUNT({",".join(k[x] for x in p.inputs)})<{len(p.inputs)}'
+    need = f"COUNT({','.join(k[x] for x in p.inputs)})<{len(p.inputs)}"
     if p.rumus == "penurunan":
         before, now = k[p.sebelum], k[p.sesudah]
         calc = f"IF(AND({before}=0,{now}=0),1,IF({before}=0,{_num(p.penyebut_nol)},MAX(0,({before}-{now})/{before})))"
@@ -289,7 +291,10 @@ def build_workbook(store: SessionStore, sheets: tuple[str, ...] = (SHEET_JAWABAN
     return _inject_cached(buf.getvalue(), sheet_xml, lke.cached)
 
 
-_FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v\s*/>\s*</c>|<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v>\s*</v></c>', re.S)
+_FORMULA_CELL = re.compile(
+    rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v\s*/>\s*</c>|<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v>\s*</v></c>',
+    re.S,
+)
 
 
 def _inject_cached(data: bytes, sheet_xml: str, cached: dict[str, object]) -> bytes:

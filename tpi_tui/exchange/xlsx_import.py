@@ -192,7 +192,12 @@ def _read_table(book: Book, name: str, part: str, layout: str, header_row: int, 
                 f"Lembar '{name}' memuat lebih dari {MAX_CONTENT_ROWS:,} baris berisi; LKE ZI hanya sekitar "
                 "200 baris. Periksa apakah ini berkas LKE yang benar.".replace(",", ".")
             )
-        if layout == "lampiran3" and stop_at is None and r > header_row and any(norm(v) == end for v in values[:8] if isinstance(v, str)):
+        if (
+            layout == "lampiran3"
+            and stop_at is None
+            and r > header_row
+            and any(norm(v) == end for v in values[:8] if isinstance(v, str))
+        ):
             stop_at = r + TAIL_ROWS
     return XlsxRead(book.path, layout, name, header_row, cols, rows, formulas, notes)
 
@@ -258,7 +263,10 @@ class _Placer:
         self.persen_names = {norm(p.nama) for s in inst.sub_areas.values() for p in s.persentase}
         self.persen_names |= {label for labels in PERSEN_LABELS.values() for label in labels}
         # item id -> every text that names it: the master's, and the template's own labels (data)
-        self.labels = {i: {norm(it.pertanyaan), strip_enum(norm(it.pertanyaan)), *ITEM_LABELS.get(i, ())} for i, it in inst.items.items()}
+        self.labels = {
+            i: {norm(it.pertanyaan), strip_enum(norm(it.pertanyaan)), *ITEM_LABELS.get(i, ())}
+            for i, it in inst.items.items()
+        }
         self.induk_names = {norm(s.induk) for s in inst.sub_areas.values() if s.induk}
         self.bagian: str | None = None
         self.area: str | None = None
@@ -485,18 +493,30 @@ def plan_xlsx(store: SessionStore, path: Path, sebagai: str = "unit", read: Xlsx
         if more:
             lines.append(f"  … dan {more} sel lainnya.")
         raise TpiError("\n".join(lines))
-    plan = XlsxPlan(layout=layout, sheet=name, changes=reader.changes, side=side, notes=reader.notes, placed=len(reader.changes),
-                    ignored=reader.ignored, typed_over=reader.typed_over)
+    plan = XlsxPlan(
+        layout=layout,
+        sheet=name,
+        changes=reader.changes,
+        side=side,
+        notes=reader.notes,
+        placed=len(reader.changes),
+        ignored=reader.ignored,
+        typed_over=reader.typed_over,
+    )
     merged = {k: dict(v) for k, v in store.answers.items()}
     for item_id, fields in reader.changes.items():
         merged.setdefault(str(item_id), {}).update(fields)
     sc = score(store.instrument, merged, side)
     plan.differences = _compare(store.instrument, sc, reader.cached_totals)
-    plan.compared = sum(1 for _, _, v in reader.cached_totals if isinstance(v, (int, float)) and not isinstance(v, bool))
+    plan.compared = sum(
+        1 for _, _, v in reader.cached_totals if isinstance(v, (int, float)) and not isinstance(v, bool)
+    )
     return plan
 
 
-def import_xlsx(store: SessionStore, path: Path, sebagai: str = "unit", read: XlsxRead | None = None) -> tuple[XlsxPlan, int]:
+def import_xlsx(
+    store: SessionStore, path: Path, sebagai: str = "unit", read: XlsxRead | None = None
+) -> tuple[XlsxPlan, int]:
     plan = plan_xlsx(store, path, sebagai, read)
     changed = store.set_many(plan.changes, reason=f"impor Excel {path.name} ({plan.layout_label})")
     return plan, changed
@@ -543,7 +563,11 @@ class _Reader:
         value = cells[c]
         if value is None:
             if (r, c) in self.formulas:
-                self.bad(r, c, "berisi rumus tanpa nilai tersimpan; buka dan simpan ulang berkas di Excel agar nilainya terhitung")
+                self.bad(
+                    r,
+                    c,
+                    "berisi rumus tanpa nilai tersimpan; buka dan simpan ulang berkas di Excel agar nilainya terhitung",
+                )
         return value
 
     def take(self, r: int, item: Item, fields: dict[str, tuple[int | None, object]]) -> None:
@@ -590,13 +614,21 @@ class _Reader:
                 kind = self.placer.heading(texts)
                 if kind:
                     if not _is_blank(answer):
-                        self.bad(r, cols["jawaban"], "jawaban diisi pada baris judul, bukan pada baris butir; tidak dapat ditempatkan")
+                        self.bad(
+                            r,
+                            cols["jawaban"],
+                            "jawaban diisi pada baris judul, bukan pada baris butir; tidak dapat ditempatkan",
+                        )
                     if "nilai" in cols:
-                        self.cached_totals.append((f"{kind[0]}:{kind[1]}", self.addr(r, cols["nilai"]), cells[cols["nilai"]]))
+                        self.cached_totals.append(
+                            (f"{kind[0]}:{kind[1]}", self.addr(r, cols["nilai"]), cells[cols["nilai"]])
+                        )
                     persen = None
                     ended = kind == ("landmark", "nilai_evaluasi")
                     continue
-            if any(t.startswith(norm(TOTAL_JUMLAH_NAMA)) or t.startswith("jumlah yang harus menyampaikan") for t in texts):
+            if any(
+                t.startswith(norm(TOTAL_JUMLAH_NAMA)) or t.startswith("jumlah yang harus menyampaikan") for t in texts
+            ):
                 total_rows.append((r, cols["jawaban"], answer, self.placer.sub))
                 continue
             if pilihan == "%" or (pilihan == "" and self.placer.persen_of(texts, strict=True)):
@@ -652,7 +684,9 @@ class _Reader:
         c = self.cols.get(col)
         if c is None or (r, c) in self.formulas or _is_blank(cells[c]):
             return
-        self.typed_over.append(f"Lembar '{self.sheet}' sel {self.addr(r, c)}: rumus diganti angka/teks ketikan ({_shown(cells[c])}); {what}.")
+        self.typed_over.append(
+            f"Lembar '{self.sheet}' sel {self.addr(r, c)}: rumus diganti angka/teks ketikan ({_shown(cells[c])}); {what}."
+        )
 
     def _check_total_rows(self, total_rows, jawaban_key: str) -> None:
         """A typed number over the LHKPN total formula: say so; the categories count."""
@@ -695,7 +729,12 @@ class _Reader:
                 continue  # refused, the cell named
             item_id = soal
             by_row = at_row.get(r)
-            if item_id is None and by_row is not None and by_row not in self.placer.placed and self._says(by_row, texts):
+            if (
+                item_id is None
+                and by_row is not None
+                and by_row not in self.placer.placed
+                and self._says(by_row, texts)
+            ):
                 item_id = by_row
             if item_id is None and texts:
                 item_id = self.placer.item(texts)
@@ -703,7 +742,11 @@ class _Reader:
                     continue
             if item_id is None:
                 if has_data:
-                    self.bad(r, q if q is not None else cols["jawaban_unit"], "baris berisi jawaban tetapi butirnya tidak dikenali")
+                    self.bad(
+                        r,
+                        q if q is not None else cols["jawaban_unit"],
+                        "baris berisi jawaban tetapi butirnya tidak dikenali",
+                    )
                 elif texts:
                     self.ignore(r, cells, "bukan baris soal")
                 continue
@@ -735,7 +778,9 @@ class _Reader:
         item_id = int(text)
         if texts and not self._says(item_id, texts):
             want = _shown(self.inst.items[item_id].pertanyaan)
-            self.bad(r, c, f"ID Soal {item_id} tidak cocok dengan teks pertanyaan di baris ini (soal {item_id}: '{want}')")
+            self.bad(
+                r, c, f"ID Soal {item_id} tidak cocok dengan teks pertanyaan di baris ini (soal {item_id}: '{want}')"
+            )
             return False
         return item_id
 
@@ -771,7 +816,11 @@ def _compare(inst: Instrument, sc: Score, cached: list[tuple[str, str, object]])
             where = f"Area {inst.areas[kode].nama} ({bagian.capitalize()})"
         elif kind == "induk":
             area, nama = rest.split(":", 1)
-            app = sum(s.nilai for k, s in sc.sub_areas.items() if inst.sub_areas[k].area == area and norm(inst.sub_areas[k].induk or "") == nama)
+            app = sum(
+                s.nilai
+                for k, s in sc.sub_areas.items()
+                if inst.sub_areas[k].area == area and norm(inst.sub_areas[k].induk or "") == nama
+            )
             where = f"Sub-area '{nama.capitalize()}' ({inst.areas[area].nama})"
         else:
             table = {

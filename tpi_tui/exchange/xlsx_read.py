@@ -107,7 +107,9 @@ class Book:
         try:
             data = self.zf.read(self.members[part])
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as exc:
-            raise self.fault(part, f"isi terkompresinya rusak ({_zip_reason(exc)}); simpan ulang berkas di Excel") from None
+            raise self.fault(
+                part, f"isi terkompresinya rusak ({_zip_reason(exc)}); simpan ulang berkas di Excel"
+            ) from None
         except OSError as exc:
             raise TpiError(f"Berkas {self.name} tidak dapat dibaca: {os_reason(exc)}.") from None
         _check_encoding(self, part, data[:200])
@@ -312,7 +314,9 @@ def _col_number(book: Book, sheet: str, r: int, raw: str | None, last: int) -> i
         return last + 1
     m = _REF.fullmatch(raw)
     if not m or col_of(m.group(1)) > 16_384:
-        raise TpiError(f"Berkas {book.name} tidak dapat dibaca: lembar '{sheet}' baris {r}: alamat sel '{raw[:20]}' tidak sah.")
+        raise TpiError(
+            f"Berkas {book.name} tidak dapat dibaca: lembar '{sheet}' baris {r}: alamat sel '{raw[:20]}' tidak sah."
+        )
     return col_of(m.group(1))
 
 
@@ -330,7 +334,9 @@ def _normalise(path: str) -> str:
 def _check_encoding(book: Book, part: str, head: bytes) -> None:
     """Excel writes every part in UTF-8; another encoding is how a DTD hides from a byte scan."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")) or b"\x00" in head[:4]:
-        raise TpiError(f"Berkas {book.name} ditolak: bagian {part[:80]} tidak ditulis dalam UTF-8 seperti berkas Excel.")
+        raise TpiError(
+            f"Berkas {book.name} ditolak: bagian {part[:80]} tidak ditulis dalam UTF-8 seperti berkas Excel."
+        )
     m = _ENCODING.match(head.removeprefix(b"\xef\xbb\xbf"))
     if m and m.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
         raise TpiError(
@@ -378,7 +384,9 @@ def check_container(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise TpiError(f"Berkas {name} bukan berkas Excel .xlsx (simpan ulang sebagai 'Excel Workbook (.xlsx)').") from None
+        raise TpiError(
+            f"Berkas {name} bukan berkas Excel .xlsx (simpan ulang sebagai 'Excel Workbook (.xlsx)')."
+        ) from None
     if len(infos) > MAX_MEMBERS:
         raise TpiError(f"Berkas {name} ditolak: memuat {len(infos)} bagian, terlalu banyak untuk sebuah LKE.")
     unpacked = sum(i.file_size for i in infos)

@@ -37,13 +37,21 @@ def _attachments(tables: dict) -> list[dict]:
         for entry in doc.get("data_dukung") or []:
             berkas = entry.get("berkas") if isinstance(entry, dict) else None
             if isinstance(berkas, dict) and berkas.get("sha256"):
-                out.append({"butir": int(key) if key.isdigit() else key, "dokumen": entry.get("dokumen", ""),
-                            "jalur": berkas.get("path", ""), "sha256": berkas["sha256"], "ukuran": berkas.get("size")})
+                out.append(
+                    {
+                        "butir": int(key) if key.isdigit() else key,
+                        "dokumen": entry.get("dokumen", ""),
+                        "jalur": berkas.get("path", ""),
+                        "sha256": berkas["sha256"],
+                        "ukuran": berkas.get("size"),
+                    }
+                )
     return out
 
 
-def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str = "",
-                documents: bool = True, progress=None) -> dict:
+def build_arsip(
+    ws, tahun: int, output: Path, opd: str | None = None, actor: str = "", documents: bool = True, progress=None
+) -> dict:
     """Write the bundle of ``tahun`` (one OPD with ``opd``) to ``output``; returns the manifest.
 
     ``progress(done, total, label)``, when given, is called after each session (the CLI's bar)."""
@@ -122,8 +130,10 @@ def build_arsip(ws, tahun: int, output: Path, opd: str | None = None, actor: str
     if registry.is_file():  # the public keys (and their history) every signature in the bundle needs
         files["kunci/kunci.json"] = (registry.read_bytes(), "kunci")
     elif any(s.status in ("review", "final") for s in summaries):
-        notes.append("Ruang kerja ini belum memakai kunci tanda tangan (tpi key new): 'tpi verify --arsip' tidak "
-                     "dapat membuktikan tanda tangan reviu dan final di arsip ini.")
+        notes.append(
+            "Ruang kerja ini belum memakai kunci tanda tangan (tpi key new): 'tpi verify --arsip' tidak "
+            "dapat membuktikan tanda tangan reviu dan final di arsip ini."
+        )
     upath = usulan_path(ws, tahun)
     if upath.is_file() and not opd:
         files[f"usulan/{upath.name}"] = (upath.read_bytes(), "usulan")

@@ -79,8 +79,9 @@ def build_context(ws, store, nomor: str | None = None) -> dict:
     ``nomor``: the number to print; by default the session's issued number, or the placeholder.
     """
     cfg = ws.config
-    facts = Facts(ws=ws, store=store, cfg=cfg, meta=store.meta, inst=store.instrument,
-                  ev=store.evaluate(cfg.ambang_per_area))
+    facts = Facts(
+        ws=ws, store=store, cfg=cfg, meta=store.meta, inst=store.instrument, ev=store.evaluate(cfg.ambang_per_area)
+    )
     people = people_section(facts)
     items = items_section(facts, people.pop("_by_id"))
     ctx: dict = {}
@@ -120,8 +121,14 @@ def header_section(f: Facts, nomor: str | None) -> dict:
     tahun = meta["tanggal"][:4]
     digest = f.store.digest()
     return {
-        "instansi": {"nama": cfg.instansi, "unit": cfg.unit, "kop": list(cfg.kop), "kota": cfg.kota,
-                     "zona_waktu": cfg.zona_waktu, **_logo(f)},
+        "instansi": {
+            "nama": cfg.instansi,
+            "unit": cfg.unit,
+            "kop": list(cfg.kop),
+            "kota": cfg.kota,
+            "zona_waktu": cfg.zona_waktu,
+            **_logo(f),
+        },
         "kertas": cfg.kertas,
         "judul": JUDUL.get(f.jenis, "BERITA ACARA"),
         "subjudul": f"EVALUASI PEMBANGUNAN ZONA INTEGRITAS MENUJU WBK/WBBM TAHUN {tahun}",
@@ -177,8 +184,11 @@ def _person(p: dict, peran_label: str | None = None) -> dict:
 
 
 # The area minimum's reading ([penilaian] ambang_per_area) and the part of an area a check reads.
-BACAAN = {"gabungan": "gabungan pemenuhan + reform", "terpisah": "per bagian (pemenuhan, reform)",
-          "keduanya": "gabungan dan per bagian (pemenuhan, reform)"}
+BACAAN = {
+    "gabungan": "gabungan pemenuhan + reform",
+    "terpisah": "per bagian (pemenuhan, reform)",
+    "keduanya": "gabungan dan per bagian (pemenuhan, reform)",
+}
 BAGIAN = {"gabungan": "gabungan pemenuhan + reform", "pemenuhan": "bagian pemenuhan", "reform": "bagian reform"}
 # How III. Pelaksanaan names each narasumber role heard ("Wawancara dengan ...").
 WAWANCARA_PERAN = {
@@ -234,8 +244,11 @@ def pelaksanaan_section(f: Facts) -> dict:
     paparan = f.meta.get("paparan") or {}
     names = dict(PAPARAN_POKOK)
     kalimat = paparan_kalimat(f.meta)
-    shown = {"dibahas": [names[k] for k in paparan.get("dibahas", []) if k in names],
-             "catatan": paparan.get("catatan", ""), "kalimat": kalimat}
+    shown = {
+        "dibahas": [names[k] for k in paparan.get("dibahas", []) if k in names],
+        "catatan": paparan.get("catatan", ""),
+        "kalimat": kalimat,
+    }
     steps = _paragraphs(f.meta.get("pelaksanaan", "")) or _recorded_steps(f)
     if kalimat:
         steps = [kalimat] + [s for s in steps if not s.startswith("Paparan pimpinan unit kerja")]
@@ -257,8 +270,10 @@ def _recorded_steps(f: Facts) -> list[str]:
     if f.jenis == "verifikasi" or "observasi" in present:
         rows.append("Observasi lapangan pada lokasi pelayanan.")
     if checked:
-        rows.append(f"Pemeriksaan data dukung atas jawaban penilaian mandiri unit kerja pada Lembar Kerja "
-                    f"Evaluasi (LKE) untuk {checked} butir.")
+        rows.append(
+            f"Pemeriksaan data dukung atas jawaban penilaian mandiri unit kerja pada Lembar Kerja "
+            f"Evaluasi (LKE) untuk {checked} butir."
+        )
     return rows
 
 
@@ -279,37 +294,51 @@ def items_section(f: Facts, by_id: dict) -> dict:
         a = answers.get(str(item_id)) or {}
         area_nama = inst.areas[item.area].nama if item.area in inst.areas else "Hasil"
         if a.get("temuan") or a.get("rekomendasi"):
-            temuan.append({
-                "no": len(temuan) + 1,
-                "butir": item_id,
-                "kode": inst.kode_lke(item_id),
-                "label": inst.label_butir(item_id),
-                "area": area_nama,
-                "temuan": a.get("temuan", ""),
-                "rekomendasi": a.get("rekomendasi", ""),
-            })
+            temuan.append(
+                {
+                    "no": len(temuan) + 1,
+                    "butir": item_id,
+                    "kode": inst.kode_lke(item_id),
+                    "label": inst.label_butir(item_id),
+                    "area": area_nama,
+                    "temuan": a.get("temuan", ""),
+                    "rekomendasi": a.get("rekomendasi", ""),
+                }
+            )
             if a.get("temuan") and item.area in area_notes:
                 area_notes[item.area].append(f"{inst.label_butir(item_id)}: {a['temuan']}")
         unit_v, tpi_v = a.get("jawaban_unit"), a.get("jawaban_tpi")
-        dd = [{"dokumen": d.get("dokumen", ""), "status": DD_LABEL.get(d.get("status", ""), d.get("status", "")),
-               "referensi": d.get("referensi", "")} for d in a.get("data_dukung", [])]
+        dd = [
+            {
+                "dokumen": d.get("dokumen", ""),
+                "status": DD_LABEL.get(d.get("status", ""), d.get("status", "")),
+                "referensi": d.get("referensi", ""),
+            }
+            for d in a.get("data_dukung", [])
+        ]
         has_ref = any(d["referensi"] for d in dd)
-        if (a.get("catatan_tpi") or a.get("alasan") or has_ref
-                or (unit_v is not None and tpi_v is not None and unit_v != tpi_v)):
-            catatan_butir.append({
-                "butir": item_id,
-                "kode": inst.kode_lke(item_id),
-                "label": inst.label_butir(item_id),
-                "pertanyaan": item.pertanyaan,
-                "area": area_nama,
-                "jawaban_unit": _jawaban(unit_v),
-                "jawaban_tpi": _jawaban(tpi_v),
-                "berbeda": unit_v is not None and tpi_v is not None and unit_v != tpi_v,
-                "catatan": a.get("catatan_tpi", ""),
-                "alasan": a.get("alasan", ""),
-                "data_dukung": dd,
-                "narasumber": [by_id[i]["nama"] for i in a.get("narasumber", []) if i in by_id],
-            })
+        if (
+            a.get("catatan_tpi")
+            or a.get("alasan")
+            or has_ref
+            or (unit_v is not None and tpi_v is not None and unit_v != tpi_v)
+        ):
+            catatan_butir.append(
+                {
+                    "butir": item_id,
+                    "kode": inst.kode_lke(item_id),
+                    "label": inst.label_butir(item_id),
+                    "pertanyaan": item.pertanyaan,
+                    "area": area_nama,
+                    "jawaban_unit": _jawaban(unit_v),
+                    "jawaban_tpi": _jawaban(tpi_v),
+                    "berbeda": unit_v is not None and tpi_v is not None and unit_v != tpi_v,
+                    "catatan": a.get("catatan_tpi", ""),
+                    "alasan": a.get("alasan", ""),
+                    "data_dukung": dd,
+                    "narasumber": [by_id[i]["nama"] for i in a.get("narasumber", []) if i in by_id],
+                }
+            )
     return {"temuan": temuan, "catatan_butir": catatan_butir, "_area_notes": area_notes}
 
 
@@ -322,39 +351,60 @@ def scores_section(f: Facts, area_notes: dict[str, list[str]]) -> dict:
     areas = []
     for n, (ta, ua) in enumerate(zip(t.areas, u.areas, strict=True), start=1):
         met = f.verdict.area_met(ta.kode)
-        areas.append({
-            "minimum": ta.bobot * minimum_persen / 100,
-            "minimum_persen": minimum_persen,
-            "memenuhi": met,
-            "memenuhi_teks": "Ya" if met else "Tidak",
-            "no": n,
-            "kode": ta.kode,
-            "nama": ta.nama,
-            "bobot": ta.bobot,
-            "unit": ua.nilai,
-            "tpi": ta.nilai,
-            "selisih": ta.nilai - ua.nilai,
-            "persen": ta.persen,
-            "pemenuhan": ta.pemenuhan,
-            "pemenuhan_persen": ta.pemenuhan_persen,
-            "reform": ta.reform,
-            "reform_persen": ta.reform_persen,
-            "catatan": area_notes.get(ta.kode, []),
-        })
+        areas.append(
+            {
+                "minimum": ta.bobot * minimum_persen / 100,
+                "minimum_persen": minimum_persen,
+                "memenuhi": met,
+                "memenuhi_teks": "Ya" if met else "Tidak",
+                "no": n,
+                "kode": ta.kode,
+                "nama": ta.nama,
+                "bobot": ta.bobot,
+                "unit": ua.nilai,
+                "tpi": ta.nilai,
+                "selisih": ta.nilai - ua.nilai,
+                "persen": ta.persen,
+                "pemenuhan": ta.pemenuhan,
+                "pemenuhan_persen": ta.pemenuhan_persen,
+                "reform": ta.reform,
+                "reform_persen": ta.reform_persen,
+                "catatan": area_notes.get(ta.kode, []),
+            }
+        )
     b = inst.bobot
     rekap = [
         {"label": "Pemenuhan", "bobot": b["pemenuhan"], "unit": u.pemenuhan, "tpi": t.pemenuhan, "utama": False},
         {"label": "Reform", "bobot": b["reform"], "unit": u.reform, "tpi": t.reform, "utama": False},
-        {"label": "Komponen Pengungkit", "bobot": b["pengungkit"], "unit": u.pengungkit, "tpi": t.pengungkit, "utama": True},
-        {"label": "Birokrasi yang bersih dan akuntabel", "bobot": b["bersih"], "unit": u.bersih, "tpi": t.bersih, "utama": False},
+        {
+            "label": "Komponen Pengungkit",
+            "bobot": b["pengungkit"],
+            "unit": u.pengungkit,
+            "tpi": t.pengungkit,
+            "utama": True,
+        },
+        {
+            "label": "Birokrasi yang bersih dan akuntabel",
+            "bobot": b["bersih"],
+            "unit": u.bersih,
+            "tpi": t.bersih,
+            "utama": False,
+        },
         {"label": "Pelayanan publik yang prima", "bobot": b["prima"], "unit": u.prima, "tpi": t.prima, "utama": False},
         {"label": "Komponen Hasil", "bobot": b["hasil"], "unit": u.hasil, "tpi": t.hasil, "utama": True},
         {"label": "NILAI TOTAL", "bobot": b["total"], "unit": u.total, "tpi": t.total, "utama": True},
     ]
     for row in rekap:
         row["persen"] = 100 * row["tpi"] / row["bobot"] if row["bobot"] else None
-    got = {"total": t.total, "pengungkit": t.pengungkit, "bersih": t.bersih, "ipak": t.ipak,
-           "kinerja": t.kinerja, "ipkp": t.ipkp, "area_persen": min((a.persen for a in t.areas), default=0.0)}
+    got = {
+        "total": t.total,
+        "pengungkit": t.pengungkit,
+        "bersih": t.bersih,
+        "ipak": t.ipak,
+        "kinerja": t.kinerja,
+        "ipkp": t.ipkp,
+        "area_persen": min((a.persen for a in t.areas), default=0.0),
+    }
     ambang = []
     for key, label in LABELS.items():  # Tabel 6 wording: one source, core.scoring
         row = {"label": label, "kunci": key, "nilai": got[key], "persen": key == "area_persen"}
@@ -366,21 +416,23 @@ def scores_section(f: Facts, area_notes: dict[str, list[str]]) -> dict:
         ts, us = t.sub_areas.get(kode), u.sub_areas.get(kode)
         if ts is None:
             continue
-        sub_areas.append({
-            "kode": kode,
-            "kode_lke": inst.kode_lke(kode),
-            "nomor": sa.nomor,
-            "nama": sa.nama,
-            "area": inst.areas[sa.area].nama if sa.area in inst.areas else sa.area,
-            "bagian": sa.bagian.capitalize(),
-            "bobot": ts.bobot,
-            "unit": us.nilai if us else None,
-            "tpi": ts.nilai,
-            "persen": ts.persen,
-            "terjawab": ts.answered,
-            "butir": ts.entries,
-            "catatan": notes.get(kode, ""),
-        })
+        sub_areas.append(
+            {
+                "kode": kode,
+                "kode_lke": inst.kode_lke(kode),
+                "nomor": sa.nomor,
+                "nama": sa.nama,
+                "area": inst.areas[sa.area].nama if sa.area in inst.areas else sa.area,
+                "bagian": sa.bagian.capitalize(),
+                "bobot": ts.bobot,
+                "unit": us.nilai if us else None,
+                "tpi": ts.nilai,
+                "persen": ts.persen,
+                "terjawab": ts.answered,
+                "butir": ts.entries,
+                "catatan": notes.get(kode, ""),
+            }
+        )
     # the body's sub-area table goes area by area (pemenuhan, then reform, within each area)
     area_order = {name: n for n, name in enumerate(a.nama for a in inst.areas.values())}
     sub_areas_per_area = sorted(sub_areas, key=lambda s: area_order.get(s["area"], len(area_order)))
@@ -388,8 +440,10 @@ def scores_section(f: Facts, area_notes: dict[str, list[str]]) -> dict:
         "areas": areas,
         "rekap": rekap,
         "ambang": ambang,
-        "verdicts": {p: {"predikat": p, "memenuhi": v.met, "gagal": list(v.failed),
-                         "checks": [c.to_dict() for c in v.checks]} for p, v in ev.verdicts.items()},
+        "verdicts": {
+            p: {"predikat": p, "memenuhi": v.met, "gagal": list(v.failed), "checks": [c.to_dict() for c in v.checks]}
+            for p, v in ev.verdicts.items()
+        },
         "memenuhi_target": f.memenuhi,
         "sementara": bool(t.unanswered),
         "belum_dijawab": list(t.unanswered),
@@ -403,8 +457,9 @@ def conclusion_section(f: Facts) -> dict:
     t, u = f.ev.tpi, f.ev.unit
     meta = f.meta
     kegiatan = KEGIATAN.get(f.jenis, f.jenis)
-    predikat = ("Wilayah Bebas dari Korupsi (WBK)" if f.target == "WBK"
-                else "Wilayah Birokrasi Bersih dan Melayani (WBBM)")
+    predikat = (
+        "Wilayah Bebas dari Korupsi (WBK)" if f.target == "WBK" else "Wilayah Birokrasi Bersih dan Melayani (WBBM)"
+    )
     teks = meta.get("kesimpulan") or (
         f"Berdasarkan hasil {kegiatan}, nilai total hasil penilaian TPI atas {meta['opd']['nama']} sebesar "
         f"{_nilai(t.total)} (penilaian mandiri unit kerja {_nilai(u.total)}). Unit kerja "
@@ -450,24 +505,38 @@ def dasar_section(f: Facts) -> dict:
     unit = f.cfg.unit or "Inspektorat Daerah"
     rows = [{"teks": t, "kurang": ""} for t in DASAR_HUKUM]
     kurang = [w for k, w in (("sk_tpi_nomor", "nomor"), ("sk_tpi_tanggal", "tanggal")) if not d.get(k)]
-    rows.append({
-        "teks": f"{d.get('sk_tpi_penetap') or 'Keputusan ' + blank} Nomor {d.get('sk_tpi_nomor') or blank} "
-                f"tanggal {tanggal(d.get('sk_tpi_tanggal')) or blank} tentang Pembentukan Tim Penilai Internal "
-                f"Zona Integritas {f.cfg.instansi}".rstrip(),
-        "kurang": (f"{' dan '.join(kurang)} keputusan pembentukan TPI: isi [dasar] "
-                   f"{', '.join('sk_tpi_' + k for k in kurang)} di tpi.toml") if kurang else "",
-    })
-    rows.append({
-        "teks": f"Program Kerja Pengawasan Tahunan (PKPT) {unit} Tahun {d.get('pkpt_tahun') or blank}",
-        "kurang": "" if d.get("pkpt_tahun") else "tahun PKPT: isi [dasar] pkpt_tahun di tpi.toml",
-    })
+    rows.append(
+        {
+            "teks": f"{d.get('sk_tpi_penetap') or 'Keputusan ' + blank} Nomor {d.get('sk_tpi_nomor') or blank} "
+            f"tanggal {tanggal(d.get('sk_tpi_tanggal')) or blank} tentang Pembentukan Tim Penilai Internal "
+            f"Zona Integritas {f.cfg.instansi}".rstrip(),
+            "kurang": (
+                f"{' dan '.join(kurang)} keputusan pembentukan TPI: isi [dasar] "
+                f"{', '.join('sk_tpi_' + k for k in kurang)} di tpi.toml"
+            )
+            if kurang
+            else "",
+        }
+    )
+    rows.append(
+        {
+            "teks": f"Program Kerja Pengawasan Tahunan (PKPT) {unit} Tahun {d.get('pkpt_tahun') or blank}",
+            "kurang": "" if d.get("pkpt_tahun") else "tahun PKPT: isi [dasar] pkpt_tahun di tpi.toml",
+        }
+    )
     st = f.meta.get("dasar") or {}
     missing = [w for k, w in (("nomor", "nomor"), ("tanggal", "tanggal")) if not st.get(k)]
-    rows.append({
-        "teks": f"Surat Tugas {unit} Nomor {st.get('nomor') or blank} tanggal {tanggal(st.get('tanggal')) or blank}",
-        "kurang": (f"{' dan '.join(missing)} Surat Tugas sesi ini: isi dengan "
-                   f"'tpi ba surat-tugas SESI --nomor … --tanggal …'") if missing else "",
-    })
+    rows.append(
+        {
+            "teks": f"Surat Tugas {unit} Nomor {st.get('nomor') or blank} tanggal {tanggal(st.get('tanggal')) or blank}",
+            "kurang": (
+                f"{' dan '.join(missing)} Surat Tugas sesi ini: isi dengan "
+                f"'tpi ba surat-tugas SESI --nomor … --tanggal …'"
+            )
+            if missing
+            else "",
+        }
+    )
     for n, row in enumerate(rows, start=1):
         row["no"] = n
     return {"dasar_list": rows, "dasar_lengkap": not any(r["kurang"] for r in rows)}
@@ -476,17 +545,22 @@ def dasar_section(f: Facts) -> dict:
 def opening_section(f: Facts) -> dict:
     """The figures the opening paragraph states: the TPI total and the verdict."""
     target = f.target
-    label = ("Menuju Wilayah Bebas dari Korupsi (WBK)" if target == "WBK"
-             else "Menuju Wilayah Birokrasi Bersih dan Melayani (WBBM)")
-    return {"hasil": {
-        "total": f.ev.tpi.total,
-        "total_unit": f.ev.unit.total,
-        "sementara": bool(f.ev.tpi.unanswered),
-        "memenuhi": f.memenuhi,
-        "simpulan": "memenuhi" if f.memenuhi else "belum memenuhi",
-        "predikat": target,
-        "predikat_label": label,
-    }}
+    label = (
+        "Menuju Wilayah Bebas dari Korupsi (WBK)"
+        if target == "WBK"
+        else "Menuju Wilayah Birokrasi Bersih dan Melayani (WBBM)"
+    )
+    return {
+        "hasil": {
+            "total": f.ev.tpi.total,
+            "total_unit": f.ev.unit.total,
+            "sementara": bool(f.ev.tpi.unanswered),
+            "memenuhi": f.memenuhi,
+            "simpulan": "memenuhi" if f.memenuhi else "belum memenuhi",
+            "predikat": target,
+            "predikat_label": label,
+        }
+    }
 
 
 def penilaian_section(f: Facts) -> dict:
@@ -497,8 +571,15 @@ def penilaian_section(f: Facts) -> dict:
     rows = []
 
     def add(label: str, ambang: str, got: str, met: bool | None) -> None:
-        rows.append({"syarat": label, "ambang": ambang, "nilai": got, "memenuhi": met,
-                     "memenuhi_teks": {True: "Ya", False: "Tidak", None: "Belum dicatat"}[met]})
+        rows.append(
+            {
+                "syarat": label,
+                "ambang": ambang,
+                "nilai": got,
+                "memenuhi": met,
+                "memenuhi_teks": {True: "Ya", False: "Tidak", None: "Belum dicatat"}[met],
+            }
+        )
 
     v = f.verdict
     for c in v.checks:  # judged once in core (core.scoring.verdict); rendered here
@@ -508,10 +589,14 @@ def penilaian_section(f: Facts) -> dict:
             if c is v.lowest_area():
                 # name the reading (tpi.toml [penilaian] ambang_per_area) and the part the lowest
                 # figure is, so it never seems to contradict table IV.A's combined percentage
-                add(f"Nilai setiap area pengungkit (terendah: {f.inst.areas[c.area].nama}, "
+                add(
+                    f"Nilai setiap area pengungkit (terendah: {f.inst.areas[c.area].nama}, "
                     f"{BAGIAN.get(c.part or '', 'pemenuhan + reform')}; dibaca "
                     f"{BACAAN.get(f.cfg.ambang_per_area, f.cfg.ambang_per_area)})",
-                    f"≥ {nilai(c.threshold)}%", f"{nilai(c.value)}%", v.areas_met)
+                    f"≥ {nilai(c.threshold)}%",
+                    f"{nilai(c.value)}%",
+                    v.areas_met,
+                )
         elif c.key == "predikat_wbk":
             add(c.label, "Ya", {True: "Ya", False: "Tidak", None: "belum dicatat"}[c.value], c.met)
         elif c.key.startswith("syarat:"):
@@ -528,9 +613,15 @@ def tanggapan_section(f: Facts) -> dict:
 
     rows = []
     for n, row in enumerate(f.meta.get("tindak_lanjut") or [], start=1):
-        rows.append({"no": n, "uraian": row.get("uraian", ""), "batas_waktu": row.get("batas_waktu", ""),
-                     "batas_waktu_teks": tanggal(row.get("batas_waktu")),
-                     "penanggung_jawab": row.get("penanggung_jawab", "")})
+        rows.append(
+            {
+                "no": n,
+                "uraian": row.get("uraian", ""),
+                "batas_waktu": row.get("batas_waktu", ""),
+                "batas_waktu_teks": tanggal(row.get("batas_waktu")),
+                "penanggung_jawab": row.get("penanggung_jawab", ""),
+            }
+        )
     return {"tanggapan": _paragraphs(f.meta.get("tanggapan", "")), "tindak_lanjut": rows}
 
 
@@ -546,14 +637,20 @@ def signatures_section(f: Facts, people: dict) -> dict:
         if pen.get(key):
             p = _person(pen[key])
             mengetahui.append(dict(p, jabatan_ttd=f"{label}{', ' + p['jabatan'] if p['jabatan'] else ''}"))
-    return {"ttd": {
-        "kepala": {"jabatan_ttd": people["jabatan_kepala"], "nama": kepala["nama"] if kepala else "",
-                   "nip": kepala["nip"] if kepala else "", "pangkat": kepala["pangkat"] if kepala else ""},
-        "ketua": people["ketua"] if PeranTim.KETUA_TIM in roles else None,
-        "ketua_diminta": PeranTim.KETUA_TIM in roles,
-        "anggota": people["anggota"] if PeranTim.ANGGOTA in roles else [],
-        "mengetahui": mengetahui,
-    }}
+    return {
+        "ttd": {
+            "kepala": {
+                "jabatan_ttd": people["jabatan_kepala"],
+                "nama": kepala["nama"] if kepala else "",
+                "nip": kepala["nip"] if kepala else "",
+                "pangkat": kepala["pangkat"] if kepala else "",
+            },
+            "ketua": people["ketua"] if PeranTim.KETUA_TIM in roles else None,
+            "ketua_diminta": PeranTim.KETUA_TIM in roles,
+            "anggota": people["anggota"] if PeranTim.ANGGOTA in roles else [],
+            "mengetahui": mengetahui,
+        }
+    }
 
 
 # -- helpers --------------------------------------------------------------------------------------

@@ -50,10 +50,13 @@ def setting(ws, name: str, default):
 def kepala_daerah(instansi: str) -> str:
     """'Pemerintah Kabupaten Pesawaran' -> 'Bupati Pesawaran' (Kota -> Wali Kota, Provinsi -> Gubernur)."""
     text = (instansi or "").strip()
-    for prefix, title in (("Pemerintah Kabupaten ", "Bupati"), ("Pemerintah Kota ", "Wali Kota"),
-                          ("Pemerintah Provinsi ", "Gubernur")):
+    for prefix, title in (
+        ("Pemerintah Kabupaten ", "Bupati"),
+        ("Pemerintah Kota ", "Wali Kota"),
+        ("Pemerintah Provinsi ", "Gubernur"),
+    ):
         if text.startswith(prefix):
-            return f"{title} {text[len(prefix):]}"
+            return f"{title} {text[len(prefix) :]}"
     return "Kepala Daerah"
 
 
@@ -104,8 +107,10 @@ def document_pdf(ws, base: str, context: dict, marks: bool = False) -> bytes:
     from .filters import terbilang
     from .pdf import typeset
 
-    extra = {"judul_dokumen": f"{base.replace('_', ' ').upper()} — {context['instansi']['nama']}",
-             "penyusun": context["instansi"].get("unit", "")}
+    extra = {
+        "judul_dokumen": f"{base.replace('_', ' ').upper()} — {context['instansi']['nama']}",
+        "penyusun": context["instansi"].get("unit", ""),
+    }
     if "units" in context:
         extra["jumlah_unit_terbilang"] = terbilang(len(context["units"]))
     return typeset(ws, base, context, extra, marks=marks)
@@ -172,8 +177,13 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
             sub_notes.setdefault(sa["area"], []).append(f"{sa['kode_lke']} {sa['nama']}: {sa['catatan']}")
     area_hasil = [
         # the area's minimum as the verdict judged it (core.scoring.Check, the reading of tpi.toml)
-        dict(a, minimal=a["minimum_persen"], di_bawah_minimal=not a["memenuhi"], rekomendasi=by_area.get(a["nama"], []),
-             catatan_sub_area=sub_notes.get(a["nama"], []))
+        dict(
+            a,
+            minimal=a["minimum_persen"],
+            di_bawah_minimal=not a["memenuhi"],
+            rekomendasi=by_area.get(a["nama"], []),
+            catatan_sub_area=sub_notes.get(a["nama"], []),
+        )
         for a in ctx["areas"]
     ]
     ev = store.evaluate(ws.config.ambang_per_area)
@@ -184,12 +194,19 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
     for item in inst.hasil_items():
         key = {"IPAK": "ipak", "IPKP": "ipkp"}.get(item.singkatan or "", "kinerja")
         check = verdict.check(key)  # judged once in core; rendered here
-        hasil_komponen.append({
-            "kode": inst.kode_lke(item.id), "nama": item.pertanyaan, "singkatan": item.singkatan or "",
-            "bobot": item.bobot, "unit": getattr(u, key), "tpi": getattr(t, key),
-            "minimal": check.threshold if check else None, "memenuhi": bool(check and check.passed),
-            "jawaban": (store.answers.get(str(item.id)) or {}).get("jawaban_tpi"),
-        })
+        hasil_komponen.append(
+            {
+                "kode": inst.kode_lke(item.id),
+                "nama": item.pertanyaan,
+                "singkatan": item.singkatan or "",
+                "bobot": item.bobot,
+                "unit": getattr(u, key),
+                "tpi": getattr(t, key),
+                "minimal": check.threshold if check else None,
+                "memenuhi": bool(check and check.passed),
+                "jawaban": (store.answers.get(str(item.id)) or {}).get("jawaban_tpi"),
+            }
+        )
     sesi = ctx["sesi"]
     waktu = f"Evaluasi dilaksanakan pada {tanggal_id(sesi['tanggal'])}"
     if sesi["jam_mulai"]:
@@ -199,19 +216,23 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
     waktu += f", bertempat di {sesi['tempat'] or '-'}, dengan metode {sesi['jenis_label'].lower()}."
     st = store.meta.get("dasar") or {}
     if st.get("mulai") or st.get("selesai"):
-        waktu += (f" Masa penugasan sesuai Surat Tugas: {tanggal_id(st.get('mulai')) or '…'} s.d. "
-                  f"{tanggal_id(st.get('selesai')) or '…'}.")
+        waktu += (
+            f" Masa penugasan sesuai Surat Tugas: {tanggal_id(st.get('mulai')) or '…'} s.d. "
+            f"{tanggal_id(st.get('selesai')) or '…'}."
+        )
     predikat = "Wilayah Bebas dari Korupsi (WBK)" if target == "WBK" else "Wilayah Birokrasi Bersih dan Melayani (WBBM)"
     # Dasar: the BA's list (laws, SK TPI, PKPT, Surat Tugas), the Surat Tugas with its period
     dasar = [r["teks"] for r in ctx["dasar_list"]]
     if st.get("mulai") or st.get("selesai"):
-        dasar[-1] += (f" untuk masa penugasan {tanggal_id(st.get('mulai')) or '…'} s.d. "
-                      f"{tanggal_id(st.get('selesai')) or '…'}")
+        dasar[-1] += (
+            f" untuk masa penugasan {tanggal_id(st.get('mulai')) or '…'} s.d. {tanggal_id(st.get('selesai')) or '…'}"
+        )
     urut = {"Pengendali Teknis": 0, "Ketua Tim": 1, "Anggota": 2}
     tim = sorted(ctx["tim"], key=lambda p: urut.get(p["peran"], 3))
     started = pencanangan(ws, opd)
-    sasaran = (f"Sasaran evaluasi adalah {opd}, unit kerja yang membangun Zona Integritas menuju {predikat}"
-               + (f" sejak pencanangan pada {tanggal_id(started)}." if started else "."))
+    sasaran = f"Sasaran evaluasi adalah {opd}, unit kerja yang membangun Zona Integritas menuju {predikat}" + (
+        f" sejak pencanangan pada {tanggal_id(started)}." if started else "."
+    )
     metodologi = [
         "Penilaian atas jawaban penilaian mandiri unit kerja pada Lembar Kerja Evaluasi (LKE) dan data dukungnya "
         "(desk evaluasi).",
@@ -220,9 +241,11 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
         "hasil (bobot 40: birokrasi yang bersih dan akuntabel 22,5 serta pelayanan publik yang prima 17,5), "
         "dibandingkan dengan nilai minimal predikat Menuju WBK dan WBBM.",
     ]
-    lingkup = (f"Evaluasi mencakup komponen pengungkit (enam area perubahan: pemenuhan dan reform) dan komponen hasil "
-               f"(Indeks Persepsi Anti Korupsi, capaian kinerja, dan Indeks Persepsi Kualitas Pelayanan) pada {opd} "
-               f"tahun {sesi['tahun']}, dengan {ctx['instrumen']['nama']}.")
+    lingkup = (
+        f"Evaluasi mencakup komponen pengungkit (enam area perubahan: pemenuhan dan reform) dan komponen hasil "
+        f"(Indeks Persepsi Anti Korupsi, capaian kinerja, dan Indeks Persepsi Kualitas Pelayanan) pada {opd} "
+        f"tahun {sesi['tahun']}, dengan {ctx['instrumen']['nama']}."
+    )
     batasan = [
         f"Evaluasi terbatas pada data dukung yang disampaikan unit kerja dan diperiksa TPI sampai dengan "
         f"{tanggal_id(sesi['tanggal'])}; data dukung yang disampaikan sesudahnya tidak dinilai dalam laporan ini.",
@@ -233,65 +256,83 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
     ]
     rekomendasi = [f"{t['label']}, area {t['area']}: {t['rekomendasi']}" for t in ctx["temuan"] if t.get("rekomendasi")]
     best = max(area_hasil, key=lambda a: a["persen"]) if area_hasil else None
-    apresiasi = (f"Tim Penilai Internal menyampaikan apresiasi kepada pimpinan dan seluruh pegawai {opd} atas komitmen "
-                 f"dan kerja sama selama evaluasi"
-                 + (f"; capaian tertinggi pada area {best['nama']} ({nilai(best['persen'])}% dari bobot)." if best else "."))
+    apresiasi = (
+        f"Tim Penilai Internal menyampaikan apresiasi kepada pimpinan dan seluruh pegawai {opd} atas komitmen "
+        f"dan kerja sama selama evaluasi"
+        + (f"; capaian tertinggi pada area {best['nama']} ({nilai(best['persen'])}% dari bobot)." if best else ".")
+    )
     simpulan = list(ctx["kesimpulan"])
     for p, v in ev.verdicts.items():
         words = "memenuhi" if v.met else "belum memenuhi"
-        simpulan.append(f"Terhadap nilai minimal predikat Menuju {p}, unit kerja {words} kriteria"
-                        + ("." if v.met else f": {'; '.join(check_in_words(c, inst) for c in v.checks if not c.passed)}."))
-    syarat_rows = [{
-        "label": r["label"], "ambang": r["ambang"], "nilai": r["nilai_teks"],
-        "keterangan": {True: "memenuhi", False: "tidak memenuhi", None: "belum dicatat"}[r["memenuhi"]]
-        + (f"; {r['bukti']}" if r["bukti"] else ""),
-    } for r in ctx["syarat"]]
+        simpulan.append(
+            f"Terhadap nilai minimal predikat Menuju {p}, unit kerja {words} kriteria"
+            + ("." if v.met else f": {'; '.join(check_in_words(c, inst) for c in v.checks if not c.passed)}.")
+        )
+    syarat_rows = [
+        {
+            "label": r["label"],
+            "ambang": r["ambang"],
+            "nilai": r["nilai_teks"],
+            "keterangan": {True: "memenuhi", False: "tidak memenuhi", None: "belum dicatat"}[r["memenuhi"]]
+            + (f"; {r['bukti']}" if r["bukti"] else ""),
+        }
+        for r in ctx["syarat"]
+    ]
     built = satu_tahun(ws, opd, dt.date.fromisoformat(sesi["tanggal"]))
-    syarat_rows.append({  # Tabel 5: the unit has built its ZI for at least a year (usulan gate, core.cycle)
-        "label": "Pembangunan Zona Integritas minimal satu tahun", "ambang": "1 tahun sejak pencanangan",
-        "nilai": f"pencanangan {tanggal_id(started)}" if started else "belum dicatat",
-        "keterangan": {True: "memenuhi", False: "tidak memenuhi", None: "belum dicatat ([[opd]] pencanangan)"}[built],
-    })
-    ctx.update({
-        "kop": list(ctx["instansi"]["kop"]),
-        "orientasi": "potret",
-        "draft": not final,
-        "draft_alasan": f"sesi dasar belum final (status: {sesi['status_label']}); laporan belum dapat ditandatangani",
-        "predikat_target": predikat,
-        "area_hasil": area_hasil,
-        "hasil_komponen": hasil_komponen,
-        "syarat_rows": syarat_rows,
-        "lhe": {
-            "nomor": nomor or issued or PLACEHOLDER,
-            "tanggal": day.isoformat(),
-            "sifat": setting(ws, "lhe_sifat", "Penting"),
-            "lampiran": "1 (satu) berkas",
-            "hal": f"Laporan Hasil Evaluasi TPI atas Pembangunan Zona Integritas pada {opd}",
-            "kepada": setting(ws, "lhe_kepada", kepala_daerah(ctx["instansi"]["nama"])),
-            "kepada_tempat": ctx["instansi"]["kota"] or "Tempat",
-            "pembuka": (f"Bersama ini kami sampaikan Laporan Hasil Evaluasi Tim Penilai Internal (TPI) atas pembangunan "
-                        f"Zona Integritas menuju {predikat} pada {opd}, dengan uraian sebagai berikut:"),
-            "dasar": dasar,
-            "tim": tim,
-            "waktu": waktu,
-            "tujuan": list(TUJUAN_LHE),
-            "sasaran": sasaran,
-            "metodologi": metodologi,
-            "ruang_lingkup": lingkup,
-            "batasan": batasan,
-            "rekomendasi": rekomendasi,
-            "apresiasi": apresiasi,
-            "simpulan": simpulan,
-            "penutup": "Demikian laporan ini kami sampaikan. Atas perhatian Bapak/Ibu, kami ucapkan terima kasih.",
-            "tembusan": [jabatan_kepala(store.meta), "Ketua Tim Penilai Internal"],
-            "penandatangan": {
-                "jabatan": setting(ws, "lhe_penandatangan_jabatan", "Inspektur"),
-                "nama": setting(ws, "lhe_penandatangan_nama", ""),
-                "nip": setting(ws, "lhe_penandatangan_nip", ""),
-                "pangkat": setting(ws, "lhe_penandatangan_pangkat", ""),
+    syarat_rows.append(
+        {  # Tabel 5: the unit has built its ZI for at least a year (usulan gate, core.cycle)
+            "label": "Pembangunan Zona Integritas minimal satu tahun",
+            "ambang": "1 tahun sejak pencanangan",
+            "nilai": f"pencanangan {tanggal_id(started)}" if started else "belum dicatat",
+            "keterangan": {True: "memenuhi", False: "tidak memenuhi", None: "belum dicatat ([[opd]] pencanangan)"}[
+                built
+            ],
+        }
+    )
+    ctx.update(
+        {
+            "kop": list(ctx["instansi"]["kop"]),
+            "orientasi": "potret",
+            "draft": not final,
+            "draft_alasan": f"sesi dasar belum final (status: {sesi['status_label']}); laporan belum dapat ditandatangani",
+            "predikat_target": predikat,
+            "area_hasil": area_hasil,
+            "hasil_komponen": hasil_komponen,
+            "syarat_rows": syarat_rows,
+            "lhe": {
+                "nomor": nomor or issued or PLACEHOLDER,
+                "tanggal": day.isoformat(),
+                "sifat": setting(ws, "lhe_sifat", "Penting"),
+                "lampiran": "1 (satu) berkas",
+                "hal": f"Laporan Hasil Evaluasi TPI atas Pembangunan Zona Integritas pada {opd}",
+                "kepada": setting(ws, "lhe_kepada", kepala_daerah(ctx["instansi"]["nama"])),
+                "kepada_tempat": ctx["instansi"]["kota"] or "Tempat",
+                "pembuka": (
+                    f"Bersama ini kami sampaikan Laporan Hasil Evaluasi Tim Penilai Internal (TPI) atas pembangunan "
+                    f"Zona Integritas menuju {predikat} pada {opd}, dengan uraian sebagai berikut:"
+                ),
+                "dasar": dasar,
+                "tim": tim,
+                "waktu": waktu,
+                "tujuan": list(TUJUAN_LHE),
+                "sasaran": sasaran,
+                "metodologi": metodologi,
+                "ruang_lingkup": lingkup,
+                "batasan": batasan,
+                "rekomendasi": rekomendasi,
+                "apresiasi": apresiasi,
+                "simpulan": simpulan,
+                "penutup": "Demikian laporan ini kami sampaikan. Atas perhatian Bapak/Ibu, kami ucapkan terima kasih.",
+                "tembusan": [jabatan_kepala(store.meta), "Ketua Tim Penilai Internal"],
+                "penandatangan": {
+                    "jabatan": setting(ws, "lhe_penandatangan_jabatan", "Inspektur"),
+                    "nama": setting(ws, "lhe_penandatangan_nama", ""),
+                    "nip": setting(ws, "lhe_penandatangan_nip", ""),
+                    "pangkat": setting(ws, "lhe_penandatangan_pangkat", ""),
+                },
             },
-        },
-    })
+        }
+    )
     return ctx
 
 
@@ -351,28 +392,32 @@ def usulan_units(ws, tahun: int) -> list[dict]:
             raise TpiError(f"Usulan {u['opd']}: tidak ada sesi penilaian tahun {tahun} lagi; perbarui daftar usulan.")
         _, ev = evaluate_basis(ws, basis)
         afirmasi = u["kategori"] == "WBK-AFIRMASI"
-        out.append({
-            **u,
-            "kategori_label": KATEGORI_LABEL.get(u["kategori"], u["kategori"]),
-            "predikat": PREDIKAT_SURAT["WBBM" if u["kategori"] == "WBBM" else "WBK"],
-            "keterangan": (f"Afirmasi: {label_afirmasi(jenis_afirmasi(ws, u['opd']))}" if afirmasi else ""),
-            "nilai_tpi": ev.tpi.total,
-            "nilai_unit": ev.unit.total,
-            "pengungkit": ev.tpi.pengungkit,
-            "hasil": ev.tpi.hasil,
-            "sesi_id": basis.id,
-            "sesi_tanggal": basis.summary.tanggal,
-            "sesi_status": STATUS.get(basis.status, basis.status),
-            "lhe_nomor": _lhe_of(ws, basis.id, tahun),
-            "final": not basis.draft,
-            "kondisi": list(u.get("kondisi") or []),
-            "alasan": u.get("alasan", ""),
-        })
+        out.append(
+            {
+                **u,
+                "kategori_label": KATEGORI_LABEL.get(u["kategori"], u["kategori"]),
+                "predikat": PREDIKAT_SURAT["WBBM" if u["kategori"] == "WBBM" else "WBK"],
+                "keterangan": (f"Afirmasi: {label_afirmasi(jenis_afirmasi(ws, u['opd']))}" if afirmasi else ""),
+                "nilai_tpi": ev.tpi.total,
+                "nilai_unit": ev.unit.total,
+                "pengungkit": ev.tpi.pengungkit,
+                "hasil": ev.tpi.hasil,
+                "sesi_id": basis.id,
+                "sesi_tanggal": basis.summary.tanggal,
+                "sesi_status": STATUS.get(basis.status, basis.status),
+                "lhe_nomor": _lhe_of(ws, basis.id, tahun),
+                "final": not basis.draft,
+                "kondisi": list(u.get("kondisi") or []),
+                "alasan": u.get("alasan", ""),
+            }
+        )
     return out
 
 
-PREDIKAT_SURAT = {"WBK": "Menuju Wilayah Bebas dari Korupsi (WBK)",
-                  "WBBM": "Menuju Wilayah Birokrasi Bersih dan Melayani (WBBM)"}
+PREDIKAT_SURAT = {
+    "WBK": "Menuju Wilayah Bebas dari Korupsi (WBK)",
+    "WBBM": "Menuju Wilayah Birokrasi Bersih dan Melayani (WBBM)",
+}
 
 
 def _tembusan(ws, units: list[dict]) -> list[str]:
@@ -407,10 +452,14 @@ def surat_context(ws, tahun: int, tanggal: str | None = None, nomor: dict | None
     jabatan = setting(ws, "surat_usulan_penandatangan_jabatan", kepala)
     kinds = sorted({"WBBM" if u["kategori"] == "WBBM" else "WBK" for u in units}, reverse=False) or ["WBK", "WBBM"]
     hal_predikat = "/".join(
-        {"WBK": "Wilayah Bebas dari Korupsi (WBK)", "WBBM": "Wilayah Birokrasi Bersih dan Melayani (WBBM)"}[k] for k in kinds)
+        {"WBK": "Wilayah Bebas dari Korupsi (WBK)", "WBBM": "Wilayah Birokrasi Bersih dan Melayani (WBBM)"}[k]
+        for k in kinds
+    )
     singkat = " dan/atau ".join(kinds)
     batas = batas_pengajuan(ws, tahun)
-    surat_nomor = nomor.get("surat-usulan") or issued_nomor(ws, "surat-usulan", day.year, f"usulan-{tahun}") or PLACEHOLDER
+    surat_nomor = (
+        nomor.get("surat-usulan") or issued_nomor(ws, "surat-usulan", day.year, f"usulan-{tahun}") or PLACEHOLDER
+    )
     target_syarat = "WBBM" if "WBBM" in kinds and len(kinds) == 1 else "WBK"
     syarat_rows = {k: syarat_instansi_rows(ws, tahun, k) for k in ("WBK", "WBBM")}
     penandatangan = {
@@ -425,56 +474,89 @@ def surat_context(ws, tahun: int, tanggal: str | None = None, nomor: dict | None
         "Data dukung tentang hasil telah sesuai dengan kondisi yang sebenarnya.",
     ]
     sptjm_2024 = setting(ws, "sptjm_bentuk", "2024") == "2024"
-    kepada_sptjm = [MENTERI, "c.q. Deputi Bidang Reformasi Birokrasi, Akuntabilitas Aparatur, dan Pengawasan", "di Jakarta"]
+    kepada_sptjm = [
+        MENTERI,
+        "c.q. Deputi Bidang Reformasi Birokrasi, Akuntabilitas Aparatur, dan Pengawasan",
+        "di Jakarta",
+    ]
     if sptjm_2024:
-        lembar = [{
-            "kepada": kepada_sptjm,
-            "identitas": [{"label": "Nama", "isi": penandatangan["nama"] or "…………………………"},
-                          {"label": "Jabatan", "isi": jabatan},
-                          {"label": "Alamat", "isi": setting(ws, "alamat_instansi", "") or "…………………………"}],
-            "pembuka": (f"Sehubungan dengan pengusulan unit kerja/satuan kerja sejumlah {n} ({terbilang(n).lower()}) "
-                        f"unit kerja/satuan kerja dalam evaluasi Pembangunan Zona Integritas Menuju {singkat} "
-                        f"tahun {tahun}, dengan ini menyatakan bahwa data pendukung yang kami sampaikan, yaitu:"),
-            "pernyataan": pernyataan,
-            "penutup": [
-                "Apabila di kemudian hari ternyata ditemukan bahwa data yang kami sampaikan tidak sesuai dengan "
-                "keadaan yang sebenarnya, kami bersedia ditinjau kembali terkait pengusulan unit kerja/satuan kerja "
-                "tersebut.",
-                "Demikian pernyataan ini dibuat untuk dipergunakan seperlunya.",
-            ],
-            "ttd": {"atas": "Yang membuat pernyataan,", "jabatan": jabatan, "nama": penandatangan["nama"],
-                    "nip": penandatangan["nip"], "meterai": False},
-        }]
+        lembar = [
+            {
+                "kepada": kepada_sptjm,
+                "identitas": [
+                    {"label": "Nama", "isi": penandatangan["nama"] or "…………………………"},
+                    {"label": "Jabatan", "isi": jabatan},
+                    {"label": "Alamat", "isi": setting(ws, "alamat_instansi", "") or "…………………………"},
+                ],
+                "pembuka": (
+                    f"Sehubungan dengan pengusulan unit kerja/satuan kerja sejumlah {n} ({terbilang(n).lower()}) "
+                    f"unit kerja/satuan kerja dalam evaluasi Pembangunan Zona Integritas Menuju {singkat} "
+                    f"tahun {tahun}, dengan ini menyatakan bahwa data pendukung yang kami sampaikan, yaitu:"
+                ),
+                "pernyataan": pernyataan,
+                "penutup": [
+                    "Apabila di kemudian hari ternyata ditemukan bahwa data yang kami sampaikan tidak sesuai dengan "
+                    "keadaan yang sebenarnya, kami bersedia ditinjau kembali terkait pengusulan unit kerja/satuan kerja "
+                    "tersebut.",
+                    "Demikian pernyataan ini dibuat untuk dipergunakan seperlunya.",
+                ],
+                "ttd": {
+                    "atas": "Yang membuat pernyataan,",
+                    "jabatan": jabatan,
+                    "nama": penandatangan["nama"],
+                    "nip": penandatangan["nip"],
+                    "meterai": False,
+                },
+            }
+        ]
     else:  # PermenPANRB 90/2021: one statement per unit, signed by its head over a meterai
         from ..core.ba_fields import derive_jabatan_kepala
 
-        lembar = [{
-            "kepada": kepada_sptjm,
-            "identitas": [{"label": "Nama", "isi": "…………………………"},
-                          {"label": "Jabatan", "isi": derive_jabatan_kepala(u["opd"])},
-                          {"label": "Unit kerja", "isi": u["opd"]}],
-            "pembuka": (f"Sehubungan dengan pengusulan {u['opd']} sebagai unit kerja berpredikat {u['predikat']} "
-                        f"tahun {tahun}, dengan ini menyatakan bahwa data pendukung yang kami sampaikan, yaitu:"),
-            "pernyataan": pernyataan,
-            "penutup": [
-                "Apabila di kemudian hari ternyata ditemukan bahwa data yang kami sampaikan tidak sesuai dengan "
-                "keadaan yang sebenarnya, kami bersedia ditinjau kembali terkait pengusulan unit kerja tersebut dan "
-                "bertanggung jawab sesuai dengan ketentuan peraturan perundang-undangan.",
-                "Demikian pernyataan ini dibuat untuk dipergunakan seperlunya.",
-            ],
-            "ttd": {"atas": "Yang membuat pernyataan,", "jabatan": derive_jabatan_kepala(u["opd"]), "nama": "",
-                    "nip": "", "meterai": True},
-        } for u in units]
+        lembar = [
+            {
+                "kepada": kepada_sptjm,
+                "identitas": [
+                    {"label": "Nama", "isi": "…………………………"},
+                    {"label": "Jabatan", "isi": derive_jabatan_kepala(u["opd"])},
+                    {"label": "Unit kerja", "isi": u["opd"]},
+                ],
+                "pembuka": (
+                    f"Sehubungan dengan pengusulan {u['opd']} sebagai unit kerja berpredikat {u['predikat']} "
+                    f"tahun {tahun}, dengan ini menyatakan bahwa data pendukung yang kami sampaikan, yaitu:"
+                ),
+                "pernyataan": pernyataan,
+                "penutup": [
+                    "Apabila di kemudian hari ternyata ditemukan bahwa data yang kami sampaikan tidak sesuai dengan "
+                    "keadaan yang sebenarnya, kami bersedia ditinjau kembali terkait pengusulan unit kerja tersebut dan "
+                    "bertanggung jawab sesuai dengan ketentuan peraturan perundang-undangan.",
+                    "Demikian pernyataan ini dibuat untuk dipergunakan seperlunya.",
+                ],
+                "ttd": {
+                    "atas": "Yang membuat pernyataan,",
+                    "jabatan": derive_jabatan_kepala(u["opd"]),
+                    "nama": "",
+                    "nip": "",
+                    "meterai": True,
+                },
+            }
+            for u in units
+        ]
     return {
         "tahun": tahun,
         "kertas": cfg.kertas,
         "orientasi": "potret",
-        "instansi": {"nama": cfg.instansi, "unit": cfg.unit, "kota": cfg.kota, "kop": list(cfg.kop),
-                     "alamat": setting(ws, "alamat_instansi", "")},
+        "instansi": {
+            "nama": cfg.instansi,
+            "unit": cfg.unit,
+            "kota": cfg.kota,
+            "kop": list(cfg.kop),
+            "alamat": setting(ws, "alamat_instansi", ""),
+        },
         "kop": list(setting(ws, "surat_usulan_kop", [kepala.upper()])),
         "draft": draft,
-        "draft_alasan": ("belum ada unit dalam daftar usulan" if not units else
-                         "sesi dasar belum final: " + ", ".join(not_final)),
+        "draft_alasan": (
+            "belum ada unit dalam daftar usulan" if not units else "sesi dasar belum final: " + ", ".join(not_final)
+        ),
         "units": units,
         "batas_pengajuan": batas.isoformat(),
         "lewat_batas": lewat_batas(ws, tahun, day),
@@ -490,13 +572,17 @@ def surat_context(ws, tahun: int, tanggal: str | None = None, nomor: dict | None
             "kepada_cq": MENTERI_CQ,
             "kepada_tempat": "Jakarta",
             "salam": "Dengan hormat,",
-            "pembuka": (f"bahwa dalam rangka pelaksanaan {PERMEN_ZI}, kami telah melakukan upaya pembangunan Zona "
-                        f"Integritas di lingkungan {cfg.instansi}. Berdasarkan laporan hasil evaluasi tahun {tahun} "
-                        f"oleh Tim Penilai Internal (TPI) Zona Integritas {cfg.instansi}, kami mengusulkan:"),
+            "pembuka": (
+                f"bahwa dalam rangka pelaksanaan {PERMEN_ZI}, kami telah melakukan upaya pembangunan Zona "
+                f"Integritas di lingkungan {cfg.instansi}. Berdasarkan laporan hasil evaluasi tahun {tahun} "
+                f"oleh Tim Penilai Internal (TPI) Zona Integritas {cfg.instansi}, kami mengusulkan:"
+            ),
             "usulan": [f"{u['opd']}/{u['predikat']}" for u in units],
-            "permohonan": (f"sebagai calon unit kerja/satuan kerja berpredikat Menuju {singkat}. Sehubungan dengan hal "
-                           "tersebut, kami mohon agar Tim Penilai Nasional dapat melakukan evaluasi atas unit "
-                           "kerja/satuan kerja yang diusulkan tersebut."),
+            "permohonan": (
+                f"sebagai calon unit kerja/satuan kerja berpredikat Menuju {singkat}. Sehubungan dengan hal "
+                "tersebut, kami mohon agar Tim Penilai Nasional dapat melakukan evaluasi atas unit "
+                "kerja/satuan kerja yang diusulkan tersebut."
+            ),
             "penutup": "Demikian kami sampaikan, atas perhatian dan kerjasamanya, kami ucapkan terima kasih.",
             "tembusan": _tembusan(ws, units),
             "penandatangan": penandatangan,
@@ -515,8 +601,14 @@ def surat_context(ws, tahun: int, tanggal: str | None = None, nomor: dict | None
     }
 
 
-def generate_surat(ws, tahun: int, fmt: str = "md", output: Path | None = None, tanggal: str | None = None,
-                   dokumen: str = "surat-usulan") -> Path:
+def generate_surat(
+    ws,
+    tahun: int,
+    fmt: str = "md",
+    output: Path | None = None,
+    tanggal: str | None = None,
+    dokumen: str = "surat-usulan",
+) -> Path:
     """Write the cover letter (``dokumen="surat-usulan"``) or the SPTJM (``"sptjm"``) of ``tahun``."""
     _check_fmt(fmt)
     if dokumen not in ("surat-usulan", "sptjm"):
@@ -527,7 +619,9 @@ def generate_surat(ws, tahun: int, fmt: str = "md", output: Path | None = None, 
     data = _document(ws, base, context, fmt, base)
     key = f"usulan-{tahun}"
     if not context["draft"] and not issued_nomor(ws, dokumen, day.year, key):
-        pattern = setting(ws, "surat_usulan_nomor" if dokumen == "surat-usulan" else "sptjm_nomor", DEFAULT_PATTERNS[dokumen])
+        pattern = setting(
+            ws, "surat_usulan_nomor" if dokumen == "surat-usulan" else "sptjm_nomor", DEFAULT_PATTERNS[dokumen]
+        )
         nomor = reserve_nomor(ws, dokumen, key, day, pattern)
         data = _document(ws, base, surat_context(ws, tahun, tanggal, {dokumen: nomor}), fmt, base)
     target = Path(output) if output else Path(ws.out_dir) / f"{base.replace('_', '-')}-{tahun}.{fmt}"
@@ -544,8 +638,11 @@ def syarat_kata(syarat: dict) -> str:
 
     short = {"TLHP": "TLHP", "SAKIP": "SAKIP", "LHKPN": "LHKPN", "LHKASN": "LHKASN"}
     unmet = [short.get(k, k) for k, v in syarat.items() if v.get("memenuhi") is False]
-    missing = [short.get(k.upper(), k.upper()) for k in SYARAT if k.upper() not in syarat
-               or syarat[k.upper()].get("memenuhi") is None]
+    missing = [
+        short.get(k.upper(), k.upper())
+        for k in SYARAT
+        if k.upper() not in syarat or syarat[k.upper()].get("memenuhi") is None
+    ]
     if not unmet and not missing:
         return "Memenuhi"
     if not unmet and len(missing) == len(SYARAT):
@@ -571,20 +668,32 @@ def rekap_context(ws, data: dict, tanggal: str | None = None) -> dict:
     rows = []
     for r in data["rows"]:
         lhe = _lhe_of(ws, r["sesi"], tahun)
-        rows.append(dict(
-            r, syarat_teks=syarat_kata(r["syarat"]), status_teks=STATUS_KATA.get(r["status"], r["status_label"]),
-            lhe_nomor=lhe, lhe_teks=lhe or "belum ada",
-            wbk_teks="Memenuhi" if r["wbk"]["memenuhi"] else "Belum memenuhi",
-            wbbm_teks="Memenuhi" if r["wbbm"]["memenuhi"] else "Belum memenuhi",
-        ))
+        rows.append(
+            dict(
+                r,
+                syarat_teks=syarat_kata(r["syarat"]),
+                status_teks=STATUS_KATA.get(r["status"], r["status_label"]),
+                lhe_nomor=lhe,
+                lhe_teks=lhe or "belum ada",
+                wbk_teks="Memenuhi" if r["wbk"]["memenuhi"] else "Belum memenuhi",
+                wbbm_teks="Memenuhi" if r["wbbm"]["memenuhi"] else "Belum memenuhi",
+            )
+        )
     if setting(ws, "rekap_penandatangan", "inspektur") == "ketua":
         ketua = next((p for p in cfg.tim if p.get("peran") == "Ketua Tim"), {})
-        ttd = {"jabatan": "Ketua Tim Penilai Internal", "nama": ketua.get("nama", ""), "nip": ketua.get("nip", ""),
-               "pangkat": ketua.get("pangkat", "")}
+        ttd = {
+            "jabatan": "Ketua Tim Penilai Internal",
+            "nama": ketua.get("nama", ""),
+            "nip": ketua.get("nip", ""),
+            "pangkat": ketua.get("pangkat", ""),
+        }
     else:
-        ttd = {"jabatan": setting(ws, "lhe_penandatangan_jabatan", "Inspektur"),
-               "nama": setting(ws, "lhe_penandatangan_nama", ""), "nip": setting(ws, "lhe_penandatangan_nip", ""),
-               "pangkat": setting(ws, "lhe_penandatangan_pangkat", "")}
+        ttd = {
+            "jabatan": setting(ws, "lhe_penandatangan_jabatan", "Inspektur"),
+            "nama": setting(ws, "lhe_penandatangan_nama", ""),
+            "nip": setting(ws, "lhe_penandatangan_nip", ""),
+            "pangkat": setting(ws, "lhe_penandatangan_pangkat", ""),
+        }
     return {
         **data,
         "rows": rows,
@@ -594,7 +703,9 @@ def rekap_context(ws, data: dict, tanggal: str | None = None) -> dict:
         "kop": list(cfg.kop),
         "draft": False,
         "draft_alasan": "",
-        "area_kolom": [{"kode": a["kode"], "nama": a["nama"], "bobot": a["bobot"]} for a in rows[0]["tpi"]["areas"]] if rows else [],
+        "area_kolom": [{"kode": a["kode"], "nama": a["nama"], "bobot": a["bobot"]} for a in rows[0]["tpi"]["areas"]]
+        if rows
+        else [],
         "ambang_baris": threshold_rows(data),
         "tanggal": day.isoformat(),
         "tempat": cfg.kota,
@@ -602,7 +713,7 @@ def rekap_context(ws, data: dict, tanggal: str | None = None) -> dict:
         "lhe_diringkas": [r["lhe_nomor"] for r in rows if r["lhe_nomor"]],
         "keterangan": [
             f"Sesi dasar per unit kerja: sesi final terakhir tahun {tahun}; bila belum ada, sesi terakhir "
-            "(status \"Belum final\"), dan nilainya dapat berubah.",
+            '(status "Belum final"), dan nilainya dapat berubah.',
             "Kolom LHE menunjukkan nomor Laporan Hasil Evaluasi TPI yang diringkas pada baris itu.",
             "Nilai dibulatkan dua desimal (pembulatan ke atas pada 0,5).",
         ],

@@ -120,8 +120,7 @@ def tanggal_terbilang(value: object, gaya: str = "judul") -> str:
     """The opening-formula date: "Kamis tanggal Lima Belas bulan Mei tahun Dua Ribu Dua Puluh Lima"."""
     d = _date(value)
     return (
-        f"{hari(d)} tanggal {kapital(terbilang(d.day), gaya)} bulan {bulan(d)} "
-        f"tahun {kapital(terbilang(d.year), gaya)}"
+        f"{hari(d)} tanggal {kapital(terbilang(d.day), gaya)} bulan {bulan(d)} tahun {kapital(terbilang(d.year), gaya)}"
     )
 
 
@@ -159,8 +158,21 @@ def romawi(n: object) -> str:
     if not 1 <= value <= 3999:
         raise TpiError(f"{value} tidak dapat ditulis dengan angka Romawi.")
     out = []
-    for arabic, roman in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for arabic, roman in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         count, value = divmod(value, arabic)
         out.append(roman * count)
     return "".join(out)

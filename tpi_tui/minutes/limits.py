@@ -120,11 +120,11 @@ class CompiledCache:
         entries, pos = {}, 0
         try:
             while pos < len(blob):
-                n = int.from_bytes(blob[pos:pos + 4], "big")
-                key = blob[pos + 4:pos + 4 + n].decode("utf-8")
+                n = int.from_bytes(blob[pos : pos + 4], "big")
+                key = blob[pos + 4 : pos + 4 + n].decode("utf-8")
                 pos += 4 + n
-                m = int.from_bytes(blob[pos:pos + 4], "big")
-                entries[key] = blob[pos + 4:pos + 4 + m]
+                m = int.from_bytes(blob[pos : pos + 4], "big")
+                entries[key] = blob[pos + 4 : pos + 4 + m]
                 pos += 4 + m
         except UnicodeDecodeError:
             return
@@ -145,7 +145,10 @@ def _outcome(fn: Callable[[], str | bytes], name: str, carry: CompiledCache | No
     except MemoryError:
         return _MEM
     except RecursionError:
-        return _ERR + f"Templat {name} galat: rekursi terlalu dalam (makro memanggil dirinya sendiri?). Tidak ada berkas yang ditulis.".encode()
+        return (
+            _ERR
+            + f"Templat {name} galat: rekursi terlalu dalam (makro memanggil dirinya sendiri?). Tidak ada berkas yang ditulis.".encode()
+        )
     except TpiError as exc:
         return _ERR + str(exc).encode("utf-8", "replace")
     except BaseException as exc:  # noqa: BLE001 - the parent words it; the child must exit
@@ -175,7 +178,7 @@ def _child(fn: Callable[[], str | bytes], name: str, w: int, carry: CompiledCach
         message = _outcome(fn, name, carry)
         view = memoryview(message)
         while view:
-            view = view[os.write(w, view):]
+            view = view[os.write(w, view) :]
     except MemoryError:
         code = 3
     except BaseException:  # noqa: BLE001
@@ -218,7 +221,9 @@ def _spawned(conn, fn: Callable, args: tuple, name: str) -> None:  # pragma: no 
         os._exit(4)
 
 
-def run_limited(name: str, fn: Callable[..., str | bytes], args: tuple = (), carry: CompiledCache | None = None) -> str | bytes:
+def run_limited(
+    name: str, fn: Callable[..., str | bytes], args: tuple = (), carry: CompiledCache | None = None
+) -> str | bytes:
     """``fn(*args)`` in a child under the limits above; its str/bytes, or one TpiError.
 
     ``fn`` is a module-level function and ``args`` plain data: a spawned child (no ``os.fork``)
@@ -284,7 +289,9 @@ def _run_spawned(name: str, fn: Callable, args: tuple) -> str | bytes:
     except OSError as exc:
         receive.close()
         send.close()
-        raise TpiError(f"Templat {name} tidak dapat dirender: proses anak tidak dapat dimulai ({exc.strerror or exc}).") from None
+        raise TpiError(
+            f"Templat {name} tidak dapat dirender: proses anak tidak dapat dimulai ({exc.strerror or exc})."
+        ) from None
     send.close()
     message, verdict = b"", None
     deadline = time.monotonic() + WALL_SECONDS
@@ -320,7 +327,7 @@ def _result(name: str, message: bytes, carry: CompiledCache | None, killed_for_t
     tag, body = message[:1], message[1:]
     if tag == _OK:
         n = int.from_bytes(body[1:9], "big")
-        data, extra = body[9:9 + n], body[9 + n:]
+        data, extra = body[9 : 9 + n], body[9 + n :]
         if carry is not None and extra:
             carry.accept(extra)
         return data.decode("utf-8") if body[:1] == b"s" else data

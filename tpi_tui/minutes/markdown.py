@@ -26,10 +26,24 @@ _INLINE = re.compile(r"([\\`*_\[\]<>|~])")
 # underline, ordered list item ("2026.1" or "#hashtag" open nothing and stay as they are)
 _BLOCK_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|>|[-+](?=\s|$|-)|=+(?=\s*$)|\d{1,9}[.)](?=\s|$))")
 # keys whose values are machine identifiers (validated in core), used in comparisons and filters
-KEEP = frozenset({
-    "kunci", "jenis", "status", "target", "tanggal", "jam_mulai", "jam_selesai", "id", "digest",
-    "digest_pendek", "kode", "slug", "kertas", "predikat",
-})
+KEEP = frozenset(
+    {
+        "kunci",
+        "jenis",
+        "status",
+        "target",
+        "tanggal",
+        "jam_mulai",
+        "jam_selesai",
+        "id",
+        "digest",
+        "digest_pendek",
+        "kode",
+        "slug",
+        "kertas",
+        "predikat",
+    }
+)
 
 
 def escape(text: str) -> str:

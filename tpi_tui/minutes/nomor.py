@@ -65,8 +65,14 @@ def _read_state(path: Path, tahun: int) -> dict:
             f"Berkas nomor urut {path.name} tidak dapat dibaca ({os_reason(exc)}); perbaiki dulu agar nomor tidak ganda."
         ) from None
     except ValueError:
-        raise TpiError(f"Berkas nomor urut {path.name} rusak (bukan JSON yang sah); perbaiki dulu agar nomor tidak ganda.") from None
-    if not isinstance(data, dict) or not isinstance(data.get("terakhir"), int) or not isinstance(data.get("sesi"), dict):
+        raise TpiError(
+            f"Berkas nomor urut {path.name} rusak (bukan JSON yang sah); perbaiki dulu agar nomor tidak ganda."
+        ) from None
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("terakhir"), int)
+        or not isinstance(data.get("sesi"), dict)
+    ):
         raise TpiError(f"Berkas nomor urut {path.name} rusak; perbaiki dulu agar nomor tidak ganda.")
     return data
 
@@ -182,8 +188,10 @@ def set_manual(ws, store, text: object, timeout: float = 30.0) -> str:
     with locked_registry(path, day.year, timeout=timeout) as state:
         other = _holder(ws, nomor, store.id)
         if other:
-            raise TpiError(f"Nomor {nomor} sudah dipakai sesi lain di ruang kerja ini ({other[-8:]}); "
-                           "satu nomor hanya untuk satu berita acara.")
+            raise TpiError(
+                f"Nomor {nomor} sudah dipakai sesi lain di ruang kerja ini ({other[-8:]}); "
+                "satu nomor hanya untuk satu berita acara."
+            )
         state["sesi"][store.id] = nomor
         save_registry(path, state)
     ba = dict(store.meta.get("berita_acara") or {})

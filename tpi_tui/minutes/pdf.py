@@ -104,8 +104,11 @@ def print_view(value):
                             out[f"{k}_tgl"] = tanggal(x)
                         except (TpiError, ValueError):
                             pass
-                elif isinstance(x, (list, tuple)) and x and all(
-                        isinstance(e, (int, float)) and not isinstance(e, bool) for e in x):
+                elif (
+                    isinstance(x, (list, tuple))
+                    and x
+                    and all(isinstance(e, (int, float)) and not isinstance(e, bool) for e in x)
+                ):
                     out[f"{k}_fmt"] = [nilai(e) for e in x]
                 elif isinstance(x, (dt.date, dt.datetime)):
                     out[f"{k}_tgl"] = tanggal(x)
@@ -152,7 +155,9 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 
 
 def _error(exc: BaseException, name: str) -> TpiError:
-    message = str(getattr(exc, "message", "") or exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    message = (
+        str(getattr(exc, "message", "") or exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    )
     where = name
     diag = str(getattr(exc, "diagnostic", "") or "")
     m = re.search(r"([\w.-]+\.typ):(\d+):\d+", diag)
@@ -161,8 +166,9 @@ def _error(exc: BaseException, name: str) -> TpiError:
     return TpiError(f"Templat {where} galat: {message.rstrip('.')}. Tidak ada berkas yang ditulis.")
 
 
-def compile_pdf(template: bytes, library: bytes, data: dict, name: str, logo: bytes | None = None,
-                marks: bool = False) -> bytes | list:
+def compile_pdf(
+    template: bytes, library: bytes, data: dict, name: str, logo: bytes | None = None, marks: bool = False
+) -> bytes | list:
     """Typeset ``template`` (Typst source) with ``data`` (JSON-ready); the PDF bytes.
 
     ``marks``: instead, the document's introspection marks (``tanda`` in ``_tpi.typ``: kind, page
@@ -180,8 +186,15 @@ def compile_pdf(template: bytes, library: bytes, data: dict, name: str, logo: by
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 if marks:
-                    found = typst.query(str(root / "dokumen.typ"), "<tpi-tanda>", field="value", root=str(root),
-                                        font_paths=[str(FONT_DIR)], ignore_system_fonts=True, sys_inputs={"data": payload})
+                    found = typst.query(
+                        str(root / "dokumen.typ"),
+                        "<tpi-tanda>",
+                        field="value",
+                        root=str(root),
+                        font_paths=[str(FONT_DIR)],
+                        ignore_system_fonts=True,
+                        sys_inputs={"data": payload},
+                    )
                     return json.loads(found)
                 out = compiler.compile(input=str(root / "dokumen.typ"), format="pdf", sys_inputs={"data": payload})
         except typst.TypstError as exc:
@@ -245,8 +258,17 @@ def soffice_convert(data: bytes, suffix: str, stem: str, target: str = "pdf", ti
         src = Path(tmp) / f"{stem}{suffix}"
         src.write_bytes(data)
         profile = Path(tmp) / "profil"  # a private profile: two conversions at once do not collide
-        cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-               "--convert-to", target, "--outdir", tmp, str(src)]
+        cmd = [
+            exe,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            target,
+            "--outdir",
+            tmp,
+            str(src),
+        ]
         try:
             proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
@@ -255,8 +277,8 @@ def soffice_convert(data: bytes, suffix: str, stem: str, target: str = "pdf", ti
             raise TpiError(f"LibreOffice tidak dapat dijalankan: {os_reason(exc)}.") from None
         out = Path(tmp) / f"{stem}.{ext}"
         if proc.returncode != 0 or not out.is_file():
-            hint = ("buka berkas .docx dan cetak ke PDF secara manual" if ext == "pdf"
-                    else "pakai --format html atau pdf")
+            hint = (
+                "buka berkas .docx dan cetak ke PDF secara manual" if ext == "pdf" else "pakai --format html atau pdf"
+            )
             raise TpiError(f"Konversi ke {label} oleh LibreOffice gagal; {hint}.")
         return out.read_bytes()
-

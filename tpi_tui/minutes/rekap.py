@@ -109,7 +109,9 @@ def _narrow_table(data: dict) -> str:
     lines.append("-" * len(head))
     for predikat in ("WBK", "WBBM"):
         t = THRESHOLDS[predikat]
-        lines.append(f"{'':2} {'Ambang Batas ' + predikat:24} {fmt(t['total']):>6} {'':>6} {'≥ ' + fmt(t['area_persen']) + '%':>11}")
+        lines.append(
+            f"{'':2} {'Ambang Batas ' + predikat:24} {fmt(t['total']):>6} {'':>6} {'≥ ' + fmt(t['area_persen']) + '%':>11}"
+        )
     return "\n".join(lines + _notes(rows) + damaged_lines(data))
 
 
@@ -195,7 +197,12 @@ def rekap_xlsx(datas: list[dict], instansi: str = "") -> bytes:
         line = 3
         for row in rows:
             t = row["tpi"]
-            values = [row["no"], row["opd"], row["sesi"], row["status_label"] + (" (bukan final)" if row["draf"] else "")]
+            values = [
+                row["no"],
+                row["opd"],
+                row["sesi"],
+                row["status_label"] + (" (bukan final)" if row["draf"] else ""),
+            ]
             values += [a["nilai"] for a in t["areas"]] + [t["pengungkit"]]
             values += [t[k] for k, _ in HASIL_KEYS] + [t["hasil"]]
             values += [t["total"], row["unit"]["total"], bulat(row["unit"]["total"] - t["total"])]
@@ -244,7 +251,9 @@ def rekap_xlsx(datas: list[dict], instansi: str = "") -> bytes:
         ws.print_title_rows = "1:2"
         if instansi:
             # "&" starts a header code in Excel (&P page, &D date): doubled, it prints as itself
-            ws.oddHeader.center.text = f"Rekap Hasil Evaluasi TPI {data['tahun']} - " + cell_text(instansi).replace("&", "&&")
+            ws.oddHeader.center.text = f"Rekap Hasil Evaluasi TPI {data['tahun']} - " + cell_text(instansi).replace(
+                "&", "&&"
+            )
     if not datas:
         wb.create_sheet("Rekap")
     buf = io.BytesIO()

@@ -165,8 +165,10 @@ def make_env(search: list[str] | None = None, autoescape=None, markdown: bool = 
 
     env = _sandbox_class()(
         # the first folder is the workspace's (an unedited old default there gives way to the packaged one)
-        loader=ChoiceLoader([_defaults_loader_class()(p) for p in (search or [])[:1]]
-                            + [FileSystemLoader(p) for p in (search or [])[1:]]),
+        loader=ChoiceLoader(
+            [_defaults_loader_class()(p) for p in (search or [])[:1]]
+            + [FileSystemLoader(p) for p in (search or [])[1:]]
+        ),
         undefined=StrictUndefined,
         autoescape=_autoescape if autoescape is None else autoescape,
         trim_blocks=True,
@@ -201,8 +203,10 @@ def _env_for(templates_dir: str, child: bool):
 _EN_ID = [
     (r"^'([^']+)' is undefined$", r"variabel '\1' tidak dikenal"),
     (r"^'([^']+)' has no attribute '([^']+)'$", r"'\1' tidak memiliki atribut '\2'"),
-    (r"^access to attribute '([^']+)' of '([^']+)' object is unsafe\.?$",
-     r"akses ke atribut '\1' (objek \2) tidak diizinkan"),
+    (
+        r"^access to attribute '([^']+)' of '([^']+)' object is unsafe\.?$",
+        r"akses ke atribut '\1' (objek \2) tidak diizinkan",
+    ),
     (r"^Range too big\..*$", "range terlalu besar (batas 100.000 langkah)"),
     (r"^([^ ]+) is not safely callable$", r"pemanggilan \1 tidak diizinkan"),
     (r"^unexpected '(.+)'$", r"tanda '\1' tidak diharapkan"),
@@ -368,8 +372,12 @@ def render_pdf(ws, context: dict, marks: bool = False) -> bytes:
     from .pdf import typeset
 
     day = context["sesi"]["tanggal"]
-    extra = {"tanggal_terbilang": tanggal_terbilang(day), "tanggal_angka": tanggal_angka(day),
-             "judul_dokumen": f"{context['judul']} — {context['opd']['nama']}", "penyusun": context["instansi"]["unit"]}
+    extra = {
+        "tanggal_terbilang": tanggal_terbilang(day),
+        "tanggal_angka": tanggal_angka(day),
+        "judul_dokumen": f"{context['judul']} — {context['opd']['nama']}",
+        "penyusun": context["instansi"]["unit"],
+    }
     return typeset(ws, "berita_acara", context, extra, marks=marks)
 
 
@@ -512,9 +520,17 @@ def _sample_context(ws) -> dict:
             except TpiError:
                 continue
     meta = {
-        "id": "00000000000000000000000000", "opd": {"nama": "Contoh OPD", "slug": "contoh-opd"},
-        "jenis": "wawancara", "tanggal": "2025-05-15", "target": "WBK", "tempat": "", "jam_mulai": "",
-        "jam_selesai": "", "dasar": {"nomor": "", "tanggal": ""}, "tim": [], "narasumber": [],
+        "id": "00000000000000000000000000",
+        "opd": {"nama": "Contoh OPD", "slug": "contoh-opd"},
+        "jenis": "wawancara",
+        "tanggal": "2025-05-15",
+        "target": "WBK",
+        "tempat": "",
+        "jam_mulai": "",
+        "jam_selesai": "",
+        "dasar": {"nomor": "", "tanggal": ""},
+        "tim": [],
+        "narasumber": [],
         "predikat_wbk": None,
     }
     with tempfile.TemporaryDirectory() as tmp:

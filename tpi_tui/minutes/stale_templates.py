@@ -4,109 +4,147 @@ A workspace copy with one of these hashes was never edited; the packaged default
 """
 
 KNOWN_DEFAULTS: dict[str, frozenset[str]] = {
-    'README.md': frozenset({
-        '0255ee658617cdf1c19cd1c81bd01db098af00b5ba5a3f9a9526d2cc89adc2ca',
-        '0c3b94f81888fd75fa1a938c3c80b831c1a6053e1ce4edd673816948babb0664',
-        '22022b4ffc1471313789bc69bf2a6dc69b5b852a77cb058d73e381313b3ca943',
-        '539938aed32ac1ee571fd58d63f5cb5a23451e22ec840f58aabed8227238f2c2',
-        '68d74aff2f9728ce29e033ef4814789564dedecb43c48919963cab2b41aca59e',
-        '68ffc25e26d6bd3efd5076d23811936e853540de79fc34640ccc963e7db5304a',
-        '9aa1c18836b032df3a03195162b51fc035f1b244809414a133b53b8e2033c8aa',
-        'ad132127e0d86f500f2e5644895967578c79bfca9f7d4745a68d2b72797671b3',
-        'adaad383c4aa006f377023ee5d7eead84578daa8badc16328889900673e1f47a',
-        'd31923057ba18e0a4ae7dc10f7d04cf8f625f7e0c452d4e9c4f3229de2fdbb2d',
-        'dc9e5e187aa942752db3ba25c34f08255efc4932216a8e5ce8c0bc697449cef5',
-        'faae6c5b3e8e842ec54ba4f90e47cadc5eeb05cde92bc9ac19f7ef937538a393',
-    }),
-    '_kop.html.j2': frozenset({
-        'd89a5aab8ef50b479ae95cc1fc4083141981f8552a36406ed09f7e3222c0a7b0',
-    }),
-    '_surat_gaya.html.j2': frozenset({
-        '22fb001edabd3f8b49077e58f92752d75db439e6dfdb3b1971581be95e56b616',
-        '770547dc5e90d8106d03ff57136336d3a75698d695fe2d1f134b18fbbe0cf3d5',
-        'e175a559899930259e6f3517fb3a8e3b1fa6b589cba892c18ee3652e9506b29b',
-    }),
-    '_tpi.typ': frozenset({
-        '7b545de46a14618f51757775c30445be3e25360740b6fc01fc1ed5cebdd2b156',
-        'a97377fae4bf5e63fd41e02b06ffceb1908e6c2232062ae72e89fc3cc4c3a18d',
-    }),
-    'berita_acara.docx': frozenset({
-        '15c7a9f9cfbad361a8ab83ad663031f154fc28dbfd1dd69628d8445bc9f1fdcf',
-        '4aa7193bad6f9472a56387c5e67586519411ead9400413eeba4713fa8c773a7b',
-        '5cb7b45fb87a2c9a2c0b4a45bb64425bb80093187ff094784aeafaefb15b15db',
-        '71da17678aa2f1cbcdb747d1cecb55880203b1368aa124c7e79bbdcbbc30ab39',
-        '849ac7a38af777697064692ae4bbde964200753254b104c5f187fc636ddd9c48',
-        'd9c0c7739f3958b25f73b196ec6eb9d73319f6faacbc2237c387f58c885747f7',
-        'eea72f21b43969e8e7ecabbdbabc1d39b0342161a593ca1a8a24152a337bc884',
-        'f012c7ce2681843a4b9f1db0ffcc13df2fc8259bceff60e7f6e842e22dd08049',
-    }),
-    'berita_acara.html.j2': frozenset({
-        '18d7a94c28aebf6c0ef67eaec3f909a08e309b7be2ac6db60f0bc9d86ae8cca8',
-        '50757303775e52c5eb3ab2d52139a1de2cce9253e2f2497edf2ae1d9b6bdd670',
-        'b8f060a5ff5c6604463a00abd2816427961ed703470dc84850b4735ee77cf5c1',
-        'cb7fa8dfe5b6422dba04619e5e03a2a9dfd0be9d76f3ac079e03df1438872312',
-    }),
-    'berita_acara.md.j2': frozenset({
-        '536e0f1c6cc08f405d02d96aef4d0a76784b28c741cfdf48989c3961bb021151',
-        'a6492a9d1ab369b52ec16c055c2ded78dbfae5baa9f30327d82f51fea9e0bb89',
-        'e84787d1738b62c9a398b099839e8bd2cfc700d5c24b94e097bd9c2a5b86996f',
-    }),
-    'berita_acara.typ': frozenset({
-        '6c10f3666c2a8b2995d7399bc7a4b67cff7aec125a2b25b4d85911e567ef376e',
-        'd29c0d00a271249ec2855b1400f8fd77f6efedc97837d7c10f86d6166fd18649',
-    }),
-    'lhe.html.j2': frozenset({
-        '26289f083b474be3bba73865bbfc69fc5c8b4738701ac85d4c25014add832d08',
-        '353217c6702ca2ce546cd86323013830b2095522096224557f8f95f1de708d88',
-        '913fde832513e50a440f5e230c43d68fa36a704f392530269f44eb47819aa289',
-    }),
-    'lhe.md.j2': frozenset({
-        '014e4c0a74e27b67845adc031899406b337547d17e870eba2223541b6899a4f4',
-        '644282e0abfeacc22ae4246202247ebbedc97010c63feb90bad2a4cbe674d294',
-    }),
-    'lhe.typ': frozenset({
-        '4e76c3e71a92acf4c52cd67f8ac691782b72a1d38ed321017806f5f72421f452',
-        '89efe4a87dad8e725d8cb8791389de6f5a9eae02241cf4d07270cd4f3b58ca9f',
-        'd45c9df8e88ddf66a46b779315f56020199dc6cd51519670465df4ab4ce7f56b',
-    }),
-    'rekap.html.j2': frozenset({
-        '29c267784979662c7c8837afb4c6ff9ee8f5a2f21d76a87890a8e508e64d3d01',
-        '4458c5cc98ae22c95ecb186afb3e2429e04e02ea7f56fd2493ce3c0827395290',
-        '5e307b2122a9b497138a4624b8811cf759a98436fc3023819e6f5248b456fc23',
-        '7d9b341519e484a9c47f0647f935cf0de87f80ebca45e21f5ac9302058a35fe6',
-        'cded7499d5f8c03009981d777b559be5a8dbbec78d91577136d060983d8d7c78',
-        'd13de401a4c6f041fca2b5f8df2b862b9a0f749771a3f66921584ef60986eb1b',
-        'f782a7f8d083879f7239676e78dc973a0bd27f5ff3ca890acc2c66e6ac779a7e',
-    }),
-    'rekap.typ': frozenset({
-        '32f7a9126836932218d234511b6ea03154d91d01c7a690f42b02180818387451',
-        '9d64d14d6e16fe9532374201dd1f6dbef2fd0ecd82d8c2accfb580d372473a94',
-        'bfedfc3a5857c08ca05e725590b7111cff0d2870265cc7719e67c86fb88aab8d',
-    }),
-    'sptjm.html.j2': frozenset({
-        '0862391a9c70098d6098310e9416f04521097cfc186adc8d9ea2af7866b5d3b5',
-        '1a1821ce6c8efaa4b46ff110960dd0073c7b175d49bf5e6eaacc0d416a3c9abc',
-        '8810acac802d4b2174be0f08e78a8631903b8ce821ceaf509c9550cefe143851',
-    }),
-    'sptjm.md.j2': frozenset({
-        '5c9ef711fd16c065eb8a4cba56c0295fce829ed6aaac0d3de538b43738e6ff84',
-        'c754a40440d0cc9628c8004fa2ef911f7ba3b974a42a940201860cc64625fac5',
-    }),
-    'sptjm.typ': frozenset({
-        '543e9266cfdf3f8b4275a29101c13e5d37ce02bcc24bbe70592e2edfe73e447f',
-        'f1539a86a926d72c10a22aa0d6b55f4cf0b0b08e00313ae558e190e5f47c75bc',
-    }),
-    'surat_usulan.html.j2': frozenset({
-        '2002fde212b42d8075b819a9d197756880f0f954bc0ff181b291e3232af2bbc6',
-        'ed3ca68f195530656e278947242b820d028f4c9dfe76b1626b6b74cc2ed74137',
-        'fe9dfbca0c1f02c64566fc08ed2122cae517a7656e39576a374407709d3b2fb9',
-    }),
-    'surat_usulan.md.j2': frozenset({
-        '04f45798a375b478a8c9ffc92bf1ca5a63d6752c4285884a0f709d39d5fa4827',
-        'b8a42a869f37d46ecd95ce5013b2a61bdd466d657fa376a2aa7cfe393df0045e',
-    }),
-    'surat_usulan.typ': frozenset({
-        '5ca8dd0bfa0eee0163ccaa1e33cb57dda1031e79676e311045674bf7e5872152',
-        'd78961c839da6ee94204b6fa0ccbb984aa31a10385f8f135a488f68d2279a7fb',
-    }),
+    "README.md": frozenset(
+        {
+            "0255ee658617cdf1c19cd1c81bd01db098af00b5ba5a3f9a9526d2cc89adc2ca",
+            "0c3b94f81888fd75fa1a938c3c80b831c1a6053e1ce4edd673816948babb0664",
+            "22022b4ffc1471313789bc69bf2a6dc69b5b852a77cb058d73e381313b3ca943",
+            "539938aed32ac1ee571fd58d63f5cb5a23451e22ec840f58aabed8227238f2c2",
+            "68d74aff2f9728ce29e033ef4814789564dedecb43c48919963cab2b41aca59e",
+            "68ffc25e26d6bd3efd5076d23811936e853540de79fc34640ccc963e7db5304a",
+            "9aa1c18836b032df3a03195162b51fc035f1b244809414a133b53b8e2033c8aa",
+            "ad132127e0d86f500f2e5644895967578c79bfca9f7d4745a68d2b72797671b3",
+            "adaad383c4aa006f377023ee5d7eead84578daa8badc16328889900673e1f47a",
+            "d31923057ba18e0a4ae7dc10f7d04cf8f625f7e0c452d4e9c4f3229de2fdbb2d",
+            "dc9e5e187aa942752db3ba25c34f08255efc4932216a8e5ce8c0bc697449cef5",
+            "faae6c5b3e8e842ec54ba4f90e47cadc5eeb05cde92bc9ac19f7ef937538a393",
+        }
+    ),
+    "_kop.html.j2": frozenset(
+        {
+            "d89a5aab8ef50b479ae95cc1fc4083141981f8552a36406ed09f7e3222c0a7b0",
+        }
+    ),
+    "_surat_gaya.html.j2": frozenset(
+        {
+            "22fb001edabd3f8b49077e58f92752d75db439e6dfdb3b1971581be95e56b616",
+            "770547dc5e90d8106d03ff57136336d3a75698d695fe2d1f134b18fbbe0cf3d5",
+            "e175a559899930259e6f3517fb3a8e3b1fa6b589cba892c18ee3652e9506b29b",
+        }
+    ),
+    "_tpi.typ": frozenset(
+        {
+            "7b545de46a14618f51757775c30445be3e25360740b6fc01fc1ed5cebdd2b156",
+            "a97377fae4bf5e63fd41e02b06ffceb1908e6c2232062ae72e89fc3cc4c3a18d",
+        }
+    ),
+    "berita_acara.docx": frozenset(
+        {
+            "15c7a9f9cfbad361a8ab83ad663031f154fc28dbfd1dd69628d8445bc9f1fdcf",
+            "4aa7193bad6f9472a56387c5e67586519411ead9400413eeba4713fa8c773a7b",
+            "5cb7b45fb87a2c9a2c0b4a45bb64425bb80093187ff094784aeafaefb15b15db",
+            "71da17678aa2f1cbcdb747d1cecb55880203b1368aa124c7e79bbdcbbc30ab39",
+            "849ac7a38af777697064692ae4bbde964200753254b104c5f187fc636ddd9c48",
+            "d9c0c7739f3958b25f73b196ec6eb9d73319f6faacbc2237c387f58c885747f7",
+            "eea72f21b43969e8e7ecabbdbabc1d39b0342161a593ca1a8a24152a337bc884",
+            "f012c7ce2681843a4b9f1db0ffcc13df2fc8259bceff60e7f6e842e22dd08049",
+        }
+    ),
+    "berita_acara.html.j2": frozenset(
+        {
+            "18d7a94c28aebf6c0ef67eaec3f909a08e309b7be2ac6db60f0bc9d86ae8cca8",
+            "50757303775e52c5eb3ab2d52139a1de2cce9253e2f2497edf2ae1d9b6bdd670",
+            "b8f060a5ff5c6604463a00abd2816427961ed703470dc84850b4735ee77cf5c1",
+            "cb7fa8dfe5b6422dba04619e5e03a2a9dfd0be9d76f3ac079e03df1438872312",
+        }
+    ),
+    "berita_acara.md.j2": frozenset(
+        {
+            "536e0f1c6cc08f405d02d96aef4d0a76784b28c741cfdf48989c3961bb021151",
+            "a6492a9d1ab369b52ec16c055c2ded78dbfae5baa9f30327d82f51fea9e0bb89",
+            "e84787d1738b62c9a398b099839e8bd2cfc700d5c24b94e097bd9c2a5b86996f",
+        }
+    ),
+    "berita_acara.typ": frozenset(
+        {
+            "6c10f3666c2a8b2995d7399bc7a4b67cff7aec125a2b25b4d85911e567ef376e",
+            "d29c0d00a271249ec2855b1400f8fd77f6efedc97837d7c10f86d6166fd18649",
+        }
+    ),
+    "lhe.html.j2": frozenset(
+        {
+            "26289f083b474be3bba73865bbfc69fc5c8b4738701ac85d4c25014add832d08",
+            "353217c6702ca2ce546cd86323013830b2095522096224557f8f95f1de708d88",
+            "913fde832513e50a440f5e230c43d68fa36a704f392530269f44eb47819aa289",
+        }
+    ),
+    "lhe.md.j2": frozenset(
+        {
+            "014e4c0a74e27b67845adc031899406b337547d17e870eba2223541b6899a4f4",
+            "644282e0abfeacc22ae4246202247ebbedc97010c63feb90bad2a4cbe674d294",
+        }
+    ),
+    "lhe.typ": frozenset(
+        {
+            "4e76c3e71a92acf4c52cd67f8ac691782b72a1d38ed321017806f5f72421f452",
+            "89efe4a87dad8e725d8cb8791389de6f5a9eae02241cf4d07270cd4f3b58ca9f",
+            "d45c9df8e88ddf66a46b779315f56020199dc6cd51519670465df4ab4ce7f56b",
+        }
+    ),
+    "rekap.html.j2": frozenset(
+        {
+            "29c267784979662c7c8837afb4c6ff9ee8f5a2f21d76a87890a8e508e64d3d01",
+            "4458c5cc98ae22c95ecb186afb3e2429e04e02ea7f56fd2493ce3c0827395290",
+            "5e307b2122a9b497138a4624b8811cf759a98436fc3023819e6f5248b456fc23",
+            "7d9b341519e484a9c47f0647f935cf0de87f80ebca45e21f5ac9302058a35fe6",
+            "cded7499d5f8c03009981d777b559be5a8dbbec78d91577136d060983d8d7c78",
+            "d13de401a4c6f041fca2b5f8df2b862b9a0f749771a3f66921584ef60986eb1b",
+            "f782a7f8d083879f7239676e78dc973a0bd27f5ff3ca890acc2c66e6ac779a7e",
+        }
+    ),
+    "rekap.typ": frozenset(
+        {
+            "32f7a9126836932218d234511b6ea03154d91d01c7a690f42b02180818387451",
+            "9d64d14d6e16fe9532374201dd1f6dbef2fd0ecd82d8c2accfb580d372473a94",
+            "bfedfc3a5857c08ca05e725590b7111cff0d2870265cc7719e67c86fb88aab8d",
+        }
+    ),
+    "sptjm.html.j2": frozenset(
+        {
+            "0862391a9c70098d6098310e9416f04521097cfc186adc8d9ea2af7866b5d3b5",
+            "1a1821ce6c8efaa4b46ff110960dd0073c7b175d49bf5e6eaacc0d416a3c9abc",
+            "8810acac802d4b2174be0f08e78a8631903b8ce821ceaf509c9550cefe143851",
+        }
+    ),
+    "sptjm.md.j2": frozenset(
+        {
+            "5c9ef711fd16c065eb8a4cba56c0295fce829ed6aaac0d3de538b43738e6ff84",
+            "c754a40440d0cc9628c8004fa2ef911f7ba3b974a42a940201860cc64625fac5",
+        }
+    ),
+    "sptjm.typ": frozenset(
+        {
+            "543e9266cfdf3f8b4275a29101c13e5d37ce02bcc24bbe70592e2edfe73e447f",
+            "f1539a86a926d72c10a22aa0d6b55f4cf0b0b08e00313ae558e190e5f47c75bc",
+        }
+    ),
+    "surat_usulan.html.j2": frozenset(
+        {
+            "2002fde212b42d8075b819a9d197756880f0f954bc0ff181b291e3232af2bbc6",
+            "ed3ca68f195530656e278947242b820d028f4c9dfe76b1626b6b74cc2ed74137",
+            "fe9dfbca0c1f02c64566fc08ed2122cae517a7656e39576a374407709d3b2fb9",
+        }
+    ),
+    "surat_usulan.md.j2": frozenset(
+        {
+            "04f45798a375b478a8c9ffc92bf1ca5a63d6752c4285884a0f709d39d5fa4827",
+            "b8a42a869f37d46ecd95ce5013b2a61bdd466d657fa376a2aa7cfe393df0045e",
+        }
+    ),
+    "surat_usulan.typ": frozenset(
+        {
+            "5ca8dd0bfa0eee0163ccaa1e33cb57dda1031e79676e311045674bf7e5872152",
+            "d78961c839da6ee94204b6fa0ccbb984aa31a10385f8f135a488f68d2279a7fb",
+        }
+    ),
 }

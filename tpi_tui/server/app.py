@@ -70,15 +70,19 @@ MAX_LOG_FIELD = 200
 
 def log_field(value: object) -> str:
     text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
-    out = "".join(c if c in _LOG_SAFE else "".join(f"%{b:02X}" for b in c.encode("utf-8", "surrogatepass"))
-                  for c in text[:MAX_LOG_FIELD])
+    out = "".join(
+        c if c in _LOG_SAFE else "".join(f"%{b:02X}" for b in c.encode("utf-8", "surrogatepass"))
+        for c in text[:MAX_LOG_FIELD]
+    )
     return out or "-"
 
 
 def log_access(client, who: object, method: object, path: object, status: int, ms: float) -> None:
     """One access-log line: client, caller, method, path, status, time; every field escaped."""
     host = client[0] if client else "-"
-    access.info("%s %s %s %s %d %.1fms", log_field(host), log_field(who), log_field(method), log_field(path), status, ms)
+    access.info(
+        "%s %s %s %s %d %.1fms", log_field(host), log_field(who), log_field(method), log_field(path), status, ms
+    )
 
 
 class AccessLog:
@@ -120,18 +124,32 @@ class AccessLog:
             self.in_flight -= 1
             who = scope.get("state", {}).get("caller") or "-"
             ms = (time.perf_counter() - start) * 1000
-            log_access(scope.get("client"), who, scope.get("method"), scope.get("raw_path") or scope.get("path", ""),
-                       status["code"], ms)
+            log_access(
+                scope.get("client"),
+                who,
+                scope.get("method"),
+                scope.get("raw_path") or scope.get("path", ""),
+                status["code"],
+                ms,
+            )
 
     def _refusal(self, scope) -> JSONResponse | None:
         if self.in_flight >= self.max_in_flight:
-            return error(503, "SERVICE_UNAVAILABLE", "Server sedang melayani banyak permintaan; coba lagi sebentar lagi.",
-                         {"Retry-After": "1"})
+            return error(
+                503,
+                "SERVICE_UNAVAILABLE",
+                "Server sedang melayani banyak permintaan; coba lagi sebentar lagi.",
+                {"Retry-After": "1"},
+            )
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length", b"0").strip()
         if (length and length != b"0") or b"transfer-encoding" in headers:
-            return error(413, "PAYLOAD_TOO_LARGE", "API ini hanya-baca: permintaan tidak boleh membawa isi.",
-                         {"Connection": "close"})
+            return error(
+                413,
+                "PAYLOAD_TOO_LARGE",
+                "API ini hanya-baca: permintaan tidak boleh membawa isi.",
+                {"Connection": "close"},
+            )
         return None
 
 
@@ -159,7 +177,9 @@ def make_app(cfg: ApiConfig) -> AccessLog:
     def year(request: Request, caller: Caller) -> tuple[int | None, JSONResponse | None]:
         unknown = set(request.query_params) - ALLOWED_QUERY
         if unknown:
-            return None, error(422, "INVALID_REQUEST", f"Parameter '{sorted(unknown)[0][:40]}' tidak dikenal; yang diterima: tahun.")
+            return None, error(
+                422, "INVALID_REQUEST", f"Parameter '{sorted(unknown)[0][:40]}' tidak dikenal; yang diterima: tahun."
+            )
         raw = request.query_params.get("tahun")
         if raw is None:
             tahun = cfg.tahun or data.default_year(ws)
@@ -195,7 +215,9 @@ def make_app(cfg: ApiConfig) -> AccessLog:
             return refused
         unit_id = request.path_params["unit_id"]
         if not data.UNIT_ID.fullmatch(unit_id):
-            return error(422, "INVALID_REQUEST", "unit_id tidak sah: huruf, angka, titik, garis bawah atau tanda hubung.")
+            return error(
+                422, "INVALID_REQUEST", "unit_id tidak sah: huruf, angka, titik, garis bawah atau tanda hubung."
+            )
         try:
             body = await run_in_threadpool(data.jawaban_unit, ws, tahun, unit_id)
         except data.NotFound as exc:
@@ -211,7 +233,11 @@ def make_app(cfg: ApiConfig) -> AccessLog:
         caller, refused = guard(request)
         if refused:
             return refused
-        return error(404, "NOT_FOUND", "Alamat tidak dikenal; yang tersedia: /pengusulan/unit-wbk, /pengusulan/unit-wbbm, /lke/jawaban-unit/{unit_id}.")
+        return error(
+            404,
+            "NOT_FOUND",
+            "Alamat tidak dikenal; yang tersedia: /pengusulan/unit-wbk, /pengusulan/unit-wbbm, /lke/jawaban-unit/{unit_id}.",
+        )
 
     async def server_error(request: Request, exc: Exception) -> JSONResponse:
         if isinstance(exc, TpiError):  # damaged workspace data: say what, not how
@@ -236,4 +262,9 @@ def make_app(cfg: ApiConfig) -> AccessLog:
 
 def _too_many(wait: float) -> JSONResponse:
     seconds = max(1, math.ceil(wait))
-    return error(429, "RATE_LIMIT_EXCEEDED", f"Terlalu banyak permintaan; coba lagi dalam {seconds} detik.", {"Retry-After": str(seconds)})
+    return error(
+        429,
+        "RATE_LIMIT_EXCEEDED",
+        f"Terlalu banyak permintaan; coba lagi dalam {seconds} detik.",
+        {"Retry-After": str(seconds)},
+    )

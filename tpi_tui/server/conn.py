@@ -95,7 +95,9 @@ def guarded_protocol(deadline: float = REQUEST_DEADLINE, max_connections: int = 
             if self.transport.is_closing() or not self._awaiting_request():
                 return
             if self._got_bytes and self.conn.our_state is h11.IDLE:
-                self._refuse(408, "REQUEST_TIMEOUT", f"Permintaan tidak lengkap dalam {deadline:g} detik; koneksi ditutup.")
+                self._refuse(
+                    408, "REQUEST_TIMEOUT", f"Permintaan tidak lengkap dalam {deadline:g} detik; koneksi ditutup."
+                )
             else:
                 self._close(408, "menganggur")
 
@@ -106,8 +108,10 @@ def guarded_protocol(deadline: float = REQUEST_DEADLINE, max_connections: int = 
             excess = len(open_) - max_connections
             if excess <= 0:
                 return
-            idle = sorted((p for p in open_ if isinstance(p, GuardedH11) and p._awaiting_request()),
-                          key=lambda p: p._waiting_since)
+            idle = sorted(
+                (p for p in open_ if isinstance(p, GuardedH11) and p._awaiting_request()),
+                key=lambda p: p._waiting_since,
+            )
             for proto in idle[:excess]:
                 proto._close(503, "koneksi-terbanyak")
 
@@ -125,7 +129,14 @@ def guarded_protocol(deadline: float = REQUEST_DEADLINE, max_connections: int = 
 
         def _refuse(self, status: int, code: str, message: str) -> None:
             self._disarm()
-            log_access(self.client, "-", "-", "(permintaan-tidak-sah)" if status == 400 else "(permintaan-tidak-lengkap)", status, 0.0)
+            log_access(
+                self.client,
+                "-",
+                "-",
+                "(permintaan-tidak-sah)" if status == 400 else "(permintaan-tidak-lengkap)",
+                status,
+                0.0,
+            )
             self.transport.write(_json_response(status, code, message))
             self.transport.close()
 

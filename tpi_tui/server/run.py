@@ -29,7 +29,9 @@ def warnings_for(host: str, tls: bool, tokens: int) -> list[str]:
             "Pakai --cert/--key, atau dengarkan di 127.0.0.1 di belakang reverse proxy HTTPS (lihat README)."
         )
     if tokens == 0:
-        out.append("PERINGATAN: belum ada token aktif; setiap permintaan ditolak (401). Buat dengan 'tpi token new --nama LABEL'.")
+        out.append(
+            "PERINGATAN: belum ada token aktif; setiap permintaan ditolak (401). Buat dengan 'tpi token new --nama LABEL'."
+        )
     return out
 
 
@@ -93,7 +95,9 @@ def serve(
 
     app = make_app(ApiConfig(root=Path(root), tahun=tahun, per_minute=per_minute))
     scheme = "https" if cert else "http"
-    echo(f"API PortalRB melayani {scheme}://{host}:{port} (tahun bawaan {tahun or 'terbaru'}; {book.count} token aktif). Ctrl+C untuk berhenti.")
+    echo(
+        f"API PortalRB melayani {scheme}://{host}:{port} (tahun bawaan {tahun or 'terbaru'}; {book.count} token aktif). Ctrl+C untuk berhenti."
+    )
     config = uvicorn.Config(
         app,
         host=host,

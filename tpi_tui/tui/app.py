@@ -27,8 +27,15 @@ class TpiApp(GuardedApp, KeyGate, App):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Keluar", id="app.keluar", priority=True, show=False),  # Beranda shows it
         # our own palette binding (Textual adds an English "palette" one only when none exists)
-        Binding("ctrl+p", "command_palette", "cari", id="app.cari", show=False, priority=True,
-                tooltip="Cari butir, layar dan perintah"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "cari",
+            id="app.cari",
+            show=False,
+            priority=True,
+            tooltip="Cari butir, layar dan perintah",
+        ),
         Binding("f1", "help", "Bantuan", id="app.bantuan"),
         Binding("f2", "toggle_theme", "Tema terang/gelap", id="app.tema", show=False),  # F1 help lists it
     ]
@@ -49,8 +56,10 @@ class TpiApp(GuardedApp, KeyGate, App):
         now = time.monotonic()
         self._bug_times = [t for t in self._bug_times if now - t < BUG_STORM[1]] + [now]
         if len(self._bug_times) > BUG_STORM[0]:
-            self.exit(return_code=1, message=message(error, doing, logged) + " Aplikasi dihentikan; data yang "
-                      "sudah tersimpan aman.")
+            self.exit(
+                return_code=1,
+                message=message(error, doing, logged) + " Aplikasi dihentikan; data yang sudah tersimpan aman.",
+            )
             return
         try:
             self.notify(message(error, doing, logged), title="Kesalahan program", severity="error", timeout=10)
@@ -85,9 +94,15 @@ class TpiApp(GuardedApp, KeyGate, App):
                 self.exit()
 
         try:
-            self.push_screen(KonfirmasiScreen("Keluar tanpa menyimpan?", " ".join(warnings) +
-                                              " Keluar sekarang membuang isian itu.", yes="keluar", no="batal"),
-                             answered)
+            self.push_screen(
+                KonfirmasiScreen(
+                    "Keluar tanpa menyimpan?",
+                    " ".join(warnings) + " Keluar sekarang membuang isian itu.",
+                    yes="keluar",
+                    no="batal",
+                ),
+                answered,
+            )
         except Exception as error:  # noqa: BLE001
             log_exception(error, "menanyakan konfirmasi keluar")
             self.exit()
@@ -97,8 +112,9 @@ class TpiApp(GuardedApp, KeyGate, App):
         from textual.command import CommandPalette
 
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder="Cari butir (nomor atau kata), layar, perintah…",
-                                            id="--command-palette"))
+            self.push_screen(
+                CommandPalette(placeholder="Cari butir (nomor atau kata), layar, perintah…", id="--command-palette")
+            )
 
     def app_commands(self) -> list[tuple[str, object, str]]:
         """(title, action, help) of the palette's app-wide entries: they replace Textual's list
@@ -125,8 +141,9 @@ class TpiApp(GuardedApp, KeyGate, App):
 
     def action_choose_theme(self) -> None:
         names = sorted(self.available_themes)
-        self.search_commands([(name, partial(setattr, self, "theme", name), "Tema tampilan") for name in names],
-                             placeholder="Cari tema…")
+        self.search_commands(
+            [(name, partial(setattr, self, "theme", name), "Tema tampilan") for name in names], placeholder="Cari tema…"
+        )
 
     def action_screenshot_out(self) -> None:
         self.set_timer(0.1, self._save_screenshot)  # after the palette has closed
@@ -154,9 +171,13 @@ class TpiApp(GuardedApp, KeyGate, App):
         if own is not None:
             own()
             return
-        self.push_screen(BantuanScreen(title=getattr(screen, "TPI_TITLE", "") or str(screen.__class__.__name__)
-                                       .removesuffix("Screen"), text=getattr(screen, "TPI_HELP", ""),
-                                       keys=screen_keys(self, screen)))
+        self.push_screen(
+            BantuanScreen(
+                title=getattr(screen, "TPI_TITLE", "") or str(screen.__class__.__name__).removesuffix("Screen"),
+                text=getattr(screen, "TPI_HELP", ""),
+                keys=screen_keys(self, screen),
+            )
+        )
 
     def action_rekap(self) -> None:
         from .screens.rekap import RekapScreen
@@ -205,9 +226,23 @@ class TpiApp(GuardedApp, KeyGate, App):
             self.push_screen(WawancaraScreen(store, area_reading=self.ws.config.ambang_per_area))
 
 
-KEY_NAMES = {"escape": "Esc", "enter": "Enter", "tab": "Tab", "shift+tab": "Shift+Tab", "space": "Spasi",
-             "up": "↑", "down": "↓", "left": "←", "right": "→", "pageup": "PgUp", "pagedown": "PgDn",
-             "home": "Home", "end": "End", "delete": "Del", "backspace": "Backspace"}
+KEY_NAMES = {
+    "escape": "Esc",
+    "enter": "Enter",
+    "tab": "Tab",
+    "shift+tab": "Shift+Tab",
+    "space": "Spasi",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+    "delete": "Del",
+    "backspace": "Backspace",
+}
 
 
 def key_name(key: str) -> str:

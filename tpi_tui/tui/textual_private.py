@@ -24,8 +24,16 @@ if TYPE_CHECKING:
     from textual.app import App
 
 # The private names used below, checked by the test against the installed Textual.
-PRIVATE_APP = ("_dispatch_message", "_handle_exception", "_exception", "_exception_event",
-               "_exit_renderables", "_close_messages_no_wait", "_return_code", "_running")
+PRIVATE_APP = (
+    "_dispatch_message",
+    "_handle_exception",
+    "_exception",
+    "_exception_event",
+    "_exit_renderables",
+    "_close_messages_no_wait",
+    "_return_code",
+    "_running",
+)
 PRIVATE_MESSAGE_PUMP = ("_dispatch_message", "_message_queue")
 PRIVATE_SCREEN = ("_callbacks",)
 PRIVATE_PARSER = ("_sequence_to_key_events",)  # XTermParser (textual._xterm_parser)
@@ -91,8 +99,11 @@ class KeyGate:
 
     async def on_event(self, event: events.Event) -> None:
         app: Any = self
-        if (not isinstance(event, (events.Key, events.Paste)) or event.is_forwarded
-                or (isinstance(event, events.Key) and event.key in GATE_BYPASS)):
+        if (
+            not isinstance(event, (events.Key, events.Paste))
+            or event.is_forwarded
+            or (isinstance(event, events.Key) and event.key in GATE_BYPASS)
+        ):
             await super().on_event(event)  # type: ignore[misc]
             return
         if not hasattr(self, "_gate_held"):
@@ -148,14 +159,17 @@ class KeyGate:
 def _quiet(app: Any, screen: Any, nodes: list) -> bool:
     """Nothing left to do on the screen: no message queued anywhere, every widget mounted (a new
     screen composes before its queue runs), no callback waiting for the next refresh."""
-    return (screen is nodes[0] and not screen._callbacks and app._message_queue.empty()
-            and all(node.is_mounted and node._message_queue.empty() for node in nodes))
+    return (
+        screen is nodes[0]
+        and not screen._callbacks
+        and app._message_queue.empty()
+        and all(node.is_mounted and node._message_queue.empty() for node in nodes)
+    )
 
 
 def _types_into_focus(app: Any, event: events.Event) -> bool:
     """A printable key for a focused input or text area: it inserts a character, nothing else."""
-    return (isinstance(event, events.Key) and event.is_printable
-            and isinstance(app.focused, (Input, TextArea)))
+    return isinstance(event, events.Key) and event.is_printable and isinstance(app.focused, (Input, TextArea))
 
 
 async def _one_round(pumps: list, timeout: float) -> None:

@@ -35,8 +35,8 @@ EMPTY = (
 
 
 class BerandaScreen(TpiScreen):
-    TPI_TITLE = 'Beranda'
-    TPI_HELP = 'Ketik untuk menyaring sesi (nama OPD, tanggal, jenis, status, ID); ↑ ↓ memilih, Enter membuka.'
+    TPI_TITLE = "Beranda"
+    TPI_HELP = "Ketik untuk menyaring sesi (nama OPD, tanggal, jenis, status, ID); ↑ ↓ memilih, Enter membuka."
     BINDINGS = [
         Binding("ctrl+n", "new", "Sesi baru", id="beranda.baru"),
         Binding("enter", "open", "Buka", id="beranda.buka", show=True),
@@ -170,8 +170,15 @@ class BerandaScreen(TpiScreen):
             progres = f"{s.answered}/{s.total_items}"
             tanggal, target, sid = show(s.tanggal), show(s.target), show(short_id(s.id))
             if self.narrow:
-                rows.append((opd, f"{tanggal}\n#{sid}", f"{cut(jenis, 12)}\n{target}",
-                             status, f"{progres}\n{format_angka(s.nilai_tpi)}"))
+                rows.append(
+                    (
+                        opd,
+                        f"{tanggal}\n#{sid}",
+                        f"{cut(jenis, 12)}\n{target}",
+                        status,
+                        f"{progres}\n{format_angka(s.nilai_tpi)}",
+                    )
+                )
             else:
                 rows.append((opd, sid, tanggal, jenis, target, status, progres, format_angka(s.nilai_tpi)))
         selected = self.selected_id()

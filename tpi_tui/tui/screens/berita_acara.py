@@ -34,8 +34,8 @@ def _generate(ws, fmt: str):
 
 
 class BeritaAcaraScreen(TpiScreen):
-    TPI_TITLE = 'Berita Acara'
-    TPI_HELP = 'Pratinjau Berita Acara; ↑ ↓ PgUp PgDn menggulir.'
+    TPI_TITLE = "Berita Acara"
+    TPI_HELP = "Pratinjau Berita Acara; ↑ ↓ PgUp PgDn menggulir."
     CSS_PATH = "berita_acara.tcss"  # read when first shown (launch parses Beranda's CSS only)
     BINDINGS = [
         Binding("escape", "back", "Kembali", id="berita-acara.kembali"),
@@ -53,8 +53,10 @@ class BeritaAcaraScreen(TpiScreen):
         self._preview_width = 0
 
     def compose(self) -> ComposeResult:
-        yield Static("Pratinjau Berita Acara (nomor diberikan saat dibuat) · panah, PgUp/PgDn, Home/End: gulir",
-                     id="minutes-status")
+        yield Static(
+            "Pratinjau Berita Acara (nomor diberikan saat dibuat) · panah, PgUp/PgDn, Home/End: gulir",
+            id="minutes-status",
+        )
         # Rich renders the Markdown into lines once (~0.2 s for a complete BA at 80 columns) and the
         # log paints a screenful at a time; Textual's Markdown widget mounted ~2,400 widgets for the
         # same text and took 4-7 s before the assessor saw anything.

@@ -77,8 +77,11 @@ class ImporScreen(TpiModal["Imported | None"]):
     def compose(self) -> ComposeResult:
         with Vertical(id="impor-dialog", classes="dialog"):
             yield Label("Impor LKE Excel", classes="dialog-title")
-            yield Static("Lampiran III (lembar LKE ZI) atau PortalRB 2026 (lembar Jawaban). "
-                         "Semua jawaban diterima, atau tidak ada yang diubah.", classes="hint")
+            yield Static(
+                "Lampiran III (lembar LKE ZI) atau PortalRB 2026 (lembar Jawaban). "
+                "Semua jawaban diterima, atau tidak ada yang diubah.",
+                classes="hint",
+            )
             with Vertical(id="impor-form"):
                 yield Label("Berkas (.xlsx)", classes="field-label")
                 yield Input(placeholder="mis. ~/Unduhan/LKE_Dinas.xlsx", id="impor-berkas", max_length=4096)
@@ -208,8 +211,9 @@ class ImporScreen(TpiModal["Imported | None"]):
                 saved: Path | str = save_report(store.path, plan.report_text(path.name, changed))
             except (OSError, TpiError) as exc:  # the answers are in; only the report file is missing
                 saved = str(exc) if isinstance(exc, TpiError) else os_reason(exc)
-            return Imported(plan.placed, changed, saved, {k: dict(v) for k, v in store.answers.items()},
-                            store.evaluate(reading))
+            return Imported(
+                plan.placed, changed, saved, {k: dict(v) for k, v in store.answers.items()}, store.evaluate(reading)
+            )
 
         self.phase = "menerapkan"
         self._say("Menerapkan …")

@@ -91,16 +91,27 @@ class SyaratScreen(TpiModal[dict | None]):
         with Vertical(id="dialog", classes="dialog syarat-dialog"):
             yield Label(f"Syarat usulan unit kerja (target {self.target})", classes="dialog-title")
             with VerticalScroll(id="syarat-isian"):
-                yield Static("Nilai dan bukti kosong = belum dicatat (tidak pernah dianggap terpenuhi).",
-                             classes="hint")
+                yield Static(
+                    "Nilai dan bukti kosong = belum dicatat (tidak pernah dianggap terpenuhi).", classes="hint"
+                )
                 for row in syarat_mod.rows(self.recorded, self.target):
                     entry = self.recorded.get(row["kunci"]) or {}
                     value = entry.get("nilai")
-                    shown = "" if value is None else (row["nilai_teks"].rstrip("%") if isinstance(value, float) else str(value))
+                    shown = (
+                        ""
+                        if value is None
+                        else (row["nilai_teks"].rstrip("%") if isinstance(value, float) else str(value))
+                    )
                     yield Label(Text(f"{row['label']} (ambang {row['ambang']})"), classes="field-label")
                     with Grid(classes="syarat-baris"):
-                        yield Input(shown, id=f"nilai-{row['kunci']}", placeholder=syarat_mod.SYARAT[row["kunci"]].petunjuk)
-                        yield Input(entry.get("bukti", ""), id=f"bukti-{row['kunci']}", placeholder="bukti: dokumen dan tanggalnya")
+                        yield Input(
+                            shown, id=f"nilai-{row['kunci']}", placeholder=syarat_mod.SYARAT[row["kunci"]].petunjuk
+                        )
+                        yield Input(
+                            entry.get("bukti", ""),
+                            id=f"bukti-{row['kunci']}",
+                            placeholder="bukti: dokumen dan tanggalnya",
+                        )
             yield Static("", id="syarat-error", classes="error", markup=False)
             yield Static(SAVE_HINT, classes="hint")
 
@@ -149,10 +160,11 @@ class PaparanScreen(TpiModal[dict | None]):
         done = set(self.paparan.get("dibahas", []))
         with Vertical(id="dialog", classes="dialog"):
             yield Label("Paparan pimpinan unit kerja", classes="dialog-title")
-            yield Static("Centang yang dipaparkan (Spasi). Dicetak pada III. Pelaksanaan Berita Acara.",
-                         classes="hint")
-            yield SelectionList(*[(label[0].upper() + label[1:], key, key in done)
-                                  for key, label in ba_fields.PAPARAN_POKOK], id="paparan-pokok")
+            yield Static("Centang yang dipaparkan (Spasi). Dicetak pada III. Pelaksanaan Berita Acara.", classes="hint")
+            yield SelectionList(
+                *[(label[0].upper() + label[1:], key, key in done) for key, label in ba_fields.PAPARAN_POKOK],
+                id="paparan-pokok",
+            )
             yield Label("Catatan paparan (boleh kosong)", classes="field-label")
             yield TextArea(self.paparan.get("catatan", ""), id="paparan-catatan", soft_wrap=True)
             yield Static("", id="paparan-error", classes="error", markup=False)
@@ -162,8 +174,10 @@ class PaparanScreen(TpiModal[dict | None]):
         self.query_one("#paparan-pokok", SelectionList).focus()
 
     def action_save(self) -> None:
-        value = {"dibahas": list(self.query_one("#paparan-pokok", SelectionList).selected),
-                 "catatan": self.query_one("#paparan-catatan", TextArea).text}
+        value = {
+            "dibahas": list(self.query_one("#paparan-pokok", SelectionList).selected),
+            "catatan": self.query_one("#paparan-catatan", TextArea).text,
+        }
         try:
             clean = ba_fields.clean_paparan(value)
         except TpiError as exc:
@@ -199,8 +213,11 @@ class IsiBeritaAcaraScreen(TpiModal[dict | None]):
                 yield TextArea(self.meta.get("tanggapan", ""), id="tanggapan", soft_wrap=True)
                 yield Label("Tindak lanjut yang disepakati, satu per baris:", classes="field-label")
                 yield Static("TTTT-BB-HH | uraian | penanggung jawab", classes="hint")
-                yield TextArea(ba_fields.format_tindak_lanjut_lines(self.meta.get("tindak_lanjut") or []),
-                               id="tindak-lanjut", soft_wrap=True)
+                yield TextArea(
+                    ba_fields.format_tindak_lanjut_lines(self.meta.get("tindak_lanjut") or []),
+                    id="tindak-lanjut",
+                    soft_wrap=True,
+                )
             yield Static("", id="isi-ba-error", classes="error", markup=False)
             yield Static(SAVE_HINT, classes="hint")
 

@@ -36,8 +36,12 @@ def choices(conflicts: list[dict]) -> list[tuple[str, object, Text]]:
     out = []
     for c in conflicts:
         for n, v in enumerate(c.get("versi") or [], start=1):
-            label = Text.assemble((f"{c.get('field')}: ", "bold"), (f"{n}) ", "dim"), shown(v.get("nilai")),
-                                  (f"  — {v.get('oleh', '?')}, {when(v.get('waktu'))}", "dim"))
+            label = Text.assemble(
+                (f"{c.get('field')}: ", "bold"),
+                (f"{n}) ", "dim"),
+                shown(v.get("nilai")),
+                (f"  — {v.get('oleh', '?')}, {when(v.get('waktu'))}", "dim"),
+            )
             out.append((str(c.get("field")), v.get("nilai"), label))
     return out
 

@@ -20,8 +20,8 @@ from ..format import item_mark
 
 
 class PanduanScreen(TpiScreen):
-    TPI_TITLE = 'Panduan narasumber'
-    TPI_HELP = 'Kiri: narasumber (↑ ↓). Tab: butir yang diinformasikannya (Enter membuka butir), lalu pertanyaan pemandu (↑ ↓ PgDn menggulir). Pertanyaan pemandu adalah sintesis TPI dari kriteria LKE; tidak ada daftar pertanyaan resmi per peran.'
+    TPI_TITLE = "Panduan narasumber"
+    TPI_HELP = "Kiri: narasumber (↑ ↓). Tab: butir yang diinformasikannya (Enter membuka butir), lalu pertanyaan pemandu (↑ ↓ PgDn menggulir). Pertanyaan pemandu adalah sintesis TPI dari kriteria LKE; tidak ada daftar pertanyaan resmi per peran."
     CSS_PATH = "panduan.tcss"  # read when first shown (launch parses Beranda's CSS only)
     BINDINGS = [
         Binding("escape", "dismiss_none", "Kembali", id="panduan.kembali"),
@@ -35,15 +35,19 @@ class PanduanScreen(TpiScreen):
         self.answers = answers
 
     def compose(self) -> ComposeResult:
-        yield Static("Panduan narasumber — pilih narasumber (↑↓), Tab ke butirnya, Enter membuka butir.",
-                     id="panduan-title")
+        yield Static(
+            "Panduan narasumber — pilih narasumber (↑↓), Tab ke butirnya, Enter membuka butir.", id="panduan-title"
+        )
         with Horizontal():
             yield OptionList(*[Option(r.nama, id=k) for k, r in self.inst.narasumber.items()], id="roles")
             with Vertical(id="panduan-right"):
                 yield Static("Butir yang diinformasikan", classes="field-label")
                 yield OptionList(id="panduan-items")
-                yield Static("Pertanyaan pemandu — sintesis TPI dari kriteria LKE (tidak ada daftar pertanyaan "
-                             "resmi per peran)", classes="field-label", id="prompts-label")
+                yield Static(
+                    "Pertanyaan pemandu — sintesis TPI dari kriteria LKE (tidak ada daftar pertanyaan resmi per peran)",
+                    classes="field-label",
+                    id="prompts-label",
+                )
                 with VerticalScroll(id="prompts-box"):
                     yield Static("", id="prompts")
         yield Footer()

@@ -38,7 +38,9 @@ COLUMNS = ("No", "Unit Kerja", "Total", "Unit", "Status", "WBK", "Usulan")
 def column_sort(index: int, rows: list[dict]):
     """(label, key, reverse) for the table column at ``index`` (see ``RekapScreen._fill``)."""
     fixed = {
-        0: SORTS[0], 1: SORTS[0], 2: SORTS[1],
+        0: SORTS[0],
+        1: SORTS[0],
+        2: SORTS[1],
         3: ("nilai total unit", lambda r: r["unit"]["total"], True),
         4: SORTS[3],
         5: ("simpulan WBK", lambda r: (not r["wbk"]["memenuhi"], r["opd"].lower()), False),
@@ -49,7 +51,11 @@ def column_sort(index: int, rows: list[dict]):
     n_area = len(rows[0]["tpi"]["areas"]) if rows else 0
     if 7 <= index < 7 + n_area:
         k = index - 7
-        return (f"area {rows[0]['tpi']['areas'][k]['kode']} (terendah dulu)", lambda r: r["tpi"]["areas"][k]["persen"], False)
+        return (
+            f"area {rows[0]['tpi']['areas'][k]['kode']} (terendah dulu)",
+            lambda r: r["tpi"]["areas"][k]["persen"],
+            False,
+        )
     if index == 7 + n_area:
         return ("pengungkit", lambda r: r["tpi"]["pengungkit"], True)
     if index == 8 + n_area:
@@ -62,7 +68,7 @@ def _verdict_cell(v: dict) -> Text:
 
 
 class RekapScreen(TpiScreen):
-    TPI_TITLE = 'Rekap hasil evaluasi'
+    TPI_TITLE = "Rekap hasil evaluasi"
     DEFAULT_CSS = """
     #rekap-alert { background: $error; color: $text; text-style: bold; padding: 0 1; height: auto; max-height: 3; }
     #rekap-title { color: $text-muted; padding: 0 1; height: auto; }
@@ -180,8 +186,13 @@ class RekapScreen(TpiScreen):
             status = Text(r["status_label"] + (" *" if r["draf"] else ""), "yellow" if r["draf"] else "green")
             u = r.get("usulan")
             cells = [
-                str(r["no"]), name, format_angka(t["total"]), format_angka(r["unit"]["total"]), status,
-                _verdict_cell(r["wbk"]), u["kategori"] if u else "—",
+                str(r["no"]),
+                name,
+                format_angka(t["total"]),
+                format_angka(r["unit"]["total"]),
+                status,
+                _verdict_cell(r["wbk"]),
+                u["kategori"] if u else "—",
             ]
             for a in t["areas"]:
                 cells.append(Text(format_angka(a["persen"]), "bold red" if a.get("di_bawah_minimal") else ""))
@@ -279,7 +290,9 @@ class UsulanDialog(TpiModal[str | None]):
         with Vertical(id="dialog", classes="dialog"):
             yield Label(plain(f"Usulan {self.tahun}: {self.row['opd']}"), classes="dialog-title")
             yield Label("Kategori:", classes="field-label")
-            yield Select([(k, k) for k in KATEGORI], value=current.get("kategori", "WBK"), allow_blank=False, id="kategori")
+            yield Select(
+                [(k, k) for k in KATEGORI], value=current.get("kategori", "WBK"), allow_blank=False, id="kategori"
+            )
             notes = []
             if self.row["draf"]:
                 notes.append(f"Sesi dasar belum final ({self.row['status_label']}).")
@@ -305,8 +318,15 @@ class UsulanDialog(TpiModal[str | None]):
         kategori = str(self.query_one("#kategori", Select).value)
         reason = self.query_one("#alasan", Input).value.strip() or None
         try:
-            entry = usulan.add(self.tpi.ws, self.tahun, self.row["opd"], kategori, reason=reason,
-                               sesi=self.row["sesi"] if self.row["basis"] == "pilihan" else None, actor=self.tpi.actor)
+            entry = usulan.add(
+                self.tpi.ws,
+                self.tahun,
+                self.row["opd"],
+                kategori,
+                reason=reason,
+                sesi=self.row["sesi"] if self.row["basis"] == "pilihan" else None,
+                actor=self.tpi.actor,
+            )
         except TpiError as exc:
             self.query_one("#usulan-error", Static).update(plain(exc))
             return

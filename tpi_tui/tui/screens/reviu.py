@@ -30,6 +30,7 @@ def default_signer(people: list[dict], actor: str, valid: set[str]) -> int:
 
 class TandaTanganScreen(TpiModal[str | None]):
     """Pick which Ketua Tim / Pengendali Teknis is signing; dismisses with the name or None."""
+
     CSS_PATH = "reviu.tcss"  # read when first shown (launch parses Beranda's CSS only)
 
     BINDINGS = [Binding("escape", "cancel", "Batal", id="reviu.batal")]
@@ -44,11 +45,22 @@ class TandaTanganScreen(TpiModal[str | None]):
         with Vertical(id="dialog", classes="dialog"):
             yield Label("Tanda tangan reviu — siapa yang menandatangani?", classes="dialog-title")
             if self.warnings:
-                yield Static(warning_text(self.warnings, "Finalisasi akan ditolak sampai lengkap."), id="signoff-warnings")
-            yield OptionList(*[Option(Text.assemble((f"{p['peran']:<18} ", "bold"), str(p["nama"])), id=str(n))
-                               for n, p in enumerate(self.people)], id="signers")
-            yield Static("Enter: tanda tangani · Esc: batal" if self.people else
-                         "Sesi ini belum mencatat Ketua Tim maupun Pengendali Teknis.", classes="hint")
+                yield Static(
+                    warning_text(self.warnings, "Finalisasi akan ditolak sampai lengkap."), id="signoff-warnings"
+                )
+            yield OptionList(
+                *[
+                    Option(Text.assemble((f"{p['peran']:<18} ", "bold"), str(p["nama"])), id=str(n))
+                    for n, p in enumerate(self.people)
+                ],
+                id="signers",
+            )
+            yield Static(
+                "Enter: tanda tangani · Esc: batal"
+                if self.people
+                else "Sesi ini belum mencatat Ketua Tim maupun Pengendali Teknis.",
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         ol = self.query_one("#signers", OptionList)
@@ -116,8 +128,12 @@ class FinalMeskiBelumLengkapScreen(TpiModal[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Label("Finalkan meski penilaian belum lengkap?", classes="dialog-title")
-            yield Static(warning_text(self.warnings, "Berita Acara akan menyebut nilai ini sementara dan mencetak alasan "
-                                                     "finalisasi."), id="final-warnings")
+            yield Static(
+                warning_text(
+                    self.warnings, "Berita Acara akan menyebut nilai ini sementara dan mencetak alasan finalisasi."
+                ),
+                id="final-warnings",
+            )
             yield Label("Alasan (wajib, dicatat pada riwayat dan Berita Acara):", classes="field-label")
             yield Input(id="final-reason", placeholder="mis. batas waktu PKPT; butir sisanya diverifikasi menyusul")
             yield Static("", id="final-reason-error", classes="error")
@@ -131,7 +147,8 @@ class FinalMeskiBelumLengkapScreen(TpiModal[str | None]):
         text = event.value.strip()
         if len(text) < OVERRIDE_MIN:
             self.query_one("#final-reason-error", Static).update(
-                f"Alasan finalisasi wajib ditulis (paling sedikit {OVERRIDE_MIN} karakter).")
+                f"Alasan finalisasi wajib ditulis (paling sedikit {OVERRIDE_MIN} karakter)."
+            )
             return
         self.dismiss(text)
 

@@ -23,8 +23,8 @@ from ..writer import Writer
 
 
 class RingkasanScreen(TpiScreen):
-    TPI_TITLE = 'Ringkasan penilaian'
-    TPI_HELP = 'Predikat lebih dulu, lalu nilai per area dan grafik: ↓ PgDn End menggulir. Tab ke Daftar (butir Hasil, belum dijawab, perbedaan, temuan); Enter membuka butir.'
+    TPI_TITLE = "Ringkasan penilaian"
+    TPI_HELP = "Predikat lebih dulu, lalu nilai per area dan grafik: ↓ PgDn End menggulir. Tab ke Daftar (butir Hasil, belum dijawab, perbedaan, temuan); Enter membuka butir."
     CSS_PATH = "ringkasan.tcss"  # read when first shown (launch parses Beranda's CSS only)
     BINDINGS = [
         Binding("escape", "back", "Kembali", id="ringkasan.kembali"),
@@ -64,11 +64,15 @@ class RingkasanScreen(TpiScreen):
         minimum = THRESHOLDS.get(target, THRESHOLDS["WBK"])["area_persen"]
         if self.review is None:  # opened without a snapshot: read it now (the rows appear when read)
             self.load_review()
-        self.query_one("#totals", Static).update(Text.assemble(
-            ("Ringkasan penilaian", "bold"), f"  ·  target {target}\n",
-            f"Total TPI {fmt(tpi.total)} (unit {fmt(unit.total)}) · pengungkit {fmt(tpi.pengungkit)} · "
-            f"hasil {fmt(tpi.hasil)}" + (f" · sementara: {len(tpi.unanswered)} butir belum dijawab"
-                                         if tpi.unanswered else "")))
+        self.query_one("#totals", Static).update(
+            Text.assemble(
+                ("Ringkasan penilaian", "bold"),
+                f"  ·  target {target}\n",
+                f"Total TPI {fmt(tpi.total)} (unit {fmt(unit.total)}) · pengungkit {fmt(tpi.pengungkit)} · "
+                f"hasil {fmt(tpi.hasil)}"
+                + (f" · sementara: {len(tpi.unanswered)} butir belum dijawab" if tpi.unanswered else ""),
+            )
+        )
         table = self.query_one("#areas", DataTable)
         verdict = ev.verdicts.get(target) or ev.verdicts["WBK"]
         parts = {c.part for c in verdict.area_checks}  # the reading of tpi.toml, as core judged it
@@ -80,13 +84,23 @@ class RingkasanScreen(TpiScreen):
         table.add_columns("Area", "Bobot", "Unit", "TPI", "%", *columns)
         units = {a.kode: a for a in unit.areas}
         for a in tpi.areas:
-            table.add_row(area_label(a.nama, self.app.size.width), fmt(a.bobot), fmt(units[a.kode].nilai), fmt(a.nilai), fmt(a.persen),
-                          *area_minimum(verdict, a.kode), key=a.kode)
-        self.query_one("#hasil", Static).update(Text.assemble(
-            ("Hasil: ", "bold"),
-            f"IPAK {fmt(tpi.ipak_survei) if tpi.ipak_survei is not None else '—'} → {fmt(tpi.ipak)} · "
-            f"Capaian kinerja {tpi.kinerja_opsi or '—'} → {fmt(tpi.kinerja)} · "
-            f"IPKP {fmt(tpi.ipkp_survei) if tpi.ipkp_survei is not None else '—'} → {fmt(tpi.ipkp)}"))
+            table.add_row(
+                area_label(a.nama, self.app.size.width),
+                fmt(a.bobot),
+                fmt(units[a.kode].nilai),
+                fmt(a.nilai),
+                fmt(a.persen),
+                *area_minimum(verdict, a.kode),
+                key=a.kode,
+            )
+        self.query_one("#hasil", Static).update(
+            Text.assemble(
+                ("Hasil: ", "bold"),
+                f"IPAK {fmt(tpi.ipak_survei) if tpi.ipak_survei is not None else '—'} → {fmt(tpi.ipak)} · "
+                f"Capaian kinerja {tpi.kinerja_opsi or '—'} → {fmt(tpi.kinerja)} · "
+                f"IPKP {fmt(tpi.ipkp_survei) if tpi.ipkp_survei is not None else '—'} → {fmt(tpi.ipkp)}",
+            )
+        )
         text = Text()
         for name, v in ev.verdicts.items():
             text.append(f"{name}: ", "bold")
@@ -117,16 +131,26 @@ class RingkasanScreen(TpiScreen):
         for item_id in diffs:
             a, item = self.answers[str(item_id)], inst.items[item_id]
             alasan = (a.get("alasan") or "").strip() or "ALASAN BELUM DIISI"
-            ol.add_option(Option(plain(
-                f"  {item_id:>3} unit {format_value(item, a.get('jawaban_unit'))} → TPI "
-                f"{format_value(item, a.get('jawaban_tpi'))}: {alasan[:70]}"), id=f"d{item_id}"))
+            ol.add_option(
+                Option(
+                    plain(
+                        f"  {item_id:>3} unit {format_value(item, a.get('jawaban_unit'))} → TPI "
+                        f"{format_value(item, a.get('jawaban_tpi'))}: {alasan[:70]}"
+                    ),
+                    id=f"d{item_id}",
+                )
+            )
         temuan = [i for i in inst.order if (self.answers.get(str(i), {}).get("temuan") or "").strip()]
         ol.add_option(Option(Text(f"Temuan dan rekomendasi ({len(temuan)})", style="bold"), disabled=True))
         for item_id in temuan:
             a = self.answers[str(item_id)]
             rek = (a.get("rekomendasi") or "").strip() or "rekomendasi belum diisi"
-            ol.add_option(Option(plain(f"  {item_id:>3} {show(a['temuan'][:80])}\n      → {show(rek[:80])}", multiline=True),
-                                 id=f"t{item_id}"))
+            ol.add_option(
+                Option(
+                    plain(f"  {item_id:>3} {show(a['temuan'][:80])}\n      → {show(rek[:80])}", multiline=True),
+                    id=f"t{item_id}",
+                )
+            )
 
     # -- review: lifecycle and sign-offs ---------------------------------------------------------
     @on(Writer.Done)
@@ -160,13 +184,19 @@ class RingkasanScreen(TpiScreen):
         if self.review is None:
             return
         valid = {s["peran"] for s in self.review["signoffs"] if not s["stale"]}
-        self.app.push_screen(TandaTanganScreen(self.review["tim"], self.tpi.actor, valid,
-                                               self.review.get("kelengkapan", [])), self._signer_chosen)
+        self.app.push_screen(
+            TandaTanganScreen(self.review["tim"], self.tpi.actor, valid, self.review.get("kelengkapan", [])),
+            self._signer_chosen,
+        )
 
     def _signer_chosen(self, name: str | None) -> None:
         if name:
-            self.writer.call(lambda store: sign_off(store, name), "tanda-tangan", reply_to=self,
-                             ok=lambda r: f"Tanda tangan {r['peran']} dicatat: {r['nama'].rstrip('.')}." if r else "")
+            self.writer.call(
+                lambda store: sign_off(store, name),
+                "tanda-tangan",
+                reply_to=self,
+                ok=lambda r: f"Tanda tangan {r['peran']} dicatat: {r['nama'].rstrip('.')}." if r else "",
+            )
 
     def action_finalize(self) -> None:
         """Finalize; while the gate has reasons (unanswered, differences without alasan) ask for one."""
@@ -181,10 +211,19 @@ class RingkasanScreen(TpiScreen):
     def _finalize_with_reason(self, reason: str | None, ask: bool = True) -> None:
         if ask and not reason:
             return  # the dialog was cancelled
-        self.writer.call(lambda store: finalize(store, override_reason=reason), "finalkan", reply_to=self,
-                         ok=lambda r: "Sesi final dan terkunci; Berita Acara tidak lagi bertanda DRAF."
-                         + (" Finalisasi meski belum lengkap dicatat beserta alasannya."
-                            if r and r.get("finalize_override") else ""))
+        self.writer.call(
+            lambda store: finalize(store, override_reason=reason),
+            "finalkan",
+            reply_to=self,
+            ok=lambda r: (
+                "Sesi final dan terkunci; Berita Acara tidak lagi bertanda DRAF."
+                + (
+                    " Finalisasi meski belum lengkap dicatat beserta alasannya."
+                    if r and r.get("finalize_override")
+                    else ""
+                )
+            ),
+        )
 
     def action_reopen(self) -> None:
         from .reviu import BukaKembaliScreen
@@ -196,8 +235,12 @@ class RingkasanScreen(TpiScreen):
 
     def _reason_given(self, reason: str | None) -> None:
         if reason:
-            self.writer.call(lambda store: reopen(store, reason), "buka-kembali", reply_to=self,
-                             ok=lambda r: "Sesi dibuka kembali; tanda tangan reviu perlu diulang.")
+            self.writer.call(
+                lambda store: reopen(store, reason),
+                "buka-kembali",
+                reply_to=self,
+                ok=lambda r: "Sesi dibuka kembali; tanda tangan reviu perlu diulang.",
+            )
 
     @on(OptionList.OptionSelected, "#entries")
     def _jump(self, event: OptionList.OptionSelected) -> None:
@@ -250,9 +293,14 @@ def review_snapshot(store) -> dict:
 
 def review_text(snapshot: dict) -> Text:
     status = snapshot["status"]
-    style = {StatusSesi.FINAL: "bold green", StatusSesi.REVIEW: "bold underline"}.get(status, "bold")  # readable on light too
-    text = Text.assemble(("Status: ", "bold"), (STATUS_LABEL.get(status, status), style),
-                         ("   t: tanda tangan reviu · f: finalkan · o: buka kembali", "dim"))
+    style = {StatusSesi.FINAL: "bold green", StatusSesi.REVIEW: "bold underline"}.get(
+        status, "bold"
+    )  # readable on light too
+    text = Text.assemble(
+        ("Status: ", "bold"),
+        (STATUS_LABEL.get(status, status), style),
+        ("   t: tanda tangan reviu · f: finalkan · o: buka kembali", "dim"),
+    )
     by_tier = {s.get("peran"): s for s in snapshot["signoffs"]}
     for peran in TIERS:
         s = by_tier.get(peran)
@@ -274,4 +322,3 @@ def review_text(snapshot: dict) -> Text:
         text.append(f"\n  ⚠ {snapshot['konflik']} konflik penggabungan", "bold red")
         text.append(" — selesaikan di Wawancara (k) sebelum tanda tangan dan finalisasi", "red")
     return text
-

@@ -51,7 +51,9 @@ class RiwayatScreen(TpiModal[None]):
                 two_lines(format_waktu(e.get("ts"), zona), show_value(e.get("who"), 22)),
                 plain(FIELD_LABEL.get(field, field.removeprefix("meta."))),
                 two_lines(show_value(e.get("old"), VALUE_WIDTH), "→ " + show_value(e.get("new"), VALUE_WIDTH)),
-                plain(show_value(e.get("reason"), 30)), height=2)
+                plain(show_value(e.get("reason"), 30)),
+                height=2,
+            )
         table.focus()
 
     def action_close(self) -> None:

@@ -16,13 +16,23 @@ from .. import clock
 from ..base import TpiScreen
 from ..plain import plain
 
-FIELDS = ("opd", "jenis", "target", "tanggal", "jam_mulai", "tempat", "dasar_nomor", "dasar_tanggal", "tim",
-          "narasumber")
+FIELDS = (
+    "opd",
+    "jenis",
+    "target",
+    "tanggal",
+    "jam_mulai",
+    "tempat",
+    "dasar_nomor",
+    "dasar_tanggal",
+    "tim",
+    "narasumber",
+)
 
 
 class SesiBaruScreen(TpiScreen[str | None]):
-    TPI_TITLE = 'Sesi baru'
-    TPI_HELP = 'Tab / Shift+Tab pindah kolom; Ctrl+S membuat sesi; pesan kesalahan tampil di bawah kolomnya.'
+    TPI_TITLE = "Sesi baru"
+    TPI_HELP = "Tab / Shift+Tab pindah kolom; Ctrl+S membuat sesi; pesan kesalahan tampil di bawah kolomnya."
     CSS_PATH = "sesi_baru.tcss"  # read when first shown (launch parses Beranda's CSS only)
     BINDINGS = [
         Binding("ctrl+s", "create", "Buat sesi", id="sesi-baru.buat", priority=True),
@@ -36,17 +46,26 @@ class SesiBaruScreen(TpiScreen[str | None]):
         with VerticalScroll(id="form"):
             yield Static("[b]Sesi baru[/b] — isi lalu Ctrl+S. Kolom bertanda * wajib.", classes="hint")
             yield Label("OPD *", classes="field-label")
-            yield Input(id="opd", placeholder="Nama OPD (pilih yang dikenal atau ketik baru)",
-                        suggester=SuggestFromList(ws.known_opds(), case_sensitive=False))
+            yield Input(
+                id="opd",
+                placeholder="Nama OPD (pilih yang dikenal atau ketik baru)",
+                suggester=SuggestFromList(ws.known_opds(), case_sensitive=False),
+            )
             yield Static("", id="opd-error", classes="error")
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Jenis sesi *", classes="field-label")
-                    yield Select([(j.label, j.value) for j in JenisSesi], value=JenisSesi.WAWANCARA.value, id="jenis",
-                                 allow_blank=False)
+                    yield Select(
+                        [(j.label, j.value) for j in JenisSesi],
+                        value=JenisSesi.WAWANCARA.value,
+                        id="jenis",
+                        allow_blank=False,
+                    )
                 with Vertical():
                     yield Label("Target predikat *", classes="field-label")
-                    yield Select([(t, t) for t in choices(Target)], value=Target.WBK.value, id="target", allow_blank=False)
+                    yield Select(
+                        [(t, t) for t in choices(Target)], value=Target.WBK.value, id="target", allow_blank=False
+                    )
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Tanggal * (TTTT-BB-HH)", classes="field-label")
@@ -69,8 +88,13 @@ class SesiBaruScreen(TpiScreen[str | None]):
                     yield Input(id="dasar_tanggal", placeholder="TTTT-BB-HH")
                     yield Static("", id="dasar_tanggal-error", classes="error")
             yield Label("Tim TPI (Spasi mencentang; peran dari tpi.toml)", classes="field-label")
-            yield SelectionList(*[(plain(f"{p.get('nama')} — {p.get('peran', 'Anggota')}"), n, True)
-                                  for n, p in enumerate(ws.config.tim)], id="tim")
+            yield SelectionList(
+                *[
+                    (plain(f"{p.get('nama')} — {p.get('peran', 'Anggota')}"), n, True)
+                    for n, p in enumerate(ws.config.tim)
+                ],
+                id="tim",
+            )
             yield Static("", id="tim-error", classes="error")
             yield Label("Narasumber: satu per baris, 'nama; NIP; jabatan; peran'", classes="field-label")
             yield Static(f"peran: {roles}", classes="hint")
@@ -106,8 +130,9 @@ class SesiBaruScreen(TpiScreen[str | None]):
         values["jenis"] = self.query_one("#jenis", Select).value
         values["target"] = self.query_one("#target", Select).value
         values["tanggal"] = check("tanggal", lambda: clean_date(self.query_one("#tanggal", Input).value.strip()))
-        values["jam_mulai"] = check("jam_mulai",
-                                    lambda: clean_time(self.query_one("#jam_mulai", Input).value.strip(), "jam mulai"))
+        values["jam_mulai"] = check(
+            "jam_mulai", lambda: clean_time(self.query_one("#jam_mulai", Input).value.strip(), "jam mulai")
+        )
         values["tempat"] = check("tempat", lambda: clean_meta_field("tempat", self.query_one("#tempat", Input).value))
         nomor = self.query_one("#dasar_nomor", Input).value
         tanggal = self.query_one("#dasar_tanggal", Input).value.strip()
@@ -116,8 +141,10 @@ class SesiBaruScreen(TpiScreen[str | None]):
             check("dasar_tanggal", lambda: clean_date(tanggal, "tanggal surat tugas"))
         values["dasar"] = {"nomor": nomor.strip(), "tanggal": tanggal}
         roster = self.tpi.ws.config.tim
-        tim = [{k: roster[n].get(k, "") for k in ("nama", "nip", "jabatan", "peran")}
-               for n in sorted(self.query_one("#tim", SelectionList).selected)]
+        tim = [
+            {k: roster[n].get(k, "") for k in ("nama", "nip", "jabatan", "peran")}
+            for n in sorted(self.query_one("#tim", SelectionList).selected)
+        ]
         for p in tim:
             p["peran"] = p["peran"] or PeranTim.ANGGOTA.value
         values["tim"] = check("tim", lambda: clean_meta_field("tim", tim))

@@ -51,8 +51,12 @@ class ItemCommands(Provider):
         found = screen.inst.search(q) if q else []
         for item in found[:40]:
             text = f"{item.id}. {item.pertanyaan}"
-            yield Hit(1.0 if q.isdigit() else 0.8, matcher.highlight(text), partial(screen.show_item, item.id),
-                      help=f"Butir · {item.sub_area} · {item.label}")
+            yield Hit(
+                1.0 if q.isdigit() else 0.8,
+                matcher.highlight(text),
+                partial(screen.show_item, item.id),
+                help=f"Butir · {item.sub_area} · {item.label}",
+            )
 
 
 class WawancaraScreen(TpiScreen):
@@ -60,10 +64,14 @@ class WawancaraScreen(TpiScreen):
     COMMANDS = TpiScreen.COMMANDS | {ItemCommands}
     LISTS_APP_COMMANDS = True  # ItemCommands lists the app's entries after the screen's
     BINDINGS = [
-        *[Binding(k, f"answer('tpi', '{k}')", f"TPI {k.upper()}", id=f"wawancara.tpi-{k}", show=False)
-          for k in ("y", "t", "a", "b", "c", "d", "e")],
-        *[Binding(k.upper(), f"answer('unit', '{k}')", f"Unit {k.upper()}", id=f"wawancara.unit-{k}", show=False)
-          for k in ("y", "t", "a", "b", "c", "d", "e")],
+        *[
+            Binding(k, f"answer('tpi', '{k}')", f"TPI {k.upper()}", id=f"wawancara.tpi-{k}", show=False)
+            for k in ("y", "t", "a", "b", "c", "d", "e")
+        ],
+        *[
+            Binding(k.upper(), f"answer('unit', '{k}')", f"Unit {k.upper()}", id=f"wawancara.unit-{k}", show=False)
+            for k in ("y", "t", "a", "b", "c", "d", "e")
+        ],
         # the footer shows these, in this order, at 80 columns: F1 first, then the keys used most
         Binding("f1", "help", "Bantuan", id="wawancara.bantuan"),
         Binding("n", "next_unanswered", "Belum", id="wawancara.belum-dijawab", tooltip="Butir belum dijawab"),
@@ -77,8 +85,14 @@ class WawancaraScreen(TpiScreen):
         Binding("g", "catatan_sub_area", "Catatan sub-area", id="wawancara.catatan-sub-area", show=False),
         Binding("u", "syarat", "Syarat usulan", id="wawancara.syarat", show=False),
         Binding("i", "isi_ba", "Isi Berita Acara", id="wawancara.isi-ba", show=False),
-        Binding("v", "paparan", "Paparan", id="wawancara.paparan", show=False,
-                tooltip="Daftar periksa paparan pimpinan unit"),
+        Binding(
+            "v",
+            "paparan",
+            "Paparan",
+            id="wawancara.paparan",
+            show=False,
+            tooltip="Daftar periksa paparan pimpinan unit",
+        ),
         Binding("escape", "back", "Kembali", id="wawancara.kembali"),
         Binding("ctrl+s", "flush", "Simpan", id="wawancara.simpan", show=False),
         Binding("k", "conflicts", "Konflik", id="wawancara.konflik", show=False),
@@ -109,8 +123,11 @@ class WawancaraScreen(TpiScreen):
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         if self.store.readonly:
-            yield Static("HANYA-BACA — sesi ini sedang dibuka untuk penulisan oleh jendela/proses lain. "
-                         "Perubahan tidak akan disimpan.", id="readonly-banner")
+            yield Static(
+                "HANYA-BACA — sesi ini sedang dibuka untuk penulisan oleh jendela/proses lain. "
+                "Perubahan tidak akan disimpan.",
+                id="readonly-banner",
+            )
         yield Static("FINAL — buka kembali dengan alasan untuk mengubah (Ringkasan: r, lalu o).", id="final-banner")
         yield ScoreBar("", id="scorebar")
         with Horizontal(id="cockpit"):
@@ -155,8 +172,12 @@ class WawancaraScreen(TpiScreen):
         clash = self.answers.get(str(item_id), {}).get("konflik")
         if clash:
             fields = ", ".join(str(c.get("field")) for c in clash)
-            self.notify(f"Butir {item_id}: konflik penggabungan pada {fields}. Tekan k untuk memilih nilai, "
-                        "atau ketik nilai baru.", title="⚠ Konflik", severity="warning")
+            self.notify(
+                f"Butir {item_id}: konflik penggabungan pada {fields}. Tekan k untuk memilih nilai, "
+                "atau ketik nilai baru.",
+                title="⚠ Konflik",
+                severity="warning",
+            )
 
     @on(Navigator.ItemChosen)
     def _nav_chosen(self, event: Navigator.ItemChosen) -> None:
@@ -230,8 +251,11 @@ class WawancaraScreen(TpiScreen):
             self.notify("Sesi dibuka hanya-baca; perubahan tidak disimpan.", severity="warning")
             return
         if self.final:
-            self.notify("Sesi sudah final dan terkunci. Buka kembali dengan alasan (Ringkasan, o) untuk mengubah.",
-                        title="Sesi final", severity="warning")
+            self.notify(
+                "Sesi sudah final dan terkunci. Buka kembali dengan alasan (Ringkasan, o) untuk mengubah.",
+                title="Sesi final",
+                severity="warning",
+            )
             return
         self.writer.put(item_id, fields, reply_to=self)
 
@@ -255,8 +279,11 @@ class WawancaraScreen(TpiScreen):
                 # an alasan typed in the same burst (still on its way to the writer) counts
                 pending = self.edits.value(item_id, "alasan", answer.get("alasan"))
                 if needs_alasan({**answer, "alasan": pending if isinstance(pending, str) else ""}):
-                    self.notify("Jawaban TPI berbeda dari jawaban unit: isi alasan perbedaannya.",
-                                title="Alasan diperlukan", severity="warning")
+                    self.notify(
+                        "Jawaban TPI berbeda dari jawaban unit: isi alasan perbedaannya.",
+                        title="Alasan diperlukan",
+                        severity="warning",
+                    )
         elif item_id == self.current:
             self.pane.mark()
         self.refresh_bar()
@@ -279,8 +306,11 @@ class WawancaraScreen(TpiScreen):
             self.notify("Sesi dibuka hanya-baca; perubahan tidak disimpan.", severity="warning")
             return False
         if self.final:
-            self.notify("Sesi sudah final dan terkunci. Buka kembali dengan alasan (Ringkasan, o) untuk mengubah.",
-                        title="Sesi final", severity="warning")
+            self.notify(
+                "Sesi sudah final dan terkunci. Buka kembali dengan alasan (Ringkasan, o) untuk mengubah.",
+                title="Sesi final",
+                severity="warning",
+            )
             return False
         return True
 
@@ -325,8 +355,9 @@ class WawancaraScreen(TpiScreen):
 
         def chosen(result: str | None) -> None:
             if result is not None and result != text:
-                self._write_meta(lambda store: set_sub_area_note(store, kode, result),
-                                 f"Catatan sub-area {kode} disimpan.")
+                self._write_meta(
+                    lambda store: set_sub_area_note(store, kode, result), f"Catatan sub-area {kode} disimpan."
+                )
 
         self.app.push_screen(CatatanSubAreaScreen(kode, sub.nama, text), chosen)
 
@@ -355,8 +386,10 @@ class WawancaraScreen(TpiScreen):
 
         def chosen(result: dict | None) -> None:
             if result is not None and result != before:
-                self._write_meta(lambda store: set_paparan(store, result.get("dibahas", []), result.get("catatan", "")),
-                                 "Paparan pimpinan unit dicatat.")
+                self._write_meta(
+                    lambda store: set_paparan(store, result.get("dibahas", []), result.get("catatan", "")),
+                    "Paparan pimpinan unit dicatat.",
+                )
 
         self.app.push_screen(PaparanScreen(before), chosen)
 
@@ -401,9 +434,14 @@ class WawancaraScreen(TpiScreen):
                 self.pane.show(self.current)
             self.refresh_bar()
         report = result.report_path
-        where = f"laporan impor: {report}" if not isinstance(report, str) else f"laporan impor tidak tersimpan ({report})"
-        self.notify(f"Impor selesai: {result.placed} butir ditempatkan, {result.changed} isian berubah; {where}.",
-                    title="Impor LKE Excel", timeout=10)
+        where = (
+            f"laporan impor: {report}" if not isinstance(report, str) else f"laporan impor tidak tersimpan ({report})"
+        )
+        self.notify(
+            f"Impor selesai: {result.placed} butir ditempatkan, {result.changed} isian berubah; {where}.",
+            title="Impor LKE Excel",
+            timeout=10,
+        )
 
     @on(Writer.Done)
     def _done(self, event: Writer.Done) -> None:
@@ -460,8 +498,12 @@ class WawancaraScreen(TpiScreen):
                 self.pane.show(self.current)
             self.refresh_bar()
         n = sum(len(a.get("konflik") or []) for a in answers.values())
-        self.notify("Sesi diperbarui dari luar" + (f"; {n} konflik penggabungan (tekan k)." if n else "."),
-                    title="Sesi diperbarui", severity="warning" if n else "information", timeout=6)
+        self.notify(
+            "Sesi diperbarui dari luar" + (f"; {n} konflik penggabungan (tekan k)." if n else "."),
+            title="Sesi diperbarui",
+            severity="warning" if n else "information",
+            timeout=6,
+        )
 
     def action_conflicts(self) -> None:
         """Choose a side for the current item's conflicts, or go to the next conflicting item."""
@@ -471,7 +513,7 @@ class WawancaraScreen(TpiScreen):
         if not here:
             order = self.inst.order
             i = order.index(self.current)
-            nxt = next((x for x in order[i + 1:] + order[:i] if self.answers.get(str(x), {}).get("konflik")), None)
+            nxt = next((x for x in order[i + 1 :] + order[:i] if self.answers.get(str(x), {}).get("konflik")), None)
             if nxt is None:
                 self.notify("Tidak ada konflik penggabungan di sesi ini.")
             else:
@@ -509,11 +551,18 @@ class WawancaraScreen(TpiScreen):
     # -- the score bar -------------------------------------------------------------------------
     def refresh_bar(self) -> None:
         self.apply_final()
-        save = SaveState(readonly=self.store.readonly, final=self.final, writing=not self.writer.idle,
-                         unsaved=self.edits.unsaved, problems=self.edits.problems, saved_at=self.saved_at)
+        save = SaveState(
+            readonly=self.store.readonly,
+            final=self.final,
+            writing=not self.writer.idle,
+            unsaved=self.edits.unsaved,
+            problems=self.edits.problems,
+            saved_at=self.saved_at,
+        )
         done = len(self.inst.order) - len(self.evaluation.tpi.unanswered)
-        self.query_one(ScoreBar).show(self.evaluation, self.inst.items[self.current], done, len(self.inst.order),
-                                      self.elapsed, save)
+        self.query_one(ScoreBar).show(
+            self.evaluation, self.inst.items[self.current], done, len(self.inst.order), self.elapsed, save
+        )
 
     # -- moving around -------------------------------------------------------------------------
     def action_step(self, step: int) -> None:
@@ -525,7 +574,7 @@ class WawancaraScreen(TpiScreen):
     def action_next_unanswered(self) -> None:
         order = self.nav.order
         i = order.index(self.current)
-        for item_id in order[i + 1:] + order[: i + 1]:
+        for item_id in order[i + 1 :] + order[: i + 1]:
             if not is_answered(self.answers.get(str(item_id), {})):
                 self.show_item(item_id)
                 return
@@ -541,10 +590,13 @@ class WawancaraScreen(TpiScreen):
 
         text = "Sesi ditutup; semua isian yang tersimpan tetap ada dan sesi dapat dibuka lagi dari Beranda."
         if self.edits.problems:
-            text = (f"{self.edits.problems} isian BELUM TERSIMPAN dan akan hilang bila sesi ditutup sekarang "
-                    "(tekan Esc, lalu Ctrl+S untuk mencoba menyimpan lagi).")
-        self.app.push_screen(KonfirmasiScreen("Kembali ke Beranda?", text, yes="tutup sesi", no="tetap di sini"),
-                             self._leave)
+            text = (
+                f"{self.edits.problems} isian BELUM TERSIMPAN dan akan hilang bila sesi ditutup sekarang "
+                "(tekan Esc, lalu Ctrl+S untuk mencoba menyimpan lagi)."
+            )
+        self.app.push_screen(
+            KonfirmasiScreen("Kembali ke Beranda?", text, yes="tutup sesi", no="tetap di sini"), self._leave
+        )
 
     def _leave(self, yes: bool | None) -> None:
         if yes:
@@ -576,8 +628,9 @@ class WawancaraScreen(TpiScreen):
 
         if error:
             self.notify(error, title="Ringkasan", severity="error")
-        self.app.push_screen(RingkasanScreen(self.store, self.evaluation, self.answers, self.writer,
-                                             review=snapshot), self._jump)
+        self.app.push_screen(
+            RingkasanScreen(self.store, self.evaluation, self.answers, self.writer, review=snapshot), self._jump
+        )
 
     def action_history(self) -> None:
         """The changes of the current item, read in the writer thread (after pending saves)."""
@@ -611,9 +664,16 @@ class WawancaraScreen(TpiScreen):
             ("Isi Berita Acara (i)", self.action_isi_ba, "Jabatan pimpinan, tanggapan, tindak lanjut"),
             ("Syarat usulan (u)", self.action_syarat, "TLHP, SAKIP, LHKPN, LHKASN dengan buktinya"),
             ("Catatan sub-area (g)", self.action_catatan_sub_area, "Catatan TPI untuk sub-area butir ini"),
-            ("Konflik penggabungan (k)", self.action_conflicts,
-             "Pilih nilai butir yang diubah berbeda oleh dua penilai"),
-            ("Impor LKE Excel (x)", self.action_impor, "Jawaban dari berkas .xlsx unit: pratinjau, lalu terapkan atau batal"),
+            (
+                "Konflik penggabungan (k)",
+                self.action_conflicts,
+                "Pilih nilai butir yang diubah berbeda oleh dua penilai",
+            ),
+            (
+                "Impor LKE Excel (x)",
+                self.action_impor,
+                "Jawaban dari berkas .xlsx unit: pratinjau, lalu terapkan atau batal",
+            ),
             ("Kembali ke Beranda (Esc)", self.action_back, "Menutup sesi ini; isian sudah tersimpan"),
         ]
 

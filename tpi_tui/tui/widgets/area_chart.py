@@ -38,16 +38,20 @@ class AreaBar:
 def bars_from_rekap_row(row: dict) -> list[AreaBar]:
     """AreaBars from one row of ``core.rekap.build_rekap``."""
     units = {a["kode"]: a["persen"] for a in row["unit"]["areas"]}
-    return [AreaBar(a["kode"], a["nama"], a["persen"], units.get(a["kode"]), bool(a.get("di_bawah_minimal")))
-            for a in row["tpi"]["areas"]]
+    return [
+        AreaBar(a["kode"], a["nama"], a["persen"], units.get(a["kode"]), bool(a.get("di_bawah_minimal")))
+        for a in row["tpi"]["areas"]
+    ]
 
 
 def bars_from_scores(tpi, unit=None, verdict=None) -> list[AreaBar]:
     """AreaBars from ``core.scoring.Score`` objects (the TPI's and, optionally, the unit's);
     ``verdict`` (the WBK ``core.scoring.Verdict``) marks the areas under the minimum."""
     units = {a.kode: a.persen for a in unit.areas} if unit is not None else {}
-    return [AreaBar(a.kode, a.nama, a.persen, units.get(a.kode), verdict is not None and not verdict.area_met(a.kode))
-            for a in tpi.areas]
+    return [
+        AreaBar(a.kode, a.nama, a.persen, units.get(a.kode), verdict is not None and not verdict.area_met(a.kode))
+        for a in tpi.areas
+    ]
 
 
 def _bar(percent: float, width: int, style: str) -> Text:
@@ -109,7 +113,11 @@ def render_chart(bars: list[AreaBar], width: int, show_unit: bool = True, title:
             out.append("\n")
     low = [b for b in bars if b.low]
     if low:
-        out.append(f"▼ di bawah minimal {format_angka(WBK_LINE, 0)}%: " + ", ".join(f"{b.nama} ({format_angka(b.tpi)}%)" for b in low), "bold red")
+        out.append(
+            f"▼ di bawah minimal {format_angka(WBK_LINE, 0)}%: "
+            + ", ".join(f"{b.nama} ({format_angka(b.tpi)}%)" for b in low),
+            "bold red",
+        )
     else:
         out.append(f"Semua area mencapai minimal {format_angka(WBK_LINE, 0)}%.", "green")
     return out

@@ -26,8 +26,15 @@ from .value_inputs import ValueInputs
 TEXT_FIELDS = ("catatan_tpi", "alasan", "temuan", "rekomendasi")
 TEXT_DEBOUNCE = 0.6  # s: a pause in typing this long saves the text (and leaving the field does)
 # Where an edit of each field shows: the widget marked when its edit could not be stored.
-FIELD_WIDGET = {"catatan_tpi": "#catatan_tpi", "alasan": "#alasan", "temuan": "#temuan",
-                "rekomendasi": "#rekomendasi", "data_dukung": "#dd", "narasumber": "#nara", "state": "#item-answer"}
+FIELD_WIDGET = {
+    "catatan_tpi": "#catatan_tpi",
+    "alasan": "#alasan",
+    "temuan": "#temuan",
+    "rekomendasi": "#rekomendasi",
+    "data_dukung": "#dd",
+    "narasumber": "#nara",
+    "state": "#item-answer",
+}
 CHOICE_WIDGET = {"jawaban_tpi": "#item-options", "jawaban_unit": "#item-options"}
 VALUE_WIDGET = {"jawaban_tpi": "#val-tpi", "jawaban_unit": "#val-unit"}
 
@@ -55,9 +62,13 @@ def answer_text(item, answer: dict) -> Text:
     keys = "/".join(k[0].lower() for k in item.keys) if item.is_choice else ""
     hint = f"  (TPI: {keys} · Unit: Shift+{keys.upper()})" if keys else ""
     return Text.assemble(
-        "Unit: ", (format_value(item, answer.get("jawaban_unit")), "bold"),
-        "   TPI: ", (format_value(item, answer.get("jawaban_tpi")), "bold reverse"),
-        f"   Status: {state}", (hint, "dim"))
+        "Unit: ",
+        (format_value(item, answer.get("jawaban_unit")), "bold"),
+        "   TPI: ",
+        (format_value(item, answer.get("jawaban_tpi")), "bold reverse"),
+        f"   Status: {state}",
+        (hint, "dim"),
+    )
 
 
 def persen_text(inst, item, answers: dict[str, dict], typed_tpi: str) -> Text | None:
@@ -96,8 +107,9 @@ class ItemPane(GuardedPump, VerticalScroll):
         def control(self) -> ItemPane:
             return self.pane
 
-    def __init__(self, inst, answers: dict[str, dict], people: list[dict], edits: Edits, *,
-                 id: str | None = None) -> None:
+    def __init__(
+        self, inst, answers: dict[str, dict], people: list[dict], edits: Edits, *, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.inst = inst
         self.answers = answers  # the screen's answers dict, shared (read only here)
@@ -153,7 +165,8 @@ class ItemPane(GuardedPump, VerticalScroll):
         # named as the LKE sheet names it (A.I.4.i.b), the soal id beside it: core.instrument.kode_lke
         where = f"{item.area} · {self.inst.kode_lke(sub.kode)} {sub.nama}" if sub else "Hasil"
         self.query_one("#item-head", Static).update(
-            Text.assemble((self.inst.label_butir(item_id), "bold"), f"  ·  {where}  ·  {item.label}"))
+            Text.assemble((self.inst.label_butir(item_id), "bold"), f"  ·  {where}  ·  {item.label}")
+        )
         self.query_one("#item-question", Static).update(Text(item.pertanyaan, style="bold"))
         choice = item.is_choice
         self.query_one("#item-options").display = choice
@@ -163,8 +176,12 @@ class ItemPane(GuardedPump, VerticalScroll):
             self.query_one("#item-options", Static).update(options_text(item, answer))
         else:
             typed = {f: self.edits.value(item_id, f) for f in ("jawaban_unit", "jawaban_tpi")}
-            self.values.load(*(str(typed[f]) if typed[f] is not None else plain_value(item, answer.get(f))
-                               for f in ("jawaban_unit", "jawaban_tpi")))
+            self.values.load(
+                *(
+                    str(typed[f]) if typed[f] is not None else plain_value(item, answer.get(f))
+                    for f in ("jawaban_unit", "jawaban_tpi")
+                )
+            )
             self._update_persen()
         self.query_one("#item-answer", Static).update(answer_text(item, answer))
         for field in TEXT_FIELDS:

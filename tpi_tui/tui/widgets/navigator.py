@@ -88,15 +88,24 @@ class Navigator(GuardedPump, Tree):
         value = answer.get("jawaban_tpi")
         # a choice answer as its key letter (Y/T/A-E): the row keeps ~20 characters of text at 80 columns
         short = ("—" if value is None else str(value)[0]) if item.is_choice else format_value(item, value)
-        return Text.assemble((f"{mark}", style), (f"{item_id:>3} ", "dim"), (f"{short} ", "bold"),
-                             item.pertanyaan[:80], no_wrap=True, overflow="ellipsis")
+        return Text.assemble(
+            (f"{mark}", style),
+            (f"{item_id:>3} ", "dim"),
+            (f"{short} ", "bold"),
+            item.pertanyaan[:80],
+            no_wrap=True,
+            overflow="ellipsis",
+        )
 
     def update_area_label(self, kode: str) -> None:
         items = self.area_items[kode]
         done = sum(1 for i in items if is_answered(self.answers.get(str(i), {})))
         # the count first: a narrow tree cuts the end of the row, and "10/1" would read as a fraction
-        self.area_nodes[kode].set_label(Text.assemble((f"{done:>3}/{len(items)} ", "dim"), self.area_titles[kode],
-                                                      no_wrap=True, overflow="ellipsis"))
+        self.area_nodes[kode].set_label(
+            Text.assemble(
+                (f"{done:>3}/{len(items)} ", "dim"), self.area_titles[kode], no_wrap=True, overflow="ellipsis"
+            )
+        )
 
     def refresh_item(self, item_id: int) -> None:
         """Redraw an item's row and its area's count after its answer changed."""

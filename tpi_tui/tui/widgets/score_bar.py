@@ -49,17 +49,27 @@ class ScoreBar(Static):
         parts = []
         sub_t, sub_u = tpi.sub_areas.get(item.sub_area), unit.sub_areas.get(item.sub_area)
         if sub_t is not None:
-            parts.append(f"Sub-area {fmt(sub_t.nilai)}/{fmt(sub_t.bobot)} (unit {fmt(sub_u.nilai)})" if wide else
-                         f"Sub {fmt(sub_t.nilai)}/{fmt(sub_t.bobot)} (u {fmt(sub_u.nilai)})")
+            parts.append(
+                f"Sub-area {fmt(sub_t.nilai)}/{fmt(sub_t.bobot)} (unit {fmt(sub_u.nilai)})"
+                if wide
+                else f"Sub {fmt(sub_t.nilai)}/{fmt(sub_t.bobot)} (u {fmt(sub_u.nilai)})"
+            )
         area_t = next((a for a in tpi.areas if a.kode == item.area), None)
         area_u = next((a for a in unit.areas if a.kode == item.area), None)
         if area_t is not None:
-            parts.append(f"{'Area ' if wide else ''}{item.area} {fmt(area_t.nilai)}/{fmt(area_t.bobot)} "
-                         f"({'unit' if wide else 'u'} {fmt(area_u.nilai)})")
-        parts.append(f"Total TPI {fmt(tpi.total)} · unit {fmt(unit.total)}" if wide else
-                     f"TPI {fmt(tpi.total)} · u {fmt(unit.total)}")
-        line1 = Text.assemble(f"Butir {item.id} · {answered}/{total} dijawab · Waktu {hms(elapsed)} · ",
-                              (save.label(), "bold reverse" if save.problems else "bold"))
+            parts.append(
+                f"{'Area ' if wide else ''}{item.area} {fmt(area_t.nilai)}/{fmt(area_t.bobot)} "
+                f"({'unit' if wide else 'u'} {fmt(area_u.nilai)})"
+            )
+        parts.append(
+            f"Total TPI {fmt(tpi.total)} · unit {fmt(unit.total)}"
+            if wide
+            else f"TPI {fmt(tpi.total)} · u {fmt(unit.total)}"
+        )
+        line1 = Text.assemble(
+            f"Butir {item.id} · {answered}/{total} dijawab · Waktu {hms(elapsed)} · ",
+            (save.label(), "bold reverse" if save.problems else "bold"),
+        )
         line2 = Text(" · ".join(parts), style="bold")
         for line in (line1, line2):
             line.no_wrap = True

@@ -47,8 +47,10 @@ class ValueInputs(GuardedPump, Horizontal):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         # held here (not queried) so the values can be read while the screen is being closed
-        self.inputs = {"jawaban_unit": Input(id="val-unit", placeholder="isian unit"),
-                       "jawaban_tpi": Input(id="val-tpi", placeholder="isian TPI")}
+        self.inputs = {
+            "jawaban_unit": Input(id="val-unit", placeholder="isian unit"),
+            "jawaban_tpi": Input(id="val-tpi", placeholder="isian TPI"),
+        }
 
     def compose(self) -> ComposeResult:
         with Vertical():
