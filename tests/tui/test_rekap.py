@@ -222,3 +222,42 @@ async def test_a_damaged_basis_is_named_rusak_not_replaced(tmp_path, make_demo):
         assert final.opd not in [r["opd"] for r in screen.rows]  # no older draft in its place
         alert = str(screen.query_one("#rekap-alert").render())
         assert alert.startswith("RUSAK 1 unit") and final.opd in alert
+
+
+async def test_syarat_instansi_is_recorded_from_the_rekap_with_its_evidence(demo_ws):
+    """Issue 22 item 9: the instansi's Tabel 5 syarat from the cockpit too, through the same core call."""
+    from tpi_tui.core.usulan import syarat_instansi_rows
+    from tpi_tui.tui.screens.rekap import SyaratInstansiDialog
+
+    app = make_app(demo_ws, actor="Penguji TPI")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_rekap(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, SyaratInstansiDialog)
+        listed = str(dialog.query_one("#syarat-instansi-daftar").render())
+        assert "Opini BPK" in listed and "WBK" in listed
+        before = (demo_ws.root / "usulan").exists() and sorted(
+            p.read_bytes() for p in (demo_ws.root / "usulan").iterdir()
+        )
+        dialog.query_one("#kunci").value = "spip"
+        dialog.query_one("#nilai").value = "tujuh"
+        dialog.query_one("#bukti").value = "Penilaian BPKP 2025"
+        dialog.query_one("#bukti").focus()
+        await pilot.press("enter")  # not a level: refused in Indonesian, nothing written
+        await pilot.pause()
+        assert "Nilai" in str(dialog.query_one("#syarat-instansi-error").render())
+        after = (demo_ws.root / "usulan").exists() and sorted(
+            p.read_bytes() for p in (demo_ws.root / "usulan").iterdir()
+        )
+        assert after == before
+        dialog.query_one("#nilai").value = "3,5"
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if pilot.app.screen is screen:
+                break
+        assert pilot.app.screen is screen
+        spip = next(r for r in syarat_instansi_rows(demo_ws, screen.tahun, "WBK") if r["kunci"] == "spip")
+        assert spip["nilai"] == 3.5 and spip["bukti"] == "Penilaian BPKP 2025" and spip["memenuhi"] is True

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
 from ...core.errors import TpiError
@@ -80,6 +80,7 @@ class RekapScreen(TpiScreen):
         Binding("o", "sort", "Urutkan", id="rekap.urut"),
         Binding("u", "usulan", "Usulkan/ubah", id="rekap.usulan"),
         Binding("x", "cabut", "Cabut usulan", id="rekap.cabut"),
+        Binding("s", "syarat_instansi", "Syarat instansi", id="rekap.syarat-instansi"),
         Binding("left_square_bracket", "year(-1)", "Tahun sebelumnya", id="rekap.tahun-sebelum"),
         Binding("right_square_bracket", "year(1)", "Tahun berikutnya", id="rekap.tahun-sesudah"),
         Binding("escape", "app.pop_screen", "Kembali", id="rekap.kembali"),
@@ -267,6 +268,10 @@ class RekapScreen(TpiScreen):
             return
         self.app.push_screen(CabutDialog(row, self.tahun), self._changed)
 
+    def action_syarat_instansi(self) -> None:
+        if self.tahun is not None:
+            self.app.push_screen(SyaratInstansiDialog(self.tahun), self._changed)
+
     def _changed(self, text: str | None) -> None:
         if text:
             self.notify(text, title="Daftar usulan")
@@ -369,5 +374,87 @@ class CabutDialog(TpiModal[str | None]):
             return
         self.dismiss(f"{self.row['opd']} dicabut dari daftar usulan {self.tahun}.")
 
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SyaratInstansiDialog(TpiModal[str | None]):
+    """The instansi's Tabel 5 syarat of a year (PermenPANRB 5/2024), each with its evidence: the
+    rows as core judges them for WBK and WBBM, and one to record (core.usulan.set_syarat_instansi,
+    the same call as ``tpi syarat-instansi set``)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Batal", id="syarat-instansi.batal")]
+    # at 80x24 the four rows with their evidence take the whole screen: they scroll, the form stays
+    DEFAULT_CSS = """
+    SyaratInstansiDialog #dialog { max-height: 100%; }
+    SyaratInstansiDialog #syarat-instansi-gulir { height: auto; max-height: 4; }
+    """
+
+    def __init__(self, tahun: int) -> None:
+        super().__init__()
+        self.tahun = tahun
+
+    def compose(self) -> ComposeResult:
+        from ...core.syarat import SYARAT_INSTANSI
+
+        with VerticalScroll(id="dialog", classes="dialog"):  # the focused field scrolls into view
+            yield Label(f"Syarat instansi {self.tahun} (PermenPANRB 5/2024 Tabel 5)", classes="dialog-title")
+            with VerticalScroll(id="syarat-instansi-gulir", can_focus=False):
+                yield Static(self._rows_text(), id="syarat-instansi-daftar", markup=False)
+            yield Label("Syarat:", classes="field-label")
+            yield Select(
+                [(s.label, k) for k, s in SYARAT_INSTANSI.items()],
+                value=next(iter(SYARAT_INSTANSI)),
+                allow_blank=False,
+                id="kunci",
+            )
+            yield Label("Nilai (mis. WTP, BB, 3 atau 3,12):", classes="field-label")
+            yield Input(id="nilai")
+            yield Label("Bukti (dokumen dan tanggalnya, wajib):", classes="field-label")
+            yield Input(id="bukti", placeholder="mis. LHP BPK atas LKPD 2024, 27 Mei 2025")
+            yield Static("", id="syarat-instansi-error", classes="error")
+            with Horizontal(classes="row"):
+                yield Button("Simpan", id="simpan", variant="primary")
+                yield Button("Batal", id="batal")
+
+    def _rows_text(self) -> str:
+        from ...core.text import show
+        from ...core.usulan import syarat_instansi_rows
+
+        try:
+            wbk = syarat_instansi_rows(self.tpi.ws, self.tahun, "WBK")
+            wbbm = syarat_instansi_rows(self.tpi.ws, self.tahun, "WBBM")
+        except TpiError as exc:
+            return str(exc)
+        word = {True: "memenuhi", False: "TIDAK memenuhi", None: "belum dicatat"}
+        lines = []
+        for a, b in zip(wbk, wbbm, strict=True):
+            nilai = a["nilai_teks"] if a["dicatat"] else "belum dicatat"
+            lines.append(f"{a['label']}: {nilai} — WBK {word[a['memenuhi']]}, WBBM {word[b['memenuhi']]}")
+            if a["bukti"]:
+                lines.append(f"   bukti: {a['bukti']}")
+        return "\n".join(show(line) for line in lines)  # user text (bukti) shown inert
+
+    def on_mount(self) -> None:
+        self.query_one("#kunci", Select).focus()
+
+    @on(Input.Submitted, "#bukti")
+    @on(Button.Pressed, "#simpan")
+    def _save(self) -> None:
+        from ...core.syarat import SYARAT_INSTANSI
+        from ...core.usulan import set_syarat_instansi
+
+        kunci = str(self.query_one("#kunci", Select).value)
+        nilai = self.query_one("#nilai", Input).value
+        bukti = self.query_one("#bukti", Input).value
+        try:
+            entry = set_syarat_instansi(self.tpi.ws, self.tahun, kunci, nilai, bukti, actor=self.tpi.actor)
+        except TpiError as exc:
+            self.query_one("#syarat-instansi-error", Static).update(plain(exc))
+            return
+        label = SYARAT_INSTANSI[kunci].label
+        self.dismiss(f"{label} tahun {self.tahun}: " + ("tidak ada perubahan." if entry is None else "dicatat."))
+
+    @on(Button.Pressed, "#batal")
     def action_cancel(self) -> None:
         self.dismiss(None)
