@@ -252,18 +252,11 @@ def syarat_instansi_clear(ctx, kunci, reason, tahun) -> None:
 
 
 def _print_syarat_instansi(ws, year: int) -> None:
-    from ..core.usulan import syarat_instansi_rows
+    from ..core.usulan import syarat_instansi_lines
 
-    wbk, wbbm = syarat_instansi_rows(ws, year, "WBK"), syarat_instansi_rows(ws, year, "WBBM")
-    word = {True: "memenuhi", False: "TIDAK memenuhi", None: "belum dicatat"}
     echo(f"Syarat instansi tahun {year} ({ws.config.instansi}):")
-    for a, b in zip(wbk, wbbm, strict=True):
-        echo(
-            f"  {a['label']}: {a['nilai_teks']} — WBK {a['ambang']}: {word[a['memenuhi']]}; "
-            f"WBBM {b['ambang']}: {word[b['memenuhi']]}"
-        )
-        if a["bukti"]:
-            echo(f"      bukti: {a['bukti']}")
+    for line in syarat_instansi_lines(ws, year):
+        echo(line)
 
 
 # -- documents -------------------------------------------------------------------------------

@@ -364,6 +364,22 @@ def syarat_instansi_rows(ws: Workspace, tahun: int, target: str) -> list[dict]:
     return rows_instansi(load_usulan(ws, tahun).syarat, target, jenis_instansi(ws.config))
 
 
+def syarat_instansi_lines(ws: Workspace, tahun: int) -> list[str]:
+    """The instansi syarat of ``tahun`` in words, each judged for WBK and WBBM, with its evidence:
+    what ``tpi syarat-instansi list`` prints and the cockpit's Rekap shows."""
+    wbk, wbbm = syarat_instansi_rows(ws, tahun, "WBK"), syarat_instansi_rows(ws, tahun, "WBBM")
+    word = {True: "memenuhi", False: "TIDAK memenuhi", None: "belum dicatat"}
+    lines = []
+    for a, b in zip(wbk, wbbm, strict=True):
+        lines.append(
+            f"  {a['label']}: {a['nilai_teks']} — WBK {a['ambang']}: {word[a['memenuhi']]}; "
+            f"WBBM {b['ambang']}: {word[b['memenuhi']]}"
+        )
+        if a["bukti"]:
+            lines.append(f"      bukti: {a['bukti']}")
+    return lines
+
+
 def instansi_problems(ws: Workspace, tahun: int, target: str, *, afirmasi: bool = False) -> list[str]:
     """Why the instansi does not (yet) meet Tabel 5 for ``target``; an afirmasi unit may be
     proposed while the instansi is still meeting them, so for it nothing is listed."""

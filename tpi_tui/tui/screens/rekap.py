@@ -419,21 +419,13 @@ class SyaratInstansiDialog(TpiModal[str | None]):
 
     def _rows_text(self) -> str:
         from ...core.text import show
-        from ...core.usulan import syarat_instansi_rows
+        from ...core.usulan import syarat_instansi_lines
 
         try:
-            wbk = syarat_instansi_rows(self.tpi.ws, self.tahun, "WBK")
-            wbbm = syarat_instansi_rows(self.tpi.ws, self.tahun, "WBBM")
+            lines = syarat_instansi_lines(self.tpi.ws, self.tahun)
         except TpiError as exc:
             return str(exc)
-        word = {True: "memenuhi", False: "TIDAK memenuhi", None: "belum dicatat"}
-        lines = []
-        for a, b in zip(wbk, wbbm, strict=True):
-            nilai = a["nilai_teks"] if a["dicatat"] else "belum dicatat"
-            lines.append(f"{a['label']}: {nilai} — WBK {word[a['memenuhi']]}, WBBM {word[b['memenuhi']]}")
-            if a["bukti"]:
-                lines.append(f"   bukti: {a['bukti']}")
-        return "\n".join(show(line) for line in lines)  # user text (bukti) shown inert
+        return "\n".join(show(line.strip()) for line in lines)  # user text (bukti) shown inert
 
     def on_mount(self) -> None:
         self.query_one("#kunci", Select).focus()
