@@ -10,6 +10,7 @@ jinja2, docxtpl, babel and num2words are imported inside the functions that need
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -51,10 +52,18 @@ def is_stale_copy(own: Path, name: str) -> bool:
         return False
     try:
         digest = hashlib.sha256(own.read_bytes()).hexdigest()
-        current = hashlib.sha256((packaged_templates() / name).read_bytes()).hexdigest()
+        current = _packaged_digest(name)
     except OSError:
         return False
     return digest in known and digest != current
+
+
+@functools.cache
+def _packaged_digest(name: str) -> str:
+    """SHA-256 of the packaged default ``name``: the package does not change while we run."""
+    import hashlib
+
+    return hashlib.sha256((packaged_templates() / name).read_bytes()).hexdigest()
 
 
 def template_path(ws, name: str) -> Path:
@@ -136,7 +145,8 @@ def bounded(env, seconds: float = RENDER_SECONDS):
         sys.settrace(previous)
 
 
-def _defaults_loader_class():
+@functools.cache  # one class, made on first use (jinja2 is imported only when a document is made)
+def _workspace_loader_class():
     from jinja2 import FileSystemLoader
 
     class WorkspaceLoader(FileSystemLoader):
@@ -166,7 +176,7 @@ def make_env(search: list[str] | None = None, autoescape=None, markdown: bool = 
     env = _sandbox_class()(
         # the first folder is the workspace's (an unedited old default there gives way to the packaged one)
         loader=ChoiceLoader(
-            [_defaults_loader_class()(p) for p in (search or [])[:1]]
+            [_workspace_loader_class()(p) for p in (search or [])[:1]]
             + [FileSystemLoader(p) for p in (search or [])[1:]]
         ),
         undefined=StrictUndefined,
