@@ -58,7 +58,7 @@ def _free_port() -> int:
 
 
 def _api_workspace(fx, n_units: int):
-    from tpi_tui.core import usulan
+    from tpi_tui.core.cycle import usulan
     from tpi_tui.server.tokens import new_token
 
     ws, ids = fx.make("api", n_units)

@@ -184,7 +184,7 @@ class Factory:
     """Makes workspaces of N complete sessions by copying one seed session's bytes."""
 
     def __init__(self, base: Path) -> None:
-        from tpi_tui.core.demo import create_demo
+        from tpi_tui.core.cycle.demo import create_demo
 
         self.base = base
         seed_ws = create_demo(base / "seed")
@@ -208,7 +208,7 @@ class Factory:
     def make(self, name: str, n: int) -> tuple[object, list[str]]:
         """A workspace with n complete sessions; returns (Workspace, ids) — ids[0] is in OPD 00."""
         from tpi_tui.core.ids import ulid
-        from tpi_tui.core.workspace import Workspace, init_workspace, slugify
+        from tpi_tui.core.session.workspace import Workspace, init_workspace, slugify
 
         root = self.base / name
         ws = init_workspace(root, self.config_text)
@@ -240,7 +240,7 @@ class Factory:
 
 # -- 1. saving one answer --------------------------------------------------------------------
 def bench_save(fx: Factory, sizes: list[int], reps: int) -> tuple[list[Row], dict]:
-    from tpi_tui.core.store import SessionStore
+    from tpi_tui.core.session.store import SessionStore
 
     wss = {}
     for n in sizes:
@@ -405,7 +405,7 @@ async def main():
         app = Bare()
     else:
         from pathlib import Path
-        from tpi_tui.core.workspace import Workspace
+        from tpi_tui.core.session.workspace import Workspace
         from tpi_tui.tui.app import make_app
 
         app = make_app(Workspace(Path(ws_path)), actor="bench")
@@ -651,7 +651,7 @@ async def main():
     if what == "bare":
         app = Bare()
     else:
-        from tpi_tui.core.workspace import Workspace
+        from tpi_tui.core.session.workspace import Workspace
         from tpi_tui.tui.app import make_app
 
         app = make_app(Workspace(Path(ws_path)), actor="bench", session=sid)
@@ -873,7 +873,7 @@ def bench_arsip(fx: Factory, reps: int) -> list[Row]:
     basis session's LHE as PDF), as a whole process (issue 22 item 3)."""
     row = Row("tpi arsip, demo year (BA pdf+docx, LHE pdf), whole process", goals=[Goal("median", 3.0, "≤ 3 s")])
     try:
-        from tpi_tui.core.demo import create_demo
+        from tpi_tui.core.cycle.demo import create_demo
 
         ws = create_demo(fx.base / "arsip-demo")
         row.samples = wall(
@@ -898,8 +898,8 @@ def bench_merge(fx: Factory, reps: int, events_per_side: int = 500) -> list[Row]
         f"merge two 127-item sessions, {events_per_side} new events each (tpi merge-driver)",
         goals=[Goal("median", 0.150, "≤ 150 ms")],
     )
-    from tpi_tui.core.merge import merge_files
-    from tpi_tui.core.store import SessionStore, load_tables
+    from tpi_tui.core.session.store import SessionStore, load_tables
+    from tpi_tui.core.team.merge import merge_files
 
     try:
         folder = fx.base / "merge"
@@ -928,7 +928,7 @@ def bench_merge(fx: Factory, reps: int, events_per_side: int = 500) -> list[Row]
             if code != 0:
                 raise RuntimeError(f"merge failed: {msgs}")
         merged = load_tables(work)
-        from tpi_tui.core.verify import verify_session
+        from tpi_tui.core.team.verify import verify_session
 
         problems = verify_session(work)
         if problems:
@@ -949,7 +949,7 @@ blobs = [Path(v).read_bytes() for v in variants]
 
 
 async def main():
-    from tpi_tui.core.workspace import Workspace
+    from tpi_tui.core.session.workspace import Workspace
     from tpi_tui.tui.app import make_app
 
     app = make_app(Workspace(Path(ws_path)), actor="bench", session=sid)
@@ -980,7 +980,7 @@ def bench_external(fx: Factory, reps: int) -> list[Row]:
     and redrawn (the notice "Sesi diperbarui dari luar")."""
     row = Row("cockpit notices an external change (git pull) and redraws", goals=[Goal("p95", 2.0, "p95 ≤ 2 s")])
     try:
-        from tpi_tui.core.store import SessionStore
+        from tpi_tui.core.session.store import SessionStore
 
         ws, ids = fx.make("external", 1)
         path = next(p for p in ws.session_files() if p.stem.endswith(ids[0]))
@@ -1014,7 +1014,7 @@ import asyncio, json, sys, time
 from pathlib import Path
 
 async def main():
-    from tpi_tui.core.workspace import Workspace
+    from tpi_tui.core.session.workspace import Workspace
     from tpi_tui.tui.app import make_app
     from tpi_tui.tui.screens.rekap import RekapScreen
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tpi_tui.core.instrument import load_instrument
+from tpi_tui.core.rules.instrument import load_instrument
 
 # Jumlah inputs that give every computed percentage 100% (disiplin: 4 last year, 0 now).
 BEST_JUMLAH = {
@@ -70,7 +70,7 @@ def answers(best: bool, side: str = "jawaban_tpi", survey: float | None = None) 
     return out
 
 
-# Every prerequisite (syarat usulan, core/syarat.py) recorded and met: tests of the score
+# Every prerequisite (syarat usulan, core/rules/syarat.py) recorded and met: tests of the score
 # thresholds and of what follows a passing verdict start from here.
 SYARAT_OK = {
     k: {"nilai": "AA" if k == "sakip" else 100.0, "bukti": "uji"} for k in ("tlhp", "sakip", "lhkpn", "lhkasn")
@@ -80,7 +80,7 @@ SYARAT_OK = {
 def ready_for_usulan(ws, tahun: int = 2025, opds: tuple[str, ...] = (), pencanangan: str = "2023-01-10") -> None:
     """Record what the usulan gate needs besides the session: the instansi's Tabel 5 syarat of
     ``tahun`` (all met) and the pencanangan date of each OPD in ``opds`` (>= 1 year before)."""
-    from tpi_tui.core import usulan
+    from tpi_tui.core.cycle import usulan
 
     text = ws.config_path.read_text(encoding="utf-8")
     for opd in opds:

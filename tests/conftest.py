@@ -99,7 +99,7 @@ def _demo_built(tmp_path_factory) -> Path:
     copying it ~30 ms. Built with fixed session ids, Asia/Jakarta time and a private config folder
     (no key of the real user signs its sign-offs); later ids (events, new sessions) are real."""
     from tpi_tui.core import ids
-    from tpi_tui.core.demo import create_demo
+    from tpi_tui.core.cycle.demo import create_demo
 
     root = tmp_path_factory.mktemp("demo-built") / "ws"
     fixed = _FixedIds()
@@ -127,7 +127,7 @@ def make_demo(_demo_built):
     keyed by mtime and size) is as current in the copy as in the build; the demo holds no git
     folder and no private key. Every test gets its own copy and may change it freely.
     """
-    from tpi_tui.core.workspace import Workspace
+    from tpi_tui.core.session.workspace import Workspace
 
     def make(dest: Path):
         shutil.copytree(_demo_built, dest, symlinks=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-from tpi_tui.core.instrument import Instrument
+from tpi_tui.core.rules.instrument import Instrument
 from tpi_tui.exchange.layout import norm, strip_enum
 
 ROWS_MD = Path(__file__).parent / "data" / "lke-lampiran3-template-rows.md"

@@ -21,9 +21,16 @@ from pathlib import Path
 import pytest
 from test_server_api import TPI, env_for, tpi
 
-from tpi_tui.core.demo import KETUA, PENGENDALI, create_demo
-from tpi_tui.core.keys import new_key
-from tpi_tui.core.store import GENESIS, dump_tables, event_hash, ordered_events, parse_tables, session_digest
+from tpi_tui.core.cycle.demo import KETUA, PENGENDALI, create_demo
+from tpi_tui.core.session.store import (
+    GENESIS,
+    dump_tables,
+    event_hash,
+    ordered_events,
+    parse_tables,
+    session_digest,
+)
+from tpi_tui.core.team.keys import new_key
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tpi_tui.core.cycle import basis_sessions
-from tpi_tui.core.demo import create_demo
+from tpi_tui.core.cycle.basis import basis_sessions
+from tpi_tui.core.cycle.demo import create_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -15,10 +15,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _minutes_fixtures import SESSION_ID, make_session, make_workspace  # noqa: E402
 
-from tpi_tui.core import ba_fields, syarat  # noqa: E402
 from tpi_tui.core.errors import TpiError  # noqa: E402
-from tpi_tui.core.verify import verify_session  # noqa: E402
-from tpi_tui.core.workspace import Workspace  # noqa: E402
+from tpi_tui.core.rules import ba_fields, syarat  # noqa: E402
+from tpi_tui.core.session.workspace import Workspace  # noqa: E402
+from tpi_tui.core.team.verify import verify_session  # noqa: E402
 from tpi_tui.minutes import build_context, render_text  # noqa: E402
 from tpi_tui.minutes.render import render_pdf  # noqa: E402
 
@@ -299,7 +299,7 @@ def test_pdf_paper_page_numbers_and_draft_on_every_page(tmp_path, kertas, height
 def test_final_pdf_has_no_draft_mark(tmp_path):
     from pypdf import PdfReader
 
-    from tpi_tui.core.review import finalize, sign_off
+    from tpi_tui.core.team.review import finalize, sign_off
 
     w = make_workspace(tmp_path / "ws")
     make_session(w)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tpi_tui.core.store import load_tables
+from tpi_tui.core.session.store import load_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -140,7 +140,7 @@ def test_headless_commands_never_import_textual(demo):
     code = (
         "import sys\n"
         "from tpi_tui.cli import main\n"
-        "import tpi_tui.core.store, tpi_tui.core.scoring, tpi_tui.core.workspace, tpi_tui.core.portalrb\n"
+        "import tpi_tui.core.session.store, tpi_tui.core.rules.scoring, tpi_tui.core.session.workspace, tpi_tui.core.cycle.portalrb\n"
         "try:\n"
         f"    main(['score', {sid!r}, '--json'])\n"
         "except SystemExit:\n"

@@ -10,7 +10,7 @@ import pytest
 from hostile.helpers import assert_one_line_error, make_ws, run_cli, tree_hash
 from test_rekap import _random_session
 
-from tpi_tui.core.demo import OPDS
+from tpi_tui.core.cycle.demo import OPDS
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from tpi_tui.cli import main
-from tpi_tui.core.workspace import init_workspace
+from tpi_tui.core.session.workspace import init_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGLISH = re.compile(

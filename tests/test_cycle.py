@@ -8,10 +8,10 @@ import pytest
 from _core_fixtures import SYARAT_OK, answers, ready_for_usulan
 from hostile.helpers import KETUA, PENGENDALI, TIM, make_ws
 
-from tpi_tui.core import usulan
-from tpi_tui.core.cycle import basis_session, basis_sessions, default_year, proposal_problems, years
+from tpi_tui.core.cycle import usulan
+from tpi_tui.core.cycle.basis import basis_session, basis_sessions, default_year, proposal_problems, years
 from tpi_tui.core.errors import TpiError
-from tpi_tui.core.review import finalize, sign_off
+from tpi_tui.core.team.review import finalize, sign_off
 
 DUKCAPIL = "Dinas Kependudukan dan Pencatatan Sipil"
 RSUD = "Rumah Sakit Umum Daerah Pesawaran"
@@ -171,7 +171,7 @@ def test_afirmasi_only_for_the_six_unit_types(ws):
     with pytest.raises(TpiError, match="Jalur afirmasi hanya untuk enam jenis unit.*5 Tahun 2024.*Puskesmas Bunut"):
         usulan.add(ws, 2025, "Puskesmas Bunut", "WBK-AFIRMASI", reason="uji")
     assert usulan.load_usulan(ws, 2025).units == []
-    from tpi_tui.core.afirmasi import jenis_afirmasi
+    from tpi_tui.core.cycle.afirmasi import jenis_afirmasi
 
     assert jenis_afirmasi(ws, RSUD) == "rsud" and jenis_afirmasi(ws, DUKCAPIL) == "dukcapil"
     assert jenis_afirmasi(ws, "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu") == "ptsp"
@@ -232,7 +232,7 @@ def test_one_year_of_building_zi_from_the_pencanangan_date(ws):
 def test_proposal_deadline_is_31_mei_unless_the_tpn_set_another(ws):
     import datetime as dt
 
-    from tpi_tui.core.afirmasi import batas_pengajuan
+    from tpi_tui.core.cycle.afirmasi import batas_pengajuan
 
     assert batas_pengajuan(ws, 2025) == dt.date(2025, 5, 31)
     ws.config_path.write_text(

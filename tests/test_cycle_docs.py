@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tpi_tui.core.cycle import basis_session
-from tpi_tui.core.demo import OPDS
+from tpi_tui.core.cycle.basis import basis_session
+from tpi_tui.core.cycle.demo import OPDS
+from tpi_tui.core.cycle.rekap import build_rekap
 from tpi_tui.core.errors import TpiError
-from tpi_tui.core.rekap import build_rekap
 from tpi_tui.minutes import cycle_docs as cd
 
 DUKCAPIL, BERNUNG = OPDS[0], OPDS[2]
@@ -154,7 +154,7 @@ def test_sptjm_2021_form_is_one_statement_per_unit_over_a_meterai(demo, tmp_path
 
 
 def test_surat_usulan_of_final_units_gets_its_number(demo, tmp_path):
-    from tpi_tui.core import usulan
+    from tpi_tui.core.cycle import usulan
 
     usulan.remove(demo, 2025, BERNUNG, reason="Menunggu reviu Pengendali Teknis.")
     text = cd.generate_surat(demo, 2025, "md", tmp_path / "s.md", tanggal="2025-08-25").read_text()

@@ -18,11 +18,11 @@ import pytest
 from openpyxl import load_workbook
 from test_server_api import Server, assert_error, env_for, tpi
 
-from tpi_tui.core import usulan
-from tpi_tui.core.cycle import basis_sessions
-from tpi_tui.core.demo import create_demo
+from tpi_tui.core.cycle import usulan
+from tpi_tui.core.cycle.basis import basis_sessions
+from tpi_tui.core.cycle.demo import create_demo
+from tpi_tui.core.cycle.rekap import build_rekap
 from tpi_tui.core.errors import TpiError
-from tpi_tui.core.rekap import build_rekap
 
 SLUG = "dinas-kependudukan-dan-pencatatan-sipil"
 

@@ -12,7 +12,7 @@ from docx import Document
 from docx.shared import Mm
 from PIL import ImageFont
 
-from tpi_tui.core.demo import create_demo
+from tpi_tui.core.cycle.demo import create_demo
 from tpi_tui.minutes.context import build_context
 from tpi_tui.minutes.docx import render_docx
 from tpi_tui.minutes.pdf import FONT_DIR

@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tpi_tui.core.demo import create_demo
+from tpi_tui.core.cycle.demo import create_demo
 from tpi_tui.core.workbook import FORMULA_LEAD, put
 from tpi_tui.exchange.layout import SHEET_JAWABAN, SHEET_LKE
 from tpi_tui.exchange.xlsx_export import build_workbook

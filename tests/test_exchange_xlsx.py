@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from tpi_tui.core.errors import TpiError
-from tpi_tui.core.scoring import score
+from tpi_tui.core.rules.scoring import score
 from tpi_tui.exchange import xlsx_import
 from tpi_tui.exchange.layout import SHEET_JAWABAN, SHEET_LKE, lke_rows
 from tpi_tui.exchange.xlsx_export import FIRST_ROW, build_workbook

@@ -32,13 +32,13 @@ from hostile.helpers import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tpi_tui.core.answers import parse_value
 from tpi_tui.core.atomic import tmp_prefix
 from tpi_tui.core.errors import LockedError, ReadOnlyError, TpiError
-from tpi_tui.core.instrument import load_instrument
-from tpi_tui.core.review import finalize, sign_off
-from tpi_tui.core.store import SessionStore, load_tables
-from tpi_tui.core.verify import verify_session
+from tpi_tui.core.rules.answers import parse_value
+from tpi_tui.core.rules.instrument import load_instrument
+from tpi_tui.core.session.store import SessionStore, load_tables
+from tpi_tui.core.team.review import finalize, sign_off
+from tpi_tui.core.team.verify import verify_session
 
 CHILD = Path(__file__).parent / "hostile" / "crash_child.py"
 FIGURES: dict[str, int] = {}
@@ -281,7 +281,7 @@ def test_second_instance_refused_reader_works(store, monkeypatch):
         [
             PYTHON,
             "-c",
-            "import sys,time; from tpi_tui.core.store import SessionStore as S; "
+            "import sys,time; from tpi_tui.core.session.store import SessionStore as S; "
             "s=S(sys.argv[1], actor='lain'); print('held', flush=True); time.sleep(60)",
             str(path),
         ],

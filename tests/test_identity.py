@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from tpi_tui.core import keys
 from tpi_tui.core.identity import person_id, same_person
-from tpi_tui.core.policy import name_matches
-from tpi_tui.core.workspace import init_workspace
+from tpi_tui.core.rules.policy import name_matches
+from tpi_tui.core.session.workspace import init_workspace
+from tpi_tui.core.team import keys
 
 ROOT = Path(__file__).resolve().parents[1]
 HENDRA = "Hendra Saputra, S.E., M.M."

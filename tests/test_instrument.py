@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tpi_tui.core.errors import TpiError
-from tpi_tui.core.instrument import DATA_DIR, load_instrument, load_instrument_files
+from tpi_tui.core.rules.instrument import DATA_DIR, load_instrument, load_instrument_files
 
 INST = load_instrument()
 MASTER = Path(__file__).resolve().parents[2] / "shared" / "reference" / "lke-zi-master-2026.json"

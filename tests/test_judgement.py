@@ -1,5 +1,5 @@
 """One judgement, one house (issue 19 item 1): core judges the verdict once, as rows
-(``core.scoring.Check``); the Berita Acara, LHE, rekap, Ringkasan and CLI render them.
+(``core.rules.scoring.Check``); the Berita Acara, LHE, rekap, Ringkasan and CLI render them.
 
 The guard below fails when a front end compares a figure with a threshold again; the
 behavioural tests take an area at 59,995…% (60,00 when rounded the one way) and check that every
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tpi_tui.core import scoring
-from tpi_tui.core.instrument import load_instrument
-from tpi_tui.core.scoring import GABUNGAN, Check, score, verdict
+from tpi_tui.core.rules import scoring
+from tpi_tui.core.rules.instrument import load_instrument
+from tpi_tui.core.rules.scoring import GABUNGAN, Check, score, verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 FRONT_ENDS = ("minutes", "tui", "cli", "server", "exchange")
@@ -129,7 +129,7 @@ def edge_ws(tmp_path):
         text = toml.read_text(encoding="utf-8")
         text = re.sub(r'ambang_per_area = "[a-z]+"', f'ambang_per_area = "{reading}"', text)
         toml.write_text(text, encoding="utf-8")
-        from tpi_tui.core.workspace import Workspace
+        from tpi_tui.core.session.workspace import Workspace
 
         return Workspace(ws.root)
 
@@ -141,7 +141,7 @@ def test_the_edge_area_reads_the_same_everywhere(edge_ws, tmp_path, reading, met
     """BA, LHE, rekap, Ringkasan and CLI all show the verdict's judgement of the 59,995 % area."""
     from hostile.helpers import run_cli
 
-    from tpi_tui.core.rekap import build_rekap
+    from tpi_tui.core.cycle.rekap import build_rekap
     from tpi_tui.minutes import cycle_docs
     from tpi_tui.minutes.context import build_context
     from tpi_tui.minutes.rekap import rekap_table

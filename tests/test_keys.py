@@ -13,11 +13,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _minutes_fixtures import SESSION_ID, make_session, make_workspace  # noqa: E402
 from test_team_store import rehash  # noqa: E402
 
-from tpi_tui.core import keys  # noqa: E402
 from tpi_tui.core.errors import TpiError  # noqa: E402
-from tpi_tui.core.review import finalize, needs_draft_mark, sign_off, valid_signoffs  # noqa: E402
-from tpi_tui.core.store import dump_tables, load_tables, session_digest  # noqa: E402
-from tpi_tui.core.verify import verify_details  # noqa: E402
+from tpi_tui.core.session.store import dump_tables, load_tables, session_digest  # noqa: E402
+from tpi_tui.core.team import keys  # noqa: E402
+from tpi_tui.core.team.review import finalize, needs_draft_mark, sign_off, valid_signoffs  # noqa: E402
+from tpi_tui.core.team.verify import verify_details  # noqa: E402
 from tpi_tui.minutes import render_text  # noqa: E402
 
 
@@ -138,8 +138,8 @@ def test_a_workspace_without_keys_keeps_working_and_says_unkeyed(ws):
 def test_forgery_of_an_app_made_session_is_caught_by_the_keys_alone(tmp_path, monkeypatch):
     """The issue's 20-line script on a session the app wrote: item 1 Tidak->Ya, the event log and
     the sign-off digests recomputed. Chain and replay checks are fooled; the signatures are not."""
-    from tpi_tui.core.store import SessionStore
-    from tpi_tui.core.workspace import init_workspace
+    from tpi_tui.core.session.store import SessionStore
+    from tpi_tui.core.session.workspace import init_workspace
 
     ws = init_workspace(tmp_path / "ws")
     laptop(monkeypatch, tmp_path, "ketua")

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lampiran3_template import build, ground_truth, random_answers
 
-from tpi_tui.core.demo import create_demo
+from tpi_tui.core.cycle.demo import create_demo
 from tpi_tui.core.errors import TpiError
 from tpi_tui.exchange.lampiran3 import Claim, resolve
 from tpi_tui.exchange.xlsx_import import plan_xlsx

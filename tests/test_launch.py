@@ -139,7 +139,7 @@ def test_a_bad_user_name_on_a_terminal_is_one_indonesian_line(demo):
 async def test_the_collector_paused_for_the_launch_runs_again_after_the_first_frame(demo):
     import gc
 
-    from tpi_tui.core.workspace import Workspace
+    from tpi_tui.core.session.workspace import Workspace
     from tpi_tui.tui.app import make_app
 
     gc.disable()  # as launch.main does for bare `tpi` on a terminal

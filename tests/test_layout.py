@@ -17,7 +17,7 @@ from _clone import copy_checkout
 
 import tpi_tui.cli as cli
 from tpi_tui.core.errors import TpiError
-from tpi_tui.core.workspace import (
+from tpi_tui.core.session.workspace import (
     CONFIG_DEFAULTS,
     Config,
     default_templates_dir,
@@ -212,7 +212,7 @@ def test_readme_command_one_from_the_root_makes_a_separate_ignored_demo(tmp_path
 
 # --------------------------------------------------------------------------- small functions
 SPLIT = {
-    "tpi_tui/core/verify.py": [
+    "tpi_tui/core/team/verify.py": [
         "schema_problems",
         "_schema_steps",
         "_table_problems",
@@ -221,7 +221,7 @@ SPLIT = {
         "_answer_problems",
         "_field_problems",
     ],
-    "tpi_tui/core/instrument.py": [
+    "tpi_tui/core/rules/instrument.py": [
         "_build",
         "_add_komponen",
         "_add_area",
@@ -230,7 +230,7 @@ SPLIT = {
         "_areas",
         "_narasumber",
     ],
-    "tpi_tui/core/scoring.py": ["score", "_side_values", "_sub_area_score", "_area_score", "_hasil"],
+    "tpi_tui/core/rules/scoring.py": ["score", "_side_values", "_sub_area_score", "_area_score", "_hasil"],
 }
 ONE_SCREEN = 40  # lines, docstring included
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from tpi_tui.core import keys
 from tpi_tui.core.atomic import write_file
 from tpi_tui.core.errors import TpiError
-from tpi_tui.core.workspace import init_workspace
+from tpi_tui.core.session.workspace import init_workspace
+from tpi_tui.core.team import keys
 
 ROOT = Path(__file__).resolve().parents[1]
 POSIX = os.name == "posix"

@@ -6,11 +6,11 @@ import shutil
 
 import pytest
 
-from tpi_tui.core.merge import merge_files, merge_registry
-from tpi_tui.core.review import finalize, sign_off
-from tpi_tui.core.store import SessionStore, head_events, load_tables
-from tpi_tui.core.verify import verify_session
-from tpi_tui.core.workspace import init_workspace
+from tpi_tui.core.session.store import SessionStore, head_events, load_tables
+from tpi_tui.core.session.workspace import init_workspace
+from tpi_tui.core.team.merge import merge_files, merge_registry
+from tpi_tui.core.team.review import finalize, sign_off
+from tpi_tui.core.team.verify import verify_session
 
 TIM = [{"nama": "Budi", "peran": "Ketua Tim"}, {"nama": "Sari", "peran": "Pengendali Teknis"}]
 
@@ -49,7 +49,7 @@ def test_edits_of_different_items_merge_and_verify(trio):
     edit(ours, "Andi", i3={"jawaban_tpi": "Ya"}, i1={"catatan_tpi": "SK ada"})
     edit(theirs, "Sari", i120={"jawaban_tpi": 7}, i99={"jawaban_tpi": "C"})
     tables, msgs = merge(base, ours, theirs)
-    dijawab = {"state": "dijawab"}  # set with the TPI answer (core.policy)
+    dijawab = {"state": "dijawab"}  # set with the TPI answer (core.rules.policy)
     assert tables["answers"]["3"] == {"jawaban_tpi": "Ya", **dijawab}
     assert tables["answers"]["1"] == {"jawaban_tpi": "Ya", "catatan_tpi": "SK ada", **dijawab}
     assert tables["answers"]["120"] == {"jawaban_tpi": 7, **dijawab}
@@ -113,7 +113,7 @@ def test_signoff_on_one_side_edit_on_the_other_makes_the_signoff_stale(trio):
         sign_off(s, "Budi")
     edit(theirs, "Andi", i3={"jawaban_tpi": "Tidak"})
     merge(base, ours, theirs)
-    from tpi_tui.core.review import valid_signoffs
+    from tpi_tui.core.team.review import valid_signoffs
 
     with SessionStore(ours, readonly=True) as s:
         assert s.meta["signoffs"] and valid_signoffs(s) == {}
@@ -164,7 +164,7 @@ def test_registry_merges_as_union_and_reports_a_collision():
 
 
 def test_verify_all_reports_two_sessions_with_one_number(tmp_path):
-    from tpi_tui.core.verify import verify_workspace
+    from tpi_tui.core.team.verify import verify_workspace
 
     ws = init_workspace(tmp_path / "ws")
     paths = []
@@ -182,7 +182,7 @@ def test_verify_all_reports_two_sessions_with_one_number(tmp_path):
 def test_verify_all_reports_a_duplicate_in_the_registry_alone(tmp_path):
     import json
 
-    from tpi_tui.core.verify import verify_workspace
+    from tpi_tui.core.team.verify import verify_workspace
 
     ws = init_workspace(tmp_path / "ws")
     (ws.root / ".tpi").mkdir()
@@ -214,11 +214,11 @@ def test_a_typing_burst_continued_after_a_push_keeps_both_versions_and_verifies(
 
 
 def test_merge_and_review_agree_on_which_signoffs_count(trio):
-    """One sign-off validity rule (core.keys.signoff_valid): a matching digest is not enough once
+    """One sign-off validity rule (core.team.keys.signoff_valid): a matching digest is not enough once
     the signer has a registered key; the merge judges it as the review does."""
-    from tpi_tui.core.keys import new_key
-    from tpi_tui.core.review import is_final, valid_signoffs
-    from tpi_tui.core.verify import find_root
+    from tpi_tui.core.team.keys import new_key
+    from tpi_tui.core.team.review import is_final, valid_signoffs
+    from tpi_tui.core.team.verify import find_root
 
     base, ours, theirs = trio
     with SessionStore(ours, actor="Budi") as s:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tpi_tui.core.store import SessionStore, load_tables, verify_chain
-from tpi_tui.core.workspace import init_workspace
+from tpi_tui.core.session.store import SessionStore, load_tables, verify_chain
+from tpi_tui.core.session.workspace import init_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 TIM = [{"nama": "Budi", "peran": "Ketua Tim"}, {"nama": "Sari", "peran": "Pengendali Teknis"}]
@@ -131,7 +131,7 @@ def test_merge_driver_sigkilled_at_random_leaves_ours_or_the_merge(trio, tmp_pat
 def test_registry_merge_replaces_a_and_never_writes_it_in_place(tmp_path):
     """The number registry goes through the same writer: %A is a new file (new inode) put in place
     by os.replace, never the old file truncated and rewritten."""
-    from tpi_tui.core.merge import merge_files
+    from tpi_tui.core.team.merge import merge_files
 
     folder = tmp_path / ".tpi"
     folder.mkdir()

@@ -53,7 +53,7 @@ def test_golden_preview(ws, fmt):
 
 
 def _finalize(store) -> None:
-    from tpi_tui.core.review import finalize, sign_off
+    from tpi_tui.core.team.review import finalize, sign_off
 
     for peran in ("Ketua Tim", "Pengendali Teknis"):
         sign_off(store, next(p["nama"] for p in store.meta["tim"] if p["peran"] == peran))
@@ -95,7 +95,7 @@ def test_readonly_session_renders_with_placeholder(ws, tmp_path):
 
 
 def test_only_a_signed_final_session_loses_the_draft_mark(tmp_path):
-    from tpi_tui.core.review import finalize, sign_off
+    from tpi_tui.core.team.review import finalize, sign_off
 
     w = make_workspace(tmp_path / "ws")
     make_session(w)
@@ -262,7 +262,7 @@ def test_check_docx_template_unknown_variable(ws, tmp_path):
 def _reserve_many(root: str, tag: str, n: int, queue) -> None:
     import datetime as dt
 
-    from tpi_tui.core.workspace import Workspace
+    from tpi_tui.core.session.workspace import Workspace
 
     w = Workspace(Path(root))
     got = [nomor_mod.reserve(w, f"{tag}-{i}", dt.date(2025, 5, 15)) for i in range(n)]

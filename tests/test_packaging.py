@@ -45,7 +45,7 @@ def test_the_installed_wheel_renders_a_berita_acara_from_the_top_level_templates
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "TPI_WORKSPACE")}
     env.update(TPI_USER="Penguji", HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"))
     where = _run(
-        [str(python), "-c", "from tpi_tui.core.workspace import default_templates_dir as d; print(d())"],
+        [str(python), "-c", "from tpi_tui.core.session.workspace import default_templates_dir as d; print(d())"],
         cwd=tmp_path,
         env=env,
     ).stdout.strip()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tpi_tui.core.errors import TpiError
-from tpi_tui.core.instrument import load_instrument
-from tpi_tui.core.policy import (
+from tpi_tui.core.rules.instrument import load_instrument
+from tpi_tui.core.rules.meta import JENIS_SESI, TARGETS
+from tpi_tui.core.rules.policy import (
     AREA_READINGS,
     BacaanArea,
     JenisSesi,
@@ -21,7 +22,6 @@ from tpi_tui.core.policy import (
     needs_alasan,
     parse_narasumber_lines,
 )
-from tpi_tui.core.session_meta import JENIS_SESI, TARGETS
 
 
 def test_enums_are_the_stored_strings():

@@ -17,7 +17,7 @@ pytest.importorskip("pdfplumber")
 from pypdf import PdfReader  # noqa: E402
 
 from tests import _pdfcheck  # noqa: E402
-from tpi_tui.core.demo import create_demo  # noqa: E402
+from tpi_tui.core.cycle.demo import create_demo  # noqa: E402
 from tpi_tui.minutes import cycle_docs  # noqa: E402
 from tpi_tui.minutes.context import build_context  # noqa: E402
 from tpi_tui.minutes.render import render_pdf  # noqa: E402
@@ -143,7 +143,7 @@ def test_surat_and_sptjm(demo, paper, dokumen, n, long):
 
 @pytest.mark.parametrize("paper", PAPERS)
 def test_rekap_fifty_opds(demo, paper):
-    from tpi_tui.core.rekap import build_rekap
+    from tpi_tui.core.cycle.rekap import build_rekap
 
     ws, _ = demo
     data = build_rekap(ws, 2025)
@@ -211,7 +211,7 @@ def test_every_pdf_is_set_in_the_packaged_fonts_only(demo, tmp_path):
     Serif inside tpi_tui, with Typst's own built-in fonts (inside the typst wheel) only for a sign
     Liberation Serif lacks (the rekap's check mark), and a second run gives the same bytes, so a
     fresh machine prints the same pages. Machines with DejaVu Serif installed must not change that."""
-    from tpi_tui.core.rekap import build_rekap
+    from tpi_tui.core.cycle.rekap import build_rekap
 
     ws, sid = demo
     with ws.open(sid, readonly=True) as store:

@@ -7,9 +7,9 @@ import random
 import pytest
 from hostile.helpers import KETUA, PENGENDALI, TIM, make_ws
 
-from tpi_tui.core.cycle import basis_sessions
-from tpi_tui.core.rekap import build_rekap
-from tpi_tui.core.review import finalize, sign_off
+from tpi_tui.core.cycle.basis import basis_sessions
+from tpi_tui.core.cycle.rekap import build_rekap
+from tpi_tui.core.team.review import finalize, sign_off
 from tpi_tui.minutes.rekap import rekap_table, rekap_xlsx
 
 
@@ -126,7 +126,7 @@ def test_cached_rows_follow_every_change_of_the_basis_session(tmp_path):
     assert (ws.out_dir / ".cache" / "rekap.json").is_file()
     with ws.open(sid) as store:
         if store.meta["status"] == "final":
-            from tpi_tui.core.review import reopen
+            from tpi_tui.core.team.review import reopen
 
             reopen(store, "uji cache rekap")
         item = next(i for i in ws.instrument.order if ws.instrument.items[i].is_choice)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from hostile.helpers import ANGGOTA, KETUA, PENGENDALI, assert_one_line_error, make_ws, new_session, run_cli
 
-from tpi_tui.core.attach import attach
 from tpi_tui.core.errors import ReadOnlyError, TpiError
-from tpi_tui.core.history import history
-from tpi_tui.core.review import finalize, is_final, needs_draft_mark, reopen, sign_off, signoff_state
-from tpi_tui.core.verify import verify_details, verify_session
+from tpi_tui.core.session.attach import attach
+from tpi_tui.core.session.history import history
+from tpi_tui.core.team.review import finalize, is_final, needs_draft_mark, reopen, sign_off, signoff_state
+from tpi_tui.core.team.verify import verify_details, verify_session
 
 
 @pytest.fixture
@@ -160,7 +160,7 @@ def test_new_user_walkthrough_berita_acara_draft_mark(ws, store, monkeypatch):
     assert run_cli(["review", sid, "--as", KETUA])[0] == 0
     assert run_cli(["review", sid, "--as", PENGENDALI])[0] == 0
     assert run_cli(["finalize", sid, "--meski-belum-lengkap", "--reason", "uji: sesi contoh belum lengkap"])[0] == 0
-    from tpi_tui.core.store import SessionStore
+    from tpi_tui.core.session.store import SessionStore
 
     with SessionStore(path, readonly=True) as s:
         final_text = minutes.render_text(ws, s, "md")

@@ -19,10 +19,10 @@ from hostile.helpers import ANGGOTA, REPO, assert_one_line_error, make_ws, new_s
 
 from tpi_tui.core import jsonfile
 from tpi_tui.core.errors import TpiError, os_reason
-from tpi_tui.core.store import SessionStore
+from tpi_tui.core.session.store import SessionStore
+from tpi_tui.core.session.workspace import Workspace
+from tpi_tui.core.team.verify import verify_workspace
 from tpi_tui.core.text import clean_line, clean_multiline, show
-from tpi_tui.core.verify import verify_workspace
-from tpi_tui.core.workspace import Workspace
 
 HOSTILE = [
     "[/]",
@@ -58,7 +58,7 @@ def final_sid(ws):
     """A final session: only a final Berita Acara consumes a number (a draft reads no number file)."""
     from hostile.helpers import KETUA, PENGENDALI
 
-    from tpi_tui.core.review import finalize, sign_off
+    from tpi_tui.core.team.review import finalize, sign_off
 
     with new_session(ws) as store:
         sign_off(store, KETUA)
@@ -446,7 +446,7 @@ def test_lock_wait_is_configurable(ws, sid):
     "broken, line", [('instansi = "tanpa kutip penutup\n', 1), ("[a]\nb = 1\n[a]\nc = 2\n", 3), ("x = [1, 2\n", None)]
 )
 def test_a_toml_syntax_error_is_one_indonesian_line_with_its_position(tmp_path, broken, line):
-    from tpi_tui.core.workspace import load_config
+    from tpi_tui.core.session.workspace import load_config
 
     path = tmp_path / "tpi.toml"
     path.write_text(broken, encoding="utf-8")

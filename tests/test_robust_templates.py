@@ -102,7 +102,7 @@ def _session_with_notes(ws, note: str, opd: str):
 
 def test_notes_cannot_make_markdown_structure(ws):
     # observed: a multi-line note put # HEADING, ---, raw <script> and <img onerror> into the .md
-    from tpi_tui.core.store import SessionStore
+    from tpi_tui.core.session.store import SessionStore
 
     docs = {}
     for label, note in (("plain", PLAIN_NOTE), ("hostile", HOSTILE_NOTE)):
@@ -121,7 +121,7 @@ def test_notes_cannot_make_markdown_structure(ws):
 
 def test_html_output_unchanged_by_markdown_escaping(ws):
     path = _session_with_notes(ws, HOSTILE_NOTE, opd="Dinas Uji")
-    from tpi_tui.core.store import SessionStore
+    from tpi_tui.core.session.store import SessionStore
 
     with SessionStore(path, readonly=True) as store:
         html = render_text(ws, store, "html")

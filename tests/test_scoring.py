@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from _core_fixtures import SYARAT_OK, answers
 
-from tpi_tui.core import scoring
-from tpi_tui.core.answers import parse_value
 from tpi_tui.core.errors import TpiError
-from tpi_tui.core.instrument import load_instrument
-from tpi_tui.core.scoring import fmt, item_score, r2, score
+from tpi_tui.core.rules import scoring
+from tpi_tui.core.rules.answers import parse_value
+from tpi_tui.core.rules.instrument import load_instrument
+from tpi_tui.core.rules.scoring import fmt, item_score, r2, score
 
 INST = load_instrument()
 # These tests judge the score thresholds; the prerequisites (syarat) are met throughout

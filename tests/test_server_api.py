@@ -20,8 +20,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tpi_tui.core import usulan
-from tpi_tui.core.workspace import Workspace
+from tpi_tui.core.cycle import usulan
+from tpi_tui.core.session.workspace import Workspace
 
 GUIDE_ANSWER_KEYS = {"soal_id", "jawaban_unit", "jawaban_tpi", "catatan_unit", "bukti_dukung_unit", "catatan_tpi"}
 # the installed ``tpi`` script beside this interpreter (what a user runs), else the module
@@ -89,7 +89,7 @@ def site(tmp_path_factory, make_demo):
     env = env_for(tmp)
     ws = make_demo(tmp / "demo")
     # the basis sessions of two demo OPDs: Disdukcapil (final, complete) and DPMPTSP (in progress)
-    from tpi_tui.core.cycle import basis_sessions
+    from tpi_tui.core.cycle.basis import basis_sessions
 
     bases = basis_sessions(ws, 2025)
     full = bases["dinas-kependudukan-dan-pencatatan-sipil"].summary

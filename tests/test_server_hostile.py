@@ -21,9 +21,9 @@ import httpx
 import pytest
 from test_server_api import Server, assert_error, env_for, tpi
 
-from tpi_tui.core import usulan
-from tpi_tui.core.cycle import basis_sessions
-from tpi_tui.core.demo import create_demo
+from tpi_tui.core.cycle import usulan
+from tpi_tui.core.cycle.basis import basis_sessions
+from tpi_tui.core.cycle.demo import create_demo
 
 
 def _with_api_settings(ws: Path, text: str) -> None:

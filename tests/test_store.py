@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from tpi_tui.core.errors import LockedError, ReadOnlyError, TpiError
-from tpi_tui.core.store import SessionStore, load_tables, verify_chain
-from tpi_tui.core.workspace import Workspace, init_workspace, slugify
+from tpi_tui.core.session.store import SessionStore, load_tables, verify_chain
+from tpi_tui.core.session.workspace import Workspace, init_workspace, slugify
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def test_second_writer_in_another_process_is_refused(ws):
     with new(ws) as s:
         code = textwrap.dedent(
             f"""
-            from tpi_tui.core.store import SessionStore
+            from tpi_tui.core.session.store import SessionStore
             from tpi_tui.core.errors import LockedError
             try:
                 SessionStore({str(s.path)!r})
@@ -214,7 +214,7 @@ def test_broken_session_file_is_listed_as_rusak_not_fatal(ws):
 WRITER = textwrap.dedent(
     """
     import sys
-    from tpi_tui.core.store import SessionStore
+    from tpi_tui.core.session.store import SessionStore
     store = SessionStore(sys.argv[1], actor="kill-test")
     n = int(sys.argv[2])
     while True:
@@ -287,7 +287,7 @@ def test_a_typing_burst_is_one_event_from_the_text_before_to_the_text_now(ws):
     ]
     tables = load_tables(path)
     assert verify_chain(tables) == []
-    from tpi_tui.core.verify import verify_session
+    from tpi_tui.core.team.verify import verify_session
 
     assert verify_session(path) == []
 
@@ -301,7 +301,7 @@ def test_typed_and_erased_again_leaves_no_event(ws):
 
 
 def test_another_assessor_or_a_pause_starts_a_new_event(ws, monkeypatch):
-    from tpi_tui.core import store as store_mod
+    from tpi_tui.core.session import store as store_mod
 
     with new(ws) as s:
         s.set_item(3, {"catatan_tpi": "a"})

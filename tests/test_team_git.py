@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tpi_tui.core.review import finalize, sign_off, valid_signoffs
-from tpi_tui.core.store import SessionStore, dump_tables, load_tables
-from tpi_tui.core.verify import HAND_EDIT, verify_session
-from tpi_tui.core.workspace import Workspace, init_workspace
+from tpi_tui.core.session.store import SessionStore, dump_tables, load_tables
+from tpi_tui.core.session.workspace import Workspace, init_workspace
+from tpi_tui.core.team.review import finalize, sign_off, valid_signoffs
+from tpi_tui.core.team.verify import HAND_EDIT, verify_session
 
 pytestmark = pytest.mark.slow  # real git: bare remote, clones, tpi merge-driver
 

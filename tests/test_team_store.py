@@ -9,7 +9,7 @@ import os
 import pytest
 
 from tpi_tui.core.errors import TpiError
-from tpi_tui.core.store import (
+from tpi_tui.core.session.store import (
     GENESIS,
     SessionStore,
     canonical,
@@ -18,8 +18,8 @@ from tpi_tui.core.store import (
     ordered_events,
     verify_chain,
 )
-from tpi_tui.core.verify import verify_session
-from tpi_tui.core.workspace import init_workspace
+from tpi_tui.core.session.workspace import init_workspace
+from tpi_tui.core.team.verify import verify_session
 
 
 @pytest.fixture
@@ -70,13 +70,13 @@ def test_old_file_opens_unchanged_and_first_write_migrates_it_as_an_event(ws):
         assert path.read_bytes() == before  # opening writes nothing
         s.set_item(2, {"jawaban_tpi": "A"})
         fields = [e["field"] for e in s.events()]
-    assert fields[-3:] == ["meta.format", "jawaban_tpi", "state"]  # state: core.policy
+    assert fields[-3:] == ["meta.format", "jawaban_tpi", "state"]  # state: core.rules.policy
     assert load_tables(path)["meta"]["1"]["format"] == 2
     assert verify_session(path) == []
 
 
 def test_migration_does_not_make_a_signoff_stale(ws):
-    from tpi_tui.core.review import sign_off, valid_signoffs
+    from tpi_tui.core.team.review import sign_off, valid_signoffs
 
     with new(ws) as s:
         s.set_meta({"tim": [{"nama": "Budi", "peran": "Ketua Tim"}, {"nama": "Sari", "peran": "Pengendali Teknis"}]})

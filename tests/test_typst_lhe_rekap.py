@@ -20,7 +20,7 @@ pdfplumber = pytest.importorskip("pdfplumber")
 
 from hostile.helpers import run_cli  # noqa: E402
 
-from tpi_tui.core.cycle import basis_sessions  # noqa: E402
+from tpi_tui.core.cycle.basis import basis_sessions  # noqa: E402
 
 MM = 72 / 25.4
 TANGGAL = "2025-08-20"

@@ -13,7 +13,7 @@ import pytest
 from hostile.helpers import run_cli
 from pypdf import PdfReader
 
-from tpi_tui.core.session_meta import STATUS
+from tpi_tui.core.rules.meta import STATUS
 from tpi_tui.minutes import cycle_docs as cd
 from tpi_tui.minutes.filters import nilai
 

@@ -7,9 +7,9 @@ import json
 import pytest
 from hostile.helpers import KETUA, PENGENDALI, assert_one_line_error, make_ws, new_session, run_cli
 
-from tpi_tui.core.review import finalize, sign_off
-from tpi_tui.core.store import dump_tables
-from tpi_tui.core.verify import verify_details, verify_session, verify_workspace
+from tpi_tui.core.session.store import dump_tables
+from tpi_tui.core.team.review import finalize, sign_off
+from tpi_tui.core.team.verify import verify_details, verify_session, verify_workspace
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_invalid_value_and_unknown_item(path):
 
 
 def test_final_session_edited_flags_signoffs(ws, path):
-    from tpi_tui.core.store import SessionStore
+    from tpi_tui.core.session.store import SessionStore
 
     with SessionStore(path, actor=KETUA) as s:
         sign_off(s, KETUA)
@@ -90,7 +90,7 @@ def test_final_session_edited_flags_signoffs(ws, path):
 
 
 def test_stale_signoff_on_draft_is_a_note(path):
-    from tpi_tui.core.store import SessionStore
+    from tpi_tui.core.session.store import SessionStore
 
     with SessionStore(path, actor=KETUA) as s:
         sign_off(s, KETUA)
@@ -128,7 +128,7 @@ def test_cli_verify_all_names_the_bad_file(ws, path, monkeypatch):
 
 
 def test_meta_edited_by_hand_in_unsigned_session(ws, path):
-    from tpi_tui.core.store import SessionStore
+    from tpi_tui.core.session.store import SessionStore
 
     with SessionStore(path, actor="x") as s:
         s.set_meta({"tempat": "Aula Dinas", "kesimpulan": "baik"})  # later legitimate changes replay fine

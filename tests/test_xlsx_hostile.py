@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hostile.helpers import assert_one_line_error, run_cli, tree_hash
 
-from tpi_tui.core.demo import create_demo
+from tpi_tui.core.cycle.demo import create_demo
 from tpi_tui.core.errors import TpiError
 from tpi_tui.exchange import xlsx_import
 from tpi_tui.exchange.layout import SHEET_LKE

@@ -34,7 +34,7 @@ def _tty(stream) -> bool:
 
 def _workspace_and_actor():
     """(workspace, actor) of this folder, or None: the CLI then repeats the lookup and says why."""
-    from .core.workspace import find_workspace
+    from .core.session.workspace import find_workspace
 
     try:
         ws = find_workspace(None)

@@ -59,8 +59,8 @@ def last_event(store) -> tuple[str, str]:
 
 def main() -> None:
     path, mode, kill = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-    from tpi_tui.core.review import finalize, reopen, sign_off, valid_signoffs
-    from tpi_tui.core.store import SessionStore
+    from tpi_tui.core.session.store import SessionStore
+    from tpi_tui.core.team.review import finalize, reopen, sign_off, valid_signoffs
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from hostile.helpers import KETUA, PENGENDALI
@@ -73,7 +73,7 @@ def main() -> None:
     items = [i for i in store.instrument.order][:40]
     ws = None
     if mode == "minutes":
-        from tpi_tui.core.workspace import Workspace
+        from tpi_tui.core.session.workspace import Workspace
 
         ws = Workspace(path.parents[2])
     print("READY", flush=True)
@@ -120,8 +120,8 @@ def main() -> None:
 def minutes_loop(root: Path, kill: int) -> None:
     import tpi_tui.minutes as minutes
     from hostile.helpers import KETUA, PENGENDALI, new_session
-    from tpi_tui.core.review import finalize, sign_off
-    from tpi_tui.core.workspace import Workspace
+    from tpi_tui.core.session.workspace import Workspace
+    from tpi_tui.core.team.review import finalize, sign_off
     from tpi_tui.minutes.render import build_context  # noqa: F401 - warm the imports before arming
 
     ws = Workspace(root)

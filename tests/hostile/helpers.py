@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tpi_tui.core.workspace import Workspace, init_workspace, render_config
+from tpi_tui.core.session.workspace import Workspace, init_workspace, render_config
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable

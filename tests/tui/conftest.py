@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from tpi_tui.core.workspace import init_workspace
+from tpi_tui.core.session.workspace import init_workspace
 from tpi_tui.tui import clock
 
 FIXED_NOW = datetime(2025, 6, 10, 10, 42, 31)

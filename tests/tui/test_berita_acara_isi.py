@@ -3,7 +3,7 @@ tindak lanjut) reaches the session file; the preview writes a PDF."""
 
 from __future__ import annotations
 
-from tpi_tui.core.store import SessionStore
+from tpi_tui.core.session.store import SessionStore
 from tpi_tui.tui.app import make_app
 from tpi_tui.tui.screens.berita_acara import BeritaAcaraScreen
 from tpi_tui.tui.screens.isi_berita_acara import CatatanSubAreaScreen, IsiBeritaAcaraScreen, SyaratScreen

@@ -18,7 +18,7 @@ from textual import events
 from textual.app import App
 from textual.widgets import Input
 
-from tpi_tui.core.workspace import Workspace
+from tpi_tui.core.session.workspace import Workspace
 from tpi_tui.tui.textual_private import KeyGate
 
 from .terminal import Terminal

@@ -7,7 +7,7 @@ import json
 import pytest
 from textual.command import CommandList, CommandPalette
 
-from tpi_tui.core.store import SessionStore
+from tpi_tui.core.session.store import SessionStore
 from tpi_tui.tui.app import make_app
 from tpi_tui.tui.screens.beranda import BerandaScreen
 from tpi_tui.tui.screens.konfirmasi import KonfirmasiScreen

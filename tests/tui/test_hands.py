@@ -28,7 +28,7 @@ async def test_ctrl_q_quits_after_a_module_went_missing_under_the_running_app(de
 
 
 def test_history_speaks_the_lke_number_format_and_the_workspace_zone():
-    from tpi_tui.core.history import format_event, format_waktu, show_value
+    from tpi_tui.core.session.history import format_event, format_waktu, show_value
 
     assert format_waktu("2025-05-15T02:30:00+00:00", "WIB") == "15 Mei 2025 09.30"
     assert format_waktu("2025-05-15T02:30:00+00:00", "WITA") == "15 Mei 2025 10.30"
@@ -51,7 +51,7 @@ def test_history_speaks_the_lke_number_format_and_the_workspace_zone():
 
 
 def test_a_recorded_paparan_opens_the_pelaksanaan_of_the_berita_acara(demo_ws):
-    from tpi_tui.core.ba_fields import set_paparan
+    from tpi_tui.core.rules.ba_fields import set_paparan
     from tpi_tui.minutes.context import build_context
 
     sid = in_progress_id(demo_ws)
@@ -69,7 +69,7 @@ def test_a_recorded_paparan_opens_the_pelaksanaan_of_the_berita_acara(demo_ws):
         "disertai pemutaran video pembangunan Zona Integritas. Catatan: Video 3 menit."
     )
     assert not any(p == "Paparan pimpinan unit kerja mengenai pembangunan Zona Integritas." for p in ctx["pelaksanaan"])
-    from tpi_tui.core.history import history
+    from tpi_tui.core.session.history import history
 
     store = demo_ws.open(sid, readonly=True)
     try:
@@ -107,7 +107,7 @@ async def test_one_side_confirmed_before_the_other_shows_no_difference(demo_ws):
     """Found in tmux: Shift+A, a, Tab, note in one burst put the note into the alasan. The writer
     confirmed the unit's "A" before the TPI's answer, which was still held as the typed "a": the
     pane saw A against a, showed the alasan box, and the Tab went there."""
-    from tpi_tui.core.policy import differs
+    from tpi_tui.core.rules.policy import differs
 
     app = make_app(demo_ws, actor="Penguji TPI", session=in_progress_id(demo_ws))
     async with app.run_test(size=(80, 24)) as pilot:

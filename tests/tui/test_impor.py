@@ -10,7 +10,7 @@ import zipfile
 
 from hostile.helpers import tree_hash
 
-from tpi_tui.core.store import SessionStore
+from tpi_tui.core.session.store import SessionStore
 from tpi_tui.exchange.layout import SHEET_LKE
 from tpi_tui.exchange.xlsx_export import build_workbook
 from tpi_tui.exchange.xlsx_import import plan_xlsx

@@ -150,7 +150,7 @@ def test_generated_markup_through_every_screen(tmp_path_factory, make_demo, s):
 def test_held_session_opens_read_only_without_waiting(tmp_path, monkeypatch, make_demo):
     """Item 6: CLI writers wait for the lock (tunggu_kunci, 5 s); the TUI must not: a session held
     by another window opens read-only at once."""
-    from tpi_tui.core.store import SessionStore
+    from tpi_tui.core.session.store import SessionStore
 
     ws = make_demo(tmp_path / "ws")
     assert ws.config.tunggu_kunci == 5.0

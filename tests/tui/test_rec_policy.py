@@ -79,7 +79,7 @@ async def test_cli_and_cockpit_store_the_same_answers(demo_ws):
         await goto(pilot, 125)
         await pilot.press("tab", "tab", *"3,2", "enter")
         await settle(pilot)
-        # the cockpit's copy is the stored document the writer handed back (state set by core.policy)
+        # the cockpit's copy is the stored document the writer handed back (state set by core.rules.policy)
         stored = answers_of(demo_ws, tui_sid)
         assert {k: screen.answers[k] for k in stored} == stored
     cli, tui = answers_of(demo_ws, cli_sid), answers_of(demo_ws, tui_sid)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tpi_tui.core.usulan import load_usulan
+from tpi_tui.core.cycle.usulan import load_usulan
 from tpi_tui.tui.app import make_app
 from tpi_tui.tui.screens.rekap import RekapScreen
 from tpi_tui.tui.widgets.area_chart import AreaBar, AreaChart, render_chart
@@ -209,7 +209,7 @@ async def test_header_click_sorts_by_that_column_and_again_reverses(demo_ws):
 
 
 async def test_a_damaged_basis_is_named_rusak_not_replaced(tmp_path, make_demo):
-    from tpi_tui.core.cycle import basis_sessions
+    from tpi_tui.core.cycle.basis import basis_sessions
 
     ws = make_demo(tmp_path / "demo")
     final = basis_sessions(ws, 2025)["dinas-kependudukan-dan-pencatatan-sipil"].summary
@@ -226,7 +226,7 @@ async def test_a_damaged_basis_is_named_rusak_not_replaced(tmp_path, make_demo):
 
 async def test_syarat_instansi_is_recorded_from_the_rekap_with_its_evidence(demo_ws):
     """Issue 22 item 9: the instansi's Tabel 5 syarat from the cockpit too, through the same core call."""
-    from tpi_tui.core.usulan import syarat_instansi_rows
+    from tpi_tui.core.cycle.usulan import syarat_instansi_rows
     from tpi_tui.tui.screens.rekap import SyaratInstansiDialog
 
     app = make_app(demo_ws, actor="Penguji TPI")

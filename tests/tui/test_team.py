@@ -8,11 +8,11 @@ import subprocess
 
 import pytest
 
-from tpi_tui.core.gitsetup import setup
-from tpi_tui.core.merge import merge_files
-from tpi_tui.core.store import SessionStore, load_tables
-from tpi_tui.core.verify import verify_session
-from tpi_tui.core.workspace import Workspace, init_workspace
+from tpi_tui.core.session.store import SessionStore, load_tables
+from tpi_tui.core.session.workspace import Workspace, init_workspace
+from tpi_tui.core.team.gitsetup import setup
+from tpi_tui.core.team.merge import merge_files
+from tpi_tui.core.team.verify import verify_session
 from tpi_tui.tui.app import make_app
 from tpi_tui.tui.screens.beranda import BerandaScreen
 from tpi_tui.tui.screens.konflik import KonflikScreen

@@ -25,7 +25,7 @@ def answer(ctx, session_ref, item, tpi_value, unit_value, note, reason) -> None:
     Jumlah ditulis cara Indonesia (1000 atau 1.000; koma ditolak); nilai survei 0-4 boleh
     memakai koma atau titik (3,45). Jawaban TPI mengubah status butir menjadi dijawab.
     """
-    from ..core.answers import VALUE_FIELDS, format_value
+    from ..core.rules.answers import VALUE_FIELDS, format_value
 
     ws = workspace(ctx)
     changes = {}
@@ -93,7 +93,7 @@ def import_answers(ctx, session_ref, file, sebagai) -> None:
         return
     if sebagai:
         raise TpiError("--sebagai hanya berlaku untuk LKE Excel (.xlsx).")
-    from ..core.portalrb import import_portalrb
+    from ..core.cycle.portalrb import import_portalrb
 
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
         n = import_portalrb(store, path)
@@ -110,7 +110,7 @@ def import_answers(ctx, session_ref, file, sebagai) -> None:
 def export(ctx, session_ref, fmt_, output) -> None:
     """Mengekspor sesi: PortalRB (jawaban per soal_id), JSON lengkap, atau LKE Excel (xlsx)."""
     from ..core.atomic import write_file
-    from ..core.portalrb import export_portalrb
+    from ..core.cycle.portalrb import export_portalrb
 
     ws = workspace(ctx)
     store = ws.open(session_ref, readonly=True)

@@ -191,7 +191,7 @@ def _root_obj(ctx: click.Context) -> dict:
 
 def workspace(ctx: click.Context):
     """The workspace of this invocation: --workspace, TPI_WORKSPACE, or the folder upward."""
-    from ..core.workspace import find_workspace
+    from ..core.session.workspace import find_workspace
 
     return find_workspace(_root_obj(ctx).get("workspace"))
 
@@ -204,8 +204,8 @@ def actor(ctx: click.Context, ws, explicit: str | None = None) -> str:
 
 def print_sessions(rows) -> None:
     """The plain-text session listing (``tpi session list``, ``tpi demo`` and bare ``tpi`` without a terminal)."""
-    from ..core.scoring import fmt
-    from ..core.session_meta import JENIS_SESI, STATUS
+    from ..core.rules.meta import JENIS_SESI, STATUS
+    from ..core.rules.scoring import fmt
 
     if not rows:
         echo("Belum ada sesi. Buat dengan 'tpi session new'.")

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..core.atomic import write_file
-from ..core.policy import StatusSesi
+from ..core.rules.policy import StatusSesi
 from ..core.text import cut, show
 from .common import actor, echo, workspace
 
@@ -19,7 +19,7 @@ REKAP_FORMATS = ("table", "json", "xlsx", "html", "pdf")
 
 
 def _tahun(ctx_value: str | None):
-    from ..core.cycle import clean_year
+    from ..core.cycle.basis import clean_year
 
     return clean_year(ctx_value) if ctx_value is not None else None
 
@@ -40,8 +40,8 @@ def _tahun(ctx_value: str | None):
 @click.pass_context
 def rekap(ctx, tahun, fmt, output, chosen, as_json, tanggal) -> None:
     """Rekap nilai seluruh OPD satu tahun dari sesi dasarnya, dengan ambang WBK/WBBM."""
-    from ..core.cycle import years
-    from ..core.rekap import build_rekap
+    from ..core.cycle.basis import years
+    from ..core.cycle.rekap import build_rekap
 
     if as_json:
         fmt = "json"
@@ -110,8 +110,8 @@ def usulan() -> None:
 @click.pass_context
 def usulan_add(ctx, opd, kategori, afirmasi, sesi, tahun, reason, unit_id) -> None:
     """Mengusulkan OPD (atau mengubah usulannya)."""
-    from ..core import usulan as core
-    from ..core.cycle import default_year
+    from ..core.cycle import usulan as core
+    from ..core.cycle.basis import default_year
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
@@ -131,8 +131,8 @@ def usulan_add(ctx, opd, kategori, afirmasi, sesi, tahun, reason, unit_id) -> No
 @click.pass_context
 def usulan_list(ctx, tahun, as_json) -> None:
     """Daftar unit yang diusulkan satu tahun."""
-    from ..core import usulan as core
-    from ..core.cycle import default_year
+    from ..core.cycle import usulan as core
+    from ..core.cycle.basis import default_year
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
@@ -143,7 +143,7 @@ def usulan_list(ctx, tahun, as_json) -> None:
     if not lst.units:
         echo(f"Belum ada unit yang diusulkan untuk tahun {year}.")
         return
-    from ..core.afirmasi import batas_pengajuan
+    from ..core.cycle.afirmasi import batas_pengajuan
     from ..minutes.filters import tanggal as tanggal_id
 
     echo(
@@ -165,8 +165,8 @@ def usulan_list(ctx, tahun, as_json) -> None:
 @click.pass_context
 def usulan_remove(ctx, opd, reason, tahun) -> None:
     """Mencabut OPD dari daftar usulan (alasan wajib, dicatat)."""
-    from ..core import usulan as core
-    from ..core.cycle import default_year
+    from ..core.cycle import usulan as core
+    from ..core.cycle.basis import default_year
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
@@ -195,9 +195,9 @@ def syarat_instansi() -> None:
 @click.pass_context
 def syarat_instansi_set(ctx, kunci, nilai, bukti, tahun, reason) -> None:
     """Mencatat satu syarat instansi tahun ini beserta buktinya."""
-    from ..core import usulan as core
-    from ..core.cycle import default_year
-    from ..core.syarat import SYARAT_INSTANSI
+    from ..core.cycle import usulan as core
+    from ..core.cycle.basis import default_year
+    from ..core.rules.syarat import SYARAT_INSTANSI
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
@@ -213,12 +213,12 @@ def syarat_instansi_set(ctx, kunci, nilai, bukti, tahun, reason) -> None:
 @click.pass_context
 def syarat_instansi_list(ctx, tahun, as_json) -> None:
     """Syarat instansi satu tahun dan statusnya untuk WBK dan WBBM."""
-    from ..core.cycle import default_year
+    from ..core.cycle.basis import default_year
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
     if as_json:
-        from ..core.usulan import syarat_instansi_rows
+        from ..core.cycle.usulan import syarat_instansi_rows
 
         echo(
             json.dumps(
@@ -242,8 +242,8 @@ def syarat_instansi_list(ctx, tahun, as_json) -> None:
 @click.pass_context
 def syarat_instansi_clear(ctx, kunci, reason, tahun) -> None:
     """Menghapus isian satu syarat instansi (kembali 'belum dicatat')."""
-    from ..core import usulan as core
-    from ..core.cycle import default_year
+    from ..core.cycle import usulan as core
+    from ..core.cycle.basis import default_year
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
@@ -252,7 +252,7 @@ def syarat_instansi_clear(ctx, kunci, reason, tahun) -> None:
 
 
 def _print_syarat_instansi(ws, year: int) -> None:
-    from ..core.usulan import syarat_instansi_lines
+    from ..core.cycle.usulan import syarat_instansi_lines
 
     echo(f"Syarat instansi tahun {year} ({ws.config.instansi}):")
     for line in syarat_instansi_lines(ws, year):
@@ -293,7 +293,7 @@ def lhe(ctx, session_ref, fmt, output, tanggal) -> None:
 @click.pass_context
 def surat_usulan(ctx, tahun, fmt, output, tanggal, sptjm) -> None:
     """Surat usulan kepala daerah kepada Menteri PANRB beserta lampirannya (atau SPTJM)."""
-    from ..core.cycle import default_year
+    from ..core.cycle.basis import default_year
     from ..minutes.cycle_docs import generate_surat, surat_context
 
     ws = workspace(ctx)
@@ -366,7 +366,7 @@ class _Progress:
 @click.pass_context
 def arsip(ctx, tahun, opd, output, tanpa_dokumen) -> None:
     """Arsip satu tahun per OPD untuk unit kearsipan (sesi, Berita Acara, LHE, hash, manifest)."""
-    from ..core.cycle import default_year
+    from ..core.cycle.basis import default_year
     from ..minutes.arsip import build_arsip
 
     ws = workspace(ctx)

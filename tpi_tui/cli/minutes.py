@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import LockedError, TpiError
-from ..core.policy import StatusSesi
+from ..core.rules.policy import StatusSesi
 from .common import AnyCaseChoice, actor, echo, workspace
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 from ..core.errors import TpiError
-from ..core.policy import StatusDataDukung, choices
+from ..core.rules.policy import StatusDataDukung, choices
 from .common import actor, echo, workspace
 
-KUNCI_LABEL = {  # core.keys states, as the review listing words them
+KUNCI_LABEL = {  # core.team.keys states, as the review listing words them
     "sah": "berkunci",
     "tanpa-kunci": "tanpa kunci",
     "kunci-tak-dikenal": "kunci tidak terdaftar",
@@ -26,7 +26,7 @@ KUNCI_LABEL = {  # core.keys states, as the review listing words them
 @click.pass_context
 def review(ctx, session_ref, signer) -> None:
     """Menandatangani reviu sesi (Ketua Tim, lalu Pengendali Teknis)."""
-    from ..core.review import gaps, sign_off, signoff_state
+    from ..core.team.review import gaps, sign_off, signoff_state
 
     ws = workspace(ctx)
     name = actor(ctx, ws, signer)
@@ -58,7 +58,7 @@ def finalize(ctx, session_ref, anyway, reason) -> None:
     Ditolak selama ada butir belum dijawab TPI atau jawaban TPI berbeda dari unit tanpa alasan,
     kecuali dengan --meski-belum-lengkap --reason TEKS.
     """
-    from ..core.review import finalize as do_finalize
+    from ..core.team.review import finalize as do_finalize
 
     if anyway and not (reason or "").strip():
         raise TpiError("Opsi --meski-belum-lengkap memerlukan --reason TEKS (alasan finalisasi).")
@@ -79,7 +79,7 @@ def finalize(ctx, session_ref, anyway, reason) -> None:
 @click.pass_context
 def reopen(ctx, session_ref, reason) -> None:
     """Membuka kembali sesi final menjadi draf (alasan wajib, dicatat)."""
-    from ..core.review import reopen as do_reopen
+    from ..core.team.review import reopen as do_reopen
 
     ws = workspace(ctx)
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
@@ -100,7 +100,7 @@ def reopen(ctx, session_ref, reason) -> None:
 @click.pass_context
 def verify(ctx, session_ref, all_, bundle) -> None:
     """Memeriksa berkas sesi: struktur, rantai riwayat, digest tanda tangan, berkas data dukung."""
-    from ..core.verify import verify_details, verify_workspace
+    from ..core.team.verify import verify_details, verify_workspace
 
     if bundle:
         if all_ or session_ref:
@@ -124,7 +124,7 @@ def verify(ctx, session_ref, all_, bundle) -> None:
             echo(f"      catatan: {n}")
         bad += not rep.ok
     if all_:
-        from ..core.usulan import usulan_files, verify_usulan
+        from ..core.cycle.usulan import usulan_files, verify_usulan
 
         for upath in usulan_files(ws):
             problems = verify_usulan(upath)
@@ -146,7 +146,7 @@ def verify(ctx, session_ref, all_, bundle) -> None:
 
 
 def _verify_arsip(path: Path) -> None:
-    from ..core.arsip import verify_arsip
+    from ..core.cycle.arsip import verify_arsip
 
     rep = verify_arsip(path)
     echo(f"Arsip {path.name}: {rep.files} berkas diperiksa, {rep.sessions} berkas sesi.")
@@ -171,8 +171,8 @@ def _verify_arsip(path: Path) -> None:
 @click.pass_context
 def history(ctx, session_ref, item) -> None:
     """Riwayat perubahan: siapa, kapan, apa, lama → baru, alasan."""
-    from ..core.history import format_event
-    from ..core.history import history as get_history
+    from ..core.session.history import format_event
+    from ..core.session.history import history as get_history
 
     ws = workspace(ctx)
     store = ws.open(session_ref, readonly=True)
@@ -201,7 +201,7 @@ def history(ctx, session_ref, item) -> None:
 @click.pass_context
 def attach(ctx, session_ref, item, path, dokumen, status) -> None:
     """Melampirkan berkas data dukung (SHA-256, ukuran dan waktu dicatat)."""
-    from ..core.attach import attach as do_attach
+    from ..core.session.attach import attach as do_attach
 
     ws = workspace(ctx)
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:

@@ -16,7 +16,7 @@ from .common import echo, echo_json, workspace
 def score(ctx, session_ref, as_json) -> None:
     """Nilai LKE sesi: unit dan TPI berdampingan, serta pemenuhan ambang WBK/WBBM."""
     from ..core.numbers import format_survei
-    from ..core.scoring import fmt
+    from ..core.rules.scoring import fmt
 
     ws = workspace(ctx)
     store = ws.open(session_ref, readonly=True)
@@ -30,7 +30,7 @@ def score(ctx, session_ref, as_json) -> None:
     echo(f"{store.meta['opd']['nama']} — {store.meta['tanggal']} ({store.meta['jenis']}, target {target})")
     echo(f"{'':44} {'Bobot':>6} {'Unit':>7} {'TPI':>7} {'%TPI':>7}  Minimal {target}")
     for a, ua in zip(t.areas, u.areas, strict=True):
-        # the per-area minimum as the verdict judged it (core.scoring.Check), never compared here
+        # the per-area minimum as the verdict judged it (core.rules.scoring.Check), never compared here
         mark = "ya" if judged.area_met(a.kode) else "tidak"
         echo(f"  {a.nama[:42]:42} {fmt(a.bobot):>6} {fmt(ua.nilai):>7} {fmt(a.nilai):>7} {fmt(a.persen):>7}  {mark}")
     b = store.instrument.bobot  # the weights of the instrument, never restated here

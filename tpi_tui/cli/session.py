@@ -6,7 +6,7 @@ import json
 
 import click
 
-from ..core.policy import JenisSesi, PeranTim, Target, choices
+from ..core.rules.policy import JenisSesi, PeranTim, Target, choices
 from .common import AnyCaseChoice, actor, echo, echo_json, print_sessions, run_tui, workspace
 
 

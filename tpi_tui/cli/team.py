@@ -16,7 +16,7 @@ from .common import actor, echo, workspace
 @click.pass_context
 def git_setup(ctx) -> None:
     """Menyiapkan git agar sesi digabung per butir (.gitattributes dan merge driver); aman diulang."""
-    from ..core.gitsetup import setup
+    from ..core.team.gitsetup import setup
 
     ws = workspace(ctx)
     done = setup(ws.root)
@@ -38,8 +38,8 @@ def merge_driver(base, ours, theirs, name) -> None:
     """Dipanggil git: menggabungkan tiga versi berkas sesi (%O %A %B %P); hasil ke %A."""
     import os
 
-    from ..core.gitsetup import git_actor
-    from ..core.merge import merge_files
+    from ..core.team.gitsetup import git_actor
+    from ..core.team.merge import merge_files
 
     who = os.environ.get("TPI_USER") or git_actor(Path.cwd()) or "git merge"
     code, messages = merge_files(Path(base), Path(ours), Path(theirs), name, actor=who)
@@ -103,8 +103,8 @@ def key() -> None:
 @click.pass_context
 def key_new(ctx, nama) -> None:
     """Membuat pasangan kunci untuk NAMA dan mendaftarkan kunci publiknya di ruang kerja."""
-    from ..core.keys import REGISTRY, config_dir, new_key
-    from ..core.store import now_iso
+    from ..core.session.store import now_iso
+    from ..core.team.keys import REGISTRY, config_dir, new_key
 
     ws = workspace(ctx)
     owner = nama if nama is not None else ctx.find_root().obj.get("actor")
@@ -127,8 +127,8 @@ def key_new(ctx, nama) -> None:
 @click.pass_context
 def key_rotate(ctx, nama, reason) -> None:
     """Mengganti kunci NAMA: kunci lama dipensiunkan sejak sekarang (tercatat), kunci baru didaftarkan."""
-    from ..core.keys import REGISTRY, config_dir, rotate_key
-    from ..core.store import now_iso
+    from ..core.session.store import now_iso
+    from ..core.team.keys import REGISTRY, config_dir, rotate_key
 
     ws = workspace(ctx)
     owner = nama if nama is not None else ctx.find_root().obj.get("actor")
@@ -152,7 +152,7 @@ def _akun(record: dict) -> str:
 @click.pass_context
 def key_list(ctx) -> None:
     """Kunci publik yang terdaftar di ruang kerja: sidik, kapan dan oleh siapa, kunci yang dipensiunkan."""
-    from ..core.keys import load_registry, registry_report, retirement
+    from ..core.team.keys import load_registry, registry_report, retirement
     from ..core.text import show
 
     ws = workspace(ctx)

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..core.instrument import DATA_DIR, Instrument, Persentase
+from ..core.rules.instrument import DATA_DIR, Instrument, Persentase
 
 SHEET_LKE = "LKE ZI"
 SHEET_JAWABAN = "Jawaban"

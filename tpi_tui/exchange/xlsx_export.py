@@ -6,7 +6,7 @@ sheet XML afterwards: a reader that does not recalculate, such as openpyxl ``dat
 PortalRB parser, sees the same figures as ``tpi score``).
 
 Where the official file shows #DIV/0! the formulas follow the app's documented reading
-(``core.scoring``): an empty sub-area counts 0; a percentage with a zero denominator takes the
+(``core.rules.scoring``): an empty sub-area counts 0; a percentage with a zero denominator takes the
 instrument's ``penyebut_nol``. Every other cell is the official arithmetic.
 """
 
@@ -19,9 +19,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..core.atomic import write_file
-from ..core.instrument import Instrument
-from ..core.scoring import Score, item_score, score
-from ..core.store import SessionStore
+from ..core.rules.instrument import Instrument
+from ..core.rules.scoring import Score, item_score, score
+from ..core.session.store import SessionStore
 from ..core.workbook import put
 from .layout import (
     BAGIAN_NAMA,
@@ -164,7 +164,7 @@ def _aggregate(row: LkeRow, sc: Score, areas: dict, children: list[LkeRow]) -> f
 
 
 def _persen_formula(p, rows: list[LkeRow], rn: dict[int, int], at: int) -> str:
-    """K of a "%" row: blank until every input is filled, then the app's rule (core.instrument)."""
+    """K of a "%" row: blank until every input is filled, then the app's rule (core.rules.instrument)."""
     item_row = {r.item: rn[i] for i, r in enumerate(rows) if r.kind == "item"}
     k = {x: f"K{item_row[x]}" for x in p.inputs}
     need = f"COUNT({','.join(k[x] for x in p.inputs)})<{len(p.inputs)}"

@@ -18,12 +18,12 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.answers import clean_text, parse_value
 from ..core.errors import TpiError
-from ..core.instrument import Instrument, Item
 from ..core.numbers import format_angka, parse_jumlah, parse_survei
-from ..core.scoring import Score, score
-from ..core.store import SessionStore
+from ..core.rules.answers import clean_text, parse_value
+from ..core.rules.instrument import Instrument, Item
+from ..core.rules.scoring import Score, score
+from ..core.session.store import SessionStore
 from ..core.text import show
 from .lampiran3 import CLOSING_MARKS, ITEM_LABELS, PERSEN_LABELS, SUB_LABELS, Claim, resolve
 from .layout import (

@@ -14,7 +14,7 @@ Layout of the bundle::
 Documents are rendered from read-only sessions, so building an archive never issues a number
 (a final session already holds its Berita Acara number; an LHE gets its number when it is first
 made with ``tpi lhe``). A document that cannot be rendered here (no PDF engine) is left out and
-named in the manifest's ``catatan``. ``core.arsip.verify_arsip`` checks a bundle without the
+named in the manifest's ``catatan``. ``core.cycle.arsip.verify_arsip`` checks a bundle without the
 workspace. The ZIP is written to a temporary file beside the target and renamed into place.
 """
 
@@ -28,7 +28,7 @@ import zipfile
 from pathlib import Path
 
 from ..core.errors import TpiError
-from ..core.policy import StatusSesi
+from ..core.rules.policy import StatusSesi
 
 
 def _attachments(tables: dict) -> list[dict]:
@@ -56,11 +56,11 @@ def build_arsip(
 
     ``progress(done, total, label)``, when given, is called after each session (the CLI's bar)."""
     from ..core.atomic import write_file
-    from ..core.cycle import basis_sessions, damaged_sessions, session_year
-    from ..core.store import load_tables
-    from ..core.usulan import usulan_path
-    from ..core.verify import verify_details
-    from ..core.workspace import slugify
+    from ..core.cycle.basis import basis_sessions, damaged_sessions, session_year
+    from ..core.cycle.usulan import usulan_path
+    from ..core.session.store import load_tables
+    from ..core.session.workspace import slugify
+    from ..core.team.verify import verify_details
     from . import cycle_docs
     from .context import build_context
     from .docx import render_docx
@@ -124,7 +124,7 @@ def build_arsip(
                     notes.append(f"LHE {s.opd} tidak dibuat: {exc}")
     if progress is not None:
         progress(len(ordered), len(ordered), "")
-    from ..core.keys import REGISTRY
+    from ..core.team.keys import REGISTRY
 
     registry = ws.root / REGISTRY
     if registry.is_file():  # the public keys (and their history) every signature in the bundle needs

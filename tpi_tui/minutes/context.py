@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..core import syarat as syarat_mod
-from ..core.answers import DD_LABEL
-from ..core.ba_fields import PAPARAN_POKOK, jabatan_kepala, paparan_kalimat
 from ..core.errors import TpiError
-from ..core.policy import PeranTim, StatusSesi
-from ..core.review import needs_draft_mark
-from ..core.scoring import LABELS, THRESHOLDS
+from ..core.rules import syarat as syarat_mod
+from ..core.rules.answers import DD_LABEL
+from ..core.rules.ba_fields import PAPARAN_POKOK, jabatan_kepala, paparan_kalimat
+from ..core.rules.policy import PeranTim, StatusSesi
+from ..core.rules.scoring import LABELS, THRESHOLDS
+from ..core.team.review import needs_draft_mark
 
 # The rule every document cites: 90/2021 as amended by 5/2024 (which replaced Lampiran II Bab II,
 # the proposal to the TPN; the LKE and the thresholds stand). Its short form for table headings.
@@ -109,7 +109,7 @@ def build_context(ws, store, nomor: str | None = None) -> dict:
 # -- sections -------------------------------------------------------------------------------------
 def header_section(f: Facts, nomor: str | None) -> dict:
     """Kop, title, number, session facts, Dasar, digest."""
-    from ..core.session_meta import JENIS_SESI, STATUS
+    from ..core.rules.meta import JENIS_SESI, STATUS
     from .nomor import DRAFT_NOMOR, PLACEHOLDER, session_nomor
 
     meta, cfg = f.meta, f.cfg
@@ -239,7 +239,7 @@ def people_section(f: Facts) -> dict:
 
 def pelaksanaan_section(f: Facts) -> dict:
     """III. Pelaksanaan: the session's own text, else only what the record shows happened; a
-    recorded paparan (core/ba_fields.py) replaces the generic "Paparan pimpinan ..." line, or opens
+    recorded paparan (core/rules/ba_fields.py) replaces the generic "Paparan pimpinan ..." line, or opens
     the list, with what the head of the unit covered."""
     paparan = f.meta.get("paparan") or {}
     names = dict(PAPARAN_POKOK)
@@ -406,7 +406,7 @@ def scores_section(f: Facts, area_notes: dict[str, list[str]]) -> dict:
         "area_persen": min((a.persen for a in t.areas), default=0.0),
     }
     ambang = []
-    for key, label in LABELS.items():  # Tabel 6 wording: one source, core.scoring
+    for key, label in LABELS.items():  # Tabel 6 wording: one source, core.rules.scoring
         row = {"label": label, "kunci": key, "nilai": got[key], "persen": key == "area_persen"}
         for predikat, th in THRESHOLDS.items():
             row[predikat.lower()] = th[key]
@@ -467,8 +467,8 @@ def conclusion_section(f: Facts) -> dict:
         f"Nasional sebagai unit kerja berpredikat Menuju {predikat}."
     )
     paragraphs = _paragraphs(teks)
-    # An incomplete record says so in the conclusion itself, not only in a footnote (core.policy).
-    from ..core.policy import completeness
+    # An incomplete record says so in the conclusion itself, not only in a footnote (core.rules.policy).
+    from ..core.rules.policy import completeness
 
     gaps = completeness(f.inst.order, f.store.answers)
     override = meta.get("finalize_override") if isinstance(meta.get("finalize_override"), dict) else None
@@ -565,7 +565,7 @@ def opening_section(f: Facts) -> dict:
 
 def penilaian_section(f: Facts) -> dict:
     """The verdict for the session's target as a compact table: syarat | ambang | nilai | memenuhi."""
-    from ..core.syarat import teks_batas
+    from ..core.rules.syarat import teks_batas
     from .filters import nilai
 
     rows = []
@@ -582,7 +582,7 @@ def penilaian_section(f: Facts) -> dict:
         )
 
     v = f.verdict
-    for c in v.checks:  # judged once in core (core.scoring.verdict); rendered here
+    for c in v.checks:  # judged once in core (core.rules.scoring.verdict); rendered here
         if c.key == "lengkap":
             add(c.label, f"{c.threshold} butir", f"{c.value} butir", c.met)
         elif c.key == "area_persen":

@@ -143,7 +143,7 @@ def _document(ws, base: str, context: dict, fmt: str, stem: str) -> bytes:
 def _day(tanggal: str | None) -> dt.date:
     if not tanggal:
         return dt.date.today()
-    from ..core.session_meta import clean_date
+    from ..core.rules.meta import clean_date
 
     return dt.date.fromisoformat(clean_date(tanggal, "tanggal dokumen"))
 
@@ -154,9 +154,9 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
     ``lhe`` (letter fields, Dasar, tim, Metodologi, Sasaran, Lingkup dan Batasan, Rekomendasi,
     Apresiasi, Simpulan), ``area_hasil`` (per area, with notes and recommendations),
     ``hasil_komponen`` (IPAK, Capaian Kinerja, IPKP) and ``syarat_rows`` (in the BA's order)."""
-    from ..core.afirmasi import pencanangan, satu_tahun
-    from ..core.ba_fields import jabatan_kepala
-    from ..core.review import is_final
+    from ..core.cycle.afirmasi import pencanangan, satu_tahun
+    from ..core.rules.ba_fields import jabatan_kepala
+    from ..core.team.review import is_final
     from .context import build_context
     from .filters import nilai
     from .filters import tanggal as tanggal_id
@@ -176,7 +176,7 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
         if sa["catatan"]:
             sub_notes.setdefault(sa["area"], []).append(f"{sa['kode_lke']} {sa['nama']}: {sa['catatan']}")
     area_hasil = [
-        # the area's minimum as the verdict judged it (core.scoring.Check, the reading of tpi.toml)
+        # the area's minimum as the verdict judged it (core.rules.scoring.Check, the reading of tpi.toml)
         dict(
             a,
             minimal=a["minimum_persen"],
@@ -280,7 +280,7 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
     ]
     built = satu_tahun(ws, opd, dt.date.fromisoformat(sesi["tanggal"]))
     syarat_rows.append(
-        {  # Tabel 5: the unit has built its ZI for at least a year (usulan gate, core.cycle)
+        {  # Tabel 5: the unit has built its ZI for at least a year (usulan gate, core.cycle.basis)
             "label": "Pembangunan Zona Integritas minimal satu tahun",
             "ambang": "1 tahun sejak pencanangan",
             "nilai": f"pencanangan {tanggal_id(started)}" if started else "belum dicatat",
@@ -337,7 +337,7 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
 
 
 def check_in_words(c, inst) -> str:
-    """An unmet verdict row (core.scoring.Check) as a letter says it: figures and 'minimal', no '<'."""
+    """An unmet verdict row (core.rules.scoring.Check) as a letter says it: figures and 'minimal', no '<'."""
     from .filters import nilai
 
     if c.area is not None:
@@ -355,7 +355,7 @@ def lhe_default_output(ws, store, fmt: str) -> Path:
 
 def generate_lhe(ws, store, fmt: str = "md", output: Path | None = None, tanggal: str | None = None) -> Path:
     """Write the LHE of a session; a final session gets (and keeps) its LHE number."""
-    from ..core.review import is_final
+    from ..core.team.review import is_final
 
     _check_fmt(fmt)
     day = _day(tanggal)
@@ -379,10 +379,10 @@ def _lhe_of(ws, sesi_id: str, tahun: int) -> str:
 
 def usulan_units(ws, tahun: int) -> list[dict]:
     """The year's proposed units with their basis session's figures (for the letter and annex)."""
-    from ..core.afirmasi import jenis_afirmasi, label_afirmasi
-    from ..core.cycle import basis_session, evaluate_basis
-    from ..core.session_meta import STATUS
-    from ..core.usulan import load_usulan
+    from ..core.cycle.afirmasi import jenis_afirmasi, label_afirmasi
+    from ..core.cycle.basis import basis_session, evaluate_basis
+    from ..core.cycle.usulan import load_usulan
+    from ..core.rules.meta import STATUS
 
     summaries = ws.list_sessions()
     out = []
@@ -422,7 +422,7 @@ PREDIKAT_SURAT = {
 
 def _tembusan(ws, units: list[dict]) -> list[str]:
     """[surat_usulan] tembusan, else the Sekretaris Daerah, the Inspektur and each unit's head (jabatan)."""
-    from ..core.ba_fields import derive_jabatan_kepala
+    from ..core.rules.ba_fields import derive_jabatan_kepala
 
     own = setting(ws, "surat_usulan_tembusan", [])
     if own:
@@ -436,8 +436,8 @@ def _tembusan(ws, units: list[dict]) -> list[str]:
 def surat_context(ws, tahun: int, tanggal: str | None = None, nomor: dict | None = None) -> dict:
     """The surat pengajuan (PermenPANRB 5/2024 Gambar 6) and the SPTJM (Gambar 7, or the 90/2021
     per-unit form with meterai when ``[surat_usulan] sptjm = "2021"``): every sentence is here."""
-    from ..core.afirmasi import batas_pengajuan, lewat_batas
-    from ..core.usulan import syarat_instansi_rows
+    from ..core.cycle.afirmasi import batas_pengajuan, lewat_batas
+    from ..core.cycle.usulan import syarat_instansi_rows
     from .context import PERMEN_ZI
     from .filters import tanggal as tanggal_id
     from .filters import terbilang
@@ -510,7 +510,7 @@ def surat_context(ws, tahun: int, tanggal: str | None = None, nomor: dict | None
             }
         ]
     else:  # PermenPANRB 90/2021: one statement per unit, signed by its head over a meterai
-        from ..core.ba_fields import derive_jabatan_kepala
+        from ..core.rules.ba_fields import derive_jabatan_kepala
 
         lembar = [
             {
@@ -634,7 +634,7 @@ STATUS_KATA = {"final": "Final", "review": "Belum final (dalam reviu)", "draft":
 
 def syarat_kata(syarat: dict) -> str:
     """A unit's recorded syarat in words for the printed rekap: what is met, unmet, unrecorded."""
-    from ..core.syarat import SYARAT
+    from ..core.rules.syarat import SYARAT
 
     short = {"TLHP": "TLHP", "SAKIP": "SAKIP", "LHKPN": "LHKPN", "LHKASN": "LHKASN"}
     unmet = [short.get(k, k) for k, v in syarat.items() if v.get("memenuhi") is False]

@@ -1,6 +1,6 @@
 """The rekap as documents: terminal table, XLSX workbook (one sheet per year), HTML/PDF.
 
-Input is the plain data of ``core.rekap.build_rekap``; nothing here scores anything.
+Input is the plain data of ``core.cycle.rekap.build_rekap``; nothing here scores anything.
 openpyxl (~150 ms to import) and jinja2 are imported inside the functions that need them.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..core.numbers import bulat
 from ..core.numbers import format_angka as fmt
-from ..core.scoring import THRESHOLDS
+from ..core.rules.scoring import THRESHOLDS
 from ..core.workbook import cell_text, put
 
 HASIL_KEYS = (("ipak", "IPAK"), ("kinerja", "Capaian Kinerja"), ("bersih", "Birokrasi Bersih"), ("ipkp", "IPKP"))
@@ -116,7 +116,7 @@ def _narrow_table(data: dict) -> str:
 
 
 def damaged_lines(data: dict) -> list[str]:
-    """The OPDs whose basis session is damaged (``core.rekap``: ``rusak``), one line each."""
+    """The OPDs whose basis session is damaged (``core.cycle.rekap``: ``rusak``), one line each."""
     from ..core.text import show
 
     found = data.get("rusak") or []
@@ -216,7 +216,7 @@ def rekap_xlsx(datas: list[dict], instansi: str = "") -> bytes:
                 if isinstance(v, float) or (isinstance(v, int) and c >= c0):
                     cell.number_format = "0.00"
             for j, a in enumerate(t["areas"]):
-                if a.get("di_bawah_minimal"):  # judged in core.rekap, under the WBK minimum
+                if a.get("di_bawah_minimal"):  # judged in core.cycle.rekap, under the WBK minimum
                     ws.cell(line, c0 + j).fill = low_fill
             line += 1
         for bad in data.get("rusak") or []:  # no figures: the basis session cannot be read

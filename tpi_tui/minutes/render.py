@@ -34,7 +34,7 @@ _ENV_LOCK = threading.Lock()
 
 
 def packaged_templates() -> Path:
-    from ..core.workspace import default_templates_dir
+    from ..core.session.workspace import default_templates_dir
 
     return default_templates_dir()
 
@@ -424,7 +424,7 @@ def generate(ws, store, fmt: str = "md", output: Path | None = None) -> Path:
         from .pdf import check_engine
 
         check_engine()  # fail before issuing a number when the PDF engine cannot load
-    from ..core.review import needs_draft_mark
+    from ..core.team.review import needs_draft_mark
 
     if not store.readonly and not nomor_mod.session_nomor(store) and not needs_draft_mark(store):
         # Only a final Berita Acara consumes the yearly sequence; a DRAFT prints "diberikan saat final".
@@ -521,7 +521,7 @@ def _sample_context(ws) -> dict:
     """A context with every key, for linting: the first session of the workspace, else a blank one."""
     import tempfile
 
-    from ..core.store import SessionStore
+    from ..core.session.store import SessionStore
 
     for summary in ws.list_sessions():
         if not summary.error:

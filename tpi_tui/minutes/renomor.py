@@ -1,7 +1,7 @@
 """Renumbering after a merge: one of two sessions that hold one Berita Acara number gets a new one.
 
 Two clones can each issue the next number while apart; the registry merges as a union
-(``core/merge.py``) and ``tpi verify --all`` names both sessions. Which one keeps the number is
+(``core/team/merge.py``) and ``tpi verify --all`` names both sessions. Which one keeps the number is
 a human decision (the minutes already sent out keep theirs); ``tpi nomor-ulang SESI`` gives the
 other the next free number, records the change as an event (the old number stays in
 ``berita_acara.nomor_ganda``) and says to print the minutes again. A number is a lifecycle field,
@@ -20,7 +20,7 @@ from .nomor import _read_state, reserve, session_nomor, state_path
 
 def holders(ws, nomor: str) -> set[str]:
     """Session ids holding ``nomor``: in session files and in every number registry."""
-    from ..core.store import load_tables
+    from ..core.session.store import load_tables
 
     found = set()
     for path in ws.session_files():

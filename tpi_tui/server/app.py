@@ -35,7 +35,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ..core.errors import TpiError
-from ..core.workspace import Workspace
+from ..core.session.workspace import Workspace
 from . import data
 from .limits import DEFAULT_RATE, RateLimiter
 from .tokens import Caller, TokenBook

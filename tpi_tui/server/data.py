@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..core.cycle import basis_session, load_basis
+from ..core.cycle.basis import basis_session, load_basis
+from ..core.cycle.usulan import load_usulan, usulan_files
 from ..core.errors import TpiError
-from ..core.usulan import load_usulan, usulan_files
-from ..core.workspace import Workspace
+from ..core.session.workspace import Workspace
 
 KATEGORI_WBK = ("WBK", "WBK-AFIRMASI")
 KATEGORI_WBBM = ("WBBM",)

@@ -37,9 +37,9 @@ def warnings_for(host: str, tls: bool, tokens: int) -> list[str]:
 
 def damaged_bases(root: Path, tahun: int | None) -> list[str]:
     """One warning per proposed unit whose basis session is damaged (its requests answer 409)."""
-    from ..core.cycle import basis_sessions
-    from ..core.usulan import load_usulan
-    from ..core.workspace import Workspace
+    from ..core.cycle.basis import basis_sessions
+    from ..core.cycle.usulan import load_usulan
+    from ..core.session.workspace import Workspace
     from .data import default_year
 
     ws = Workspace(root)
@@ -75,7 +75,7 @@ def serve(
     echo = echo or (lambda line: print(line, file=sys.stderr, flush=True))
     if cert and key:
         _check_tls(Path(cert), Path(key))  # a bad PEM is one sentence before "melayani", not an SSLError after
-    from ..core.workspace import Workspace
+    from ..core.session.workspace import Workspace
 
     settings = Workspace(Path(root)).config
     book = TokenBook(root)

@@ -2,7 +2,7 @@
 
 A token is 32 random bytes (``secrets.token_urlsafe``), so a plain SHA-256 is enough: there is
 nothing to brute-force that a slow password hash would protect. The file
-``api/tokens.json`` in the workspace (ignored by git: ``core.workspace.GITIGNORE``) holds, per
+``api/tokens.json`` in the workspace (ignored by git: ``core.session.workspace.GITIGNORE``) holds, per
 token, an id, a label (``nama``), the hash, when it was made, optionally the years it may read,
 and when it was revoked. Checking a presented token hashes it and compares with *every* stored
 hash using ``hmac.compare_digest`` (no early exit), so the time taken says nothing about how
@@ -33,7 +33,7 @@ from ..core import jsonfile
 from ..core.atomic import write_atomic
 from ..core.errors import TpiError, os_reason
 from ..core.ids import ulid
-from ..core.store import chained_event, linear_chain_problems
+from ..core.session.store import chained_event, linear_chain_problems
 from ..core.text import clean_line
 
 FOLDER = "api"

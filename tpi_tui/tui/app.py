@@ -10,8 +10,8 @@ from textual.app import App
 from textual.binding import Binding
 
 from ..core.errors import LockedError, TpiError
+from ..core.session.workspace import Workspace
 from ..core.text import show
-from ..core.workspace import Workspace
 from ..galat import log_exception, message
 from .screens.konfirmasi import KonfirmasiScreen  # here, not in action_quit: quitting imports nothing
 from .textual_private import GuardedApp, KeyGate, split_escape_in_bursts

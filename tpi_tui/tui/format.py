@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..core.answers import format_value
-from ..core.policy import differs as policy_differs
+from ..core.rules.answers import format_value
+from ..core.rules.policy import differs as policy_differs
 
 MARK = {"belum": "○", "ditanyakan": "◐", "dijawab": "●", "diverifikasi": "✔"}
 TEMUAN_MARK = "⚑"
@@ -22,7 +22,7 @@ def is_answered(answer: dict) -> bool:
     return answer.get("jawaban_tpi") is not None
 
 
-differs = policy_differs  # both sides answered and not the same: an alasan is required (core.policy)
+differs = policy_differs  # both sides answered and not the same: an alasan is required (core.rules.policy)
 
 
 def plain_value(item, value) -> str:

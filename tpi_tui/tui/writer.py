@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 
 from ..core.errors import TpiError, os_reason
-from ..core.policy import StatusSesi
+from ..core.rules.policy import StatusSesi
 from ..galat import log_exception, message
 
 
@@ -50,7 +50,7 @@ class Writer:
         item_id: int | None
         fields: dict  # what was asked
         changed: dict  # what actually changed
-        answer: dict | None  # the item's answer document as stored (core.store.ItemSaved); None for meta
+        answer: dict | None  # the item's answer document as stored (core.session.store.ItemSaved); None for meta
         evaluation: Any
         status: str  # lifecycle status after the save
 

@@ -12,10 +12,10 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from ...core.numbers import format_angka
-from ...core.session_meta import JENIS_SESI
-from ...core.session_meta import STATUS as STATUS_LABEL
+from ...core.rules.meta import JENIS_SESI
+from ...core.rules.meta import STATUS as STATUS_LABEL
+from ...core.session.workspace import SessionSummary
 from ...core.text import cut, show
-from ...core.workspace import SessionSummary
 from ..base import TpiScreen
 from ..widgets.session_list import FLEX, Column, SessionList
 
@@ -164,7 +164,7 @@ class BerandaScreen(TpiScreen):
             opd = show(s.opd) if s.opd != last_opd else ""
             last_opd = s.opd
             status = "rusak" if s.error else STATUS_LABEL.get(s.status, show(s.status))
-            if getattr(s, "konflik", 0):  # unresolved merge conflicts (core/merge.py)
+            if getattr(s, "konflik", 0):  # unresolved merge conflicts (core/team/merge.py)
                 status = f"⚠{s.konflik} {status}"
             jenis = JENIS_SESI.get(s.jenis, show(s.jenis))
             progres = f"{s.answered}/{s.total_items}"

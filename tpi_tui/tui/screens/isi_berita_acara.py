@@ -17,9 +17,9 @@ from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.widgets import Input, Label, SelectionList, Static, TextArea
 
-from ...core import ba_fields
-from ...core import syarat as syarat_mod
 from ...core.errors import TpiError
+from ...core.rules import ba_fields
+from ...core.rules import syarat as syarat_mod
 from ..base import TpiModal
 
 SAVE_HINT = "Ctrl+S: simpan · Tab: pindah isian · Esc: batal"

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...core.answers import format_value
+from ...core.rules.answers import format_value
 from ..base import TpiScreen
 from ..format import item_mark
 

@@ -1,11 +1,11 @@
 """Rekap: every OPD of a year side by side from its basis session, with the area chart.
 
-The rows come from ``core.rekap.build_rekap`` (the same data as ``tpi rekap --json``), read in a
+The rows come from ``core.cycle.rekap.build_rekap`` (the same data as ``tpi rekap --json``), read in a
 worker so the screen stays responsive on a large workspace. Units with an area under the 60 %
 minimum are listed in a red banner above the table and marked ▼ in it; the chart below shows the
 highlighted OPD's six areas (TPI and unit) against the 60 % / 75 % lines. Enter opens the basis
 session; ``u`` marks or edits the OPD's usulan entry and ``x`` withdraws it (both go through
-``core.usulan``, with the reason it requires).
+``core.cycle.usulan``, with the reason it requires).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 
 from ...core.errors import TpiError
 from ...core.numbers import format_angka
-from ...core.policy import StatusSesi
+from ...core.rules.policy import StatusSesi
 from ..base import TpiModal, TpiScreen
 from ..plain import plain
 from ..widgets.area_chart import WBK_LINE, AreaChart, bars_from_rekap_row
@@ -116,8 +116,8 @@ class RekapScreen(TpiScreen):
     # -- loading ------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="rekap")
     def load(self) -> None:
-        from ...core.cycle import years
-        from ...core.rekap import build_rekap
+        from ...core.cycle.basis import years
+        from ...core.cycle.rekap import build_rekap
 
         ws = self.tpi.ws
         try:
@@ -151,7 +151,7 @@ class RekapScreen(TpiScreen):
             alert.display = False
             return
         text = Text(style="bold")
-        if damaged:  # core.rekap: no figures for them, never an older session in their place
+        if damaged:  # core.cycle.rekap: no figures for them, never an older session in their place
             text.append(f"RUSAK {len(damaged)} unit (sesi dasar tak terbaca, lihat 'tpi verify --all'): ")
             text.append("; ".join(r["opd"] for r in damaged))
         if low:
@@ -289,7 +289,7 @@ class UsulanDialog(TpiModal[str | None]):
         self.tahun = tahun
 
     def compose(self) -> ComposeResult:
-        from ...core.usulan import KATEGORI
+        from ...core.cycle.usulan import KATEGORI
 
         current = self.row.get("usulan") or {}
         with Vertical(id="dialog", classes="dialog"):
@@ -318,7 +318,7 @@ class UsulanDialog(TpiModal[str | None]):
     @on(Input.Submitted, "#alasan")
     @on(Button.Pressed, "#simpan")
     def _save(self) -> None:
-        from ...core import usulan
+        from ...core.cycle import usulan
 
         kategori = str(self.query_one("#kategori", Select).value)
         reason = self.query_one("#alasan", Input).value.strip() or None
@@ -365,7 +365,7 @@ class CabutDialog(TpiModal[str | None]):
 
     @on(Input.Submitted, "#alasan")
     def _save(self, event: Input.Submitted) -> None:
-        from ...core import usulan
+        from ...core.cycle import usulan
 
         try:
             usulan.remove(self.tpi.ws, self.tahun, self.row["opd"], reason=event.value, actor=self.tpi.actor)
@@ -380,7 +380,7 @@ class CabutDialog(TpiModal[str | None]):
 
 class SyaratInstansiDialog(TpiModal[str | None]):
     """The instansi's Tabel 5 syarat of a year (PermenPANRB 5/2024), each with its evidence: the
-    rows as core judges them for WBK and WBBM, and one to record (core.usulan.set_syarat_instansi,
+    rows as core judges them for WBK and WBBM, and one to record (core.cycle.usulan.set_syarat_instansi,
     the same call as ``tpi syarat-instansi set``)."""
 
     BINDINGS = [Binding("escape", "cancel", "Batal", id="syarat-instansi.batal")]
@@ -395,7 +395,7 @@ class SyaratInstansiDialog(TpiModal[str | None]):
         self.tahun = tahun
 
     def compose(self) -> ComposeResult:
-        from ...core.syarat import SYARAT_INSTANSI
+        from ...core.rules.syarat import SYARAT_INSTANSI
 
         with VerticalScroll(id="dialog", classes="dialog"):  # the focused field scrolls into view
             yield Label(f"Syarat instansi {self.tahun} (PermenPANRB 5/2024 Tabel 5)", classes="dialog-title")
@@ -418,8 +418,8 @@ class SyaratInstansiDialog(TpiModal[str | None]):
                 yield Button("Batal", id="batal")
 
     def _rows_text(self) -> str:
+        from ...core.cycle.usulan import syarat_instansi_lines
         from ...core.text import show
-        from ...core.usulan import syarat_instansi_lines
 
         try:
             lines = syarat_instansi_lines(self.tpi.ws, self.tahun)
@@ -433,8 +433,8 @@ class SyaratInstansiDialog(TpiModal[str | None]):
     @on(Input.Submitted, "#bukti")
     @on(Button.Pressed, "#simpan")
     def _save(self) -> None:
-        from ...core.syarat import SYARAT_INSTANSI
-        from ...core.usulan import set_syarat_instansi
+        from ...core.cycle.usulan import set_syarat_instansi
+        from ...core.rules.syarat import SYARAT_INSTANSI
 
         kunci = str(self.query_one("#kunci", Select).value)
         nilai = self.query_one("#nilai", Input).value

@@ -10,8 +10,8 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...core.policy import name_matches
-from ...core.review import OVERRIDE_MIN, TIERS
+from ...core.rules.policy import TIERS, name_matches
+from ...core.team.review import OVERRIDE_MIN
 from ..base import TpiModal
 
 
@@ -23,7 +23,7 @@ def signers(tim: list[dict]) -> list[dict]:
 def default_signer(people: list[dict], actor: str, valid: set[str]) -> int:
     """The app's actor when they are one of the signers, else the first tier still unsigned."""
     for n, p in enumerate(people):
-        if name_matches(p, actor):  # the one signer-matching rule (core.policy)
+        if name_matches(p, actor):  # the one signer-matching rule (core.rules.policy)
             return n
     return next((n for n, p in enumerate(people) if p["peran"] not in valid), 0)
 

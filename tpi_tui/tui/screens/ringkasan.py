@@ -10,10 +10,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...core.answers import format_value
-from ...core.policy import StatusSesi
-from ...core.review import STATUS_LABEL, TIERS, finalize, gaps, reopen, sign_off, signoff_state
-from ...core.scoring import GABUNGAN, THRESHOLDS, fmt
+from ...core.rules.answers import format_value
+from ...core.rules.policy import TIERS, StatusSesi
+from ...core.rules.scoring import GABUNGAN, THRESHOLDS, fmt
+from ...core.team.review import STATUS_LABEL, finalize, gaps, reopen, sign_off, signoff_state
 from ...core.text import show
 from ..base import TpiScreen
 from ..format import differs
@@ -265,7 +265,7 @@ def area_label(nama: str, width: int) -> str:
 
 
 def area_minimum(verdict, kode: str) -> list[str]:
-    """The 'minimum met' cells of one area: the verdict's own checks (core.scoring.Check) shown."""
+    """The 'minimum met' cells of one area: the verdict's own checks (core.rules.scoring.Check) shown."""
     checks = {c.part: c for c in verdict.area_checks if c.area == kode}
 
     def yes(part: str) -> str:
@@ -286,7 +286,7 @@ def review_snapshot(store) -> dict:
         "target": str(store.meta.get("target", "WBK")),
         "signoffs": signoff_state(store),
         "tim": [dict(p) for p in store.meta.get("tim", []) if isinstance(p, dict)],
-        "kelengkapan": gaps(store).problems(),  # the finalize gate's reasons (core.policy)
+        "kelengkapan": gaps(store).problems(),  # the finalize gate's reasons (core.rules.policy)
         "konflik": len(store.conflicts()),
     }
 
@@ -310,7 +310,7 @@ def review_text(snapshot: dict) -> Text:
             continue
         ts = str(s.get("ts", ""))[:16].replace("T", " ").replace(":", ".")
         text.append(f"{s.get('nama', '')}  {ts}  #{str(s.get('digest', ''))[:12]}")
-        if s.get("kunci_status") not in (None, "sah", "tanpa-kunci"):  # core.keys: any other state does not count
+        if s.get("kunci_status") not in (None, "sah", "tanpa-kunci"):  # core.team.keys: any other state does not count
             text.append("  TIDAK SAH", "bold reverse red")
             text.append(" (tanda tangan tidak cocok dengan kunci terdaftar)", "red")
         elif s["stale"]:

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Static
 
-from ...core.history import FIELD_LABEL, format_waktu, show_value
+from ...core.session.history import FIELD_LABEL, format_waktu, show_value
 from ..base import TpiModal
 from ..plain import plain
 

@@ -10,8 +10,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static, TextArea
 
 from ...core.errors import TpiError
-from ...core.policy import JenisSesi, PeranTim, Target, choices, parse_narasumber_lines
-from ...core.session_meta import clean_date, clean_meta_field, clean_time
+from ...core.rules.meta import clean_date, clean_meta_field, clean_time
+from ...core.rules.policy import JenisSesi, PeranTim, Target, choices, parse_narasumber_lines
 from .. import clock
 from ..base import TpiScreen
 from ..plain import plain

@@ -15,8 +15,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal
 from textual.widgets import Footer, Static
 
-from ...core.answers import STATE_LABEL
-from ...core.policy import StatusSesi, needs_alasan
+from ...core.rules.answers import STATE_LABEL
+from ...core.rules.policy import StatusSesi, needs_alasan
 from .. import clock
 from ..base import TpiScreen
 from ..edits import Edits
@@ -197,7 +197,7 @@ class WawancaraScreen(TpiScreen):
         # the option as the store keeps it ("A", "Ya"), not the key typed: until the writer confirms
         # both sides, the pane compares a confirmed "A" with this one (a raw "a" read as a difference,
         # showed the alasan box, and a Tab in the same burst put the note into the alasan).
-        # The dijawab transition is core's (core.policy), applied on save.
+        # The dijawab transition is core's (core.rules.policy), applied on save.
         self.edit(item.id, {field: item.keys[hot.index(key)]})
 
     def action_cycle_state(self) -> None:
@@ -336,7 +336,7 @@ class WawancaraScreen(TpiScreen):
 
     def action_catatan_sub_area(self) -> None:
         """The note of the sub-area under the cursor (or of the current item's sub-area)."""
-        from ...core.ba_fields import set_sub_area_note
+        from ...core.rules.ba_fields import set_sub_area_note
         from .isi_berita_acara import CatatanSubAreaScreen
 
         node = self.nav.cursor_node
@@ -377,7 +377,7 @@ class WawancaraScreen(TpiScreen):
 
     def action_paparan(self) -> None:
         """v: the checklist of the head of the unit's presentation (recorded like every edit)."""
-        from ...core.ba_fields import set_paparan
+        from ...core.rules.ba_fields import set_paparan
         from .isi_berita_acara import PaparanScreen
 
         if not self._writable():
@@ -634,7 +634,7 @@ class WawancaraScreen(TpiScreen):
 
     def action_history(self) -> None:
         """The changes of the current item, read in the writer thread (after pending saves)."""
-        from ...core.history import history
+        from ...core.session.history import history
 
         self.flush_pending()
         item_id = self.current

@@ -6,7 +6,7 @@ well under a millisecond, needs no new dependency (textual-plotext would add plo
 draws axes we do not need), and shows the same in a snapshot test as in a real terminal.
 
 Each area has the TPI's bar and, beside it, the unit's own (self-assessment) bar. An area the
-verdict finds under the WBK minimum (``AreaBar.low``, from ``core.scoring.Check``: the reading of
+verdict finds under the WBK minimum (``AreaBar.low``, from ``core.rules.scoring.Check``: the reading of
 tpi.toml and the one rounding, never compared here) is red and ends with "▼ di bawah minimal", so a
 unit below the minimum cannot be missed; the 60 % and 75 % positions are drawn through every bar (│ in the bar's gap, ┃ over it).
 """
@@ -19,7 +19,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from ...core.numbers import format_angka
-from ...core.scoring import THRESHOLDS
+from ...core.rules.scoring import THRESHOLDS
 
 WBK_LINE = THRESHOLDS["WBK"]["area_persen"]  # where the reference lines are drawn (Tabel 6)
 WBBM_LINE = THRESHOLDS["WBBM"]["area_persen"]
@@ -32,11 +32,11 @@ class AreaBar:
     nama: str
     tpi: float  # percent of the area's bobot, 0-100
     unit: float | None = None
-    low: bool = False  # under the WBK minimum, as the verdict judged it (core.scoring.Check)
+    low: bool = False  # under the WBK minimum, as the verdict judged it (core.rules.scoring.Check)
 
 
 def bars_from_rekap_row(row: dict) -> list[AreaBar]:
-    """AreaBars from one row of ``core.rekap.build_rekap``."""
+    """AreaBars from one row of ``core.cycle.rekap.build_rekap``."""
     units = {a["kode"]: a["persen"] for a in row["unit"]["areas"]}
     return [
         AreaBar(a["kode"], a["nama"], a["persen"], units.get(a["kode"]), bool(a.get("di_bawah_minimal")))
@@ -45,8 +45,8 @@ def bars_from_rekap_row(row: dict) -> list[AreaBar]:
 
 
 def bars_from_scores(tpi, unit=None, verdict=None) -> list[AreaBar]:
-    """AreaBars from ``core.scoring.Score`` objects (the TPI's and, optionally, the unit's);
-    ``verdict`` (the WBK ``core.scoring.Verdict``) marks the areas under the minimum."""
+    """AreaBars from ``core.rules.scoring.Score`` objects (the TPI's and, optionally, the unit's);
+    ``verdict`` (the WBK ``core.rules.scoring.Verdict``) marks the areas under the minimum."""
     units = {a.kode: a.persen for a in unit.areas} if unit is not None else {}
     return [
         AreaBar(a.kode, a.nama, a.persen, units.get(a.kode), verdict is not None and not verdict.area_met(a.kode))

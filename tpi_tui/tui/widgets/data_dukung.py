@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from ...core.answers import DD_LABEL, DD_STATUS
+from ...core.rules.answers import DD_LABEL, DD_STATUS
 from ..textual_private import GuardedPump
 
 DD_CYCLE = (None, *DD_STATUS)

@@ -12,10 +12,10 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Label, Static, TextArea
 
-from ...core.answers import STATE_LABEL, format_value, parse_value
 from ...core.errors import TpiError
-from ...core.policy import has_alasan, needs_alasan
-from ...core.scoring import fmt
+from ...core.rules.answers import STATE_LABEL, format_value, parse_value
+from ...core.rules.policy import has_alasan, needs_alasan
+from ...core.rules.scoring import fmt
 from ..edits import Edits
 from ..format import differs, plain_value
 from ..textual_private import GuardedPump
@@ -162,7 +162,7 @@ class ItemPane(GuardedPump, VerticalScroll):
         self.item_id = item_id
         item, answer = self.item, self.shown()
         sub = self.inst.sub_areas.get(item.sub_area)
-        # named as the LKE sheet names it (A.I.4.i.b), the soal id beside it: core.instrument.kode_lke
+        # named as the LKE sheet names it (A.I.4.i.b), the soal id beside it: core.rules.instrument.kode_lke
         where = f"{item.area} · {self.inst.kode_lke(sub.kode)} {sub.nama}" if sub else "Hasil"
         self.query_one("#item-head", Static).update(
             Text.assemble((self.inst.label_butir(item_id), "bold"), f"  ·  {where}  ·  {item.label}")

@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from ...core.answers import format_value
+from ...core.rules.answers import format_value
 from ..format import TEMUAN_MARK, is_answered, item_mark
 from ..textual_private import GuardedPump
 

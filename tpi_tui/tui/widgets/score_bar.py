@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widgets import Static
 
-from ...core.scoring import fmt
+from ...core.rules.scoring import fmt
 from ..format import hms
 
 

@@ -7,10 +7,10 @@ import hashlib
 import os
 from pathlib import Path
 
-from .answers import DD_STATUS
-from .errors import TpiError, os_reason
+from ..errors import TpiError, os_reason
+from ..rules.answers import DD_STATUS
+from ..text import clean_line
 from .store import SessionStore
-from .text import clean_line
 
 CHUNK = 1 << 20
 

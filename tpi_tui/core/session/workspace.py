@@ -13,17 +13,17 @@ from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import jsonfile
-from .atomic import write_atomic
-from .errors import TpiError, os_reason
-from .ids import ulid
-from .jsonfile import read_bounded, toml_loads
-from .policy import AREA_READINGS, PeranTim, StatusSesi
-from .session_meta import JENIS_SESI, SCHEMA_VERSION, clean_date, clean_meta_field, clean_tim, clean_time
-from .text import clean_line
+from .. import jsonfile
+from ..atomic import write_atomic
+from ..errors import TpiError, os_reason
+from ..ids import ulid
+from ..jsonfile import read_bounded, toml_loads
+from ..rules.meta import JENIS_SESI, SCHEMA_VERSION, clean_date, clean_meta_field, clean_tim, clean_time
+from ..rules.policy import AREA_READINGS, PeranTim, StatusSesi
+from ..text import clean_line
 
 if TYPE_CHECKING:
-    from .instrument import Instrument
+    from ..rules.instrument import Instrument
     from .store import SessionStore
 
 # The instrument, the scorer and the store (TinyDB) are imported where they are used: bare `tpi`
@@ -326,7 +326,7 @@ def _dasar(value: object) -> dict:
 
 def _penandatangan(value: object) -> dict:
     """[berita_acara.penandatangan]: which team roles sign, and the optional officials."""
-    from .session_meta import clean_person
+    from ..rules.meta import clean_person
 
     if not isinstance(value, dict):
         raise TpiError("[berita_acara.penandatangan] harus berupa tabel.")
@@ -358,7 +358,7 @@ def _wait_seconds(value: object) -> float:
 
 def _check_config_text(cfg: Config) -> None:
     """Strings from tpi.toml reach the Berita Acara and every change record: one plain line each."""
-    from .numbering import check_pattern
+    from ..numbering import check_pattern
 
     for what, value in (
         ("instansi.nama", cfg.instansi),
@@ -398,7 +398,7 @@ class SessionSummary:
     nilai_tpi: float
     nilai_unit: float
     error: str = ""
-    konflik: int = 0  # recorded merge conflicts not yet resolved (core/merge.py)
+    konflik: int = 0  # recorded merge conflicts not yet resolved (core/team/merge.py)
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -421,7 +421,7 @@ class Workspace:
 
     @property
     def instrument(self) -> Instrument:
-        from .instrument import load_instrument
+        from ..rules.instrument import load_instrument
 
         return load_instrument()
 
@@ -647,7 +647,7 @@ class Workspace:
             tables = _load_for_summary(path)
             meta = tables["meta"]["1"]
             answers = tables.get("answers", {})
-            from .scoring import score
+            from ..rules.scoring import score
 
             tpi = score(inst, answers, "tpi")
             unit = score(inst, answers, "unit")
@@ -947,7 +947,7 @@ def init_workspace(root: Path, config_text: str | None = None) -> Workspace:
 def default_templates_dir() -> Path:
     """The default templates: the top-level ``templates/`` of a checkout (editable install), or
     ``tpi_tui/templates/`` inside an installed wheel (pyproject maps the one onto the other)."""
-    package = Path(__file__).resolve().parents[1]
+    package = Path(__file__).resolve().parents[2]  # tpi_tui/
     for candidate in (package / "templates", package.parent / "templates"):
         if (candidate / "berita_acara.md.j2").is_file():
             return candidate

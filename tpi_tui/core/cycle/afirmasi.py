@@ -19,8 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .errors import TpiError
-from .workspace import Workspace, slugify
+from ..errors import TpiError
+from ..session.workspace import Workspace, slugify
 
 DASAR_AFIRMASI = (
     "PermenPANRB Nomor 90 Tahun 2021 sebagaimana telah diubah dengan PermenPANRB Nomor 5 Tahun 2024, Lampiran II Bab II"
@@ -98,7 +98,7 @@ def label_afirmasi(key: str | None) -> str:
 
 def batas_pengajuan(ws: Workspace, tahun: int) -> dt.date:
     """The date the TPN must have the year's proposal: 31 Mei unless tpi.toml records another."""
-    from .session_meta import clean_date
+    from ..rules.meta import clean_date
 
     raw = (ws.config.batas_pengajuan or {}).get(str(tahun))
     if raw:
@@ -116,7 +116,7 @@ def lewat_batas(ws: Workspace, tahun: int, tanggal: dt.date) -> bool:
 
 def pencanangan(ws: Workspace, opd: str) -> dt.date | None:
     """The date ``opd`` declared its Zona Integritas ([[opd]] pencanangan), or None when unknown."""
-    from .session_meta import clean_date
+    from ..rules.meta import clean_date
 
     raw = _opd_entry(ws, opd).get("pencanangan")
     if raw in (None, ""):

@@ -12,13 +12,13 @@ history) that the sign-offs were made with. Verifying it:
   with its recorded SHA-256 and size; no file unlisted;
 * the kind of every member is decided by its *content* (a session file is a session whatever
   the manifest calls it); a manifest kind that disagrees is a problem;
-* every session passes ``core.verify`` against the bundled keys (structure, hash chain, replay,
+* every session passes ``core.team.verify`` against the bundled keys (structure, hash chain, replay,
   sign-offs and their Ed25519 signatures), and a session whose status claims review or final
   must carry a valid keyed signature for each role that status needs: a forger who changes an
   answer and recomputes chain, digests and manifest cannot sign, and stripping the signatures
   leaves a "final" session without valid ones. (An archive of a workspace without keys
   therefore does not verify: nothing in it proves who signed.)
-* every usulan file passes ``core.usulan.verify_usulan``.
+* every usulan file passes ``core.cycle.usulan.verify_usulan``.
 
 The manifest's own SHA-256 is printed when the bundle is made: compare it with the one
 ``verify`` prints to know the manifest itself (and so the keys it lists) is the one filed.
@@ -38,10 +38,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import jsonfile
-from .errors import TpiError
-from .policy import TIERS, StatusSesi
-from .text import show
+from .. import jsonfile
+from ..errors import TpiError
+from ..rules.policy import TIERS, StatusSesi
+from ..text import show
 
 MANIFEST = "manifest.json"
 KEYS_MEMBER = "kunci/kunci.json"
@@ -50,7 +50,7 @@ MAX_MEMBER_BYTES = 256 * 1024 * 1024  # a PDF or DOCX; far above what the app wr
 MAX_JSON_BYTES = 64 * 1024 * 1024  # a session file, usulan list or key registry (read into memory)
 MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024
 CHUNK = 1024 * 1024
-# What a status claims, and the sign-offs it needs (core.review: tier 1, then tier 2 to finalise).
+# What a status claims, and the sign-offs it needs (core.team.review: tier 1, then tier 2 to finalise).
 CLAIMED_ROLES = {StatusSesi.REVIEW.value: TIERS[:1], StatusSesi.FINAL.value: TIERS}  # sign-offs a status claims
 KINDS_BY_CONTENT = ("sesi", "usulan", "kunci")
 
@@ -154,8 +154,8 @@ def content_kind(data: bytes | None) -> str:
 
 def _claims(tables: dict, registry: list[dict], name: str) -> list[str]:
     """A review/final status without the valid keyed sign-offs it claims."""
-    from .keys import SAH, check, signoff_valid
-    from .store import session_digest
+    from ..session.store import session_digest
+    from ..team.keys import SAH, check, signoff_valid
 
     meta = tables["meta"]["1"]
     status = meta.get("status")
@@ -201,10 +201,10 @@ def verify_arsip(path: str | Path) -> ArsipReport:
 
 
 def _verify_open(zf: zipfile.ZipFile, path: Path, report: ArsipReport) -> None:
-    from .keys import REGISTRY, load_registry
-    from .store import parse_tables
+    from ..session.store import parse_tables
+    from ..team.keys import REGISTRY, load_registry
+    from ..team.verify import verify_details
     from .usulan import verify_usulan
-    from .verify import verify_details
 
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:

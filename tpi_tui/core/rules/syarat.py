@@ -15,16 +15,16 @@ not the instansi's.
 Instansi level (Tabel 5, per year for the whole proposal, ``SYARAT_INSTANSI``): Opini BPK at
 least WTP, the instansi's SAKIP at least B (WBK) / BB (WBBM), Indeks RB at least CC/B (Pemda)
 or B/BB (K/L), SPIP maturity at least level 3. Stored with their evidence in the year's usulan
-file (``core.usulan.set_syarat_instansi``), judged here.
+file (``core.cycle.usulan.set_syarat_instansi``), judged here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import TpiError
+from ..text import clean_line
 from .answers import MAX_TEXT, clean_text
-from .errors import TpiError
-from .text import clean_line
 
 # SAKIP predicates, best first (PermenPANRB 88/2021 evaluation scale).
 SAKIP_SKALA = ("AA", "A", "BB", "B", "CC", "C", "D")
@@ -53,7 +53,7 @@ SYARAT = {
 
 
 def _persen(value: object, label: str) -> float:
-    from .numbers import parse_desimal
+    from ..numbers import parse_desimal
 
     text = value.strip().rstrip("%").strip() if isinstance(value, str) else value
     return parse_desimal(text, f"Nilai {label}", minimum=0, maximum=100, places=2, example="100 atau 97,5")
@@ -110,7 +110,7 @@ def teks_nilai(kunci: str, nilai: float | str | None) -> str:
     if nilai is None:
         return BELUM
     if SYARAT[kunci].jenis == "persen":
-        from .numbers import format_persen
+        from ..numbers import format_persen
 
         return format_persen(float(nilai))
     return str(nilai)
@@ -124,7 +124,7 @@ def teks_batas(kunci: str, batas: float | str) -> str:
     """A syarat's threshold as printed: "minimal BB" for SAKIP, "100%" for a percentage."""
     if kunci == "sakip":
         return f"minimal {batas}"
-    from .numbers import format_angka
+    from ..numbers import format_angka
 
     return f"{format_angka(float(batas), 0)}%"
 
@@ -199,7 +199,7 @@ def _unknown_instansi(kunci: str) -> TpiError:
 
 def clean_nilai_instansi(kunci: str, value: object) -> float | str:
     """One instansi syarat value in its stored form."""
-    from .numbers import parse_desimal
+    from ..numbers import parse_desimal
 
     s = SYARAT_INSTANSI.get(kunci)
     if s is None:
@@ -241,7 +241,7 @@ def teks_instansi(kunci: str, nilai: float | str | None) -> str:
     if nilai is None:
         return BELUM
     if kunci == "spip":
-        from .numbers import format_angka
+        from ..numbers import format_angka
 
         value = float(nilai)
         return f"Level {format_angka(value, 0) if value == int(value) else format_angka(value, 2)}"

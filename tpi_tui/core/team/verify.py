@@ -7,7 +7,7 @@ lifecycle fields (so an edit made by hand *without* forging the log is named: wh
 which field); the log may fork and join (merge events, ``store.verify_chain``); recorded merge
 conflicts are listed (a hand edit the merge driver refused to take over is a problem until
 resolved); every sign-off's Ed25519 signature is checked against the workspace's
-registered keys (``core/keys.py``: unsigned, unknown key, invalid); every sign-off's digest
+registered keys (``core/team/keys.py``: unsigned, unknown key, invalid); every sign-off's digest
 still matches the content (a stale sign-off on a final session is a problem, on a draft it is
 a note); attached data dukung files, when present, still
 have the recorded SHA-256.
@@ -23,17 +23,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import jsonfile
-from .answers import ITEM_FIELDS, clean_field
-from .errors import TpiError, os_reason
-from .instrument import load_instrument
-from .policy import PeranTim, StatusSesi
-from .session_meta import EDITABLE_META, STATUS, clean_meta_field
-from .store import _EMPTY, CONFLICT_FIELD, load_tables, meta_digest, ordered_events, session_digest, verify_chain
-from .text import is_clean_line
+from .. import jsonfile
+from ..errors import TpiError, os_reason
+from ..rules.answers import ITEM_FIELDS, clean_field
+from ..rules.instrument import load_instrument
+from ..rules.meta import EDITABLE_META, STATUS, clean_meta_field
+from ..rules.policy import PeranTim, StatusSesi
+from ..session.store import (
+    _EMPTY,
+    CONFLICT_FIELD,
+    load_tables,
+    meta_digest,
+    ordered_events,
+    session_digest,
+    verify_chain,
+)
+from ..text import is_clean_line
 
 TABLES = {"meta", "answers", "events"}
-HAND_EDIT = "di-luar-aplikasi"  # a merge conflict's ``jenis``: one side's value was edited by hand (core.merge)
+HAND_EDIT = "di-luar-aplikasi"  # a merge conflict's ``jenis``: one side's value was edited by hand (core.team.merge)
 LIFECYCLE_REPLAY = ("status", "signoffs", "reopened", "berita_acara", "finalize_override", CONFLICT_FIELD)
 _MISSING = object()
 
@@ -260,7 +268,7 @@ def log_problems(tables: dict, known: dict | None = None) -> list[str]:
     hashes, the creation event and the metadata replay (``check_chain``, ``check_meta_replay``).
     Events equal to one in ``known`` (the merge base's, already shared by both sides) are not
     hashed again; a full ``verify`` still checks every link."""
-    from .store import event_hash
+    from ..session.store import event_hash
 
     known = known or {}
     report = Report(Path())
@@ -329,7 +337,7 @@ def check_signoffs(tables: dict, report: Report, root: Path | None) -> None:
 
 
 def check_signatures(tables: dict, report: Report, root: Path | None) -> None:
-    """Every sign-off's Ed25519 signature against the workspace's registered keys (core/keys.py)."""
+    """Every sign-off's Ed25519 signature against the workspace's registered keys (core/team/keys.py)."""
     from .keys import SAH, TANPA_KUNCI, describe, keys_for, load_registry
 
     try:
@@ -351,7 +359,7 @@ def check_signatures(tables: dict, report: Report, root: Path | None) -> None:
 
 def check_conflicts(tables: dict, report: Report, root: Path | None) -> None:
     """Recorded merge conflicts: a note on a draft, a problem on a final session."""
-    from .store import list_conflicts
+    from ..session.store import list_conflicts
 
     found = list_conflicts(tables)
     if not found:
@@ -375,7 +383,7 @@ def check_conflicts(tables: dict, report: Report, root: Path | None) -> None:
 
 def check_attachments(tables: dict, report: Report, root: Path | None) -> None:
     """Attached data dukung files, when present on this computer, still have their SHA-256."""
-    from .attach import file_sha256, resolve_stored
+    from ..session.attach import file_sha256, resolve_stored
 
     for key, doc in tables.get("answers", {}).items():
         dd = doc.get("data_dukung")
@@ -446,7 +454,7 @@ def check_numbers_unique(ws, reports: list[Report]) -> None:
     """One Berita Acara number, one session: across session files and the number registries.
 
     Two clones can each issue the next number while apart; the registry merges as a union
-    (``core/merge.py``), and this check names both sessions so one is renumbered.
+    (``core/team/merge.py``), and this check names both sessions so one is renumbered.
     """
 
     by_number: dict[str, list[tuple[str, Report | None]]] = {}
@@ -482,7 +490,7 @@ def check_numbers_unique(ws, reports: list[Report]) -> None:
 
 
 def check_key_registry(ws, reports: list[Report]) -> None:
-    """The key registry itself (``core.keys.registry_report``): one active key per person, every
+    """The key registry itself (``core.team.keys.registry_report``): one active key per person, every
     retirement made by ``tpi key rotate``; a rotation without the old key is a note."""
     from .keys import REGISTRY, load_registry, registry_report
 

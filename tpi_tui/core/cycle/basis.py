@@ -30,9 +30,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import TpiError
-from .policy import StatusSesi
-from .workspace import SessionSummary, Workspace, slugify
+from ..errors import TpiError
+from ..rules.policy import StatusSesi
+from ..session.workspace import SessionSummary, Workspace, slugify
 
 BASIS_RULES = ("final-terakhir", "terakhir")
 UNIT_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -284,7 +284,7 @@ def basis_session(
 
 def load_basis(ws: Workspace, basis: Basis) -> tuple[dict, dict]:
     """(meta, answers) of a basis session, read without its event log (the listing's fast path)."""
-    from .workspace import _load_for_summary
+    from ..session.workspace import _load_for_summary
 
     if basis.damaged:
         raise TpiError(basis.damage())
@@ -295,7 +295,7 @@ def load_basis(ws: Workspace, basis: Basis) -> tuple[dict, dict]:
 def evaluate_basis(ws: Workspace, basis: Basis):
     """(meta, Evaluation) of a basis session: the same ``evaluate`` call as ``tpi score``."""
 
-    from .scoring import evaluate
+    from ..rules.scoring import evaluate
 
     meta, answers = load_basis(ws, basis)
     ev = evaluate(
@@ -311,14 +311,14 @@ def evaluate_basis(ws: Workspace, basis: Basis):
 def syarat_of(meta: dict) -> dict[str, dict]:
     """The prerequisites recorded on a session (TLHP, SAKIP, LHKPN, LHKASN), as ``{KODE: {...}}``.
 
-    Recorded by ``tpi syarat`` (``core/syarat.py``: ``{"tlhp": {"nilai": 100.0, "bukti": ...}}``);
+    Recorded by ``tpi syarat`` (``core/rules/syarat.py``: ``{"tlhp": {"nilai": 100.0, "bukti": ...}}``);
     each value here carries ``memenuhi`` (True/False) for the session's target, ``label``,
     ``nilai`` as text and ``bukti``. A session without any returns {} (nothing claimed).
     """
     raw = meta.get("syarat")
     if not isinstance(raw, dict):
         return {}
-    from .syarat import SYARAT, memenuhi, teks_nilai
+    from ..rules.syarat import SYARAT, memenuhi, teks_nilai
 
     target = meta.get("target") if meta.get("target") in ("WBK", "WBBM") else "WBK"
     out = {}
@@ -341,8 +341,8 @@ def proposal_problems(ws: Workspace, basis: Basis, kategori: str) -> list[str]:
     """Why proposing this unit as ``kategori`` needs a recorded reason ([] when it needs none)."""
     import datetime as dt
 
+    from ..rules.meta import STATUS
     from .afirmasi import pencanangan, satu_tahun
-    from .session_meta import STATUS
 
     predikat = "WBBM" if kategori == "WBBM" else "WBK"
     meta, ev = evaluate_basis(ws, basis)

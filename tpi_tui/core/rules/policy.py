@@ -97,7 +97,7 @@ class BacaanArea(StrEnum):
 
 
 class StatusSesi(StrEnum):
-    """A session's lifecycle status, in order: draft -> review -> final (core.review)."""
+    """A session's lifecycle status, in order: draft -> review -> final (core.team.review)."""
 
     DRAFT = "draft"
     REVIEW = "review"
@@ -202,7 +202,7 @@ def completeness(order: list[int], answers: dict) -> Completeness:
 def name_matches(person: dict | None, name: str) -> bool:
     """The same person (``core.identity.person_id``: academic titles, case and spacing aside) -- the
     rule key registration, signing and verify use too."""
-    from .identity import same_person
+    from ..identity import same_person
 
     return bool(person) and same_person(name, str(person.get("nama", "")))
 
@@ -219,8 +219,8 @@ def parse_narasumber_line(line: str) -> dict:
 
 def parse_narasumber_lines(text: str, roles: tuple[str, ...] | None = None) -> list[dict]:
     """Every non-blank line validated; the first bad line raises TpiError naming its number."""
-    from .errors import TpiError
-    from .session_meta import clean_person
+    from ..errors import TpiError
+    from .meta import clean_person
 
     people = []
     for n, line in enumerate(text.splitlines(), start=1):

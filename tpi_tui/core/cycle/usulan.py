@@ -40,13 +40,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import jsonfile
-from .answers import MAX_TEXT, clean_text
-from .atomic import clean_stray_temps, write_atomic
-from .cycle import Basis, basis_session, clean_unit_id, proposal_problems, unit_id_for
-from .errors import TpiError, os_reason
-from .store import canonical, chained_event, dump_tables, linear_chain_problems, now_iso
-from .workspace import Workspace, slugify
+from .. import jsonfile
+from ..atomic import clean_stray_temps, write_atomic
+from ..errors import TpiError, os_reason
+from ..rules.answers import MAX_TEXT, clean_text
+from ..session.store import canonical, chained_event, dump_tables, linear_chain_problems, now_iso
+from ..session.workspace import Workspace, slugify
+from .basis import Basis, basis_session, clean_unit_id, proposal_problems, unit_id_for
 
 FOLDER = "usulan"
 SCHEMA = 1
@@ -154,7 +154,7 @@ def _meta_digest(meta: dict) -> str:
 
 
 def _event(tables: dict, field_name: str, item: str | None, old: Any, new: Any, reason: str | None, who: str) -> None:
-    from .ids import ulid
+    from ..ids import ulid
 
     events = _ordered(tables)
     last = events[-1] if events else None
@@ -311,7 +311,7 @@ def set_syarat_instansi(
 ) -> dict | None:
     """Record one instansi-level syarat of ``tahun`` with its evidence; returns the entry, or
     None when nothing changed. One ``syarat.instansi`` event in the year's usulan file."""
-    from .syarat import SYARAT_INSTANSI, clean_nilai_instansi
+    from ..rules.syarat import SYARAT_INSTANSI, clean_nilai_instansi
 
     kunci = str(kunci).strip().lower()
     value = clean_nilai_instansi(kunci, nilai)
@@ -337,7 +337,7 @@ def set_syarat_instansi(
 
 def clear_syarat_instansi(ws: Workspace, tahun: int, kunci: str, *, reason: str, actor: str = "") -> None:
     """Remove one recorded instansi syarat (the reason is required and logged)."""
-    from .syarat import SYARAT_INSTANSI, _unknown_instansi
+    from ..rules.syarat import SYARAT_INSTANSI, _unknown_instansi
 
     kunci = str(kunci).strip().lower()
     if kunci not in SYARAT_INSTANSI:
@@ -359,7 +359,7 @@ def clear_syarat_instansi(ws: Workspace, tahun: int, kunci: str, *, reason: str,
 
 def syarat_instansi_rows(ws: Workspace, tahun: int, target: str) -> list[dict]:
     """The instansi syarat of ``tahun`` judged for ``target`` (WBK/WBBM)."""
-    from .syarat import jenis_instansi, rows_instansi
+    from ..rules.syarat import jenis_instansi, rows_instansi
 
     return rows_instansi(load_usulan(ws, tahun).syarat, target, jenis_instansi(ws.config))
 

@@ -6,7 +6,7 @@ covered. A sign-off is *valid* while that digest equals ``store.digest()``: any 
 content afterwards makes it stale without any caller having to remember to say so (the digest
 leaves out the lifecycle fields, so signing does not invalidate itself).
 
-With keys (``core/keys.py``) a sign-off also carries an Ed25519 signature over that digest;
+With keys (``core/team/keys.py``) a sign-off also carries an Ed25519 signature over that digest;
 once a name has a registered key, its sign-off counts only with a signature that checks out,
 and it can be made only on a computer holding the private key.
 
@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import TpiError
-from .policy import TIERS, Completeness, PeranTim, StatusSesi, completeness, name_matches
-from .session_meta import STATUS
-from .store import SessionStore, now_iso
-from .text import clean_line
+from ..errors import TpiError
+from ..rules.meta import STATUS
+from ..rules.policy import TIERS, Completeness, PeranTim, StatusSesi, completeness, name_matches
+from ..session.store import SessionStore, now_iso
+from ..text import clean_line
 
 STATUS_LABEL = STATUS  # draft/review/final -> Draf / Dalam Reviu / Final
 
@@ -35,7 +35,7 @@ def _member(store: SessionStore, peran: str) -> dict | None:
     return None
 
 
-_matches = name_matches  # the one signer-matching rule (core.policy)
+_matches = name_matches  # the one signer-matching rule (core.rules.policy)
 
 
 def signoff_state(store: SessionStore) -> list[dict]:
@@ -144,7 +144,7 @@ def _has(store: SessionStore, peran: str) -> bool:
 
 
 def gaps(store: SessionStore) -> Completeness:
-    """Unanswered items and differences without alasan (core.policy): the finalize gate's reasons."""
+    """Unanswered items and differences without alasan (core.rules.policy): the finalize gate's reasons."""
     return completeness(store.instrument.order, store.answers)
 
 

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import json
 
-from .cycle import Basis, basis_sessions, default_year, evaluate_basis, syarat_of
-from .errors import TpiError
-from .scoring import GABUNGAN, THRESHOLDS, Score, Verdict, r2
-from .session_meta import STATUS
+from ..errors import TpiError
+from ..rules.meta import STATUS
+from ..rules.scoring import GABUNGAN, THRESHOLDS, Score, Verdict, r2
+from ..session.workspace import Workspace
+from .basis import Basis, basis_sessions, default_year, evaluate_basis, syarat_of
 from .usulan import load_usulan
-from .workspace import Workspace
 
 SCORE_KEYS = ("total", "pengungkit", "pemenuhan", "reform", "hasil", "bersih", "ipak", "kinerja", "ipkp")
 AREA_KEYS = ("kode", "nama", "bobot", "nilai", "persen", "pemenuhan", "pemenuhan_persen", "reform", "reform_persen")
@@ -88,7 +88,7 @@ def _load_cache(ws: Workspace) -> dict:
 
 
 def _save_cache(ws: Workspace, rows: dict) -> None:
-    from .atomic import write_atomic
+    from ..atomic import write_atomic
 
     try:
         _cache_path(ws).parent.mkdir(parents=True, exist_ok=True)

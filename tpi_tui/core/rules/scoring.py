@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from ..numbers import bulat, format_angka
 from .instrument import Instrument, Item
-from .numbers import bulat, format_angka
 from .policy import BacaanArea
 
 SIDES = {"tpi": "jawaban_tpi", "unit": "jawaban_unit"}
@@ -357,7 +357,7 @@ def verdict(
 ) -> Verdict:
     """Judge one predikat against Tabel 6: one :class:`Check` per condition, in print order.
 
-    ``syarat``: the session's recorded prerequisites (core/syarat.py); an unrecorded one fails.
+    ``syarat``: the session's recorded prerequisites (core/rules/syarat.py); an unrecorded one fails.
     """
     from .syarat import rows as syarat_rows
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 
+from ..errors import TpiError
+from ..text import clean_line
 from .answers import MAX_TEXT, clean_text
-from .errors import TpiError
-from .text import clean_line
 
 MAX_TINDAK_LANJUT = 50
 
@@ -75,7 +75,7 @@ def clean_catatan_sub_area(value: object) -> dict:
 
 
 def clean_tindak_lanjut(value: object) -> list[dict]:
-    from .session_meta import clean_date
+    from .meta import clean_date
 
     if not isinstance(value, list):
         raise TpiError("Tindak lanjut harus berupa daftar.")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .errors import TpiError
+from ..errors import TpiError
+from ..text import MAX_NOTE, clean_line, clean_multiline
 from .policy import JenisSesi, PeranTim, StatusSesi, Target, choices
-from .text import MAX_NOTE, clean_line, clean_multiline
 
 SCHEMA_VERSION = 1
 JENIS_SESI = {m.value: m.label for m in JenisSesi}
@@ -148,7 +148,7 @@ EDITABLE_META = (
     "kesimpulan",
     "catatan_umum",
     "pelaksanaan",
-    # Berita Acara content (core/syarat.py, core/ba_fields.py)
+    # Berita Acara content (core/rules/syarat.py, core/rules/ba_fields.py)
     "syarat",
     "catatan_sub_area",
     "tanggapan",

@@ -2,7 +2,7 @@
 
 git calls the driver with the common ancestor (%O), our version (%A, also where the result
 goes) and their version (%B) of a file both sides changed. First, each side is checked against
-its own event log (``core.verify``'s replay): a side whose chain is broken or whose metadata the
+its own event log (``core.team.verify``'s replay): a side whose chain is broken or whose metadata the
 log does not account for is not merged (exit 1: git reports the file as a conflict); an answer
 field edited or deleted by hand is merged as its log has it and recorded as a conflict of
 ``jenis`` "di-luar-aplikasi" naming the field and the side, with the value found in the file as
@@ -39,13 +39,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import jsonfile
-from .atomic import write_atomic
-from .errors import TpiError
-from .ids import ulid
-from .keys import registry_for, signoff_valid
-from .policy import STATUS_ORDER, TIERS, StatusSesi
-from .store import (
+from .. import jsonfile
+from ..atomic import write_atomic
+from ..errors import TpiError
+from ..ids import ulid
+from ..rules.policy import STATUS_ORDER, TIERS, StatusSesi
+from ..session.store import (
     _EMPTY,
     CONFLICT_FIELD,
     FORMAT,
@@ -58,6 +57,7 @@ from .store import (
     ordered_events,
     session_digest,
 )
+from .keys import registry_for, signoff_valid
 
 _MISSING = object()
 
@@ -244,7 +244,7 @@ def merge_sessions(
             )
 
     # -- meta ------------------------------------------------------------------------------
-    from .session_meta import EDITABLE_META
+    from ..rules.meta import EDITABLE_META
 
     bm, om, tm = base["meta"].get("1", {}), ours["meta"]["1"], theirs["meta"]["1"]
     meta: dict[str, Any] = {}

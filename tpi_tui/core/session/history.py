@@ -6,8 +6,8 @@ import datetime as dt
 import json
 from typing import Any
 
-from .answers import DD_LABEL
-from .numbers import format_angka, format_bulat
+from ..numbers import format_angka, format_bulat
+from ..rules.answers import DD_LABEL
 from .store import SessionStore, ordered_events
 
 # The zones of tpi.toml's instansi.zona_waktu, as offsets (Indonesia keeps no daylight saving).

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .errors import TpiError
-from .numbers import MAX_JUMLAH, format_bulat, format_survei, parse_jumlah, parse_survei
+from ..errors import TpiError
+from ..numbers import MAX_JUMLAH, format_bulat, format_survei, parse_jumlah, parse_survei
+from ..text import MAX_NOTE, clean_line, clean_multiline
 from .policy import StatusButir, StatusDataDukung, choices
-from .text import MAX_NOTE, clean_line, clean_multiline
 
 if TYPE_CHECKING:
     from .instrument import Item

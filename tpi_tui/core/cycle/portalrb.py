@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import jsonfile
-from .answers import clean_text, parse_value
-from .errors import TpiError
-from .store import SessionStore
+from .. import jsonfile
+from ..errors import TpiError
+from ..rules.answers import clean_text, parse_value
+from ..session.store import SessionStore
 
 FIELDS = ("jawaban_unit", "jawaban_tpi", "catatan_unit", "bukti_dukung_unit", "catatan_tpi")
 MAX_IMPORT_BYTES = 20 * 1024 * 1024

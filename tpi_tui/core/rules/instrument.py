@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from .errors import TpiError
+from ..errors import TpiError
 
-DATA_DIR = Path(__file__).with_name("data")
+DATA_DIR = Path(__file__).parents[1] / "data"  # tpi_tui/core/data
 CHOICE_TYPES = ("ya_tidak", "abc", "abcd", "abcde")
 JENIS_LABEL = {
     "ya_tidak": "Ya/Tidak",

@@ -19,7 +19,7 @@ Every change is an event (who, when, item, field, old -> new, reason) stored und
 ULID key, unique across machines. An event's hash covers its content and its parent's hash
 (``prev``), so editing the file by hand breaks the chain (``verify_chain``). The chain is a DAG:
 two clones that each add events fork it, and ``tpi merge-driver`` (git's merge driver for session
-files, ``core/merge.py``) joins the forks with one ``sesi.digabung`` event that names the heads it
+files, ``core/team/merge.py``) joins the forks with one ``sesi.digabung`` event that names the heads it
 joined; ``seq`` is the depth (parent's ``seq`` + 1). Two assessors' commits therefore do *not*
 merge as text -- git hands the three versions to the driver, which merges answers field by field
 and records a conflict on the item when both sides changed one field differently.
@@ -58,15 +58,15 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from . import jsonfile
-from .answers import ITEM_FIELDS, TEXT_FIELDS, clean_field
-from .atomic import clean_stray_temps, write_atomic
-from .errors import LockedError, ReadOnlyError, TpiError, os_reason
-from .ids import ulid
-from .instrument import Instrument, load_instrument
-from .policy import StatusSesi, apply_answer_rules
-from .scoring import Evaluation, evaluate
-from .session_meta import EDITABLE_META, SCHEMA_VERSION, clean_meta_field
+from .. import jsonfile
+from ..atomic import clean_stray_temps, write_atomic
+from ..errors import LockedError, ReadOnlyError, TpiError, os_reason
+from ..ids import ulid
+from ..rules.answers import ITEM_FIELDS, TEXT_FIELDS, clean_field
+from ..rules.instrument import Instrument, load_instrument
+from ..rules.meta import EDITABLE_META, SCHEMA_VERSION, clean_meta_field
+from ..rules.policy import StatusSesi, apply_answer_rules
+from ..rules.scoring import Evaluation, evaluate
 
 LIFECYCLE_FIELDS = frozenset({"status", "signoffs", "reopened", "berita_acara", "finalize_override"})
 # Fields that describe the record rather than its content: left out of the session digest.
@@ -356,7 +356,7 @@ class SessionStore:
 
     def _check_schema(self, tables: dict) -> None:
         """Refuse a file the app could not have written (a hand edit): never score or build on it."""
-        from .verify import schema_problems  # verify imports this module
+        from ..team.verify import schema_problems  # verify imports this module
 
         try:
             problems = schema_problems(tables, self.instrument, limit=1)

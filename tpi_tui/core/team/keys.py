@@ -31,10 +31,10 @@ import json
 import os
 from pathlib import Path
 
-from . import jsonfile
-from .atomic import write_atomic
-from .errors import TpiError, os_reason
-from .identity import person_id
+from .. import jsonfile
+from ..atomic import write_atomic
+from ..errors import TpiError, os_reason
+from ..identity import person_id
 
 REGISTRY = Path(".tpi") / "kunci.json"
 
@@ -83,7 +83,7 @@ _CACHE: dict[Path, tuple] = {}
 
 def registry_for(session_path: Path) -> tuple[Path | None, list[dict]]:
     """(workspace root, registered keys) for a session file; re-read only when the file changed."""
-    from .store import fingerprint as file_fp
+    from ..session.store import fingerprint as file_fp
     from .verify import find_root
 
     root = find_root(Path(session_path))
@@ -347,7 +347,7 @@ def rotate_key(root: Path, nama: str, actor: str, now: str, reason: str | None =
 
     With the old private key on this computer the retirement is signed by it; without it (lost) a
     written ``reason`` is required and the rotation is flagged by ``tpi key list`` and verify."""
-    from .text import clean_line
+    from ..text import clean_line
 
     nama = _clean_owner(nama)
     registry = load_registry(root)
@@ -456,7 +456,7 @@ def counts(registry: list[dict], session_id: str, signoff: dict) -> bool:
 def signoff_valid(registry: list[dict], session_id: str, signoff: dict, digest: str) -> bool:
     """THE sign-off validity rule: it covers ``digest`` (the content now) and its signature counts.
 
-    Used by the review lifecycle (``core.review``) and by the merge driver (``core.merge``)."""
+    Used by the review lifecycle (``core.team.review``) and by the merge driver (``core.team.merge``)."""
     return isinstance(signoff, dict) and signoff.get("digest") == digest and counts(registry, session_id, signoff)
 
 
