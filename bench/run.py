@@ -898,7 +898,8 @@ def bench_merge(fx: Factory, reps: int, events_per_side: int = 500) -> list[Row]
         f"merge two 127-item sessions, {events_per_side} new events each (tpi merge-driver)",
         goals=[Goal("median", 0.150, "≤ 150 ms")],
     )
-    from tpi_tui.core.session.store import SessionStore, load_tables
+    from tpi_tui.core.session.storage import load_tables
+    from tpi_tui.core.session.store import SessionStore
     from tpi_tui.core.team.merge import merge_files
 
     try:

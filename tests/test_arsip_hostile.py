@@ -22,14 +22,8 @@ import pytest
 from test_server_api import TPI, env_for, tpi
 
 from tpi_tui.core.cycle.demo import KETUA, PENGENDALI, create_demo
-from tpi_tui.core.session.store import (
-    GENESIS,
-    dump_tables,
-    event_hash,
-    ordered_events,
-    parse_tables,
-    session_digest,
-)
+from tpi_tui.core.session.chain import GENESIS, event_hash, ordered_events, session_digest
+from tpi_tui.core.session.storage import dump_tables, parse_tables
 from tpi_tui.core.team.keys import new_key
 
 

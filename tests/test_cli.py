@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tpi_tui.core.session.store import load_tables
+from tpi_tui.core.session.storage import load_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,7 +9,8 @@ from _core_fixtures import SYARAT_OK, answers, ready_for_usulan
 from hostile.helpers import KETUA, PENGENDALI, TIM, make_ws
 
 from tpi_tui.core.cycle import usulan
-from tpi_tui.core.cycle.basis import basis_session, basis_sessions, default_year, proposal_problems, years
+from tpi_tui.core.cycle.basis import basis_session, basis_sessions, default_year, years
+from tpi_tui.core.cycle.usulan import proposal_problems
 from tpi_tui.core.errors import TpiError
 from tpi_tui.core.team.review import finalize, sign_off
 

@@ -7,7 +7,8 @@ import json
 import pytest
 from hostile.helpers import KETUA, PENGENDALI, assert_one_line_error, make_ws, new_session, run_cli
 
-from tpi_tui.core.session.store import SessionStore, load_tables
+from tpi_tui.core.session.storage import load_tables
+from tpi_tui.core.session.store import SessionStore
 from tpi_tui.core.team.review import finalize, sign_off
 from tpi_tui.core.team.verify import verify_session
 

@@ -36,7 +36,8 @@ from tpi_tui.core.atomic import tmp_prefix
 from tpi_tui.core.errors import LockedError, ReadOnlyError, TpiError
 from tpi_tui.core.rules.answers import parse_value
 from tpi_tui.core.rules.instrument import load_instrument
-from tpi_tui.core.session.store import SessionStore, load_tables
+from tpi_tui.core.session.storage import load_tables
+from tpi_tui.core.session.store import SessionStore
 from tpi_tui.core.team.review import finalize, sign_off
 from tpi_tui.core.team.verify import verify_session
 

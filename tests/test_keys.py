@@ -14,7 +14,8 @@ from _minutes_fixtures import SESSION_ID, make_session, make_workspace  # noqa: 
 from test_team_store import rehash  # noqa: E402
 
 from tpi_tui.core.errors import TpiError  # noqa: E402
-from tpi_tui.core.session.store import dump_tables, load_tables, session_digest  # noqa: E402
+from tpi_tui.core.session.chain import session_digest  # noqa: E402
+from tpi_tui.core.session.storage import dump_tables, load_tables
 from tpi_tui.core.team import keys  # noqa: E402
 from tpi_tui.core.team.review import finalize, needs_draft_mark, sign_off, valid_signoffs  # noqa: E402
 from tpi_tui.core.team.verify import verify_details  # noqa: E402

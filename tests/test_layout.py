@@ -212,7 +212,7 @@ def test_readme_command_one_from_the_root_makes_a_separate_ignored_demo(tmp_path
 
 # --------------------------------------------------------------------------- small functions
 SPLIT = {
-    "tpi_tui/core/team/verify.py": [
+    "tpi_tui/core/session/schema.py": [
         "schema_problems",
         "_schema_steps",
         "_table_problems",

@@ -6,7 +6,9 @@ import shutil
 
 import pytest
 
-from tpi_tui.core.session.store import SessionStore, head_events, load_tables
+from tpi_tui.core.session.chain import head_events
+from tpi_tui.core.session.storage import load_tables
+from tpi_tui.core.session.store import SessionStore
 from tpi_tui.core.session.workspace import init_workspace
 from tpi_tui.core.team.merge import merge_files, merge_registry
 from tpi_tui.core.team.review import finalize, sign_off
@@ -216,9 +218,9 @@ def test_a_typing_burst_continued_after_a_push_keeps_both_versions_and_verifies(
 def test_merge_and_review_agree_on_which_signoffs_count(trio):
     """One sign-off validity rule (core.team.keys.signoff_valid): a matching digest is not enough once
     the signer has a registered key; the merge judges it as the review does."""
+    from tpi_tui.core.session.workspace import find_root
     from tpi_tui.core.team.keys import new_key
     from tpi_tui.core.team.review import is_final, valid_signoffs
-    from tpi_tui.core.team.verify import find_root
 
     base, ours, theirs = trio
     with SessionStore(ours, actor="Budi") as s:

@@ -6,7 +6,7 @@ import pytest
 
 from tpi_tui.core.errors import TpiError
 from tpi_tui.core.rules.instrument import load_instrument
-from tpi_tui.core.rules.meta import JENIS_SESI, TARGETS
+from tpi_tui.core.rules.meta import JENIS_SESI, TARGETS, parse_narasumber_lines
 from tpi_tui.core.rules.policy import (
     AREA_READINGS,
     BacaanArea,
@@ -20,7 +20,6 @@ from tpi_tui.core.rules.policy import (
     differs,
     name_matches,
     needs_alasan,
-    parse_narasumber_lines,
 )
 
 

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from tpi_tui.core.errors import LockedError, ReadOnlyError, TpiError
-from tpi_tui.core.session.store import SessionStore, load_tables, verify_chain
+from tpi_tui.core.session.chain import verify_chain
+from tpi_tui.core.session.storage import load_tables
+from tpi_tui.core.session.store import SessionStore
 from tpi_tui.core.session.workspace import Workspace, init_workspace, slugify
 
 

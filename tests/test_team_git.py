@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tpi_tui.core.session.store import SessionStore, dump_tables, load_tables
+from tpi_tui.core.session.storage import dump_tables, load_tables
+from tpi_tui.core.session.store import SessionStore
 from tpi_tui.core.session.workspace import Workspace, init_workspace
 from tpi_tui.core.team.review import finalize, sign_off, valid_signoffs
 from tpi_tui.core.team.verify import HAND_EDIT, verify_session

@@ -9,15 +9,9 @@ import os
 import pytest
 
 from tpi_tui.core.errors import TpiError
-from tpi_tui.core.session.store import (
-    GENESIS,
-    SessionStore,
-    canonical,
-    dump_tables,
-    load_tables,
-    ordered_events,
-    verify_chain,
-)
+from tpi_tui.core.session.chain import GENESIS, canonical, ordered_events, verify_chain
+from tpi_tui.core.session.storage import dump_tables, load_tables
+from tpi_tui.core.session.store import SessionStore
 from tpi_tui.core.session.workspace import init_workspace
 from tpi_tui.core.team.verify import verify_session
 

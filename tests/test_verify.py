@@ -7,7 +7,7 @@ import json
 import pytest
 from hostile.helpers import KETUA, PENGENDALI, assert_one_line_error, make_ws, new_session, run_cli
 
-from tpi_tui.core.session.store import dump_tables
+from tpi_tui.core.session.storage import dump_tables
 from tpi_tui.core.team.review import finalize, sign_off
 from tpi_tui.core.team.verify import verify_details, verify_session, verify_workspace
 

@@ -94,6 +94,8 @@ def _route(module: str, name: str) -> tuple[str, str | None]:
     if module in DEFINED and name in DEFINED[module]:
         return module, name
     definers = [m for m, names in DEFINED.items() if name in names]
+    if len(definers) > 1:  # the same name in two packages (a key's fingerprint, a file's): the sibling
+        definers = [m for m in definers if m.rpartition(".")[0] == module.rpartition(".")[0]]
     if len(definers) == 1:
         return definers[0], name
     return module, name
@@ -145,6 +147,7 @@ def rewrite(path: Path, old_package: str | None = None) -> bool:
     lines = text.splitlines(keepends=True)
     package = _package_of(path) if str(path.resolve()).startswith(str(ROOT / "tpi_tui")) else ""
     edits: list[tuple[int, int, str]] = []
+    own = ".".join(path.resolve().relative_to(ROOT).with_suffix("").parts) if package else ""
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             full = _absolute(node, old_package or package)
@@ -153,6 +156,8 @@ def rewrite(path: Path, old_package: str | None = None) -> bool:
             groups: dict[str, list[str]] = {}
             for alias in node.names:
                 target, name = _route(full, alias.name)
+                if target == own and name == (alias.asname or alias.name):
+                    continue  # the name moved into this very module
                 if name is None:  # a module imported by name: from <parent> import <leaf> [as x]
                     parent, _, leaf = target.rpartition(".")
                     entry = (
@@ -171,6 +176,9 @@ def rewrite(path: Path, old_package: str | None = None) -> bool:
                 continue
             first = lines[node.lineno - 1]
             indent = first[: len(first) - len(first.lstrip())]
+            if not groups:
+                edits.append((node.lineno, node.end_lineno, ""))
+                continue
             last = lines[node.end_lineno - 1]
             comment = ""
             code_end = last.rstrip("\n")

@@ -8,7 +8,8 @@ import subprocess
 
 import pytest
 
-from tpi_tui.core.session.store import SessionStore, load_tables
+from tpi_tui.core.session.storage import load_tables
+from tpi_tui.core.session.store import SessionStore
 from tpi_tui.core.session.workspace import Workspace, init_workspace
 from tpi_tui.core.team.gitsetup import setup
 from tpi_tui.core.team.merge import merge_files

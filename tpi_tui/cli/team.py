@@ -103,7 +103,7 @@ def key() -> None:
 @click.pass_context
 def key_new(ctx, nama) -> None:
     """Membuat pasangan kunci untuk NAMA dan mendaftarkan kunci publiknya di ruang kerja."""
-    from ..core.session.store import now_iso
+    from ..core.session.chain import now_iso
     from ..core.team.keys import REGISTRY, config_dir, new_key
 
     ws = workspace(ctx)
@@ -127,7 +127,7 @@ def key_new(ctx, nama) -> None:
 @click.pass_context
 def key_rotate(ctx, nama, reason) -> None:
     """Mengganti kunci NAMA: kunci lama dipensiunkan sejak sekarang (tercatat), kunci baru didaftarkan."""
-    from ..core.session.store import now_iso
+    from ..core.session.chain import now_iso
     from ..core.team.keys import REGISTRY, config_dir, rotate_key
 
     ws = workspace(ctx)

@@ -58,7 +58,7 @@ def build_arsip(
     from ..core.atomic import write_file
     from ..core.cycle.basis import basis_sessions, damaged_sessions, session_year
     from ..core.cycle.usulan import usulan_path
-    from ..core.session.store import load_tables
+    from ..core.session.storage import load_tables
     from ..core.session.workspace import slugify
     from ..core.team.verify import verify_details
     from . import cycle_docs

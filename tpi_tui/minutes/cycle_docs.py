@@ -143,7 +143,7 @@ def _document(ws, base: str, context: dict, fmt: str, stem: str) -> bytes:
 def _day(tanggal: str | None) -> dt.date:
     if not tanggal:
         return dt.date.today()
-    from ..core.rules.meta import clean_date
+    from ..core.dates import clean_date
 
     return dt.date.fromisoformat(clean_date(tanggal, "tanggal dokumen"))
 

@@ -20,7 +20,7 @@ from .nomor import _read_state, reserve, session_nomor, state_path
 
 def holders(ws, nomor: str) -> set[str]:
     """Session ids holding ``nomor``: in session files and in every number registry."""
-    from ..core.session.store import load_tables
+    from ..core.session.storage import load_tables
 
     found = set()
     for path in ws.session_files():

@@ -33,7 +33,7 @@ from ..core import jsonfile
 from ..core.atomic import write_atomic
 from ..core.errors import TpiError, os_reason
 from ..core.ids import ulid
-from ..core.session.store import chained_event, linear_chain_problems
+from ..core.session.chain import chained_event, linear_chain_problems
 from ..core.text import clean_line
 
 FOLDER = "api"

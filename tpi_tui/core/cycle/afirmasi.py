@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..dates import clean_date
 from ..errors import TpiError
 from ..session.workspace import Workspace, slugify
 
@@ -98,7 +99,6 @@ def label_afirmasi(key: str | None) -> str:
 
 def batas_pengajuan(ws: Workspace, tahun: int) -> dt.date:
     """The date the TPN must have the year's proposal: 31 Mei unless tpi.toml records another."""
-    from ..rules.meta import clean_date
 
     raw = (ws.config.batas_pengajuan or {}).get(str(tahun))
     if raw:
@@ -116,7 +116,6 @@ def lewat_batas(ws: Workspace, tahun: int, tanggal: dt.date) -> bool:
 
 def pencanangan(ws: Workspace, opd: str) -> dt.date | None:
     """The date ``opd`` declared its Zona Integritas ([[opd]] pencanangan), or None when unknown."""
-    from ..rules.meta import clean_date
 
     raw = _opd_entry(ws, opd).get("pencanangan")
     if raw in (None, ""):

@@ -154,7 +154,7 @@ def content_kind(data: bytes | None) -> str:
 
 def _claims(tables: dict, registry: list[dict], name: str) -> list[str]:
     """A review/final status without the valid keyed sign-offs it claims."""
-    from ..session.store import session_digest
+    from ..session.chain import session_digest
     from ..team.keys import SAH, check, signoff_valid
 
     meta = tables["meta"]["1"]
@@ -201,7 +201,7 @@ def verify_arsip(path: str | Path) -> ArsipReport:
 
 
 def _verify_open(zf: zipfile.ZipFile, path: Path, report: ArsipReport) -> None:
-    from ..session.store import parse_tables
+    from ..session.storage import parse_tables
     from ..team.keys import REGISTRY, load_registry
     from ..team.verify import verify_details
     from .usulan import verify_usulan

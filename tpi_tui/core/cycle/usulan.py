@@ -44,9 +44,10 @@ from .. import jsonfile
 from ..atomic import clean_stray_temps, write_atomic
 from ..errors import TpiError, os_reason
 from ..rules.answers import MAX_TEXT, clean_text
-from ..session.store import canonical, chained_event, dump_tables, linear_chain_problems, now_iso
+from ..session.chain import canonical, chained_event, linear_chain_problems, now_iso
+from ..session.storage import dump_tables
 from ..session.workspace import Workspace, slugify
-from .basis import Basis, basis_session, clean_unit_id, proposal_problems, unit_id_for
+from .basis import Basis, basis_session, clean_unit_id, evaluate_basis, unit_id_for
 
 FOLDER = "usulan"
 SCHEMA = 1
@@ -439,4 +440,43 @@ def verify_usulan(path: Path) -> list[str]:
                 problems.append(f"usulan {slug}: kategori {str(entry.get('kategori'))[:20]!r} tidak dikenal.")
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         problems.append(f"struktur berkas usulan tidak sah ({type(exc).__name__}).")
+    return problems
+
+
+def proposal_problems(ws: Workspace, basis: Basis, kategori: str) -> list[str]:
+    """Why proposing this unit as ``kategori`` needs a recorded reason ([] when it needs none)."""
+    import datetime as dt
+
+    from ..rules.meta import STATUS
+    from .afirmasi import pencanangan, satu_tahun
+
+    predikat = "WBBM" if kategori == "WBBM" else "WBK"
+    meta, ev = evaluate_basis(ws, basis)
+    problems = []
+    if basis.draft:
+        # words, not the internal status key: "belum final (masih dalam reviu)"
+        problems.append(
+            f"Sesi dasar tanggal {basis.summary.tanggal} belum final "
+            f"(masih {STATUS.get(basis.status, basis.status).lower()})"
+        )
+    v = ev.verdicts[predikat]
+    if not v.met:
+        problems.append(f"Belum memenuhi {predikat}: {v.failed[0]}")
+    opd = basis.summary.opd
+    try:
+        on = dt.date.fromisoformat(basis.summary.tanggal)
+    except ValueError:
+        on = dt.date.today()
+    built = satu_tahun(ws, opd, on)
+    if built is None:
+        problems.append(
+            "Tanggal pencanangan pembangunan Zona Integritas belum dicatat ([[opd]] pencanangan di tpi.toml); "
+            "syarat pembangunan ZI minimal satu tahun belum dapat diperiksa"
+        )
+    elif not built:
+        problems.append(
+            f"Pembangunan Zona Integritas belum satu tahun (pencanangan {pencanangan(ws, opd).isoformat()})"
+        )
+
+    problems += instansi_problems(ws, int(on.year), predikat, afirmasi=kategori == "WBK-AFIRMASI")
     return problems

@@ -6,7 +6,7 @@ message naming the field; nothing reaches the store unchecked.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import TpiError
 from ..numbers import MAX_JUMLAH, format_bulat, format_survei, parse_jumlah, parse_survei
@@ -151,3 +151,13 @@ def format_value(item: Item, value: object) -> str:
 def _cap(text: str) -> str:
     """Capitalise the first letter only ('jawaban TPI' -> 'Jawaban TPI')."""
     return text[:1].upper() + text[1:]
+
+
+# What a field of an answer document holds before anything was saved in it: a save, the merge
+# driver and the replay compare against these, so "never set" and "set to empty" are one state.
+EMPTY_ANSWER: dict[str, Any] = {
+    "data_dukung": [],
+    "narasumber": [],
+    "state": "belum",
+    **dict.fromkeys(("catatan_tpi", "catatan_unit", "bukti_dukung_unit", "alasan", "temuan", "rekomendasi"), ""),
+}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from ..dates import clean_date
 from ..errors import TpiError
 from ..text import clean_line
 from .answers import MAX_TEXT, clean_text
@@ -75,7 +76,6 @@ def clean_catatan_sub_area(value: object) -> dict:
 
 
 def clean_tindak_lanjut(value: object) -> list[dict]:
-    from .meta import clean_date
 
     if not isinstance(value, list):
         raise TpiError("Tindak lanjut harus berupa daftar.")

@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
+from ..dates import clean_date, clean_time
 from ..errors import TpiError
 from ..text import MAX_NOTE, clean_line, clean_multiline
+from . import ba_fields
 from .policy import JenisSesi, PeranTim, StatusSesi, Target, choices
+from .syarat import clean_syarat
 
 SCHEMA_VERSION = 1
 JENIS_SESI = {m.value: m.label for m in JenisSesi}
 TARGETS = tuple(choices(Target))
 PERAN_TIM = tuple(choices(PeranTim))
 STATUS = {StatusSesi.DRAFT.value: "Draf", StatusSesi.REVIEW.value: "Dalam Reviu", StatusSesi.FINAL.value: "Final"}
-
-
-def clean_date(value: object, what: str = "tanggal") -> str:
-    """YYYY-MM-DD, a real calendar date between 2000 and 2099."""
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        raise TpiError(f"Format {what} harus TTTT-BB-HH, misalnya 2025-05-15.")
-    try:
-        day = dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise TpiError(f"{what.capitalize()} '{value}' tidak ada di kalender.") from None
-    if not 2000 <= day.year <= 2099:
-        raise TpiError(f"Tahun pada {what} harus antara 2000 dan 2099.")
-    return day.isoformat()
-
-
-def clean_time(value: object, what: str = "jam") -> str:
-    """HH:MM (24 hours); '09.30' is accepted as Indonesian writing of 09:30."""
-    if value in (None, ""):
-        return ""
-    if not isinstance(value, str):
-        raise TpiError(f"Format {what} harus JJ:MM, misalnya 09:00.")
-    m = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*", value)
-    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        raise TpiError(f"Format {what} harus JJ:MM (00:00-23:59), misalnya 09:00.")
-    return f"{int(m.group(1)):02d}:{m.group(2)}"
 
 
 def clean_person(value: object, what: str, roles: tuple[str, ...] | None = None) -> dict:
@@ -162,9 +139,6 @@ BA_FIELDS = ("syarat", "catatan_sub_area", "tanggapan", "tindak_lanjut", "jabata
 
 
 def _clean_ba_field(field: str, value: object) -> object:
-    from . import ba_fields
-    from .syarat import clean_syarat
-
     if field == "syarat":
         return clean_syarat(value)
     if field == "catatan_sub_area":
@@ -176,3 +150,28 @@ def _clean_ba_field(field: str, value: object) -> object:
     if field == "paparan":
         return ba_fields.clean_paparan(value)
     return clean_multiline(value, "tanggapan pimpinan unit", MAX_NOTE).strip()
+
+
+def parse_narasumber_line(line: str) -> dict:
+    """One "nama; NIP; jabatan; peran[; pangkat/golongan]" line as a person dict (missing parts
+    empty; not validated). The fifth part, when given, is printed beside the NIP."""
+    parts = [p.strip() for p in line.split(";", 4)] + ["", "", "", "", ""]
+    person = {"nama": parts[0], "nip": parts[1], "jabatan": parts[2], "peran": parts[3]}
+    if parts[4]:
+        person["pangkat"] = parts[4]
+    return person
+
+
+def parse_narasumber_lines(text: str, roles: tuple[str, ...] | None = None) -> list[dict]:
+    """Every non-blank line validated; the first bad line raises TpiError naming its number."""
+    people = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        person = parse_narasumber_line(line)
+        try:
+            clean_person(person, "narasumber", roles)
+        except TpiError as exc:
+            raise TpiError(f"Baris {n}: {exc}") from None
+        people.append(person)
+    return people

@@ -11,8 +11,7 @@ same thing:
 * :func:`completeness` — what keeps a session from being final (unanswered items, differences
   without alasan), with the Indonesian warning the finalize gate and the sign-off dialog show;
 * :func:`name_matches` — how a typed name matches a team member (one person: ``core.identity``,
-  academic titles, whitespace and case ignored);
-* :func:`parse_narasumber_lines` — the "nama; NIP; jabatan; peran" lines of the Sesi baru form.
+  academic titles, whitespace and case ignored).
 
 The enums are ``StrEnum``: each member *is* its stored string, so existing session files read
 unchanged, and ``[m.value for m in Enum]`` feeds ``click.Choice`` and the TUI's selects.
@@ -23,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from ..identity import same_person
 
 
 class JenisSesi(StrEnum):
@@ -202,34 +203,4 @@ def completeness(order: list[int], answers: dict) -> Completeness:
 def name_matches(person: dict | None, name: str) -> bool:
     """The same person (``core.identity.person_id``: academic titles, case and spacing aside) -- the
     rule key registration, signing and verify use too."""
-    from ..identity import same_person
-
     return bool(person) and same_person(name, str(person.get("nama", "")))
-
-
-def parse_narasumber_line(line: str) -> dict:
-    """One "nama; NIP; jabatan; peran[; pangkat/golongan]" line as a person dict (missing parts
-    empty; not validated). The fifth part, when given, is printed beside the NIP."""
-    parts = [p.strip() for p in line.split(";", 4)] + ["", "", "", "", ""]
-    person = {"nama": parts[0], "nip": parts[1], "jabatan": parts[2], "peran": parts[3]}
-    if parts[4]:
-        person["pangkat"] = parts[4]
-    return person
-
-
-def parse_narasumber_lines(text: str, roles: tuple[str, ...] | None = None) -> list[dict]:
-    """Every non-blank line validated; the first bad line raises TpiError naming its number."""
-    from ..errors import TpiError
-    from .meta import clean_person
-
-    people = []
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        person = parse_narasumber_line(line)
-        try:
-            clean_person(person, "narasumber", roles)
-        except TpiError as exc:
-            raise TpiError(f"Baris {n}: {exc}") from None
-        people.append(person)
-    return people

@@ -8,7 +8,8 @@ from typing import Any
 
 from ..numbers import format_angka, format_bulat
 from ..rules.answers import DD_LABEL
-from .store import SessionStore, ordered_events
+from .chain import ordered_events
+from .store import SessionStore
 
 # The zones of tpi.toml's instansi.zona_waktu, as offsets (Indonesia keeps no daylight saving).
 ZONA_OFFSET = {"WIB": 7, "WITA": 8, "WIT": 9}

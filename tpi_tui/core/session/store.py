@@ -44,250 +44,40 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
-import json
-import os
-import stat
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
-from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from .. import jsonfile
 from ..atomic import clean_stray_temps, write_atomic
 from ..errors import LockedError, ReadOnlyError, TpiError, os_reason
 from ..ids import ulid
-from ..rules.answers import ITEM_FIELDS, TEXT_FIELDS, clean_field
+from ..rules.answers import EMPTY_ANSWER, ITEM_FIELDS, TEXT_FIELDS, clean_field
 from ..rules.instrument import Instrument, load_instrument
 from ..rules.meta import EDITABLE_META, SCHEMA_VERSION, clean_meta_field
 from ..rules.policy import StatusSesi, apply_answer_rules
 from ..rules.scoring import Evaluation, evaluate
+from .chain import (
+    GENESIS,
+    LIFECYCLE_FIELDS,
+    canonical,
+    chained_event,
+    meta_digest,
+    now_iso,
+    ordered_events,
+    session_digest,
+)
+from .conflicts import CONFLICT_FIELD, list_conflicts
+from .storage import FORMAT, SessionStorage, dump_tables
 
-LIFECYCLE_FIELDS = frozenset({"status", "signoffs", "reopened", "berita_acara", "finalize_override"})
-# Fields that describe the record rather than its content: left out of the session digest.
-DIGEST_EXCLUDE = LIFECYCLE_FIELDS | {"updated_at", "format"}
-GENESIS = "0" * 64
-# A complete session with years of edits is a few MB; the bound keeps a hostile file from memory.
-MAX_SESSION_BYTES = 128 * 1024 * 1024
-FORMAT = 2  # meta.format: event DAG with merge events, conflicts, keyed sign-offs
-MERGE_FIELD = "sesi.digabung"
-CONFLICT_FIELD = "konflik"  # item document key (and event field) holding recorded conflicts
 # A note typed with pauses is saved every second or so; logging each save with the old and new
 # text in full grew a session file by megabytes. Saves of the same text field of the same item by
 # the same assessor within this many seconds are one edit: the last event is rewritten to run
 # from the text before the burst to the text now. Nothing follows it, so the chain stays valid.
 COALESCE_SECONDS = 120
-
-
-def canonical(obj: Any) -> bytes:
-    """The one byte form used for hashes: sorted keys, no spaces, UTF-8."""
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-
-def chained_event(
-    last: dict | None,
-    *,
-    item: Any,
-    field: str,
-    old: Any,
-    new: Any,
-    who: str,
-    reason: str | None = None,
-    extra: dict | None = None,
-) -> dict:
-    """A new event after ``last`` (None: the first), hashed over its canonical form.
-
-    One builder for every hash-chained log (a session's events, the usulan list's), so the two
-    chains cannot drift in which keys they cover; ``extra`` keys are covered by the hash too.
-    """
-    event = {
-        "field": field,
-        "item": item,
-        "new": new,
-        "old": old,
-        "prev": last["hash"] if last else GENESIS,
-        "seq": (last["seq"] + 1) if last else 1,
-        "ts": now_iso(),
-        "who": who,
-    }
-    if reason:
-        event["reason"] = reason
-    event.update(extra or {})
-    event["hash"] = hashlib.sha256(canonical(event)).hexdigest()
-    return event
-
-
-def now_iso() -> str:
-    return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
-
-
-def _doc_key(key: str) -> tuple[int, str]:
-    return (len(key), key)  # numeric ids in numeric order; ULIDs (fixed length) by time
-
-
-# Documents of these tables never change once written, except the last event when a typing
-# burst continues (``SessionStore._rewrite_last`` drops its cached line first).
-IMMUTABLE_TABLES = frozenset({"events"})
-
-
-def dump_tables(tables: dict, lines_cache: dict | None = None) -> bytes:
-    """Serialise with one document per line (C-speed json.dumps per document).
-
-    ``lines_cache`` keeps the serialised form of documents that never change (events), so a
-    save costs the answers and meta plus the new event, not the whole history again: a complete
-    session with ~1,800 events went from ~8 ms to ~2 ms of serialising per save.
-    """
-    lines = ["{"]
-    names = sorted(tables)
-    for ti, name in enumerate(names):
-        docs = tables[name]
-        lines.append(f" {json.dumps(name)}: {{")
-        cache = lines_cache.setdefault(name, {}) if lines_cache is not None and name in IMMUTABLE_TABLES else None
-        entries = []
-        for key in sorted(docs, key=_doc_key):
-            line = cache.get(key) if cache is not None else None
-            if line is None:
-                line = f"  {json.dumps(key)}: {json.dumps(docs[key], ensure_ascii=False, sort_keys=True)}"
-                if cache is not None:
-                    cache[key] = line
-            entries.append(line)
-        if entries:
-            lines.append(",\n".join(entries))
-        lines.append(" }" + ("," if ti < len(names) - 1 else ""))
-    lines.append("}")
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def fingerprint(path: Path) -> tuple | None:
-    """What identifies one version of a file on disk without reading it (None: no file)."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-def load_tables(path: Path) -> dict:
-    """Parse a session file; any damage becomes one Indonesian sentence naming the file."""
-    return load_tables_fp(path)[0]
-
-
-def load_tables_fp(path: Path) -> tuple[dict, tuple | None]:
-    """``load_tables`` plus the fingerprint of the very version read (fstat of the open file)."""
-    try:
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if not stat.S_ISREG(st.st_mode):
-                raise TpiError(f"Berkas sesi {path.name} bukan berkas biasa (perangkat, pipa atau folder).")
-            raw = fh.read(MAX_SESSION_BYTES + 1)
-        if len(raw) > MAX_SESSION_BYTES:
-            raise TpiError(
-                f"Berkas sesi {path.name} lebih dari {MAX_SESSION_BYTES // (1024 * 1024)} MB; bukan berkas sesi tpi."
-            )
-    except FileNotFoundError:
-        raise TpiError(f"Berkas sesi {path.name} tidak ditemukan.") from None
-    except OSError as exc:
-        raise TpiError(f"Berkas sesi {path.name} tidak dapat dibaca: {os_reason(exc)}.") from None
-    return parse_tables(raw, path), (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-def parse_tables(raw: bytes, path: Path) -> dict:
-    try:
-        data = jsonfile.loads(raw.decode("utf-8"), f"Berkas sesi {path.name}", unique_keys=True)
-    except UnicodeDecodeError:
-        raise TpiError(f"Berkas sesi {path.name} rusak: bukan teks UTF-8.") from None
-    except ValueError as exc:
-        line = getattr(exc, "lineno", "?")
-        raise TpiError(f"Berkas sesi {path.name} rusak (JSON tidak sah di baris {line}).") from None
-    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise TpiError(f"Berkas sesi {path.name} rusak: struktur tabel tidak dikenal.")
-    for name, docs in data.items():
-        if not all(isinstance(d, dict) for d in docs.values()):
-            raise TpiError(f"Berkas sesi {path.name} rusak: tabel '{name}' memuat data yang bukan dokumen.")
-    meta = data.get("meta", {}).get("1")
-    if not isinstance(meta, dict) or "id" not in meta:
-        raise TpiError(f"Berkas {path.name} bukan berkas sesi tpi (metadata tidak ada).")
-    if meta.get("schema") != SCHEMA_VERSION:
-        raise TpiError(
-            f"Berkas sesi {path.name} memakai skema versi {meta.get('schema')!r}; "
-            f"versi aplikasi ini {SCHEMA_VERSION}. Perbarui aplikasi."
-        )
-    if not isinstance(meta.get("format", 1), int) or meta.get("format", 1) > FORMAT:
-        raise TpiError(f"Berkas sesi {path.name} memakai format yang lebih baru dari aplikasi ini. Perbarui aplikasi.")
-    return data
-
-
-class SessionStorage(Storage):
-    """TinyDB storage: read once, keep in memory, every write (or batch) atomically to disk."""
-
-    def __init__(self, path: str | Path, readonly: bool = False, initial: dict | None = None) -> None:
-        self.path = Path(path)
-        self.readonly = readonly
-        self._cache: dict | None = initial
-        self._lines: dict = {}
-        self._depth = 0
-        self._dirty = False
-        self.fingerprint = fingerprint(self.path) if initial is not None else None
-
-    def read(self) -> dict | None:
-        if self._cache is None:
-            self._lines = {}
-            self._cache, self.fingerprint = load_tables_fp(self.path)
-        return self._cache
-
-    def changed_on_disk(self) -> bool:
-        """Has something other than this storage replaced the file since it was read/written?"""
-        return self._cache is not None and fingerprint(self.path) != self.fingerprint
-
-    def reload(self) -> dict:
-        self._cache = None
-        return self.read()
-
-    def write(self, data: dict) -> None:
-        if self.readonly:
-            raise ReadOnlyError("Sesi dibuka hanya-baca; perubahan tidak disimpan.")
-        self._cache = data
-        if self._depth:
-            self._dirty = True
-        else:
-            self.flush()
-
-    def flush(self) -> None:
-        try:
-            write_atomic(self.path, dump_tables(self._cache or {}, self._lines))
-        except TpiError:
-            self._cache = None  # memory must never run ahead of disk: re-read what is there
-            raise
-        self.fingerprint = fingerprint(self.path)
-        self._dirty = False
-
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Group several TinyDB writes into one disk write (all or nothing)."""
-        self._depth += 1
-        try:
-            yield
-        except BaseException:
-            self._depth -= 1
-            if self._depth == 0:
-                # drop the half-made change (TinyDB may have touched cached documents already)
-                self._cache, self._dirty = None, False
-            raise
-        self._depth -= 1
-        if self._depth == 0 and self._dirty:
-            self.flush()
-
-    def forget_line(self, table: str, key: str) -> None:
-        """A cached serialised document is about to change (only the last event ever does)."""
-        self._lines.get(table, {}).pop(key, None)
-
-    def close(self) -> None:
-        pass
 
 
 class _EventTable(Table):
@@ -356,7 +146,7 @@ class SessionStore:
 
     def _check_schema(self, tables: dict) -> None:
         """Refuse a file the app could not have written (a hand edit): never score or build on it."""
-        from ..team.verify import schema_problems  # verify imports this module
+        from .schema import schema_problems  # verify imports this module
 
         try:
             problems = schema_problems(tables, self.instrument, limit=1)
@@ -620,13 +410,13 @@ class SessionStore:
                 if field not in ITEM_FIELDS:
                     raise TpiError(f"Kolom '{field}' tidak dikenal untuk butir LKE.")
                 clean[field] = clean_field(item, field, value, ids)
-            changed = {f: v for f, v in clean.items() if current.get(f, _EMPTY.get(f)) != v}
+            changed = {f: v for f, v in clean.items() if current.get(f, EMPTY_ANSWER.get(f)) != v}
             had = current.get(CONFLICT_FIELD) or []
             kept = [c for c in had if c.get("field") not in clean]
             if before is not None:
                 base = before.get("answers", {}).get(str(item.id), {})
                 for f, v in changed.items():
-                    b, d = base.get(f, _EMPTY.get(f)), current.get(f, _EMPTY.get(f))
+                    b, d = base.get(f, EMPTY_ANSWER.get(f)), current.get(f, EMPTY_ANSWER.get(f))
                     if b != d:  # changed on disk while this value was being entered
                         kept.append(self._conflict_record(item.id, f, b, v, d))
             if kept != had:
@@ -742,138 +532,3 @@ def _remove_new_session(path: Path, new_folder: bool) -> None:
             path.parent.rmdir()  # only when empty
         except OSError:
             pass
-
-
-_EMPTY: dict[str, Any] = {"data_dukung": [], "narasumber": [], "state": "belum"}
-for _f in ("catatan_tpi", "catatan_unit", "bukti_dukung_unit", "alasan", "temuan", "rekomendasi"):
-    _EMPTY[_f] = ""
-
-
-def list_conflicts(tables: dict) -> list[dict]:
-    """Recorded conflicts of a session: [{item, field, dasar, versi: [{nilai, oleh, waktu}, ...]}]."""
-    out = []
-    meta = tables.get("meta", {}).get("1", {})
-    for c in meta.get(CONFLICT_FIELD) or []:
-        if isinstance(c, dict):
-            out.append({"item": None, **c})
-    answers = tables.get("answers", {})
-    for key in sorted(answers, key=_doc_key):
-        for c in answers[key].get(CONFLICT_FIELD) or []:
-            if isinstance(c, dict):
-                out.append({"item": int(key) if key.isdigit() else key, **c})
-    return out
-
-
-def session_digest(tables: dict) -> str:
-    meta = {k: v for k, v in tables["meta"]["1"].items() if k not in DIGEST_EXCLUDE}
-    answers = {k: v for k, v in tables.get("answers", {}).items()}
-    return hashlib.sha256(canonical({"meta": meta, "answers": answers})).hexdigest()
-
-
-def meta_digest(meta: dict) -> str:
-    """SHA-256 of the metadata content (lifecycle fields left out), as recorded at creation."""
-    return hashlib.sha256(canonical({k: v for k, v in meta.items() if k not in DIGEST_EXCLUDE})).hexdigest()
-
-
-def ordered_events(tables: dict) -> list[dict]:
-    """The log in an order that respects the DAG: by depth (``seq``), then time, then id."""
-    docs = tables.get("events", {})
-
-    def order(k: str) -> tuple:
-        ev = docs[k]
-        seq = ev.get("seq")
-        return (seq if isinstance(seq, int) else 0, str(ev.get("ts", "")), k)
-
-    return [dict(docs[k], id=k) for k in sorted(docs, key=order)]
-
-
-def parents(event: dict) -> list:
-    """The hashes an event builds on: ``prev``, or every head a merge event joined."""
-    heads = event.get("heads")
-    if event.get("field") == MERGE_FIELD and isinstance(heads, list):
-        return list(heads)
-    return [event.get("prev")]
-
-
-def event_hash(event: dict) -> str:
-    return hashlib.sha256(canonical({k: v for k, v in event.items() if k not in ("hash", "id")})).hexdigest()
-
-
-def linear_chain_problems(events: list[dict], what: str = "peristiwa") -> list[str]:
-    """Problems of a linear hash chain (the usulan list's, the token file's): in order, each event's
-    ``seq`` is its position, its ``prev`` the hash before it (GENESIS first) and its ``hash`` its own."""
-    problems: list[str] = []
-    prev = GENESIS
-    for n, ev in enumerate(events, start=1):
-        key = ev.get("id", n)
-        if ev.get("seq") != n:
-            problems.append(f"{what} {key}: nomor urut {ev.get('seq')} seharusnya {n}.")
-        if ev.get("prev") != prev:
-            problems.append(f"{what} ke-{n} ({key}): tautan ke peristiwa sebelumnya putus.")
-        if event_hash(ev) != ev.get("hash"):
-            problems.append(
-                f"{what} ke-{n} ({key}, {ev.get('field')} {ev.get('item') or ''}): isi tidak cocok dengan hash."
-            )
-        prev = ev.get("hash")
-    return problems
-
-
-def head_events(tables: dict) -> list[str]:
-    """Keys of the events nothing builds on (one in a verified file)."""
-    docs = tables.get("events", {})
-    used = set()
-    for ev in docs.values():
-        used.update(p for p in parents(ev) if isinstance(p, str))
-    return [k for k, ev in docs.items() if ev.get("hash") not in used]
-
-
-def verify_chain(tables: dict) -> list[str]:
-    """Problems in the event log (a DAG): hashes, links, depth, and forks nobody joined.
-
-    Accepted: one creation event (``prev`` = GENESIS); every other event's ``prev`` is the hash
-    of an event in the file and its ``seq`` is one more than its parent's; a merge event
-    (``sesi.digabung``) names at least two existing heads in ``heads`` (the first is its ``prev``)
-    and its ``seq`` is one more than the deepest; in the end exactly one event is a head. A
-    linear log written before merges existed is the special case with no merge event.
-    """
-    problems: list[str] = []
-    events = ordered_events(tables)
-    by_hash: dict[str, dict] = {}
-    for n, event in enumerate(events, start=1):
-        key = event["id"]
-        stored = event.get("hash")
-        if event_hash(event) != stored:
-            where = f" butir {event['item']}" if event.get("item") else ""
-            problems.append(f"peristiwa ke-{n} ({key},{where} {event.get('field')}): isi tidak cocok dengan hash")
-        if isinstance(stored, str):
-            by_hash.setdefault(stored, event)
-    roots = 0
-    for n, event in enumerate(events, start=1):
-        key = event["id"]
-        seq = event.get("seq")
-        if event.get("prev") == GENESIS:
-            roots += 1
-            if seq != 1:
-                problems.append(f"peristiwa {key}: nomor urut {seq} seharusnya 1")
-            continue
-        links = parents(event)
-        if event.get("field") == MERGE_FIELD and (
-            len(links) < 2 or len(set(map(str, links))) != len(links) or links[0] != event.get("prev")
-        ):
-            problems.append(f"peristiwa ke-{n} ({key}): penggabungan tidak menyebut cabang yang digabung dengan benar")
-        found = [by_hash.get(p) if isinstance(p, str) else None for p in links]
-        if any(f is None for f in found):
-            problems.append(f"peristiwa ke-{n} ({key}): tautan ke peristiwa sebelumnya putus")
-            continue
-        want = 1 + max(f.get("seq", 0) if isinstance(f.get("seq"), int) else 0 for f in found)
-        if seq != want:
-            problems.append(f"peristiwa {key}: nomor urut {seq} seharusnya {want}")
-    if events and roots != 1:
-        problems.append(f"riwayat perubahan memiliki {roots} awal; seharusnya tepat satu (pembuatan sesi)")
-    heads = head_events(tables)
-    if len(heads) > 1 and not problems:
-        problems.append(
-            f"riwayat perubahan bercabang ({len(heads)} ujung) tanpa peristiwa penggabungan: "
-            "berkas digabung di luar 'tpi merge-driver' (mis. dengan tangan)"
-        )
-    return problems

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 
 from .. import jsonfile
 from ..atomic import write_atomic
+from ..dates import clean_date, clean_time
 from ..errors import TpiError, os_reason
 from ..ids import ulid
 from ..jsonfile import read_bounded, toml_loads
-from ..rules.meta import JENIS_SESI, SCHEMA_VERSION, clean_date, clean_meta_field, clean_tim, clean_time
+from ..rules.meta import JENIS_SESI, SCHEMA_VERSION, clean_meta_field, clean_tim
 from ..rules.policy import AREA_READINGS, PeranTim, StatusSesi
 from ..text import clean_line
 
@@ -640,7 +641,7 @@ class Workspace:
         return [s for s in out if _opd_matches(opd, s)] if opd else out
 
     def _summarise(self, path: Path, rel: str) -> dict:
-        from .store import list_conflicts
+        from .conflicts import list_conflicts
 
         inst = self.instrument
         try:
@@ -735,7 +736,7 @@ def _load_for_summary(path: Path) -> dict:
     newline, so the events block is cut out by its markers (5x faster on a complete session).
     Any other layout (an old or hand-edited file) is read whole.
     """
-    from .store import load_tables
+    from .storage import load_tables
 
     try:
         text = path.read_bytes().decode("utf-8")
@@ -962,3 +963,11 @@ def _copy_default_templates(ws: Workspace) -> None:
     for entry in sorted(source.iterdir()):
         if entry.is_file() and not (ws.templates_dir / entry.name).exists():
             write_atomic(ws.templates_dir / entry.name, entry.read_bytes())
+
+
+def find_root(path: Path) -> Path | None:
+    """The workspace holding ``path`` (nearest folder upward with tpi.toml)."""
+    for folder in Path(path).resolve().parents:
+        if (folder / "tpi.toml").is_file():
+            return folder
+    return None

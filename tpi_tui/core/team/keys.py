@@ -83,8 +83,8 @@ _CACHE: dict[Path, tuple] = {}
 
 def registry_for(session_path: Path) -> tuple[Path | None, list[dict]]:
     """(workspace root, registered keys) for a session file; re-read only when the file changed."""
-    from ..session.store import fingerprint as file_fp
-    from .verify import find_root
+    from ..session.storage import fingerprint as file_fp
+    from ..session.workspace import find_root
 
     root = find_root(Path(session_path))
     if root is None:

@@ -43,20 +43,11 @@ from .. import jsonfile
 from ..atomic import write_atomic
 from ..errors import TpiError
 from ..ids import ulid
+from ..rules.answers import EMPTY_ANSWER
 from ..rules.policy import STATUS_ORDER, TIERS, StatusSesi
-from ..session.store import (
-    _EMPTY,
-    CONFLICT_FIELD,
-    FORMAT,
-    MERGE_FIELD,
-    canonical,
-    chained_event,
-    dump_tables,
-    head_events,
-    load_tables,
-    ordered_events,
-    session_digest,
-)
+from ..session.chain import MERGE_FIELD, canonical, chained_event, head_events, ordered_events, session_digest
+from ..session.conflicts import CONFLICT_FIELD
+from ..session.storage import FORMAT, dump_tables, load_tables
 from .keys import registry_for, signoff_valid
 
 _MISSING = object()
@@ -131,7 +122,7 @@ def _as_logged(tables: dict, label: str, base: dict) -> tuple[dict, list[tuple[i
     answers = {k: dict(v) for k, v in tables.get("answers", {}).items()}
     for item_id, field, _, logged in hand:
         doc = answers.setdefault(str(item_id), {})
-        if logged is NO_EVENT or _same(logged, _EMPTY.get(field)):
+        if logged is NO_EVENT or _same(logged, EMPTY_ANSWER.get(field)):
             doc.pop(field, None)
         else:
             doc[field] = logged
@@ -157,7 +148,7 @@ def _hand_conflict(field: str, logged: Any, merged: Any, stored: Any, label: str
                 "nilai": stored,
                 "oleh": f"di luar aplikasi ({label})",
                 "waktu": "",
-                "sumber": f"{'dihapus' if _same(stored, _EMPTY.get(field)) else 'diubah'} di luar aplikasi ({label})",
+                "sumber": f"{'dihapus' if _same(stored, EMPTY_ANSWER.get(field)) else 'diubah'} di luar aplikasi ({label})",
             },
         ],
     }
@@ -211,7 +202,7 @@ def merge_sessions(
         doc: dict[str, Any] = {}
         new_conflicts = []
         for field in sorted((set(o) | set(t) | set(b)) - {CONFLICT_FIELD}):
-            default = _EMPTY.get(field)
+            default = EMPTY_ANSWER.get(field)
             bv, ov, tv = b.get(field, default), o.get(field, default), t.get(field, default)
             side, clash = pick(bv, ov, tv)
             if clash:
@@ -233,7 +224,7 @@ def merge_sessions(
     for label, hand in (("sisi ini", hand_o), ("sisi lain", hand_t)):
         for item_id, field, stored, logged in hand:
             doc = answers.setdefault(str(item_id), {})
-            merged_value = doc.get(field, _EMPTY.get(field))
+            merged_value = doc.get(field, EMPTY_ANSWER.get(field))
             doc.setdefault(CONFLICT_FIELD, []).append(_hand_conflict(field, logged, merged_value, stored, label))
             summary["konflik"] += 1
         if hand:
@@ -363,17 +354,17 @@ def _record_fixups(merged: dict, last: dict | None, actor: str, status_reason: s
         item = int(key)
         logged = items.get(item, {})
         for field in sorted(set(doc) | set(logged)):
-            have = doc.get(field, _EMPTY.get(field))
+            have = doc.get(field, EMPTY_ANSWER.get(field))
             if field in logged and _same(logged[field], have):
                 continue
-            if field not in logged and _same(have, _EMPTY.get(field)):
+            if field not in logged and _same(have, EMPTY_ANSWER.get(field)):
                 continue
-            pending.append((item, field, logged.get(field, _EMPTY.get(field)), have, "penggabungan"))
+            pending.append((item, field, logged.get(field, EMPTY_ANSWER.get(field)), have, "penggabungan"))
     for item, logged in items.items():
         if str(item) not in merged["answers"]:
             for field, value in logged.items():
-                if not _same(value, _EMPTY.get(field)):
-                    pending.append((item, field, value, _EMPTY.get(field), "penggabungan"))
+                if not _same(value, EMPTY_ANSWER.get(field)):
+                    pending.append((item, field, value, EMPTY_ANSWER.get(field), "penggabungan"))
     meta = merged["meta"]["1"]
     born = {}
     for ev in ordered_events(merged)[:1]:

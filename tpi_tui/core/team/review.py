@@ -22,7 +22,8 @@ from typing import Any
 from ..errors import TpiError
 from ..rules.meta import STATUS
 from ..rules.policy import TIERS, Completeness, PeranTim, StatusSesi, completeness, name_matches
-from ..session.store import SessionStore, now_iso
+from ..session.chain import now_iso
+from ..session.store import SessionStore
 from ..text import clean_line
 
 STATUS_LABEL = STATUS  # draft/review/final -> Draf / Dalam Reviu / Final

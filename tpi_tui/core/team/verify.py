@@ -18,29 +18,20 @@ number per session). Returns Indonesian sentences; an empty list means the file 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import jsonfile
 from ..errors import TpiError, os_reason
-from ..rules.answers import ITEM_FIELDS, clean_field
-from ..rules.instrument import load_instrument
-from ..rules.meta import EDITABLE_META, STATUS, clean_meta_field
+from ..rules.answers import EMPTY_ANSWER, ITEM_FIELDS
 from ..rules.policy import PeranTim, StatusSesi
-from ..session.store import (
-    _EMPTY,
-    CONFLICT_FIELD,
-    load_tables,
-    meta_digest,
-    ordered_events,
-    session_digest,
-    verify_chain,
-)
-from ..text import is_clean_line
+from ..session.chain import meta_digest, ordered_events, session_digest, verify_chain
+from ..session.conflicts import CONFLICT_FIELD
+from ..session.schema import schema_problems
+from ..session.storage import load_tables
+from ..session.workspace import find_root
 
-TABLES = {"meta", "answers", "events"}
 HAND_EDIT = "di-luar-aplikasi"  # a merge conflict's ``jenis``: one side's value was edited by hand (core.team.merge)
 LIFECYCLE_REPLAY = ("status", "signoffs", "reopened", "berita_acara", "finalize_override", CONFLICT_FIELD)
 _MISSING = object()
@@ -55,14 +46,6 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def find_root(path: Path) -> Path | None:
-    """The workspace holding ``path`` (nearest folder upward with tpi.toml)."""
-    for folder in Path(path).resolve().parents:
-        if (folder / "tpi.toml").is_file():
-            return folder
-    return None
 
 
 def verify_session(path: str | Path, root: Path | None = None) -> list[str]:
@@ -82,118 +65,6 @@ def verify_details(path: str | Path, root: Path | None = None) -> Report:
     except (KeyError, TypeError, ValueError, AttributeError) as exc:  # hostile shapes we did not foresee
         report.problems.append(f"struktur berkas tidak sah ({type(exc).__name__}).")
     return report
-
-
-def schema_problems(tables: dict, inst=None, limit: int | None = None) -> list[str]:
-    """What in the tables the app could not have written: types, unknown items, invalid values.
-
-    The store refuses to open such a file (a hand edit must not crash scoring or be built on);
-    ``tpi verify`` lists them all. Stops after ``limit`` problems when given.
-    """
-    inst = inst or load_instrument()
-    problems: list[str] = []
-    for problem in _schema_steps(tables, inst):
-        problems.append(problem)
-        if limit is not None and len(problems) >= limit:
-            break
-    return problems
-
-
-def _schema_steps(tables: dict, inst) -> Iterator[str]:
-    """Every schema problem, in a fixed order: tables, meta, events, meta conflicts, answers."""
-    yield from _table_problems(tables)
-    meta = tables["meta"]["1"]
-    yield from _meta_problems(meta)
-    yield from _event_problems(tables.get("events", {}))
-    if CONFLICT_FIELD in meta and not _conflicts_ok(meta[CONFLICT_FIELD], EDITABLE_META):
-        yield "metadata konflik tidak sah."
-    narasumber = meta.get("narasumber", [])
-    ids = {p.get("id") for p in narasumber if isinstance(p, dict)} if isinstance(narasumber, list) else set()
-    for key, doc in tables.get("answers", {}).items():
-        yield from _answer_problems(key, doc, inst, ids)
-
-
-def _table_problems(tables: dict) -> Iterator[str]:
-    extra = sorted(set(tables) - TABLES)
-    if extra:
-        yield f"tabel tidak dikenal: {', '.join(extra)[:80]}."
-    if set(tables["meta"]) != {"1"}:
-        yield "tabel meta harus memuat tepat satu dokumen."
-
-
-def _meta_problems(meta: dict) -> Iterator[str]:
-    if not isinstance(meta.get("id"), str):
-        yield "ID sesi bukan teks."
-    opd = meta.get("opd")
-    if (
-        not isinstance(opd, dict)
-        or not isinstance(opd.get("nama"), str)
-        or not isinstance(opd.get("slug"), str)
-        or not is_clean_line(opd["nama"])
-    ):
-        yield "metadata opd tidak sah."
-    status = meta.get("status")
-    if not isinstance(status, str) or status not in STATUS:
-        yield f"status sesi {str(status)[:20]!r} tidak dikenal (draft/review/final)."
-    for key in ("signoffs", "reopened"):
-        value = meta.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            yield f"meta.{key} harus berupa daftar."
-    for key in ("tanggal", "jenis", "target"):
-        if key not in meta:
-            yield f"metadata {key} tidak ada."
-    for key in EDITABLE_META:
-        if key in meta:
-            try:
-                clean_meta_field(key, meta[key])
-            except TpiError as exc:
-                yield f"metadata {key}: {exc}"
-            except (TypeError, ValueError, AttributeError, KeyError):
-                yield f"metadata {key}: jenis isian tidak sah."
-
-
-def _event_problems(events: dict) -> Iterator[str]:
-    for key, event in events.items():
-        seq = event.get("seq")
-        if not isinstance(seq, int) or isinstance(seq, bool) or not isinstance(event.get("hash"), str):
-            yield f"peristiwa {key[:30]}: nomor urut atau hash tidak sah."
-
-
-def _answer_problems(key: str, doc: dict, inst, narasumber_ids: set) -> Iterator[str]:
-    """One item's document: a known item, known fields, each value as the app would store it."""
-    if not key.isdigit() or int(key) not in inst.items:
-        yield f"butir {key[:20]!r} tidak dikenal di instrumen LKE (1-{len(inst.items)})."
-        return
-    item = inst.items[int(key)]
-    for fname, value in doc.items():
-        if fname == CONFLICT_FIELD:
-            if not _conflicts_ok(value, ITEM_FIELDS):
-                yield f"butir {key}: catatan konflik tidak sah."
-        elif fname not in ITEM_FIELDS:
-            yield f"butir {key}: kolom {fname[:30]!r} tidak dikenal."
-        else:
-            yield from _field_problems(key, item, fname, value, narasumber_ids)
-
-
-def _field_problems(key: str, item, fname: str, value: Any, narasumber_ids: set) -> Iterator[str]:
-    try:
-        clean = clean_field(item, fname, value, narasumber_ids)
-    except TpiError as exc:
-        yield f"butir {key} kolom {fname}: {exc}"
-        return
-    except (TypeError, ValueError, AttributeError, KeyError):
-        yield f"butir {key} kolom {fname}: jenis isian tidak sah."
-        return
-    if clean != value or type(clean) is not type(value):
-        yield f"butir {key} kolom {fname}: nilai tidak dalam bentuk yang disimpan aplikasi."
-
-
-def _conflicts_ok(value: Any, fields) -> bool:
-    return (
-        isinstance(value, list)
-        and bool(value)
-        and all(isinstance(c, dict) and c.get("field") in fields and isinstance(c.get("versi"), list) for c in value)
-    )
 
 
 # Each check takes the tables, the report and the workspace root; they run in this order.
@@ -241,7 +112,7 @@ def answer_mismatches(tables: dict) -> list[tuple[int, str, Any, Any]]:
         doc = answers.get(str(item_id), {})
         logged = replay_items.get(item_id, {})
         for fname in sorted(set(doc) | set(logged)):
-            stored = doc.get(fname, _EMPTY.get(fname))
+            stored = doc.get(fname, EMPTY_ANSWER.get(fname))
             expect = logged.get(fname, _MISSING)
             if expect is _MISSING:
                 if fname in ITEM_FIELDS or fname == CONFLICT_FIELD:
@@ -268,7 +139,7 @@ def log_problems(tables: dict, known: dict | None = None) -> list[str]:
     hashes, the creation event and the metadata replay (``check_chain``, ``check_meta_replay``).
     Events equal to one in ``known`` (the merge base's, already shared by both sides) are not
     hashed again; a full ``verify`` still checks every link."""
-    from ..session.store import event_hash
+    from ..session.chain import event_hash
 
     known = known or {}
     report = Report(Path())
@@ -359,7 +230,7 @@ def check_signatures(tables: dict, report: Report, root: Path | None) -> None:
 
 def check_conflicts(tables: dict, report: Report, root: Path | None) -> None:
     """Recorded merge conflicts: a note on a draft, a problem on a final session."""
-    from ..session.store import list_conflicts
+    from ..session.conflicts import list_conflicts
 
     found = list_conflicts(tables)
     if not found:

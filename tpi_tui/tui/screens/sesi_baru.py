@@ -9,9 +9,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static, TextArea
 
+from ...core.dates import clean_date, clean_time
 from ...core.errors import TpiError
-from ...core.rules.meta import clean_date, clean_meta_field, clean_time
-from ...core.rules.policy import JenisSesi, PeranTim, Target, choices, parse_narasumber_lines
+from ...core.rules.meta import clean_meta_field, parse_narasumber_lines
+from ...core.rules.policy import JenisSesi, PeranTim, Target, choices
 from .. import clock
 from ..base import TpiScreen
 from ..plain import plain
