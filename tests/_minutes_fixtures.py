@@ -6,8 +6,9 @@ from pathlib import Path
 
 from tpi_tui.core.rules.instrument import load_instrument
 from tpi_tui.core.rules.meta import SCHEMA_VERSION
+from tpi_tui.core.session.config import render_config
 from tpi_tui.core.session.storage import dump_tables
-from tpi_tui.core.session.workspace import Workspace, render_config
+from tpi_tui.core.session.workspace import Workspace
 
 SESSION_ID = "01JV5Z8K3M9Q2R7T4W6X8Y0ABC"
 TRICKY = "Jalan desa rusak & perlu perbaikan <segera>"

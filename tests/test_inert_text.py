@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tpi_tui.core.errors import TpiError
 from tpi_tui.core.numbering import check_pattern
-from tpi_tui.core.session.workspace import clean_actor
+from tpi_tui.core.session.config import clean_actor
 from tpi_tui.core.team.review import reopen
 
 FIGURES = {"core_strings": 0, "core_writes": 0, "cli_strings": 0}

@@ -17,15 +17,8 @@ from _clone import copy_checkout
 
 import tpi_tui.cli as cli
 from tpi_tui.core.errors import TpiError
-from tpi_tui.core.session.workspace import (
-    CONFIG_DEFAULTS,
-    Config,
-    default_templates_dir,
-    find_workspace,
-    init_workspace,
-    load_config,
-    render_config,
-)
+from tpi_tui.core.session.config import CONFIG_DEFAULTS, Config, load_config, render_config
+from tpi_tui.core.session.workspace import default_templates_dir, find_workspace, init_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = {"common", "click_id"}  # click_id: the leaf common installs (click in Indonesian)

@@ -190,7 +190,7 @@ def test_every_filter_is_tested_here():
 
 
 def test_ukuran_kertas_is_cores_one_table():
-    from tpi_tui.core.session.workspace import PAPER_MM
+    from tpi_tui.core.session.config import PAPER_MM
 
     assert PAPER_MM["F4"] == (215, 330)  # F4 as Indonesian offices buy it
     assert f.ukuran_kertas("F4") == "215mm 330mm" and f.ukuran_kertas("A4") == "210mm 297mm"

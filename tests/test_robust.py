@@ -446,7 +446,7 @@ def test_lock_wait_is_configurable(ws, sid):
     "broken, line", [('instansi = "tanpa kutip penutup\n', 1), ("[a]\nb = 1\n[a]\nc = 2\n", 3), ("x = [1, 2\n", None)]
 )
 def test_a_toml_syntax_error_is_one_indonesian_line_with_its_position(tmp_path, broken, line):
-    from tpi_tui.core.session.workspace import load_config
+    from tpi_tui.core.session.config import load_config
 
     path = tmp_path / "tpi.toml"
     path.write_text(broken, encoding="utf-8")

@@ -21,7 +21,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tpi_tui.core.session.workspace import PAPER_MM  # noqa: E402 - the one table of paper sizes
+from tpi_tui.core.session.config import PAPER_MM  # noqa: E402 - the one table of paper sizes
 
 OUT = ROOT / "templates" / "berita_acara.docx"
 CENTER, RIGHT, JUSTIFY, LEFT = (

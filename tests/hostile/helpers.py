@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tpi_tui.core.session.workspace import Workspace, init_workspace, render_config
+from tpi_tui.core.session.config import render_config
+from tpi_tui.core.session.workspace import Workspace, init_workspace
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable

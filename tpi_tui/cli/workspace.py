@@ -32,7 +32,8 @@ def demo(ctx: click.Context, folder: str | None, no_open: bool) -> None:
     """Ruang kerja contoh Inspektorat Kabupaten Pesawaran di FOLDER (bawaan: tpi-demo), dibuat bila
     belum ada, lalu dibuka. Dijalankan di dalam ruang kerja contoh: membuka ruang kerja itu."""
     from ..core.cycle.demo import create_demo
-    from ..core.session.workspace import CONFIG, Workspace
+    from ..core.session.config import CONFIG
+    from ..core.session.workspace import Workspace
 
     ws = None if folder else _enclosing_demo(ctx)
     if ws is not None:

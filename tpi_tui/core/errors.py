@@ -1,5 +1,7 @@
 """The one exception type the user sees: its message is a complete Indonesian sentence."""
 
+import errno
+
 
 class TpiError(Exception):
     """An error caused by input or state the user can correct; ``str(e)`` is shown as is."""
@@ -15,7 +17,6 @@ class ReadOnlyError(TpiError):
 
 def os_reason(exc: OSError) -> str:
     """Why an OS call failed, in Indonesian (never the English ``strerror``)."""
-    import errno
 
     reasons = {
         errno.ENOENT: "tidak ditemukan",

@@ -18,10 +18,14 @@ invisible in a session file; session files refuse them (``unique_keys=True``).
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
+import tomllib
+from pathlib import Path
 from typing import Any
 
-from .errors import TpiError
+from .errors import TpiError, os_reason
 
 MAX_DEPTH = 32
 
@@ -38,11 +42,6 @@ def read_bounded(path, limit: int, label: str) -> bytes:
     refused before reading, and at most ``limit + 1`` bytes are ever read, so no input can
     exhaust memory however it is dressed up (a file that grows while read is cut at the bound).
     """
-    import os
-    import stat
-    from pathlib import Path
-
-    from .errors import os_reason
 
     path = Path(path)
     not_regular = TpiError(f"{label} ({path}) bukan berkas biasa (perangkat, pipa atau folder); tidak dibaca.")
@@ -151,8 +150,6 @@ def toml_loads(text: str, label: str) -> dict:
     column: tomllib's own wording ("Illegal character '\\n'") is English and means little to an
     assessor, while the position is what they need to fix the file.
     """
-    import re
-    import tomllib
 
     try:
         data = tomllib.loads(text)

@@ -11,7 +11,7 @@ import io
 from pathlib import Path
 
 from ..core.errors import TpiError
-from ..core.session.workspace import PAPER_MM
+from ..core.session.config import PAPER_MM
 
 NAME = "berita_acara.docx"
 

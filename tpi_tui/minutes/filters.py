@@ -181,7 +181,7 @@ def romawi(n: object) -> str:
 def ukuran_kertas(kertas: object, orientasi: str = "potret") -> str:
     """CSS ``@page size`` of ``kertas`` ("F4", "A4") from core's one table: "215mm 330mm";
     ``orientasi="lanskap"`` turns it ("330mm 215mm"). An unknown name is F4, as the config's default."""
-    from ..core.session.workspace import PAPER_MM
+    from ..core.session.config import PAPER_MM
 
     width, height = PAPER_MM.get(str(kertas), PAPER_MM["F4"])
     if orientasi == "lanskap":

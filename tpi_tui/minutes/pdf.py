@@ -216,7 +216,7 @@ def typeset(ws, base: str, context: dict, extra: dict | None = None, marks: bool
     name = f"{base}.typ"
     source = template_path(ws, name).read_bytes()
     library = template_path(ws, LIBRARY).read_bytes()
-    from ..core.session.workspace import PAPER_MM
+    from ..core.session.config import PAPER_MM
 
     data = print_view(context)
     if extra:

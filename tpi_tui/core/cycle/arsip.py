@@ -41,7 +41,12 @@ from pathlib import Path, PurePosixPath
 from .. import jsonfile
 from ..errors import TpiError
 from ..rules.policy import TIERS, StatusSesi
+from ..session.chain import session_digest
+from ..session.storage import parse_tables
+from ..team.keys import REGISTRY, SAH, check, load_registry, signoff_valid
+from ..team.verify import verify_details
 from ..text import show
+from .usulan import verify_usulan
 
 MANIFEST = "manifest.json"
 KEYS_MEMBER = "kunci/kunci.json"
@@ -154,8 +159,6 @@ def content_kind(data: bytes | None) -> str:
 
 def _claims(tables: dict, registry: list[dict], name: str) -> list[str]:
     """A review/final status without the valid keyed sign-offs it claims."""
-    from ..session.chain import session_digest
-    from ..team.keys import SAH, check, signoff_valid
 
     meta = tables["meta"]["1"]
     status = meta.get("status")
@@ -201,10 +204,6 @@ def verify_arsip(path: str | Path) -> ArsipReport:
 
 
 def _verify_open(zf: zipfile.ZipFile, path: Path, report: ArsipReport) -> None:
-    from ..session.storage import parse_tables
-    from ..team.keys import REGISTRY, load_registry
-    from ..team.verify import verify_details
-    from .usulan import verify_usulan
 
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:

@@ -32,7 +32,9 @@ from dataclasses import dataclass
 
 from ..errors import TpiError
 from ..rules.policy import StatusSesi
-from ..session.workspace import SessionSummary, Workspace, slugify
+from ..rules.scoring import evaluate
+from ..rules.syarat import SYARAT, memenuhi, teks_nilai
+from ..session.workspace import SessionSummary, Workspace, _load_for_summary, slugify
 
 BASIS_RULES = ("final-terakhir", "terakhir")
 UNIT_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -284,7 +286,6 @@ def basis_session(
 
 def load_basis(ws: Workspace, basis: Basis) -> tuple[dict, dict]:
     """(meta, answers) of a basis session, read without its event log (the listing's fast path)."""
-    from ..session.workspace import _load_for_summary
 
     if basis.damaged:
         raise TpiError(basis.damage())
@@ -294,8 +295,6 @@ def load_basis(ws: Workspace, basis: Basis) -> tuple[dict, dict]:
 
 def evaluate_basis(ws: Workspace, basis: Basis):
     """(meta, Evaluation) of a basis session: the same ``evaluate`` call as ``tpi score``."""
-
-    from ..rules.scoring import evaluate
 
     meta, answers = load_basis(ws, basis)
     ev = evaluate(
@@ -318,7 +317,6 @@ def syarat_of(meta: dict) -> dict[str, dict]:
     raw = meta.get("syarat")
     if not isinstance(raw, dict):
         return {}
-    from ..rules.syarat import SYARAT, memenuhi, teks_nilai
 
     target = meta.get("target") if meta.get("target") in ("WBK", "WBBM") else "WBK"
     out = {}

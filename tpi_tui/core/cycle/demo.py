@@ -10,9 +10,16 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from ..numbers import format_angka
+from ..rules.answers import DD_LABEL
+from ..rules.ba_fields import add_tindak_lanjut
 from ..rules.policy import StatusSesi
+from ..rules.syarat import SYARAT, set_syarat
+from ..session.config import render_config
 from ..session.store import SessionStore
-from ..session.workspace import Workspace, init_workspace, render_config
+from ..session.workspace import Workspace, init_workspace
+from ..team.review import finalize, sign_off
+from .usulan import add, set_syarat_instansi
 
 OPDS = [
     "Dinas Kependudukan dan Pencatatan Sipil",
@@ -218,7 +225,6 @@ def _fill(
 
 def _catatan(data_dukung: list[dict], agreed: bool) -> str:
     """The TPI's note says what the evidence statuses say (never "fits" over missing documents)."""
-    from ..rules.answers import DD_LABEL
 
     short = [d for d in data_dukung if d["status"] != "sesuai"]
     if not short:
@@ -265,7 +271,6 @@ def _with_dasar(text: str) -> str:
 
 def _berita_acara_content(store: SessionStore) -> None:
     """Syarat with evidence, sub-area notes, the head's response and agreed follow-ups."""
-    from ..rules.ba_fields import add_tindak_lanjut
 
     store.set_meta(
         {
@@ -360,7 +365,6 @@ STAGES = [
 
 def _sub_area_notes(store: SessionStore) -> None:
     """The TPI's note on every sub-area of a session under review or final, from its scores."""
-    from ..numbers import format_angka
 
     inst, ev = store.instrument, store.evaluate()
     answers = store.answers
@@ -384,10 +388,6 @@ def _sub_area_notes(store: SessionStore) -> None:
 
 def _record_syarat(store: SessionStore, tahun: str) -> None:
     """The prerequisites (TLHP, SAKIP, LHKPN, LHKASN) as checked by the TPI, with evidence."""
-    try:
-        from ..rules.syarat import SYARAT, set_syarat
-    except ImportError:  # syarat not part of this version: nothing to record
-        return
     values = {"tlhp": 100, "sakip": "BB", "lhkpn": 100, "lhkasn": 100}
     bukti = {
         "tlhp": f"Laporan pemantauan tindak lanjut Inspektorat per 31 Maret {tahun}",
@@ -401,8 +401,6 @@ def _record_syarat(store: SessionStore, tahun: str) -> None:
 
 
 def _more_sessions(ws: Workspace, actor: str) -> None:
-    from ..team.review import finalize, sign_off
-    from .usulan import add, set_syarat_instansi
 
     for n, (opd, tanggal, jenis, seed, upto, stage, weak, kepala) in enumerate(STAGES, start=1):
         people = [dict(NARASUMBER[0], jabatan=kepala)] + [dict(p) for p in NARASUMBER[1:5]]

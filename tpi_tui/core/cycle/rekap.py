@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 
+from ..atomic import write_atomic
 from ..errors import TpiError
 from ..rules.meta import STATUS
 from ..rules.scoring import GABUNGAN, THRESHOLDS, Score, Verdict, r2
@@ -88,7 +89,6 @@ def _load_cache(ws: Workspace) -> dict:
 
 
 def _save_cache(ws: Workspace, rows: dict) -> None:
-    from ..atomic import write_atomic
 
     try:
         _cache_path(ws).parent.mkdir(parents=True, exist_ok=True)

@@ -35,6 +35,7 @@ API::
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,10 +44,14 @@ from typing import Any
 from .. import jsonfile
 from ..atomic import clean_stray_temps, write_atomic
 from ..errors import TpiError, os_reason
+from ..ids import ulid
 from ..rules.answers import MAX_TEXT, clean_text
+from ..rules.meta import STATUS
+from ..rules.syarat import SYARAT_INSTANSI, _unknown_instansi, clean_nilai_instansi, jenis_instansi, rows_instansi
 from ..session.chain import canonical, chained_event, linear_chain_problems, now_iso
 from ..session.storage import dump_tables
 from ..session.workspace import Workspace, slugify
+from .afirmasi import check_afirmasi, pencanangan, satu_tahun
 from .basis import Basis, basis_session, clean_unit_id, evaluate_basis, unit_id_for
 
 FOLDER = "usulan"
@@ -155,7 +160,6 @@ def _meta_digest(meta: dict) -> str:
 
 
 def _event(tables: dict, field_name: str, item: str | None, old: Any, new: Any, reason: str | None, who: str) -> None:
-    from ..ids import ulid
 
     events = _ordered(tables)
     last = events[-1] if events else None
@@ -171,7 +175,7 @@ class _Locked:
         self.path = path
 
     def __enter__(self) -> _Locked:
-        import filelock
+        import filelock  # lazy: filelock (+asyncio), ~10 ms; only a change to the usulan list locks
 
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -244,8 +248,6 @@ def add(
         kategori = "WBK-AFIRMASI"
     afirmasi = kategori == "WBK-AFIRMASI"
     if afirmasi:
-        from .afirmasi import check_afirmasi
-
         check_afirmasi(ws, opd)  # six unit types only (PermenPANRB 5/2024); refused naming the basis
     why = _clean_reason(reason)
     slug = slugify(opd)
@@ -312,7 +314,6 @@ def set_syarat_instansi(
 ) -> dict | None:
     """Record one instansi-level syarat of ``tahun`` with its evidence; returns the entry, or
     None when nothing changed. One ``syarat.instansi`` event in the year's usulan file."""
-    from ..rules.syarat import SYARAT_INSTANSI, clean_nilai_instansi
 
     kunci = str(kunci).strip().lower()
     value = clean_nilai_instansi(kunci, nilai)
@@ -338,7 +339,6 @@ def set_syarat_instansi(
 
 def clear_syarat_instansi(ws: Workspace, tahun: int, kunci: str, *, reason: str, actor: str = "") -> None:
     """Remove one recorded instansi syarat (the reason is required and logged)."""
-    from ..rules.syarat import SYARAT_INSTANSI, _unknown_instansi
 
     kunci = str(kunci).strip().lower()
     if kunci not in SYARAT_INSTANSI:
@@ -360,7 +360,6 @@ def clear_syarat_instansi(ws: Workspace, tahun: int, kunci: str, *, reason: str,
 
 def syarat_instansi_rows(ws: Workspace, tahun: int, target: str) -> list[dict]:
     """The instansi syarat of ``tahun`` judged for ``target`` (WBK/WBBM)."""
-    from ..rules.syarat import jenis_instansi, rows_instansi
 
     return rows_instansi(load_usulan(ws, tahun).syarat, target, jenis_instansi(ws.config))
 
@@ -445,10 +444,6 @@ def verify_usulan(path: Path) -> list[str]:
 
 def proposal_problems(ws: Workspace, basis: Basis, kategori: str) -> list[str]:
     """Why proposing this unit as ``kategori`` needs a recorded reason ([] when it needs none)."""
-    import datetime as dt
-
-    from ..rules.meta import STATUS
-    from .afirmasi import pencanangan, satu_tahun
 
     predikat = "WBBM" if kategori == "WBBM" else "WBK"
     meta, ev = evaluate_basis(ws, basis)

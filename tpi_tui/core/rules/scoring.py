@@ -24,6 +24,8 @@ from dataclasses import asdict, dataclass, field
 from ..numbers import bulat, format_angka
 from .instrument import Instrument, Item
 from .policy import BacaanArea
+from .syarat import BELUM, teks_batas, teks_nilai
+from .syarat import rows as syarat_rows
 
 SIDES = {"tpi": "jawaban_tpi", "unit": "jawaban_unit"}
 
@@ -297,8 +299,6 @@ class Check:
         if self.key == "predikat_wbk":
             return "Unit kerja belum memperoleh predikat Menuju WBK (syarat usulan WBBM)"
         if self.key.startswith("syarat:"):
-            from .syarat import BELUM, teks_batas, teks_nilai
-
             kunci = self.key.split(":", 1)[1]
             if self.met is None:
                 return f"Syarat {self.label} {BELUM}"
@@ -359,7 +359,6 @@ def verdict(
 
     ``syarat``: the session's recorded prerequisites (core/rules/syarat.py); an unrecorded one fails.
     """
-    from .syarat import rows as syarat_rows
 
     t = THRESHOLDS[predikat]
     checks: list[Check] = [

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import TpiError
+from ..numbers import format_angka, format_persen, parse_desimal
 from ..text import clean_line
 from .answers import MAX_TEXT, clean_text
 
@@ -53,7 +54,6 @@ SYARAT = {
 
 
 def _persen(value: object, label: str) -> float:
-    from ..numbers import parse_desimal
 
     text = value.strip().rstrip("%").strip() if isinstance(value, str) else value
     return parse_desimal(text, f"Nilai {label}", minimum=0, maximum=100, places=2, example="100 atau 97,5")
@@ -110,8 +110,6 @@ def teks_nilai(kunci: str, nilai: float | str | None) -> str:
     if nilai is None:
         return BELUM
     if SYARAT[kunci].jenis == "persen":
-        from ..numbers import format_persen
-
         return format_persen(float(nilai))
     return str(nilai)
 
@@ -124,7 +122,6 @@ def teks_batas(kunci: str, batas: float | str) -> str:
     """A syarat's threshold as printed: "minimal BB" for SAKIP, "100%" for a percentage."""
     if kunci == "sakip":
         return f"minimal {batas}"
-    from ..numbers import format_angka
 
     return f"{format_angka(float(batas), 0)}%"
 
@@ -199,7 +196,6 @@ def _unknown_instansi(kunci: str) -> TpiError:
 
 def clean_nilai_instansi(kunci: str, value: object) -> float | str:
     """One instansi syarat value in its stored form."""
-    from ..numbers import parse_desimal
 
     s = SYARAT_INSTANSI.get(kunci)
     if s is None:
@@ -241,8 +237,6 @@ def teks_instansi(kunci: str, nilai: float | str | None) -> str:
     if nilai is None:
         return BELUM
     if kunci == "spip":
-        from ..numbers import format_angka
-
         value = float(nilai)
         return f"Level {format_angka(value, 0) if value == int(value) else format_angka(value, 2)}"
     return str(nilai)

@@ -101,7 +101,7 @@ def format_waktu(ts: str | None, zona: str = "WIB") -> str:
         return str(ts)[:40]
     if moment.tzinfo is not None and zona in ZONA_OFFSET:
         moment = moment.astimezone(dt.timezone(dt.timedelta(hours=ZONA_OFFSET[zona])))
-    from babel.dates import format_date  # the month names from CLDR, as the documents' filters use
+    from babel.dates import format_date  # lazy: babel.dates + CLDR data, ~20 ms; only the Riwayat view formats dates
 
     return f"{format_date(moment.date(), 'd MMMM y', locale='id')} {moment:%H.%M}"
 

@@ -71,6 +71,7 @@ from .chain import (
     session_digest,
 )
 from .conflicts import CONFLICT_FIELD, list_conflicts
+from .schema import schema_problems
 from .storage import FORMAT, SessionStorage, dump_tables
 
 # A note typed with pauses is saved every second or so; logging each save with the old and new
@@ -146,7 +147,6 @@ class SessionStore:
 
     def _check_schema(self, tables: dict) -> None:
         """Refuse a file the app could not have written (a hand edit): never score or build on it."""
-        from .schema import schema_problems  # verify imports this module
 
         try:
             problems = schema_problems(tables, self.instrument, limit=1)
@@ -159,7 +159,7 @@ class SessionStore:
 
     # -- lifetime ---------------------------------------------------------------------------
     def _acquire_lock(self, wait: float = 0.0) -> None:
-        import filelock  # ~10 ms; readers never need it
+        import filelock  # lazy: filelock (+asyncio), ~10 ms unloaded; only a writer locks, readers never do
 
         lock = filelock.FileLock(str(self.path) + ".lock", thread_local=False, is_singleton=False)
         try:

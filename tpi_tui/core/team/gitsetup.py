@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..atomic import write_atomic
 from ..errors import TpiError, os_reason
+from ..session.workspace import GITIGNORE
 
 ATTRIBUTE_LINES = (
     "sessions/**/*.json merge=tpi",
@@ -90,7 +91,6 @@ def setup(root: Path) -> list[str]:
 def _ignore_local(root: Path) -> list[str]:
     """The workspace's .gitignore lists what never leaves this computer (``GITIGNORE``: the API's
     token hashes in ``api/`` among them); lines missing from an older workspace are added."""
-    from ..session.workspace import GITIGNORE
 
     path = root / ".gitignore"
     try:

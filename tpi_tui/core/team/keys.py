@@ -26,15 +26,23 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import getpass
 import hashlib
 import json
 import os
+import platform
+import shlex
+import stat
 from pathlib import Path
 
 from .. import jsonfile
 from ..atomic import write_atomic
 from ..errors import TpiError, os_reason
 from ..identity import person_id
+from ..session.storage import fingerprint as file_fp
+from ..session.workspace import find_root
+from ..text import clean_line
 
 REGISTRY = Path(".tpi") / "kunci.json"
 
@@ -83,8 +91,6 @@ _CACHE: dict[Path, tuple] = {}
 
 def registry_for(session_path: Path) -> tuple[Path | None, list[dict]]:
     """(workspace root, registered keys) for a session file; re-read only when the file changed."""
-    from ..session.storage import fingerprint as file_fp
-    from ..session.workspace import find_root
 
     root = find_root(Path(session_path))
     if root is None:
@@ -105,7 +111,6 @@ def keys_for(registry: list[dict], full_name: str) -> list[dict]:
 
 
 def _when(text: object):
-    import datetime as dt
 
     try:
         when = dt.datetime.fromisoformat(str(text))
@@ -127,8 +132,12 @@ def rotation_payload(entry: dict, record: dict) -> bytes:
 
 
 def _verify_with(entry: dict, signature: object, data: bytes) -> bool:
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from cryptography.exceptions import (
+        InvalidSignature,  # lazy: cryptography (OpenSSL bindings), ~25 ms; only signing and checking a signature need it
+    )
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PublicKey,  # lazy: cryptography (OpenSSL bindings), ~25 ms; only signing and checking a signature need it
+    )
 
     try:
         Ed25519PublicKey.from_public_bytes(base64.b64decode(str(entry["publik"]))).verify(
@@ -220,8 +229,6 @@ def _private_path(fp: str) -> Path:
 def _read_private(path: Path) -> bytes | None:
     """The PEM bytes, or None when absent. A symbolic link, or (POSIX) a file that group or others
     may read, is refused with the command that makes it private; never followed, never used."""
-    import shlex
-    import stat
 
     shown = shlex.quote(str(path))
     if path.is_symlink():  # O_NOFOLLOW below closes the race; this words it
@@ -256,7 +263,9 @@ def _read_private(path: Path) -> bytes | None:
 
 
 def _load_private(fp: str):
-    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives import (
+        serialization,  # lazy: cryptography (OpenSSL bindings), ~25 ms; only signing and checking a signature need it
+    )
 
     raw = _read_private(_private_path(fp))
     if raw is None:
@@ -269,8 +278,12 @@ def _load_private(fp: str):
 
 def _generate(nama: str) -> tuple[str, str]:
     """A new key pair: the private part saved 0600 in the config folder; (fingerprint, public b64)."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives import (
+        serialization,  # lazy: cryptography (OpenSSL bindings), ~25 ms; only signing and checking a signature need it
+    )
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,  # lazy: cryptography (OpenSSL bindings), ~25 ms; only signing and checking a signature need it
+    )
 
     key = Ed25519PrivateKey.generate()
     public_raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
@@ -298,8 +311,6 @@ def _save_registry(root: Path, registry: list[dict]) -> None:
 
 def _account() -> str:
     """The operating-system account and computer that registered a key (for ``tpi key list``)."""
-    import getpass
-    import platform
 
     try:
         user = getpass.getuser()
@@ -347,7 +358,6 @@ def rotate_key(root: Path, nama: str, actor: str, now: str, reason: str | None =
 
     With the old private key on this computer the retirement is signed by it; without it (lost) a
     written ``reason`` is required and the rotation is flagged by ``tpi key list`` and verify."""
-    from ..text import clean_line
 
     nama = _clean_owner(nama)
     registry = load_registry(root)

@@ -44,11 +44,14 @@ from ..atomic import write_atomic
 from ..errors import TpiError
 from ..ids import ulid
 from ..rules.answers import EMPTY_ANSWER
+from ..rules.meta import EDITABLE_META
 from ..rules.policy import STATUS_ORDER, TIERS, StatusSesi
 from ..session.chain import MERGE_FIELD, canonical, chained_event, head_events, ordered_events, session_digest
 from ..session.conflicts import CONFLICT_FIELD
 from ..session.storage import FORMAT, dump_tables, load_tables
 from .keys import registry_for, signoff_valid
+from .verify import _MISSING as NO_EVENT
+from .verify import HAND_EDIT, answer_mismatches, log_problems
 
 _MISSING = object()
 
@@ -100,8 +103,6 @@ def _as_logged(tables: dict, label: str, base: dict) -> tuple[dict, list[tuple[i
     A side whose chain is broken or whose metadata the log does not account for cannot be merged
     automatically (git then reports the file as a conflict); answer fields edited or deleted by hand
     get their logged value back here and are recorded by the caller as conflicts."""
-    from .verify import _MISSING as NO_EVENT
-    from .verify import answer_mismatches, log_problems
 
     problems = log_problems(tables, base.get("events"))
     if problems:
@@ -135,7 +136,6 @@ def _as_logged(tables: dict, label: str, base: dict) -> tuple[dict, list[tuple[i
 def _hand_conflict(field: str, logged: Any, merged: Any, stored: Any, label: str) -> dict:
     """A conflict naming a hand edit: version 1 what the logs give after the merge, version 2 the
     value found in the file without an event (``jenis`` marks it; verify fails until resolved)."""
-    from .verify import HAND_EDIT
 
     return {
         "field": field,
@@ -235,7 +235,6 @@ def merge_sessions(
             )
 
     # -- meta ------------------------------------------------------------------------------
-    from ..rules.meta import EDITABLE_META
 
     bm, om, tm = base["meta"].get("1", {}), ours["meta"]["1"], theirs["meta"]["1"]
     meta: dict[str, Any] = {}

@@ -25,6 +25,7 @@ from ..rules.policy import TIERS, Completeness, PeranTim, StatusSesi, completene
 from ..session.chain import now_iso
 from ..session.store import SessionStore
 from ..text import clean_line
+from .keys import check, registry_for, sign, signoff_valid
 
 STATUS_LABEL = STATUS  # draft/review/final -> Draf / Dalam Reviu / Final
 
@@ -42,7 +43,6 @@ _matches = name_matches  # the one signer-matching rule (core.rules.policy)
 def signoff_state(store: SessionStore) -> list[dict]:
     """The recorded sign-offs in tier order, each with ``stale`` (digest no longer current, or a
     signature that does not check out against the workspace's registered keys) and ``kunci_status``."""
-    from .keys import check, registry_for, signoff_valid
 
     current = store.digest()
     _, registry = registry_for(store.path)
@@ -126,7 +126,6 @@ def sign_off(store: SessionStore, name: str) -> dict:
     entry = {"peran": peran, "nama": person["nama"], "ts": now_iso(), "digest": store.digest()}
     if person.get("nip"):
         entry["nip"] = person["nip"]
-    from .keys import registry_for, sign
 
     root, _ = registry_for(store.path)
     entry.update(sign(root, store.id, entry))  # refuses a keyed name without its private key

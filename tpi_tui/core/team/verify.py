@@ -26,11 +26,13 @@ from .. import jsonfile
 from ..errors import TpiError, os_reason
 from ..rules.answers import EMPTY_ANSWER, ITEM_FIELDS
 from ..rules.policy import PeranTim, StatusSesi
-from ..session.chain import meta_digest, ordered_events, session_digest, verify_chain
-from ..session.conflicts import CONFLICT_FIELD
+from ..session.attach import file_sha256, resolve_stored
+from ..session.chain import event_hash, meta_digest, ordered_events, session_digest, verify_chain
+from ..session.conflicts import CONFLICT_FIELD, list_conflicts
 from ..session.schema import schema_problems
 from ..session.storage import load_tables
 from ..session.workspace import find_root
+from .keys import REGISTRY, SAH, TANPA_KUNCI, describe, keys_for, load_registry, registry_report
 
 HAND_EDIT = "di-luar-aplikasi"  # a merge conflict's ``jenis``: one side's value was edited by hand (core.team.merge)
 LIFECYCLE_REPLAY = ("status", "signoffs", "reopened", "berita_acara", "finalize_override", CONFLICT_FIELD)
@@ -139,7 +141,6 @@ def log_problems(tables: dict, known: dict | None = None) -> list[str]:
     hashes, the creation event and the metadata replay (``check_chain``, ``check_meta_replay``).
     Events equal to one in ``known`` (the merge base's, already shared by both sides) are not
     hashed again; a full ``verify`` still checks every link."""
-    from ..session.chain import event_hash
 
     known = known or {}
     report = Report(Path())
@@ -209,7 +210,6 @@ def check_signoffs(tables: dict, report: Report, root: Path | None) -> None:
 
 def check_signatures(tables: dict, report: Report, root: Path | None) -> None:
     """Every sign-off's Ed25519 signature against the workspace's registered keys (core/team/keys.py)."""
-    from .keys import SAH, TANPA_KUNCI, describe, keys_for, load_registry
 
     try:
         registry = load_registry(root)
@@ -230,7 +230,6 @@ def check_signatures(tables: dict, report: Report, root: Path | None) -> None:
 
 def check_conflicts(tables: dict, report: Report, root: Path | None) -> None:
     """Recorded merge conflicts: a note on a draft, a problem on a final session."""
-    from ..session.conflicts import list_conflicts
 
     found = list_conflicts(tables)
     if not found:
@@ -254,7 +253,6 @@ def check_conflicts(tables: dict, report: Report, root: Path | None) -> None:
 
 def check_attachments(tables: dict, report: Report, root: Path | None) -> None:
     """Attached data dukung files, when present on this computer, still have their SHA-256."""
-    from ..session.attach import file_sha256, resolve_stored
 
     for key, doc in tables.get("answers", {}).items():
         dd = doc.get("data_dukung")
@@ -363,7 +361,6 @@ def check_numbers_unique(ws, reports: list[Report]) -> None:
 def check_key_registry(ws, reports: list[Report]) -> None:
     """The key registry itself (``core.team.keys.registry_report``): one active key per person, every
     retirement made by ``tpi key rotate``; a rotation without the old key is a note."""
-    from .keys import REGISTRY, load_registry, registry_report
 
     path = ws.root / REGISTRY
     try:
