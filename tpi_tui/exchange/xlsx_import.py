@@ -695,8 +695,8 @@ class _Reader:
             p = next((pp for pp in sub.persentase if len(pp.penyebut) > 1), None) if sub else None
             if p is None or _is_blank(value):
                 continue
-            parts = [self.changes.get(i, {}).get(jawaban_key) for i in p.penyebut]
-            if any(v is None for v in parts):
+            parts = [v for i in p.penyebut if (v := self.changes.get(i, {}).get(jawaban_key)) is not None]
+            if len(parts) < len(p.penyebut):
                 continue
             try:
                 typed = parse_jumlah(value, "Jumlah")

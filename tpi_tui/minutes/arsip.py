@@ -104,12 +104,14 @@ def build_arsip(
         with ws.open(s.id, readonly=True) as store:
             if s.status == StatusSesi.FINAL:
                 # read-only: nothing to issue, so one context serves both formats (rendered in memory)
+                context: dict | None = None
                 try:
                     context = build_context(ws, store)
                 except TpiError as exc:
-                    context = None
                     notes.append(f"Berita Acara {s.opd} {s.tanggal} tidak dibuat: {exc}")
-                for fmt in ("pdf", "docx") if context is not None else ():
+                for fmt in ("pdf", "docx"):
+                    if context is None:
+                        break
                     try:
                         data = render_pdf(ws, context) if fmt == "pdf" else render_docx(ws, store, context)
                         files[f"{s.opd_slug}/berita-acara/berita-acara_{path.stem}.{fmt}"] = (data, "berita_acara")

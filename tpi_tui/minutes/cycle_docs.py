@@ -19,9 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal, overload
 
 from ..core.atomic import write_file
 from ..core.errors import TpiError
+
+if TYPE_CHECKING:
+    from ..core.workspace import Workspace
 
 FORMATS = ("md", "html", "docx", "pdf")
 DEFAULT_PATTERNS = {
@@ -102,10 +106,14 @@ def _render(ws, name: str, context: dict) -> str:
     return _render_named(ws, name, context)
 
 
-def document_pdf(ws, base: str, context: dict, marks: bool = False) -> bytes:
+@overload
+def document_pdf(ws: Workspace, base: str, context: dict, marks: Literal[False] = False) -> bytes: ...
+@overload
+def document_pdf(ws: Workspace, base: str, context: dict, marks: Literal[True]) -> list: ...
+def document_pdf(ws: Workspace, base: str, context: dict, marks: bool = False) -> bytes | list:
     """The PDF of ``base`` ("lhe", "surat_usulan", "sptjm", "rekap"), set by Typst."""
     from .filters import terbilang
-    from .pdf import typeset
+    from .pdf import typeset, typeset_marks
 
     extra = {
         "judul_dokumen": f"{base.replace('_', ' ').upper()} — {context['instansi']['nama']}",
@@ -113,7 +121,7 @@ def document_pdf(ws, base: str, context: dict, marks: bool = False) -> bytes:
     }
     if "units" in context:
         extra["jumlah_unit_terbilang"] = terbilang(len(context["units"]))
-    return typeset(ws, base, context, extra, marks=marks)
+    return typeset_marks(ws, base, context, extra) if marks else typeset(ws, base, context, extra)
 
 
 def html_to_docx(html: str, stem: str, timeout: float = 180.0) -> bytes:
@@ -680,7 +688,7 @@ def rekap_context(ws, data: dict, tanggal: str | None = None) -> dict:
             )
         )
     if setting(ws, "rekap_penandatangan", "inspektur") == "ketua":
-        ketua = next((p for p in cfg.tim if p.get("peran") == "Ketua Tim"), {})
+        ketua: dict = next((p for p in cfg.tim if p.get("peran") == "Ketua Tim"), {})
         ttd = {
             "jabatan": "Ketua Tim Penilai Internal",
             "nama": ketua.get("nama", ""),

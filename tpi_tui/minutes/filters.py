@@ -152,9 +152,9 @@ def nip(value: object) -> str:
     return s or "-"
 
 
-def romawi(n: object) -> str:
+def romawi(n: int | str) -> str:
     """Roman numeral (for month codes in a letter number): 5 -> "V"."""
-    value = int(n)  # type: ignore[arg-type]
+    value = int(n)
     if not 1 <= value <= 3999:
         raise TpiError(f"{value} tidak dapat ditulis dengan angka Romawi.")
     out = []

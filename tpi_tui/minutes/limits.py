@@ -40,6 +40,7 @@ import select
 import signal
 import time
 from collections.abc import Callable
+from typing import TypeVar, cast
 
 from ..core.errors import TpiError
 
@@ -47,6 +48,9 @@ MEMORY_BYTES = 512 * 1024 * 1024  # a complete 127-item render peaks far below 5
 CPU_SECONDS = 5  # a complete render takes ~30 ms of CPU
 WALL_SECONDS = 20.0  # generous: two busy cores shared with other work still finish in time
 OUTPUT_BYTES = 32 * 1024 * 1024  # a Berita Acara .md is ~60 KB, the .docx ~100 KB
+
+# what a render returns: text (Markdown, HTML) or bytes (DOCX, PDF); the child's message keeps which
+Output = TypeVar("Output", str, bytes)
 
 _OK, _ERR, _MEM, _BIG, _CRASH = b"K", b"E", b"M", b"B", b"C"
 
@@ -222,8 +226,8 @@ def _spawned(conn, fn: Callable, args: tuple, name: str) -> None:  # pragma: no 
 
 
 def run_limited(
-    name: str, fn: Callable[..., str | bytes], args: tuple = (), carry: CompiledCache | None = None
-) -> str | bytes:
+    name: str, fn: Callable[..., Output], args: tuple = (), carry: CompiledCache | None = None
+) -> Output:
     """``fn(*args)`` in a child under the limits above; its str/bytes, or one TpiError.
 
     ``fn`` is a module-level function and ``args`` plain data: a spawned child (no ``os.fork``)
@@ -231,8 +235,11 @@ def run_limited(
     next child (a spawned child starts from nothing and compiles again).
     """
     if can_fork():
-        return _run_forked(name, lambda: fn(*args), carry)
-    return _run_spawned(name, fn, args)
+        out = _run_forked(name, lambda: fn(*args), carry)
+    else:
+        out = _run_spawned(name, fn, args)
+    # the message is tagged str or bytes (_outcome) and _result restores that type: fn's own
+    return cast(Output, out)
 
 
 def _run_forked(name: str, fn: Callable[[], str | bytes], carry: CompiledCache | None) -> str | bytes:

@@ -32,8 +32,12 @@ import threading
 import warnings
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.errors import TpiError, os_reason
+
+if TYPE_CHECKING:
+    from ..core.workspace import Workspace
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 LIBRARY = "_tpi.typ"
@@ -128,11 +132,11 @@ def print_view(value):
 def _root() -> Path:
     """This process's private folder for the compiler (removed at exit)."""
     root = _STATE.get("root")
-    if root is None or not Path(root).is_dir():
+    if not isinstance(root, Path) or not root.is_dir():
         root = Path(tempfile.mkdtemp(prefix="tpi-cetak-"))
         atexit.register(shutil.rmtree, root, True)
         _STATE["root"] = root
-    return Path(root)
+    return root
 
 
 def _compiler():
@@ -166,13 +170,23 @@ def _error(exc: BaseException, name: str) -> TpiError:
     return TpiError(f"Templat {where} galat: {message.rstrip('.')}. Tidak ada berkas yang ditulis.")
 
 
-def compile_pdf(
-    template: bytes, library: bytes, data: dict, name: str, logo: bytes | None = None, marks: bool = False
-) -> bytes | list:
-    """Typeset ``template`` (Typst source) with ``data`` (JSON-ready); the PDF bytes.
+def compile_pdf(template: bytes, library: bytes, data: dict, name: str, logo: bytes | None = None) -> bytes:
+    """Typeset ``template`` (Typst source) with ``data`` (JSON-ready); the PDF bytes."""
+    out = _compile(template, library, data, name, logo, marks=False)
+    if not isinstance(out, bytes) or not out.startswith(b"%PDF"):
+        raise TpiError(f"Templat {name} tidak menghasilkan PDF. Tidak ada berkas yang ditulis.")
+    return out
 
-    ``marks``: instead, the document's introspection marks (``tanda`` in ``_tpi.typ``: kind, page
+
+def compile_marks(template: bytes, library: bytes, data: dict, name: str, logo: bytes | None = None) -> list:
+    """Instead of the PDF, the document's introspection marks (``tanda`` in ``_tpi.typ``: kind, page
     and vertical position of each signature block, closing sentence ...), for the print-rule tests."""
+    found = _compile(template, library, data, name, logo, marks=True)
+    return found if isinstance(found, list) else []
+
+
+def _compile(template: bytes, library: bytes, data: dict, name: str, logo: bytes | None, marks: bool) -> object:
+    """The compiler's answer: PDF bytes, or (``marks``) the decoded marks."""
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     with _LOCK:
         compiler = _compiler()
@@ -201,17 +215,31 @@ def compile_pdf(
             raise _error(exc, name) from None
         except (RuntimeError, ValueError, OSError) as exc:
             raise _error(exc, name) from None
-    if not isinstance(out, bytes) or not out.startswith(b"%PDF"):
-        raise TpiError(f"Templat {name} tidak menghasilkan PDF. Tidak ada berkas yang ditulis.")
     return out
 
 
-def typeset(ws, base: str, context: dict, extra: dict | None = None, marks: bool = False) -> bytes:
+def typeset(ws: Workspace, base: str, context: dict, extra: dict | None = None) -> bytes:
     """The PDF of document ``base`` ("berita_acara", "lhe", "rekap", "surat_usulan", "sptjm").
 
     ``<base>.typ`` and ``_tpi.typ`` come from the workspace's ``templates/`` when it has them,
-    else from the packaged defaults (``render.template_path``)."""
-    from .render import run_template, template_path
+    else from the packaged defaults (``render.template_path``). A workspace template is compiled
+    in the limited child: ``compile_pdf`` and plain bytes/data, so a spawned child can take them."""
+    from .render import run_template
+
+    args = _inputs(ws, base, context, extra)
+    return run_template(ws, args[3], compile_pdf, args)
+
+
+def typeset_marks(ws: Workspace, base: str, context: dict, extra: dict | None = None) -> list:
+    """The introspection marks of the document ``typeset`` makes (the print-rule tests)."""
+    return compile_marks(*_inputs(ws, base, context, extra))
+
+
+def _inputs(
+    ws: Workspace, base: str, context: dict, extra: dict | None
+) -> tuple[bytes, bytes, dict, str, bytes | None]:
+    """What the compiler takes: the template, the library, the data, the template's name, the logo."""
+    from .render import template_path
 
     name = f"{base}.typ"
     source = template_path(ws, name).read_bytes()
@@ -232,9 +260,7 @@ def typeset(ws, base: str, context: dict, extra: dict | None = None, marks: bool
         data["logo"] = "logo"
     else:
         data["logo"] = None
-    if marks:
-        return compile_pdf(source, library, data, name, logo, marks=True)
-    return run_template(ws, name, lambda: compile_pdf(source, library, data, name, logo))
+    return source, library, data, name, logo
 
 
 def soffice_path() -> str:

@@ -16,11 +16,17 @@ import re
 import sys
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal, overload
 
 from ..core.errors import TpiError
 from .context import build_context  # the section builders live in context.py
+
+if TYPE_CHECKING:
+    from ..core.workspace import Workspace
+    from .limits import CompiledCache, Output
 
 MAX_TEMPLATE_BYTES = 1024 * 1024  # the default Berita Acara template is ~20 KB
 
@@ -81,7 +87,7 @@ def template_path(ws, name: str) -> Path:
 
 
 def _autoescape(name: str | None) -> bool:
-    return bool(name) and (name.endswith(".html.j2") or name.endswith(".html") or name.endswith(".xml"))
+    return name is not None and name.endswith((".html.j2", ".html", ".xml"))
 
 
 # A complete 127-item session renders in about 12 ms; these bounds only stop a hostile or
@@ -314,7 +320,9 @@ def trusted(ws) -> bool:
     return True
 
 
-def run_template(ws, name: str, fn, args: tuple = (), carry=None):
+def run_template(
+    ws: Workspace, name: str, fn: Callable[..., Output], args: tuple = (), carry: CompiledCache | None = None
+) -> Output:
     """``fn(*args)`` (a render of template ``name``; a module-level function and plain data, so a
     spawned child can receive them): in a limited child unless the templates are the packaged
     defaults; memory and recursion exhaustion become template errors either way."""
@@ -325,7 +333,7 @@ def run_template(ws, name: str, fn, args: tuple = (), carry=None):
     return _in_process(name, fn, args)
 
 
-def _in_process(name: str, fn, args: tuple):
+def _in_process(name: str, fn: Callable[..., Output], args: tuple) -> Output:
     """A render of the packaged templates, here; memory and recursion become template errors."""
     from . import limits
 
@@ -376,10 +384,14 @@ def render_text(ws, store, fmt: str = "md", nomor: str | None = None) -> str:
     return _render_named(ws, TEMPLATES[fmt], build_context(ws, store, nomor=nomor))
 
 
-def render_pdf(ws, context: dict, marks: bool = False) -> bytes:
+@overload
+def render_pdf(ws: Workspace, context: dict, marks: Literal[False] = False) -> bytes: ...
+@overload
+def render_pdf(ws: Workspace, context: dict, marks: Literal[True]) -> list: ...
+def render_pdf(ws: Workspace, context: dict, marks: bool = False) -> bytes | list:
     """The Berita Acara set by Typst from ``berita_acara.typ`` (``pdf.typeset``)."""
     from .filters import tanggal_angka, tanggal_terbilang
-    from .pdf import typeset
+    from .pdf import typeset, typeset_marks
 
     day = context["sesi"]["tanggal"]
     extra = {
@@ -388,7 +400,7 @@ def render_pdf(ws, context: dict, marks: bool = False) -> bytes:
         "judul_dokumen": f"{context['judul']} — {context['opd']['nama']}",
         "penyusun": context["instansi"]["unit"],
     }
-    return typeset(ws, "berita_acara", context, extra, marks=marks)
+    return typeset_marks(ws, "berita_acara", context, extra) if marks else typeset(ws, "berita_acara", context, extra)
 
 
 def preview_pdf(ws, store, output: Path | None = None) -> Path:
@@ -529,7 +541,7 @@ def _sample_context(ws) -> dict:
                 return build_context(ws, ws.open(summary.id, readonly=True))
             except TpiError:
                 continue
-    meta = {
+    meta: dict = {
         "id": "00000000000000000000000000",
         "opd": {"nama": "Contoh OPD", "slug": "contoh-opd"},
         "jenis": "wawancara",
