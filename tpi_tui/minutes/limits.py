@@ -35,6 +35,7 @@ copy-on-write faults and the pipe add a few milliseconds to a ~30 ms render.
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import select
 import signal
@@ -178,6 +179,7 @@ def _child(fn: Callable[[], str | bytes], name: str, w: int, carry: CompiledCach
             pass
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, signal.SIG_DFL)
+        _quiet()
         _os_limits()
         message = _outcome(fn, name, carry)
         view = memoryview(message)
@@ -189,6 +191,24 @@ def _child(fn: Callable[[], str | bytes], name: str, w: int, carry: CompiledCach
         code = 4
     finally:
         os._exit(code)
+
+
+def _quiet() -> None:
+    """The child's stderr goes nowhere: an engine that aborts (Typst's Rust allocator under
+    RLIMIT_AS prints a backtrace) must not write over the terminal or the TUI; the parent says
+    what happened in one line. Python's own fault handler (``-X faulthandler``, pytest) is off too:
+    it writes to a copy of stderr it kept."""
+    faulthandler.disable()
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    try:
+        os.dup2(devnull, 2)
+    except OSError:
+        pass
+    finally:
+        os.close(devnull)
 
 
 _CPU_EXIT = 86  # a spawned child's watchdog: CPU_SECONDS used up
@@ -213,6 +233,7 @@ def _cpu_watchdog() -> None:
 def _spawned(conn, fn: Callable, args: tuple, name: str) -> None:  # pragma: no cover - a spawned child
     """The spawned child's entry point (multiprocessing imports this module by name)."""
     try:
+        _quiet()
         try:
             _os_limits()
         except (ImportError, OSError, ValueError):  # no resource module (Windows)

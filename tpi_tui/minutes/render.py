@@ -32,6 +32,7 @@ MAX_TEMPLATE_BYTES = 1024 * 1024  # the default Berita Acara template is ~20 KB
 
 TEMPLATES = {"md": "berita_acara.md.j2", "html": "berita_acara.html.j2", "docx": "berita_acara.docx"}
 FORMATS = ("md", "html", "docx", "pdf")
+TEMPLATE_SUFFIXES = (".j2", ".docx", ".typ")  # Jinja text, the DOCX ones, the Typst ones (PDF)
 
 
 # -- Jinja environment ----------------------------------------------------------------------------
@@ -299,12 +300,12 @@ def trusted(ws) -> bool:
     """Are all workspace templates byte-identical to this version's packaged defaults?
 
     Then they are rendered in-process; otherwise in a resource-limited child (``limits.py``
-    says why). Every ``.j2``/``.docx`` in ``templates/`` counts, since a template can include
-    another: one differing file sends every render to the child.
+    says why). Every ``.j2``/``.docx``/``.typ`` in ``templates/`` counts, since a template can
+    include another: one differing file sends every render to the child.
     """
     folder = Path(ws.templates_dir)
     try:
-        entries = [e for e in os.scandir(folder) if e.is_file() and e.name.endswith((".j2", ".docx"))]
+        entries = [e for e in os.scandir(folder) if e.is_file() and e.name.endswith(TEMPLATE_SUFFIXES)]
     except OSError:
         return True  # no workspace templates: only the packaged ones can load
     packaged = packaged_templates()
