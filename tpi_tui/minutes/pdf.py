@@ -35,6 +35,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.errors import TpiError, os_reason
+from ..core.workspace import PAPER_MM
+from .filters import jam, nilai, nip, tanggal
+from .templating import run_template, template_path
 
 if TYPE_CHECKING:
     from ..core.workspace import Workspace
@@ -71,8 +74,6 @@ def check_engine() -> None:
 @lru_cache(maxsize=65536)
 def _nilai(x: float) -> str:
     """filters.nilai, memoised: a 127-item context repeats few distinct scores many times."""
-    from .filters import nilai
-
     return nilai(x)
 
 
@@ -81,10 +82,6 @@ def print_view(value):
     """``value`` (a template context) as JSON-ready data, with the printed forms added beside
     the raw ones: ``<k>_fmt`` for a score (filter ``nilai``) or a NIP (``nip``) or a time
     (``jam``), ``<k>_tgl`` for an ISO date (``tanggal``). Lists of scores get a list ``_fmt``."""
-    from .filters import jam, nip, tanggal
-
-    nilai = _nilai
-
     def walk(v):
         if isinstance(v, dict):
             out = {}
@@ -94,7 +91,7 @@ def print_view(value):
                 if isinstance(x, bool) or x is None:
                     continue
                 if isinstance(x, (int, float)):
-                    out[f"{k}_fmt"] = nilai(x)
+                    out[f"{k}_fmt"] = _nilai(x)
                 elif isinstance(x, str):
                     if k == "nip" or k.endswith("_nip"):
                         out[f"{k}_fmt"] = nip(x)
@@ -113,7 +110,7 @@ def print_view(value):
                     and x
                     and all(isinstance(e, (int, float)) and not isinstance(e, bool) for e in x)
                 ):
-                    out[f"{k}_fmt"] = [nilai(e) for e in x]
+                    out[f"{k}_fmt"] = [_nilai(e) for e in x]
                 elif isinstance(x, (dt.date, dt.datetime)):
                     out[f"{k}_tgl"] = tanggal(x)
             return out
@@ -224,8 +221,6 @@ def typeset(ws: Workspace, base: str, context: dict, extra: dict | None = None) 
     ``<base>.typ`` and ``_tpi.typ`` come from the workspace's ``templates/`` when it has them,
     else from the packaged defaults (``render.template_path``). A workspace template is compiled
     in the limited child: ``compile_pdf`` and plain bytes/data, so a spawned child can take them."""
-    from .render import run_template
-
     args = _inputs(ws, base, context, extra)
     return run_template(ws, args[3], compile_pdf, args)
 
@@ -239,12 +234,9 @@ def _inputs(
     ws: Workspace, base: str, context: dict, extra: dict | None
 ) -> tuple[bytes, bytes, dict, str, bytes | None]:
     """What the compiler takes: the template, the library, the data, the template's name, the logo."""
-    from .render import template_path
-
     name = f"{base}.typ"
     source = template_path(ws, name).read_bytes()
     library = template_path(ws, LIBRARY).read_bytes()
-    from ..core.workspace import PAPER_MM
 
     data = print_view(context)
     if extra:
