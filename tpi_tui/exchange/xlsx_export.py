@@ -18,6 +18,9 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
 from ..core.atomic import write_file
 from ..core.instrument import Instrument
 from ..core.scoring import Score, item_score, score
@@ -221,9 +224,6 @@ def _jawaban_sheet(inst: Instrument, answers: dict, meta: dict) -> _Sheet:
 
 def build_workbook(store: SessionStore, sheets: tuple[str, ...] = (SHEET_JAWABAN, SHEET_LKE)) -> bytes:
     """The .xlsx bytes of a session: "Jawaban" then "LKE ZI" (or only the sheets named)."""
-    from openpyxl import Workbook  # ~60 ms; only the Excel commands pay it
-    from openpyxl.styles import Alignment, Font
-
     inst = store.instrument
     answers = store.answers
     sc = score(inst, answers, "tpi")

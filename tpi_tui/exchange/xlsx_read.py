@@ -20,6 +20,7 @@ a formula, so one pass serves both.
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import stat
@@ -30,6 +31,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, iterparse
 
 from ..core.errors import TpiError, os_reason
 from ..core.text import show
@@ -123,11 +127,6 @@ class Book:
 
     def _parse(self, part: str, events: tuple[str, ...] = ("end",)) -> Iterator[tuple[str, Element]]:
         """(event, element) of a part, through defusedxml; any fault names the part."""
-        import io
-
-        from defusedxml import DefusedXmlException
-        from defusedxml.ElementTree import ParseError, iterparse
-
         data = self._bytes(part)
         try:
             yield from iterparse(io.BytesIO(data), events=events, forbid_dtd=True)

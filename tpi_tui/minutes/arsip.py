@@ -27,8 +27,19 @@ import json
 import zipfile
 from pathlib import Path
 
+from ..core.atomic import write_file
+from ..core.cycle import basis_sessions, damaged_sessions, session_year
 from ..core.errors import TpiError
+from ..core.keys import REGISTRY
 from ..core.policy import StatusSesi
+from ..core.store import load_tables
+from ..core.usulan import usulan_path
+from ..core.verify import verify_details
+from ..core.workspace import slugify
+from . import cycle_docs
+from .context import build_context
+from .docx import render_docx
+from .render import render_pdf
 
 
 def _attachments(tables: dict) -> list[dict]:
@@ -55,17 +66,6 @@ def build_arsip(
     """Write the bundle of ``tahun`` (one OPD with ``opd``) to ``output``; returns the manifest.
 
     ``progress(done, total, label)``, when given, is called after each session (the CLI's bar)."""
-    from ..core.atomic import write_file
-    from ..core.cycle import basis_sessions, damaged_sessions, session_year
-    from ..core.store import load_tables
-    from ..core.usulan import usulan_path
-    from ..core.verify import verify_details
-    from ..core.workspace import slugify
-    from . import cycle_docs
-    from .context import build_context
-    from .docx import render_docx
-    from .render import render_pdf
-
     listed = ws.list_sessions()
     summaries = [s for s in listed if not s.error and session_year(s) == tahun]
     damaged = [s for s in damaged_sessions(listed, tahun) if not opd or s.opd_slug == slugify(opd)]
@@ -126,8 +126,6 @@ def build_arsip(
                     notes.append(f"LHE {s.opd} tidak dibuat: {exc}")
     if progress is not None:
         progress(len(ordered), len(ordered), "")
-    from ..core.keys import REGISTRY
-
     registry = ws.root / REGISTRY
     if registry.is_file():  # the public keys (and their history) every signature in the bundle needs
         files["kunci/kunci.json"] = (registry.read_bytes(), "kunci")

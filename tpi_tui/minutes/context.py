@@ -7,17 +7,25 @@ string or number, documented variable by variable in ``templates/README.md``.
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core import syarat as syarat_mod
 from ..core.answers import DD_LABEL
 from ..core.ba_fields import PAPARAN_POKOK, jabatan_kepala, paparan_kalimat
 from ..core.errors import TpiError
-from ..core.policy import PeranTim, StatusSesi
+from ..core.jsonfile import read_bounded
+from ..core.numbers import format_bulat, format_survei
+from ..core.policy import PeranTim, StatusSesi, completeness
 from ..core.review import needs_draft_mark
 from ..core.scoring import LABELS, THRESHOLDS
+from ..core.session_meta import JENIS_SESI, STATUS
+from ..core.syarat import teks_batas
+from .filters import nilai, tanggal
+from .nomor import DRAFT_NOMOR, PLACEHOLDER, session_nomor
 
 if TYPE_CHECKING:
     from ..core.instrument import Instrument
@@ -116,9 +124,6 @@ def build_context(ws: Workspace, store: SessionStore, nomor: str | None = None) 
 # -- sections -------------------------------------------------------------------------------------
 def header_section(f: Facts, nomor: str | None) -> dict:
     """Kop, title, number, session facts, Dasar, digest."""
-    from ..core.session_meta import JENIS_SESI, STATUS
-    from .nomor import DRAFT_NOMOR, PLACEHOLDER, session_nomor
-
     meta, cfg = f.meta, f.cfg
     issued = session_nomor(f.store)
     draft = needs_draft_mark(f.store)
@@ -468,8 +473,6 @@ def conclusion_section(f: Facts) -> dict:
     )
     paragraphs = _paragraphs(teks)
     # An incomplete record says so in the conclusion itself, not only in a footnote (core.policy).
-    from ..core.policy import completeness
-
     gaps = completeness(list(f.inst.order), f.store.answers)
     override = meta.get("finalize_override") if isinstance(meta.get("finalize_override"), dict) else None
     if not gaps.complete:
@@ -477,8 +480,6 @@ def conclusion_section(f: Facts) -> dict:
             f"Nilai tersebut bersifat sementara karena penilaian belum lengkap: {'; '.join(gaps.problems())}."
         )
     if override:
-        from .filters import tanggal
-
         paragraphs.append(
             f"Sesi ini difinalkan meskipun penilaian belum lengkap ({override.get('ringkasan', '')}) oleh "
             f"{override.get('who', '')} pada {tanggal(str(override.get('ts', ''))[:10])} dengan alasan: "
@@ -498,8 +499,6 @@ def dasar_section(f: Facts) -> dict:
     Nothing missing is invented: the item prints dotted blanks and ``kurang`` says what to fill
     in and where (the templates show it while the document is a draft).
     """
-    from .filters import tanggal
-
     d = f.cfg.dasar or {}
     blank = "……………"
     unit = f.cfg.unit or "Inspektorat Daerah"
@@ -565,9 +564,6 @@ def opening_section(f: Facts) -> dict:
 
 def penilaian_section(f: Facts) -> dict:
     """The verdict for the session's target as a compact table: syarat | ambang | nilai | memenuhi."""
-    from ..core.syarat import teks_batas
-    from .filters import nilai
-
     rows = []
 
     def add(label: str, ambang: str, got: str, met: bool | None) -> None:
@@ -611,8 +607,6 @@ def penilaian_section(f: Facts) -> dict:
 
 
 def tanggapan_section(f: Facts) -> dict:
-    from .filters import tanggal
-
     rows = []
     for n, row in enumerate(f.meta.get("tindak_lanjut") or [], start=1):
         rows.append(
@@ -658,14 +652,9 @@ def signatures_section(f: Facts, people: dict) -> dict:
 # -- helpers --------------------------------------------------------------------------------------
 def _logo(f: Facts) -> dict:
     """The kop logo as a file path (DOCX) and a data: URI (HTML, so the file stands alone)."""
-    import base64
-    from pathlib import Path
-
     if not f.cfg.logo:
         return {"logo": "", "logo_path": ""}
     path = Path(f.ws.root) / f.cfg.logo
-    from ..core.jsonfile import read_bounded
-
     data = read_bounded(path, 2_000_000, f"Logo kop {f.cfg.logo} (berita_acara.logo di tpi.toml)")
     mime = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg" if data[:3] == b"\xff\xd8\xff" else ""
     if not mime:
@@ -678,8 +667,6 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def _jawaban(v: object) -> str:
-    from ..core.numbers import format_bulat, format_survei
-
     if v is None:
         return ""
     if isinstance(v, float):
@@ -690,6 +677,4 @@ def _jawaban(v: object) -> str:
 
 
 def _nilai(x: float) -> str:
-    from .filters import nilai
-
     return nilai(x)

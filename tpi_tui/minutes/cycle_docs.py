@@ -21,8 +21,22 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, overload
 
+from ..core.afirmasi import batas_pengajuan, jenis_afirmasi, label_afirmasi, lewat_batas, pencanangan, satu_tahun
 from ..core.atomic import write_file
+from ..core.ba_fields import derive_jabatan_kepala, jabatan_kepala
+from ..core.cycle import basis_session, evaluate_basis
 from ..core.errors import TpiError
+from ..core.review import is_final
+from ..core.session_meta import STATUS, clean_date
+from ..core.syarat import SYARAT
+from ..core.usulan import load_usulan, syarat_instansi_rows
+from .context import PERMEN_ZI, build_context
+from .filters import nilai, terbilang
+from .filters import tanggal as tanggal_id
+from .nomor import _read_state, check_pattern, format_nomor, locked_registry, save_registry
+from .pdf import soffice_convert, typeset, typeset_marks
+from .rekap import threshold_rows
+from .templating import _render_named
 
 if TYPE_CHECKING:
     from ..core.workspace import Workspace
@@ -71,8 +85,6 @@ def _nomor_path(ws, jenis: str, tahun: int) -> Path:
 
 def issued_nomor(ws, jenis: str, tahun: int, key: str) -> str:
     """The number already issued to ``key`` (a session id, or the year's letter), or ''."""
-    from .nomor import _read_state
-
     path = _nomor_path(ws, jenis, tahun)
     if not path.exists():
         return ""
@@ -81,8 +93,6 @@ def issued_nomor(ws, jenis: str, tahun: int, key: str) -> str:
 
 def reserve_nomor(ws, jenis: str, key: str, day: dt.date, pattern: str, timeout: float = 30.0) -> str:
     """``key``'s number in the ``jenis`` sequence of ``day.year`` (issued once, then kept)."""
-    from .nomor import check_pattern, format_nomor, locked_registry, save_registry
-
     check_pattern(pattern)
     path = _nomor_path(ws, jenis, day.year)
     with locked_registry(path, day.year, what=jenis, timeout=timeout) as state:
@@ -101,8 +111,6 @@ def reserve_nomor(ws, jenis: str, key: str, day: dt.date, pattern: str, timeout:
 
 # -- output --------------------------------------------------------------------------------
 def _render(ws, name: str, context: dict) -> str:
-    from .render import _render_named
-
     return _render_named(ws, name, context)
 
 
@@ -112,9 +120,6 @@ def document_pdf(ws: Workspace, base: str, context: dict, marks: Literal[False] 
 def document_pdf(ws: Workspace, base: str, context: dict, marks: Literal[True]) -> list: ...
 def document_pdf(ws: Workspace, base: str, context: dict, marks: bool = False) -> bytes | list:
     """The PDF of ``base`` ("lhe", "surat_usulan", "sptjm", "rekap"), set by Typst."""
-    from .filters import terbilang
-    from .pdf import typeset, typeset_marks
-
     extra = {
         "judul_dokumen": f"{base.replace('_', ' ').upper()} — {context['instansi']['nama']}",
         "penyusun": context["instansi"].get("unit", ""),
@@ -126,8 +131,6 @@ def document_pdf(ws: Workspace, base: str, context: dict, marks: bool = False) -
 
 def html_to_docx(html: str, stem: str, timeout: float = 180.0) -> bytes:
     """Word document from the HTML through LibreOffice (a private profile per call)."""
-    from .pdf import soffice_convert
-
     return soffice_convert(html.encode("utf-8"), ".html", stem, "docx:MS Word 2007 XML", timeout)
 
 
@@ -151,8 +154,6 @@ def _document(ws, base: str, context: dict, fmt: str, stem: str) -> bytes:
 def _day(tanggal: str | None) -> dt.date:
     if not tanggal:
         return dt.date.today()
-    from ..core.session_meta import clean_date
-
     return dt.date.fromisoformat(clean_date(tanggal, "tanggal dokumen"))
 
 
@@ -162,13 +163,6 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
     ``lhe`` (letter fields, Dasar, tim, Metodologi, Sasaran, Lingkup dan Batasan, Rekomendasi,
     Apresiasi, Simpulan), ``area_hasil`` (per area, with notes and recommendations),
     ``hasil_komponen`` (IPAK, Capaian Kinerja, IPKP) and ``syarat_rows`` (in the BA's order)."""
-    from ..core.afirmasi import pencanangan, satu_tahun
-    from ..core.ba_fields import jabatan_kepala
-    from ..core.review import is_final
-    from .context import build_context
-    from .filters import nilai
-    from .filters import tanggal as tanggal_id
-
     ctx = build_context(ws, store)
     day = _day(tanggal)
     final = is_final(store)
@@ -346,8 +340,6 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
 
 def check_in_words(c, inst) -> str:
     """An unmet verdict row (core.scoring.Check) as a letter says it: figures and 'minimal', no '<'."""
-    from .filters import nilai
-
     if c.area is not None:
         part = {"pemenuhan": " (bagian pemenuhan)", "reform": " (bagian reform)"}.get(c.part or "", "")
         return f"area {inst.areas[c.area].nama}{part} {nilai(c.value)}% di bawah minimal {nilai(c.threshold)}%"
@@ -363,8 +355,6 @@ def lhe_default_output(ws, store, fmt: str) -> Path:
 
 def generate_lhe(ws, store, fmt: str = "md", output: Path | None = None, tanggal: str | None = None) -> Path:
     """Write the LHE of a session; a final session gets (and keeps) its LHE number."""
-    from ..core.review import is_final
-
     _check_fmt(fmt)
     day = _day(tanggal)
     context = lhe_context(ws, store, tanggal)
@@ -387,11 +377,6 @@ def _lhe_of(ws, sesi_id: str, tahun: int) -> str:
 
 def usulan_units(ws, tahun: int) -> list[dict]:
     """The year's proposed units with their basis session's figures (for the letter and annex)."""
-    from ..core.afirmasi import jenis_afirmasi, label_afirmasi
-    from ..core.cycle import basis_session, evaluate_basis
-    from ..core.session_meta import STATUS
-    from ..core.usulan import load_usulan
-
     summaries = ws.list_sessions()
     out = []
     for u in load_usulan(ws, tahun).units:
@@ -430,8 +415,6 @@ PREDIKAT_SURAT = {
 
 def _tembusan(ws, units: list[dict]) -> list[str]:
     """[surat_usulan] tembusan, else the Sekretaris Daerah, the Inspektur and each unit's head (jabatan)."""
-    from ..core.ba_fields import derive_jabatan_kepala
-
     own = setting(ws, "surat_usulan_tembusan", [])
     if own:
         return list(own)
@@ -444,12 +427,6 @@ def _tembusan(ws, units: list[dict]) -> list[str]:
 def surat_context(ws, tahun: int, tanggal: str | None = None, nomor: dict | None = None) -> dict:
     """The surat pengajuan (PermenPANRB 5/2024 Gambar 6) and the SPTJM (Gambar 7, or the 90/2021
     per-unit form with meterai when ``[surat_usulan] sptjm = "2021"``): every sentence is here."""
-    from ..core.afirmasi import batas_pengajuan, lewat_batas
-    from ..core.usulan import syarat_instansi_rows
-    from .context import PERMEN_ZI
-    from .filters import tanggal as tanggal_id
-    from .filters import terbilang
-
     cfg = ws.config
     day = _day(tanggal)
     units = usulan_units(ws, tahun)
@@ -518,8 +495,6 @@ def surat_context(ws, tahun: int, tanggal: str | None = None, nomor: dict | None
             }
         ]
     else:  # PermenPANRB 90/2021: one statement per unit, signed by its head over a meterai
-        from ..core.ba_fields import derive_jabatan_kepala
-
         lembar = [
             {
                 "kepada": kepada_sptjm,
@@ -642,8 +617,6 @@ STATUS_KATA = {"final": "Final", "review": "Belum final (dalam reviu)", "draft":
 
 def syarat_kata(syarat: dict) -> str:
     """A unit's recorded syarat in words for the printed rekap: what is met, unmet, unrecorded."""
-    from ..core.syarat import SYARAT
-
     short = {"TLHP": "TLHP", "SAKIP": "SAKIP", "LHKPN": "LHKPN", "LHKASN": "LHKASN"}
     unmet = [short.get(k, k) for k, v in syarat.items() if v.get("memenuhi") is False]
     missing = [
@@ -668,8 +641,6 @@ def rekap_context(ws, data: dict, tanggal: str | None = None) -> dict:
     """The printed rekap: rows with statuses and conclusions in words and the LHE number each
     row summarises, the place and date, and who signs (``[rekap] penandatangan``: the Inspektur
     of ``[lhe]`` by default, or "ketua" for the Ketua Tim of the tpi.toml roster)."""
-    from .rekap import threshold_rows
-
     cfg = ws.config
     day = _day(tanggal)
     tahun = int(data["tahun"])

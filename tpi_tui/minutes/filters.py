@@ -14,6 +14,8 @@ import re
 from functools import lru_cache
 
 from ..core.errors import TpiError
+from ..core.scoring import fmt, r2
+from ..core.workspace import PAPER_MM
 
 LOCALE = "id_ID"
 
@@ -136,8 +138,6 @@ def jam(value: object) -> str:
 
 def nilai(value: object, digits: int = 2) -> str:
     """A score with a decimal comma: 74.995 -> "75,00"; None -> "—"."""
-    from ..core.scoring import fmt, r2
-
     if value is None or value == "":
         return "—"
     x = float(value)  # type: ignore[arg-type]
@@ -181,8 +181,6 @@ def romawi(n: int | str) -> str:
 def ukuran_kertas(kertas: object, orientasi: str = "potret") -> str:
     """CSS ``@page size`` of ``kertas`` ("F4", "A4") from core's one table: "215mm 330mm";
     ``orientasi="lanskap"`` turns it ("330mm 215mm"). An unknown name is F4, as the config's default."""
-    from ..core.workspace import PAPER_MM
-
     width, height = PAPER_MM.get(str(kertas), PAPER_MM["F4"])
     if orientasi == "lanskap":
         width, height = height, width

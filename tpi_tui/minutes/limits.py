@@ -39,11 +39,19 @@ import faulthandler
 import os
 import select
 import signal
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar, cast
 
 from ..core.errors import TpiError
+
+try:
+    import resource  # POSIX: RLIMIT_AS, RLIMIT_CPU
+
+    HAS_RESOURCE = True
+except ImportError:  # Windows: the spawned child's watchdog and the parent's caps stand in
+    HAS_RESOURCE = False
 
 MEMORY_BYTES = 512 * 1024 * 1024  # a complete 127-item render peaks far below 50 MB
 CPU_SECONDS = 5  # a complete render takes ~30 ms of CPU
@@ -62,13 +70,7 @@ def exceeded(name: str, what: str) -> TpiError:
 
 def can_fork() -> bool:
     """The forked child (POSIX): ``os.fork`` and ``resource`` both exist; otherwise spawned."""
-    if not hasattr(os, "fork"):
-        return False
-    try:
-        import resource  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return hasattr(os, "fork") and HAS_RESOURCE
 
 
 def _address_space() -> int:
@@ -76,8 +78,6 @@ def _address_space() -> int:
         with open("/proc/self/statm", encoding="ascii") as fh:
             return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
-        import resource
-
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
@@ -160,13 +160,14 @@ def _outcome(fn: Callable[[], str | bytes], name: str, carry: CompiledCache | No
         return _CRASH + type(exc).__name__.encode("ascii", "replace")
 
 
-def _os_limits() -> None:
-    """RLIMIT_AS and RLIMIT_CPU on this process (the child), where ``resource`` exists."""
-    import resource
-
+def _os_limits() -> bool:
+    """RLIMIT_AS and RLIMIT_CPU on this process (the child), where ``resource`` exists (True)."""
+    if not HAS_RESOURCE:
+        return False
     limit = _address_space() + MEMORY_BYTES
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 1))
+    return True
 
 
 def _child(fn: Callable[[], str | bytes], name: str, w: int, carry: CompiledCache | None = None) -> None:
@@ -220,8 +221,6 @@ def _cpu_watchdog() -> None:
     Python switches threads every few milliseconds while the render runs Python code, so this
     thread gets its turn; one long C call (a huge ``center``) runs to its end first.
     """
-    import threading
-
     def watch() -> None:
         while time.process_time() < CPU_SECONDS:
             time.sleep(0.05)
@@ -235,8 +234,10 @@ def _spawned(conn, fn: Callable, args: tuple, name: str) -> None:  # pragma: no 
     try:
         _quiet()
         try:
-            _os_limits()
-        except (ImportError, OSError, ValueError):  # no resource module (Windows)
+            limited = _os_limits()
+        except (OSError, ValueError):  # the system refused the limits
+            limited = False
+        if not limited:  # no resource module (Windows): CPU time is watched by a thread
             _cpu_watchdog()
         conn.send_bytes(_outcome(lambda: fn(*args), name))
         conn.close()

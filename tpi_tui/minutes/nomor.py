@@ -23,6 +23,8 @@ from ..core import jsonfile
 from ..core.atomic import clean_stray_temps, make_parent, write_atomic
 from ..core.errors import TpiError, os_reason
 from ..core.numbering import check_pattern as core_check_pattern
+from ..core.text import clean_line
+from .filters import romawi
 
 PLACEHOLDER = "…/…/BA-TPI/…/…"
 DRAFT_NOMOR = "… (diberikan saat final)"  # a DRAFT never shows, nor consumes, an official number
@@ -42,8 +44,6 @@ def check_pattern(pattern: str) -> None:
 
 
 def format_nomor(pattern: str, seq: int, day: dt.date) -> str:
-    from .filters import romawi
-
     check_pattern(pattern)
     try:
         return pattern.format(seq=seq, tahun=day.year, bulan=day.month, bulan_romawi=romawi(day.month))
@@ -147,8 +147,6 @@ def issue(ws, store) -> str:
 
 def clean_manual(text: object) -> str:
     """An agenda-book number as typed: one line, 3-80 characters, with a digit, no braces."""
-    from ..core.text import clean_line
-
     value = " ".join(clean_line(text, "nomor berita acara", MANUAL_MAX).split())
     if len(value) < 3 or not any(c.isdigit() for c in value) or not _MANUAL.fullmatch(value):
         raise TpiError(

@@ -6,9 +6,12 @@ openpyxl (~150 ms to import) and jinja2 are imported inside the functions that n
 
 from __future__ import annotations
 
+import io
+
 from ..core.numbers import bulat
 from ..core.numbers import format_angka as fmt
 from ..core.scoring import THRESHOLDS
+from ..core.text import show
 from ..core.workbook import cell_text, put
 
 HASIL_KEYS = (("ipak", "IPAK"), ("kinerja", "Capaian Kinerja"), ("bersih", "Birokrasi Bersih"), ("ipkp", "IPKP"))
@@ -117,8 +120,6 @@ def _narrow_table(data: dict) -> str:
 
 def damaged_lines(data: dict) -> list[str]:
     """The OPDs whose basis session is damaged (``core.rekap``: ``rusak``), one line each."""
-    from ..core.text import show
-
     found = data.get("rusak") or []
     if not found:
         return []
@@ -147,8 +148,6 @@ def rekap_xlsx(datas: list[dict], instansi: str = "") -> bytes:
     """A workbook with one sheet per year: two header rows (frozen), one row per OPD, the
     WBK/WBBM threshold rows, number format 0.00 (Excel shows it with the reader's decimal
     comma), areas under the minimum filled red."""
-    import io
-
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter

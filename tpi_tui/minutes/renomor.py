@@ -13,15 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import filelock
+
 from ..core.atomic import write_atomic
 from ..core.errors import TpiError
+from ..core.store import load_tables
 from .nomor import _read_state, reserve, session_nomor, state_path
 
 
 def holders(ws, nomor: str) -> set[str]:
     """Session ids holding ``nomor``: in session files and in every number registry."""
-    from ..core.store import load_tables
-
     found = set()
     for path in ws.session_files():
         try:
@@ -43,8 +44,6 @@ def holders(ws, nomor: str) -> set[str]:
 
 def renumber(ws, store) -> tuple[str, str]:
     """Give ``store``'s session a new number when its number is also another session's."""
-    import filelock
-
     old = session_nomor(store)
     if not old:
         raise TpiError("Sesi ini belum bernomor Berita Acara; tidak ada yang perlu diganti.")
