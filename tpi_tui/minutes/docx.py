@@ -22,7 +22,7 @@ def _env():
 
 
 def _load(path: Path):
-    from docxtpl import DocxTemplate  # lazy: DOCX
+    from docxtpl import DocxTemplate  # lazy: docxtpl + python-docx, 51 ms (-X importtime)
 
     try:
         return DocxTemplate(str(path))
@@ -37,7 +37,7 @@ def render_docx(ws, store, context: dict, name: str = NAME) -> bytes:
 
 
 def _render_docx_here(path: Path, context: dict, name: str) -> bytes:
-    from jinja2 import TemplateError  # lazy: JINJA
+    from jinja2 import TemplateError  # lazy: jinja2, 16 ms (-X importtime)
 
     tpl = _load(path)
     env = _env()
@@ -58,14 +58,14 @@ def _logo(tpl, context: dict):
     path = (context.get("instansi") or {}).get("logo_path")
     if not path:
         return ""
-    from docx.shared import Mm  # lazy: DOCX
-    from docxtpl import InlineImage  # lazy: DOCX
+    from docx.shared import Mm  # lazy: docxtpl + python-docx, 51 ms (-X importtime)
+    from docxtpl import InlineImage  # lazy: docxtpl + python-docx, 51 ms (-X importtime)
 
     return InlineImage(tpl, path, height=Mm(22))
 
 
 def _set_paper(tpl, kertas: str) -> None:
-    from docx.shared import Mm  # lazy: DOCX
+    from docx.shared import Mm  # lazy: docxtpl + python-docx, 51 ms (-X importtime)
 
     width, height = PAPER_MM.get(kertas, PAPER_MM["F4"])
     for section in tpl.docx.sections:
@@ -74,7 +74,7 @@ def _set_paper(tpl, kertas: str) -> None:
 
 def check_docx(path: Path, context: dict) -> list[str]:
     """Problems of a .docx template: unreadable, undeclared variables, a failing trial render."""
-    from jinja2 import TemplateError  # lazy: JINJA
+    from jinja2 import TemplateError  # lazy: jinja2, 16 ms (-X importtime)
 
     try:
         tpl = _load(path)

@@ -5,7 +5,7 @@ A workspace template (``<ws>/templates/<name>``) overrides the packaged default 
 A template error becomes one Indonesian sentence naming the template, the line and what is
 wrong, and nothing is written: output files are rendered in memory, then replaced atomically.
 
-jinja2, docxtpl, babel and num2words are imported inside the functions that need them.
+jinja2, docxtpl, typst and num2words are imported inside the functions that need them.
 """
 
 from __future__ import annotations
@@ -166,7 +166,7 @@ def check_template(ws, name: str | None = None) -> list[str]:
 
 
 def _check_text(ws, name: str, path: Path, context: dict) -> list[str]:
-    from jinja2 import TemplateSyntaxError, meta  # lazy: JINJA
+    from jinja2 import TemplateSyntaxError, meta  # lazy: jinja2, 16 ms (-X importtime)
 
     env = text_env(ws)
     try:
