@@ -39,6 +39,7 @@ from .rekap import threshold_rows
 from .templating import _render_named
 
 if TYPE_CHECKING:
+    from ..core.store import SessionStore
     from ..core.workspace import Workspace
 
 FORMATS = ("md", "html", "docx", "pdf")
@@ -59,7 +60,7 @@ TUJUAN_LHE = [
 ]
 
 
-def setting(ws, name: str, default):
+def setting(ws: Workspace, name: str, default):
     """A cycle setting of tpi.toml (``Config`` field ``name``), or ``default``."""
     value = getattr(ws.config, name, None)
     return value if value not in (None, "", [], {}) else default
@@ -79,11 +80,11 @@ def kepala_daerah(instansi: str) -> str:
 
 
 # -- numbering -----------------------------------------------------------------------------
-def _nomor_path(ws, jenis: str, tahun: int) -> Path:
+def _nomor_path(ws: Workspace, jenis: str, tahun: int) -> Path:
     return Path(ws.root) / ".tpi" / f"nomor-{jenis}-{tahun}.json"
 
 
-def issued_nomor(ws, jenis: str, tahun: int, key: str) -> str:
+def issued_nomor(ws: Workspace, jenis: str, tahun: int, key: str) -> str:
     """The number already issued to ``key`` (a session id, or the year's letter), or ''."""
     path = _nomor_path(ws, jenis, tahun)
     if not path.exists():
@@ -91,7 +92,7 @@ def issued_nomor(ws, jenis: str, tahun: int, key: str) -> str:
     return str(_read_state(path, tahun)["sesi"].get(key, ""))
 
 
-def reserve_nomor(ws, jenis: str, key: str, day: dt.date, pattern: str, timeout: float = 30.0) -> str:
+def reserve_nomor(ws: Workspace, jenis: str, key: str, day: dt.date, pattern: str, timeout: float = 30.0) -> str:
     """``key``'s number in the ``jenis`` sequence of ``day.year`` (issued once, then kept)."""
     check_pattern(pattern)
     path = _nomor_path(ws, jenis, day.year)
@@ -110,7 +111,7 @@ def reserve_nomor(ws, jenis: str, key: str, day: dt.date, pattern: str, timeout:
 
 
 # -- output --------------------------------------------------------------------------------
-def _render(ws, name: str, context: dict) -> str:
+def _render(ws: Workspace, name: str, context: dict) -> str:
     return _render_named(ws, name, context)
 
 
@@ -139,7 +140,7 @@ def _check_fmt(fmt: str) -> None:
         raise TpiError(f"Format '{fmt}' tidak dikenal; pilih salah satu dari {', '.join(FORMATS)}.")
 
 
-def _document(ws, base: str, context: dict, fmt: str, stem: str) -> bytes:
+def _document(ws: Workspace, base: str, context: dict, fmt: str, stem: str) -> bytes:
     """Bytes of the document ``base`` (``lhe``, ``surat_usulan``, ...) in ``fmt``."""
     if fmt == "md":
         return _render(ws, f"{base}.md.j2", context).encode("utf-8")
@@ -158,7 +159,7 @@ def _day(tanggal: str | None) -> dt.date:
 
 
 # -- LHE -----------------------------------------------------------------------------------
-def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None) -> dict:
+def lhe_context(ws: Workspace, store: SessionStore, tanggal: str | None = None, nomor: str | None = None) -> dict:
     """The Berita Acara context of the session plus the LHE's own sections, every sentence here:
     ``lhe`` (letter fields, Dasar, tim, Metodologi, Sasaran, Lingkup dan Batasan, Rekomendasi,
     Apresiasi, Simpulan), ``area_hasil`` (per area, with notes and recommendations),
@@ -348,12 +349,12 @@ def check_in_words(c, inst) -> str:
     return f"{c.label} {nilai(c.value)} di bawah minimal {nilai(c.threshold)}"
 
 
-def lhe_default_output(ws, store, fmt: str) -> Path:
+def lhe_default_output(ws: Workspace, store: SessionStore, fmt: str) -> Path:
     meta = store.meta
     return Path(ws.out_dir) / meta["opd"]["slug"] / f"lhe_{meta['tanggal']}_{meta['jenis']}_{meta['id'][-8:]}.{fmt}"
 
 
-def generate_lhe(ws, store, fmt: str = "md", output: Path | None = None, tanggal: str | None = None) -> Path:
+def generate_lhe(ws: Workspace, store: SessionStore, fmt: str = "md", output: Path | None = None, tanggal: str | None = None) -> Path:
     """Write the LHE of a session; a final session gets (and keeps) its LHE number."""
     _check_fmt(fmt)
     day = _day(tanggal)
@@ -366,7 +367,7 @@ def generate_lhe(ws, store, fmt: str = "md", output: Path | None = None, tanggal
 
 
 # -- surat usulan and SPTJM ----------------------------------------------------------------
-def _lhe_of(ws, sesi_id: str, tahun: int) -> str:
+def _lhe_of(ws: Workspace, sesi_id: str, tahun: int) -> str:
     """The LHE number issued for a basis session (an LHE of ``tahun`` may be dated the next year)."""
     for year in (tahun, tahun + 1):
         found = issued_nomor(ws, "lhe", year, sesi_id)
@@ -375,7 +376,7 @@ def _lhe_of(ws, sesi_id: str, tahun: int) -> str:
     return ""
 
 
-def usulan_units(ws, tahun: int) -> list[dict]:
+def usulan_units(ws: Workspace, tahun: int) -> list[dict]:
     """The year's proposed units with their basis session's figures (for the letter and annex)."""
     summaries = ws.list_sessions()
     out = []
@@ -413,7 +414,7 @@ PREDIKAT_SURAT = {
 }
 
 
-def _tembusan(ws, units: list[dict]) -> list[str]:
+def _tembusan(ws: Workspace, units: list[dict]) -> list[str]:
     """[surat_usulan] tembusan, else the Sekretaris Daerah, the Inspektur and each unit's head (jabatan)."""
     own = setting(ws, "surat_usulan_tembusan", [])
     if own:
@@ -424,7 +425,7 @@ def _tembusan(ws, units: list[dict]) -> list[str]:
     return list(dict.fromkeys(out))  # once each
 
 
-def surat_context(ws, tahun: int, tanggal: str | None = None, nomor: dict | None = None) -> dict:
+def surat_context(ws: Workspace, tahun: int, tanggal: str | None = None, nomor: dict | None = None) -> dict:
     """The surat pengajuan (PermenPANRB 5/2024 Gambar 6) and the SPTJM (Gambar 7, or the 90/2021
     per-unit form with meterai when ``[surat_usulan] sptjm = "2021"``): every sentence is here."""
     cfg = ws.config
@@ -637,7 +638,7 @@ def syarat_kata(syarat: dict) -> str:
     return text[0].upper() + text[1:]
 
 
-def rekap_context(ws, data: dict, tanggal: str | None = None) -> dict:
+def rekap_context(ws: Workspace, data: dict, tanggal: str | None = None) -> dict:
     """The printed rekap: rows with statuses and conclusions in words and the LHE number each
     row summarises, the place and date, and who signs (``[rekap] penandatangan``: the Inspektur
     of ``[lhe]`` by default, or "ketua" for the Ketua Tim of the tpi.toml roster)."""
@@ -699,9 +700,9 @@ def rekap_context(ws, data: dict, tanggal: str | None = None) -> dict:
     }
 
 
-def rekap_html(ws, data: dict, tanggal: str | None = None) -> str:
+def rekap_html(ws: Workspace, data: dict, tanggal: str | None = None) -> str:
     return _render(ws, "rekap.html.j2", rekap_context(ws, data, tanggal))
 
 
-def rekap_pdf(ws, data: dict, tanggal: str | None = None) -> bytes:
+def rekap_pdf(ws: Workspace, data: dict, tanggal: str | None = None) -> bytes:
     return document_pdf(ws, "rekap", rekap_context(ws, data, tanggal))

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.errors import TpiError
 from ..core.workspace import PAPER_MM
 from .templating import bounded, make_env, run_template, template_error, template_path
+
+if TYPE_CHECKING:
+    from ..core.store import SessionStore
+    from ..core.workspace import Workspace
 
 NAME = "berita_acara.docx"
 
@@ -30,7 +35,7 @@ def _load(path: Path):
         raise TpiError(f"Templat {path.name} bukan berkas Word (.docx) yang sah: {type(exc).__name__}.") from None
 
 
-def render_docx(ws, store, context: dict, name: str = NAME) -> bytes:
+def render_docx(ws: Workspace, store: SessionStore, context: dict, name: str = NAME) -> bytes:
     """The rendered .docx as bytes (nothing is written here); a workspace template in a child."""
     path = template_path(ws, name)
     return run_template(ws, name, _render_docx_here, (path, context, name))

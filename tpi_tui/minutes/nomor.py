@@ -18,6 +18,7 @@ import json
 import re
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core import jsonfile
 from ..core.atomic import clean_stray_temps, make_parent, write_atomic
@@ -26,13 +27,17 @@ from ..core.numbering import check_pattern as core_check_pattern
 from ..core.text import clean_line
 from .filters import romawi
 
+if TYPE_CHECKING:
+    from ..core.store import SessionStore
+    from ..core.workspace import Workspace
+
 PLACEHOLDER = "…/…/BA-TPI/…/…"
 DRAFT_NOMOR = "… (diberikan saat final)"  # a DRAFT never shows, nor consumes, an official number
 MANUAL_MAX = 80
 _MANUAL = re.compile(r"[0-9A-Za-z][0-9A-Za-z ./\-_()]*")
 
 
-def session_nomor(store) -> str:
+def session_nomor(store: SessionStore) -> str:
     """The number already issued to the session, or ''."""
     ba = store.meta.get("berita_acara") or {}
     return str(ba.get("nomor") or "") if isinstance(ba, dict) else ""
@@ -51,7 +56,7 @@ def format_nomor(pattern: str, seq: int, day: dt.date) -> str:
         raise TpiError(f"Pola nomor berita acara '{pattern}' tidak sah: {exc}.") from None
 
 
-def state_path(ws, tahun: int) -> Path:
+def state_path(ws: Workspace, tahun: int) -> Path:
     return ws.root / ".tpi" / f"nomor-{tahun}.json"
 
 
@@ -105,7 +110,7 @@ def save_registry(path: Path, state: dict) -> None:
     write_atomic(path, (json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
 
 
-def reserve(ws, session_id: str, day: dt.date, pattern: str | None = None, timeout: float = 30.0) -> str:
+def reserve(ws: Workspace, session_id: str, day: dt.date, pattern: str | None = None, timeout: float = 30.0) -> str:
     """Give ``session_id`` the next number of ``day``'s year (or the one it was already given)."""
     pattern = pattern if pattern is not None else ws.config.nomor
     check_pattern(pattern)
@@ -130,7 +135,7 @@ def reserve(ws, session_id: str, day: dt.date, pattern: str | None = None, timeo
         return nomor
 
 
-def issue(ws, store) -> str:
+def issue(ws: Workspace, store: SessionStore) -> str:
     """The session's number: kept if it has one, else reserved and recorded in the session."""
     existing = session_nomor(store)
     if existing:
@@ -156,7 +161,7 @@ def clean_manual(text: object) -> str:
     return value
 
 
-def _holder(ws, nomor: str, session_id: str) -> str | None:
+def _holder(ws: Workspace, nomor: str, session_id: str) -> str | None:
     """The other session that already holds ``nomor`` in this workspace (any year), or None."""
     folder = ws.root / ".tpi"
     for path in sorted(folder.glob("nomor-*.json")) if folder.is_dir() else []:
@@ -169,7 +174,7 @@ def _holder(ws, nomor: str, session_id: str) -> str | None:
     return None
 
 
-def set_manual(ws, store, text: object, timeout: float = 30.0) -> str:
+def set_manual(ws: Workspace, store: SessionStore, text: object, timeout: float = 30.0) -> str:
     """Give the session a number from the office's own agenda book (``tpi minutes --nomor``).
 
     Validated (:func:`clean_manual`), refused when another session of the workspace holds it,

@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 
-def render_text(ws, store, fmt: str = "md", nomor: str | None = None) -> str:
+def render_text(ws: Workspace, store: SessionStore, fmt: str = "md", nomor: str | None = None) -> str:
     """Preview: the Markdown or HTML text. Issues no number (shows the issued one or a placeholder)."""
     if fmt not in ("md", "html"):
         raise TpiError("Pratinjau hanya tersedia untuk format md atau html.")
@@ -90,20 +90,20 @@ def render_pdf(ws: Workspace, context: dict, marks: bool = False) -> bytes | lis
     return typeset_marks(ws, "berita_acara", context, extra) if marks else typeset(ws, "berita_acara", context, extra)
 
 
-def preview_pdf(ws, store, output: Path | None = None) -> Path:
+def preview_pdf(ws: Workspace, store: SessionStore, output: Path | None = None) -> Path:
     """Write a PDF of the preview (issues no number; a draft shows the placeholder)."""
     target = Path(output) if output else default_output(ws, store, "pdf")
     return write_file(target, render_pdf(ws, build_context(ws, store)))
 
 
 # -- generate -------------------------------------------------------------------------------------
-def default_output(ws, store, fmt: str) -> Path:
+def default_output(ws: Workspace, store: SessionStore, fmt: str) -> Path:
     meta = store.meta
     slug = meta["opd"]["slug"]
     return Path(ws.out_dir) / slug / f"berita-acara_{meta['tanggal']}_{meta['jenis']}_{meta['id'][-8:]}.{fmt}"
 
 
-def generate(ws, store, fmt: str = "md", output: Path | None = None) -> Path:
+def generate(ws: Workspace, store: SessionStore, fmt: str = "md", output: Path | None = None) -> Path:
     """Write the Berita Acara; issues the number first when a *final* session has none.
 
     A DRAFT consumes nothing: it prints "… (diberikan saat final)" instead of a number.
@@ -144,7 +144,7 @@ def generate(ws, store, fmt: str = "md", output: Path | None = None) -> Path:
 
 
 # -- linting --------------------------------------------------------------------------------------
-def check_template(ws, name: str | None = None) -> list[str]:
+def check_template(ws: Workspace, name: str | None = None) -> list[str]:
     """Problems of one template (or all three): syntax, unknown variables, a trial render.
 
     Returns Indonesian sentences; an empty list means the template is usable.
@@ -165,7 +165,7 @@ def check_template(ws, name: str | None = None) -> list[str]:
     return problems
 
 
-def _check_text(ws, name: str, path: Path, context: dict) -> list[str]:
+def _check_text(ws: Workspace, name: str, path: Path, context: dict) -> list[str]:
     from jinja2 import TemplateSyntaxError, meta  # lazy: jinja2, 16 ms (-X importtime)
 
     env = text_env(ws)
@@ -199,7 +199,7 @@ def _first_line(source: str, word: str) -> int | None:
     return None
 
 
-def _sample_context(ws) -> dict:
+def _sample_context(ws: Workspace) -> dict:
     """A context with every key, for linting: the first session of the workspace, else a blank one."""
     for summary in ws.list_sessions():
         if not summary.error:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import TYPE_CHECKING
 
 import filelock
 
@@ -20,8 +21,12 @@ from ..core.errors import TpiError
 from ..core.store import load_tables
 from .nomor import _read_state, reserve, session_nomor, state_path
 
+if TYPE_CHECKING:
+    from ..core.store import SessionStore
+    from ..core.workspace import Workspace
 
-def holders(ws, nomor: str) -> set[str]:
+
+def holders(ws: Workspace, nomor: str) -> set[str]:
     """Session ids holding ``nomor``: in session files and in every number registry."""
     found = set()
     for path in ws.session_files():
@@ -42,7 +47,7 @@ def holders(ws, nomor: str) -> set[str]:
     return found
 
 
-def renumber(ws, store) -> tuple[str, str]:
+def renumber(ws: Workspace, store: SessionStore) -> tuple[str, str]:
     """Give ``store``'s session a new number when its number is also another session's."""
     old = session_nomor(store)
     if not old:

@@ -67,7 +67,7 @@ def _packaged_digest(name: str) -> str:
     return hashlib.sha256((packaged_templates() / name).read_bytes()).hexdigest()
 
 
-def template_path(ws, name: str) -> Path:
+def template_path(ws: Workspace, name: str) -> Path:
     """The workspace copy of ``name`` when there is one (and it is not an unedited old default),
     else the packaged default."""
     if "/" in name or "\\" in name or name.startswith("."):
@@ -186,7 +186,7 @@ def make_env(search: list[str] | None = None, autoescape=None, markdown: bool = 
     return env
 
 
-def text_env(ws, markdown: bool = False, child: bool = False):
+def text_env(ws: Workspace, markdown: bool = False, child: bool = False):
     """The cached environment of a workspace; ``child``: the one only limited children render
     with (it carries the bytecode forked children compiled, ``limits.CompiledCache``)."""
     return _env_for(str(ws.templates_dir), child)
@@ -284,7 +284,7 @@ def render_string(source: str, context: dict, name: str = "<template>", autoesca
         raise template_error(exc, name) from None
 
 
-def trusted(ws) -> bool:
+def trusted(ws: Workspace) -> bool:
     """Are all workspace templates byte-identical to this version's packaged defaults?
 
     Then they are rendered in-process; otherwise in a resource-limited child (``limits.py``
@@ -330,7 +330,7 @@ def _in_process(name: str, fn: Callable[..., Output], args: tuple) -> Output:
         raise TpiError(f"Templat {name} galat: rekursi terlalu dalam. Tidak ada berkas yang ditulis.") from None
 
 
-def _render_named(ws, name: str, context: dict) -> str:
+def _render_named(ws: Workspace, name: str, context: dict) -> str:
     template_path(ws, name)  # a clear message when it is missing
     if name.endswith(".md.j2"):
         context = escape_context(context)  # user text stays text in the .md
