@@ -18,6 +18,9 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
 from ..core.atomic import write_file
 from ..core.rules.instrument import Instrument
 from ..core.rules.scoring import Score, item_score, score
@@ -83,8 +86,13 @@ def _lke_sheet(inst: Instrument, answers: dict, sc: Score) -> tuple[_Sheet, list
         sh.const(f"{col}2", text)
     area_by_kode = {a.kode: a for a in sc.areas}
 
-    def val(item_id: int) -> object:
-        return (answers.get(str(item_id)) or {}).get("jawaban_tpi")
+    def val(item_id: int | None) -> object:
+        return (answers.get(str(item_id)) or {}).get("jawaban_tpi") if item_id is not None else None
+
+    def number(item_id: int | None) -> float:
+        """A survey value or a count as stored (a number; anything else counts as 0)."""
+        v = val(item_id)
+        return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else 0.0
 
     def l_refs(indexes: list[int]) -> str:
         return ",".join(f"L{rn[i]}" for i in indexes)
@@ -95,8 +103,9 @@ def _lke_sheet(inst: Instrument, answers: dict, sc: Score) -> tuple[_Sheet, list
             sh.const(f"{col}{r}", text)
         if row.bobot is not None:
             sh.const(f"H{r}", row.bobot)
-        if row.kind == "item":
+        if row.kind == "item" and row.item is not None:
             item = inst.items[row.item]
+            bobot = item.bobot or 0.0  # set on every Hasil item (the survey and capaian ones)
             ans = answers.get(str(item.id)) or {}
             sh.const(f"I{r}", item.kriteria)
             sh.const(f"J{r}", PILIHAN_LABEL[item.jenis])
@@ -105,11 +114,11 @@ def _lke_sheet(inst: Instrument, answers: dict, sc: Score) -> tuple[_Sheet, list
             sh.const(f"P{r}", ans.get("bukti_dukung_unit"))
             v = val(item.id)
             if item.jenis == "survei":
-                cached = BLM_DIISI if v is None else float(v) / 4 * item.bobot
+                cached = BLM_DIISI if v is None else number(item.id) / 4 * bobot
                 sh.formula(f"L{r}", f'IF(K{r}="","{BLM_DIISI}",K{r}/4*H{r})', cached)
             elif item.bagian == "hasil":  # capaian kinerja: option multiplier x bobot
                 m = item_score(item, v)
-                cached = BLM_DIISI if v is None else (m or 0.0) * item.bobot
+                cached = BLM_DIISI if v is None else (m or 0.0) * bobot
                 choice = _choice_formula(f"K{r}", item.multipliers, "0", other="0")
                 sh.formula(f"L{r}", f'IF(K{r}="","{BLM_DIISI}",{choice}*H{r})', cached)
             elif item.is_choice:
@@ -117,7 +126,7 @@ def _lke_sheet(inst: Instrument, answers: dict, sc: Score) -> tuple[_Sheet, list
                 sh.formula(
                     f"L{r}", _choice_formula(f"K{r}", item.multipliers, f'"{BLM_DIISI}"'), BLM_DIISI if m is None else m
                 )
-        elif row.kind == "persen":
+        elif row.kind == "persen" and row.persen is not None:
             p = row.persen
             k = _persen_formula(p, rows, rn, i)
             got = sc.persentase.get(p.kode)
@@ -127,7 +136,7 @@ def _lke_sheet(inst: Instrument, answers: dict, sc: Score) -> tuple[_Sheet, list
         elif row.kind == "total_jumlah":
             refs = ",".join(f"K{rn[j]}" for j in row.inputs)
             sh.const(f"J{r}", PILIHAN_LABEL["jumlah"])
-            total = sum(int(val(rows[j].item) or 0) for j in row.inputs)
+            total = sum(int(number(rows[j].item)) for j in row.inputs)
             sh.formula(f"K{r}", f"SUM({refs})", total)
         elif row.kind == "sub":
             s = sc.sub_areas[row.key]
@@ -215,9 +224,6 @@ def _jawaban_sheet(inst: Instrument, answers: dict, meta: dict) -> _Sheet:
 
 def build_workbook(store: SessionStore, sheets: tuple[str, ...] = (SHEET_JAWABAN, SHEET_LKE)) -> bytes:
     """The .xlsx bytes of a session: "Jawaban" then "LKE ZI" (or only the sheets named)."""
-    from openpyxl import Workbook  # ~60 ms; only the Excel commands pay it
-    from openpyxl.styles import Alignment, Font
-
     inst = store.instrument
     answers = store.answers
     sc = score(inst, answers, "tpi")

@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from difflib import SequenceMatcher
 from pathlib import Path
 
+from ..core.atomic import write_file
 from ..core.errors import TpiError
 from ..core.numbers import format_angka, parse_jumlah, parse_survei
 from ..core.rules.answers import clean_text, parse_value
 from ..core.rules.instrument import Instrument, Item
 from ..core.rules.scoring import Score, score
 from ..core.session.store import SessionStore
-from ..core.text import show
+from ..core.text import cut, show
 from .lampiran3 import CLOSING_MARKS, ITEM_LABELS, PERSEN_LABELS, SUB_LABELS, Claim, resolve
 from .layout import (
     BAGIAN_NAMA,
@@ -95,8 +98,6 @@ class XlsxPlan:
         """The import report an assessor reads (and attaches): counts, then each list.
 
         Real lines; file text in it was already escaped and cut where it was read."""
-        from ..core.text import show
-
         side = "TPI" if self.side == "tpi" else "unit"
         lines = [
             f"Laporan impor LKE Excel: {show(file_name)}",
@@ -401,8 +402,6 @@ class _Placer:
         """
         if self.sub is None:
             return None
-        from difflib import SequenceMatcher
-
         if pool is None:
             pool = [i for i in self.sub_items(self.sub) if i not in self.placed]
         best: list[tuple[float, int]] = []
@@ -525,10 +524,6 @@ def import_xlsx(
 def save_report(session_path: Path, text: str) -> Path:
     """The report beside the session file: ``<session>.impor-<UTC time>.txt`` (the listing reads
     only .json files there), written atomically."""
-    from datetime import UTC, datetime
-
-    from ..core.atomic import write_file
-
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = session_path.with_name(f"{session_path.stem}.impor-{stamp}.txt")
     return write_file(target, (text + "\n").encode("utf-8"))
@@ -695,8 +690,8 @@ class _Reader:
             p = next((pp for pp in sub.persentase if len(pp.penyebut) > 1), None) if sub else None
             if p is None or _is_blank(value):
                 continue
-            parts = [self.changes.get(i, {}).get(jawaban_key) for i in p.penyebut]
-            if any(v is None for v in parts):
+            parts = [v for i in p.penyebut if (v := self.changes.get(i, {}).get(jawaban_key)) is not None]
+            if len(parts) < len(p.penyebut):
                 continue
             try:
                 typed = parse_jumlah(value, "Jumlah")
@@ -787,8 +782,6 @@ class _Reader:
 
 def _shown(value: object, limit: int = 60) -> str:
     """A cell's text in a message: one line, control characters escaped, cut."""
-    from ..core.text import cut, show
-
     return cut(show(norm(_plain(value))), limit)
 
 

@@ -20,6 +20,7 @@ a formula, so one pass serves both.
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import stat
@@ -29,9 +30,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, iterparse
 
 from ..core.errors import TpiError, os_reason
 from ..core.text import show
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element  # what defusedxml's iterparse yields
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # A full LKE workbook unpacks to well under 5 MB; a zip bomb announces gigabytes in its
@@ -117,13 +125,8 @@ class Book:
             raise _dtd(self, part)
         return data
 
-    def _parse(self, part: str, events=("end",)) -> Iterator[tuple[str, object]]:
+    def _parse(self, part: str, events: tuple[str, ...] = ("end",)) -> Iterator[tuple[str, Element]]:
         """(event, element) of a part, through defusedxml; any fault names the part."""
-        import io
-
-        from defusedxml import DefusedXmlException
-        from defusedxml.ElementTree import ParseError, iterparse
-
         data = self._bytes(part)
         try:
             yield from iterparse(io.BytesIO(data), events=events, forbid_dtd=True)
@@ -132,10 +135,12 @@ class Book:
         except ParseError as exc:
             raise self.fault(part, f"XML rusak ({_parse_where(exc)})") from None
 
-    def _tree(self, part: str):
+    def _tree(self, part: str) -> Element:
         root = None
         for _, el in self._parse(part):
             root = el
+        if root is None:  # a parsed part has a root; this only says so to the type checker
+            raise self.fault(part, "XML kosong")
         return root
 
     def _sheets(self) -> list[tuple[str, str]]:
@@ -186,7 +191,7 @@ class Book:
                 continue
             r = _row_number(self, sheet, part, el.get("r"), last)
             last = r
-            values = [None] * MAX_COLS
+            values: list[object] = [None] * MAX_COLS
             formulas: set[int] = set()
             col = 0
             for c in el:
@@ -202,7 +207,7 @@ class Book:
                 parent.clear()  # rows already handed out are not kept
             yield r, tuple(values), formulas
 
-    def _value(self, sheet: str, ref: str, c) -> tuple[object, bool]:
+    def _value(self, sheet: str, ref: str, c: Element) -> tuple[object, bool]:
         t = c.get("t") or "n"
         v = None
         has_formula = False
@@ -278,7 +283,7 @@ class _SharedStrings:
         self._done = True
 
 
-def _rich_text(el) -> str:
+def _rich_text(el: Element) -> str:
     """The text of an <si> or <is>: its <t>, or the <t> of each run <r> (never <rPh> reading hints)."""
     out = []
     for child in el:

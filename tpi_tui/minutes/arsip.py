@@ -14,7 +14,7 @@ Layout of the bundle::
 Documents are rendered from read-only sessions, so building an archive never issues a number
 (a final session already holds its Berita Acara number; an LHE gets its number when it is first
 made with ``tpi lhe``). A document that cannot be rendered here (no PDF engine) is left out and
-named in the manifest's ``catatan``. ``core.cycle.arsip.verify_arsip`` checks a bundle without the
+named in the manifest's ``catatan``. ``core.cycle.basis.arsip.verify_arsip`` checks a bundle without the
 workspace. The ZIP is written to a temporary file beside the target and renamed into place.
 """
 
@@ -27,8 +27,19 @@ import json
 import zipfile
 from pathlib import Path
 
+from ..core.atomic import write_file
+from ..core.cycle.basis import basis_sessions, damaged_sessions, session_year
+from ..core.cycle.usulan import usulan_path
 from ..core.errors import TpiError
 from ..core.rules.policy import StatusSesi
+from ..core.session.storage import load_tables
+from ..core.session.workspace import slugify
+from ..core.team.keys import REGISTRY
+from ..core.team.verify import verify_details
+from . import cycle_docs
+from .context import build_context
+from .docx import render_docx
+from .render import render_pdf
 
 
 def _attachments(tables: dict) -> list[dict]:
@@ -55,17 +66,6 @@ def build_arsip(
     """Write the bundle of ``tahun`` (one OPD with ``opd``) to ``output``; returns the manifest.
 
     ``progress(done, total, label)``, when given, is called after each session (the CLI's bar)."""
-    from ..core.atomic import write_file
-    from ..core.cycle.basis import basis_sessions, damaged_sessions, session_year
-    from ..core.cycle.usulan import usulan_path
-    from ..core.session.storage import load_tables
-    from ..core.session.workspace import slugify
-    from ..core.team.verify import verify_details
-    from . import cycle_docs
-    from .context import build_context
-    from .docx import render_docx
-    from .render import render_pdf
-
     listed = ws.list_sessions()
     summaries = [s for s in listed if not s.error and session_year(s) == tahun]
     damaged = [s for s in damaged_sessions(listed, tahun) if not opd or s.opd_slug == slugify(opd)]
@@ -104,12 +104,14 @@ def build_arsip(
         with ws.open(s.id, readonly=True) as store:
             if s.status == StatusSesi.FINAL:
                 # read-only: nothing to issue, so one context serves both formats (rendered in memory)
+                context: dict | None = None
                 try:
                     context = build_context(ws, store)
                 except TpiError as exc:
-                    context = None
                     notes.append(f"Berita Acara {s.opd} {s.tanggal} tidak dibuat: {exc}")
-                for fmt in ("pdf", "docx") if context is not None else ():
+                for fmt in ("pdf", "docx"):
+                    if context is None:
+                        break
                     try:
                         data = render_pdf(ws, context) if fmt == "pdf" else render_docx(ws, store, context)
                         files[f"{s.opd_slug}/berita-acara/berita-acara_{path.stem}.{fmt}"] = (data, "berita_acara")
@@ -124,8 +126,6 @@ def build_arsip(
                     notes.append(f"LHE {s.opd} tidak dibuat: {exc}")
     if progress is not None:
         progress(len(ordered), len(ordered), "")
-    from ..core.team.keys import REGISTRY
-
     registry = ws.root / REGISTRY
     if registry.is_file():  # the public keys (and their history) every signature in the bundle needs
         files["kunci/kunci.json"] = (registry.read_bytes(), "kunci")

@@ -7,16 +7,32 @@ string or number, documented variable by variable in ``templates/README.md``.
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.errors import TpiError
+from ..core.jsonfile import read_bounded
+from ..core.numbers import format_bulat, format_survei
 from ..core.rules import syarat as syarat_mod
 from ..core.rules.answers import DD_LABEL
 from ..core.rules.ba_fields import PAPARAN_POKOK, jabatan_kepala, paparan_kalimat
-from ..core.rules.policy import PeranTim, StatusSesi
+from ..core.rules.meta import JENIS_SESI, STATUS
+from ..core.rules.policy import PeranTim, StatusSesi, completeness
 from ..core.rules.scoring import LABELS, THRESHOLDS
+from ..core.rules.syarat import teks_batas
 from ..core.team.review import needs_draft_mark
+from .filters import nilai, tanggal
+from .nomor import DRAFT_NOMOR, PLACEHOLDER, session_nomor
+
+if TYPE_CHECKING:
+    from ..core.rules.instrument import Instrument
+    from ..core.rules.scoring import Evaluation, Verdict
+    from ..core.session.config import Config
+    from ..core.session.store import SessionStore
+    from ..core.session.workspace import Workspace
 
 # The rule every document cites: 90/2021 as amended by 5/2024 (which replaced Lampiran II Bab II,
 # the proposal to the TPN; the LKE and the thresholds stand). Its short form for table headings.
@@ -48,12 +64,12 @@ PENUTUP = "Demikian Berita Acara ini dibuat dengan sebenarnya untuk dapat diperg
 class Facts:
     """What every section builder reads: gathered once per document."""
 
-    ws: object
-    store: object
-    cfg: object
+    ws: Workspace
+    store: SessionStore
+    cfg: Config
     meta: dict
-    inst: object
-    ev: object
+    inst: Instrument
+    ev: Evaluation
 
     @property
     def target(self) -> str:
@@ -64,7 +80,7 @@ class Facts:
         return self.meta.get("jenis", "wawancara")
 
     @property
-    def verdict(self):
+    def verdict(self) -> Verdict:
         """The verdict for the session's target, judged in core (its rows: ``verdict.checks``)."""
         return self.ev.verdicts.get(self.target) or self.ev.verdicts["WBK"]
 
@@ -73,7 +89,7 @@ class Facts:
         return self.verdict.met
 
 
-def build_context(ws, store, nomor: str | None = None) -> dict:
+def build_context(ws: Workspace, store: SessionStore, nomor: str | None = None) -> dict:
     """Everything a template can use, as plain dicts, lists, strings and numbers.
 
     ``nomor``: the number to print; by default the session's issued number, or the placeholder.
@@ -109,9 +125,6 @@ def build_context(ws, store, nomor: str | None = None) -> dict:
 # -- sections -------------------------------------------------------------------------------------
 def header_section(f: Facts, nomor: str | None) -> dict:
     """Kop, title, number, session facts, Dasar, digest."""
-    from ..core.rules.meta import JENIS_SESI, STATUS
-    from .nomor import DRAFT_NOMOR, PLACEHOLDER, session_nomor
-
     meta, cfg = f.meta, f.cfg
     issued = session_nomor(f.store)
     draft = needs_draft_mark(f.store)
@@ -287,7 +300,8 @@ def _daftar(words: list[str]) -> str:
 def items_section(f: Facts, by_id: dict) -> dict:
     """Findings and the per-item notes of the appendix; ``_area_notes`` feeds the area table."""
     inst, answers = f.inst, f.store.answers
-    temuan, catatan_butir = [], []
+    temuan: list[dict] = []
+    catatan_butir: list[dict] = []
     area_notes: dict[str, list[str]] = {a: [] for a in inst.areas}
     for item_id in inst.order:
         item = inst.items[item_id]
@@ -374,28 +388,14 @@ def scores_section(f: Facts, area_notes: dict[str, list[str]]) -> dict:
         )
     b = inst.bobot
     rekap = [
-        {"label": "Pemenuhan", "bobot": b["pemenuhan"], "unit": u.pemenuhan, "tpi": t.pemenuhan, "utama": False},
-        {"label": "Reform", "bobot": b["reform"], "unit": u.reform, "tpi": t.reform, "utama": False},
-        {
-            "label": "Komponen Pengungkit",
-            "bobot": b["pengungkit"],
-            "unit": u.pengungkit,
-            "tpi": t.pengungkit,
-            "utama": True,
-        },
-        {
-            "label": "Birokrasi yang bersih dan akuntabel",
-            "bobot": b["bersih"],
-            "unit": u.bersih,
-            "tpi": t.bersih,
-            "utama": False,
-        },
-        {"label": "Pelayanan publik yang prima", "bobot": b["prima"], "unit": u.prima, "tpi": t.prima, "utama": False},
-        {"label": "Komponen Hasil", "bobot": b["hasil"], "unit": u.hasil, "tpi": t.hasil, "utama": True},
-        {"label": "NILAI TOTAL", "bobot": b["total"], "unit": u.total, "tpi": t.total, "utama": True},
+        _rekap_row("Pemenuhan", b["pemenuhan"], u.pemenuhan, t.pemenuhan, utama=False),
+        _rekap_row("Reform", b["reform"], u.reform, t.reform, utama=False),
+        _rekap_row("Komponen Pengungkit", b["pengungkit"], u.pengungkit, t.pengungkit, utama=True),
+        _rekap_row("Birokrasi yang bersih dan akuntabel", b["bersih"], u.bersih, t.bersih, utama=False),
+        _rekap_row("Pelayanan publik yang prima", b["prima"], u.prima, t.prima, utama=False),
+        _rekap_row("Komponen Hasil", b["hasil"], u.hasil, t.hasil, utama=True),
+        _rekap_row("NILAI TOTAL", b["total"], u.total, t.total, utama=True),
     ]
-    for row in rekap:
-        row["persen"] = 100 * row["tpi"] / row["bobot"] if row["bobot"] else None
     got = {
         "total": t.total,
         "pengungkit": t.pengungkit,
@@ -453,6 +453,12 @@ def scores_section(f: Facts, area_notes: dict[str, list[str]]) -> dict:
     }
 
 
+def _rekap_row(label: str, bobot: float, unit: float, tpi: float, *, utama: bool) -> dict:
+    """One row of the recapitulation: both sides' figures and the TPI's as a share of the weight."""
+    persen = 100 * tpi / bobot if bobot else None
+    return {"label": label, "bobot": bobot, "unit": unit, "tpi": tpi, "utama": utama, "persen": persen}
+
+
 def conclusion_section(f: Facts) -> dict:
     t, u = f.ev.tpi, f.ev.unit
     meta = f.meta
@@ -468,17 +474,13 @@ def conclusion_section(f: Facts) -> dict:
     )
     paragraphs = _paragraphs(teks)
     # An incomplete record says so in the conclusion itself, not only in a footnote (core.rules.policy).
-    from ..core.rules.policy import completeness
-
-    gaps = completeness(f.inst.order, f.store.answers)
+    gaps = completeness(list(f.inst.order), f.store.answers)
     override = meta.get("finalize_override") if isinstance(meta.get("finalize_override"), dict) else None
     if not gaps.complete:
         paragraphs.append(
             f"Nilai tersebut bersifat sementara karena penilaian belum lengkap: {'; '.join(gaps.problems())}."
         )
     if override:
-        from .filters import tanggal
-
         paragraphs.append(
             f"Sesi ini difinalkan meskipun penilaian belum lengkap ({override.get('ringkasan', '')}) oleh "
             f"{override.get('who', '')} pada {tanggal(str(override.get('ts', ''))[:10])} dengan alasan: "
@@ -498,12 +500,10 @@ def dasar_section(f: Facts) -> dict:
     Nothing missing is invented: the item prints dotted blanks and ``kurang`` says what to fill
     in and where (the templates show it while the document is a draft).
     """
-    from .filters import tanggal
-
     d = f.cfg.dasar or {}
     blank = "……………"
     unit = f.cfg.unit or "Inspektorat Daerah"
-    rows = [{"teks": t, "kurang": ""} for t in DASAR_HUKUM]
+    rows: list[dict[str, str | int]] = [{"teks": t, "kurang": ""} for t in DASAR_HUKUM]
     kurang = [w for k, w in (("sk_tpi_nomor", "nomor"), ("sk_tpi_tanggal", "tanggal")) if not d.get(k)]
     rows.append(
         {
@@ -565,9 +565,6 @@ def opening_section(f: Facts) -> dict:
 
 def penilaian_section(f: Facts) -> dict:
     """The verdict for the session's target as a compact table: syarat | ambang | nilai | memenuhi."""
-    from ..core.rules.syarat import teks_batas
-    from .filters import nilai
-
     rows = []
 
     def add(label: str, ambang: str, got: str, met: bool | None) -> None:
@@ -589,8 +586,9 @@ def penilaian_section(f: Facts) -> dict:
             if c is v.lowest_area():
                 # name the reading (tpi.toml [penilaian] ambang_per_area) and the part the lowest
                 # figure is, so it never seems to contradict table IV.A's combined percentage
+                area = f.inst.areas.get(c.area or "")
                 add(
-                    f"Nilai setiap area pengungkit (terendah: {f.inst.areas[c.area].nama}, "
+                    f"Nilai setiap area pengungkit (terendah: {area.nama if area else c.area}, "
                     f"{BAGIAN.get(c.part or '', 'pemenuhan + reform')}; dibaca "
                     f"{BACAAN.get(f.cfg.ambang_per_area, f.cfg.ambang_per_area)})",
                     f"≥ {nilai(c.threshold)}%",
@@ -598,10 +596,11 @@ def penilaian_section(f: Facts) -> dict:
                     v.areas_met,
                 )
         elif c.key == "predikat_wbk":
-            add(c.label, "Ya", {True: "Ya", False: "Tidak", None: "belum dicatat"}[c.value], c.met)
+            add(c.label, "Ya", "Ya" if c.value is True else "Tidak" if c.value is False else "belum dicatat", c.met)
         elif c.key.startswith("syarat:"):
             kunci = c.key.split(":", 1)[1]
-            add(c.label, teks_batas(kunci, c.threshold), syarat_mod.teks_nilai(kunci, c.value), c.met)
+            batas = teks_batas(kunci, c.threshold) if c.threshold is not None else "-"
+            add(c.label, batas, syarat_mod.teks_nilai(kunci, c.value), c.met)
         else:
             add(c.label, f"≥ {nilai(c.threshold)}", nilai(c.value), c.met)
     recorded = syarat_mod.rows(f.meta.get("syarat"), f.target)
@@ -609,8 +608,6 @@ def penilaian_section(f: Facts) -> dict:
 
 
 def tanggapan_section(f: Facts) -> dict:
-    from .filters import tanggal
-
     rows = []
     for n, row in enumerate(f.meta.get("tindak_lanjut") or [], start=1):
         rows.append(
@@ -656,14 +653,9 @@ def signatures_section(f: Facts, people: dict) -> dict:
 # -- helpers --------------------------------------------------------------------------------------
 def _logo(f: Facts) -> dict:
     """The kop logo as a file path (DOCX) and a data: URI (HTML, so the file stands alone)."""
-    import base64
-    from pathlib import Path
-
     if not f.cfg.logo:
         return {"logo": "", "logo_path": ""}
     path = Path(f.ws.root) / f.cfg.logo
-    from ..core.jsonfile import read_bounded
-
     data = read_bounded(path, 2_000_000, f"Logo kop {f.cfg.logo} (berita_acara.logo di tpi.toml)")
     mime = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg" if data[:3] == b"\xff\xd8\xff" else ""
     if not mime:
@@ -676,8 +668,6 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def _jawaban(v: object) -> str:
-    from ..core.numbers import format_bulat, format_survei
-
     if v is None:
         return ""
     if isinstance(v, float):
@@ -688,6 +678,4 @@ def _jawaban(v: object) -> str:
 
 
 def _nilai(x: float) -> str:
-    from .filters import nilai
-
     return nilai(x)

@@ -19,9 +19,36 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal, overload
 
 from ..core.atomic import write_file
+from ..core.cycle.afirmasi import (
+    batas_pengajuan,
+    jenis_afirmasi,
+    label_afirmasi,
+    lewat_batas,
+    pencanangan,
+    satu_tahun,
+)
+from ..core.cycle.basis import basis_session, evaluate_basis
+from ..core.cycle.usulan import load_usulan, syarat_instansi_rows
+from ..core.dates import clean_date
 from ..core.errors import TpiError
+from ..core.rules.ba_fields import derive_jabatan_kepala, jabatan_kepala
+from ..core.rules.meta import STATUS
+from ..core.rules.syarat import SYARAT
+from ..core.team.review import is_final
+from .context import PERMEN_ZI, build_context
+from .filters import nilai, terbilang
+from .filters import tanggal as tanggal_id
+from .nomor import _read_state, check_pattern, format_nomor, locked_registry, save_registry
+from .pdf import soffice_convert, typeset, typeset_marks
+from .rekap import threshold_rows
+from .templating import _render_named
+
+if TYPE_CHECKING:
+    from ..core.session.store import SessionStore
+    from ..core.session.workspace import Workspace
 
 FORMATS = ("md", "html", "docx", "pdf")
 DEFAULT_PATTERNS = {
@@ -41,7 +68,7 @@ TUJUAN_LHE = [
 ]
 
 
-def setting(ws, name: str, default):
+def setting(ws: Workspace, name: str, default):
     """A cycle setting of tpi.toml (``Config`` field ``name``), or ``default``."""
     value = getattr(ws.config, name, None)
     return value if value not in (None, "", [], {}) else default
@@ -61,24 +88,20 @@ def kepala_daerah(instansi: str) -> str:
 
 
 # -- numbering -----------------------------------------------------------------------------
-def _nomor_path(ws, jenis: str, tahun: int) -> Path:
+def _nomor_path(ws: Workspace, jenis: str, tahun: int) -> Path:
     return Path(ws.root) / ".tpi" / f"nomor-{jenis}-{tahun}.json"
 
 
-def issued_nomor(ws, jenis: str, tahun: int, key: str) -> str:
+def issued_nomor(ws: Workspace, jenis: str, tahun: int, key: str) -> str:
     """The number already issued to ``key`` (a session id, or the year's letter), or ''."""
-    from .nomor import _read_state
-
     path = _nomor_path(ws, jenis, tahun)
     if not path.exists():
         return ""
     return str(_read_state(path, tahun)["sesi"].get(key, ""))
 
 
-def reserve_nomor(ws, jenis: str, key: str, day: dt.date, pattern: str, timeout: float = 30.0) -> str:
+def reserve_nomor(ws: Workspace, jenis: str, key: str, day: dt.date, pattern: str, timeout: float = 30.0) -> str:
     """``key``'s number in the ``jenis`` sequence of ``day.year`` (issued once, then kept)."""
-    from .nomor import check_pattern, format_nomor, locked_registry, save_registry
-
     check_pattern(pattern)
     path = _nomor_path(ws, jenis, day.year)
     with locked_registry(path, day.year, what=jenis, timeout=timeout) as state:
@@ -96,30 +119,27 @@ def reserve_nomor(ws, jenis: str, key: str, day: dt.date, pattern: str, timeout:
 
 
 # -- output --------------------------------------------------------------------------------
-def _render(ws, name: str, context: dict) -> str:
-    from .render import _render_named
-
+def _render(ws: Workspace, name: str, context: dict) -> str:
     return _render_named(ws, name, context)
 
 
-def document_pdf(ws, base: str, context: dict, marks: bool = False) -> bytes:
+@overload
+def document_pdf(ws: Workspace, base: str, context: dict, marks: Literal[False] = False) -> bytes: ...
+@overload
+def document_pdf(ws: Workspace, base: str, context: dict, marks: Literal[True]) -> list: ...
+def document_pdf(ws: Workspace, base: str, context: dict, marks: bool = False) -> bytes | list:
     """The PDF of ``base`` ("lhe", "surat_usulan", "sptjm", "rekap"), set by Typst."""
-    from .filters import terbilang
-    from .pdf import typeset
-
     extra = {
         "judul_dokumen": f"{base.replace('_', ' ').upper()} — {context['instansi']['nama']}",
         "penyusun": context["instansi"].get("unit", ""),
     }
     if "units" in context:
         extra["jumlah_unit_terbilang"] = terbilang(len(context["units"]))
-    return typeset(ws, base, context, extra, marks=marks)
+    return typeset_marks(ws, base, context, extra) if marks else typeset(ws, base, context, extra)
 
 
 def html_to_docx(html: str, stem: str, timeout: float = 180.0) -> bytes:
     """Word document from the HTML through LibreOffice (a private profile per call)."""
-    from .pdf import soffice_convert
-
     return soffice_convert(html.encode("utf-8"), ".html", stem, "docx:MS Word 2007 XML", timeout)
 
 
@@ -128,7 +148,7 @@ def _check_fmt(fmt: str) -> None:
         raise TpiError(f"Format '{fmt}' tidak dikenal; pilih salah satu dari {', '.join(FORMATS)}.")
 
 
-def _document(ws, base: str, context: dict, fmt: str, stem: str) -> bytes:
+def _document(ws: Workspace, base: str, context: dict, fmt: str, stem: str) -> bytes:
     """Bytes of the document ``base`` (``lhe``, ``surat_usulan``, ...) in ``fmt``."""
     if fmt == "md":
         return _render(ws, f"{base}.md.j2", context).encode("utf-8")
@@ -143,24 +163,15 @@ def _document(ws, base: str, context: dict, fmt: str, stem: str) -> bytes:
 def _day(tanggal: str | None) -> dt.date:
     if not tanggal:
         return dt.date.today()
-    from ..core.dates import clean_date
-
     return dt.date.fromisoformat(clean_date(tanggal, "tanggal dokumen"))
 
 
 # -- LHE -----------------------------------------------------------------------------------
-def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None) -> dict:
+def lhe_context(ws: Workspace, store: SessionStore, tanggal: str | None = None, nomor: str | None = None) -> dict:
     """The Berita Acara context of the session plus the LHE's own sections, every sentence here:
     ``lhe`` (letter fields, Dasar, tim, Metodologi, Sasaran, Lingkup dan Batasan, Rekomendasi,
     Apresiasi, Simpulan), ``area_hasil`` (per area, with notes and recommendations),
     ``hasil_komponen`` (IPAK, Capaian Kinerja, IPKP) and ``syarat_rows`` (in the BA's order)."""
-    from ..core.cycle.afirmasi import pencanangan, satu_tahun
-    from ..core.rules.ba_fields import jabatan_kepala
-    from ..core.team.review import is_final
-    from .context import build_context
-    from .filters import nilai
-    from .filters import tanggal as tanggal_id
-
     ctx = build_context(ws, store)
     day = _day(tanggal)
     final = is_final(store)
@@ -280,7 +291,7 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
     ]
     built = satu_tahun(ws, opd, dt.date.fromisoformat(sesi["tanggal"]))
     syarat_rows.append(
-        {  # Tabel 5: the unit has built its ZI for at least a year (usulan gate, core.cycle.basis)
+        {  # Tabel 5: the unit has built its ZI for at least a year (usulan gate, core.cycle.basis.basis)
             "label": "Pembangunan Zona Integritas minimal satu tahun",
             "ambang": "1 tahun sejak pencanangan",
             "nilai": f"pencanangan {tanggal_id(started)}" if started else "belum dicatat",
@@ -338,8 +349,6 @@ def lhe_context(ws, store, tanggal: str | None = None, nomor: str | None = None)
 
 def check_in_words(c, inst) -> str:
     """An unmet verdict row (core.rules.scoring.Check) as a letter says it: figures and 'minimal', no '<'."""
-    from .filters import nilai
-
     if c.area is not None:
         part = {"pemenuhan": " (bagian pemenuhan)", "reform": " (bagian reform)"}.get(c.part or "", "")
         return f"area {inst.areas[c.area].nama}{part} {nilai(c.value)}% di bawah minimal {nilai(c.threshold)}%"
@@ -348,15 +357,15 @@ def check_in_words(c, inst) -> str:
     return f"{c.label} {nilai(c.value)} di bawah minimal {nilai(c.threshold)}"
 
 
-def lhe_default_output(ws, store, fmt: str) -> Path:
+def lhe_default_output(ws: Workspace, store: SessionStore, fmt: str) -> Path:
     meta = store.meta
     return Path(ws.out_dir) / meta["opd"]["slug"] / f"lhe_{meta['tanggal']}_{meta['jenis']}_{meta['id'][-8:]}.{fmt}"
 
 
-def generate_lhe(ws, store, fmt: str = "md", output: Path | None = None, tanggal: str | None = None) -> Path:
+def generate_lhe(
+    ws: Workspace, store: SessionStore, fmt: str = "md", output: Path | None = None, tanggal: str | None = None
+) -> Path:
     """Write the LHE of a session; a final session gets (and keeps) its LHE number."""
-    from ..core.team.review import is_final
-
     _check_fmt(fmt)
     day = _day(tanggal)
     context = lhe_context(ws, store, tanggal)
@@ -368,7 +377,7 @@ def generate_lhe(ws, store, fmt: str = "md", output: Path | None = None, tanggal
 
 
 # -- surat usulan and SPTJM ----------------------------------------------------------------
-def _lhe_of(ws, sesi_id: str, tahun: int) -> str:
+def _lhe_of(ws: Workspace, sesi_id: str, tahun: int) -> str:
     """The LHE number issued for a basis session (an LHE of ``tahun`` may be dated the next year)."""
     for year in (tahun, tahun + 1):
         found = issued_nomor(ws, "lhe", year, sesi_id)
@@ -377,13 +386,8 @@ def _lhe_of(ws, sesi_id: str, tahun: int) -> str:
     return ""
 
 
-def usulan_units(ws, tahun: int) -> list[dict]:
+def usulan_units(ws: Workspace, tahun: int) -> list[dict]:
     """The year's proposed units with their basis session's figures (for the letter and annex)."""
-    from ..core.cycle.afirmasi import jenis_afirmasi, label_afirmasi
-    from ..core.cycle.basis import basis_session, evaluate_basis
-    from ..core.cycle.usulan import load_usulan
-    from ..core.rules.meta import STATUS
-
     summaries = ws.list_sessions()
     out = []
     for u in load_usulan(ws, tahun).units:
@@ -420,10 +424,8 @@ PREDIKAT_SURAT = {
 }
 
 
-def _tembusan(ws, units: list[dict]) -> list[str]:
+def _tembusan(ws: Workspace, units: list[dict]) -> list[str]:
     """[surat_usulan] tembusan, else the Sekretaris Daerah, the Inspektur and each unit's head (jabatan)."""
-    from ..core.rules.ba_fields import derive_jabatan_kepala
-
     own = setting(ws, "surat_usulan_tembusan", [])
     if own:
         return list(own)
@@ -433,15 +435,9 @@ def _tembusan(ws, units: list[dict]) -> list[str]:
     return list(dict.fromkeys(out))  # once each
 
 
-def surat_context(ws, tahun: int, tanggal: str | None = None, nomor: dict | None = None) -> dict:
+def surat_context(ws: Workspace, tahun: int, tanggal: str | None = None, nomor: dict | None = None) -> dict:
     """The surat pengajuan (PermenPANRB 5/2024 Gambar 6) and the SPTJM (Gambar 7, or the 90/2021
     per-unit form with meterai when ``[surat_usulan] sptjm = "2021"``): every sentence is here."""
-    from ..core.cycle.afirmasi import batas_pengajuan, lewat_batas
-    from ..core.cycle.usulan import syarat_instansi_rows
-    from .context import PERMEN_ZI
-    from .filters import tanggal as tanggal_id
-    from .filters import terbilang
-
     cfg = ws.config
     day = _day(tanggal)
     units = usulan_units(ws, tahun)
@@ -510,8 +506,6 @@ def surat_context(ws, tahun: int, tanggal: str | None = None, nomor: dict | None
             }
         ]
     else:  # PermenPANRB 90/2021: one statement per unit, signed by its head over a meterai
-        from ..core.rules.ba_fields import derive_jabatan_kepala
-
         lembar = [
             {
                 "kepada": kepada_sptjm,
@@ -634,8 +628,6 @@ STATUS_KATA = {"final": "Final", "review": "Belum final (dalam reviu)", "draft":
 
 def syarat_kata(syarat: dict) -> str:
     """A unit's recorded syarat in words for the printed rekap: what is met, unmet, unrecorded."""
-    from ..core.rules.syarat import SYARAT
-
     short = {"TLHP": "TLHP", "SAKIP": "SAKIP", "LHKPN": "LHKPN", "LHKASN": "LHKASN"}
     unmet = [short.get(k, k) for k, v in syarat.items() if v.get("memenuhi") is False]
     missing = [
@@ -656,12 +648,10 @@ def syarat_kata(syarat: dict) -> str:
     return text[0].upper() + text[1:]
 
 
-def rekap_context(ws, data: dict, tanggal: str | None = None) -> dict:
+def rekap_context(ws: Workspace, data: dict, tanggal: str | None = None) -> dict:
     """The printed rekap: rows with statuses and conclusions in words and the LHE number each
     row summarises, the place and date, and who signs (``[rekap] penandatangan``: the Inspektur
     of ``[lhe]`` by default, or "ketua" for the Ketua Tim of the tpi.toml roster)."""
-    from .rekap import threshold_rows
-
     cfg = ws.config
     day = _day(tanggal)
     tahun = int(data["tahun"])
@@ -680,7 +670,7 @@ def rekap_context(ws, data: dict, tanggal: str | None = None) -> dict:
             )
         )
     if setting(ws, "rekap_penandatangan", "inspektur") == "ketua":
-        ketua = next((p for p in cfg.tim if p.get("peran") == "Ketua Tim"), {})
+        ketua: dict = next((p for p in cfg.tim if p.get("peran") == "Ketua Tim"), {})
         ttd = {
             "jabatan": "Ketua Tim Penilai Internal",
             "nama": ketua.get("nama", ""),
@@ -720,9 +710,9 @@ def rekap_context(ws, data: dict, tanggal: str | None = None) -> dict:
     }
 
 
-def rekap_html(ws, data: dict, tanggal: str | None = None) -> str:
+def rekap_html(ws: Workspace, data: dict, tanggal: str | None = None) -> str:
     return _render(ws, "rekap.html.j2", rekap_context(ws, data, tanggal))
 
 
-def rekap_pdf(ws, data: dict, tanggal: str | None = None) -> bytes:
+def rekap_pdf(ws: Workspace, data: dict, tanggal: str | None = None) -> bytes:
     return document_pdf(ws, "rekap", rekap_context(ws, data, tanggal))

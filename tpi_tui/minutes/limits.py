@@ -35,18 +35,31 @@ copy-on-write faults and the pipe add a few milliseconds to a ~30 ms render.
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import select
 import signal
+import threading
 import time
 from collections.abc import Callable
+from typing import TypeVar, cast
 
 from ..core.errors import TpiError
+
+try:
+    import resource  # POSIX: RLIMIT_AS, RLIMIT_CPU
+
+    HAS_RESOURCE = True
+except ImportError:  # Windows: the spawned child's watchdog and the parent's caps stand in
+    HAS_RESOURCE = False
 
 MEMORY_BYTES = 512 * 1024 * 1024  # a complete 127-item render peaks far below 50 MB
 CPU_SECONDS = 5  # a complete render takes ~30 ms of CPU
 WALL_SECONDS = 20.0  # generous: two busy cores shared with other work still finish in time
 OUTPUT_BYTES = 32 * 1024 * 1024  # a Berita Acara .md is ~60 KB, the .docx ~100 KB
+
+# what a render returns: text (Markdown, HTML) or bytes (DOCX, PDF); the child's message keeps which
+Output = TypeVar("Output", str, bytes)
 
 _OK, _ERR, _MEM, _BIG, _CRASH = b"K", b"E", b"M", b"B", b"C"
 
@@ -57,13 +70,7 @@ def exceeded(name: str, what: str) -> TpiError:
 
 def can_fork() -> bool:
     """The forked child (POSIX): ``os.fork`` and ``resource`` both exist; otherwise spawned."""
-    if not hasattr(os, "fork"):
-        return False
-    try:
-        import resource  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return hasattr(os, "fork") and HAS_RESOURCE
 
 
 def _address_space() -> int:
@@ -71,8 +78,6 @@ def _address_space() -> int:
         with open("/proc/self/statm", encoding="ascii") as fh:
             return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
-        import resource
-
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
@@ -90,7 +95,7 @@ class CompiledCache:
     MAX_BYTES = 16 * 1024 * 1024
 
     def __init__(self) -> None:
-        from jinja2 import BytecodeCache
+        from jinja2 import BytecodeCache  # lazy: jinja2, 16 ms (-X importtime)
 
         cache = self
 
@@ -155,13 +160,14 @@ def _outcome(fn: Callable[[], str | bytes], name: str, carry: CompiledCache | No
         return _CRASH + type(exc).__name__.encode("ascii", "replace")
 
 
-def _os_limits() -> None:
-    """RLIMIT_AS and RLIMIT_CPU on this process (the child), where ``resource`` exists."""
-    import resource
-
+def _os_limits() -> bool:
+    """RLIMIT_AS and RLIMIT_CPU on this process (the child), where ``resource`` exists (True)."""
+    if not HAS_RESOURCE:
+        return False
     limit = _address_space() + MEMORY_BYTES
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 1))
+    return True
 
 
 def _child(fn: Callable[[], str | bytes], name: str, w: int, carry: CompiledCache | None = None) -> None:
@@ -174,6 +180,7 @@ def _child(fn: Callable[[], str | bytes], name: str, w: int, carry: CompiledCach
             pass
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, signal.SIG_DFL)
+        _quiet()
         _os_limits()
         message = _outcome(fn, name, carry)
         view = memoryview(message)
@@ -187,6 +194,24 @@ def _child(fn: Callable[[], str | bytes], name: str, w: int, carry: CompiledCach
         os._exit(code)
 
 
+def _quiet() -> None:
+    """The child's stderr goes nowhere: an engine that aborts (Typst's Rust allocator under
+    RLIMIT_AS prints a backtrace) must not write over the terminal or the TUI; the parent says
+    what happened in one line. Python's own fault handler (``-X faulthandler``, pytest) is off too:
+    it writes to a copy of stderr it kept."""
+    faulthandler.disable()
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    try:
+        os.dup2(devnull, 2)
+    except OSError:
+        pass
+    finally:
+        os.close(devnull)
+
+
 _CPU_EXIT = 86  # a spawned child's watchdog: CPU_SECONDS used up
 
 
@@ -196,7 +221,6 @@ def _cpu_watchdog() -> None:
     Python switches threads every few milliseconds while the render runs Python code, so this
     thread gets its turn; one long C call (a huge ``center``) runs to its end first.
     """
-    import threading
 
     def watch() -> None:
         while time.process_time() < CPU_SECONDS:
@@ -209,9 +233,12 @@ def _cpu_watchdog() -> None:
 def _spawned(conn, fn: Callable, args: tuple, name: str) -> None:  # pragma: no cover - a spawned child
     """The spawned child's entry point (multiprocessing imports this module by name)."""
     try:
+        _quiet()
         try:
-            _os_limits()
-        except (ImportError, OSError, ValueError):  # no resource module (Windows)
+            limited = _os_limits()
+        except (OSError, ValueError):  # the system refused the limits
+            limited = False
+        if not limited:  # no resource module (Windows): CPU time is watched by a thread
             _cpu_watchdog()
         conn.send_bytes(_outcome(lambda: fn(*args), name))
         conn.close()
@@ -221,9 +248,7 @@ def _spawned(conn, fn: Callable, args: tuple, name: str) -> None:  # pragma: no 
         os._exit(4)
 
 
-def run_limited(
-    name: str, fn: Callable[..., str | bytes], args: tuple = (), carry: CompiledCache | None = None
-) -> str | bytes:
+def run_limited(name: str, fn: Callable[..., Output], args: tuple = (), carry: CompiledCache | None = None) -> Output:
     """``fn(*args)`` in a child under the limits above; its str/bytes, or one TpiError.
 
     ``fn`` is a module-level function and ``args`` plain data: a spawned child (no ``os.fork``)
@@ -231,8 +256,11 @@ def run_limited(
     next child (a spawned child starts from nothing and compiles again).
     """
     if can_fork():
-        return _run_forked(name, lambda: fn(*args), carry)
-    return _run_spawned(name, fn, args)
+        out = _run_forked(name, lambda: fn(*args), carry)
+    else:
+        out = _run_spawned(name, fn, args)
+    # the message is tagged str or bytes (_outcome) and _result restores that type: fn's own
+    return cast(Output, out)
 
 
 def _run_forked(name: str, fn: Callable[[], str | bytes], carry: CompiledCache | None) -> str | bytes:
@@ -279,7 +307,7 @@ def _run_forked(name: str, fn: Callable[[], str | bytes], carry: CompiledCache |
 
 def _run_spawned(name: str, fn: Callable, args: tuple) -> str | bytes:
     """The portable child: a fresh interpreter (multiprocessing 'spawn'), killed at the deadline."""
-    import multiprocessing
+    import multiprocessing  # lazy: multiprocessing, 4 ms (-X importtime); no-fork systems only
 
     ctx = multiprocessing.get_context("spawn")
     receive, send = ctx.Pipe(duplex=False)

@@ -32,8 +32,15 @@ import threading
 import warnings
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.errors import TpiError, os_reason
+from ..core.session.config import PAPER_MM
+from .filters import jam, nilai, nip, tanggal
+from .templating import run_template, template_path
+
+if TYPE_CHECKING:
+    from ..core.session.workspace import Workspace
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 LIBRARY = "_tpi.typ"
@@ -51,7 +58,7 @@ _STATE: dict[str, object] = {}
 
 def _typst():
     try:
-        import typst
+        import typst  # lazy: typst: +6.6 MB RSS, 3 ms; a broken wheel stops PDF only
     except ImportError as exc:
         raise TpiError(f"{ENGINE_HINT} ({exc}).") from None
     return typst
@@ -67,8 +74,6 @@ def check_engine() -> None:
 @lru_cache(maxsize=65536)
 def _nilai(x: float) -> str:
     """filters.nilai, memoised: a 127-item context repeats few distinct scores many times."""
-    from .filters import nilai
-
     return nilai(x)
 
 
@@ -77,9 +82,6 @@ def print_view(value):
     """``value`` (a template context) as JSON-ready data, with the printed forms added beside
     the raw ones: ``<k>_fmt`` for a score (filter ``nilai``) or a NIP (``nip``) or a time
     (``jam``), ``<k>_tgl`` for an ISO date (``tanggal``). Lists of scores get a list ``_fmt``."""
-    from .filters import jam, nip, tanggal
-
-    nilai = _nilai
 
     def walk(v):
         if isinstance(v, dict):
@@ -90,7 +92,7 @@ def print_view(value):
                 if isinstance(x, bool) or x is None:
                     continue
                 if isinstance(x, (int, float)):
-                    out[f"{k}_fmt"] = nilai(x)
+                    out[f"{k}_fmt"] = _nilai(x)
                 elif isinstance(x, str):
                     if k == "nip" or k.endswith("_nip"):
                         out[f"{k}_fmt"] = nip(x)
@@ -109,7 +111,7 @@ def print_view(value):
                     and x
                     and all(isinstance(e, (int, float)) and not isinstance(e, bool) for e in x)
                 ):
-                    out[f"{k}_fmt"] = [nilai(e) for e in x]
+                    out[f"{k}_fmt"] = [_nilai(e) for e in x]
                 elif isinstance(x, (dt.date, dt.datetime)):
                     out[f"{k}_tgl"] = tanggal(x)
             return out
@@ -128,11 +130,11 @@ def print_view(value):
 def _root() -> Path:
     """This process's private folder for the compiler (removed at exit)."""
     root = _STATE.get("root")
-    if root is None or not Path(root).is_dir():
+    if not isinstance(root, Path) or not root.is_dir():
         root = Path(tempfile.mkdtemp(prefix="tpi-cetak-"))
         atexit.register(shutil.rmtree, root, True)
         _STATE["root"] = root
-    return Path(root)
+    return root
 
 
 def _compiler():
@@ -166,13 +168,23 @@ def _error(exc: BaseException, name: str) -> TpiError:
     return TpiError(f"Templat {where} galat: {message.rstrip('.')}. Tidak ada berkas yang ditulis.")
 
 
-def compile_pdf(
-    template: bytes, library: bytes, data: dict, name: str, logo: bytes | None = None, marks: bool = False
-) -> bytes | list:
-    """Typeset ``template`` (Typst source) with ``data`` (JSON-ready); the PDF bytes.
+def compile_pdf(template: bytes, library: bytes, data: dict, name: str, logo: bytes | None = None) -> bytes:
+    """Typeset ``template`` (Typst source) with ``data`` (JSON-ready); the PDF bytes."""
+    out = _compile(template, library, data, name, logo, marks=False)
+    if not isinstance(out, bytes) or not out.startswith(b"%PDF"):
+        raise TpiError(f"Templat {name} tidak menghasilkan PDF. Tidak ada berkas yang ditulis.")
+    return out
 
-    ``marks``: instead, the document's introspection marks (``tanda`` in ``_tpi.typ``: kind, page
+
+def compile_marks(template: bytes, library: bytes, data: dict, name: str, logo: bytes | None = None) -> list:
+    """Instead of the PDF, the document's introspection marks (``tanda`` in ``_tpi.typ``: kind, page
     and vertical position of each signature block, closing sentence ...), for the print-rule tests."""
+    found = _compile(template, library, data, name, logo, marks=True)
+    return found if isinstance(found, list) else []
+
+
+def _compile(template: bytes, library: bytes, data: dict, name: str, logo: bytes | None, marks: bool) -> object:
+    """The compiler's answer: PDF bytes, or (``marks``) the decoded marks."""
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     with _LOCK:
         compiler = _compiler()
@@ -201,22 +213,31 @@ def compile_pdf(
             raise _error(exc, name) from None
         except (RuntimeError, ValueError, OSError) as exc:
             raise _error(exc, name) from None
-    if not isinstance(out, bytes) or not out.startswith(b"%PDF"):
-        raise TpiError(f"Templat {name} tidak menghasilkan PDF. Tidak ada berkas yang ditulis.")
     return out
 
 
-def typeset(ws, base: str, context: dict, extra: dict | None = None, marks: bool = False) -> bytes:
+def typeset(ws: Workspace, base: str, context: dict, extra: dict | None = None) -> bytes:
     """The PDF of document ``base`` ("berita_acara", "lhe", "rekap", "surat_usulan", "sptjm").
 
     ``<base>.typ`` and ``_tpi.typ`` come from the workspace's ``templates/`` when it has them,
-    else from the packaged defaults (``render.template_path``)."""
-    from .render import run_template, template_path
+    else from the packaged defaults (``render.template_path``). A workspace template is compiled
+    in the limited child: ``compile_pdf`` and plain bytes/data, so a spawned child can take them."""
+    args = _inputs(ws, base, context, extra)
+    return run_template(ws, args[3], compile_pdf, args)
 
+
+def typeset_marks(ws: Workspace, base: str, context: dict, extra: dict | None = None) -> list:
+    """The introspection marks of the document ``typeset`` makes (the print-rule tests)."""
+    return compile_marks(*_inputs(ws, base, context, extra))
+
+
+def _inputs(
+    ws: Workspace, base: str, context: dict, extra: dict | None
+) -> tuple[bytes, bytes, dict, str, bytes | None]:
+    """What the compiler takes: the template, the library, the data, the template's name, the logo."""
     name = f"{base}.typ"
     source = template_path(ws, name).read_bytes()
     library = template_path(ws, LIBRARY).read_bytes()
-    from ..core.session.config import PAPER_MM
 
     data = print_view(context)
     if extra:
@@ -232,9 +253,7 @@ def typeset(ws, base: str, context: dict, extra: dict | None = None, marks: bool
         data["logo"] = "logo"
     else:
         data["logo"] = None
-    if marks:
-        return compile_pdf(source, library, data, name, logo, marks=True)
-    return run_template(ws, name, lambda: compile_pdf(source, library, data, name, logo))
+    return source, library, data, name, logo
 
 
 def soffice_path() -> str:

@@ -1,14 +1,17 @@
 """The rekap as documents: terminal table, XLSX workbook (one sheet per year), HTML/PDF.
 
-Input is the plain data of ``core.cycle.rekap.build_rekap``; nothing here scores anything.
-openpyxl (~150 ms to import) and jinja2 are imported inside the functions that need them.
+Input is the plain data of ``core.cycle.basis.rekap.build_rekap``; nothing here scores anything.
+openpyxl (66 ms to import, -X importtime) is imported inside the function that needs it.
 """
 
 from __future__ import annotations
 
+import io
+
 from ..core.numbers import bulat
 from ..core.numbers import format_angka as fmt
 from ..core.rules.scoring import THRESHOLDS
+from ..core.text import show
 from ..core.workbook import cell_text, put
 
 HASIL_KEYS = (("ipak", "IPAK"), ("kinerja", "Capaian Kinerja"), ("bersih", "Birokrasi Bersih"), ("ipkp", "IPKP"))
@@ -116,9 +119,7 @@ def _narrow_table(data: dict) -> str:
 
 
 def damaged_lines(data: dict) -> list[str]:
-    """The OPDs whose basis session is damaged (``core.cycle.rekap``: ``rusak``), one line each."""
-    from ..core.text import show
-
+    """The OPDs whose basis session is damaged (``core.cycle.basis.rekap``: ``rusak``), one line each."""
     found = data.get("rusak") or []
     if not found:
         return []
@@ -147,11 +148,9 @@ def rekap_xlsx(datas: list[dict], instansi: str = "") -> bytes:
     """A workbook with one sheet per year: two header rows (frozen), one row per OPD, the
     WBK/WBBM threshold rows, number format 0.00 (Excel shows it with the reader's decimal
     comma), areas under the minimum filled red."""
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
+    from openpyxl import Workbook  # lazy: openpyxl, 66 ms (-X importtime)
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # lazy: openpyxl, 66 ms (-X importtime)
+    from openpyxl.utils import get_column_letter  # lazy: openpyxl, 66 ms (-X importtime)
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -216,7 +215,7 @@ def rekap_xlsx(datas: list[dict], instansi: str = "") -> bytes:
                 if isinstance(v, float) or (isinstance(v, int) and c >= c0):
                     cell.number_format = "0.00"
             for j, a in enumerate(t["areas"]):
-                if a.get("di_bawah_minimal"):  # judged in core.cycle.rekap, under the WBK minimum
+                if a.get("di_bawah_minimal"):  # judged in core.cycle.basis.rekap, under the WBK minimum
                     ws.cell(line, c0 + j).fill = low_fill
             line += 1
         for bad in data.get("rusak") or []:  # no figures: the basis session cannot be read

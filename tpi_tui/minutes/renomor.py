@@ -12,16 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import TYPE_CHECKING
+
+import filelock
 
 from ..core.atomic import write_atomic
 from ..core.errors import TpiError
+from ..core.session.storage import load_tables
 from .nomor import _read_state, reserve, session_nomor, state_path
 
+if TYPE_CHECKING:
+    from ..core.session.store import SessionStore
+    from ..core.session.workspace import Workspace
 
-def holders(ws, nomor: str) -> set[str]:
+
+def holders(ws: Workspace, nomor: str) -> set[str]:
     """Session ids holding ``nomor``: in session files and in every number registry."""
-    from ..core.session.storage import load_tables
-
     found = set()
     for path in ws.session_files():
         try:
@@ -41,10 +47,8 @@ def holders(ws, nomor: str) -> set[str]:
     return found
 
 
-def renumber(ws, store) -> tuple[str, str]:
+def renumber(ws: Workspace, store: SessionStore) -> tuple[str, str]:
     """Give ``store``'s session a new number when its number is also another session's."""
-    import filelock
-
     old = session_nomor(store)
     if not old:
         raise TpiError("Sesi ini belum bernomor Berita Acara; tidak ada yang perlu diganti.")
