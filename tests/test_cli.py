@@ -214,3 +214,11 @@ def test_history_and_answer_name_the_item_by_its_lke_code(tmp_path):
     code, out, err = run_cli(["--workspace", str(ws.root), "history", sid, "--item", "62"])
     assert code == 0, err
     assert "A.I.5.iv.b (butir 62) jawaban TPI: — → A" in out
+
+
+def test_score_ranges_fold_consecutive_item_numbers():
+    from tpi_tui.cli.score import ranges
+
+    assert ranges([1, 2, 3, 7, 9, 10]) == "1-3, 7, 9-10"
+    assert ranges([5]) == "5"
+    assert ranges([]) == ""

@@ -135,7 +135,7 @@ def install() -> None:
         mod = sys.modules.get(f"click.{name}")
         if mod is None:
             continue
-        if hasattr(mod, "_"):
-            mod._ = gettext
-        if hasattr(mod, "ngettext"):
-            mod.ngettext = ngettext
+        # setattr: the names are click's module globals, not part of its typed interface
+        for attr, lookup in (("_", gettext), ("ngettext", ngettext)):
+            if hasattr(mod, attr):
+                setattr(mod, attr, lookup)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 
 import click
 
@@ -22,7 +23,7 @@ EXIT_ERROR = 2
 # click's messages are Indonesian at the source (``click_id``); what is left is their layout: one
 # line, the parameter named without quotes and with Indonesian metavars, click's type words.
 _click_id.install()
-_CLICK_ID = [
+_CLICK_ID: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     (
         r"^(Argumen wajib tidak ada|Opsi wajib tidak ada|Parameter wajib tidak ada) '(.+?)'",
         lambda m: f"{m.group(1)}: {_id_metavars(m.group(2))}",
@@ -132,7 +133,9 @@ def _help_hint(exc: click.UsageError) -> str:
 
 
 # click >= 8.2 raises this for a group called without a subcommand; older versions print the help
-_NoArgsIsHelp = getattr(click.exceptions, "NoArgsIsHelpError", None) or type("_NeverRaised", (Exception,), {})
+_NoArgsIsHelp: type[click.UsageError] = getattr(click.exceptions, "NoArgsIsHelpError", None) or type(
+    "_NeverRaised", (click.UsageError,), {}
+)
 
 
 class TpiGroup(click.Group):
@@ -150,7 +153,7 @@ class TpiGroup(click.Group):
             click.echo("tpi: dibatalkan.", err=True)
             sys.exit(EXIT_ERROR)
         except _NoArgsIsHelp as exc:  # 'tpi session': show what it offers
-            click.echo(exc.ctx.get_help())
+            click.echo(exc.ctx.get_help() if exc.ctx is not None else exc.format_message())
             sys.exit(0)
         except click.UsageError as exc:
             text = show(id_usage(exc.format_message())).rstrip(".")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,9 @@ from ..core.atomic import write_file
 from ..core.policy import StatusSesi
 from ..core.text import cut, show
 from .common import actor, echo, workspace
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 REKAP_FORMATS = ("table", "json", "xlsx", "html", "pdf")
 
@@ -332,7 +336,7 @@ class _Progress:
         self.label = label
         self.stream = sys.stderr
         self.show = bool(getattr(sys.stderr, "isatty", lambda: False)())
-        self.bar = None
+        self.bar: ProgressBar[str] | None = None
         self.done = 0
 
     def __enter__(self):
