@@ -160,6 +160,35 @@ def test_headless_commands_never_import_textual(demo):
     assert '"verdict"' in out.stdout
 
 
+def test_help_lists_every_command_without_the_heavy_modules(tmp_path):
+    """'tpi --help' loads every command module, so each deferred ('# lazy:') import must stay
+    deferred: the store, the documents, Excel, the API server and Textual are not loaded."""
+    code = (
+        "import sys\n"
+        "from tpi_tui.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('tpi_tui.core.store', 'tpi_tui.core.workspace', 'tpi_tui.minutes', 'tpi_tui.exchange',\n"
+        "         'tpi_tui.server.tokens', 'tpi_tui.tui', 'tinydb', 'jinja2', 'openpyxl', 'starlette', 'uvicorn',\n"
+        "         'textual', 'rich')\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.startswith(heavy)), file=sys.stderr)\n"
+        "print('COMMANDS', sorted(m for m in sys.modules if m.startswith('tpi_tui.cli.')), file=sys.stderr)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert "LOADED []" in out.stderr, out.stderr
+    assert "'tpi_tui.cli.cycle'" in out.stderr and "'tpi_tui.cli.interop'" in out.stderr  # the modules were loaded
+    assert "surat-usulan" in out.stdout and "serve" in out.stdout
+
+
 def test_errors_are_one_indonesian_line_and_exit_2(tmp_path):
     cases = [
         (("score", "XXXX"), "Ruang kerja tpi tidak ditemukan"),

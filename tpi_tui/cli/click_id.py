@@ -10,6 +10,10 @@ click's values filled in; a sentence not in the table stays as click wrote it (t
 
 from __future__ import annotations
 
+import sys
+
+import click  # noqa: F401 - its modules below are loaded by it
+
 # msgid -> Indonesian template (same replacement fields; !r may be dropped where quotes read badly)
 MESSAGES: dict[str, str] = {
     # exceptions
@@ -127,10 +131,6 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def install() -> None:
     """Point click's message lookups at the table (idempotent; click's own values still fill it)."""
-    import sys
-
-    import click  # noqa: F401 - its modules below are loaded by it
-
     for name in MODULES:
         mod = sys.modules.get(f"click.{name}")
         if mod is None:

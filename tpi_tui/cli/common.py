@@ -14,8 +14,10 @@ from collections.abc import Callable
 import click
 
 from ..core.errors import TpiError
+from ..core.session_meta import JENIS_SESI, STATUS
 from ..core.text import show, show_json
-from ..launch import run_tui  # noqa: F401 - the commands that open the TUI import it from here
+from ..galat import command_line_report
+from ..open_tui import run_tui  # noqa: F401 - the commands that open the TUI import it from here
 from . import click_id as _click_id
 
 EXIT_ERROR = 2
@@ -170,8 +172,6 @@ class TpiGroup(click.Group):
             click.echo("tpi: dihentikan.", err=True)
             sys.exit(EXIT_ERROR)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
-            from ..galat import command_line_report
-
             click.echo(command_line_report(exc), err=True)
             sys.exit(EXIT_ERROR)
 
@@ -194,7 +194,7 @@ def _root_obj(ctx: click.Context) -> dict:
 
 def workspace(ctx: click.Context):
     """The workspace of this invocation: --workspace, TPI_WORKSPACE, or the folder upward."""
-    from ..core.workspace import find_workspace
+    from ..core.workspace import find_workspace  # lazy: core.workspace, ~11 ms of `tpi --help` start-up (-X importtime)
 
     return find_workspace(_root_obj(ctx).get("workspace"))
 
@@ -207,8 +207,7 @@ def actor(ctx: click.Context, ws, explicit: str | None = None) -> str:
 
 def print_sessions(rows) -> None:
     """The plain-text session listing (``tpi session list``, ``tpi demo`` and bare ``tpi`` without a terminal)."""
-    from ..core.scoring import fmt
-    from ..core.session_meta import JENIS_SESI, STATUS
+    from ..core.scoring import fmt  # lazy: core.scoring and the instrument, ~18 ms of `tpi --help` (-X importtime)
 
     if not rows:
         echo("Belum ada sesi. Buat dengan 'tpi session new'.")

@@ -6,6 +6,8 @@ Slow imports (openpyxl, jinja2, typst) happen inside the command that needs them
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +25,7 @@ REKAP_FORMATS = ("table", "json", "xlsx", "html", "pdf")
 
 
 def _tahun(ctx_value: str | None):
-    from ..core.cycle import clean_year
+    from ..core.cycle import clean_year  # lazy: core.cycle + core.workspace, ~14 ms of `tpi --help` (-X importtime)
 
     return clean_year(ctx_value) if ctx_value is not None else None
 
@@ -44,8 +46,8 @@ def _tahun(ctx_value: str | None):
 @click.pass_context
 def rekap(ctx, tahun, fmt, output, chosen, as_json, tanggal) -> None:
     """Rekap nilai seluruh OPD satu tahun dari sesi dasarnya, dengan ambang WBK/WBBM."""
-    from ..core.cycle import years
-    from ..core.rekap import build_rekap
+    from ..core.cycle import years  # lazy: core.cycle + core.workspace, ~14 ms of `tpi --help` start-up (-X importtime)
+    from ..core.rekap import build_rekap  # lazy: core.rekap, ~46 ms of `tpi --help` (-X importtime)
 
     if as_json:
         fmt = "json"
@@ -61,9 +63,7 @@ def rekap(ctx, tahun, fmt, output, chosen, as_json, tanggal) -> None:
             echo(text)
         return
     if fmt == "table":
-        import shutil
-
-        from ..minutes.rekap import FULL_WIDTH, rekap_table
+        from ..minutes.rekap import FULL_WIDTH, rekap_table  # lazy: minutes, ~44 ms of `tpi --help` (-X importtime)
 
         text = rekap_table(data, None if output else shutil.get_terminal_size((FULL_WIDTH, 24)).columns)
         if output:
@@ -77,7 +77,7 @@ def rekap(ctx, tahun, fmt, output, chosen, as_json, tanggal) -> None:
         else Path(ws.out_dir) / f"rekap-{data['tahun'] if year or fmt != 'xlsx' else 'semua'}.{fmt}"
     )
     if fmt == "xlsx":
-        from ..minutes.rekap import rekap_xlsx
+        from ..minutes.rekap import rekap_xlsx  # lazy: minutes, ~44 ms of `tpi --help` (-X importtime)
 
         datas = (
             [data]
@@ -89,7 +89,7 @@ def rekap(ctx, tahun, fmt, output, chosen, as_json, tanggal) -> None:
         )
         write_file(target, rekap_xlsx(datas, ws.config.instansi))
     else:
-        from ..minutes.cycle_docs import rekap_html, rekap_pdf
+        from ..minutes.cycle_docs import rekap_html, rekap_pdf  # lazy: minutes, ~44 ms of `tpi --help` (-X importtime)
 
         write_file(
             target, rekap_pdf(ws, data, tanggal) if fmt == "pdf" else rekap_html(ws, data, tanggal).encode("utf-8")
@@ -114,8 +114,8 @@ def usulan() -> None:
 @click.pass_context
 def usulan_add(ctx, opd, kategori, afirmasi, sesi, tahun, reason, unit_id) -> None:
     """Mengusulkan OPD (atau mengubah usulannya)."""
-    from ..core import usulan as core
-    from ..core.cycle import default_year
+    from ..core import usulan as core  # lazy: core.usulan + core.store, TinyDB, ~45 ms of `tpi --help` (-X importtime)
+    from ..core.cycle import default_year  # lazy: core.cycle + core.workspace, ~14 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
@@ -135,8 +135,8 @@ def usulan_add(ctx, opd, kategori, afirmasi, sesi, tahun, reason, unit_id) -> No
 @click.pass_context
 def usulan_list(ctx, tahun, as_json) -> None:
     """Daftar unit yang diusulkan satu tahun."""
-    from ..core import usulan as core
-    from ..core.cycle import default_year
+    from ..core import usulan as core  # lazy: core.usulan + core.store, TinyDB, ~45 ms of `tpi --help` (-X importtime)
+    from ..core.cycle import default_year  # lazy: core.cycle + core.workspace, ~14 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
@@ -147,8 +147,8 @@ def usulan_list(ctx, tahun, as_json) -> None:
     if not lst.units:
         echo(f"Belum ada unit yang diusulkan untuk tahun {year}.")
         return
-    from ..core.afirmasi import batas_pengajuan
-    from ..minutes.filters import tanggal as tanggal_id
+    from ..core.afirmasi import batas_pengajuan  # lazy: core.afirmasi, ~13 ms of `tpi --help` start-up (-X importtime)
+    from ..minutes.filters import tanggal as tanggal_id  # lazy: minutes, ~44 ms of `tpi --help` (-X importtime)
 
     echo(
         f"Usulan tahun {year}: {len(lst.units)} unit · batas pengajuan kepada TPN "
@@ -169,8 +169,8 @@ def usulan_list(ctx, tahun, as_json) -> None:
 @click.pass_context
 def usulan_remove(ctx, opd, reason, tahun) -> None:
     """Mencabut OPD dari daftar usulan (alasan wajib, dicatat)."""
-    from ..core import usulan as core
-    from ..core.cycle import default_year
+    from ..core import usulan as core  # lazy: core.usulan + core.store, TinyDB, ~45 ms of `tpi --help` (-X importtime)
+    from ..core.cycle import default_year  # lazy: core.cycle + core.workspace, ~14 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
@@ -199,9 +199,9 @@ def syarat_instansi() -> None:
 @click.pass_context
 def syarat_instansi_set(ctx, kunci, nilai, bukti, tahun, reason) -> None:
     """Mencatat satu syarat instansi tahun ini beserta buktinya."""
-    from ..core import usulan as core
-    from ..core.cycle import default_year
-    from ..core.syarat import SYARAT_INSTANSI
+    from ..core import usulan as core  # lazy: core.usulan + core.store, TinyDB, ~45 ms of `tpi --help` (-X importtime)
+    from ..core.cycle import default_year  # lazy: core.cycle + core.workspace, ~14 ms of `tpi --help` (-X importtime)
+    from ..core.syarat import SYARAT_INSTANSI  # lazy: core.syarat, ~6 ms of `tpi --help` start-up (-X importtime)
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
@@ -217,12 +217,12 @@ def syarat_instansi_set(ctx, kunci, nilai, bukti, tahun, reason) -> None:
 @click.pass_context
 def syarat_instansi_list(ctx, tahun, as_json) -> None:
     """Syarat instansi satu tahun dan statusnya untuk WBK dan WBBM."""
-    from ..core.cycle import default_year
+    from ..core.cycle import default_year  # lazy: core.cycle + core.workspace, ~14 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
     if as_json:
-        from ..core.usulan import syarat_instansi_rows
+        from ..core.usulan import syarat_instansi_rows  # lazy: core.usulan, ~45 ms of `tpi --help` (-X importtime)
 
         echo(
             json.dumps(
@@ -246,8 +246,8 @@ def syarat_instansi_list(ctx, tahun, as_json) -> None:
 @click.pass_context
 def syarat_instansi_clear(ctx, kunci, reason, tahun) -> None:
     """Menghapus isian satu syarat instansi (kembali 'belum dicatat')."""
-    from ..core import usulan as core
-    from ..core.cycle import default_year
+    from ..core import usulan as core  # lazy: core.usulan + core.store, TinyDB, ~45 ms of `tpi --help` (-X importtime)
+    from ..core.cycle import default_year  # lazy: core.cycle + core.workspace, ~14 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
@@ -256,7 +256,7 @@ def syarat_instansi_clear(ctx, kunci, reason, tahun) -> None:
 
 
 def _print_syarat_instansi(ws, year: int) -> None:
-    from ..core.usulan import syarat_instansi_lines
+    from ..core.usulan import syarat_instansi_lines  # lazy: core.usulan, ~45 ms of `tpi --help` (-X importtime)
 
     echo(f"Syarat instansi tahun {year} ({ws.config.instansi}):")
     for line in syarat_instansi_lines(ws, year):
@@ -275,7 +275,7 @@ DOC_FORMATS = ("md", "html", "docx", "pdf")
 @click.pass_context
 def lhe(ctx, session_ref, fmt, output, tanggal) -> None:
     """Laporan Hasil Evaluasi TPI satu unit (surat kepada kepala daerah)."""
-    from ..minutes.cycle_docs import generate_lhe
+    from ..minutes.cycle_docs import generate_lhe  # lazy: minutes, ~44 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     with ws.open(session_ref, readonly=True) as store:
@@ -297,8 +297,8 @@ def lhe(ctx, session_ref, fmt, output, tanggal) -> None:
 @click.pass_context
 def surat_usulan(ctx, tahun, fmt, output, tanggal, sptjm) -> None:
     """Surat usulan kepala daerah kepada Menteri PANRB beserta lampirannya (atau SPTJM)."""
-    from ..core.cycle import default_year
-    from ..minutes.cycle_docs import generate_surat, surat_context
+    from ..core.cycle import default_year  # lazy: core.cycle + core.workspace, ~14 ms of `tpi --help` (-X importtime)
+    from ..minutes.cycle_docs import generate_surat, surat_context  # lazy: minutes, ~44 ms of tpi --help (importtime)
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
@@ -309,7 +309,7 @@ def surat_usulan(ctx, tahun, fmt, output, tanggal, sptjm) -> None:
     context = surat_context(ws, year, tanggal)
     if context["draft"]:
         echo(f"Catatan: DRAFT ({context['draft_alasan']}); nomor diterbitkan setelah semua sesi dasar final.")
-    from ..minutes.filters import tanggal as tanggal_id
+    from ..minutes.filters import tanggal as tanggal_id  # lazy: minutes, ~44 ms of `tpi --help` (-X importtime)
 
     batas = tanggal_id(context["batas_pengajuan"]).replace("\u00a0", " ")
     if context["lewat_batas"]:
@@ -331,8 +331,6 @@ class _Progress:
     known only then) and closed on exit."""
 
     def __init__(self, label: str) -> None:
-        import sys
-
         self.label = label
         self.stream = sys.stderr
         self.show = bool(getattr(sys.stderr, "isatty", lambda: False)())
@@ -370,8 +368,8 @@ class _Progress:
 @click.pass_context
 def arsip(ctx, tahun, opd, output, tanpa_dokumen) -> None:
     """Arsip satu tahun per OPD untuk unit kearsipan (sesi, Berita Acara, LHE, hash, manifest)."""
-    from ..core.cycle import default_year
-    from ..minutes.arsip import build_arsip
+    from ..core.cycle import default_year  # lazy: core.cycle + core.workspace, ~14 ms of `tpi --help` (-X importtime)
+    from ..minutes.arsip import build_arsip  # lazy: minutes, ~44 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)

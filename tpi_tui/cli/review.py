@@ -8,6 +8,7 @@ import click
 
 from ..core.errors import TpiError
 from ..core.policy import StatusDataDukung, choices
+from ..core.text import show
 from .common import actor, echo, workspace
 
 KUNCI_LABEL = {  # core.keys states, as the review listing words them
@@ -26,7 +27,7 @@ KUNCI_LABEL = {  # core.keys states, as the review listing words them
 @click.pass_context
 def review(ctx, session_ref, signer) -> None:
     """Menandatangani reviu sesi (Ketua Tim, lalu Pengendali Teknis)."""
-    from ..core.review import gaps, sign_off, signoff_state
+    from ..core.review import gaps, sign_off, signoff_state  # lazy: core.review, ~32 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     name = actor(ctx, ws, signer)
@@ -58,7 +59,7 @@ def finalize(ctx, session_ref, anyway, reason) -> None:
     Ditolak selama ada butir belum dijawab TPI atau jawaban TPI berbeda dari unit tanpa alasan,
     kecuali dengan --meski-belum-lengkap --reason TEKS.
     """
-    from ..core.review import finalize as do_finalize
+    from ..core.review import finalize as do_finalize  # lazy: core.review, ~32 ms of `tpi --help` (-X importtime)
 
     if anyway and not (reason or "").strip():
         raise TpiError("Opsi --meski-belum-lengkap memerlukan --reason TEKS (alasan finalisasi).")
@@ -79,7 +80,7 @@ def finalize(ctx, session_ref, anyway, reason) -> None:
 @click.pass_context
 def reopen(ctx, session_ref, reason) -> None:
     """Membuka kembali sesi final menjadi draf (alasan wajib, dicatat)."""
-    from ..core.review import reopen as do_reopen
+    from ..core.review import reopen as do_reopen  # lazy: core.review, ~32 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
@@ -100,7 +101,7 @@ def reopen(ctx, session_ref, reason) -> None:
 @click.pass_context
 def verify(ctx, session_ref, all_, bundle) -> None:
     """Memeriksa berkas sesi: struktur, rantai riwayat, digest tanda tangan, berkas data dukung."""
-    from ..core.verify import verify_details, verify_workspace
+    from ..core.verify import verify_details, verify_workspace  # lazy: core.verify, ~34 ms of tpi --help (importtime)
 
     if bundle:
         if all_ or session_ref:
@@ -124,7 +125,7 @@ def verify(ctx, session_ref, all_, bundle) -> None:
             echo(f"      catatan: {n}")
         bad += not rep.ok
     if all_:
-        from ..core.usulan import usulan_files, verify_usulan
+        from ..core.usulan import usulan_files, verify_usulan  # lazy: core.usulan, ~45 ms of tpi --help (importtime)
 
         for upath in usulan_files(ws):
             problems = verify_usulan(upath)
@@ -132,7 +133,12 @@ def verify(ctx, session_ref, all_, bundle) -> None:
             for p in problems:
                 echo(f"      - {p}")
             bad += bool(problems)
-        from ..server.tokens import FILE, FOLDER, tokens_path, verify_tokens
+        from ..server.tokens import (  # lazy: server.tokens + core.store, TinyDB, ~34 ms of `tpi --help` start-up (-X importtime)
+            FILE,
+            FOLDER,
+            tokens_path,
+            verify_tokens,
+        )
 
         if tokens_path(ws.root).exists():
             problems = verify_tokens(ws.root)
@@ -146,13 +152,11 @@ def verify(ctx, session_ref, all_, bundle) -> None:
 
 
 def _verify_arsip(path: Path) -> None:
-    from ..core.arsip import verify_arsip
+    from ..core.arsip import verify_arsip  # lazy: core.arsip, ~9 ms of `tpi --help` start-up (-X importtime)
 
     rep = verify_arsip(path)
     echo(f"Arsip {path.name}: {rep.files} berkas diperiksa, {rep.sessions} berkas sesi.")
     echo(f"SHA-256 manifest: {rep.manifest_sha256}")
-    from ..core.text import show
-
     for p in rep.problems:  # the bundle's own text (names, manifest notes) is never printed raw
         echo(f"  - {show(p)}")
     for n in rep.notes:
@@ -171,8 +175,8 @@ def _verify_arsip(path: Path) -> None:
 @click.pass_context
 def history(ctx, session_ref, item) -> None:
     """Riwayat perubahan: siapa, kapan, apa, lama → baru, alasan."""
-    from ..core.history import format_event
-    from ..core.history import history as get_history
+    from ..core.history import format_event  # lazy: core.history, ~32 ms of `tpi --help` (-X importtime)
+    from ..core.history import history as get_history  # lazy: core.history, ~32 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     store = ws.open(session_ref, readonly=True)
@@ -201,7 +205,7 @@ def history(ctx, session_ref, item) -> None:
 @click.pass_context
 def attach(ctx, session_ref, item, path, dokumen, status) -> None:
     """Melampirkan berkas data dukung (SHA-256, ukuran dan waktu dicatat)."""
-    from ..core.attach import attach as do_attach
+    from ..core.attach import attach as do_attach  # lazy: core.attach, ~31 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from http import HTTPStatus
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -37,8 +38,6 @@ MAX_CONNECTIONS = 500
 def _json_response(status: int, code: str, message: str) -> bytes:
     """A whole response in bytes: written by hand because h11 refuses to answer a request it
     has not seen complete (the point of a 408), and after a parse error its state is ERROR."""
-    from http import HTTPStatus
-
     body = json.dumps({"error": True, "code": code, "message": message}, ensure_ascii=False).encode("utf-8")
     head = (
         f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\ncontent-type: application/json\r\n"
