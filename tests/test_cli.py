@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _cli_run import tpi_in_process
 
 from tpi_tui.core.store import load_tables
 
@@ -16,11 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def tpi(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "TPI_USER": "Penguji", "PYTHONPATH": str(ROOT)}
-    env.pop("TPI_WORKSPACE", None)
-    out = subprocess.run(
-        [sys.executable, "-m", "tpi_tui", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
-    )
+    out = tpi_in_process(*args, cwd=cwd, env={"TPI_USER": "Penguji", "TPI_WORKSPACE": None})
     if check:
         assert out.returncode == 0, out.stderr
     return out
