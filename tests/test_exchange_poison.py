@@ -19,7 +19,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tpi_tui.core.demo import create_demo
 from tpi_tui.core.workbook import FORMULA_LEAD, put
 from tpi_tui.exchange.layout import SHEET_JAWABAN, SHEET_LKE
 from tpi_tui.exchange.xlsx_export import build_workbook
@@ -40,8 +39,8 @@ OUR_FORMULA = re.compile(r"^=(IF|SUM|K\d|L\d)")
 
 
 @pytest.fixture(scope="module")
-def poisoned(tmp_path_factory):
-    ws = create_demo(tmp_path_factory.mktemp("racun") / "demo")
+def poisoned(tmp_path_factory, make_demo):
+    ws = make_demo(tmp_path_factory.mktemp("racun") / "demo")
     with ws.new_session(opd=EVIL_OPD, jenis="wawancara", tanggal="2025-07-01", target="WBK", actor="uji") as store:
         store.set_many(
             {
