@@ -34,7 +34,7 @@ def _year(value: int | None) -> int | None:
 @click.pass_context
 def serve(ctx, host, port, tahun, cert, key, batas) -> None:
     """Melayani API integrasi PortalRB 2026 (hanya-baca): daftar usulan dan jawaban LKE per unit."""
-    from ..server.run import serve as run  # lazy: server.run, ~39 ms of `tpi --help` (-X importtime)
+    from ..server.run import serve as run  # lazy: uvicorn, Starlette, the API: ~117 ms of tpi --help (importtime)
 
     ws = workspace(ctx)
     run(
