@@ -15,14 +15,13 @@ from pathlib import Path
 import pytest
 
 from tpi_tui.core.cycle.basis import basis_sessions
-from tpi_tui.core.cycle.demo import create_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    return create_demo(tmp_path_factory.mktemp("arsip-bar") / "demo")
+def demo(tmp_path_factory, make_demo):
+    return make_demo(tmp_path_factory.mktemp("arsip-bar") / "demo")
 
 
 def _env() -> dict:

@@ -13,6 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from _cli_run import tpi_in_process  # noqa: E402
 from _minutes_fixtures import SESSION_ID, make_session, make_workspace  # noqa: E402
 
 from tpi_tui.core.errors import TpiError  # noqa: E402
@@ -316,15 +317,7 @@ def test_final_pdf_has_no_draft_mark(tmp_path):
 
 # -- CLI ------------------------------------------------------------------------------------------
 def _cli(ws, *args):
-    import subprocess
-
-    return subprocess.run(
-        [sys.executable, "-m", "tpi_tui", "--as", "Rina", *args],
-        cwd=ws.root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return tpi_in_process("--as", "Rina", *args, cwd=ws.root)
 
 
 def test_cli_syarat_records_lists_and_refuses_bad_input(new_session):

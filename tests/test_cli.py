@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _cli_run import tpi_in_process
 
 from tpi_tui.core.session.storage import load_tables
 
@@ -16,11 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def tpi(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "TPI_USER": "Penguji", "PYTHONPATH": str(ROOT)}
-    env.pop("TPI_WORKSPACE", None)
-    out = subprocess.run(
-        [sys.executable, "-m", "tpi_tui", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
-    )
+    out = tpi_in_process(*args, cwd=cwd, env={"TPI_USER": "Penguji", "TPI_WORKSPACE": None})
     if check:
         assert out.returncode == 0, out.stderr
     return out
@@ -160,6 +157,35 @@ def test_headless_commands_never_import_textual(demo):
     assert '"verdict"' in out.stdout
 
 
+def test_help_lists_every_command_without_the_heavy_modules(tmp_path):
+    """'tpi --help' loads every command module, so each deferred ('# lazy:') import must stay
+    deferred: the store, the documents, Excel, the API server and Textual are not loaded."""
+    code = (
+        "import sys\n"
+        "from tpi_tui.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('tpi_tui.core.session.store', 'tpi_tui.core.session.workspace', 'tpi_tui.minutes', 'tpi_tui.exchange',\n"
+        "         'tpi_tui.server.tokens', 'tpi_tui.tui', 'tinydb', 'jinja2', 'openpyxl', 'starlette', 'uvicorn',\n"
+        "         'textual', 'rich')\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.startswith(heavy)), file=sys.stderr)\n"
+        "print('COMMANDS', sorted(m for m in sys.modules if m.startswith('tpi_tui.cli.')), file=sys.stderr)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert "LOADED []" in out.stderr, out.stderr
+    assert "'tpi_tui.cli.cycle'" in out.stderr and "'tpi_tui.cli.interop'" in out.stderr  # the modules were loaded
+    assert "surat-usulan" in out.stdout and "serve" in out.stdout
+
+
 def test_errors_are_one_indonesian_line_and_exit_2(tmp_path):
     cases = [
         (("score", "XXXX"), "Ruang kerja tpi tidak ditemukan"),
@@ -214,3 +240,11 @@ def test_history_and_answer_name_the_item_by_its_lke_code(tmp_path):
     code, out, err = run_cli(["--workspace", str(ws.root), "history", sid, "--item", "62"])
     assert code == 0, err
     assert "A.I.5.iv.b (butir 62) jawaban TPI: — → A" in out
+
+
+def test_score_ranges_fold_consecutive_item_numbers():
+    from tpi_tui.cli.score import ranges
+
+    assert ranges([1, 2, 3, 7, 9, 10]) == "1-3, 7, 9-10"
+    assert ranges([5]) == "5"
+    assert ranges([]) == ""

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 import pytest
+from _cli_run import tpi_in_process
 
 from tpi_tui.cli import click_id
 
@@ -34,6 +35,12 @@ def run(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProce
     )
     env.pop("TPI_WORKSPACE", None)
     return subprocess.run([*TPI, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=timeout)
+
+
+def run_here(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """``run`` in this process; devices and pipes as inputs keep ``run``: a hang there ends at its timeout."""
+    env = {"HOME": str(cwd / "home"), "XDG_CONFIG_HOME": str(cwd / "config"), "TPI_GALAT_LOG": str(cwd / "g.log")}
+    return tpi_in_process(*args, cwd=cwd, env={**env, "TPI_WORKSPACE": None})
 
 
 def click_catalogue() -> set[str]:
@@ -57,7 +64,7 @@ def test_every_user_facing_click_message_is_translated():
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory):
     root = tmp_path_factory.mktemp("pesan")
-    assert run("init", str(root / "ws"), cwd=root).returncode == 0
+    assert run_here("init", str(root / "ws"), cwd=root).returncode == 0
     return root
 
 
@@ -81,7 +88,7 @@ def ws(tmp_path_factory):
 )
 def test_click_messages_are_indonesian(ws, args, fragment):
     args = [a.format(root=ws, ws=ws / "ws") for a in args]
-    r = run(*args, cwd=ws)
+    r = run_here(*args, cwd=ws)
     assert r.returncode == 2 and r.stdout == "", r
     assert fragment in r.stderr and r.stderr.count("\n") == 1, r.stderr
     assert not ENGLISH.search(r.stderr), r.stderr
@@ -103,11 +110,11 @@ def test_tpi_toml_type_errors_name_the_key_and_the_type(ws):
         end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("[")), len(lines))
         without_tim = "\n".join(lines[:start] + lines[end:])
         _config_with(ws, "tim = 5\n" + without_tim)
-        r = run("-w", str(ws / "ws"), *NEW, "--opd", "Dinas X", cwd=ws)
+        r = run_here("-w", str(ws / "ws"), *NEW, "--opd", "Dinas X", cwd=ws)
         assert r.returncode == 2 and "tim harus berupa daftar tabel [[tim]], bukan angka 5" in r.stderr, r.stderr
         assert "iterable" not in r.stderr
         _config_with(ws, good.replace("[instansi]", 'contoh = "ya"\n\n[instansi]', 1))
-        r = run("-w", str(ws / "ws"), *NEW, "--opd", "Dinas X", cwd=ws)
+        r = run_here("-w", str(ws / "ws"), *NEW, "--opd", "Dinas X", cwd=ws)
         assert r.returncode == 2 and "contoh harus berupa true atau false, bukan teks" in r.stderr, r.stderr
     finally:
         path.write_text(good, encoding="utf-8")
@@ -118,7 +125,7 @@ def test_a_utf8_bom_in_tpi_toml_is_accepted(ws):
     good = path.read_text(encoding="utf-8")
     try:
         _config_with(ws, good, bom=True)
-        r = run("-w", str(ws / "ws"), *NEW, "--opd", "Dinas Bom", cwd=ws)
+        r = run_here("-w", str(ws / "ws"), *NEW, "--opd", "Dinas Bom", cwd=ws)
         assert r.returncode == 0, r.stderr
     finally:
         path.write_text(good, encoding="utf-8")

@@ -20,7 +20,6 @@ from test_server_api import Server, assert_error, env_for, tpi
 
 from tpi_tui.core.cycle import usulan
 from tpi_tui.core.cycle.basis import basis_sessions
-from tpi_tui.core.cycle.demo import create_demo
 from tpi_tui.core.cycle.rekap import build_rekap
 from tpi_tui.core.errors import TpiError
 
@@ -28,10 +27,10 @@ SLUG = "dinas-kependudukan-dan-pencatatan-sipil"
 
 
 @pytest.fixture(scope="module")
-def damaged(tmp_path_factory):
+def damaged(tmp_path_factory, make_demo):
     tmp = tmp_path_factory.mktemp("rusak")
     env = env_for(tmp)
-    ws = create_demo(tmp / "demo")
+    ws = make_demo(tmp / "demo")
     final = basis_sessions(ws, 2025)[SLUG].summary
     assert final.status == "final"
     usulan.add(ws, 2025, final.opd, "WBK", reason="uji", unit_id="UNIT-001", actor="uji")

@@ -12,7 +12,6 @@ from docx import Document
 from docx.shared import Mm
 from PIL import ImageFont
 
-from tpi_tui.core.cycle.demo import create_demo
 from tpi_tui.minutes.context import build_context
 from tpi_tui.minutes.docx import render_docx
 from tpi_tui.minutes.pdf import FONT_DIR
@@ -46,8 +45,8 @@ def _too_wide(doc) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_docx(tmp_path_factory):
-    ws = create_demo(tmp_path_factory.mktemp("docx") / "demo")
+def demo_docx(tmp_path_factory, make_demo):
+    ws = make_demo(tmp_path_factory.mktemp("docx") / "demo")
     final = next(s for s in ws.list_sessions() if s.status == "final" and s.opd_slug.startswith("dinas-kependudukan"))
     with ws.open(final.id, readonly=True) as store:
         return render_docx(ws, store, build_context(ws, store))

@@ -9,17 +9,15 @@ sees). Stored text that XML cannot hold (U+FFFE) is written escaped, never a cra
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
+from _cli_run import tpi_in_process
 
-from tpi_tui.core.cycle.demo import create_demo
 from tpi_tui.core.workbook import FORMULA_LEAD, put
 from tpi_tui.exchange.layout import SHEET_JAWABAN, SHEET_LKE
 from tpi_tui.exchange.xlsx_export import build_workbook
@@ -40,8 +38,8 @@ OUR_FORMULA = re.compile(r"^=(IF|SUM|K\d|L\d)")
 
 
 @pytest.fixture(scope="module")
-def poisoned(tmp_path_factory):
-    ws = create_demo(tmp_path_factory.mktemp("racun") / "demo")
+def poisoned(tmp_path_factory, make_demo):
+    ws = make_demo(tmp_path_factory.mktemp("racun") / "demo")
     with ws.new_session(opd=EVIL_OPD, jenis="wawancara", tanggal="2025-07-01", target="WBK", actor="uji") as store:
         store.set_many(
             {
@@ -131,9 +129,8 @@ def test_unit_text_in_an_imported_file_stays_text_when_exported_again(poisoned, 
 
 
 def _cli(ws, *args: str, tmp: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, HOME=str(tmp / "home"), TPI_GALAT_LOG=str(tmp / "galat.log"))
-    return subprocess.run([sys.executable, "-m", "tpi_tui", "-w", str(ws.root), *args], capture_output=True, text=True,
-                          env=env, timeout=120)  # fmt: skip
+    env = {"HOME": str(tmp / "home"), "TPI_GALAT_LOG": str(tmp / "galat.log")}
+    return tpi_in_process("-w", str(ws.root), *args, cwd=tmp, env=env)
 
 
 def test_rekap_xlsx_writes_a_formula_like_opd_name_as_text(poisoned, tmp_path):

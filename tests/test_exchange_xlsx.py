@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from _cli_run import tpi_in_process
 
 from tpi_tui.core.errors import TpiError
 from tpi_tui.core.rules.scoring import score
@@ -464,18 +465,8 @@ def test_exchange_and_server_import_core_only():
 
 
 def cli(ws, *args: str, tmp: Path) -> subprocess.CompletedProcess:
-    import os
-
-    env = dict(
-        os.environ, HOME=str(tmp / "home"), XDG_CONFIG_HOME=str(tmp / "cfg"), TPI_GALAT_LOG=str(tmp / "galat.log")
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "tpi_tui", "-w", str(ws.root), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    env = {"HOME": str(tmp / "home"), "XDG_CONFIG_HOME": str(tmp / "cfg"), "TPI_GALAT_LOG": str(tmp / "galat.log")}
+    return tpi_in_process("-w", str(ws.root), *args, cwd=tmp, env=env)
 
 
 def test_cli_export_then_import_xlsx(demo, tmp_path):

@@ -278,6 +278,12 @@ def test_failed_save_via_cli(store, monkeypatch):
 def test_second_instance_refused_reader_works(store, monkeypatch):
     path, sid, root = store.path, store.id, store.path.parents[2]
     store.close()
+    # a writer waits [penyimpanan] tunggu_kunci (5 s) before it is refused: 15 s for the three writes
+    # below; the wait itself is test_robust.py's test_lock_wait_is_configurable, here the refusal
+    config = root / "tpi.toml"
+    text = config.read_text(encoding="utf-8")
+    assert "tunggu_kunci = 5" in text
+    config.write_text(text.replace("tunggu_kunci = 5", "tunggu_kunci = 0.2"), encoding="utf-8")
     holder = subprocess.Popen(
         [
             PYTHON,

@@ -9,12 +9,11 @@ and verify treated both names as one person, so the impostor's review in the rev
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from _cli_run import tpi_in_process
 
 from tpi_tui.core.identity import person_id, same_person
 from tpi_tui.core.rules.policy import name_matches
@@ -26,11 +25,6 @@ HENDRA = "Hendra Saputra, S.E., M.M."
 SARI = "Sari Dewi, S.Kom."
 
 
-def tpi_argv() -> list[str]:
-    script = Path(sys.executable).parent / "tpi"
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "tpi_tui"]
-
-
 class Laptop:
     """One person's computer: their own config folder (private keys), the shared workspace."""
 
@@ -38,11 +32,8 @@ class Laptop:
         self.ws, self.config, self.who = ws, config, who
 
     def tpi(self, *args: str) -> subprocess.CompletedProcess:
-        env = {k: v for k, v in os.environ.items() if k not in ("TPI_WORKSPACE", "TPI_GALAT_LOG")}
-        env.update(PYTHONPATH=str(ROOT), XDG_CONFIG_HOME=str(self.config), TPI_USER=self.who)
-        done = subprocess.run(
-            [*tpi_argv(), "-w", str(self.ws.root), *args], env=env, capture_output=True, text=True, timeout=120
-        )
+        env = {"TPI_WORKSPACE": None, "TPI_GALAT_LOG": None, "XDG_CONFIG_HOME": str(self.config), "TPI_USER": self.who}
+        done = tpi_in_process("-w", str(self.ws.root), *args, cwd=self.ws.root, env=env)
         assert "Traceback" not in done.stderr, done.stderr
         return done
 

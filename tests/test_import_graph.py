@@ -1,6 +1,6 @@
 """The package's import graph, every import counted (function-level ones too; only `if TYPE_CHECKING:`
 blocks aside): no cycle between modules, and an import inside a function only where deferring it saves
-measured start-up time, said on its line as `# lazy: <reason>` (issue 19 part 2)."""
+measured start-up time, said on the statement as `# lazy: <reason>` (issue 19 part 2)."""
 
 from __future__ import annotations
 
@@ -132,7 +132,8 @@ def _function_level_imports() -> list[tuple[str, int, str]]:
                 continue
             for node in ast.walk(fn):
                 if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in skip:
-                    out.append((module, node.lineno, lines[node.lineno - 1]))
+                    # the statement's own lines: a long one is wrapped with its comment inside
+                    out.append((module, node.lineno, " ".join(lines[node.lineno - 1 : node.end_lineno])))
     return sorted(set(out))
 
 

@@ -12,15 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lampiran3_template import build, ground_truth, random_answers
 
-from tpi_tui.core.cycle.demo import create_demo
 from tpi_tui.core.errors import TpiError
 from tpi_tui.exchange.lampiran3 import Claim, resolve
 from tpi_tui.exchange.xlsx_import import plan_xlsx
 
 
 @pytest.fixture(scope="module")
-def target(tmp_path_factory):
-    ws = create_demo(tmp_path_factory.mktemp("lampiran3") / "demo")
+def target(tmp_path_factory, make_demo):
+    ws = make_demo(tmp_path_factory.mktemp("lampiran3") / "demo")
     with ws.new_session(
         opd="Dinas Uji Templat", jenis="wawancara", tanggal="2025-07-01", target="WBK", actor="uji"
     ) as dst:

@@ -17,7 +17,6 @@ pytest.importorskip("pdfplumber")
 from pypdf import PdfReader  # noqa: E402
 
 from tests import _pdfcheck  # noqa: E402
-from tpi_tui.core.cycle.demo import create_demo  # noqa: E402
 from tpi_tui.minutes import cycle_docs  # noqa: E402
 from tpi_tui.minutes.context import build_context  # noqa: E402
 from tpi_tui.minutes.render import render_pdf  # noqa: E402
@@ -33,8 +32,8 @@ MARKUP = r"#panic() *tebal* $x^2$ <label> @ref // bukan komentar \ garis \\n _mi
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    ws = create_demo(tmp_path_factory.mktemp("cetak") / "demo")
+def demo(tmp_path_factory, make_demo):
+    ws = make_demo(tmp_path_factory.mktemp("cetak") / "demo")
     final = next(s for s in ws.list_sessions() if s.status == "final" and s.opd_slug.startswith("dinas-kependudukan"))
     return ws, final.id
 

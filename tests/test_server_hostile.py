@@ -23,7 +23,6 @@ from test_server_api import Server, assert_error, env_for, tpi
 
 from tpi_tui.core.cycle import usulan
 from tpi_tui.core.cycle.basis import basis_sessions
-from tpi_tui.core.cycle.demo import create_demo
 
 
 def _with_api_settings(ws: Path, text: str) -> None:
@@ -32,10 +31,10 @@ def _with_api_settings(ws: Path, text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(tmp_path_factory, make_demo):
     tmp = tmp_path_factory.mktemp("api-hostile")
     env = env_for(tmp)
-    ws = create_demo(tmp / "demo")
+    ws = make_demo(tmp / "demo")
     full = basis_sessions(ws, 2025)["dinas-kependudukan-dan-pencatatan-sipil"].summary
     usulan.add(ws, 2025, full.opd, "WBK", reason="uji API", unit_id="UNIT-001", actor="uji")
     made = tpi(ws.root, "token", "new", "--nama", "portalrb", env=env)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _cli_run import tpi_in_process
 
 from tpi_tui.core.session.storage import dump_tables, load_tables
 from tpi_tui.core.session.store import SessionStore
@@ -38,15 +39,9 @@ class Clone:
         return done
 
     def tpi(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        env = dict(self.env, TPI_USER=self.who)
-        done = subprocess.run(
-            [*tpi_argv(), "-w", str(self.root), *args],
-            cwd=self.root,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        full = dict(self.env, TPI_USER=self.who)  # this laptop's whole environment, as a subprocess would have it
+        env: dict[str, str | None] = {**{k: None for k in os.environ if k not in full}, **full}
+        done = tpi_in_process("-w", str(self.root), *args, cwd=self.root, env=env)
         if check and done.returncode != 0:
             raise AssertionError(f"tpi {' '.join(args)}: {done.stdout}\n{done.stderr}")
         return done

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from hostile.helpers import assert_one_line_error, run_cli, tree_hash
 
-from tpi_tui.core.cycle.demo import create_demo
 from tpi_tui.core.errors import TpiError
 from tpi_tui.exchange import xlsx_import
 from tpi_tui.exchange.layout import SHEET_LKE
@@ -24,9 +23,9 @@ SHEET = "xl/worksheets/sheet1.xml"
 
 
 @pytest.fixture(scope="module")
-def lke(tmp_path_factory):
+def lke(tmp_path_factory, make_demo):
     """A workspace, a full session, an empty one to import into, and the LKE ZI bytes of the full one."""
-    ws = create_demo(tmp_path_factory.mktemp("hostile") / "demo")
+    ws = make_demo(tmp_path_factory.mktemp("hostile") / "demo")
     full = next(s for s in ws.list_sessions() if s.status == "draft" and s.answered == s.total_items)
     with ws.open(full.id, readonly=True) as store:
         data = build_workbook(store, sheets=(SHEET_LKE,))

@@ -179,13 +179,15 @@ def rewrite(path: Path, old_package: str | None = None) -> bool:
             if not groups:
                 edits.append((node.lineno, node.end_lineno, ""))
                 continue
-            last = lines[node.end_lineno - 1]
-            comment = ""
-            code_end = last.rstrip("\n")
-            if "#" in code_end[node.end_col_offset :]:
-                comment = "  " + code_end[node.end_col_offset :].strip()
-            new = "\n".join(_emit(t, names, bool(node.level), package, indent) for t, names in groups.items())
-            edits.append((node.lineno, node.end_lineno, new + comment + "\n"))
+            # every comment of the statement (a wrapped one holds them inside its parentheses), kept
+            # on each part it splits into: a '# lazy:' reason holds for each
+            notes = []
+            for raw in lines[node.lineno - 1 : node.end_lineno]:
+                if "#" in raw and raw.split("#", 1)[1].strip() not in notes:
+                    notes.append(raw.split("#", 1)[1].strip())
+            comment = "  # " + "; ".join(notes) if notes else ""
+            new = "\n".join(_emit(t, names, bool(node.level), package, indent) + comment for t, names in groups.items())
+            edits.append((node.lineno, node.end_lineno, new + "\n"))
         elif isinstance(node, ast.Import):
             changed = False
             parts = []

@@ -11,6 +11,9 @@ from __future__ import annotations
 import gc
 import sys
 
+from .galat import command_line_report
+from .open_tui import run_tui
+
 
 def main() -> None:
     if len(sys.argv) == 1 and _tty(sys.stdin) and _tty(sys.stdout):
@@ -23,7 +26,7 @@ def main() -> None:
             _guarded(run_tui, *opened)
             return
         gc.enable()
-    from .cli import main as cli
+    from .cli import main as cli  # lazy: click and the CLI, ~20 ms that bare `tpi` (Beranda) never pays (-X importtime)
 
     cli()
 
@@ -34,20 +37,15 @@ def _tty(stream) -> bool:
 
 def _workspace_and_actor():
     """(workspace, actor) of this folder, or None: the CLI then repeats the lookup and says why."""
-    from .core.session.workspace import find_workspace
+    from .core.session.workspace import (
+        find_workspace,  # lazy: core.workspace, ~11 ms of `tpi --help` start-up (-X importtime)
+    )
 
     try:
         ws = find_workspace(None)
         return ws, ws.actor()
     except Exception:  # noqa: BLE001 - e.g. TpiError, or a deleted current folder: the CLI words it
         return None
-
-
-def run_tui(ws, actor_name: str, session: str | None = None) -> None:
-    """Open the terminal UI on ``ws`` (Beranda, or the cockpit on ``session``)."""
-    from .tui.app import make_app
-
-    make_app(ws, actor=actor_name, session=session).run()
 
 
 def _guarded(fn, *args) -> None:
@@ -58,7 +56,5 @@ def _guarded(fn, *args) -> None:
         print("tpi: dihentikan.", file=sys.stderr)
         sys.exit(2)
     except Exception as exc:  # noqa: BLE001
-        from .galat import command_line_report
-
         print(command_line_report(exc), file=sys.stderr)
         sys.exit(2)

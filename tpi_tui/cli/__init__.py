@@ -11,6 +11,7 @@ to ``COMMAND_MODULES`` below.
 from __future__ import annotations
 
 import sys
+from collections.abc import MutableMapping
 from importlib import import_module
 
 import click
@@ -38,14 +39,14 @@ class MainGroup(TpiGroup):
     _registered = False
 
     @property
-    def commands(self) -> dict[str, click.Command]:  # type: ignore[override]
+    def commands(self) -> MutableMapping[str, click.Command]:
         if not self._registered:
             self._registered = True  # before _register(): add_command reads .commands again
             _register()
         return self._commands
 
     @commands.setter
-    def commands(self, value: dict[str, click.Command]) -> None:
+    def commands(self, value: MutableMapping[str, click.Command]) -> None:
         self._commands = value
 
 

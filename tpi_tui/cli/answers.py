@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 
 import click
 
+from ..core.atomic import write_file
 from ..core.errors import TpiError
 from .common import actor, echo, echo_json, workspace
 
@@ -25,7 +27,10 @@ def answer(ctx, session_ref, item, tpi_value, unit_value, note, reason) -> None:
     Jumlah ditulis cara Indonesia (1000 atau 1.000; koma ditolak); nilai survei 0-4 boleh
     memakai koma atau titik (3,45). Jawaban TPI mengubah status butir menjadi dijawab.
     """
-    from ..core.rules.answers import VALUE_FIELDS, format_value
+    from ..core.rules.answers import (  # lazy: core.answers, ~4 ms of `tpi --help` (-X importtime)
+        VALUE_FIELDS,
+        format_value,
+    )
 
     ws = workspace(ctx)
     changes = {}
@@ -54,8 +59,6 @@ def _is_xlsx(path: Path) -> bool:
     """An Excel workbook by name or by its zip signature (a renamed .xlsx still counts)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return True
-    import stat
-
     try:
         if not stat.S_ISREG(path.stat().st_mode):
             return False  # a FIFO would block the open; the JSON reader refuses it in one sentence
@@ -79,7 +82,11 @@ def import_answers(ctx, session_ref, file, sebagai) -> None:
     path = Path(file)
     ws = workspace(ctx)
     if _is_xlsx(path):
-        from ..exchange.xlsx_import import import_xlsx, read_xlsx, save_report
+        from ..exchange.xlsx_import import (  # lazy: the Excel exchange + core.store, TinyDB, ~47 ms of `tpi --help` start-up (-X importtime)
+            import_xlsx,
+            read_xlsx,
+            save_report,
+        )
 
         with ws.open(session_ref, readonly=True):
             pass  # the session exists (a wrong SESI is said before the file is read)
@@ -93,7 +100,7 @@ def import_answers(ctx, session_ref, file, sebagai) -> None:
         return
     if sebagai:
         raise TpiError("--sebagai hanya berlaku untuk LKE Excel (.xlsx).")
-    from ..core.cycle.portalrb import import_portalrb
+    from ..core.cycle.portalrb import import_portalrb  # lazy: core.portalrb, ~30 ms of `tpi --help` (-X importtime)
 
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
         n = import_portalrb(store, path)
@@ -109,13 +116,12 @@ def import_answers(ctx, session_ref, file, sebagai) -> None:
 @click.pass_context
 def export(ctx, session_ref, fmt_, output) -> None:
     """Mengekspor sesi: PortalRB (jawaban per soal_id), JSON lengkap, atau LKE Excel (xlsx)."""
-    from ..core.atomic import write_file
-    from ..core.cycle.portalrb import export_portalrb
+    from ..core.cycle.portalrb import export_portalrb  # lazy: core.portalrb, ~30 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     store = ws.open(session_ref, readonly=True)
     if fmt_ == "xlsx":
-        from ..exchange.xlsx_export import export_xlsx
+        from ..exchange.xlsx_export import export_xlsx  # lazy: exchange.xlsx_export, ~54 ms of tpi --help (importtime)
 
         meta = store.meta
         target = (

@@ -51,7 +51,7 @@ def syarat_cmd(ctx, session_ref, kunci, nilai, bukti, hapus, reason, as_json) ->
       tpi syarat SESI sakip BB --bukti "LHE AKIP Inspektorat 2024"
     KUNCI --hapus: menghapus isian satu syarat.
     """
-    from ..core.rules import syarat
+    from ..core.rules import syarat  # lazy: core.syarat, ~6 ms of `tpi --help` start-up (-X importtime)
 
     if kunci is None:
         if nilai or bukti or hapus:
@@ -120,7 +120,7 @@ def catatan_cmd(ctx, session_ref, kode, teks, hapus, reason) -> None:
     KODE TEKS: menulis catatan, misalnya  tpi ba catatan SESI P.MP.ii "Rencana kerja tanpa target terukur."
     KODE --hapus: menghapus catatan.
     """
-    from ..core.rules.ba_fields import set_sub_area_note
+    from ..core.rules.ba_fields import set_sub_area_note  # lazy: core.ba_fields, ~5 ms of `tpi --help` (-X importtime)
 
     if kode is None:
         ws, store = _open_readonly(ctx, session_ref)
@@ -175,7 +175,10 @@ def tanggapan_cmd(ctx, session_ref, teks, hapus, reason) -> None:
 @click.pass_context
 def tindak_lanjut_cmd(ctx, session_ref, tambah, batas, pj, hapus, reason) -> None:
     """Tindak lanjut yang disepakati dengan batas waktu perbaikan data dukung (tanpa opsi: daftar)."""
-    from ..core.rules.ba_fields import add_tindak_lanjut, remove_tindak_lanjut
+    from ..core.rules.ba_fields import (  # lazy: ~5 ms of tpi --help (core.ba_fields)
+        add_tindak_lanjut,
+        remove_tindak_lanjut,
+    )
 
     if tambah is not None and hapus is not None:
         raise TpiError("Pakai --tambah atau --hapus, tidak keduanya.")
@@ -212,7 +215,10 @@ def tindak_lanjut_cmd(ctx, session_ref, tambah, batas, pj, hapus, reason) -> Non
 @click.pass_context
 def jabatan_cmd(ctx, session_ref, teks, bawaan, reason) -> None:
     """Jabatan pimpinan unit pada tanda tangan (bawaan dari nama OPD: Direktur RSUD, Kepala Puskesmas …)."""
-    from ..core.rules.ba_fields import derive_jabatan_kepala, jabatan_kepala
+    from ..core.rules.ba_fields import (  # lazy: ~5 ms of tpi --help (core.ba_fields)
+        derive_jabatan_kepala,
+        jabatan_kepala,
+    )
 
     if teks is None and not bawaan:
         ws, store = _open_readonly(ctx, session_ref)

@@ -10,6 +10,10 @@ click's values filled in; a sentence not in the table stays as click wrote it (t
 
 from __future__ import annotations
 
+import sys
+
+import click  # noqa: F401 - its modules below are loaded by it
+
 # msgid -> Indonesian template (same replacement fields; !r may be dropped where quotes read badly)
 MESSAGES: dict[str, str] = {
     # exceptions
@@ -127,15 +131,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def install() -> None:
     """Point click's message lookups at the table (idempotent; click's own values still fill it)."""
-    import sys
-
-    import click  # noqa: F401 - its modules below are loaded by it
-
     for name in MODULES:
         mod = sys.modules.get(f"click.{name}")
         if mod is None:
             continue
-        if hasattr(mod, "_"):
-            mod._ = gettext
-        if hasattr(mod, "ngettext"):
-            mod.ngettext = ngettext
+        # setattr: the names are click's module globals, not part of its typed interface
+        for attr, lookup in (("_", gettext), ("ngettext", ngettext)):
+            if hasattr(mod, attr):
+                setattr(mod, attr, lookup)

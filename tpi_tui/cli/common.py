@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 
 import click
 
 from ..core.errors import TpiError
+from ..core.rules.meta import JENIS_SESI, STATUS
 from ..core.text import show, show_json
-from ..launch import run_tui  # noqa: F401 - the commands that open the TUI import it from here
+from ..galat import command_line_report
+from ..open_tui import run_tui  # noqa: F401 - the commands that open the TUI import it from here
 from . import click_id as _click_id
 
 EXIT_ERROR = 2
@@ -22,7 +25,7 @@ EXIT_ERROR = 2
 # click's messages are Indonesian at the source (``click_id``); what is left is their layout: one
 # line, the parameter named without quotes and with Indonesian metavars, click's type words.
 _click_id.install()
-_CLICK_ID = [
+_CLICK_ID: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     (
         r"^(Argumen wajib tidak ada|Opsi wajib tidak ada|Parameter wajib tidak ada) '(.+?)'",
         lambda m: f"{m.group(1)}: {_id_metavars(m.group(2))}",
@@ -132,7 +135,9 @@ def _help_hint(exc: click.UsageError) -> str:
 
 
 # click >= 8.2 raises this for a group called without a subcommand; older versions print the help
-_NoArgsIsHelp = getattr(click.exceptions, "NoArgsIsHelpError", None) or type("_NeverRaised", (Exception,), {})
+_NoArgsIsHelp: type[click.UsageError] = getattr(click.exceptions, "NoArgsIsHelpError", None) or type(
+    "_NeverRaised", (click.UsageError,), {}
+)
 
 
 class TpiGroup(click.Group):
@@ -150,7 +155,7 @@ class TpiGroup(click.Group):
             click.echo("tpi: dibatalkan.", err=True)
             sys.exit(EXIT_ERROR)
         except _NoArgsIsHelp as exc:  # 'tpi session': show what it offers
-            click.echo(exc.ctx.get_help())
+            click.echo(exc.ctx.get_help() if exc.ctx is not None else exc.format_message())
             sys.exit(0)
         except click.UsageError as exc:
             text = show(id_usage(exc.format_message())).rstrip(".")
@@ -167,8 +172,6 @@ class TpiGroup(click.Group):
             click.echo("tpi: dihentikan.", err=True)
             sys.exit(EXIT_ERROR)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
-            from ..galat import command_line_report
-
             click.echo(command_line_report(exc), err=True)
             sys.exit(EXIT_ERROR)
 
@@ -191,7 +194,9 @@ def _root_obj(ctx: click.Context) -> dict:
 
 def workspace(ctx: click.Context):
     """The workspace of this invocation: --workspace, TPI_WORKSPACE, or the folder upward."""
-    from ..core.session.workspace import find_workspace
+    from ..core.session.workspace import (
+        find_workspace,  # lazy: core.workspace, ~11 ms of `tpi --help` start-up (-X importtime)
+    )
 
     return find_workspace(_root_obj(ctx).get("workspace"))
 
@@ -204,8 +209,9 @@ def actor(ctx: click.Context, ws, explicit: str | None = None) -> str:
 
 def print_sessions(rows) -> None:
     """The plain-text session listing (``tpi session list``, ``tpi demo`` and bare ``tpi`` without a terminal)."""
-    from ..core.rules.meta import JENIS_SESI, STATUS
-    from ..core.rules.scoring import fmt
+    from ..core.rules.scoring import (
+        fmt,  # lazy: core.scoring and the instrument, ~18 ms of `tpi --help` (-X importtime)
+    )
 
     if not rows:
         echo("Belum ada sesi. Buat dengan 'tpi session new'.")

@@ -6,7 +6,10 @@ Slow imports (openpyxl, jinja2, typst) happen inside the command that needs them
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,11 +18,16 @@ from ..core.rules.policy import StatusSesi
 from ..core.text import cut, show
 from .common import actor, echo, workspace
 
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
 REKAP_FORMATS = ("table", "json", "xlsx", "html", "pdf")
 
 
 def _tahun(ctx_value: str | None):
-    from ..core.cycle.basis import clean_year
+    from ..core.cycle.basis import (
+        clean_year,  # lazy: core.cycle + core.workspace, ~14 ms of `tpi --help` (-X importtime)
+    )
 
     return clean_year(ctx_value) if ctx_value is not None else None
 
@@ -40,8 +48,10 @@ def _tahun(ctx_value: str | None):
 @click.pass_context
 def rekap(ctx, tahun, fmt, output, chosen, as_json, tanggal) -> None:
     """Rekap nilai seluruh OPD satu tahun dari sesi dasarnya, dengan ambang WBK/WBBM."""
-    from ..core.cycle.basis import years
-    from ..core.cycle.rekap import build_rekap
+    from ..core.cycle.basis import (
+        years,  # lazy: core.cycle + core.workspace, ~14 ms of `tpi --help` start-up (-X importtime)
+    )
+    from ..core.cycle.rekap import build_rekap  # lazy: core.rekap, ~46 ms of `tpi --help` (-X importtime)
 
     if as_json:
         fmt = "json"
@@ -57,9 +67,7 @@ def rekap(ctx, tahun, fmt, output, chosen, as_json, tanggal) -> None:
             echo(text)
         return
     if fmt == "table":
-        import shutil
-
-        from ..minutes.rekap import FULL_WIDTH, rekap_table
+        from ..minutes.rekap import FULL_WIDTH, rekap_table  # lazy: minutes, ~44 ms of `tpi --help` (-X importtime)
 
         text = rekap_table(data, None if output else shutil.get_terminal_size((FULL_WIDTH, 24)).columns)
         if output:
@@ -73,7 +81,7 @@ def rekap(ctx, tahun, fmt, output, chosen, as_json, tanggal) -> None:
         else Path(ws.out_dir) / f"rekap-{data['tahun'] if year or fmt != 'xlsx' else 'semua'}.{fmt}"
     )
     if fmt == "xlsx":
-        from ..minutes.rekap import rekap_xlsx
+        from ..minutes.rekap import rekap_xlsx  # lazy: minutes, ~44 ms of `tpi --help` (-X importtime)
 
         datas = (
             [data]
@@ -85,7 +93,7 @@ def rekap(ctx, tahun, fmt, output, chosen, as_json, tanggal) -> None:
         )
         write_file(target, rekap_xlsx(datas, ws.config.instansi))
     else:
-        from ..minutes.cycle_docs import rekap_html, rekap_pdf
+        from ..minutes.cycle_docs import rekap_html, rekap_pdf  # lazy: minutes, ~44 ms of `tpi --help` (-X importtime)
 
         write_file(
             target, rekap_pdf(ws, data, tanggal) if fmt == "pdf" else rekap_html(ws, data, tanggal).encode("utf-8")
@@ -110,8 +118,12 @@ def usulan() -> None:
 @click.pass_context
 def usulan_add(ctx, opd, kategori, afirmasi, sesi, tahun, reason, unit_id) -> None:
     """Mengusulkan OPD (atau mengubah usulannya)."""
-    from ..core.cycle import usulan as core
-    from ..core.cycle.basis import default_year
+    from ..core.cycle import (
+        usulan as core,  # lazy: core.usulan + core.store, TinyDB, ~45 ms of `tpi --help` (-X importtime)
+    )
+    from ..core.cycle.basis import (
+        default_year,  # lazy: core.cycle + core.workspace, ~14 ms of `tpi --help` (-X importtime)
+    )
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
@@ -131,8 +143,12 @@ def usulan_add(ctx, opd, kategori, afirmasi, sesi, tahun, reason, unit_id) -> No
 @click.pass_context
 def usulan_list(ctx, tahun, as_json) -> None:
     """Daftar unit yang diusulkan satu tahun."""
-    from ..core.cycle import usulan as core
-    from ..core.cycle.basis import default_year
+    from ..core.cycle import (
+        usulan as core,  # lazy: core.usulan + core.store, TinyDB, ~45 ms of `tpi --help` (-X importtime)
+    )
+    from ..core.cycle.basis import (
+        default_year,  # lazy: core.cycle + core.workspace, ~14 ms of `tpi --help` (-X importtime)
+    )
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
@@ -143,8 +159,10 @@ def usulan_list(ctx, tahun, as_json) -> None:
     if not lst.units:
         echo(f"Belum ada unit yang diusulkan untuk tahun {year}.")
         return
-    from ..core.cycle.afirmasi import batas_pengajuan
-    from ..minutes.filters import tanggal as tanggal_id
+    from ..core.cycle.afirmasi import (
+        batas_pengajuan,  # lazy: core.afirmasi, ~13 ms of `tpi --help` start-up (-X importtime)
+    )
+    from ..minutes.filters import tanggal as tanggal_id  # lazy: minutes, ~44 ms of `tpi --help` (-X importtime)
 
     echo(
         f"Usulan tahun {year}: {len(lst.units)} unit · batas pengajuan kepada TPN "
@@ -165,8 +183,12 @@ def usulan_list(ctx, tahun, as_json) -> None:
 @click.pass_context
 def usulan_remove(ctx, opd, reason, tahun) -> None:
     """Mencabut OPD dari daftar usulan (alasan wajib, dicatat)."""
-    from ..core.cycle import usulan as core
-    from ..core.cycle.basis import default_year
+    from ..core.cycle import (
+        usulan as core,  # lazy: core.usulan + core.store, TinyDB, ~45 ms of `tpi --help` (-X importtime)
+    )
+    from ..core.cycle.basis import (
+        default_year,  # lazy: core.cycle + core.workspace, ~14 ms of `tpi --help` (-X importtime)
+    )
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
@@ -195,9 +217,13 @@ def syarat_instansi() -> None:
 @click.pass_context
 def syarat_instansi_set(ctx, kunci, nilai, bukti, tahun, reason) -> None:
     """Mencatat satu syarat instansi tahun ini beserta buktinya."""
-    from ..core.cycle import usulan as core
-    from ..core.cycle.basis import default_year
-    from ..core.rules.syarat import SYARAT_INSTANSI
+    from ..core.cycle import (
+        usulan as core,  # lazy: core.usulan + core.store, TinyDB, ~45 ms of `tpi --help` (-X importtime)
+    )
+    from ..core.cycle.basis import (
+        default_year,  # lazy: core.cycle + core.workspace, ~14 ms of `tpi --help` (-X importtime)
+    )
+    from ..core.rules.syarat import SYARAT_INSTANSI  # lazy: core.syarat, ~6 ms of `tpi --help` start-up (-X importtime)
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
@@ -213,12 +239,16 @@ def syarat_instansi_set(ctx, kunci, nilai, bukti, tahun, reason) -> None:
 @click.pass_context
 def syarat_instansi_list(ctx, tahun, as_json) -> None:
     """Syarat instansi satu tahun dan statusnya untuk WBK dan WBBM."""
-    from ..core.cycle.basis import default_year
+    from ..core.cycle.basis import (
+        default_year,  # lazy: core.cycle + core.workspace, ~14 ms of `tpi --help` (-X importtime)
+    )
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
     if as_json:
-        from ..core.cycle.usulan import syarat_instansi_rows
+        from ..core.cycle.usulan import (
+            syarat_instansi_rows,  # lazy: core.usulan, ~45 ms of `tpi --help` (-X importtime)
+        )
 
         echo(
             json.dumps(
@@ -242,8 +272,12 @@ def syarat_instansi_list(ctx, tahun, as_json) -> None:
 @click.pass_context
 def syarat_instansi_clear(ctx, kunci, reason, tahun) -> None:
     """Menghapus isian satu syarat instansi (kembali 'belum dicatat')."""
-    from ..core.cycle import usulan as core
-    from ..core.cycle.basis import default_year
+    from ..core.cycle import (
+        usulan as core,  # lazy: core.usulan + core.store, TinyDB, ~45 ms of `tpi --help` (-X importtime)
+    )
+    from ..core.cycle.basis import (
+        default_year,  # lazy: core.cycle + core.workspace, ~14 ms of `tpi --help` (-X importtime)
+    )
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
@@ -252,7 +286,7 @@ def syarat_instansi_clear(ctx, kunci, reason, tahun) -> None:
 
 
 def _print_syarat_instansi(ws, year: int) -> None:
-    from ..core.cycle.usulan import syarat_instansi_lines
+    from ..core.cycle.usulan import syarat_instansi_lines  # lazy: core.usulan, ~45 ms of `tpi --help` (-X importtime)
 
     echo(f"Syarat instansi tahun {year} ({ws.config.instansi}):")
     for line in syarat_instansi_lines(ws, year):
@@ -271,7 +305,7 @@ DOC_FORMATS = ("md", "html", "docx", "pdf")
 @click.pass_context
 def lhe(ctx, session_ref, fmt, output, tanggal) -> None:
     """Laporan Hasil Evaluasi TPI satu unit (surat kepada kepala daerah)."""
-    from ..minutes.cycle_docs import generate_lhe
+    from ..minutes.cycle_docs import generate_lhe  # lazy: minutes, ~44 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     with ws.open(session_ref, readonly=True) as store:
@@ -293,8 +327,10 @@ def lhe(ctx, session_ref, fmt, output, tanggal) -> None:
 @click.pass_context
 def surat_usulan(ctx, tahun, fmt, output, tanggal, sptjm) -> None:
     """Surat usulan kepala daerah kepada Menteri PANRB beserta lampirannya (atau SPTJM)."""
-    from ..core.cycle.basis import default_year
-    from ..minutes.cycle_docs import generate_surat, surat_context
+    from ..core.cycle.basis import (
+        default_year,  # lazy: core.cycle + core.workspace, ~14 ms of `tpi --help` (-X importtime)
+    )
+    from ..minutes.cycle_docs import generate_surat, surat_context  # lazy: minutes, ~44 ms of tpi --help (importtime)
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)
@@ -305,7 +341,7 @@ def surat_usulan(ctx, tahun, fmt, output, tanggal, sptjm) -> None:
     context = surat_context(ws, year, tanggal)
     if context["draft"]:
         echo(f"Catatan: DRAFT ({context['draft_alasan']}); nomor diterbitkan setelah semua sesi dasar final.")
-    from ..minutes.filters import tanggal as tanggal_id
+    from ..minutes.filters import tanggal as tanggal_id  # lazy: minutes, ~44 ms of `tpi --help` (-X importtime)
 
     batas = tanggal_id(context["batas_pengajuan"]).replace("\u00a0", " ")
     if context["lewat_batas"]:
@@ -327,12 +363,10 @@ class _Progress:
     known only then) and closed on exit."""
 
     def __init__(self, label: str) -> None:
-        import sys
-
         self.label = label
         self.stream = sys.stderr
         self.show = bool(getattr(sys.stderr, "isatty", lambda: False)())
-        self.bar = None
+        self.bar: ProgressBar[str] | None = None
         self.done = 0
 
     def __enter__(self):
@@ -366,8 +400,10 @@ class _Progress:
 @click.pass_context
 def arsip(ctx, tahun, opd, output, tanpa_dokumen) -> None:
     """Arsip satu tahun per OPD untuk unit kearsipan (sesi, Berita Acara, LHE, hash, manifest)."""
-    from ..core.cycle.basis import default_year
-    from ..minutes.arsip import build_arsip
+    from ..core.cycle.basis import (
+        default_year,  # lazy: core.cycle + core.workspace, ~14 ms of `tpi --help` (-X importtime)
+    )
+    from ..minutes.arsip import build_arsip  # lazy: minutes, ~44 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     year = _tahun(tahun) or default_year(ws)

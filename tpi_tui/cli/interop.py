@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import TpiError
+from ..core.text import show
 from ..server.limits import DEFAULT_RATE
 from .common import actor, echo, workspace
 
@@ -33,7 +34,7 @@ def _year(value: int | None) -> int | None:
 @click.pass_context
 def serve(ctx, host, port, tahun, cert, key, batas) -> None:
     """Melayani API integrasi PortalRB 2026 (hanya-baca): daftar usulan dan jawaban LKE per unit."""
-    from ..server.run import serve as run
+    from ..server.run import serve as run  # lazy: uvicorn, Starlette, the API: ~117 ms of tpi --help (importtime)
 
     ws = workspace(ctx)
     run(
@@ -58,7 +59,7 @@ def token() -> None:
 @click.pass_context
 def token_new(ctx, nama, tahun) -> None:
     """Membuat token baru; token ditampilkan sekali, sendirian di baris terakhir."""
-    from ..server.tokens import new_token
+    from ..server.tokens import new_token  # lazy: server.tokens, ~34 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     for t in tahun:
@@ -74,8 +75,7 @@ def token_new(ctx, nama, tahun) -> None:
 @click.pass_context
 def token_list(ctx) -> None:
     """Daftar token (tanpa nilai token)."""
-    from ..core.text import show
-    from ..server.tokens import load_tokens, tokens_path
+    from ..server.tokens import load_tokens, tokens_path  # lazy: server.tokens, ~34 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     tokens = load_tokens(tokens_path(ws.root))
@@ -93,7 +93,7 @@ def token_list(ctx) -> None:
 @click.pass_context
 def token_revoke(ctx, ref) -> None:
     """Mencabut token (berlaku seketika, juga untuk server yang sedang berjalan)."""
-    from ..server.tokens import revoke_token
+    from ..server.tokens import revoke_token  # lazy: server.tokens, ~34 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     record = revoke_token(ws.root, ref, actor=actor(ctx, ws))

@@ -8,6 +8,7 @@ import click
 
 from ..core.errors import TpiError
 from ..core.rules.policy import StatusDataDukung, choices
+from ..core.text import show
 from .common import actor, echo, workspace
 
 KUNCI_LABEL = {  # core.team.keys states, as the review listing words them
@@ -26,7 +27,11 @@ KUNCI_LABEL = {  # core.team.keys states, as the review listing words them
 @click.pass_context
 def review(ctx, session_ref, signer) -> None:
     """Menandatangani reviu sesi (Ketua Tim, lalu Pengendali Teknis)."""
-    from ..core.team.review import gaps, sign_off, signoff_state
+    from ..core.team.review import (  # lazy: core.review, ~32 ms of `tpi --help` (-X importtime)
+        gaps,
+        sign_off,
+        signoff_state,
+    )
 
     ws = workspace(ctx)
     name = actor(ctx, ws, signer)
@@ -58,7 +63,7 @@ def finalize(ctx, session_ref, anyway, reason) -> None:
     Ditolak selama ada butir belum dijawab TPI atau jawaban TPI berbeda dari unit tanpa alasan,
     kecuali dengan --meski-belum-lengkap --reason TEKS.
     """
-    from ..core.team.review import finalize as do_finalize
+    from ..core.team.review import finalize as do_finalize  # lazy: core.review, ~32 ms of `tpi --help` (-X importtime)
 
     if anyway and not (reason or "").strip():
         raise TpiError("Opsi --meski-belum-lengkap memerlukan --reason TEKS (alasan finalisasi).")
@@ -79,7 +84,7 @@ def finalize(ctx, session_ref, anyway, reason) -> None:
 @click.pass_context
 def reopen(ctx, session_ref, reason) -> None:
     """Membuka kembali sesi final menjadi draf (alasan wajib, dicatat)."""
-    from ..core.team.review import reopen as do_reopen
+    from ..core.team.review import reopen as do_reopen  # lazy: core.review, ~32 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:
@@ -100,7 +105,10 @@ def reopen(ctx, session_ref, reason) -> None:
 @click.pass_context
 def verify(ctx, session_ref, all_, bundle) -> None:
     """Memeriksa berkas sesi: struktur, rantai riwayat, digest tanda tangan, berkas data dukung."""
-    from ..core.team.verify import verify_details, verify_workspace
+    from ..core.team.verify import (  # lazy: core.verify, ~34 ms of tpi --help (importtime)
+        verify_details,
+        verify_workspace,
+    )
 
     if bundle:
         if all_ or session_ref:
@@ -124,7 +132,10 @@ def verify(ctx, session_ref, all_, bundle) -> None:
             echo(f"      catatan: {n}")
         bad += not rep.ok
     if all_:
-        from ..core.cycle.usulan import usulan_files, verify_usulan
+        from ..core.cycle.usulan import (  # lazy: core.usulan, ~45 ms of tpi --help (importtime)
+            usulan_files,
+            verify_usulan,
+        )
 
         for upath in usulan_files(ws):
             problems = verify_usulan(upath)
@@ -132,7 +143,12 @@ def verify(ctx, session_ref, all_, bundle) -> None:
             for p in problems:
                 echo(f"      - {p}")
             bad += bool(problems)
-        from ..server.tokens import FILE, FOLDER, tokens_path, verify_tokens
+        from ..server.tokens import (  # lazy: server.tokens + core.store, TinyDB, ~34 ms of `tpi --help` start-up (-X importtime)
+            FILE,
+            FOLDER,
+            tokens_path,
+            verify_tokens,
+        )
 
         if tokens_path(ws.root).exists():
             problems = verify_tokens(ws.root)
@@ -146,13 +162,11 @@ def verify(ctx, session_ref, all_, bundle) -> None:
 
 
 def _verify_arsip(path: Path) -> None:
-    from ..core.cycle.arsip import verify_arsip
+    from ..core.cycle.arsip import verify_arsip  # lazy: core.arsip, ~9 ms of `tpi --help` start-up (-X importtime)
 
     rep = verify_arsip(path)
     echo(f"Arsip {path.name}: {rep.files} berkas diperiksa, {rep.sessions} berkas sesi.")
     echo(f"SHA-256 manifest: {rep.manifest_sha256}")
-    from ..core.text import show
-
     for p in rep.problems:  # the bundle's own text (names, manifest notes) is never printed raw
         echo(f"  - {show(p)}")
     for n in rep.notes:
@@ -171,8 +185,10 @@ def _verify_arsip(path: Path) -> None:
 @click.pass_context
 def history(ctx, session_ref, item) -> None:
     """Riwayat perubahan: siapa, kapan, apa, lama → baru, alasan."""
-    from ..core.session.history import format_event
-    from ..core.session.history import history as get_history
+    from ..core.session.history import format_event  # lazy: core.history, ~32 ms of `tpi --help` (-X importtime)
+    from ..core.session.history import (
+        history as get_history,  # lazy: core.history, ~32 ms of `tpi --help` (-X importtime)
+    )
 
     ws = workspace(ctx)
     store = ws.open(session_ref, readonly=True)
@@ -201,7 +217,7 @@ def history(ctx, session_ref, item) -> None:
 @click.pass_context
 def attach(ctx, session_ref, item, path, dokumen, status) -> None:
     """Melampirkan berkas data dukung (SHA-256, ukuran dan waktu dicatat)."""
-    from ..core.session.attach import attach as do_attach
+    from ..core.session.attach import attach as do_attach  # lazy: core.attach, ~31 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:

@@ -15,8 +15,10 @@ from .common import echo, echo_json, workspace
 @click.pass_context
 def score(ctx, session_ref, as_json) -> None:
     """Nilai LKE sesi: unit dan TPI berdampingan, serta pemenuhan ambang WBK/WBBM."""
-    from ..core.numbers import format_survei
-    from ..core.rules.scoring import fmt
+    from ..core.numbers import format_survei  # lazy: core.numbers, ~3 ms of `tpi --help` start-up (-X importtime)
+    from ..core.rules.scoring import (
+        fmt,  # lazy: core.scoring and the instrument, ~18 ms of `tpi --help` (-X importtime)
+    )
 
     ws = workspace(ctx)
     store = ws.open(session_ref, readonly=True)
@@ -63,16 +65,13 @@ def score(ctx, session_ref, as_json) -> None:
 
 def ranges(ids: list[int]) -> str:
     """[1, 2, 3, 7, 9, 10] -> '1-3, 7, 9-10'."""
-    out, start, prev = [], None, None
-    for i in ids + [None]:
-        if start is None:
-            start = prev = i
-        elif i is not None and i == prev + 1:
-            prev = i
+    runs: list[list[int]] = []  # [first, last] of each run of consecutive numbers
+    for i in ids:
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
         else:
-            out.append(str(start) if start == prev else f"{start}-{prev}")
-            start = prev = i
-    return ", ".join(out)
+            runs.append([i, i])
+    return ", ".join(str(first) if first == last else f"{first}-{last}" for first, last in runs)
 
 
 COMMANDS = [score]

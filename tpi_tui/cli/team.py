@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from ..core.errors import TpiError
+from ..core.text import show
 from .common import actor, echo, workspace
 
 
@@ -16,7 +18,7 @@ from .common import actor, echo, workspace
 @click.pass_context
 def git_setup(ctx) -> None:
     """Menyiapkan git agar sesi digabung per butir (.gitattributes dan merge driver); aman diulang."""
-    from ..core.team.gitsetup import setup
+    from ..core.team.gitsetup import setup  # lazy: core.gitsetup, ~4 ms of `tpi --help` start-up (-X importtime)
 
     ws = workspace(ctx)
     done = setup(ws.root)
@@ -36,10 +38,8 @@ def git_setup(ctx) -> None:
 @click.argument("name", required=False, default="")
 def merge_driver(base, ours, theirs, name) -> None:
     """Dipanggil git: menggabungkan tiga versi berkas sesi (%O %A %B %P); hasil ke %A."""
-    import os
-
-    from ..core.team.gitsetup import git_actor
-    from ..core.team.merge import merge_files
+    from ..core.team.gitsetup import git_actor  # lazy: core.gitsetup, ~4 ms of `tpi --help` start-up (-X importtime)
+    from ..core.team.merge import merge_files  # lazy: core.merge, ~40 ms of `tpi --help` (-X importtime)
 
     who = os.environ.get("TPI_USER") or git_actor(Path.cwd()) or "git merge"
     code, messages = merge_files(Path(base), Path(ours), Path(theirs), name, actor=who)
@@ -103,8 +103,10 @@ def key() -> None:
 @click.pass_context
 def key_new(ctx, nama) -> None:
     """Membuat pasangan kunci untuk NAMA dan mendaftarkan kunci publiknya di ruang kerja."""
-    from ..core.session.chain import now_iso
-    from ..core.team.keys import REGISTRY, config_dir, new_key
+    from ..core.session.chain import (
+        now_iso,  # lazy: core.store, TinyDB, the instrument, ~31 ms of `tpi --help` (-X importtime)
+    )
+    from ..core.team.keys import REGISTRY, config_dir, new_key  # lazy: core.keys, ~9 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     owner = nama if nama is not None else ctx.find_root().obj.get("actor")
@@ -127,8 +129,14 @@ def key_new(ctx, nama) -> None:
 @click.pass_context
 def key_rotate(ctx, nama, reason) -> None:
     """Mengganti kunci NAMA: kunci lama dipensiunkan sejak sekarang (tercatat), kunci baru didaftarkan."""
-    from ..core.session.chain import now_iso
-    from ..core.team.keys import REGISTRY, config_dir, rotate_key
+    from ..core.session.chain import (
+        now_iso,  # lazy: core.store, TinyDB, the instrument, ~31 ms of `tpi --help` (-X importtime)
+    )
+    from ..core.team.keys import (  # lazy: core.keys, ~9 ms of `tpi --help` (-X importtime)
+        REGISTRY,
+        config_dir,
+        rotate_key,
+    )
 
     ws = workspace(ctx)
     owner = nama if nama is not None else ctx.find_root().obj.get("actor")
@@ -143,8 +151,6 @@ def key_rotate(ctx, nama, reason) -> None:
 
 
 def _akun(record: dict) -> str:
-    from ..core.text import show
-
     return f" (akun {show(str(record['akun']))})" if record.get("akun") else ""
 
 
@@ -152,8 +158,7 @@ def _akun(record: dict) -> str:
 @click.pass_context
 def key_list(ctx) -> None:
     """Kunci publik yang terdaftar di ruang kerja: sidik, kapan dan oleh siapa, kunci yang dipensiunkan."""
-    from ..core.team.keys import load_registry, registry_report, retirement
-    from ..core.text import show
+    from ..core.team.keys import load_registry, registry_report, retirement  # lazy: ~9 ms of tpi --help (core.keys)
 
     ws = workspace(ctx)
     registry = load_registry(ws.root)
@@ -187,7 +192,7 @@ def key_list(ctx) -> None:
 @click.pass_context
 def nomor_ulang(ctx, session_ref) -> None:
     """Memberi nomor Berita Acara baru kepada SESI bila nomornya juga dipakai sesi lain (nomor ganda)."""
-    from ..minutes.renomor import renumber
+    from ..minutes.renomor import renumber  # lazy: minutes, ~44 ms of `tpi --help` (-X importtime)
 
     ws = workspace(ctx)
     with ws.open(session_ref, actor=actor(ctx, ws)) as store:

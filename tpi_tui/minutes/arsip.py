@@ -14,7 +14,7 @@ Layout of the bundle::
 Documents are rendered from read-only sessions, so building an archive never issues a number
 (a final session already holds its Berita Acara number; an LHE gets its number when it is first
 made with ``tpi lhe``). A document that cannot be rendered here (no PDF engine) is left out and
-named in the manifest's ``catatan``. ``core.cycle.basis.arsip.verify_arsip`` checks a bundle without the
+named in the manifest's ``catatan``. ``core.cycle.arsip.verify_arsip`` checks a bundle without the
 workspace. The ZIP is written to a temporary file beside the target and renamed into place.
 """
 

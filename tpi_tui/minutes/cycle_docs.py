@@ -291,7 +291,7 @@ def lhe_context(ws: Workspace, store: SessionStore, tanggal: str | None = None, 
     ]
     built = satu_tahun(ws, opd, dt.date.fromisoformat(sesi["tanggal"]))
     syarat_rows.append(
-        {  # Tabel 5: the unit has built its ZI for at least a year (usulan gate, core.cycle.basis.basis)
+        {  # Tabel 5: the unit has built its ZI for at least a year (usulan gate, core.cycle.basis)
             "label": "Pembangunan Zona Integritas minimal satu tahun",
             "ambang": "1 tahun sejak pencanangan",
             "nilai": f"pencanangan {tanggal_id(started)}" if started else "belum dicatat",

@@ -1,6 +1,6 @@
 """The rekap as documents: terminal table, XLSX workbook (one sheet per year), HTML/PDF.
 
-Input is the plain data of ``core.cycle.basis.rekap.build_rekap``; nothing here scores anything.
+Input is the plain data of ``core.cycle.rekap.build_rekap``; nothing here scores anything.
 openpyxl (66 ms to import, -X importtime) is imported inside the function that needs it.
 """
 
@@ -119,7 +119,7 @@ def _narrow_table(data: dict) -> str:
 
 
 def damaged_lines(data: dict) -> list[str]:
-    """The OPDs whose basis session is damaged (``core.cycle.basis.rekap``: ``rusak``), one line each."""
+    """The OPDs whose basis session is damaged (``core.cycle.rekap``: ``rusak``), one line each."""
     found = data.get("rusak") or []
     if not found:
         return []
@@ -215,7 +215,7 @@ def rekap_xlsx(datas: list[dict], instansi: str = "") -> bytes:
                 if isinstance(v, float) or (isinstance(v, int) and c >= c0):
                     cell.number_format = "0.00"
             for j, a in enumerate(t["areas"]):
-                if a.get("di_bawah_minimal"):  # judged in core.cycle.basis.rekap, under the WBK minimum
+                if a.get("di_bawah_minimal"):  # judged in core.cycle.rekap, under the WBK minimum
                     ws.cell(line, c0 + j).fill = low_fill
             line += 1
         for bad in data.get("rusak") or []:  # no figures: the basis session cannot be read

@@ -158,26 +158,28 @@ def make_app(cfg: ApiConfig) -> AccessLog:
     book = TokenBook(cfg.root)
     limiter = RateLimiter(cfg.per_minute)
 
-    def guard(request: Request) -> tuple[Caller | None, JSONResponse | None]:
+    def guard(request: Request) -> Caller | JSONResponse:
+        """The caller of a valid token within its rate, or the refusal to send."""
         header = request.headers.get("authorization", "")
         scheme, _, presented = header.partition(" ")
         caller = book.check(presented.strip()) if scheme.lower() == "bearer" and presented.strip() else None
         if caller is None:
             wait = limiter.take(f"ip:{request.client.host if request.client else '-'}")
             if wait:  # guessing tokens is throttled like any other caller
-                return None, _too_many(wait)
+                return _too_many(wait)
             message = "Token tidak ada." if not header else "Token tidak sah atau sudah dicabut."
-            return None, error(401, "UNAUTHORIZED", message, {"WWW-Authenticate": 'Bearer realm="tpi"'})
+            return error(401, "UNAUTHORIZED", message, {"WWW-Authenticate": 'Bearer realm="tpi"'})
         request.scope.setdefault("state", {})["caller"] = caller.nama
         wait = limiter.take(f"token:{caller.id}")
         if wait:
-            return caller, _too_many(wait)
-        return caller, None
+            return _too_many(wait)
+        return caller
 
-    def year(request: Request, caller: Caller) -> tuple[int | None, JSONResponse | None]:
+    def year(request: Request, caller: Caller) -> int | JSONResponse:
+        """The year asked for (or the default) when the caller may read it, or the refusal to send."""
         unknown = set(request.query_params) - ALLOWED_QUERY
         if unknown:
-            return None, error(
+            return error(
                 422, "INVALID_REQUEST", f"Parameter '{sorted(unknown)[0][:40]}' tidak dikenal; yang diterima: tahun."
             )
         raw = request.query_params.get("tahun")
@@ -186,18 +188,18 @@ def make_app(cfg: ApiConfig) -> AccessLog:
         elif raw.isdigit() and len(raw) == 4 and 2000 <= int(raw) <= 2099:
             tahun = int(raw)
         else:
-            return None, error(422, "INVALID_REQUEST", "Parameter tahun harus empat angka, misalnya 2026.")
+            return error(422, "INVALID_REQUEST", "Parameter tahun harus empat angka, misalnya 2026.")
         if not caller.may_read(tahun):
-            return None, error(403, "FORBIDDEN", f"Token ini tidak diizinkan membaca data tahun {tahun}.")
-        return tahun, None
+            return error(403, "FORBIDDEN", f"Token ini tidak diizinkan membaca data tahun {tahun}.")
+        return tahun
 
     async def unit_list(request: Request, kategori: tuple[str, ...]) -> JSONResponse:
-        caller, refused = guard(request)
-        if refused:
-            return refused
-        tahun, refused = year(request, caller)
-        if refused:
-            return refused
+        caller = guard(request)
+        if isinstance(caller, JSONResponse):
+            return caller
+        tahun = year(request, caller)
+        if isinstance(tahun, JSONResponse):
+            return tahun
         return JSONResponse(await run_in_threadpool(data.units, ws, tahun, kategori))
 
     async def unit_wbk(request: Request) -> JSONResponse:
@@ -207,12 +209,12 @@ def make_app(cfg: ApiConfig) -> AccessLog:
         return await unit_list(request, data.KATEGORI_WBBM)
 
     async def jawaban_unit(request: Request) -> JSONResponse:
-        caller, refused = guard(request)
-        if refused:
-            return refused
-        tahun, refused = year(request, caller)
-        if refused:
-            return refused
+        caller = guard(request)
+        if isinstance(caller, JSONResponse):
+            return caller
+        tahun = year(request, caller)
+        if isinstance(tahun, JSONResponse):
+            return tahun
         unit_id = request.path_params["unit_id"]
         if not data.UNIT_ID.fullmatch(unit_id):
             return error(
@@ -227,11 +229,12 @@ def make_app(cfg: ApiConfig) -> AccessLog:
             return error(409, "DATA_DAMAGED", str(exc))
         return JSONResponse(body)
 
-    async def not_found(request: Request, exc: HTTPException) -> JSONResponse:
-        if exc.status_code == 405:
+    async def not_found(request: Request, exc: Exception) -> JSONResponse:
+        # registered for HTTPException only; Starlette types every handler as taking Exception
+        if isinstance(exc, HTTPException) and exc.status_code == 405:
             return error(405, "METHOD_NOT_ALLOWED", "Hanya GET yang dilayani.", {"Allow": "GET"})
-        caller, refused = guard(request)
-        if refused:
+        refused = guard(request)
+        if isinstance(refused, JSONResponse):
             return refused
         return error(
             404,

@@ -21,8 +21,10 @@ Every connection closed here is one line of the access log (``app.log_access``).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+from http import HTTPStatus
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -36,8 +38,6 @@ MAX_CONNECTIONS = 500
 def _json_response(status: int, code: str, message: str) -> bytes:
     """A whole response in bytes: written by hand because h11 refuses to answer a request it
     has not seen complete (the point of a 408), and after a parse error its state is ERROR."""
-    from http import HTTPStatus
-
     body = json.dumps({"error": True, "code": code, "message": message}, ensure_ascii=False).encode("utf-8")
     head = (
         f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\ncontent-type: application/json\r\n"
@@ -50,11 +50,12 @@ def guarded_protocol(deadline: float = REQUEST_DEADLINE, max_connections: int = 
     """The protocol class for ``uvicorn.Config(http=...)`` with these limits."""
 
     class GuardedH11(H11Protocol):
-        def connection_made(self, transport) -> None:  # type: ignore[override]
+        # uvicorn narrows asyncio's BaseTransport to Transport; this override keeps its signature
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
             self._got_bytes = False
             self._waiting_since = time.monotonic()
-            self._deadline = None
+            self._deadline: asyncio.TimerHandle | None = None
             self._arm()
             self._evict()
 
@@ -65,8 +66,9 @@ def guarded_protocol(deadline: float = REQUEST_DEADLINE, max_connections: int = 
             self._deadline = self.loop.call_later(deadline, self._expired)
 
         def _disarm(self) -> None:
-            if getattr(self, "_deadline", None) is not None:
-                self._deadline.cancel()
+            timer = getattr(self, "_deadline", None)
+            if timer is not None:
+                timer.cancel()
                 self._deadline = None
 
         def _awaiting_request(self) -> bool:

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import socket
+import ssl
 import sys
 from pathlib import Path
 
+import uvicorn
+
+from ..core.cycle.basis import basis_sessions
+from ..core.cycle.usulan import load_usulan
 from ..core.errors import TpiError, os_reason
+from ..core.session.workspace import Workspace
+from .app import ApiConfig, make_app
+from .conn import guarded_protocol
+from .data import default_year
 from .limits import DEFAULT_RATE
 from .tokens import TokenBook
 
@@ -37,11 +47,6 @@ def warnings_for(host: str, tls: bool, tokens: int) -> list[str]:
 
 def damaged_bases(root: Path, tahun: int | None) -> list[str]:
     """One warning per proposed unit whose basis session is damaged (its requests answer 409)."""
-    from ..core.cycle.basis import basis_sessions
-    from ..core.cycle.usulan import load_usulan
-    from ..core.session.workspace import Workspace
-    from .data import default_year
-
     ws = Workspace(root)
     try:
         year = tahun or default_year(ws)
@@ -63,8 +68,6 @@ def serve(
     per_minute: int = DEFAULT_RATE,
     echo=None,
 ) -> None:
-    import uvicorn  # ~150 ms with its protocol modules; only 'tpi serve' pays it
-
     if bool(cert) != bool(key):
         raise TpiError("--cert dan --key harus diberikan bersama (sertifikat dan kunci privat PEM).")
     for p in (cert, key):
@@ -75,8 +78,6 @@ def serve(
     echo = echo or (lambda line: print(line, file=sys.stderr, flush=True))
     if cert and key:
         _check_tls(Path(cert), Path(key))  # a bad PEM is one sentence before "melayani", not an SSLError after
-    from ..core.session.workspace import Workspace
-
     settings = Workspace(Path(root)).config
     book = TokenBook(root)
     for line in warnings_for(host, bool(cert), book.count):
@@ -90,9 +91,6 @@ def serve(
         lg.handlers[:] = [handler]
         lg.setLevel(logging.INFO)
         lg.propagate = False
-    from .app import ApiConfig, make_app  # Starlette: only when serving
-    from .conn import guarded_protocol
-
     app = make_app(ApiConfig(root=Path(root), tahun=tahun, per_minute=per_minute))
     scheme = "https" if cert else "http"
     echo(
@@ -126,8 +124,6 @@ def serve(
 
 
 def _check_tls(cert: Path, key: Path) -> None:
-    import ssl
-
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     try:
         context.load_cert_chain(str(cert), str(key))
@@ -142,8 +138,6 @@ def _check_tls(cert: Path, key: Path) -> None:
 
 
 def _bind(host: str, port: int):
-    import socket
-
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror:

@@ -160,10 +160,11 @@ def new_token(root: Path, nama: str, tahun: list[int] | None = None, actor: str 
     if any(t.get("nama") == label and not t.get("dicabut") for t in replay(events)):
         raise TpiError(f"Token bernama '{label}' sudah ada dan masih aktif; cabut dulu atau pakai nama lain.")
     token = PREFIX + secrets.token_urlsafe(32)
-    record = {"id": ulid(), "nama": label, "hash": _hash(token), "dibuat": _now(), "dicabut": None}
+    token_id = ulid()
+    record: dict[str, object] = {"id": token_id, "nama": label, "hash": _hash(token), "dibuat": _now(), "dicabut": None}
     if tahun:
         record["tahun"] = sorted(set(int(t) for t in tahun))
-    _append(path, events, CREATED, record["id"], None, record, actor)
+    _append(path, events, CREATED, token_id, None, record, actor)
     return record, token
 
 
