@@ -243,6 +243,9 @@ def _inputs(
     if extra:
         data.update(print_view(extra))
     data["kertas_mm"] = list(PAPER_MM.get(str(data.get("kertas")), PAPER_MM["F4"]))
+    # The PDF's creation date, to the day: Typst's default is the clock to the second, so two runs of
+    # one document a second apart gave different bytes (the same document must print the same file).
+    data.setdefault("tanggal_pdf", dt.date.today().isoformat())
     logo = None
     logo_path = (context.get("instansi") or {}).get("logo_path") if isinstance(context.get("instansi"), dict) else None
     if logo_path:

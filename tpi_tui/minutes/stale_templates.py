@@ -34,6 +34,7 @@ KNOWN_DEFAULTS: dict[str, frozenset[str]] = {
     ),
     "_tpi.typ": frozenset(
         {
+            "380ec50fab17e5f7834d072b15cf5cb00b07b8971bc271370b26abb15e6beb83",
             "7b545de46a14618f51757775c30445be3e25360740b6fc01fc1ed5cebdd2b156",
             "a97377fae4bf5e63fd41e02b06ffceb1908e6c2232062ae72e89fc3cc4c3a18d",
         }
