@@ -202,5 +202,8 @@ def test_a_private_key_file_of_another_kind_is_refused_in_one_sentence(ws, tmp_p
         with pytest.raises(TpiError, match="bukan kunci Ed25519"):
             sign_off(store, people["Ketua Tim"])
         assert store.path.read_bytes() == before
+    registry = (ws.root / ".tpi" / "kunci.json").read_bytes()
     with pytest.raises(TpiError, match="bukan kunci Ed25519"):
         keys.rotate_key(ws.root, people["Ketua Tim"], "ketua", "2025-05-16T08:00:00+07:00")
+    assert (ws.root / ".tpi" / "kunci.json").read_bytes() == registry  # no key retired, none added
+    assert list((cfg / "tpi" / "kunci").iterdir()) == [pem]
