@@ -180,3 +180,30 @@ def test_forgery_of_an_app_made_session_is_caught_by_the_keys_alone(tmp_path, mo
     assert sum("TIDAK SAH" in p for p in problems) == 2
     with SessionStore(path, readonly=True) as s:
         assert s.meta["status"] == "final" and needs_draft_mark(s)
+
+
+def test_a_private_key_file_of_another_kind_is_refused_in_one_sentence(ws, tmp_path, monkeypatch):
+    """A valid PEM that is not Ed25519 (an EC key put in its place) signs nothing: a clear refusal,
+    the session unchanged, not a TypeError from the wrong key type's sign()."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    with ws.open(SESSION_ID, actor="Rina") as store:
+        people = names(store)
+    cfg = laptop(monkeypatch, tmp_path, "ketua")
+    keys.new_key(ws.root, people["Ketua Tim"], "ketua", "t")
+    (pem,) = list((cfg / "tpi" / "kunci").iterdir())
+    other = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    pem.write_bytes(other)
+    with ws.open(SESSION_ID, actor="ketua") as store:
+        before = store.path.read_bytes()
+        with pytest.raises(TpiError, match="bukan kunci Ed25519"):
+            sign_off(store, people["Ketua Tim"])
+        assert store.path.read_bytes() == before
+    registry = (ws.root / ".tpi" / "kunci.json").read_bytes()
+    with pytest.raises(TpiError, match="bukan kunci Ed25519"):
+        keys.rotate_key(ws.root, people["Ketua Tim"], "ketua", "2025-05-16T08:00:00+07:00")
+    assert (ws.root / ".tpi" / "kunci.json").read_bytes() == registry  # no key retired, none added
+    assert list((cfg / "tpi" / "kunci").iterdir()) == [pem]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from ..dates import clean_date
 from ..errors import TpiError
@@ -53,7 +54,7 @@ JENIS: dict[str, tuple[str, str]] = {
 }
 
 
-def _opd_entry(ws: Workspace, opd: str) -> dict:
+def _opd_entry(ws: Workspace, opd: str) -> dict[str, Any]:
     slug = slugify(opd)
     for entry in ws.config.opd:
         nama = entry.get("nama")

@@ -37,6 +37,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any, Literal, overload
 
 from .. import jsonfile
 from ..errors import TpiError
@@ -118,6 +119,10 @@ def _member_problems(infos: list[zipfile.ZipInfo]) -> list[str]:
     return problems
 
 
+@overload
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, keep: Literal[True]) -> tuple[str, int, bytes, bytes]: ...
+@overload
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, keep: bool) -> tuple[str, int, bytes | None, bytes]: ...
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, keep: bool) -> tuple[str, int, bytes | None, bytes]:
     """(SHA-256, size, the bytes when ``keep``, the first bytes) read as a stream; zipfile stops
     at the declared size (and fails on a CRC mismatch), which was bounded before reading."""
@@ -157,7 +162,7 @@ def content_kind(data: bytes | None) -> str:
     return "lain"
 
 
-def _claims(tables: dict, registry: list[dict], name: str) -> list[str]:
+def _claims(tables: dict[str, Any], registry: list[dict[str, Any]], name: str) -> list[str]:
     """A review/final status without the valid keyed sign-offs it claims."""
 
     meta = tables["meta"]["1"]
@@ -168,7 +173,7 @@ def _claims(tables: dict, registry: list[dict], name: str) -> list[str]:
     current = session_digest(tables)
     sid = str(meta.get("id"))
     signoffs = [s for s in meta.get("signoffs") or [] if isinstance(s, dict)]
-    out = []
+    out: list[str] = []
     for peran in needed:
         theirs = [s for s in signoffs if s.get("peran") == peran]
         if not any(signoff_valid(registry, sid, s, current) and check(registry, sid, s) == SAH for s in theirs):
@@ -227,7 +232,7 @@ def _verify_open(zf: zipfile.ZipFile, path: Path, report: ArsipReport) -> None:
         entries = manifest["berkas"]
         if manifest.get("jenis") != "arsip-tpi" or not isinstance(entries, list):
             raise ValueError
-        listed: dict[str, dict] = {}
+        listed: dict[str, dict[str, Any]] = {}
         for e in entries:
             jalur = str(e["jalur"])
             if jalur in listed:
@@ -239,7 +244,7 @@ def _verify_open(zf: zipfile.ZipFile, path: Path, report: ArsipReport) -> None:
         report.problems.append("manifest tidak mencatat satu berkas pun: arsip kosong tidak membuktikan apa pun.")
     for name in sorted(set(names) - set(listed) - {MANIFEST}):
         report.problems.append(f"{show(name[:120])}: ada di arsip tetapi tidak tercatat di manifest.")
-    registry: list[dict] = []
+    registry: list[dict[str, Any]] = []
     keys_raw = None
     checked: dict[str, tuple[str, bytes | None]] = {}
     for name, entry in sorted(listed.items()):

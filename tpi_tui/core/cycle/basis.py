@@ -29,12 +29,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ..errors import TpiError
 from ..rules.policy import StatusSesi
 from ..rules.scoring import evaluate
 from ..rules.syarat import SYARAT, memenuhi, teks_nilai
 from ..session.workspace import SessionSummary, Workspace, _load_for_summary, slugify
+
+if TYPE_CHECKING:
+    from ..rules.scoring import Evaluation
 
 BASIS_RULES = ("final-terakhir", "terakhir")
 UNIT_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -95,7 +99,7 @@ def _usable(summaries: list[SessionSummary]) -> list[SessionSummary]:
 
 def damaged_sessions(summaries: list[SessionSummary], tahun: int) -> list[SessionSummary]:
     """Session files of ``tahun`` (by the date in their name) that cannot be read."""
-    out = []
+    out: list[SessionSummary] = []
     for s in summaries:
         when = _damaged_date(s) if s.error else None
         if when and int(when[:4]) == tahun:
@@ -106,7 +110,7 @@ def damaged_sessions(summaries: list[SessionSummary], tahun: int) -> list[Sessio
 def years(ws: Workspace, summaries: list[SessionSummary] | None = None) -> list[int]:
     """Every year that has at least one readable session, ascending."""
     summaries = ws.list_sessions() if summaries is None else summaries
-    return sorted({session_year(s) for s in _usable(summaries)})  # type: ignore[type-var]
+    return sorted({year for s in _usable(summaries) if (year := session_year(s)) is not None})
 
 
 def default_year(ws: Workspace, summaries: list[SessionSummary] | None = None) -> int:
@@ -132,9 +136,9 @@ def basis_rule(ws: Workspace) -> str:
     return rule
 
 
-def _opd_config(ws: Workspace) -> dict[str, dict]:
+def _opd_config(ws: Workspace) -> dict[str, dict[str, Any]]:
     """``[[opd]]`` entries of tpi.toml by OPD slug."""
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     for entry in ws.config.opd:
         nama = entry.get("nama")
         if isinstance(nama, str) and nama.strip():
@@ -147,7 +151,7 @@ def _opd_config(ws: Workspace) -> dict[str, dict]:
 
 def configured_overrides(ws: Workspace, tahun: int) -> dict[str, str]:
     """{opd slug: session ref} from ``[[opd]] sesi_basis = { TTTT = "ID" }`` for ``tahun``."""
-    out = {}
+    out: dict[str, str] = {}
     for slug, entry in _opd_config(ws).items():
         chosen = entry.get("sesi_basis")
         if chosen is None:
@@ -262,7 +266,7 @@ def basis_sessions(
             and worst is not None
             and (best.summary.tanggal, best.id) > (_damaged_date(worst), worst.id)
         )
-        if worst is not None and not (beaten and (best.how == "final" or rule == "terakhir")):
+        if worst is not None and not (beaten and best is not None and (best.how == "final" or rule == "terakhir")):
             out[slug] = Basis(worst, DAMAGED)
         elif best is not None:
             out[slug] = best
@@ -284,7 +288,7 @@ def basis_session(
     return basis_sessions(ws, tahun, summaries=summaries).get(slug)
 
 
-def load_basis(ws: Workspace, basis: Basis) -> tuple[dict, dict]:
+def load_basis(ws: Workspace, basis: Basis) -> tuple[dict[str, Any], dict[str, Any]]:
     """(meta, answers) of a basis session, read without its event log (the listing's fast path)."""
 
     if basis.damaged:
@@ -293,7 +297,7 @@ def load_basis(ws: Workspace, basis: Basis) -> tuple[dict, dict]:
     return tables["meta"]["1"], tables.get("answers", {})
 
 
-def evaluate_basis(ws: Workspace, basis: Basis):
+def evaluate_basis(ws: Workspace, basis: Basis) -> tuple[dict[str, Any], Evaluation]:
     """(meta, Evaluation) of a basis session: the same ``evaluate`` call as ``tpi score``."""
 
     meta, answers = load_basis(ws, basis)
@@ -307,7 +311,7 @@ def evaluate_basis(ws: Workspace, basis: Basis):
     return meta, ev
 
 
-def syarat_of(meta: dict) -> dict[str, dict]:
+def syarat_of(meta: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The prerequisites recorded on a session (TLHP, SAKIP, LHKPN, LHKASN), as ``{KODE: {...}}``.
 
     Recorded by ``tpi syarat`` (``core/rules/syarat.py``: ``{"tlhp": {"nilai": 100.0, "bukti": ...}}``);
@@ -318,8 +322,8 @@ def syarat_of(meta: dict) -> dict[str, dict]:
     if not isinstance(raw, dict):
         return {}
 
-    target = meta.get("target") if meta.get("target") in ("WBK", "WBBM") else "WBK"
-    out = {}
+    target = str(meta.get("target")) if meta.get("target") in ("WBK", "WBBM") else "WBK"
+    out: dict[str, dict[str, Any]] = {}
     for kode, value in raw.items():
         if not isinstance(value, dict):
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..numbers import format_angka
 from ..rules.answers import DD_LABEL
@@ -20,6 +21,9 @@ from ..session.store import SessionStore
 from ..session.workspace import Workspace, init_workspace
 from ..team.review import finalize, sign_off
 from .usulan import add, set_syarat_instansi
+
+if TYPE_CHECKING:
+    from ..rules.instrument import Item
 
 OPDS = [
     "Dinas Kependudukan dan Pencatatan Sipil",
@@ -137,7 +141,7 @@ TEMUAN = {
 }
 
 
-def _answer_for(item, rng: random.Random, quality: float):
+def _answer_for(item: Item, rng: random.Random, quality: float) -> str | None:
     if item.is_choice:
         keys = item.keys
         # quality close to 1 favours the first (best) option
@@ -181,24 +185,28 @@ def _fill(
     evidence lacking (last option), so the area falls under its minimum."""
     inst = store.instrument
     roles = {p["peran"]: p["id"] for p in store.meta["narasumber"]}
-    plan: dict[int, dict] = {}
+    plan: dict[int, dict[str, Any]] = {}
     for item_id in inst.order[: upto or len(inst.order)]:
         item = inst.items[item_id]
+        unit: float | str | None
+        tpi: float | str | None
         if item.jenis == "jumlah":
             tpi = JUMLAH[item_id]
             unit = tpi
         elif item.jenis == "survei":
             tpi = unit = 3.65 if item.singkatan == "IPAK" else 3.42
         else:
-            unit = _answer_for(item, rng, quality)
+            choice = _answer_for(item, rng, quality)
+            assert choice is not None  # every LKE item that is neither jumlah nor survei is a choice
+            unit = choice
             # the TPI agrees mostly; where it does not, the evidence supports one option lower
             keys = item.keys
-            tpi = unit if rng.random() < 0.75 else keys[min(keys.index(unit) + 1, len(keys) - 1)]
+            tpi = unit if rng.random() < 0.75 else keys[min(keys.index(choice) + 1, len(keys) - 1)]
             if item.area in weak:
                 tpi = keys[-1] if rng.random() < 0.7 else keys[min(1, len(keys) - 1)]
         if item_id in TEMUAN and item.is_choice:
             tpi = item.keys[1]
-        fields = {
+        fields: dict[str, Any] = {
             "jawaban_unit": unit,
             "jawaban_tpi": tpi,
             "state": "diverifikasi" if rng.random() < 0.7 else "dijawab",
@@ -223,7 +231,7 @@ def _fill(
     store.set_many(plan, reason="data contoh (demo)")
 
 
-def _catatan(data_dukung: list[dict], agreed: bool) -> str:
+def _catatan(data_dukung: list[dict[str, Any]], agreed: bool) -> str:
     """The TPI's note says what the evidence statuses say (never "fits" over missing documents)."""
 
     short = [d for d in data_dukung if d["status"] != "sesuai"]
@@ -368,7 +376,7 @@ def _sub_area_notes(store: SessionStore) -> None:
 
     inst, ev = store.instrument, store.evaluate()
     answers = store.answers
-    notes = {}
+    notes: dict[str, str] = {}
     for kode, sa in inst.sub_areas.items():
         score = ev.tpi.sub_areas.get(kode)
         if score is None:

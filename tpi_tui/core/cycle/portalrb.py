@@ -7,6 +7,7 @@ Shape: {"unit_id", "nama_unit", "tahun", "answers": [{"soal_id", "jawaban_unit",
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from .. import jsonfile
 from ..errors import TpiError
@@ -17,9 +18,9 @@ FIELDS = ("jawaban_unit", "jawaban_tpi", "catatan_unit", "bukti_dukung_unit", "c
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
-def export_portalrb(store: SessionStore) -> dict:
+def export_portalrb(store: SessionStore) -> dict[str, Any]:
     meta = store.meta
-    answers = []
+    answers: list[dict[str, Any]] = []
     for item_id in store.instrument.order:
         ans = store.answers.get(str(item_id), {})
         answers.append(
@@ -40,7 +41,8 @@ def export_portalrb(store: SessionStore) -> dict:
     }
 
 
-def read_portalrb(path: Path) -> dict:
+def read_portalrb(path: Path) -> object:
+    """The parsed JSON, whatever its shape (``plan_import`` checks it)."""
     raw = jsonfile.read_bounded(path, MAX_IMPORT_BYTES, f"Berkas {path.name}")
     try:
         return jsonfile.loads(raw.decode("utf-8"), f"Berkas {path.name}")
@@ -50,12 +52,12 @@ def read_portalrb(path: Path) -> dict:
         raise TpiError(f"Berkas {path.name} bukan JSON yang sah (baris {getattr(exc, 'lineno', '?')}).") from None
 
 
-def plan_import(store: SessionStore, data: object) -> dict[int, dict]:
+def plan_import(store: SessionStore, data: object) -> dict[int, dict[str, Any]]:
     """Check the whole file and return {item id: fields}; raise at the first bad answer."""
     if not isinstance(data, dict) or not isinstance(data.get("answers"), list):
         raise TpiError("Berkas bukan format 'Jawaban LKE Satu Unit' PortalRB (tidak ada daftar 'answers').")
     inst = store.instrument
-    plan: dict[int, dict] = {}
+    plan: dict[int, dict[str, Any]] = {}
     for pos, entry in enumerate(data["answers"]):
         where = f"answers[{pos}]"
         if not isinstance(entry, dict):
@@ -67,7 +69,7 @@ def plan_import(store: SessionStore, data: object) -> dict[int, dict]:
             raise TpiError(f"{where}: soal_id {soal_id} muncul dua kali.")
         where = f"{where} (soal_id {soal_id})"
         item = inst.items[soal_id]
-        fields: dict = {}
+        fields: dict[str, Any] = {}
         try:
             for key in FIELDS:
                 if key not in entry:

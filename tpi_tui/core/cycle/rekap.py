@@ -21,12 +21,14 @@ in ``rusak`` with the damage, and every rendering prints it as RUSAK.
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 from ..atomic import write_atomic
 from ..errors import TpiError
 from ..rules.meta import STATUS
 from ..rules.scoring import GABUNGAN, THRESHOLDS, Score, Verdict, r2
-from ..session.workspace import Workspace
+from ..session.workspace import SessionSummary, Workspace
 from .basis import Basis, basis_sessions, default_year, evaluate_basis, syarat_of
 from .usulan import load_usulan
 
@@ -34,10 +36,10 @@ SCORE_KEYS = ("total", "pengungkit", "pemenuhan", "reform", "hasil", "bersih", "
 AREA_KEYS = ("kode", "nama", "bobot", "nilai", "persen", "pemenuhan", "pemenuhan_persen", "reform", "reform_persen")
 
 
-def _side(sc: Score) -> dict:
+def _side(sc: Score) -> dict[str, Any]:
     """The figures ``Score.to_dict()`` gives (same ``r2`` rounding), without its deep copy of
     every sub-area (``dataclasses.asdict`` was half the rekap's time on 50 OPDs)."""
-    out = {k: r2(getattr(sc, k)) for k in SCORE_KEYS}
+    out: dict[str, Any] = {k: r2(getattr(sc, k)) for k in SCORE_KEYS}
     out["areas"] = [
         {k: (getattr(a, k) if k in ("kode", "nama", "bobot") else r2(getattr(a, k))) for k in AREA_KEYS}
         for a in sc.areas
@@ -47,13 +49,13 @@ def _side(sc: Score) -> dict:
     return out
 
 
-def _simpulan(v: Verdict) -> dict:
+def _simpulan(v: Verdict) -> dict[str, Any]:
     return {"memenuhi": v.met, "simpulan": "Memenuhi" if v.met else v.failed[0], "gagal": list(v.failed)}
 
 
-def below_minimum(v: Verdict, areas: list[dict]) -> list[str]:
+def below_minimum(v: Verdict, areas: list[dict[str, Any]]) -> list[str]:
     """Area names (and parts) under the minimum of verdict ``v`` (the WBK 60 %), as it judged them."""
-    out = []
+    out: list[str] = []
     for a in areas:
         failed = [c.part for c in v.area_checks if c.area == a["kode"] and not c.passed]
         if GABUNGAN in failed:
@@ -69,7 +71,7 @@ def below_minimum(v: Verdict, areas: list[dict]) -> list[str]:
 CACHE_VERSION = 3  # bump when a cached row changes shape or meaning
 
 
-def _cache_path(ws: Workspace):
+def _cache_path(ws: Workspace) -> Path:
     return ws.out_dir / ".cache" / "rekap.json"
 
 
@@ -78,17 +80,18 @@ def _cache_key(ws: Workspace) -> str:
     return json.dumps([CACHE_VERSION, ws.config.ambang_per_area, inst], sort_keys=True, default=str)
 
 
-def _load_cache(ws: Workspace) -> dict:
+def _load_cache(ws: Workspace) -> dict[str, Any]:
     try:
         data = json.loads(_cache_path(ws).read_text(encoding="utf-8"))
-        if data.get("key") == _cache_key(ws) and isinstance(data.get("rows"), dict):
-            return data["rows"]
+        rows = data.get("rows")
+        if data.get("key") == _cache_key(ws) and isinstance(rows, dict):
+            return rows
     except (OSError, ValueError, AttributeError):
         pass
     return {}
 
 
-def _save_cache(ws: Workspace, rows: dict) -> None:
+def _save_cache(ws: Workspace, rows: dict[str, Any]) -> None:
 
     try:
         _cache_path(ws).parent.mkdir(parents=True, exist_ok=True)
@@ -98,7 +101,7 @@ def _save_cache(ws: Workspace, rows: dict) -> None:
         pass  # a read-only workspace still makes its rekap
 
 
-def _scored(ws: Workspace, basis: Basis) -> dict:
+def _scored(ws: Workspace, basis: Basis) -> dict[str, Any]:
     meta, ev = evaluate_basis(ws, basis)
     tpi = _side(ev.tpi)
     wbk = ev.verdicts["WBK"]
@@ -114,7 +117,9 @@ def _scored(ws: Workspace, basis: Basis) -> dict:
     }
 
 
-def rekap_row(ws: Workspace, basis: Basis, usulan_entry: dict | None = None, cache: dict | None = None) -> dict:
+def rekap_row(
+    ws: Workspace, basis: Basis, usulan_entry: dict[str, Any] | None = None, cache: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """One OPD's row from its basis session (see the module docstring for the keys).
 
     ``cache`` ({session path: entry}) is consulted and updated when given (see ``build_rekap``).
@@ -154,7 +159,12 @@ def rekap_row(ws: Workspace, basis: Basis, usulan_entry: dict | None = None, cac
     }
 
 
-def build_rekap(ws: Workspace, tahun: int | None = None, chosen: list[str] | None = None, summaries=None) -> dict:
+def build_rekap(
+    ws: Workspace,
+    tahun: int | None = None,
+    chosen: list[str] | None = None,
+    summaries: list[SessionSummary] | None = None,
+) -> dict[str, Any]:
     """The rekap of ``tahun`` (default: the latest year with sessions); rows sorted by OPD name."""
     summaries = ws.list_sessions() if summaries is None else summaries
     tahun = default_year(ws, summaries) if tahun is None else int(tahun)
@@ -180,7 +190,7 @@ def build_rekap(ws: Workspace, tahun: int | None = None, chosen: list[str] | Non
     }
 
 
-def damaged_row(basis: Basis, usulan_entry: dict | None = None) -> dict:
+def damaged_row(basis: Basis, usulan_entry: dict[str, Any] | None = None) -> dict[str, Any]:
     """An OPD whose basis session is damaged: named, with the damage, and no figures at all."""
     s = basis.summary
     return {

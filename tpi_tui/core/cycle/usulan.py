@@ -78,34 +78,34 @@ class Usulan:
 
     tahun: int
     path: Path
-    tables: dict = field(default_factory=dict)
+    tables: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def units(self) -> list[dict]:
+    def units(self) -> list[dict[str, Any]]:
         """The proposed units, sorted by OPD name."""
         docs = self.tables.get("units", {})
         return sorted((dict(d) for d in docs.values()), key=lambda d: str(d.get("opd", "")).lower())
 
-    def get(self, opd: str) -> dict | None:
+    def get(self, opd: str) -> dict[str, Any] | None:
         doc = self.tables.get("units", {}).get(slugify(opd))
         return dict(doc) if doc else None
 
-    def by_kategori(self, *kategori: str) -> list[dict]:
+    def by_kategori(self, *kategori: str) -> list[dict[str, Any]]:
         return [u for u in self.units if u.get("kategori") in kategori]
 
     @property
-    def syarat(self) -> dict:
+    def syarat(self) -> dict[str, Any]:
         """The instansi-level syarat of the year (Tabel 5): {kunci: {"nilai", "bukti"}}."""
         return {k: dict(v) for k, v in self.tables.get("syarat", {}).items()}
 
-    def events(self) -> list[dict]:
+    def events(self) -> list[dict[str, Any]]:
         return _ordered(self.tables)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"tahun": self.tahun, "units": self.units}
 
 
-def _ordered(tables: dict) -> list[dict]:
+def _ordered(tables: dict[str, Any]) -> list[dict[str, Any]]:
     docs = tables.get("events", {})
     return [
         dict(docs[k], id=k)
@@ -113,7 +113,7 @@ def _ordered(tables: dict) -> list[dict]:
     ]
 
 
-def _read(path: Path) -> dict | None:
+def _read(path: Path) -> dict[str, Any] | None:
     """Parse a usulan file, or None when it does not exist; damage is one Indonesian sentence."""
     try:
         raw = path.read_bytes()
@@ -155,11 +155,13 @@ def load_usulan(ws: Workspace, tahun: int) -> Usulan:
 
 
 # -- writing -------------------------------------------------------------------------------
-def _meta_digest(meta: dict) -> str:
+def _meta_digest(meta: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(meta)).hexdigest()
 
 
-def _event(tables: dict, field_name: str, item: str | None, old: Any, new: Any, reason: str | None, who: str) -> None:
+def _event(
+    tables: dict[str, Any], field_name: str, item: str | None, old: Any, new: Any, reason: str | None, who: str
+) -> None:
 
     events = _ordered(tables)
     last = events[-1] if events else None
@@ -198,7 +200,7 @@ class _Locked:
         self.lock.release()
 
 
-def _fresh_tables(tahun: int, who: str) -> dict:
+def _fresh_tables(tahun: int, who: str) -> dict[str, Any]:
     tables = {
         "meta": {
             "1": {"jenis": "usulan", "schema": SCHEMA, "tahun": int(tahun), "created_at": now_iso(), "created_by": who}
@@ -227,7 +229,7 @@ def add(
     reason: str | None = None,
     unit_id: str | None = None,
     actor: str = "",
-) -> dict:
+) -> dict[str, Any]:
     """Propose ``opd`` for ``tahun`` as ``kategori`` (or change its entry); returns the entry.
 
     Everything is checked before anything is written:
@@ -289,7 +291,7 @@ def add(
     return dict(entry)
 
 
-def remove(ws: Workspace, tahun: int, opd: str, *, reason: str, actor: str = "") -> dict:
+def remove(ws: Workspace, tahun: int, opd: str, *, reason: str, actor: str = "") -> dict[str, Any]:
     """Withdraw ``opd`` from the list of ``tahun``; the reason is required and logged."""
     why = _clean_reason(reason)
     if not why:
@@ -311,7 +313,7 @@ def remove(ws: Workspace, tahun: int, opd: str, *, reason: str, actor: str = "")
 # -- instansi syarat (Tabel 5) ------------------------------------------------------------
 def set_syarat_instansi(
     ws: Workspace, tahun: int, kunci: str, nilai: object, bukti: str, *, reason: str | None = None, actor: str = ""
-) -> dict | None:
+) -> dict[str, Any] | None:
     """Record one instansi-level syarat of ``tahun`` with its evidence; returns the entry, or
     None when nothing changed. One ``syarat.instansi`` event in the year's usulan file."""
 
@@ -358,7 +360,7 @@ def clear_syarat_instansi(ws: Workspace, tahun: int, kunci: str, *, reason: str,
         write_atomic(path, dump_tables(tables))
 
 
-def syarat_instansi_rows(ws: Workspace, tahun: int, target: str) -> list[dict]:
+def syarat_instansi_rows(ws: Workspace, tahun: int, target: str) -> list[dict[str, Any]]:
     """The instansi syarat of ``tahun`` judged for ``target`` (WBK/WBBM)."""
 
     return rows_instansi(load_usulan(ws, tahun).syarat, target, jenis_instansi(ws.config))
@@ -369,7 +371,7 @@ def syarat_instansi_lines(ws: Workspace, tahun: int) -> list[str]:
     what ``tpi syarat-instansi list`` prints and the cockpit's Rekap shows."""
     wbk, wbbm = syarat_instansi_rows(ws, tahun, "WBK"), syarat_instansi_rows(ws, tahun, "WBBM")
     word = {True: "memenuhi", False: "TIDAK memenuhi", None: "belum dicatat"}
-    lines = []
+    lines: list[str] = []
     for a, b in zip(wbk, wbbm, strict=True):
         lines.append(
             f"  {a['label']}: {a['nilai_teks']} — WBK {a['ambang']}: {word[a['memenuhi']]}; "
@@ -385,7 +387,7 @@ def instansi_problems(ws: Workspace, tahun: int, target: str, *, afirmasi: bool 
     proposed while the instansi is still meeting them, so for it nothing is listed."""
     if afirmasi:
         return []
-    out = []
+    out: list[str] = []
     for row in syarat_instansi_rows(ws, tahun, target):
         if row["memenuhi"] is None:
             out.append(f"Syarat instansi {row['label']} tahun {tahun} belum dicatat ('tpi syarat-instansi set')")
@@ -411,8 +413,9 @@ def verify_usulan(path: Path) -> list[str]:
             problems.append("peristiwa pertama bukan pembuatan daftar usulan.")
         elif events[0].get("isi") != _meta_digest(tables["meta"]["1"]):
             problems.append("metadata daftar usulan diubah di luar aplikasi.")
-        replay: dict[str, dict] = {}
-        replay_syarat: dict[str, dict] = {}
+        # keyed by each event's item as found in the file (a hand edit may put anything there)
+        replay: dict[Any, dict[str, Any]] = {}
+        replay_syarat: dict[Any, dict[str, Any]] = {}
         for ev in events[1:]:
             item = ev.get("item")
             if ev.get("field") in ("usulan.tambah", "usulan.ubah") and isinstance(ev.get("new"), dict):
@@ -447,7 +450,7 @@ def proposal_problems(ws: Workspace, basis: Basis, kategori: str) -> list[str]:
 
     predikat = "WBBM" if kategori == "WBBM" else "WBK"
     meta, ev = evaluate_basis(ws, basis)
-    problems = []
+    problems: list[str] = []
     if basis.draft:
         # words, not the internal status key: "belum final (masih dalam reviu)"
         problems.append(
@@ -469,9 +472,9 @@ def proposal_problems(ws: Workspace, basis: Basis, kategori: str) -> list[str]:
             "syarat pembangunan ZI minimal satu tahun belum dapat diperiksa"
         )
     elif not built:
-        problems.append(
-            f"Pembangunan Zona Integritas belum satu tahun (pencanangan {pencanangan(ws, opd).isoformat()})"
-        )
+        start = pencanangan(ws, opd)
+        assert start is not None  # satu_tahun judged it, so the date is recorded
+        problems.append(f"Pembangunan Zona Integritas belum satu tahun (pencanangan {start.isoformat()})")
 
     problems += instansi_problems(ws, int(on.year), predikat, afirmasi=kategori == "WBK-AFIRMASI")
     return problems

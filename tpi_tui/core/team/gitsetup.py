@@ -26,7 +26,7 @@ HEADER = "# tpi: sesi dan nomor berita acara digabung per butir oleh 'tpi merge-
 DRIVER_NAME = "tpi: penggabungan sesi per butir dan kolom"
 
 
-def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=30)
 
 

@@ -35,6 +35,7 @@ import platform
 import shlex
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .. import jsonfile
 from ..atomic import write_atomic
@@ -43,6 +44,9 @@ from ..identity import person_id
 from ..session.storage import fingerprint as file_fp
 from ..session.workspace import find_root
 from ..text import clean_line
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 REGISTRY = Path(".tpi") / "kunci.json"
 
@@ -68,7 +72,7 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def load_registry(root: Path | None) -> list[dict]:
+def load_registry(root: Path | None) -> list[dict[str, Any]]:
     if root is None:
         return []
     path = Path(root) / REGISTRY
@@ -86,10 +90,10 @@ def load_registry(root: Path | None) -> list[dict]:
     return keys
 
 
-_CACHE: dict[Path, tuple] = {}
+_CACHE: dict[Path, tuple[object, list[dict[str, Any]]]] = {}  # root -> (registry file fingerprint, keys)
 
 
-def registry_for(session_path: Path) -> tuple[Path | None, list[dict]]:
+def registry_for(session_path: Path) -> tuple[Path | None, list[dict[str, Any]]]:
     """(workspace root, registered keys) for a session file; re-read only when the file changed."""
 
     root = find_root(Path(session_path))
@@ -104,13 +108,13 @@ def registry_for(session_path: Path) -> tuple[Path | None, list[dict]]:
     return root, registry
 
 
-def keys_for(registry: list[dict], full_name: str) -> list[dict]:
+def keys_for(registry: list[dict[str, Any]], full_name: str) -> list[dict[str, Any]]:
     """Every key (active or retired) of the person named ``full_name``."""
     who = person_id(full_name)
     return [k for k in registry if who and person_id(k.get("nama", "")) == who]
 
 
-def _when(text: object):
+def _when(text: object) -> dt.datetime | None:
 
     try:
         when = dt.datetime.fromisoformat(str(text))
@@ -119,7 +123,7 @@ def _when(text: object):
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
-def rotation_payload(entry: dict, record: dict) -> bytes:
+def rotation_payload(entry: dict[str, Any], record: dict[str, Any]) -> bytes:
     """What the old key signs when it is retired: itself, its successor, when and by whom."""
     fields = {
         "nama": entry.get("nama"),
@@ -131,7 +135,7 @@ def rotation_payload(entry: dict, record: dict) -> bytes:
     return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def _verify_with(entry: dict, signature: object, data: bytes) -> bool:
+def _verify_with(entry: dict[str, Any], signature: object, data: bytes) -> bool:
     from cryptography.exceptions import (
         InvalidSignature,  # lazy: cryptography (OpenSSL bindings), ~25 ms; only signing and checking a signature need it
     )
@@ -148,7 +152,7 @@ def _verify_with(entry: dict, signature: object, data: bytes) -> bool:
     return True
 
 
-def retirement(entry: dict) -> tuple[dict | None, str | None]:
+def retirement(entry: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
     """(the retirement record when it counts, why a recorded one does not)."""
     record = entry.get("dipensiunkan")
     if record is None:
@@ -168,18 +172,18 @@ def retirement(entry: dict) -> tuple[dict | None, str | None]:
     return None, "catatan pensiun tanpa tanda tangan kunci lama dan tanpa alasan (bukan dari 'tpi key rotate')"
 
 
-def active_keys_for(registry: list[dict], full_name: str) -> list[dict]:
+def active_keys_for(registry: list[dict[str, Any]], full_name: str) -> list[dict[str, Any]]:
     """The person's keys not (validly) retired: exactly one in a sound registry."""
     return [k for k in keys_for(registry, full_name) if retirement(k)[0] is None]
 
 
-def registry_report(registry: list[dict]) -> tuple[list[str], list[str]]:
+def registry_report(registry: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
     """(problems, notes) of the registry itself: two active keys for one person, a retirement not
     made by ``tpi key rotate``, one fingerprint twice; a rotation without the old key is a note."""
     problems: list[str] = []
     notes: list[str] = []
     seen: dict[str, int] = {}
-    people: dict[str, list[dict]] = {}
+    people: dict[str, list[dict[str, Any]]] = {}
     for k in registry:
         fp = str(k.get("sidik"))
         seen[fp] = seen.get(fp, 0) + 1
@@ -215,7 +219,7 @@ def registry_report(registry: list[dict]) -> tuple[list[str], list[str]]:
     return problems, notes
 
 
-def fingerprint_of(entry: dict) -> str | None:
+def fingerprint_of(entry: dict[str, Any]) -> str | None:
     try:
         return fingerprint(base64.b64decode(str(entry.get("publik")), validate=True))
     except ValueError:
@@ -252,7 +256,7 @@ def _read_private(path: Path) -> bytes | None:
                 f"Kunci pribadi {path} dapat dibaca pengguna lain (izin {stat.S_IMODE(st.st_mode):03o}); "
                 f"tidak dipakai. Jalankan: chmod 600 {shown}"
             )
-        chunks = []
+        chunks: list[bytes] = []
         while chunk := os.read(fd, 65536):
             chunks.append(chunk)
             if sum(map(len, chunks)) > 64 * 1024:
@@ -262,18 +266,26 @@ def _read_private(path: Path) -> bytes | None:
         os.close(fd)
 
 
-def _load_private(fp: str):
+def _load_private(fp: str) -> Ed25519PrivateKey | None:
     from cryptography.hazmat.primitives import (
         serialization,  # lazy: cryptography (OpenSSL bindings), ~25 ms; only signing and checking a signature need it
+    )
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,  # lazy: cryptography (OpenSSL bindings), ~25 ms; only signing and checking a signature need it
     )
 
     raw = _read_private(_private_path(fp))
     if raw is None:
         return None
     try:
-        return serialization.load_pem_private_key(raw, password=None)
+        key = serialization.load_pem_private_key(raw, password=None)
     except (ValueError, TypeError):
         raise TpiError(f"Kunci pribadi {_private_path(fp)} rusak (bukan kunci PEM yang sah).") from None
+    if not isinstance(key, Ed25519PrivateKey):  # an RSA/EC PEM in its place would fail in sign()
+        raise TpiError(
+            f"Kunci pribadi {_private_path(fp)} bukan kunci Ed25519 yang dibuat 'tpi key new'; tidak dipakai."
+        )
+    return key
 
 
 def _generate(nama: str) -> tuple[str, str]:
@@ -302,7 +314,7 @@ def _generate(nama: str) -> tuple[str, str]:
     return fp, _b64(public_raw)
 
 
-def _save_registry(root: Path, registry: list[dict]) -> None:
+def _save_registry(root: Path, registry: list[dict[str, Any]]) -> None:
     body = json.dumps({"kunci": registry}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     path = Path(root) / REGISTRY
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -326,7 +338,7 @@ def _clean_owner(nama: object) -> str:
     return nama
 
 
-def new_key(root: Path, nama: str, actor: str, now: str) -> tuple[dict, bool]:
+def new_key(root: Path, nama: str, actor: str, now: str) -> tuple[dict[str, Any], bool]:
     """Make and register a key pair for ``nama``; (entry, created?). Idempotent for the holder.
 
     One person, one active key: a key already registered for the same person (titles aside) is
@@ -353,7 +365,9 @@ def new_key(root: Path, nama: str, actor: str, now: str) -> tuple[dict, bool]:
     return entry, True
 
 
-def rotate_key(root: Path, nama: str, actor: str, now: str, reason: str | None = None) -> tuple[dict, dict]:
+def rotate_key(
+    root: Path, nama: str, actor: str, now: str, reason: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Retire the person's active key from ``now`` and register a new one; (old entry, new entry).
 
     With the old private key on this computer the retirement is signed by it; without it (lost) a
@@ -377,7 +391,7 @@ def rotate_key(root: Path, nama: str, actor: str, now: str, reason: str | None =
             f'karakter): tpi key rotate --as "{nama}" --reason "kunci lama hilang karena ...".'
         )
     fp, public = _generate(nama)
-    record: dict = {"sejak": now, "oleh": actor, "akun": _account(), "pengganti": fp}
+    record: dict[str, Any] = {"sejak": now, "oleh": actor, "akun": _account(), "pengganti": fp}
     if text:
         record["alasan"] = text
     if private is not None:
@@ -396,13 +410,13 @@ def rotate_key(root: Path, nama: str, actor: str, now: str, reason: str | None =
     return dict(old, dipensiunkan=record), new
 
 
-def payload(session_id: str, signoff: dict) -> bytes:
+def payload(session_id: str, signoff: dict[str, Any]) -> bytes:
     fields = {k: signoff.get(k) for k in ("peran", "nama", "ts", "digest")}
     fields["sesi"] = session_id
     return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def sign(root: Path | None, session_id: str, entry: dict) -> dict:
+def sign(root: Path | None, session_id: str, entry: dict[str, Any]) -> dict[str, str]:
     """The ``kunci``/``tanda`` fields for a sign-off by ``entry['nama']`` (or {} when unkeyed)."""
     registry = load_registry(root)
     theirs = keys_for(registry, entry["nama"])
@@ -433,7 +447,7 @@ def sign(root: Path | None, session_id: str, entry: dict) -> dict:
     )
 
 
-def check(registry: list[dict], session_id: str, signoff: dict) -> str:
+def check(registry: list[dict[str, Any]], session_id: str, signoff: dict[str, Any]) -> str:
     """SAH, TANPA_KUNCI (unsigned), TAK_DIKENAL (key not of the signer's person), GANDA (that person
     has two active keys), PENSIUN (signed after the key's retirement) or TIDAK_SAH."""
     fp, tanda = signoff.get("kunci"), signoff.get("tanda")
@@ -455,7 +469,7 @@ def check(registry: list[dict], session_id: str, signoff: dict) -> str:
     return SAH
 
 
-def counts(registry: list[dict], session_id: str, signoff: dict) -> bool:
+def counts(registry: list[dict[str, Any]], session_id: str, signoff: dict[str, Any]) -> bool:
     """Does this sign-off's signature let it count (digest aside)?"""
     state = check(registry, session_id, signoff)
     if state == SAH:
@@ -463,14 +477,14 @@ def counts(registry: list[dict], session_id: str, signoff: dict) -> bool:
     return state == TANPA_KUNCI and not keys_for(registry, str(signoff.get("nama", "")))
 
 
-def signoff_valid(registry: list[dict], session_id: str, signoff: dict, digest: str) -> bool:
+def signoff_valid(registry: list[dict[str, Any]], session_id: str, signoff: object, digest: str) -> bool:
     """THE sign-off validity rule: it covers ``digest`` (the content now) and its signature counts.
 
     Used by the review lifecycle (``core.team.review``) and by the merge driver (``core.team.merge``)."""
     return isinstance(signoff, dict) and signoff.get("digest") == digest and counts(registry, session_id, signoff)
 
 
-def describe(registry: list[dict], session_id: str, signoff: dict) -> tuple[str, str | None]:
+def describe(registry: list[dict[str, Any]], session_id: str, signoff: dict[str, Any]) -> tuple[str, str | None]:
     """(state, Indonesian sentence or None when the signature is in order)."""
     state = check(registry, session_id, signoff)
     who = f"tanda tangan {signoff.get('peran')} ({signoff.get('nama')}, {signoff.get('ts')})"

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from .. import jsonfile
 from ..atomic import write_atomic
@@ -54,6 +54,14 @@ from .verify import _MISSING as NO_EVENT
 from .verify import HAND_EDIT, answer_mismatches, log_problems
 
 _MISSING = object()
+
+
+class MergeSummary(TypedDict):
+    """What a session merge did, for the driver's message."""
+
+    butir: int  # answer fields taken from their side
+    konflik: int  # conflicts recorded
+    catatan: list[str]  # sentences for the person running the merge
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -76,9 +84,9 @@ def pick(base: Any, ours: Any, theirs: Any) -> tuple[int, bool]:
     return 0, True
 
 
-def _last_events(tables: dict, keys: set[str]) -> dict[tuple, dict]:
+def _last_events(tables: dict[str, Any], keys: set[str]) -> dict[tuple[object, object], dict[str, Any]]:
     """{(item, field): the latest event among ``keys``} — who set a value on one side, and when."""
-    out: dict[tuple, dict] = {}
+    out: dict[tuple[object, object], dict[str, Any]] = {}
     docs = tables.get("events", {})
     for key in keys:
         ev = docs[key]
@@ -88,8 +96,10 @@ def _last_events(tables: dict, keys: set[str]) -> dict[tuple, dict]:
     return out
 
 
-def _conflict(field: str, base: Any, ours: Any, theirs: Any, who: tuple[dict | None, dict | None]) -> dict:
-    sides = []
+def _conflict(
+    field: str, base: Any, ours: Any, theirs: Any, who: tuple[dict[str, Any] | None, dict[str, Any] | None]
+) -> dict[str, Any]:
+    sides: list[dict[str, Any]] = []
     for value, ev, label in ((ours, who[0], "sisi ini"), (theirs, who[1], "sisi lain")):
         sides.append(
             {"nilai": value, "oleh": (ev or {}).get("who", "?"), "waktu": (ev or {}).get("ts", ""), "sumber": label}
@@ -97,7 +107,9 @@ def _conflict(field: str, base: Any, ours: Any, theirs: Any, who: tuple[dict | N
     return {"field": field, "dasar": None if base is _MISSING else base, "versi": sides}
 
 
-def _as_logged(tables: dict, label: str, base: dict) -> tuple[dict, list[tuple[int, str, Any, Any]]]:
+def _as_logged(
+    tables: dict[str, Any], label: str, base: dict[str, Any]
+) -> tuple[dict[str, Any], list[tuple[int, str, Any, Any]]]:
     """The side as its own event log has it, and the hand edits taken out of it.
 
     A side whose chain is broken or whose metadata the log does not account for cannot be merged
@@ -133,7 +145,7 @@ def _as_logged(tables: dict, label: str, base: dict) -> tuple[dict, list[tuple[i
     return {**tables, "answers": answers}, found
 
 
-def _hand_conflict(field: str, logged: Any, merged: Any, stored: Any, label: str) -> dict:
+def _hand_conflict(field: str, logged: Any, merged: Any, stored: Any, label: str) -> dict[str, Any]:
     """A conflict naming a hand edit: version 1 what the logs give after the merge, version 2 the
     value found in the file without an event (``jenis`` marks it; verify fails until resolved)."""
 
@@ -154,10 +166,10 @@ def _hand_conflict(field: str, logged: Any, merged: Any, stored: Any, label: str
     }
 
 
-def _merge_conflict_lists(b: list, o: list, t: list) -> list:
+def _merge_conflict_lists(b: list[Any] | None, o: list[Any] | None, t: list[Any] | None) -> list[dict[str, Any]]:
     """Union of recorded conflicts, minus those one side resolved (present in base, gone there)."""
 
-    def keyset(lst: list) -> dict:
+    def keyset(lst: list[Any] | None) -> dict[bytes, dict[str, Any]]:
         return {canonical(c): c for c in lst or [] if isinstance(c, dict)}
 
     kb, ko, kt = keyset(b), keyset(o), keyset(t)
@@ -167,17 +179,17 @@ def _merge_conflict_lists(b: list, o: list, t: list) -> list:
 
 
 def merge_sessions(
-    base: dict | None,
-    ours: dict,
-    theirs: dict,
+    base: dict[str, Any] | None,
+    ours: dict[str, Any],
+    theirs: dict[str, Any],
     actor: str = "git merge",
-    registry: list[dict] | None = None,
-) -> tuple[dict, dict]:
+    registry: list[dict[str, Any]] | None = None,
+) -> tuple[dict[str, Any], MergeSummary]:
     """Merge three parsed session files; returns (merged tables, summary for the message)."""
     base = base or {"meta": {"1": {}}, "answers": {}, "events": {}}
     if ours["meta"]["1"].get("id") != theirs["meta"]["1"].get("id"):
         raise TpiError("Kedua berkas adalah sesi yang berbeda (ID sesi tidak sama); tidak dapat digabung.")
-    summary = {"butir": 0, "konflik": 0, "catatan": []}
+    summary: MergeSummary = {"butir": 0, "konflik": 0, "catatan": []}
     # each side is first checked against its own log: a hand edit is never merged as if logged
     ours, hand_o = _as_logged(ours, "sisi ini", base)
     theirs, hand_t = _as_logged(theirs, "sisi lain", base)
@@ -196,11 +208,11 @@ def merge_sessions(
 
     # -- answers, field by field -----------------------------------------------------------
     ba, oa, ta = base.get("answers", {}), ours.get("answers", {}), theirs.get("answers", {})
-    answers: dict[str, dict] = {}
+    answers: dict[str, dict[str, Any]] = {}
     for key in sorted(set(oa) | set(ta), key=lambda k: (len(k), k)):
         b, o, t = ba.get(key, {}), oa.get(key, {}), ta.get(key, {})
         doc: dict[str, Any] = {}
-        new_conflicts = []
+        new_conflicts: list[dict[str, Any]] = []
         for field in sorted((set(o) | set(t) | set(b)) - {CONFLICT_FIELD}):
             default = EMPTY_ANSWER.get(field)
             bv, ov, tv = b.get(field, default), o.get(field, default), t.get(field, default)
@@ -238,7 +250,7 @@ def merge_sessions(
 
     bm, om, tm = base["meta"].get("1", {}), ours["meta"]["1"], theirs["meta"]["1"]
     meta: dict[str, Any] = {}
-    meta_conflicts = []
+    meta_conflicts: list[dict[str, Any]] = []
     special = {"signoffs", "reopened", "status", "format", "updated_at", CONFLICT_FIELD}
     for field in sorted((set(om) | set(tm)) - special):
         bv, ov, tv = bm.get(field, _MISSING), om.get(field, _MISSING), tm.get(field, _MISSING)
@@ -272,7 +284,7 @@ def merge_sessions(
         meta["reopened"] = sorted(reopened.values(), key=lambda r: str(r.get("ts", "")))
     sig, clash = three_way(bm.get("signoffs", []), om.get("signoffs", []), tm.get("signoffs", []))
     if clash:
-        latest: dict[str, dict] = {}
+        latest: dict[Any, dict[str, Any]] = {}  # by peran as found in the file (None when absent)
         for s in (om.get("signoffs") or []) + (tm.get("signoffs") or []):
             if isinstance(s, dict) and (
                 s.get("peran") not in latest or str(s.get("ts", "")) > str(latest[s["peran"]].get("ts", ""))
@@ -337,7 +349,7 @@ def merge_sessions(
     return merged, summary
 
 
-def _record_fixups(merged: dict, last: dict | None, actor: str, status_reason: str | None) -> None:
+def _record_fixups(merged: dict[str, Any], last: dict[str, Any] | None, actor: str, status_reason: str | None) -> None:
     """Append events for every merged value the log's replay does not already give."""
     items: dict[int, dict[str, Any]] = {}
     metas: dict[str, Any] = {}
@@ -365,7 +377,7 @@ def _record_fixups(merged: dict, last: dict | None, actor: str, status_reason: s
                 if not _same(value, EMPTY_ANSWER.get(field)):
                     pending.append((item, field, value, EMPTY_ANSWER.get(field), "penggabungan"))
     meta = merged["meta"]["1"]
-    born = {}
+    born: dict[str, Any] = {}
     for ev in ordered_events(merged)[:1]:
         born = {"format": ev.get("format")}
     for field in sorted(set(meta) | set(metas)):
@@ -390,7 +402,9 @@ def _record_fixups(merged: dict, last: dict | None, actor: str, status_reason: s
 
 
 # -- the number registry ---------------------------------------------------------------------
-def merge_registry(base: dict | None, ours: dict, theirs: dict) -> tuple[dict, list[str]]:
+def merge_registry(
+    base: dict[str, Any] | None, ours: dict[str, Any], theirs: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
     """Union of ``sesi`` (session id -> number), ``terakhir`` the maximum; returns collisions."""
     base = base or {}
     out = dict(ours)
@@ -418,7 +432,7 @@ def merge_registry(base: dict | None, ours: dict, theirs: dict) -> tuple[dict, l
 
 
 # -- the driver ------------------------------------------------------------------------------
-def _read_json(path: Path) -> dict | None:
+def _read_json(path: Path) -> dict[str, Any] | None:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -442,7 +456,7 @@ def _is_registry(name: str, path: Path) -> bool:
     return isinstance(data, dict) and "terakhir" in data and "sesi" in data
 
 
-def _load_side(path: Path) -> dict | None:
+def _load_side(path: Path) -> dict[str, Any] | None:
     """A session file as the store reads it (the same checks); None when empty or missing (add/add)."""
     try:
         if not path.read_bytes().strip():
@@ -452,7 +466,7 @@ def _load_side(path: Path) -> dict | None:
     return load_tables(path)
 
 
-def _registry(name: str, ours: Path) -> list[dict]:
+def _registry(name: str, ours: Path) -> list[dict[str, Any]]:
     """The workspace's registered keys for the file being merged: the workspace above ``ours``
     (git writes it in the repository), else above ``name`` (the session's path in the repository)."""
     for candidate in [ours] + ([Path(name)] if name else []):
@@ -491,7 +505,7 @@ def merge_files(
         return 1, [f"{label}: tidak dapat digabung otomatis ({exc}); selesaikan dengan tangan."]
     except (KeyError, TypeError, AttributeError) as exc:
         return 1, [f"{label}: struktur berkas tidak dikenal ({type(exc).__name__}); selesaikan dengan tangan."]
-    msgs = []
+    msgs: list[str] = []
     if summary["konflik"]:
         msgs.append(f"{label}: {summary['konflik']} konflik dicatat pada butir; lihat 'tpi conflicts'.")
     msgs += [f"{label}: {n}" for n in summary["catatan"]]

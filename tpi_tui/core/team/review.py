@@ -30,7 +30,7 @@ from .keys import check, registry_for, sign, signoff_valid
 STATUS_LABEL = STATUS  # draft/review/final -> Draf / Dalam Reviu / Final
 
 
-def _member(store: SessionStore, peran: str) -> dict | None:
+def _member(store: SessionStore, peran: str) -> dict[str, Any] | None:
     for person in store.meta.get("tim", []):
         if isinstance(person, dict) and person.get("peran") == peran:
             return person
@@ -40,13 +40,13 @@ def _member(store: SessionStore, peran: str) -> dict | None:
 _matches = name_matches  # the one signer-matching rule (core.rules.policy)
 
 
-def signoff_state(store: SessionStore) -> list[dict]:
+def signoff_state(store: SessionStore) -> list[dict[str, Any]]:
     """The recorded sign-offs in tier order, each with ``stale`` (digest no longer current, or a
     signature that does not check out against the workspace's registered keys) and ``kunci_status``."""
 
     current = store.digest()
     _, registry = registry_for(store.path)
-    out = []
+    out: list[dict[str, Any]] = []
     for entry in store.meta.get("signoffs", []) or []:
         if not isinstance(entry, dict):
             continue
@@ -61,7 +61,7 @@ def signoff_state(store: SessionStore) -> list[dict]:
     return out
 
 
-def valid_signoffs(store: SessionStore) -> dict[str, dict]:
+def valid_signoffs(store: SessionStore) -> dict[str, dict[str, Any]]:
     """{peran: sign-off} for the sign-offs that still cover the current content."""
     return {s["peran"]: s for s in signoff_state(store) if not s["stale"]}
 
@@ -88,7 +88,7 @@ def refuse_conflicts(store: SessionStore, what: str) -> None:
         )
 
 
-def sign_off(store: SessionStore, name: str) -> dict:
+def sign_off(store: SessionStore, name: str) -> dict[str, Any]:
     """Record ``name``'s sign-off at the next tier they hold; return the sign-off recorded."""
     if not isinstance(name, str) or not name.strip():
         raise TpiError("Sebutkan nama penanda tangan reviu (--as NAMA).")
@@ -145,14 +145,15 @@ def _has(store: SessionStore, peran: str) -> bool:
 
 def gaps(store: SessionStore) -> Completeness:
     """Unanswered items and differences without alasan (core.rules.policy): the finalize gate's reasons."""
-    return completeness(store.instrument.order, store.answers)
+    # list(): policy.completeness is annotated list[int] though it only iterates (Instrument.order is a tuple)
+    return completeness(list(store.instrument.order), store.answers)
 
 
 OVERRIDE_HINT = "tpi finalize SESI --meski-belum-lengkap --reason TEKS"
 OVERRIDE_MIN = 5  # characters of a finalize-override reason
 
 
-def finalize(store: SessionStore, override_reason: str | None = None) -> dict:
+def finalize(store: SessionStore, override_reason: str | None = None) -> dict[str, Any]:
     """Lock the session; both sign-offs must cover the current content.
 
     The gate: while items are unanswered or a TPI answer differs from the unit's without an
@@ -166,7 +167,7 @@ def finalize(store: SessionStore, override_reason: str | None = None) -> dict:
         raise TpiError("Sesi sudah final.")
     refuse_conflicts(store, "Finalisasi")
     valid = valid_signoffs(store)
-    missing = []
+    missing: list[str] = []
     for peran in TIERS:
         if peran not in valid:
             missing.append(
@@ -208,7 +209,7 @@ def finalize(store: SessionStore, override_reason: str | None = None) -> dict:
     return {"status": StatusSesi.FINAL.value, "digest": store.digest(), "finalize_override": override}
 
 
-def reopen(store: SessionStore, reason: str) -> dict:
+def reopen(store: SessionStore, reason: str) -> dict[str, Any]:
     """final -> draft; the reason is required and goes into the event log and ``meta.reopened``."""
     if store.meta.get("status") != StatusSesi.FINAL:
         raise TpiError("Hanya sesi yang sudah final yang dapat dibuka kembali.")

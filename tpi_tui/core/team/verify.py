@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import jsonfile
 from ..errors import TpiError, os_reason
@@ -33,6 +33,9 @@ from ..session.schema import schema_problems
 from ..session.storage import load_tables
 from ..session.workspace import find_root
 from .keys import REGISTRY, SAH, TANPA_KUNCI, describe, keys_for, load_registry, registry_report
+
+if TYPE_CHECKING:
+    from ..session.workspace import Workspace
 
 HAND_EDIT = "di-luar-aplikasi"  # a merge conflict's ``jenis``: one side's value was edited by hand (core.team.merge)
 LIFECYCLE_REPLAY = ("status", "signoffs", "reopened", "berita_acara", "finalize_override", CONFLICT_FIELD)
@@ -70,17 +73,17 @@ def verify_details(path: str | Path, root: Path | None = None) -> Report:
 
 
 # Each check takes the tables, the report and the workspace root; they run in this order.
-def check_schema(tables: dict, report: Report, root: Path | None) -> None:
+def check_schema(tables: dict[str, Any], report: Report, root: Path | None) -> None:
     report.problems.extend(schema_problems(tables))
 
 
-def check_chain(tables: dict, report: Report, root: Path | None) -> None:
+def check_chain(tables: dict[str, Any], report: Report, root: Path | None) -> None:
     """The hash DAG (``store.verify_chain``) and the creation event it starts from."""
     report.problems.extend(verify_chain(tables))
     report.problems.extend(_creation_problems(tables))
 
 
-def _creation_problems(tables: dict) -> list[str]:
+def _creation_problems(tables: dict[str, Any]) -> list[str]:
     events = ordered_events(tables)
     meta = tables["meta"]["1"]
     if not events or events[0].get("field") != "sesi.dibuat":
@@ -90,7 +93,7 @@ def _creation_problems(tables: dict) -> list[str]:
     return []
 
 
-def _replay(events: list[dict]) -> tuple[dict[int, dict[str, Any]], dict[str, Any]]:
+def _replay(events: list[dict[str, Any]]) -> tuple[dict[int, dict[str, Any]], dict[str, Any]]:
     """The last logged value of every item field and meta field, in the log's order."""
     items: dict[int, dict[str, Any]] = {}
     meta: dict[str, Any] = {}
@@ -103,13 +106,13 @@ def _replay(events: list[dict]) -> tuple[dict[int, dict[str, Any]], dict[str, An
     return items, meta
 
 
-def answer_mismatches(tables: dict) -> list[tuple[int, str, Any, Any]]:
+def answer_mismatches(tables: dict[str, Any]) -> list[tuple[int, str, Any, Any]]:
     """(item, field, stored value, logged value) wherever the stored answers are not the replay of
     the event log -- a hand edit or a hand deletion; the logged value is ``_MISSING`` when no event
     ever set the field. The one replay comparison: verify words it, the merge driver acts on it."""
     answers = tables.get("answers", {})
     replay_items, _ = _replay(ordered_events(tables))
-    out = []
+    out: list[tuple[int, str, Any, Any]] = []
     for item_id in sorted(set(replay_items) | {int(k) for k in answers if k.isdigit()}):
         doc = answers.get(str(item_id), {})
         logged = replay_items.get(item_id, {})
@@ -124,7 +127,7 @@ def answer_mismatches(tables: dict) -> list[tuple[int, str, Any, Any]]:
     return out
 
 
-def check_answers_replay(tables: dict, report: Report, root: Path | None) -> None:
+def check_answers_replay(tables: dict[str, Any], report: Report, root: Path | None) -> None:
     """Replaying the log gives exactly the stored answers (names the item and field otherwise)."""
     for item_id, fname, _, expect in answer_mismatches(tables):
         if expect is _MISSING:
@@ -136,7 +139,7 @@ def check_answers_replay(tables: dict, report: Report, root: Path | None) -> Non
             )
 
 
-def log_problems(tables: dict, known: dict | None = None) -> list[str]:
+def log_problems(tables: dict[str, Any], known: dict[str, Any] | None = None) -> list[str]:
     """What in a session file its event log does not account for, apart from the answers: event
     hashes, the creation event and the metadata replay (``check_chain``, ``check_meta_replay``).
     Events equal to one in ``known`` (the merge base's, already shared by both sides) are not
@@ -152,7 +155,7 @@ def log_problems(tables: dict, known: dict | None = None) -> list[str]:
     return report.problems
 
 
-def check_meta_replay(tables: dict, report: Report, root: Path | None) -> None:
+def check_meta_replay(tables: dict[str, Any], report: Report, root: Path | None) -> None:
     """The metadata is the creation digest plus the logged meta changes, and nothing else."""
     problems = report.problems
     meta = tables["meta"]["1"]
@@ -187,7 +190,7 @@ def check_meta_replay(tables: dict, report: Report, root: Path | None) -> None:
         problems.append("metadata format: isi tidak tercatat di riwayat perubahan.")
 
 
-def check_signoffs(tables: dict, report: Report, root: Path | None) -> None:
+def check_signoffs(tables: dict[str, Any], report: Report, root: Path | None) -> None:
     """Sign-offs against the digest of the content (stale on a final session is a problem)."""
     problems = report.problems
     meta = tables["meta"]["1"]
@@ -208,7 +211,7 @@ def check_signoffs(tables: dict, report: Report, root: Path | None) -> None:
                 problems.append(f"sesi final tanpa tanda tangan {peran}.")
 
 
-def check_signatures(tables: dict, report: Report, root: Path | None) -> None:
+def check_signatures(tables: dict[str, Any], report: Report, root: Path | None) -> None:
     """Every sign-off's Ed25519 signature against the workspace's registered keys (core/team/keys.py)."""
 
     try:
@@ -228,7 +231,7 @@ def check_signatures(tables: dict, report: Report, root: Path | None) -> None:
         (report.notes if unkeyed_ok or (state == TANPA_KUNCI and not final) else report.problems).append(text)
 
 
-def check_conflicts(tables: dict, report: Report, root: Path | None) -> None:
+def check_conflicts(tables: dict[str, Any], report: Report, root: Path | None) -> None:
     """Recorded merge conflicts: a note on a draft, a problem on a final session."""
 
     found = list_conflicts(tables)
@@ -251,7 +254,7 @@ def check_conflicts(tables: dict, report: Report, root: Path | None) -> None:
     (report.problems if tables["meta"]["1"].get("status") == StatusSesi.FINAL else report.notes).append(text)
 
 
-def check_attachments(tables: dict, report: Report, root: Path | None) -> None:
+def check_attachments(tables: dict[str, Any], report: Report, root: Path | None) -> None:
     """Attached data dukung files, when present on this computer, still have their SHA-256."""
 
     for key, doc in tables.get("answers", {}).items():
@@ -292,12 +295,12 @@ CHECKS = [
 ]
 
 
-def _check(tables: dict, report: Report, root: Path | None) -> None:
+def _check(tables: dict[str, Any], report: Report, root: Path | None) -> None:
     for check in CHECKS:
         check(tables, report, root)
 
 
-def verify_workspace(ws) -> list[Report]:
+def verify_workspace(ws: Workspace) -> list[Report]:
     """Every session file of the workspace (including ones the listing cannot read), a failing
     report for every path in sessions/ that could not be checked at all, then the checks that
     need all sessions at once (``WORKSPACE_CHECKS``)."""
@@ -319,7 +322,7 @@ def _nomor_of(path: Path) -> tuple[str, str] | None:
     return (str(meta.get("id")), str(nomor)) if nomor else None
 
 
-def check_numbers_unique(ws, reports: list[Report]) -> None:
+def check_numbers_unique(ws: Workspace, reports: list[Report]) -> None:
     """One Berita Acara number, one session: across session files and the number registries.
 
     Two clones can each issue the next number while apart; the registry merges as a union
@@ -358,7 +361,7 @@ def check_numbers_unique(ws, reports: list[Report]) -> None:
             reports.append(Report(registry_dir, problems=[text]))
 
 
-def check_key_registry(ws, reports: list[Report]) -> None:
+def check_key_registry(ws: Workspace, reports: list[Report]) -> None:
     """The key registry itself (``core.team.keys.registry_report``): one active key per person, every
     retirement made by ``tpi key rotate``; a rotation without the old key is a note."""
 
