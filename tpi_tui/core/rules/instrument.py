@@ -226,6 +226,9 @@ def _validate(raw: dict[str, Any], inst: Instrument) -> None:
     hasil_total = sum(i.bobot or 0 for i in inst.hasil_items())
     if not _close(hasil_total, 40) or not {i.singkatan for i in inst.hasil_items()} >= {"IPAK", "IPKP"}:
         problems.append("komponen hasil harus IPAK 17,5 + Capaian Kinerja 5 + IPKP 17,5")
+    for it in inst.hasil_items():
+        if it.bobot is None:
+            problems.append(f"butir hasil {it.id} tidak memiliki bobot")
     for it in inst.items.values():
         if it.is_choice:
             table = raw["jenis_jawaban"][it.jenis]["opsi"]
