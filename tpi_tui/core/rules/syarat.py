@@ -21,29 +21,15 @@ file (``core.cycle.usulan.set_syarat_instansi``), judged here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from ..errors import TpiError
 from ..numbers import format_angka, format_persen, parse_desimal
 from ..text import clean_line
 from .answers import MAX_TEXT, clean_text
 
-
-class MetaStore(Protocol):
-    """What the syarat setters need of a session store (``core.session.store.SessionStore``;
-    the rules sit below the session, so the store is described here, not imported)."""
-
-    @property
-    def meta(self) -> dict[str, Any]: ...
-
-    def set_meta(self, changes: dict[str, Any], reason: str | None = None) -> dict[str, Any]: ...
-
-
-class InstansiConfig(Protocol):
-    """The part of ``core.session.config.Config`` that names the instansi."""
-
-    @property
-    def instansi(self) -> str: ...
+if TYPE_CHECKING:
+    from .protocols import InstansiConfig, MetaStore
 
 
 # SAKIP predicates, best first (PermenPANRB 88/2021 evaluation scale).
