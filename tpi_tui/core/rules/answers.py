@@ -6,7 +6,7 @@ message naming the field; nothing reaches the store unchecked.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import TpiError
 from ..numbers import MAX_JUMLAH, format_bulat, format_survei, parse_jumlah, parse_survei
@@ -142,9 +142,9 @@ def format_value(item: Item, value: object) -> str:
     if value is None:
         return "—"
     if item.jenis == "survei":
-        return format_survei(value)  # type: ignore[arg-type]  # a survei item's value is parse_survei's number
+        return format_survei(cast(float, value))  # cast: a survei item's value is parse_survei's number
     if item.jenis == "jumlah":
-        return format_bulat(value)  # type: ignore[arg-type]  # a jumlah item's value is parse_jumlah's int
+        return format_bulat(cast(int, value))  # cast: a jumlah item's value is parse_jumlah's int
     return str(value)
 
 
