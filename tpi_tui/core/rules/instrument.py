@@ -80,7 +80,7 @@ class Persentase:
         if any(values.get(i) is None for i in self.inputs):
             return None, None
         # every input is filled now; sebelum/sesudah/pembilang/penyebut are inputs (see _persentase)
-        known: dict[int | None, float] = {i: v for i, v in values.items() if v is not None}
+        known: dict[int | None, float] = {i: v for i in self.inputs if (v := values.get(i)) is not None}
         if self.rumus == "penurunan":
             before, now = known[self.sebelum], known[self.sesudah]
             if before == 0 and now == 0:
