@@ -84,6 +84,19 @@ def test_a_broken_instrument_file_is_refused(tmp_path):
         load_instrument_files(bad, None)
 
 
+def test_a_hasil_item_without_bobot_is_refused_even_when_the_total_is_40(tmp_path):
+    """Scoring multiplies every hasil item by its bobot; a file missing one must not load."""
+    raw = json.loads((DATA_DIR / "lke-zi.json").read_text(encoding="utf-8"))
+    bersih = raw["komponen"][1]["sub_komponen"][0]["items"]
+    assert [i["singkatan"] for i in bersih] == ["IPAK", "Capaian Kinerja"]
+    bersih[0]["bobot"] = 22.5  # IPAK takes kinerja's 5: the hasil total still reads 40
+    del bersih[1]["bobot"]
+    bad = tmp_path / "lke.json"
+    bad.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(TpiError, match="butir hasil 126 tidak memiliki bobot"):
+        load_instrument_files(bad, None)
+
+
 def test_lke_codes_follow_the_lampiran_iii_sheet_hierarchy():
     # Rows of the Lampiran III "LKE ZI" sheet (columns B-F) as units file their evidence.
     sheet = {

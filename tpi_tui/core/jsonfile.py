@@ -22,6 +22,7 @@ import os
 import re
 import stat
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _PAIR = re.compile(r"[\[{][\]}]")
 
 
-def read_bounded(path, limit: int, label: str) -> bytes:
+def read_bounded(path: str | os.PathLike[str], limit: int, label: str) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes, or one Indonesian sentence.
 
     Every input a user names goes through here: a device or pipe (``/dev/zero``, a FIFO) is
@@ -95,7 +96,7 @@ class _DuplicateKey(ValueError):
         self.key = key
 
 
-def _unique(pairs: list[tuple[str, Any]]) -> dict:
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)
     if len(out) != len(pairs):
         seen: set[str] = set()
@@ -131,6 +132,7 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
     stack = [(value, 1)]
     while stack:
         node, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(node, dict):
             children = node.values()
         elif isinstance(node, list):
@@ -143,7 +145,7 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
     return False
 
 
-def toml_loads(text: str, label: str) -> dict:
+def toml_loads(text: str, label: str) -> dict[str, Any]:
     """Parse TOML; nesting is bounded like JSON.
 
     A syntax error becomes ``ValueError`` with an Indonesian sentence that names the line and

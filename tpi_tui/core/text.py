@@ -100,7 +100,7 @@ def clean_multiline(value: object, what: str, limit: int = MAX_NOTE) -> str:
     return text
 
 
-def _escape(match: re.Match) -> str:
+def _escape(match: re.Match[str]) -> str:
     ch = match.group()
     code = ord(ch)
     if ch == "\n":

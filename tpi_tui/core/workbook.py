@@ -19,6 +19,8 @@ exporter. This module does not import openpyxl: it only sets attributes of the c
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from .text import show
 
 # A cell starting with one of these is read as a formula by some spreadsheet program.
@@ -30,7 +32,15 @@ def cell_text(value: str) -> str:
     return show(value, multiline=True)
 
 
-def put(cell, value: object) -> None:
+class Cell(Protocol):
+    """The attributes of an openpyxl cell that ``put`` sets (openpyxl ships no type information)."""
+
+    value: object
+    data_type: str
+    quotePrefix: bool
+
+
+def put(cell: Cell, value: object) -> None:
     """Assign ``value`` to an openpyxl cell; a string is always a string cell, never a formula."""
     if not isinstance(value, str):
         cell.value = value

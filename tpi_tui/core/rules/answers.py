@@ -6,7 +6,7 @@ message naming the field; nothing reaches the store unchecked.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import TpiError
 from ..numbers import MAX_JUMLAH, format_bulat, format_survei, parse_jumlah, parse_survei
@@ -83,10 +83,10 @@ def _show(raw: object) -> str:
 def clean_state(value: object) -> str:
     if value not in STATES:
         raise TpiError(f"Status butir harus salah satu dari: {', '.join(STATES)}.")
-    return value  # type: ignore[return-value]
+    return value
 
 
-def clean_data_dukung(value: object) -> list[dict]:
+def clean_data_dukung(value: object) -> list[dict[str, Any]]:
     """A data dukung checklist: [{dokumen, status, referensi[, berkas]}]."""
     if not isinstance(value, list):
         raise TpiError("Data dukung harus berupa daftar dokumen.")
@@ -142,9 +142,9 @@ def format_value(item: Item, value: object) -> str:
     if value is None:
         return "—"
     if item.jenis == "survei":
-        return format_survei(value)  # type: ignore[arg-type]
+        return format_survei(cast(float, value))  # cast: a survei item's value is parse_survei's number
     if item.jenis == "jumlah":
-        return format_bulat(value)  # type: ignore[arg-type]
+        return format_bulat(cast(int, value))  # cast: a jumlah item's value is parse_jumlah's int
     return str(value)
 
 

@@ -14,11 +14,16 @@ Every setter goes through ``SessionStore.set_meta``: validated, one atomic write
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from ..dates import clean_date
 from ..errors import TpiError
 from ..text import clean_line
 from .answers import MAX_TEXT, clean_text
+
+if TYPE_CHECKING:
+    from .protocols import InstrumentStore, MetaStore
 
 MAX_TINDAK_LANJUT = 50
 
@@ -57,12 +62,13 @@ def derive_jabatan_kepala(opd_nama: str) -> str:
     return f"Kepala {name}" if name else "Kepala Unit Kerja"
 
 
-def jabatan_kepala(meta: dict) -> str:
+def jabatan_kepala(meta: Mapping[str, Any]) -> str:
     """The session's own title line when set, else the derived one."""
-    return (meta.get("jabatan_kepala") or "").strip() or derive_jabatan_kepala(meta.get("opd", {}).get("nama", ""))
+    own: str = (meta.get("jabatan_kepala") or "").strip()
+    return own or derive_jabatan_kepala(meta.get("opd", {}).get("nama", ""))
 
 
-def clean_catatan_sub_area(value: object) -> dict:
+def clean_catatan_sub_area(value: object) -> dict[str, str]:
     if not isinstance(value, dict):
         raise TpiError("Catatan sub-area harus berupa pasangan kode sub-area dan catatan.")
     out = {}
@@ -75,7 +81,7 @@ def clean_catatan_sub_area(value: object) -> dict:
     return out
 
 
-def clean_tindak_lanjut(value: object) -> list[dict]:
+def clean_tindak_lanjut(value: object) -> list[dict[str, str]]:
 
     if not isinstance(value, list):
         raise TpiError("Tindak lanjut harus berupa daftar.")
@@ -101,7 +107,7 @@ def clean_tindak_lanjut(value: object) -> list[dict]:
     return out
 
 
-def clean_paparan(value: object) -> dict:
+def clean_paparan(value: object) -> dict[str, Any]:
     """{"dibahas": [keys of PAPARAN_POKOK, in that order], "catatan": text}; empty when nothing."""
     if not isinstance(value, dict):
         raise TpiError("Paparan harus berupa daftar pokok yang dipaparkan dan catatan.")
@@ -110,7 +116,7 @@ def clean_paparan(value: object) -> dict:
     if not isinstance(dibahas, list) or any(k not in keys for k in dibahas):
         raise TpiError(f"Pokok paparan harus salah satu dari: {', '.join(keys)}.")
     catatan = clean_text(value.get("catatan") or "", "catatan paparan", MAX_TEXT).strip()
-    out: dict = {}
+    out: dict[str, Any] = {}
     if dibahas:
         out["dibahas"] = [k for k in keys if k in dibahas]
     if catatan:
@@ -118,12 +124,12 @@ def clean_paparan(value: object) -> dict:
     return out
 
 
-def set_paparan(store, dibahas: list[str], catatan: str = "", reason: str | None = None) -> dict:
+def set_paparan(store: MetaStore, dibahas: list[str], catatan: str = "", reason: str | None = None) -> dict[str, Any]:
     """Record the presentation's checklist and note (one meta write, one event)."""
     return store.set_meta({"paparan": {"dibahas": list(dibahas), "catatan": catatan}}, reason=reason)
 
 
-def paparan_kalimat(meta: dict) -> str:
+def paparan_kalimat(meta: Mapping[str, Any]) -> str:
     """The Berita Acara's sentence for the presentation, or "" when none was recorded."""
     paparan = meta.get("paparan") or {}
     names = dict(PAPARAN_POKOK)
@@ -147,7 +153,7 @@ def clean_jabatan_kepala(value: object) -> str:
 
 
 # -- setters (one event each) ---------------------------------------------------------------------
-def set_sub_area_note(store, kode: str, text: str, reason: str | None = None) -> dict:
+def set_sub_area_note(store: InstrumentStore, kode: str, text: str, reason: str | None = None) -> dict[str, Any]:
     """Write (or, with empty text, remove) the note of one sub-area of the session's instrument."""
     kode = (kode or "").strip()
     if kode not in store.instrument.sub_areas:
@@ -163,14 +169,14 @@ def set_sub_area_note(store, kode: str, text: str, reason: str | None = None) ->
 
 
 def add_tindak_lanjut(
-    store, uraian: str, batas_waktu: str, penanggung_jawab: str = "", reason: str | None = None
-) -> dict:
+    store: MetaStore, uraian: str, batas_waktu: str, penanggung_jawab: str = "", reason: str | None = None
+) -> dict[str, Any]:
     rows = list(store.meta.get("tindak_lanjut") or [])
     rows.append({"uraian": uraian, "batas_waktu": batas_waktu, "penanggung_jawab": penanggung_jawab})
     return store.set_meta({"tindak_lanjut": rows}, reason=reason)
 
 
-def remove_tindak_lanjut(store, nomor: int, reason: str | None = None) -> dict:
+def remove_tindak_lanjut(store: MetaStore, nomor: int, reason: str | None = None) -> dict[str, Any]:
     rows = list(store.meta.get("tindak_lanjut") or [])
     if not 1 <= nomor <= len(rows):
         raise TpiError(f"Tindak lanjut nomor {nomor} tidak ada (tercatat {len(rows)}).")
@@ -179,14 +185,14 @@ def remove_tindak_lanjut(store, nomor: int, reason: str | None = None) -> dict:
 
 
 # -- tindak lanjut as lines (the cockpit's text box): "TTTT-BB-HH | uraian | penanggung jawab" ------
-def format_tindak_lanjut_lines(rows: list[dict]) -> str:
+def format_tindak_lanjut_lines(rows: list[dict[str, Any]] | None) -> str:
     return "\n".join(
         " | ".join(x for x in (r.get("batas_waktu", ""), r.get("uraian", ""), r.get("penanggung_jawab", "")) if x)
         for r in rows or []
     )
 
 
-def parse_tindak_lanjut_lines(text: str) -> list[dict]:
+def parse_tindak_lanjut_lines(text: str) -> list[dict[str, str]]:
     """One follow-up per non-empty line: "2025-05-28 | Lengkapi notulen | Sekretaris" (validated)."""
     rows = []
     for n, line in enumerate((text or "").splitlines(), start=1):

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ..errors import TpiError
 
@@ -78,15 +79,17 @@ class Persentase:
         """
         if any(values.get(i) is None for i in self.inputs):
             return None, None
+        # every input is filled now; sebelum/sesudah/pembilang/penyebut are inputs (see _persentase)
+        known: dict[int | None, float] = {i: v for i in self.inputs if (v := values.get(i)) is not None}
         if self.rumus == "penurunan":
-            before, now = values[self.sebelum], values[self.sesudah]
+            before, now = known[self.sebelum], known[self.sesudah]
             if before == 0 and now == 0:
                 return 1.0, None  # the Excel's own rule: no violations in either year
             if before == 0:
                 return self.penyebut_nol, "pelanggaran tahun sebelumnya 0 (Excel: #DIV/0!), dinilai 0"
             return max(0.0, (before - now) / before), None
-        num = sum(values[i] for i in self.pembilang)
-        den = sum(values[i] for i in self.penyebut)
+        num = sum(known[i] for i in self.pembilang)
+        den = sum(known[i] for i in self.penyebut)
         if den == 0:
             how = "terpenuhi (1)" if self.penyebut_nol else "0"
             return self.penyebut_nol, f"penyebut 0 (Excel: #DIV/0!), dinilai {how}"
@@ -172,7 +175,7 @@ class Instrument:
         item = self.item(item_id)
         return f"{self.kode[item.id]} (butir {item.id})"
 
-    def ref(self) -> dict:
+    def ref(self) -> dict[str, Any]:
         """What a session records about the instrument it was scored with."""
         return {"id": self.id, "versi": self.versi, "hash": self.hash}
 
@@ -196,7 +199,7 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) < 1e-9
 
 
-def _validate(raw: dict, inst: Instrument) -> None:
+def _validate(raw: dict[str, Any], inst: Instrument) -> None:
     """The structural rules of Lampiran III; a broken data file must never score silently."""
     problems = []
     b = inst.bobot
@@ -223,6 +226,9 @@ def _validate(raw: dict, inst: Instrument) -> None:
     hasil_total = sum(i.bobot or 0 for i in inst.hasil_items())
     if not _close(hasil_total, 40) or not {i.singkatan for i in inst.hasil_items()} >= {"IPAK", "IPKP"}:
         problems.append("komponen hasil harus IPAK 17,5 + Capaian Kinerja 5 + IPKP 17,5")
+    for it in inst.hasil_items():
+        if it.bobot is None:
+            problems.append(f"butir hasil {it.id} tidak memiliki bobot")
     for it in inst.items.values():
         if it.is_choice:
             table = raw["jenis_jawaban"][it.jenis]["opsi"]
@@ -249,15 +255,15 @@ def _validate(raw: dict, inst: Instrument) -> None:
 class _Parts:
     """What ``_build`` collects while walking the LKE tree (komponen -> sub-komponen -> area -> sub-area)."""
 
-    raw: dict
-    data_dukung: dict
+    raw: dict[str, Any]
+    data_dukung: dict[str, Any]
     items: dict[int, Item] = field(default_factory=dict)
     sub_areas: dict[str, SubArea] = field(default_factory=dict)
-    area_parts: dict[str, dict] = field(default_factory=dict)
+    area_parts: dict[str, dict[str, Any]] = field(default_factory=dict)
     bobot: dict[str, float] = field(default_factory=dict)
 
 
-def _build(raw: dict, panduan: dict, digest: str) -> Instrument:
+def _build(raw: dict[str, Any], panduan: dict[str, Any], digest: str) -> Instrument:
     parts = _Parts(raw=raw, data_dukung=panduan.get("data_dukung", {}))
     for komp in raw["komponen"]:
         _add_komponen(parts, komp)
@@ -322,7 +328,7 @@ def lke_codes(inst: Instrument) -> dict[int | str, str]:
     return codes
 
 
-def _add_komponen(parts: _Parts, komp: dict) -> None:
+def _add_komponen(parts: _Parts, komp: dict[str, Any]) -> None:
     """Komponen A (pengungkit) holds areas; komponen B (hasil) holds its items directly."""
     pengungkit = komp["kode"] == "A"
     parts.bobot["pengungkit" if pengungkit else "hasil"] = komp["bobot"]
@@ -336,7 +342,7 @@ def _add_komponen(parts: _Parts, komp: dict) -> None:
             _add_area(parts, sk["kode"], nomor, area)
 
 
-def _add_area(parts: _Parts, bagian: str, nomor: int, area: dict) -> None:
+def _add_area(parts: _Parts, bagian: str, nomor: int, area: dict[str, Any]) -> None:
     """One area under sub-komponen ``bagian`` (pemenuhan or reform): its weight and sub-areas."""
     part = parts.area_parts.setdefault(area["kode"], {"nama": area["nama"], "nomor": nomor, "subs": []})
     part[bagian] = area["bobot"]
@@ -362,7 +368,7 @@ def _add_area(parts: _Parts, bagian: str, nomor: int, area: dict) -> None:
         part["subs"].append(sub["kode"])
 
 
-def _make_item(parts: _Parts, raw_item: dict, sub: str, area: str, bagian: str, feeds: str | None) -> Item:
+def _make_item(parts: _Parts, raw_item: dict[str, Any], sub: str, area: str, bagian: str, feeds: str | None) -> Item:
     jenis = raw_item["jenis"]
     mult = dict(parts.raw["jenis_jawaban"][jenis].get("opsi", {})) if jenis in CHOICE_TYPES else {}
     return Item(
@@ -382,7 +388,7 @@ def _make_item(parts: _Parts, raw_item: dict, sub: str, area: str, bagian: str, 
     )
 
 
-def _persentase(sub_kode: str, p: dict) -> Persentase:
+def _persentase(sub_kode: str, p: dict[str, Any]) -> Persentase:
     """A percentage a sub-area computes from count items (inputs: every item it reads)."""
     inputs = set(p.get("pembilang", [])) | set(p.get("penyebut", [])) | set(p.get("pelengkap", []))
     inputs |= {x for x in (p.get("sebelum"), p.get("sesudah")) if x is not None}
@@ -399,7 +405,7 @@ def _persentase(sub_kode: str, p: dict) -> Persentase:
     )
 
 
-def _areas(area_parts: dict[str, dict]) -> dict[str, Area]:
+def _areas(area_parts: dict[str, dict[str, Any]]) -> dict[str, Area]:
     """Areas with their pemenuhan + reform weights; pemenuhan sub-areas (kode P…) first."""
     return {
         kode: Area(
@@ -409,13 +415,18 @@ def _areas(area_parts: dict[str, dict]) -> dict[str, Area]:
             bobot=p.get("pemenuhan", 0) + p.get("reform", 0),
             bobot_pemenuhan=p.get("pemenuhan", 0),
             bobot_reform=p.get("reform", 0),
-            sub_areas=tuple(sorted(p["subs"], key=lambda k, subs=p["subs"]: (k[0] != "P", subs.index(k)))),
+            sub_areas=_pemenuhan_first(p["subs"]),
         )
         for kode, p in area_parts.items()
     }
 
 
-def _narasumber(panduan: dict) -> dict[str, Narasumber]:
+def _pemenuhan_first(subs: list[str]) -> tuple[str, ...]:
+    """Sub-area kodes with the pemenuhan ones (P…) first, each group in LKE order."""
+    return tuple(sorted(subs, key=lambda k: (k[0] != "P", subs.index(k))))
+
+
+def _narasumber(panduan: dict[str, Any]) -> dict[str, Narasumber]:
     return {
         r["kode"]: Narasumber(
             kode=r["kode"],

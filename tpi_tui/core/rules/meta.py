@@ -18,7 +18,7 @@ PERAN_TIM = tuple(choices(PeranTim))
 STATUS = {StatusSesi.DRAFT.value: "Draf", StatusSesi.REVIEW.value: "Dalam Reviu", StatusSesi.FINAL.value: "Final"}
 
 
-def clean_person(value: object, what: str, roles: tuple[str, ...] | None = None) -> dict:
+def clean_person(value: object, what: str, roles: tuple[str, ...] | None = None) -> dict[str, str]:
     if not isinstance(value, dict):
         raise TpiError(f"Data {what} tidak sah.")
     nama = clean_line(value.get("nama"), f"nama {what}").strip()
@@ -44,7 +44,7 @@ def clean_person(value: object, what: str, roles: tuple[str, ...] | None = None)
     return out
 
 
-def clean_tim(value: object) -> list[dict]:
+def clean_tim(value: object) -> list[dict[str, str]]:
     if not isinstance(value, list):
         raise TpiError("Tim TPI harus berupa daftar anggota.")
     tim = [clean_person(p, "anggota TPI", PERAN_TIM) for p in value]
@@ -152,7 +152,7 @@ def _clean_ba_field(field: str, value: object) -> object:
     return clean_multiline(value, "tanggapan pimpinan unit", MAX_NOTE).strip()
 
 
-def parse_narasumber_line(line: str) -> dict:
+def parse_narasumber_line(line: str) -> dict[str, str]:
     """One "nama; NIP; jabatan; peran[; pangkat/golongan]" line as a person dict (missing parts
     empty; not validated). The fifth part, when given, is printed beside the NIP."""
     parts = [p.strip() for p in line.split(";", 4)] + ["", "", "", "", ""]
@@ -162,7 +162,7 @@ def parse_narasumber_line(line: str) -> dict:
     return person
 
 
-def parse_narasumber_lines(text: str, roles: tuple[str, ...] | None = None) -> list[dict]:
+def parse_narasumber_lines(text: str, roles: tuple[str, ...] | None = None) -> list[dict[str, str]]:
     """Every non-blank line validated; the first bad line raises TpiError naming its number."""
     people = []
     for n, line in enumerate(text.splitlines(), start=1):

@@ -19,6 +19,7 @@ unchanged, and ``[m.value for m in Enum]`` feeds ``click.Choice`` and the TUI's 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -121,7 +122,7 @@ AREA_READINGS = tuple(choices(BacaanArea))  # the values of [penilaian] ambang_p
 _OPEN_STATES = (StatusButir.BELUM, StatusButir.DITANYAKAN)
 
 
-def apply_answer_rules(current: dict, changed: dict[str, Any]) -> dict[str, Any]:
+def apply_answer_rules(current: Mapping[str, Any], changed: dict[str, Any]) -> dict[str, Any]:
     """The changes to store for one item, state transition included.
 
     ``current`` is the stored answer, ``changed`` the cleaned fields that differ from it.
@@ -137,17 +138,17 @@ def apply_answer_rules(current: dict, changed: dict[str, Any]) -> dict[str, Any]
     return changed
 
 
-def differs(answer: dict) -> bool:
+def differs(answer: Mapping[str, Any]) -> bool:
     """Both sides answered and the TPI's answer is not the unit's."""
     tpi, unit = answer.get("jawaban_tpi"), answer.get("jawaban_unit")
     return tpi is not None and unit is not None and tpi != unit
 
 
-def has_alasan(answer: dict) -> bool:
+def has_alasan(answer: Mapping[str, Any]) -> bool:
     return bool((answer.get("alasan") or "").strip())
 
 
-def needs_alasan(answer: dict) -> bool:
+def needs_alasan(answer: Mapping[str, Any]) -> bool:
     """A difference from the unit's answer that has no written alasan yet."""
     return differs(answer) and not has_alasan(answer)
 
@@ -178,7 +179,7 @@ class Completeness:
     def message(self, first: int = 5) -> str:
         return "Penilaian belum lengkap: " + "; ".join(self.problems(first)) + "." if not self.complete else ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"unanswered": list(self.unanswered), "tanpa_alasan": list(self.tanpa_alasan), "complete": self.complete}
 
 
@@ -187,7 +188,7 @@ def _first(ids: list[int], n: int) -> str:
     return shown + (", …" if len(ids) > n else "")
 
 
-def completeness(order: list[int], answers: dict) -> Completeness:
+def completeness(order: list[int], answers: Mapping[Any, Mapping[str, Any]]) -> Completeness:
     """Unanswered items and differences without alasan, in instrument order."""
     out = Completeness()
     for item_id in order:
@@ -200,7 +201,9 @@ def completeness(order: list[int], answers: dict) -> Completeness:
 
 
 # -- people ----------------------------------------------------------------------------------
-def name_matches(person: dict | None, name: str) -> bool:
+def name_matches(person: Mapping[str, Any] | None, name: str) -> bool:
     """The same person (``core.identity.person_id``: academic titles, case and spacing aside) -- the
     rule key registration, signing and verify use too."""
-    return bool(person) and same_person(name, str(person.get("nama", "")))
+    if not person:
+        return False
+    return same_person(name, str(person.get("nama", "")))

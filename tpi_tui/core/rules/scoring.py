@@ -19,10 +19,12 @@ render ``Check.met``; none of them compares a figure with a threshold again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from typing import Any, TypedDict, cast
 
 from ..numbers import bulat, format_angka
-from .instrument import Instrument, Item
+from .instrument import Area, Instrument, Item, SubArea
 from .policy import BacaanArea
 from .syarat import BELUM, teks_batas, teks_nilai
 from .syarat import rows as syarat_rows
@@ -140,7 +142,7 @@ class Score:
     def provisional(self) -> bool:
         return bool(self.unanswered)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["provisional"] = self.provisional
         d["sub_areas"] = [{k: v for k, v in s.items() if k != "entry_scores"} for s in d["sub_areas"].values()]
@@ -165,7 +167,7 @@ class Score:
         return d
 
 
-def score(inst: Instrument, answers: dict, side: str = "tpi") -> Score:
+def score(inst: Instrument, answers: Mapping[Any, Mapping[str, Any]], side: str = "tpi") -> Score:
     """Score one side ("tpi" or "unit") of a session's answers ({item id: answer dict})."""
     values = _side_values(inst, answers, SIDES[side])
     persentase: dict[str, float | None] = {}
@@ -195,17 +197,23 @@ def score(inst: Instrument, answers: dict, side: str = "tpi") -> Score:
     )
 
 
-def _side_values(inst: Instrument, answers: dict, key: str) -> dict[int, object]:
-    """{item id: the side's answer or None}; answers may be keyed by int or by str."""
+def _side_values(inst: Instrument, answers: Mapping[Any, Mapping[str, Any]], key: str) -> dict[int, Any]:
+    """{item id: the side's answer or None}; answers may be keyed by int or by str.
 
-    def value(item_id: int):
+    A value is what ``answers.parse_value`` stored: an option key, a jumlah count or a survey
+    figure, as the item's jenis says (hence Any: the type follows the item, not the key).
+    """
+
+    def value(item_id: int) -> Any:
         ans = answers.get(item_id) or answers.get(str(item_id)) or {}
         return ans.get(key)
 
     return {i: value(i) for i in inst.order}
 
 
-def _sub_area_score(inst: Instrument, sub, values: dict, persentase: dict, catatan: list[str]) -> SubAreaScore:
+def _sub_area_score(
+    inst: Instrument, sub: SubArea, values: dict[int, Any], persentase: dict[str, float | None], catatan: list[str]
+) -> SubAreaScore:
     """Mean of the answered entries (scored items and computed percentages) times the weight.
 
     Each computed percentage is also recorded in ``persentase``; its notes go to ``catatan``.
@@ -233,7 +241,7 @@ def _sub_area_score(inst: Instrument, sub, values: dict, persentase: dict, catat
     )
 
 
-def _area_score(inst: Instrument, area, subs: dict[str, SubAreaScore]) -> AreaScore:
+def _area_score(inst: Instrument, area: Area, subs: dict[str, SubAreaScore]) -> AreaScore:
     """An area: the sum of its pemenuhan sub-areas and of its reform sub-areas."""
     pem = sum(subs[k].nilai for k in area.sub_areas if inst.sub_areas[k].bagian == "pemenuhan")
     ref = sum(subs[k].nilai for k in area.sub_areas if inst.sub_areas[k].bagian == "reform")
@@ -252,17 +260,30 @@ def _area_score(inst: Instrument, area, subs: dict[str, SubAreaScore]) -> AreaSc
     )
 
 
-def _hasil(inst: Instrument, values: dict) -> dict:
+class _Hasil(TypedDict):
+    """The komponen hasil fields of :class:`Score`."""
+
+    ipak: float
+    ipak_survei: float | None
+    kinerja: float
+    kinerja_opsi: str | None
+    ipkp: float
+    ipkp_survei: float | None
+
+
+def _hasil(inst: Instrument, values: dict[int, Any]) -> _Hasil:
     """Komponen hasil: IPAK and IPKP surveys (0-4 scaled to their weight) and capaian kinerja."""
     hasil_items = {it.singkatan: it for it in inst.hasil_items()}
     ipak_item, kinerja_item, ipkp_item = hasil_items["IPAK"], hasil_items["Capaian Kinerja"], hasil_items["IPKP"]
     ipak_v, kinerja_v, ipkp_v = values[ipak_item.id], values[kinerja_item.id], values[ipkp_item.id]
+    # every hasil item carries a bobot (instrument._validate refuses one without)
+    ipak_w, kinerja_w, ipkp_w = (it.bobot or 0.0 for it in (ipak_item, kinerja_item, ipkp_item))
     return {
-        "ipak": (float(ipak_v) / 4 * ipak_item.bobot) if ipak_v is not None else 0.0,
+        "ipak": (float(ipak_v) / 4 * ipak_w) if ipak_v is not None else 0.0,
         "ipak_survei": ipak_v,
-        "kinerja": (item_score(kinerja_item, kinerja_v) or 0.0) * kinerja_item.bobot,
+        "kinerja": (item_score(kinerja_item, kinerja_v) or 0.0) * kinerja_w,
         "kinerja_opsi": kinerja_v,
-        "ipkp": (float(ipkp_v) / 4 * ipkp_item.bobot) if ipkp_v is not None else 0.0,
+        "ipkp": (float(ipkp_v) / 4 * ipkp_w) if ipkp_v is not None else 0.0,
         "ipkp_survei": ipkp_v,
     }
 
@@ -294,20 +315,26 @@ class Check:
     @property
     def failure(self) -> str:
         """The Indonesian sentence naming this unmet condition with its figures."""
-        if self.key == "lengkap":
-            return f"Penilaian belum lengkap: {int(self.threshold) - int(self.value)} butir belum dijawab"
+        value, threshold = self.value, self.threshold
+        if self.key == "lengkap" and isinstance(value, int) and isinstance(threshold, int):
+            return f"Penilaian belum lengkap: {threshold - value} butir belum dijawab"
         if self.key == "predikat_wbk":
             return "Unit kerja belum memperoleh predikat Menuju WBK (syarat usulan WBBM)"
         if self.key.startswith("syarat:"):
             kunci = self.key.split(":", 1)[1]
-            if self.met is None:
+            if self.met is None or threshold is None:
                 return f"Syarat {self.label} {BELUM}"
-            return f"Syarat {self.label} {teks_nilai(kunci, self.value)} (ambang {teks_batas(kunci, self.threshold)})"
+            return f"Syarat {self.label} {teks_nilai(kunci, value)} (ambang {teks_batas(kunci, threshold)})"
         suffix = "%" if self.key == "area_persen" else ""
-        return f"{self.label} {fmt(self.value)}{suffix} < {fmt(self.threshold)}{suffix}"
+        return f"{self.label} {fmt(_figure(value))}{suffix} < {fmt(_figure(threshold))}{suffix}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _figure(x: float | str | None) -> float | None:
+    """A Tabel 6 figure of a :class:`Check` (text values belong to the syarat checks only)."""
+    return None if isinstance(x, str) else x
 
 
 @dataclass
@@ -338,12 +365,13 @@ class Verdict:
 
     def lowest_area(self) -> Check | None:
         """The area check with the lowest figure (the Berita Acara's 'terendah' row)."""
-        return min(self.area_checks, key=lambda c: c.value, default=None)
+        # cast: an area check's value is always need()'s rounded figure
+        return min(self.area_checks, key=lambda c: cast(float, c.value), default=None)
 
     def check(self, key: str) -> Check | None:
         return next((c for c in self.checks if c.key == key), None)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"met": self.met, "failed": self.failed, "checks": [c.to_dict() for c in self.checks]}
 
 
@@ -353,7 +381,7 @@ def verdict(
     *,
     area_reading: str = "keduanya",
     has_wbk: bool | None = None,
-    syarat: dict | None = None,
+    syarat: dict[str, Any] | None = None,
 ) -> Verdict:
     """Judge one predikat against Tabel 6: one :class:`Check` per condition, in print order.
 
@@ -406,7 +434,7 @@ class Evaluation:
     unit: Score
     verdicts: dict[str, Verdict]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "tpi": self.tpi.to_dict(),
             "unit": self.unit.to_dict(),
@@ -418,11 +446,11 @@ class Evaluation:
 
 def evaluate(
     inst: Instrument,
-    answers: dict,
+    answers: Mapping[Any, Mapping[str, Any]],
     *,
     area_reading: str = "keduanya",
     has_wbk: bool | None = None,
-    syarat: dict | None = None,
+    syarat: dict[str, Any] | None = None,
 ) -> Evaluation:
     tpi = score(inst, answers, "tpi")
     unit = score(inst, answers, "unit")

@@ -21,11 +21,16 @@ file (``core.cycle.usulan.set_syarat_instansi``), judged here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ..errors import TpiError
 from ..numbers import format_angka, format_persen, parse_desimal
 from ..text import clean_line
 from .answers import MAX_TEXT, clean_text
+
+if TYPE_CHECKING:
+    from .protocols import InstansiConfig, MetaStore
+
 
 # SAKIP predicates, best first (PermenPANRB 88/2021 evaluation scale).
 SAKIP_SKALA = ("AA", "A", "BB", "B", "CC", "C", "D")
@@ -72,7 +77,7 @@ def clean_nilai(kunci: str, value: object) -> float | str:
     return text
 
 
-def clean_syarat(value: object) -> dict:
+def clean_syarat(value: object) -> dict[str, dict[str, Any]]:
     """The whole ``syarat`` meta field: {kunci: {"nilai": ..., "bukti": teks}}; evidence required."""
     if not isinstance(value, dict):
         raise TpiError("Syarat usulan harus berupa pasangan syarat dan isiannya.")
@@ -126,7 +131,7 @@ def teks_batas(kunci: str, batas: float | str) -> str:
     return f"{format_angka(float(batas), 0)}%"
 
 
-def rows(recorded: dict | None, target: str) -> list[dict]:
+def rows(recorded: dict[str, Any] | None, target: str) -> list[dict[str, Any]]:
     """One row per syarat for the verdict table, the CLI and the cockpit."""
     recorded = recorded or {}
     out = []
@@ -149,7 +154,7 @@ def rows(recorded: dict | None, target: str) -> list[dict]:
     return out
 
 
-def set_syarat(store, kunci: str, nilai: object, bukti: str, reason: str | None = None) -> dict:
+def set_syarat(store: MetaStore, kunci: str, nilai: object, bukti: str, reason: str | None = None) -> dict[str, Any]:
     """Record (or replace) one syarat with its evidence; one ``meta.syarat`` event."""
     if kunci not in SYARAT:
         raise TpiError(f"Syarat '{kunci}' tidak dikenal; pilih salah satu dari: {', '.join(SYARAT)}.")
@@ -158,7 +163,7 @@ def set_syarat(store, kunci: str, nilai: object, bukti: str, reason: str | None 
     return store.set_meta({"syarat": current}, reason=reason)
 
 
-def clear_syarat(store, kunci: str, reason: str | None = None) -> dict:
+def clear_syarat(store: MetaStore, kunci: str, reason: str | None = None) -> dict[str, Any]:
     """Remove one recorded syarat (it becomes *belum dicatat* again)."""
     if kunci not in SYARAT:
         raise TpiError(f"Syarat '{kunci}' tidak dikenal; pilih salah satu dari: {', '.join(SYARAT)}.")
@@ -181,10 +186,11 @@ SYARAT_INSTANSI = {
 }
 
 
-def jenis_instansi(cfg) -> str:
+def jenis_instansi(cfg: InstansiConfig) -> str:
     """'pemda' or 'kl' (which Indeks RB minimum applies): instansi.jenis, else from the name."""
-    if getattr(cfg, "jenis_instansi", ""):
-        return cfg.jenis_instansi
+    jenis = getattr(cfg, "jenis_instansi", "")
+    if jenis:
+        return str(jenis)
     return "pemda" if str(cfg.instansi or "").startswith("Pemerintah ") else "kl"
 
 
@@ -242,7 +248,7 @@ def teks_instansi(kunci: str, nilai: float | str | None) -> str:
     return str(nilai)
 
 
-def rows_instansi(recorded: dict | None, target: str, jenis: str) -> list[dict]:
+def rows_instansi(recorded: dict[str, Any] | None, target: str, jenis: str) -> list[dict[str, Any]]:
     """One row per instansi syarat (surat pengajuan, CLI, usulan gate)."""
     recorded = recorded or {}
     out = []
