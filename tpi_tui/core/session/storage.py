@@ -25,8 +25,8 @@ MAX_SESSION_BYTES = 128 * 1024 * 1024
 
 # The shapes of a session file: tables of documents keyed by id; a document is a JSON object.
 Doc: TypeAlias = dict[str, Any]
-Table: TypeAlias = dict[str, Doc]
-Tables: TypeAlias = dict[str, Table]
+DocTable: TypeAlias = dict[str, Doc]  # (not TinyDB's Table class)
+Tables: TypeAlias = dict[str, DocTable]
 # What identifies one version of a file: inode, size, mtime_ns, ctime_ns.
 Fingerprint: TypeAlias = tuple[int, int, int, int]
 
