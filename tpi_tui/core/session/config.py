@@ -33,7 +33,11 @@ _T = TypeVar("_T")
 
 
 def _setting(toml: str, default: _T, convert: Callable[[Any], object] = str) -> _T:
-    """A field of Config read from ``toml`` (dotted path in tpi.toml), ``default`` when absent."""
+    """A field of Config read from ``toml`` (dotted path in tpi.toml), ``default`` when absent.
+
+    Typed as its default, as ``dataclasses.field`` is: the dataclass makes it the field's default,
+    so mypy checks each default against the field's annotation.
+    """
     meta = {"toml": toml, "convert": convert}
     if isinstance(default, (list, dict)):
 
