@@ -71,6 +71,19 @@ def test_event_deleted_breaks_chain(path):
     assert any("putus" in p or "nomor urut" in p for p in verify_session(path))
 
 
+def test_merge_event_naming_no_heads_is_a_problem_not_a_crash(path):
+    """A hand-made merge event with ``heads: []`` links to nothing: named, never a ValueError."""
+
+    def fn(t):
+        key = sorted(t["events"], key=lambda k: t["events"][k]["seq"])[-1]
+        t["events"][key].update(field="sesi.digabung", heads=[])
+
+    _edit(path, fn)
+    problems = verify_session(path)
+    assert any("penggabungan tidak menyebut cabang" in p for p in problems)
+    assert any("tautan ke peristiwa sebelumnya putus" in p for p in problems)
+
+
 def test_invalid_value_and_unknown_item(path):
     _edit(path, lambda t: t["answers"].update({"999": {"jawaban_tpi": "Ya"}}))
     assert any("999" in p for p in verify_session(path))

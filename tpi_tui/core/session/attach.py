@@ -6,11 +6,15 @@ import datetime as dt
 import hashlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import TpiError, os_reason
 from ..rules.answers import DD_STATUS
 from ..text import clean_line
 from .store import SessionStore
+
+if TYPE_CHECKING:
+    from .storage import Doc
 
 CHUNK = 1 << 20
 
@@ -43,7 +47,8 @@ def resolve_stored(stored: str, root: Path | None) -> Path:
     return root / p
 
 
-def describe_file(path: Path, root: Path | None) -> dict:
+def describe_file(path: Path, root: Path | None) -> dict[str, str | int]:
+    """A file as a data dukung entry records it: stored path, SHA-256, size in bytes, mtime."""
     try:
         if not path.is_file():
             raise TpiError(f"Berkas data dukung {path} tidak ditemukan (atau bukan berkas).")
@@ -63,7 +68,7 @@ def attach(
     status: str = "sesuai",
     root: Path | None = None,
     referensi: str | None = None,
-) -> dict:
+) -> Doc:
     """Add (or replace, by document name) a data dukung entry carrying the file's hash."""
     item = store.instrument.item(item_id)
     name = clean_line(dokumen, "nama dokumen data dukung").strip()
@@ -73,7 +78,7 @@ def attach(
         raise TpiError("Status data dukung harus salah satu dari: sesuai, tidak_sesuai, tidak_ada, menyusul.")
     berkas = describe_file(Path(path), root)
     current = list(store.answer(item.id).get("data_dukung", []))
-    entry = {"dokumen": name, "status": status, "referensi": "", "berkas": berkas}
+    entry: Doc = {"dokumen": name, "status": status, "referensi": "", "berkas": berkas}
     for n, old in enumerate(current):
         if old.get("dokumen", "").casefold() == name.casefold():
             entry["referensi"] = old.get("referensi", "") if referensi is None else referensi

@@ -7,7 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .storage import Doc, Tables
 
 LIFECYCLE_FIELDS = frozenset({"status", "signoffs", "reopened", "berita_acara", "finalize_override"})
 
@@ -28,7 +31,7 @@ def canonical(obj: Any) -> bytes:
 
 
 def chained_event(
-    last: dict | None,
+    last: Doc | None,
     *,
     item: Any,
     field: str,
@@ -36,14 +39,14 @@ def chained_event(
     new: Any,
     who: str,
     reason: str | None = None,
-    extra: dict | None = None,
-) -> dict:
+    extra: Doc | None = None,
+) -> Doc:
     """A new event after ``last`` (None: the first), hashed over its canonical form.
 
     One builder for every hash-chained log (a session's events, the usulan list's), so the two
     chains cannot drift in which keys they cover; ``extra`` keys are covered by the hash too.
     """
-    event = {
+    event: Doc = {
         "field": field,
         "item": item,
         "new": new,
@@ -64,22 +67,22 @@ def now_iso() -> str:
     return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
 
 
-def session_digest(tables: dict) -> str:
+def session_digest(tables: Tables) -> str:
     meta = {k: v for k, v in tables["meta"]["1"].items() if k not in DIGEST_EXCLUDE}
     answers = {k: v for k, v in tables.get("answers", {}).items()}
     return hashlib.sha256(canonical({"meta": meta, "answers": answers})).hexdigest()
 
 
-def meta_digest(meta: dict) -> str:
+def meta_digest(meta: Doc) -> str:
     """SHA-256 of the metadata content (lifecycle fields left out), as recorded at creation."""
     return hashlib.sha256(canonical({k: v for k, v in meta.items() if k not in DIGEST_EXCLUDE})).hexdigest()
 
 
-def ordered_events(tables: dict) -> list[dict]:
+def ordered_events(tables: Tables) -> list[Doc]:
     """The log in an order that respects the DAG: by depth (``seq``), then time, then id."""
     docs = tables.get("events", {})
 
-    def order(k: str) -> tuple:
+    def order(k: str) -> tuple[int, str, str]:
         ev = docs[k]
         seq = ev.get("seq")
         return (seq if isinstance(seq, int) else 0, str(ev.get("ts", "")), k)
@@ -87,7 +90,7 @@ def ordered_events(tables: dict) -> list[dict]:
     return [dict(docs[k], id=k) for k in sorted(docs, key=order)]
 
 
-def parents(event: dict) -> list:
+def parents(event: Doc) -> list[Any]:
     """The hashes an event builds on: ``prev``, or every head a merge event joined."""
     heads = event.get("heads")
     if event.get("field") == MERGE_FIELD and isinstance(heads, list):
@@ -95,15 +98,15 @@ def parents(event: dict) -> list:
     return [event.get("prev")]
 
 
-def event_hash(event: dict) -> str:
+def event_hash(event: Doc) -> str:
     return hashlib.sha256(canonical({k: v for k, v in event.items() if k not in ("hash", "id")})).hexdigest()
 
 
-def linear_chain_problems(events: list[dict], what: str = "peristiwa") -> list[str]:
+def linear_chain_problems(events: list[Doc], what: str = "peristiwa") -> list[str]:
     """Problems of a linear hash chain (the usulan list's, the token file's): in order, each event's
     ``seq`` is its position, its ``prev`` the hash before it (GENESIS first) and its ``hash`` its own."""
     problems: list[str] = []
-    prev = GENESIS
+    prev: object = GENESIS  # then whatever the previous event holds, checked or not
     for n, ev in enumerate(events, start=1):
         key = ev.get("id", n)
         if ev.get("seq") != n:
@@ -118,16 +121,16 @@ def linear_chain_problems(events: list[dict], what: str = "peristiwa") -> list[s
     return problems
 
 
-def head_events(tables: dict) -> list[str]:
+def head_events(tables: Tables) -> list[str]:
     """Keys of the events nothing builds on (one in a verified file)."""
     docs = tables.get("events", {})
-    used = set()
+    used: set[str] = set()
     for ev in docs.values():
         used.update(p for p in parents(ev) if isinstance(p, str))
     return [k for k, ev in docs.items() if ev.get("hash") not in used]
 
 
-def verify_chain(tables: dict) -> list[str]:
+def verify_chain(tables: Tables) -> list[str]:
     """Problems in the event log (a DAG): hashes, links, depth, and forks nobody joined.
 
     Accepted: one creation event (``prev`` = GENESIS); every other event's ``prev`` is the hash
@@ -138,7 +141,7 @@ def verify_chain(tables: dict) -> list[str]:
     """
     problems: list[str] = []
     events = ordered_events(tables)
-    by_hash: dict[str, dict] = {}
+    by_hash: dict[str, Doc] = {}
     for n, event in enumerate(events, start=1):
         key = event["id"]
         stored = event.get("hash")
@@ -161,8 +164,8 @@ def verify_chain(tables: dict) -> list[str]:
             len(links) < 2 or len(set(map(str, links))) != len(links) or links[0] != event.get("prev")
         ):
             problems.append(f"peristiwa ke-{n} ({key}): penggabungan tidak menyebut cabang yang digabung dengan benar")
-        found = [by_hash.get(p) if isinstance(p, str) else None for p in links]
-        if any(f is None for f in found):
+        found = [by_hash[p] for p in links if isinstance(p, str) and p in by_hash]
+        if not found or len(found) != len(links):  # a merge naming no head links to nothing either
             problems.append(f"peristiwa ke-{n} ({key}): tautan ke peristiwa sebelumnya putus")
             continue
         want = 1 + max(f.get("seq", 0) if isinstance(f.get("seq"), int) else 0 for f in found)

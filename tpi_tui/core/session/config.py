@@ -4,10 +4,13 @@ gets."""
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import json
+from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ..dates import clean_date
 from ..errors import TpiError, os_reason
@@ -26,56 +29,65 @@ MAX_CONFIG_BYTES = 1024 * 1024  # a tpi.toml is a few KB
 MAX_ACTOR = 120  # a name with titles ("Dr. Hj. ..., S.E., M.Si., Ak., CA") fits in about 60
 
 
-def _setting(toml: str, default, convert=str):
-    """A field of Config read from ``toml`` (dotted path in tpi.toml), ``default`` when absent."""
+_T = TypeVar("_T")
+
+
+def _setting(toml: str, default: _T, convert: Callable[[Any], object] = str) -> _T:
+    """A field of Config read from ``toml`` (dotted path in tpi.toml), ``default`` when absent.
+
+    Typed as its default, as ``dataclasses.field`` is: the dataclass makes it the field's default,
+    so mypy checks each default against the field's annotation.
+    """
     meta = {"toml": toml, "convert": convert}
-    if isinstance(default, list):
-        return field(default_factory=lambda: list(default), metadata=meta)
-    if isinstance(default, dict):
-        return field(default_factory=lambda: dict(default), metadata=meta)
+    if isinstance(default, (list, dict)):
+
+        def fresh() -> _T:
+            return copy.copy(default)  # each Config its own list/dict (a shallow copy, as list()/dict())
+
+        return field(default_factory=fresh, metadata=meta)
     return field(default=default, metadata=meta)
 
 
-def _str_list(value) -> list[str]:
+def _str_list(value: object) -> list[str]:
     if not isinstance(value, list):
         raise TypeError("harus berupa daftar")
     return [str(x) for x in value]
 
 
-def _upper(value) -> str:
+def _upper(value: object) -> str:
     return str(value).upper()
 
 
-def _bool(value) -> bool:
+def _bool(value: object) -> bool:
     if not isinstance(value, bool):
         raise TypeError("harus true atau false")
     return value
 
 
-def _choice(value, allowed: tuple[str, ...], key: str) -> str:
+def _choice(value: object, allowed: tuple[str, ...], key: str) -> str:
     text = str(value).strip().lower()
     if text not in allowed:
         raise TpiError(f"{key} harus salah satu dari {', '.join(allowed)}.")
     return text
 
 
-def _per_year(value, key: str) -> dict:
+def _per_year(value: object, key: str) -> dict[str, str]:
     if not isinstance(value, dict) or not all(str(k).isdigit() and len(str(k)) == 4 for k in value):
         raise TpiError(f'{key} harus berbentuk {{ 2025 = "2025-05-31" }}.')
     return {str(k): str(v) for k, v in value.items()}
 
 
-def _tim(value) -> list[dict]:
+def _tim(value: object) -> list[dict[str, str]]:
     return clean_tim([{"peran": PeranTim.ANGGOTA.value, **p} for p in _tables(value)])
 
 
-def _tables(value) -> list[dict]:
+def _tables(value: object) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(o, dict) for o in value):
         raise TypeError("harus berupa daftar tabel ([[...]])")
     return [dict(o) for o in value]
 
 
-def _proxies(value) -> list[str]:
+def _proxies(value: object) -> list[str]:
     """[api] proxy_tepercaya: addresses (or networks) whose X-Forwarded-For is believed."""
 
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -90,9 +102,14 @@ def _proxies(value) -> list[str]:
     return [v.strip() for v in value]
 
 
-def _bounded(key: str, low: float, high: float, whole: bool = False):
-    def convert(value):
-        if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)) or not low <= value <= high:
+def _bounded(key: str, low: float, high: float, whole: bool = False) -> Callable[[object], int | float]:
+    def convert(value: object) -> int | float:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (whole and not isinstance(value, int))
+            or not low <= value <= high
+        ):
             kind = "bilangan bulat" if whole else "angka"
             raise TpiError(f"{key} harus {kind} antara {low:g} dan {high:g}.")
         return value if whole else float(value)
@@ -100,7 +117,7 @@ def _bounded(key: str, low: float, high: float, whole: bool = False):
     return convert
 
 
-def _toml_kind(value) -> str:
+def _toml_kind(value: object) -> str:
     """What a TOML value is, in the words of an error message."""
     if isinstance(value, bool):
         return "true/false"
@@ -115,7 +132,7 @@ def _toml_kind(value) -> str:
     return "tanggal/waktu"
 
 
-def _expected(default) -> tuple[type, str]:
+def _expected(default: object) -> tuple[type | tuple[type, ...], str]:
     """The TOML type a setting needs (from its default) and how to say it."""
     if isinstance(default, bool):
         return bool, "berupa true atau false"
@@ -182,7 +199,7 @@ class Config:
     sptjm_bentuk: str = _setting(
         "surat_usulan.sptjm", "2024", lambda v: _choice(v, ("2024", "2021"), "surat_usulan.sptjm")
     )
-    batas_pengajuan: dict = _setting(
+    batas_pengajuan: dict[str, str] = _setting(
         "surat_usulan.batas_pengajuan", {}, lambda v: _per_year(v, "surat_usulan.batas_pengajuan")
     )
     # Who signs the printed rekap: "inspektur" (the [lhe] signatory) or "ketua" (the roster's Ketua Tim).
@@ -194,8 +211,8 @@ class Config:
     # Seconds a writer waits for a session held by another process (a scripted loop, a second
     # terminal) before refusing: two loops of 200 'tpi answer' on one session saw 7% refused at 0.
     tunggu_kunci: float = _setting("penyimpanan.tunggu_kunci", 5.0, lambda v: _wait_seconds(v))
-    tim: list[dict] = _setting("tim", [], _tim)
-    opd: list[dict] = _setting("opd", [], _tables)
+    tim: list[dict[str, str]] = _setting("tim", [], _tim)
+    opd: list[dict[str, Any]] = _setting("opd", [], _tables)
     # The PortalRB API (tpi serve): proxies whose X-Forwarded-For names the client (default none:
     # every client is the connecting address), seconds a connection may take to send a complete
     # request, and the connections held at once (the oldest idle one is closed beyond it).
@@ -203,10 +220,10 @@ class Config:
     api_tunggu: float = _setting("api.batas_tunggu_permintaan", 10.0, _bounded("api.batas_tunggu_permintaan", 1, 300))
     api_koneksi: int = _setting("api.maks_koneksi", 500, _bounded("api.maks_koneksi", 8, 10_000, whole=True))
     # Berita Acara: Dasar (decree forming the TPI, PKPT year), signatories, kop logo
-    dasar: dict = _setting(
+    dasar: dict[str, str] = _setting(
         "dasar", {"sk_tpi_penetap": "", "sk_tpi_nomor": "", "sk_tpi_tanggal": "", "pkpt_tahun": ""}, lambda v: _dasar(v)
     )
-    penandatangan: dict = _setting(
+    penandatangan: dict[str, Any] = _setting(
         "berita_acara.penandatangan",
         {"tim": [PeranTim.KETUA_TIM.value, PeranTim.ANGGOTA.value, PeranTim.PENGENDALI_TEKNIS.value]},
         lambda v: _penandatangan(v),
@@ -217,7 +234,7 @@ class Config:
 CONFIG_DEFAULTS = Config()
 
 
-def _lookup(raw: dict, dotted: str):
+def _lookup(raw: dict[str, Any], dotted: str) -> object:
     """The value at ``section.key`` of the parsed TOML, or a sentinel when absent."""
     node = raw
     *sections, key = dotted.split(".")
@@ -243,7 +260,7 @@ def load_config(path: Path) -> Config:
         raise TpiError(f"{path.name} bukan teks UTF-8.") from None
     except ValueError as exc:  # tomllib.TOMLDecodeError
         raise TpiError(f"{path.name} tidak sah: {exc}.") from None
-    values = {}
+    values: dict[str, Any] = {}
     for f in fields(Config):
         key = f.metadata["toml"]
         try:
@@ -282,7 +299,7 @@ MAX_WAIT = 60.0
 SIGNING_ROLES = (PeranTim.KETUA_TIM, PeranTim.ANGGOTA, PeranTim.PENGENDALI_TEKNIS)
 
 
-def _dasar(value: object) -> dict:
+def _dasar(value: object) -> dict[str, str]:
     """[dasar]: the decree forming the TPI and the PKPT year (empty ones stay empty, never invented)."""
     if not isinstance(value, dict):
         raise TpiError("[dasar] harus berupa tabel.")
@@ -298,7 +315,7 @@ def _dasar(value: object) -> dict:
     }
 
 
-def _penandatangan(value: object) -> dict:
+def _penandatangan(value: object) -> dict[str, Any]:
     """[berita_acara.penandatangan]: which team roles sign, and the optional officials."""
 
     if not isinstance(value, dict):
@@ -309,7 +326,7 @@ def _penandatangan(value: object) -> dict:
             raise TpiError(
                 f"berita_acara.penandatangan.tim: peran '{role}' harus salah satu dari {', '.join(SIGNING_ROLES)}."
             )
-    out: dict = {"tim": tim}
+    out: dict[str, Any] = {"tim": tim}
     for key, what in (("pengendali_mutu", "Pengendali Mutu"), ("penanggung_jawab", "Penanggung Jawab")):
         if value.get(key):
             out[key] = clean_person({"peran": what, **value[key]}, what)
@@ -447,10 +464,10 @@ def render_config(
     kop: list[str],
     nomor: str = CONFIG_DEFAULTS.nomor,
     pengguna: str = "",
-    tim: list[dict] | None = None,
-    opd: list[dict] | None = None,
+    tim: list[dict[str, str]] | None = None,
+    opd: list[dict[str, Any]] | None = None,
 ) -> str:
-    def tables(name: str, rows: list[dict]) -> str:
+    def tables(name: str, rows: list[dict[str, Any]]) -> str:
         blocks = []
         for row in rows:
             lines = [f"[[{name}]]"] + [f"{k} = {_toml_str(str(v))}" for k, v in row.items()]

@@ -3,14 +3,19 @@ when) under ``konflik`` on the item (or the metadata) until an assessor chooses.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .storage import doc_key
+
+if TYPE_CHECKING:
+    from .storage import Doc, Tables
 
 CONFLICT_FIELD = "konflik"  # item document key (and event field) holding recorded conflicts
 
 
-def list_conflicts(tables: dict) -> list[dict]:
+def list_conflicts(tables: Tables) -> list[Doc]:
     """Recorded conflicts of a session: [{item, field, dasar, versi: [{nilai, oleh, waktu}, ...]}]."""
-    out = []
+    out: list[Doc] = []
     meta = tables.get("meta", {}).get("1", {})
     for c in meta.get(CONFLICT_FIELD) or []:
         if isinstance(c, dict):

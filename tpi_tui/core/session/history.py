@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..numbers import format_angka, format_bulat
 from ..rules.answers import DD_LABEL
 from .chain import ordered_events
 from .store import SessionStore
+
+if TYPE_CHECKING:
+    from ..rules.instrument import Instrument
+    from .storage import Doc
 
 # The zones of tpi.toml's instansi.zona_waktu, as offsets (Indonesia keeps no daylight saving).
 ZONA_OFFSET = {"WIB": 7, "WITA": 8, "WIT": 9}
@@ -36,11 +40,11 @@ FIELD_LABEL = {
 }
 
 
-def history(store: SessionStore, item: int | None = None) -> list[dict]:
+def history(store: SessionStore, item: int | None = None) -> list[Doc]:
     """Events in chain order; with ``item``, only that LKE item's changes."""
     if item is not None:
         store.instrument.item(item)  # an unknown item is an error, not an empty list
-    out = []
+    out: list[Doc] = []
     for event in ordered_events(store.tables):
         if item is not None and event.get("item") != item:
             continue
@@ -85,7 +89,7 @@ def show_value(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _data_dukung(row: dict) -> str:
+def _data_dukung(row: Doc) -> str:
     status = DD_LABEL.get(row.get("status", ""), row.get("status", "")) or "belum diperiksa"
     ref = f" ({row['referensi']})" if row.get("referensi") else ""
     return f"{row.get('dokumen', '')}: {status}{ref}"
@@ -106,7 +110,7 @@ def format_waktu(ts: str | None, zona: str = "WIB") -> str:
     return f"{format_date(moment.date(), 'd MMMM y', locale='id')} {moment:%H.%M}"
 
 
-def format_event(event: dict, inst=None, zona: str = "WIB") -> str:
+def format_event(event: Doc, inst: Instrument | None = None, zona: str = "WIB") -> str:
     """One line of ``tpi history``: time in the workspace's zone; with the instrument, an item is
     named by its LKE code too."""
     field = str(event.get("field"))

@@ -3,8 +3,8 @@ items, invalid values). The store refuses to open such a file; ``tpi verify`` li
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Collection, Iterator
+from typing import TYPE_CHECKING, Any
 
 from ..errors import TpiError
 from ..rules.answers import ITEM_FIELDS, clean_field
@@ -13,25 +13,29 @@ from ..rules.meta import EDITABLE_META, STATUS, clean_meta_field
 from ..text import is_clean_line
 from .conflicts import CONFLICT_FIELD
 
+if TYPE_CHECKING:
+    from ..rules.instrument import Instrument, Item
+    from .storage import Doc, DocTable, Tables
+
 TABLES = {"meta", "answers", "events"}
 
 
-def schema_problems(tables: dict, inst=None, limit: int | None = None) -> list[str]:
+def schema_problems(tables: Tables, inst: Instrument | None = None, limit: int | None = None) -> list[str]:
     """What in the tables the app could not have written: types, unknown items, invalid values.
 
     The store refuses to open such a file (a hand edit must not crash scoring or be built on);
     ``tpi verify`` lists them all. Stops after ``limit`` problems when given.
     """
-    inst = inst or load_instrument()
+    instrument = inst or load_instrument()
     problems: list[str] = []
-    for problem in _schema_steps(tables, inst):
+    for problem in _schema_steps(tables, instrument):
         problems.append(problem)
         if limit is not None and len(problems) >= limit:
             break
     return problems
 
 
-def _schema_steps(tables: dict, inst) -> Iterator[str]:
+def _schema_steps(tables: Tables, inst: Instrument) -> Iterator[str]:
     """Every schema problem, in a fixed order: tables, meta, events, meta conflicts, answers."""
     yield from _table_problems(tables)
     meta = tables["meta"]["1"]
@@ -40,12 +44,17 @@ def _schema_steps(tables: dict, inst) -> Iterator[str]:
     if CONFLICT_FIELD in meta and not _conflicts_ok(meta[CONFLICT_FIELD], EDITABLE_META):
         yield "metadata konflik tidak sah."
     narasumber = meta.get("narasumber", [])
-    ids = {p.get("id") for p in narasumber if isinstance(p, dict)} if isinstance(narasumber, list) else set()
+    # only text ids can match (an item's narasumber are text): the rest would never be found anyway
+    ids: set[str] = (
+        {p["id"] for p in narasumber if isinstance(p, dict) and isinstance(p.get("id"), str)}
+        if isinstance(narasumber, list)
+        else set()
+    )
     for key, doc in tables.get("answers", {}).items():
         yield from _answer_problems(key, doc, inst, ids)
 
 
-def _table_problems(tables: dict) -> Iterator[str]:
+def _table_problems(tables: Tables) -> Iterator[str]:
     extra = sorted(set(tables) - TABLES)
     if extra:
         yield f"tabel tidak dikenal: {', '.join(extra)[:80]}."
@@ -53,7 +62,7 @@ def _table_problems(tables: dict) -> Iterator[str]:
         yield "tabel meta harus memuat tepat satu dokumen."
 
 
-def _meta_problems(meta: dict) -> Iterator[str]:
+def _meta_problems(meta: Doc) -> Iterator[str]:
     if not isinstance(meta.get("id"), str):
         yield "ID sesi bukan teks."
     opd = meta.get("opd")
@@ -84,14 +93,14 @@ def _meta_problems(meta: dict) -> Iterator[str]:
                 yield f"metadata {key}: jenis isian tidak sah."
 
 
-def _event_problems(events: dict) -> Iterator[str]:
+def _event_problems(events: DocTable) -> Iterator[str]:
     for key, event in events.items():
         seq = event.get("seq")
         if not isinstance(seq, int) or isinstance(seq, bool) or not isinstance(event.get("hash"), str):
             yield f"peristiwa {key[:30]}: nomor urut atau hash tidak sah."
 
 
-def _answer_problems(key: str, doc: dict, inst, narasumber_ids: set) -> Iterator[str]:
+def _answer_problems(key: str, doc: Doc, inst: Instrument, narasumber_ids: set[str]) -> Iterator[str]:
     """One item's document: a known item, known fields, each value as the app would store it."""
     if not key.isdigit() or int(key) not in inst.items:
         yield f"butir {key[:20]!r} tidak dikenal di instrumen LKE (1-{len(inst.items)})."
@@ -107,7 +116,7 @@ def _answer_problems(key: str, doc: dict, inst, narasumber_ids: set) -> Iterator
             yield from _field_problems(key, item, fname, value, narasumber_ids)
 
 
-def _field_problems(key: str, item, fname: str, value: Any, narasumber_ids: set) -> Iterator[str]:
+def _field_problems(key: str, item: Item, fname: str, value: Any, narasumber_ids: set[str]) -> Iterator[str]:
     try:
         clean = clean_field(item, fname, value, narasumber_ids)
     except TpiError as exc:
@@ -120,7 +129,7 @@ def _field_problems(key: str, item, fname: str, value: Any, narasumber_ids: set)
         yield f"butir {key} kolom {fname}: nilai tidak dalam bentuk yang disimpan aplikasi."
 
 
-def _conflicts_ok(value: Any, fields) -> bool:
+def _conflicts_ok(value: Any, fields: Collection[str]) -> bool:
     return (
         isinstance(value, list)
         and bool(value)

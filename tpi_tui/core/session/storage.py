@@ -10,6 +10,7 @@ import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeAlias
 
 from tinydb.storages import Storage
 
@@ -20,6 +21,14 @@ from ..rules.meta import SCHEMA_VERSION
 
 # A complete session with years of edits is a few MB; the bound keeps a hostile file from memory.
 MAX_SESSION_BYTES = 128 * 1024 * 1024
+
+
+# The shapes of a session file: tables of documents keyed by id; a document is a JSON object.
+Doc: TypeAlias = dict[str, Any]
+DocTable: TypeAlias = dict[str, Doc]  # (not TinyDB's Table class)
+Tables: TypeAlias = dict[str, DocTable]
+# What identifies one version of a file: inode, size, mtime_ns, ctime_ns.
+Fingerprint: TypeAlias = tuple[int, int, int, int]
 
 
 FORMAT = 2  # meta.format: event DAG with merge events, conflicts, keyed sign-offs
@@ -34,7 +43,7 @@ def doc_key(key: str) -> tuple[int, str]:
 IMMUTABLE_TABLES = frozenset({"events"})
 
 
-def dump_tables(tables: dict, lines_cache: dict | None = None) -> bytes:
+def dump_tables(tables: Tables, lines_cache: dict[str, dict[str, str]] | None = None) -> bytes:
     """Serialise with one document per line (C-speed json.dumps per document).
 
     ``lines_cache`` keeps the serialised form of documents that never change (events), so a
@@ -62,7 +71,7 @@ def dump_tables(tables: dict, lines_cache: dict | None = None) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def fingerprint(path: Path) -> tuple | None:
+def fingerprint(path: Path) -> Fingerprint | None:
     """What identifies one version of a file on disk without reading it (None: no file)."""
     try:
         st = os.stat(path)
@@ -71,12 +80,12 @@ def fingerprint(path: Path) -> tuple | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def load_tables(path: Path) -> dict:
+def load_tables(path: Path) -> Tables:
     """Parse a session file; any damage becomes one Indonesian sentence naming the file."""
     return load_tables_fp(path)[0]
 
 
-def load_tables_fp(path: Path) -> tuple[dict, tuple | None]:
+def load_tables_fp(path: Path) -> tuple[Tables, Fingerprint]:
     """``load_tables`` plus the fingerprint of the very version read (fstat of the open file)."""
     try:
         with open(path, "rb") as fh:
@@ -95,7 +104,7 @@ def load_tables_fp(path: Path) -> tuple[dict, tuple | None]:
     return parse_tables(raw, path), (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def parse_tables(raw: bytes, path: Path) -> dict:
+def parse_tables(raw: bytes, path: Path) -> Tables:
     try:
         data = jsonfile.loads(raw.decode("utf-8"), f"Berkas sesi {path.name}", unique_keys=True)
     except UnicodeDecodeError:
@@ -124,16 +133,16 @@ def parse_tables(raw: bytes, path: Path) -> dict:
 class SessionStorage(Storage):
     """TinyDB storage: read once, keep in memory, every write (or batch) atomically to disk."""
 
-    def __init__(self, path: str | Path, readonly: bool = False, initial: dict | None = None) -> None:
+    def __init__(self, path: str | Path, readonly: bool = False, initial: Tables | None = None) -> None:
         self.path = Path(path)
         self.readonly = readonly
-        self._cache: dict | None = initial
-        self._lines: dict = {}
+        self._cache: Tables | None = initial
+        self._lines: dict[str, dict[str, str]] = {}
         self._depth = 0
         self._dirty = False
-        self.fingerprint = fingerprint(self.path) if initial is not None else None
+        self.fingerprint: Fingerprint | None = fingerprint(self.path) if initial is not None else None
 
-    def read(self) -> dict | None:
+    def read(self) -> Tables:
         if self._cache is None:
             self._lines = {}
             self._cache, self.fingerprint = load_tables_fp(self.path)
@@ -143,11 +152,11 @@ class SessionStorage(Storage):
         """Has something other than this storage replaced the file since it was read/written?"""
         return self._cache is not None and fingerprint(self.path) != self.fingerprint
 
-    def reload(self) -> dict:
+    def reload(self) -> Tables:
         self._cache = None
         return self.read()
 
-    def write(self, data: dict) -> None:
+    def write(self, data: Tables) -> None:
         if self.readonly:
             raise ReadOnlyError("Sesi dibuka hanya-baca; perubahan tidak disimpan.")
         self._cache = data

@@ -47,7 +47,7 @@ import hashlib
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tinydb import TinyDB
 from tinydb.table import Document, Table
@@ -74,6 +74,11 @@ from .conflicts import CONFLICT_FIELD, list_conflicts
 from .schema import schema_problems
 from .storage import FORMAT, SessionStorage, dump_tables
 
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
+
+    from .storage import Doc, DocTable, Tables
+
 # A note typed with pauses is saved every second or so; logging each save with the old and new
 # text in full grew a session file by megabytes. Saves of the same text field of the same item by
 # the same assessor within this many seconds are one edit: the last event is rewritten to run
@@ -82,7 +87,7 @@ COALESCE_SECONDS = 120
 
 
 class _EventTable(Table):
-    document_id_class = str
+    document_id_class = str  # type: ignore[assignment]  # ULID keys; TinyDB's annotations assume int ids
 
     def _get_next_id(self) -> str:  # ULIDs: unique across machines, ordered by time
         return ulid()
@@ -119,13 +124,13 @@ class SessionStore:
         actor: str = "",
         instrument: Instrument | None = None,
         wait: float = 0.0,
-        _initial: dict | None = None,
+        _initial: Tables | None = None,
     ) -> None:
         """``wait``: seconds to wait for another writer to finish before ``LockedError``."""
         self.path = Path(path)
         self.actor = actor or "tanpa-nama"
         self.instrument = instrument or load_instrument()
-        self._lock = None
+        self._lock: BaseFileLock | None = None
         self._own_last: str | None = None  # the last event this store appended (may coalesce)
         self.reloads = 0  # how often the file was reloaded after a change on disk (UIs redraw)
         self._mutex = threading.RLock()
@@ -145,7 +150,7 @@ class SessionStore:
             raise
         self.readonly = readonly
 
-    def _check_schema(self, tables: dict) -> None:
+    def _check_schema(self, tables: Tables) -> None:
         """Refuse a file the app could not have written (a hand edit): never score or build on it."""
 
         try:
@@ -190,7 +195,7 @@ class SessionStore:
         self.close()
 
     @classmethod
-    def create(cls, path: Path, meta: dict, *, actor: str, instrument: Instrument | None = None) -> SessionStore:
+    def create(cls, path: Path, meta: Doc, *, actor: str, instrument: Instrument | None = None) -> SessionStore:
         """Write a new session file (refusing to overwrite) and return it open for writing."""
         inst = instrument or load_instrument()
         if path.exists():
@@ -203,7 +208,7 @@ class SessionStore:
                 f"Folder sesi {path.parent.name} tidak dapat dibuat: {os_reason(exc)}. Tidak ada yang disimpan."
             ) from None
         stamp = now_iso()
-        full = {
+        full: Doc = {
             "schema": SCHEMA_VERSION,
             "format": FORMAT,
             "instrument": inst.ref(),
@@ -213,7 +218,7 @@ class SessionStore:
             "created_by": actor,
             **meta,
         }
-        event = {
+        event: Doc = {
             "field": "sesi.dibuat",
             "item": None,
             "new": full["id"],
@@ -226,7 +231,7 @@ class SessionStore:
         event["isi"] = meta_digest(full)  # the initial metadata is covered by the chain too
         event["prev"] = GENESIS
         event["hash"] = hashlib.sha256(canonical(event)).hexdigest()
-        tables = {"meta": {"1": full}, "answers": {}, "events": {ulid(): event}}
+        tables: Tables = {"meta": {"1": full}, "answers": {}, "events": {ulid(): event}}
         try:
             write_atomic(path, dump_tables(tables))
             return cls(path, actor=actor, instrument=inst, _initial=tables)
@@ -236,26 +241,26 @@ class SessionStore:
 
     # -- reading ----------------------------------------------------------------------------
     @property
-    def tables(self) -> dict:
+    def tables(self) -> Tables:
         return self._storage.read()
 
     @property
-    def meta(self) -> dict:
+    def meta(self) -> Doc:
         return self.tables["meta"]["1"]
 
     @property
     def id(self) -> str:
-        return self.meta["id"]
+        return cast(str, self.meta["id"])  # _check_schema refused a file whose id is not text
 
     @property
-    def answers(self) -> dict[str, dict]:
+    def answers(self) -> DocTable:
         """{str(item id): answer document}; treat as read-only, write through ``set_item``."""
         return self.tables.get("answers", {})
 
-    def answer(self, item_id: int) -> dict:
+    def answer(self, item_id: int) -> Doc:
         return dict(self.answers.get(str(item_id), {}))
 
-    def events(self) -> list[dict]:
+    def events(self) -> list[Doc]:
         """The change log in order (by ``seq``, the chain's own order)."""
         return ordered_events(self.tables)
 
@@ -282,7 +287,7 @@ class SessionStore:
         with self._mutex:
             return self._refresh() is not None
 
-    def _refresh(self) -> dict | None:
+    def _refresh(self) -> Tables | None:
         """Reload a file changed on disk; return the tables as they were before, else None."""
         if not self._storage.changed_on_disk():
             return None
@@ -307,7 +312,7 @@ class SessionStore:
         if not lifecycle and self.meta.get("status") == StatusSesi.FINAL:
             raise ReadOnlyError("Sesi sudah final dan terkunci. Buka kembali (reopen) dengan alasan untuk mengubahnya.")
 
-    def _head(self) -> tuple[str | None, dict | None]:
+    def _head(self) -> tuple[str | None, Doc | None]:
         events = self.tables.get("events", {})
         if not events:
             return None, None
@@ -316,11 +321,11 @@ class SessionStore:
 
     def _append_event(self, item: int | None, field: str, old: Any, new: Any, reason: str | None) -> None:
         last_key, last = self._head()
-        if last and last_key == self._own_last and self._continues(last, item, field, reason):
+        if last and last_key is not None and last_key == self._own_last and self._continues(last, item, field, reason):
             self._rewrite_last(last_key, last, new)
             return
         event = chained_event(last, item=item, field=field, old=old, new=new, who=self.actor, reason=reason)
-        self._own_last = self._events.insert(event)
+        self._own_last = cast(str, self._events.insert(event))  # a ULID (_EventTable); TinyDB annotates int
 
     def _migrate(self) -> None:
         """Inside a batch: a file of an older format gets ``format`` 2, recorded as an event."""
@@ -336,7 +341,7 @@ class SessionStore:
             "format berkas diperbarui (riwayat bercabang, konflik, tanda tangan berkunci)",
         )
 
-    def _continues(self, last: dict, item: int | None, field: str, reason: str | None) -> bool:
+    def _continues(self, last: Doc, item: int | None, field: str, reason: str | None) -> bool:
         """Is this save the same typing burst as the last event (same text, same assessor)?"""
         if field not in TEXT_FIELDS or reason or last.get("reason") or item is None:
             return False
@@ -348,19 +353,20 @@ class SessionStore:
             return False
         return age.total_seconds() <= COALESCE_SECONDS
 
-    def _rewrite_last(self, key: str, last: dict, new: Any) -> None:
+    def _rewrite_last(self, key: str, last: Doc, new: Any) -> None:
         """Make the last event run from the value before the burst to ``new`` (or drop it)."""
         self._storage.forget_line("events", key)
         if (last.get("old") or "") == (new or ""):
-            self._events.remove(doc_ids=[key])  # typed and erased again: nothing changed
+            # typed and erased again: nothing changed
+            self._events.remove(doc_ids=[key])  # type: ignore[list-item]  # ULID key; TinyDB annotates int
             self._own_last = None
             return
         event = {k: v for k, v in last.items() if k != "hash"}
         event.update(new=new, ts=now_iso())
         event["hash"] = hashlib.sha256(canonical(event)).hexdigest()
-        self._events.update(event, doc_ids=[key])
+        self._events.update(event, doc_ids=[key])  # type: ignore[list-item]  # ULID key; TinyDB annotates int
 
-    def conflicts(self) -> list[dict]:
+    def conflicts(self) -> list[Doc]:
         """Every recorded conflict (item ``None`` = session metadata), oldest first."""
         return list_conflicts(self.tables)
 
@@ -392,7 +398,7 @@ class SessionStore:
             self._write_plan(plan, reason)
             return sum(len([f for f in c if f != CONFLICT_FIELD]) for _, _, c in plan)
 
-    def _plan(self, changes: dict[int, dict[str, Any]], before: dict | None = None) -> list[tuple[int, dict, dict]]:
+    def _plan(self, changes: dict[int, dict[str, Any]], before: Tables | None = None) -> list[tuple[int, Doc, Doc]]:
         """(item id, current answer, changed fields) per item; raises before anything is written.
 
         ``before``: the tables this store held when the file turned out to have changed on disk.
@@ -401,11 +407,11 @@ class SessionStore:
         """
         self._check_writable()
         ids = {p["id"] for p in self.meta.get("narasumber", [])}
-        plan = []
+        plan: list[tuple[int, Doc, Doc]] = []
         for item_id, fields in changes.items():
             item = self.instrument.item(item_id)
             current = self.answer(item.id)
-            clean = {}
+            clean: dict[str, object] = {}
             for field, value in fields.items():
                 if field not in ITEM_FIELDS:
                     raise TpiError(f"Kolom '{field}' tidak dikenal untuk butir LKE.")
@@ -427,10 +433,10 @@ class SessionStore:
                 plan.append((item.id, current, changed))
         return plan
 
-    def _conflict_record(self, item_id: int | None, field: str, base: Any, ours: Any, theirs: Any) -> dict:
+    def _conflict_record(self, item_id: int | None, field: str, base: Any, ours: Any, theirs: Any) -> Doc:
         """Both values of one field with who set them and when (the disk side from its last event)."""
         key = field if item_id is not None else f"meta.{field}"
-        last = None
+        last: Doc | None = None
         for ev in self.tables.get("events", {}).values():
             if (
                 ev.get("item") == item_id
@@ -452,7 +458,7 @@ class SessionStore:
             ],
         }
 
-    def _write_plan(self, plan: list[tuple[int, dict, dict]], reason: str | None) -> None:
+    def _write_plan(self, plan: list[tuple[int, Doc, Doc]], reason: str | None) -> None:
         if not plan:
             return
         with self._storage.batch():
@@ -473,7 +479,7 @@ class SessionStore:
             before = self._refresh()
             self._check_writable()
             roles = tuple(self.instrument.narasumber) or None
-            clean = {}
+            clean: dict[str, object] = {}
             for field, value in changes.items():
                 if field not in EDITABLE_META:
                     raise TpiError(f"Kolom sesi '{field}' tidak dapat diubah.")
@@ -505,7 +511,7 @@ class SessionStore:
                 raise TpiError(f"Kolom siklus sesi tidak dikenal: {', '.join(sorted(unknown))}.")
             return self._write_meta(changes, reason)
 
-    def _write_meta(self, clean: dict[str, Any], reason: str | None, extra: dict | None = None) -> dict[str, Any]:
+    def _write_meta(self, clean: dict[str, Any], reason: str | None, extra: Doc | None = None) -> dict[str, Any]:
         meta = self.meta
         changed = {f: v for f, v in {**clean, **(extra or {})}.items() if meta.get(f) != v}
         if not changed:

@@ -10,9 +10,10 @@ import json
 import os
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard
 
 from .. import jsonfile
 from ..atomic import write_atomic
@@ -35,6 +36,7 @@ from .store import (
 
 if TYPE_CHECKING:
     from ..rules.instrument import Instrument
+    from .storage import Tables
     from .store import SessionStore
 
 # The instrument, the scorer and the store (TinyDB) are imported where they are used: bare `tpi`
@@ -42,6 +44,10 @@ if TYPE_CHECKING:
 
 INDEX = ".index.json"
 INDEX_VERSION = 3  # 3: summaries count merge conflicts
+# A listing index entry: {"stamp": [mtime_ns, size], "summary": SessionSummary.to_dict()}.
+IndexEntry: TypeAlias = dict[str, Any]
+# Workspace.index_plan(): (cached entries, (rel, path, stamp) of files to summarise, current entries).
+IndexPlan: TypeAlias = tuple[dict[str, IndexEntry], list[tuple[str, Path, list[int]]], dict[str, IndexEntry]]
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
@@ -77,7 +83,7 @@ class SessionSummary:
     error: str = ""
     konflik: int = 0  # recorded merge conflicts not yet resolved (core/team/merge.py)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
@@ -189,9 +195,9 @@ class Workspace:
         target: str,
         tempat: str = "",
         jam_mulai: str = "",
-        dasar: dict | None = None,
-        tim: list[dict] | None = None,
-        narasumber: list[dict] | None = None,
+        dasar: dict[str, Any] | None = None,
+        tim: list[dict[str, Any]] | None = None,
+        narasumber: list[dict[str, Any]] | None = None,
         predikat_wbk: bool | None = None,
         actor: str = "",
     ) -> SessionStore:
@@ -251,16 +257,17 @@ class Workspace:
         return SessionStore(self.resolve(ref), readonly=readonly, actor=actor or self.actor(), wait=wait)
 
     # -- the listing index ------------------------------------------------------------------
-    def _read_index(self) -> dict:
+    def _read_index(self) -> dict[str, IndexEntry]:
         """The index's entries by relative path (empty when missing, damaged or of another version)."""
         try:
             text = (self.sessions_dir / INDEX).read_text(encoding="utf-8")
             index = jsonfile.loads(text, f"Berkas {INDEX}", shape_checked=True)  # every entry: _valid_entry
-            if index.get("version") != INDEX_VERSION or not isinstance(index.get("sessions"), dict):
+            sessions = index.get("sessions")
+            if index.get("version") != INDEX_VERSION or not isinstance(sessions, dict):
                 raise ValueError
         except (OSError, ValueError, AttributeError, TpiError):  # only a cache: rebuilt by a listing
             return {}
-        return index["sessions"]
+        return sessions
 
     def cached_sessions(self) -> list[SessionSummary]:
         """The sessions as the index last saw them, without looking at the files (no stat of each).
@@ -270,14 +277,14 @@ class Workspace:
         """
         return _summaries(e for e in self._read_index().values() if _valid_entry(e))
 
-    def index_plan(self) -> tuple[dict, list[tuple[str, Path, list[int]]], dict]:
+    def index_plan(self) -> IndexPlan:
         """(cached index entries, files needing a summary, files whose summary is current).
 
         Pass it to ``list_sessions(plan=...)`` to list without reading the folder twice.
         """
         cached = self._read_index()
         stale: list[tuple[str, Path, list[int]]] = []
-        current: dict[str, dict] = {}
+        current: dict[str, IndexEntry] = {}
         for rel, st in self._scan():
             stamp = [st.st_mtime_ns, st.st_size]
             entry = cached.get(rel)
@@ -287,7 +294,12 @@ class Workspace:
                 stale.append((rel, self.sessions_dir / rel, stamp))
         return cached, stale, current
 
-    def list_sessions(self, opd: str | None = None, progress=None, plan=None) -> list[SessionSummary]:
+    def list_sessions(
+        self,
+        opd: str | None = None,
+        progress: Callable[[int, int], object] | None = None,
+        plan: IndexPlan | None = None,
+    ) -> list[SessionSummary]:
         """Every session, summarised; cached in ``sessions/.index.json`` by (mtime, size).
 
         Saving an answer never touches the index: a listing re-reads only the files whose
@@ -312,7 +324,7 @@ class Workspace:
         out = _summaries(fresh.values())
         return [s for s in out if _opd_matches(opd, s)] if opd else out
 
-    def _summarise(self, path: Path, rel: str) -> dict:
+    def _summarise(self, path: Path, rel: str) -> dict[str, Any]:
         from .conflicts import list_conflicts  # lazy: pulls the storage (TinyDB); only a stale index entry needs it
 
         inst = self.instrument
@@ -372,14 +384,14 @@ _SUMMARY_KEYS = tuple(sorted(_SUMMARY_TYPES))
 _SUMMARY_AS_WRITTEN = tuple(_SUMMARY_TYPES[k][-1] for k in _SUMMARY_KEYS)
 
 
-def _summaries(entries) -> list[SessionSummary]:
+def _summaries(entries: Iterable[IndexEntry]) -> list[SessionSummary]:
     """Index entries as summaries, in the listing's order (OPD, date, id)."""
     out = [SessionSummary(**e["summary"]) for e in entries]
     out.sort(key=lambda s: (s.opd.lower(), s.tanggal, s.id))
     return out
 
 
-def _valid_entry(entry: object) -> bool:
+def _valid_entry(entry: object) -> TypeGuard[IndexEntry]:
     """An index entry the listing can use as is: right keys, right types (else it is rebuilt).
 
     The index is a cache anyone can damage (a merge, a hand edit, an older version); an entry
@@ -400,7 +412,7 @@ def _valid_entry(entry: object) -> bool:
     return all(type(summary[k]) in types for k, types in _SUMMARY_TYPES.items())
 
 
-def _load_for_summary(path: Path) -> dict:
+def _load_for_summary(path: Path) -> Tables:
     """Meta and answers only: the listing needs no event log, which is most of a file's bytes.
 
     The store writes one table per block in a fixed layout, and JSON strings cannot hold a raw
