@@ -251,6 +251,12 @@ def _find_header(rows: list[tuple[int, tuple]]) -> tuple[str, int, dict[str, int
 # -- placing rows ---------------------------------------------------------------------------
 
 
+# heading names normalised once (every row of every sheet is compared with them)
+_BAGIAN_NORM = {k: norm(v) for k, v in BAGIAN_NAMA.items()}
+_HASIL_NORM = {k: norm(v) for k, v in HASIL_NAMA.items()}
+_LANDMARK_NORM = {k: norm(v) for k, v in LANDMARK.items()}
+
+
 class _Placer:
     """Finds the item (or the heading) a row stands for, by text, keeping the sub-area context."""
 
@@ -269,6 +275,8 @@ class _Placer:
             for i, it in inst.items.items()
         }
         self.induk_names = {norm(s.induk) for s in inst.sub_areas.values() if s.induk}
+        # every name a sub-area heading may carry, normalised once (was: per row, per sub-area)
+        self.sub_names = {kode: {norm(s.nama), *SUB_LABELS.get(s.kode, ())} for kode, s in inst.sub_areas.items()}
         self.bagian: str | None = None
         self.area: str | None = None
         self.sub: str | None = None
@@ -293,16 +301,16 @@ class _Placer:
         if t == "hasil":
             self.bagian, self.area, self.sub = "hasil", None, None
             return "komponen", "hasil"
-        for bagian, nama in BAGIAN_NAMA.items():
-            if t == norm(nama):
+        for bagian, nama in _BAGIAN_NORM.items():
+            if t == nama:
                 self.bagian, self.area, self.sub = bagian, None, None
                 return "bagian", bagian
-        for group, nama in HASIL_NAMA.items():
-            if t == norm(nama):
+        for group, nama in _HASIL_NORM.items():
+            if t == nama:
                 self.bagian, self.area, self.sub = "hasil", None, group
                 return "bagian", group
-        for key, nama in LANDMARK.items():
-            if t == norm(nama):
+        for key, nama in _LANDMARK_NORM.items():
+            if t == nama:
                 return "landmark", key
         if t in self.area_names:
             self.area, self.sub = self.area_names[t], None
@@ -316,16 +324,12 @@ class _Placer:
         return None
 
     def _sub_named(self, text: str) -> str | None:
-        def names(s) -> set[str]:
-            return {norm(s.nama), *SUB_LABELS.get(s.kode, ())}
-
+        named = [s for s in self.inst.sub_areas.values() if text in self.sub_names[s.kode]]
         found = [
-            s.kode
-            for s in self.inst.sub_areas.values()
-            if text in names(s) and (self.area is None or s.area == self.area) and (self.bagian in (None, s.bagian))
+            s.kode for s in named if (self.area is None or s.area == self.area) and (self.bagian in (None, s.bagian))
         ]
         if not found:  # headings out of order: a unique name anywhere still places the row
-            found = [s.kode for s in self.inst.sub_areas.values() if text in names(s)]
+            found = [s.kode for s in named]
         return found[0] if len(found) == 1 else None
 
     def item(self, texts: list[str]) -> int | None:
