@@ -161,7 +161,7 @@ async def test_writer_survives_an_unexpected_error(demo_ws, bug_log, monkeypatch
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
-        store = screen.store
+        store = screen.writer.store
         real = store.set_item
         calls = []
 

@@ -28,12 +28,12 @@ async def test_a_failed_save_is_marked_kept_retried_and_never_dropped(demo_ws, m
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, WawancaraScreen) and screen.current == 41
-        real = screen.store.set_item
+        real = screen.writer.store.set_item
 
         def disk_full(*args, **kwargs):
             raise OSError(errno.ENOSPC, "No space left on device")
 
-        monkeypatch.setattr(screen.store, "set_item", disk_full)
+        monkeypatch.setattr(screen.writer.store, "set_item", disk_full)
         screen.query_one("#catatan_tpi").focus()
         await pilot.press(*"Catatan penting")
         screen.query_one("#nav").focus()  # leaving the field saves: the disk is full
@@ -57,7 +57,7 @@ async def test_a_failed_save_is_marked_kept_retried_and_never_dropped(demo_ws, m
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen, "kembali ke kokpit")
         # space freed: Ctrl+S retries and the status line tells the truth again
-        monkeypatch.setattr(screen.store, "set_item", real)
+        monkeypatch.setattr(screen.writer.store, "set_item", real)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert stored(demo_ws, sid)["41"]["catatan_tpi"] == "Catatan penting"
@@ -72,7 +72,7 @@ async def test_a_failed_answer_key_is_retried_on_the_next_change(demo_ws, monkey
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
-        real = screen.store.set_item
+        real = screen.writer.store.set_item
         calls = []
 
         def flaky(item_id, fields, *args, **kwargs):
@@ -81,7 +81,7 @@ async def test_a_failed_answer_key_is_retried_on_the_next_change(demo_ws, monkey
                 raise OSError(errno.EIO, "I/O error")
             return real(item_id, fields, *args, **kwargs)
 
-        monkeypatch.setattr(screen.store, "set_item", flaky)
+        monkeypatch.setattr(screen.writer.store, "set_item", flaky)
         await pilot.press("a")  # fails
         await settle(pilot)
         assert "Belum tersimpan: 1" in bar(screen) or "Belum tersimpan: 2" in bar(screen)
@@ -111,7 +111,7 @@ async def test_the_status_line_leaves_menyimpan_when_a_reload_after_a_save_finds
         await pilot.pause()
         screen = app.screen
         save_taken, save_gate, reload_gate = threading.Event(), threading.Event(), threading.Event()
-        real_set_item, real_refresh = screen.store.set_item, screen.store.refresh
+        real_set_item, real_refresh = screen.writer.store.set_item, screen.writer.store.refresh
 
         def held_set_item(*args, **kwargs):
             save_taken.set()
@@ -123,9 +123,9 @@ async def test_the_status_line_leaves_menyimpan_when_a_reload_after_a_save_finds
             return real_refresh(*args, **kwargs)
 
         changed = iter([True])
-        monkeypatch.setattr(screen.store, "set_item", held_set_item)
-        monkeypatch.setattr(screen.store, "refresh", held_refresh)
-        monkeypatch.setattr(screen.store, "changed_on_disk", lambda: next(changed, False))
+        monkeypatch.setattr(screen.writer.store, "set_item", held_set_item)
+        monkeypatch.setattr(screen.writer.store, "refresh", held_refresh)
+        monkeypatch.setattr(screen.writer.store, "changed_on_disk", lambda: next(changed, False))
         applied = screen.writer.applied
         await pilot.press("a")  # the save is taken by the writer and held ...
         await until(pilot, save_taken.is_set, "penyimpanan diambil penulis")  # (on a busy machine: later)

@@ -6,6 +6,7 @@ import gc
 import time
 from functools import partial
 
+from textual import on
 from textual.app import App
 from textual.binding import Binding
 
@@ -15,6 +16,7 @@ from ..core.workspace import Workspace
 from ..galat import log_exception, message
 from .screens.konfirmasi import KonfirmasiScreen  # here, not in action_quit: quitting imports nothing
 from .textual_private import GuardedApp, KeyGate, split_escape_in_bursts
+from .writer import SaveFailed
 
 DARK, LIGHT = "textual-dark", "textual-light"
 BUG_STORM = (10, 5.0)  # more than 10 unexpected errors within 5 s: stop, the screen cannot recover
@@ -71,7 +73,8 @@ class TpiApp(GuardedApp, KeyGate, App):
         '[/]' in it must not raise a MarkupError nor '[b]' style anything (issue #10)."""
         super().notify(show(str(message)), markup=False, **kwargs)
 
-    def on_writer_failed(self, event) -> None:  # Writer.Failed (by name: writer.py loads with a session)
+    @on(SaveFailed)
+    def _save_failed(self, event: SaveFailed) -> None:
         """A save that failed after its screen was closed: say so (the value is lost; it was asked)."""
         self.notify(event.error, title="Gagal menyimpan", severity="error", timeout=8)
 

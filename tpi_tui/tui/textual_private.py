@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Input, TextArea
 
 from ..galat import log_exception, message
+from .writer import Reply
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -43,6 +44,8 @@ class GuardedPump:
     """Mixin for a Screen (or any MessagePump): a handler's exception is reported, not fatal."""
 
     async def _dispatch_message(self, msg: Message) -> None:
+        if isinstance(msg, Reply):
+            msg.writer.arrived(msg)  # the writer's newest view, before any handler reads it
         try:
             await super()._dispatch_message(msg)  # type: ignore[misc]
         except Exception as error:  # noqa: BLE001
@@ -50,6 +53,9 @@ class GuardedPump:
             if report is None:
                 raise
             report(error)
+        finally:
+            if isinstance(msg, Reply):
+                msg.writer.handled(msg)  # the one place a writer reply counts as applied
 
 
 class GuardedApp:
@@ -57,10 +63,15 @@ class GuardedApp:
     error of a widget, timer or worker is logged while the app keeps running."""
 
     async def _dispatch_message(self, msg: Message) -> None:
+        if isinstance(msg, Reply):
+            msg.writer.arrived(msg)
         try:
             await super()._dispatch_message(msg)  # type: ignore[misc]
         except Exception as error:  # noqa: BLE001
             self.report_bug(error)  # type: ignore[attr-defined]
+        finally:
+            if isinstance(msg, Reply):
+                msg.writer.handled(msg)
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual's default prints a traceback and exits. An error while starting (no screen yet)
