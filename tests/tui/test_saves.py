@@ -137,3 +137,51 @@ async def test_the_status_line_leaves_menyimpan_when_a_reload_after_a_save_finds
         await settle(pilot)
         assert stored(demo_ws, sid)["41"]["jawaban_tpi"] == "A"
         assert "Tersimpan" in bar(screen) and "Menyimpan" not in bar(screen)
+
+
+async def test_a_failed_save_is_told_once(demo_ws, monkeypatch):
+    """A writer reply is addressed to its screen: it used to bubble on to the app, whose handler
+    for saves failed after their screen closed toasted the same failure a second time."""
+    sid = in_progress_id(demo_ws)
+    app = make_app(demo_ws, actor="Penguji TPI", session=sid)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")
+        screen = app.screen
+
+        tries = []
+
+        def disk_full(*args, **kwargs):
+            tries.append(args)
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(screen.writer.store, "set_item", disk_full)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.pause()
+        failed = [n for n in app._notifications if n.title == "Gagal menyimpan"]
+        assert tries and len(failed) == len(tries), (len(tries), [n.message for n in failed])
+
+
+async def test_a_save_whose_screen_closed_still_reaches_the_app_once(demo_ws, monkeypatch):
+    """Text typed just before leaving is saved after the cockpit is gone; if that fails, the app says so."""
+    sid = in_progress_id(demo_ws)
+    app = make_app(demo_ws, actor="Penguji TPI", session=sid)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")
+        screen = app.screen
+        writer = screen.writer
+        gate = threading.Event()
+
+        def full_after_close(*args, **kwargs):
+            gate.wait(30)  # held until the cockpit has closed
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(writer.store, "set_item", full_after_close)
+        await pilot.press("a")
+        app.pop_screen()
+        await until(pilot, lambda: not screen.is_running, "kokpit tertutup")
+        gate.set()
+        await until(pilot, lambda: writer.settled, "balasan penulis ditangani")
+        await until(pilot, lambda: any(n.title == "Gagal menyimpan" for n in app._notifications), "pesan gagal")
+        await pilot.pause()
+        assert [n.title for n in app._notifications].count("Gagal menyimpan") == 1

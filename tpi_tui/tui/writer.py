@@ -85,6 +85,9 @@ def answers_copy(store: SessionStore) -> dict[str, Answer]:
 class Reply(Message, bubble=False):
     """Base of every writer reply. Addressed to one screen: it does not bubble to the app."""
 
+    def __init_subclass__(cls, bubble: bool | None = False, **kwargs: Any) -> None:
+        super().__init_subclass__(bubble=bubble, **kwargs)  # Textual's default would be True again
+
     def __init__(self, writer: Writer, view: SessionView, error: str | None) -> None:
         super().__init__()
         self.writer = writer
