@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 from functools import partial
 
 from textual import on
@@ -19,6 +20,7 @@ from .textual_private import GuardedApp, KeyGate, split_escape_in_bursts
 from .writer import SaveFailed
 
 DARK, LIGHT = "textual-dark", "textual-light"
+PaletteEntry = tuple[str, Callable[[], object], str]  # (title, action, help) of a palette entry
 BUG_STORM = (10, 5.0)  # more than 10 unexpected errors within 5 s: stop, the screen cannot recover
 
 
@@ -68,7 +70,7 @@ class TpiApp(GuardedApp, KeyGate, App):
         except Exception:  # noqa: BLE001 - notifying must not raise a second error
             pass
 
-    def notify(self, message: str, *, markup: bool = True, **kwargs) -> None:  # type: ignore[override]
+    def notify(self, message: str, *, markup: bool = True, **kwargs) -> None:
         """Every notification is plain text: messages quote user input (an OPD, a note), and a
         '[/]' in it must not raise a MarkupError nor '[b]' style anything (issue #10)."""
         super().notify(show(str(message)), markup=False, **kwargs)
@@ -119,7 +121,7 @@ class TpiApp(GuardedApp, KeyGate, App):
                 CommandPalette(placeholder="Cari butir (nomor atau kata), layar, perintah…", id="--command-palette")
             )
 
-    def app_commands(self) -> list[tuple[str, object, str]]:
+    def app_commands(self) -> list[PaletteEntry]:
         """(title, action, help) of the palette's app-wide entries: they replace Textual's list
         (Theme, Quit, Keys, Maximize, Screenshot: English). No digit in a title: typing an item
         number must put the item first."""

@@ -81,6 +81,7 @@ class BerandaScreen(TpiScreen):
         if narrow == self.narrow and self._columns_set:
             return False
         self.narrow, self._columns_set = narrow, True
+        names: tuple[str, ...]
         if narrow:
             names = ("Tanggal · ID", "Jenis", "Status", "Progres")
         else:
@@ -149,7 +150,8 @@ class BerandaScreen(TpiScreen):
     def refill(self) -> None:
         words = self.query_one("#filter", Input).value.lower().split()
         table = self.query_one("#sessions", SessionList)
-        rows, keys = [], []
+        rows: list[tuple[str, ...]] = []
+        keys: list[str] = []
         last_opd = None
         shown = 0
         for s in self.sessions:

@@ -183,12 +183,12 @@ class RekapScreen(TpiScreen):
         for r in self.rows:
             t = r["tpi"]
             low = bool(r["di_bawah_minimal"])
-            name = Text(("▼ " if low else "") + r["opd"], "bold red" if low else "")
+            opd = Text(("▼ " if low else "") + r["opd"], "bold red" if low else "")
             status = Text(r["status_label"] + (" *" if r["draf"] else ""), "yellow" if r["draf"] else "green")
             u = r.get("usulan")
             cells = [
                 str(r["no"]),
-                name,
+                opd,
                 format_angka(t["total"]),
                 format_angka(r["unit"]["total"]),
                 status,

@@ -10,8 +10,8 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...core.policy import name_matches
-from ...core.review import OVERRIDE_MIN, TIERS
+from ...core.policy import TIERS, name_matches
+from ...core.review import OVERRIDE_MIN
 from ..base import TpiModal
 
 

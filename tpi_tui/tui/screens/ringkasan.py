@@ -14,8 +14,8 @@ from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.answers import format_value
-from ...core.policy import StatusSesi
-from ...core.review import STATUS_LABEL, TIERS, finalize, gaps, reopen, sign_off, signoff_state
+from ...core.policy import TIERS, StatusSesi
+from ...core.review import STATUS_LABEL, finalize, gaps, reopen, sign_off, signoff_state
 from ...core.scoring import GABUNGAN, THRESHOLDS, fmt
 from ...core.text import show
 from ..base import TpiScreen

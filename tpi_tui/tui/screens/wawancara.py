@@ -43,16 +43,17 @@ from ..writer import (
 if TYPE_CHECKING:
     from ...core.scoring import Evaluation
     from ...core.store import SessionStore
+    from ..app import PaletteEntry
     from ..writer import Imported
 
 
 class ItemCommands(Provider):
     """Command palette: jump to an item by its number or by words of its question."""
 
-    def _commands(self) -> list[tuple[str, object, str]]:
+    def _commands(self) -> list[PaletteEntry]:
         screen = self.screen
         assert isinstance(screen, WawancaraScreen)
-        return screen.palette_commands() + self.app.app_commands()  # the screen's first, always
+        return screen.palette_commands() + screen.tpi.app_commands()  # the screen's first, always
 
     async def discover(self) -> Hits:
         for title, action, help_text in self._commands():
@@ -671,7 +672,7 @@ class WawancaraScreen(TpiScreen):
             self.show_item(item_id)
             self.nav.focus()
 
-    def palette_commands(self) -> list[tuple[str, object, str]]:
+    def palette_commands(self) -> list[PaletteEntry]:
         """(title, action, help) of every screen and list the cockpit opens: the palette's
         'pindah layar' entries, in Indonesian."""
         return [
