@@ -8,13 +8,15 @@ from collections.abc import Callable
 from functools import partial
 
 from textual import on
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 
 from ..core.errors import LockedError, TpiError
 from ..core.text import show
 from ..core.workspace import Workspace
 from ..galat import log_exception, message
+from .screens.beranda import BerandaScreen
 from .screens.konfirmasi import KonfirmasiScreen  # here, not in action_quit: quitting imports nothing
 from .textual_private import GuardedApp, KeyGate, split_escape_in_bursts
 from .writer import SaveFailed
@@ -114,8 +116,6 @@ class TpiApp(GuardedApp, KeyGate, App):
 
     # -- the command palette, in Indonesian (Textual's own system commands are English) ---------
     def action_command_palette(self) -> None:
-        from textual.command import CommandPalette
-
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(
                 CommandPalette(placeholder="Cari butir (nomor atau kata), layar, perintah…", id="--command-palette")
@@ -137,8 +137,6 @@ class TpiApp(GuardedApp, KeyGate, App):
     def get_system_commands(self, screen):
         """The app-wide entries, unless the screen lists them itself after its own (one provider,
         so the palette's order never depends on which provider answered first)."""
-        from textual.app import SystemCommand
-
         if getattr(screen, "LISTS_APP_COMMANDS", False):
             return
         for title, action, help_text in self.app_commands():
@@ -167,7 +165,7 @@ class TpiApp(GuardedApp, KeyGate, App):
     def action_help(self) -> None:
         """F1: the screen's own help text (``TPI_HELP``; Textual's ``HELP`` is its help panel's) and
         every key bound on it."""
-        from .screens.bantuan import BantuanScreen
+        from .screens.bantuan import BantuanScreen  # lazy: textual Markdown, 35 ms of start-up (-X importtime)
 
         screen = self.screen
         if isinstance(screen, BantuanScreen):
@@ -185,7 +183,7 @@ class TpiApp(GuardedApp, KeyGate, App):
         )
 
     def action_rekap(self) -> None:
-        from .screens.rekap import RekapScreen
+        from .screens.rekap import RekapScreen  # lazy: 25 ms of start-up (-X importtime)
 
         if not isinstance(self.screen, RekapScreen):
             self.push_screen(RekapScreen())
@@ -196,8 +194,6 @@ class TpiApp(GuardedApp, KeyGate, App):
 
     def get_default_screen(self):
         """Beranda is the base of the screen stack (no empty default screen under it)."""
-        from .screens.beranda import BerandaScreen
-
         return BerandaScreen()
 
     def on_ready(self) -> None:
@@ -224,7 +220,7 @@ class TpiApp(GuardedApp, KeyGate, App):
         return None
 
     def open_session(self, ref: str) -> None:
-        from .screens.wawancara import WawancaraScreen
+        from .screens.wawancara import WawancaraScreen  # lazy: 36 ms of start-up (-X importtime)
 
         store = self.open_store(ref)
         if store is not None:

@@ -15,6 +15,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from textual import events
+from textual._xterm_parser import XTermParser
 from textual.message import Message
 from textual.widgets import Input, TextArea
 
@@ -217,8 +218,6 @@ def split_escape_in_bursts() -> None:
     (over SSH, in tmux, or typing fast); with a long burst the Esc even became a '^'. Esc y became
     'alt+y', which nothing binds. The app binds no Alt key, so both are split back into Esc and the
     key. (Esc [ and Esc O stay ambiguous: they start the arrow keys' own sequences.)"""
-    from textual._xterm_parser import XTermParser
-
     original = XTermParser._sequence_to_key_events
     if getattr(original, "tpi_split_escape", False):
         return

@@ -23,6 +23,8 @@ from ..format import differs
 from ..plain import plain
 from ..widgets.area_chart import AreaChart, bars_from_scores
 from ..writer import ReviewActed, ReviewRead, Writer
+from .berita_acara import BeritaAcaraScreen
+from .reviu import BukaKembaliScreen, FinalMeskiBelumLengkapScreen, TandaTanganScreen
 
 if TYPE_CHECKING:
     from ...core.scoring import Evaluation
@@ -187,8 +189,6 @@ class RingkasanScreen(TpiScreen):
         self.load_review()
 
     def action_sign_off(self) -> None:
-        from .reviu import TandaTanganScreen
-
         if self.review is None:
             return
         valid = {s["peran"] for s in self.review["signoffs"] if not s["stale"]}
@@ -206,8 +206,6 @@ class RingkasanScreen(TpiScreen):
 
     def action_finalize(self) -> None:
         """Finalize; while the gate has reasons (unanswered, differences without alasan) ask for one."""
-        from .reviu import FinalMeskiBelumLengkapScreen
-
         warnings = (self.review or {}).get("kelengkapan") or []
         if warnings and self.review and self.review["status"] != StatusSesi.FINAL:
             self.app.push_screen(FinalMeskiBelumLengkapScreen(warnings), self._finalize_with_reason)
@@ -230,8 +228,6 @@ class RingkasanScreen(TpiScreen):
         )
 
     def action_reopen(self) -> None:
-        from .reviu import BukaKembaliScreen
-
         if self.review is not None and self.review["status"] != StatusSesi.FINAL:
             self.notify("Hanya sesi yang sudah final yang dapat dibuka kembali.", title="Reviu", severity="warning")
             return
@@ -250,8 +246,6 @@ class RingkasanScreen(TpiScreen):
         self.dismiss(None)
 
     def action_minutes(self) -> None:
-        from .berita_acara import BeritaAcaraScreen
-
         self.app.push_screen(BeritaAcaraScreen(self.writer))
 
 
