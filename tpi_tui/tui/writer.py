@@ -7,7 +7,7 @@ Textual thread worker. Each job kind has its own Message class (``AnswerSaved``,
 ``HistoryRead``, ``ImportApplied`` …) carrying its typed payload and a ``SessionView``: a copy of
 the session meta the writer read after the job, which is all the UI thread ever sees of the
 store. Replies are posted to the screen that asked (Textual's ``post_message`` is thread-safe);
-when that screen is gone, a failed save still reaches the app.
+when that screen is gone, the app takes the reply (and tells a failed save).
 
 The "applied" bookkeeping (what tests wait for, and ``Writer.view``) is done once, by the guarded
 dispatch of every screen and of the app (``textual_private.GuardedPump``), not by each handler.
@@ -229,7 +229,6 @@ class Writer:
         # read here, before the worker thread starts: the screen's first frame
         self.view: SessionView = read_view(store)  # the newest view the UI has handled (UI thread)
         self.opened = Opened(answers_copy(store), store.evaluate(area_reading))
-        self.status = self.view.status  # lifecycle status after the newest job (writer thread)
         self.applied = 0  # replies handled by the UI (UI thread)
         self._seq = 0  # jobs served (writer thread)
         self._lock = threading.Lock()
@@ -307,7 +306,9 @@ class Writer:
         if _listening(to) and to.post_message(reply):
             return
         app = self.app
-        if isinstance(reply, SaveFailed) and app is not None and app.is_running:  # the screen is gone
+        if app is not None and app.is_running:
+            # the screen is gone: the app takes the reply, so its view (a finalize, say) still
+            # reaches the UI, and a failed save is still told (TpiApp handles SaveFailed)
             with self._lock:
                 self._unhandled[id(reply)] = (reply, app)
             if app.post_message(reply):
@@ -322,7 +323,6 @@ class Writer:
         except Exception:  # noqa: BLE001 - a meta we cannot read: keep the last view, not final
             last = self.view
             view = SessionView(last.meta, StatusSesi.DRAFT.value, last.readonly, last.reloads, self._seq)
-        self.status = view.status
         return view
 
     def _serve(self, job: Save | Call[Any]) -> Reply:
