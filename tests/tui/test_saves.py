@@ -125,7 +125,11 @@ async def test_the_status_line_leaves_menyimpan_when_a_reload_after_a_save_finds
         changed = iter([True])
         monkeypatch.setattr(screen.writer.store, "set_item", held_set_item)
         monkeypatch.setattr(screen.writer.store, "refresh", held_refresh)
-        monkeypatch.setattr(screen.writer.store, "changed_on_disk", lambda: next(changed, False))
+        # "changed" once, after the save is taken: the 0.5 s watch timer firing earlier must not queue
+        # the reload before the save (it then held the writer, and the save, until the test gave up)
+        monkeypatch.setattr(
+            screen.writer.store, "changed_on_disk", lambda: save_taken.is_set() and next(changed, False)
+        )
         applied = screen.writer.applied
         await pilot.press("a")  # the save is taken by the writer and held ...
         await until(pilot, save_taken.is_set, "penyimpanan diambil penulis")  # (on a busy machine: later)

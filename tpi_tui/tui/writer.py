@@ -126,6 +126,7 @@ class MetaSaved(Reply):
         super().__init__(writer, view, None)
         self.fields = fields
         self.changed = changed
+        self.meta = view.meta  # the meta as stored after the save (the writer's copy)
         self.evaluation = evaluation
 
 
