@@ -42,7 +42,11 @@ PRIVATE_PARSER = ("_sequence_to_key_events",)  # XTermParser (textual._xterm_par
 
 
 class GuardedPump:
-    """Mixin for a Screen (or any MessagePump): a handler's exception is reported, not fatal."""
+    """Mixin for a Screen (or any MessagePump): a handler's exception is reported, not fatal.
+
+    The same dispatch does the writer's bookkeeping for each of its replies (``writer.Reply``):
+    the reply's view becomes ``Writer.view`` before any handler runs, and the reply counts as
+    handled after them, whatever they did."""
 
     async def _dispatch_message(self, msg: Message) -> None:
         if isinstance(msg, Reply):
