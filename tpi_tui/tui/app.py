@@ -6,8 +6,8 @@ import gc
 import time
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
-from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -19,7 +19,9 @@ from ..galat import log_exception, message
 from .screens.beranda import BerandaScreen
 from .screens.konfirmasi import KonfirmasiScreen  # here, not in action_quit: quitting imports nothing
 from .textual_private import GuardedApp, KeyGate, split_escape_in_bursts
-from .writer import SaveFailed
+
+if TYPE_CHECKING:
+    from .writer import SaveFailed
 
 DARK, LIGHT = "textual-dark", "textual-light"
 PaletteEntry = tuple[str, Callable[[], object], str]  # (title, action, help) of a palette entry
@@ -77,8 +79,7 @@ class TpiApp(GuardedApp, KeyGate, App):
         '[/]' in it must not raise a MarkupError nor '[b]' style anything (issue #10)."""
         super().notify(show(str(message)), markup=False, **kwargs)
 
-    @on(SaveFailed)
-    def _save_failed(self, event: SaveFailed) -> None:
+    def on_save_failed(self, event: SaveFailed) -> None:  # by name: writer.py loads with a session
         """A save that failed after its screen was closed: say so (the value is lost; it was asked)."""
         self.notify(event.error, title="Gagal menyimpan", severity="error", timeout=8)
 

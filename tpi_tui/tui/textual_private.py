@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 from textual._xterm_parser import XTermParser
@@ -20,10 +20,11 @@ from textual.message import Message
 from textual.widgets import Input, TextArea
 
 from ..galat import log_exception, message
-from .writer import Reply
 
 if TYPE_CHECKING:
     from textual.app import App
+
+    from .writer import Reply
 
 # The private names used below, checked by the test against the installed Textual.
 PRIVATE_APP = (
@@ -41,6 +42,12 @@ PRIVATE_SCREEN = ("_callbacks",)
 PRIVATE_PARSER = ("_sequence_to_key_events",)  # XTermParser (textual._xterm_parser)
 
 
+def writer_reply(msg: Message) -> Reply | None:
+    """``msg`` as a writer reply (``writer.Reply``), or None: recognised by its class flag, so the
+    app starts without loading the writer (5 ms of start-up, -X importtime; it loads with a session)."""
+    return cast("Reply", msg) if getattr(type(msg), "WRITER_REPLY", False) else None
+
+
 class GuardedPump:
     """Mixin for a Screen (or any MessagePump): a handler's exception is reported, not fatal.
 
@@ -49,8 +56,9 @@ class GuardedPump:
     handled after them, whatever they did."""
 
     async def _dispatch_message(self, msg: Message) -> None:
-        if isinstance(msg, Reply):
-            msg.writer.arrived(msg)  # the writer's newest view, before any handler reads it
+        reply = writer_reply(msg)
+        if reply is not None:
+            reply.writer.arrived(reply)  # the writer's newest view, before any handler reads it
         try:
             await super()._dispatch_message(msg)  # type: ignore[misc]
         except Exception as error:  # noqa: BLE001
@@ -59,8 +67,8 @@ class GuardedPump:
                 raise
             report(error)
         finally:
-            if isinstance(msg, Reply):
-                msg.writer.handled(msg)  # the one place a writer reply counts as applied
+            if reply is not None:
+                reply.writer.handled(reply)  # the one place a writer reply counts as applied
 
 
 class GuardedApp:
@@ -68,15 +76,16 @@ class GuardedApp:
     error of a widget, timer or worker is logged while the app keeps running."""
 
     async def _dispatch_message(self, msg: Message) -> None:
-        if isinstance(msg, Reply):
-            msg.writer.arrived(msg)
+        reply = writer_reply(msg)
+        if reply is not None:
+            reply.writer.arrived(reply)
         try:
             await super()._dispatch_message(msg)  # type: ignore[misc]
         except Exception as error:  # noqa: BLE001
             self.report_bug(error)  # type: ignore[attr-defined]
         finally:
-            if isinstance(msg, Reply):
-                msg.writer.handled(msg)
+            if reply is not None:
+                reply.writer.handled(reply)
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual's default prints a traceback and exits. An error while starting (no screen yet)

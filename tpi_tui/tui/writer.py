@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from textual.message import Message
 from textual.message_pump import MessagePump
@@ -84,6 +84,8 @@ def answers_copy(store: SessionStore) -> dict[str, Answer]:
 # -- the replies: one Message class per job kind --------------------------------------------------
 class Reply(Message, bubble=False):
     """Base of every writer reply. Addressed to one screen: it does not bubble to the app."""
+
+    WRITER_REPLY: ClassVar[bool] = True  # how textual_private.writer_reply knows one
 
     def __init_subclass__(cls, bubble: bool | None = False, **kwargs: Any) -> None:
         super().__init_subclass__(bubble=bubble, **kwargs)  # Textual's default would be True again

@@ -18,7 +18,6 @@ from ...core.text import cut, show
 from ...core.workspace import SessionSummary
 from ..base import TpiScreen
 from ..widgets.session_list import FLEX, Column, SessionList
-from ..writer import Writer
 
 # A list of 5,000 rows is no use to read: the table holds at most this many, the filter reaches the rest.
 MAX_ROWS = 300
@@ -259,6 +258,7 @@ class BerandaScreen(TpiScreen):
 
     @work(exclusive=True, group="beranda")
     async def _open_minutes(self, ref: str) -> None:
+        from ..writer import Writer  # lazy: 5 ms of start-up (-X importtime)
         from .berita_acara import BeritaAcaraScreen  # lazy: 4 ms of start-up (-X importtime)
 
         try:
