@@ -152,7 +152,7 @@ def test_a_burst_in_the_new_session_form_keeps_every_field_apart(demo_ws):
         # selected and replaced), the time, the place, the letter's number and date, Ctrl+S.
         term.burst(b"\x0ePuskesmas Kilat\t\t\t2026-12-01\t08:30\tAula Kilat\t800/123/ST/INSP/2026\t2026-11-30\x13")
         new = poll(lambda: {s.id for s in demo_ws.list_sessions()} - before, bool)
-        assert new, "the form did not create the session"
+        assert new, f"the form did not create the session: {term.screen[-600:]!r}"
         assert term.quit() == 0
     finally:
         term.close()

@@ -233,7 +233,7 @@ async def test_locked_session_opens_read_only(demo_ws):
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             screen = app.screen
-            assert isinstance(screen, WawancaraScreen) and screen.store.readonly
+            assert isinstance(screen, WawancaraScreen) and screen.writer.view.readonly
             assert "HANYA-BACA" in str(screen.query_one("#readonly-banner").render())
             await pilot.press("a")
             await pilot.pause()
@@ -280,7 +280,7 @@ async def test_beranda_caps_the_table_and_the_filter_reaches_the_rest(empty_ws):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, WawancaraScreen)
-        assert app.screen.store.meta["opd"]["nama"] == "Puskesmas Kode-304"
+        assert app.screen.writer.view.meta["opd"]["nama"] == "Puskesmas Kode-304"
 
 
 async def test_beranda_reads_many_new_session_files_in_the_background(empty_ws, monkeypatch):

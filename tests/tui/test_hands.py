@@ -171,7 +171,7 @@ async def test_history_at_80x24_shows_when_who_field_and_both_values_without_scr
 async def test_no_alasan_warning_when_the_alasan_was_typed_in_the_same_burst(demo_ws):
     """Seen in tmux: Shift+A b Tab 'alasan…' in one burst still toasted 'isi alasan perbedaannya',
     because the answers' save came back while the alasan was in its typing pause."""
-    from tpi_tui.tui.writer import Writer
+    from tpi_tui.tui.writer import AnswerSaved
 
     app = make_app(demo_ws, actor="Penguji TPI", session=in_progress_id(demo_ws))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -193,10 +193,8 @@ async def test_no_alasan_warning_when_the_alasan_was_typed_in_the_same_burst(dem
                 screen.edits.drop(item.id, "alasan")
             fields = {"jawaban_unit": a, "jawaban_tpi": b}
             stored = {"state": "dijawab", **fields}  # the answer document core returns
-            screen.post_message(
-                Writer.Saved(screen.writer, item.id, fields, fields, stored, screen.evaluation, "draft")
-            )
-            screen.writer.applied_one = lambda: None  # no real job was queued for this reply
+            view = screen.writer.view
+            screen.post_message(AnswerSaved(screen.writer, view, item.id, fields, fields, stored, screen.evaluation))
             await pilot.pause()
             await pilot.pause()
             warned = any(n.title == "Alasan diperlukan" for n in app._notifications)

@@ -242,3 +242,28 @@ async def test_final_session_refuses_the_import(demo_ws, tmp_path):
         assert app.screen is cockpit  # no dialog opened
         await settle(pilot)
     assert _files(demo_ws) == before
+
+
+async def test_a_bug_while_reading_the_file_is_one_line_and_the_dialog_goes_on(demo_ws, tmp_path, bug_log, monkeypatch):
+    """The reader's last line of defence called galat.message without the log path (mypy: a missing
+    argument): the TypeError killed the reading thread and the dialog stayed at 'Membaca …'."""
+    import tpi_tui.exchange.xlsx_import as xlsx_import
+
+    path, target, _, _ = _setup(demo_ws, tmp_path)
+
+    def broken(_path):
+        raise KeyError("bug in the reader")
+
+    monkeypatch.setattr(xlsx_import, "read_xlsx", broken)
+    before = _files(demo_ws)
+    app = make_app(demo_ws, actor="Penguji TPI", session=target)
+    async with app.run_test(size=(100, 30)) as pilot:
+        cockpit, dialog = await _open_dialog(pilot, path)
+        await until(pilot, lambda: dialog.phase == "form", "kembali ke isian")
+        said = _shown(dialog, "#impor-galat")
+        assert "kesalahan tak terduga" in said and "KeyError" in said
+        assert "KeyError" in bug_log.read_text()
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is cockpit, "kembali ke kokpit")
+        await settle(pilot)
+    assert _files(demo_ws) == before

@@ -169,7 +169,7 @@ def test_held_session_opens_read_only_without_waiting(tmp_path, monkeypatch, mak
         app = make_app(ws, actor="Penguji TPI", session=sid)
         async with app.run_test(size=(80, 24)) as pilot:
             await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")
-            assert app.screen.store.readonly
+            assert app.screen.writer.view.readonly
 
     try:
         asyncio.run(run())

@@ -7,6 +7,7 @@ import pytest
 from tpi_tui.core.cycle.usulan import load_usulan
 from tpi_tui.tui.app import make_app
 from tpi_tui.tui.screens.rekap import RekapScreen
+from tpi_tui.tui.screens.wawancara import WawancaraScreen
 from tpi_tui.tui.widgets.area_chart import AreaBar, AreaChart, render_chart
 
 from .conftest import no_blink
@@ -67,7 +68,7 @@ async def test_enter_opens_the_basis_session(demo_ws):
             if pilot.app.screen is not screen:
                 break
         opened = pilot.app.screen
-        assert getattr(opened, "store", None) is not None and opened.store.id == sesi
+        assert isinstance(opened, WawancaraScreen) and opened.writer.view.meta["id"] == sesi
 
 
 async def test_usulan_needs_reason_then_is_recorded_and_withdrawn(demo_ws):

@@ -161,7 +161,7 @@ async def test_writer_survives_an_unexpected_error(demo_ws, bug_log, monkeypatch
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
-        store = screen.store
+        store = screen.writer.store
         real = store.set_item
         calls = []
 
@@ -273,3 +273,44 @@ async def test_a_key_that_does_not_fit_the_item_is_explained(demo_ws):
         await settle(pilot)
         assert any("dijawab dengan a/b/c" in n.message for n in app._notifications)
         assert session_file(demo_ws, sid)["answers"]["2"]["jawaban_tpi"] != "y"
+
+
+async def test_a_finalize_whose_dialog_closed_first_still_locks_the_cockpit(demo_ws, monkeypatch):
+    """The writer's reply to a Ringkasan that is gone goes to the app, whose dispatch hands its view
+    on: the cockpit shows FINAL and refuses keys without waiting for another reply."""
+    import threading
+
+    from tpi_tui.core.team.review import sign_off
+    from tpi_tui.tui.screens import ringkasan
+
+    sid = complete_id(demo_ws)
+    with demo_ws.open(sid, actor="Penguji TPI") as store:
+        sign_off(store, KETUA)
+        sign_off(store, PENGENDALI)
+    gate = threading.Event()
+    real = ringkasan.finalize
+
+    def held(store, **kwargs):
+        gate.wait(30)  # until Ringkasan has closed
+        return real(store, **kwargs)
+
+    monkeypatch.setattr(ringkasan, "finalize", held)
+    app = make_app(demo_ws, actor="Rina Marlina", session=sid)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")
+        cockpit = app.screen
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, RingkasanScreen), "Ringkasan")
+        summary = app.screen
+        await until(pilot, lambda: summary.review is not None, "status reviu")
+        summary._finalize_with_reason(None, ask=False)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is cockpit and not summary.is_running, "kembali ke kokpit")
+        assert not cockpit.final
+        gate.set()
+        await until(pilot, lambda: cockpit.writer.settled, "finalisasi selesai")
+        await pilot.pause()
+        assert meta(demo_ws, sid)["status"] == "final"
+        assert cockpit.final
+        cockpit.refresh_bar()
+        assert cockpit.query_one("#final-banner").display

@@ -28,12 +28,12 @@ async def test_a_failed_save_is_marked_kept_retried_and_never_dropped(demo_ws, m
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, WawancaraScreen) and screen.current == 41
-        real = screen.store.set_item
+        real = screen.writer.store.set_item
 
         def disk_full(*args, **kwargs):
             raise OSError(errno.ENOSPC, "No space left on device")
 
-        monkeypatch.setattr(screen.store, "set_item", disk_full)
+        monkeypatch.setattr(screen.writer.store, "set_item", disk_full)
         screen.query_one("#catatan_tpi").focus()
         await pilot.press(*"Catatan penting")
         screen.query_one("#nav").focus()  # leaving the field saves: the disk is full
@@ -57,7 +57,7 @@ async def test_a_failed_save_is_marked_kept_retried_and_never_dropped(demo_ws, m
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen, "kembali ke kokpit")
         # space freed: Ctrl+S retries and the status line tells the truth again
-        monkeypatch.setattr(screen.store, "set_item", real)
+        monkeypatch.setattr(screen.writer.store, "set_item", real)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert stored(demo_ws, sid)["41"]["catatan_tpi"] == "Catatan penting"
@@ -72,7 +72,7 @@ async def test_a_failed_answer_key_is_retried_on_the_next_change(demo_ws, monkey
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
-        real = screen.store.set_item
+        real = screen.writer.store.set_item
         calls = []
 
         def flaky(item_id, fields, *args, **kwargs):
@@ -81,7 +81,7 @@ async def test_a_failed_answer_key_is_retried_on_the_next_change(demo_ws, monkey
                 raise OSError(errno.EIO, "I/O error")
             return real(item_id, fields, *args, **kwargs)
 
-        monkeypatch.setattr(screen.store, "set_item", flaky)
+        monkeypatch.setattr(screen.writer.store, "set_item", flaky)
         await pilot.press("a")  # fails
         await settle(pilot)
         assert "Belum tersimpan: 1" in bar(screen) or "Belum tersimpan: 2" in bar(screen)
@@ -111,7 +111,7 @@ async def test_the_status_line_leaves_menyimpan_when_a_reload_after_a_save_finds
         await pilot.pause()
         screen = app.screen
         save_taken, save_gate, reload_gate = threading.Event(), threading.Event(), threading.Event()
-        real_set_item, real_refresh = screen.store.set_item, screen.store.refresh
+        real_set_item, real_refresh = screen.writer.store.set_item, screen.writer.store.refresh
 
         def held_set_item(*args, **kwargs):
             save_taken.set()
@@ -123,9 +123,13 @@ async def test_the_status_line_leaves_menyimpan_when_a_reload_after_a_save_finds
             return real_refresh(*args, **kwargs)
 
         changed = iter([True])
-        monkeypatch.setattr(screen.store, "set_item", held_set_item)
-        monkeypatch.setattr(screen.store, "refresh", held_refresh)
-        monkeypatch.setattr(screen.store, "changed_on_disk", lambda: next(changed, False))
+        monkeypatch.setattr(screen.writer.store, "set_item", held_set_item)
+        monkeypatch.setattr(screen.writer.store, "refresh", held_refresh)
+        # "changed" once, after the save is taken: the 0.5 s watch timer firing earlier must not queue
+        # the reload before the save (it then held the writer, and the save, until the test gave up)
+        monkeypatch.setattr(
+            screen.writer.store, "changed_on_disk", lambda: save_taken.is_set() and next(changed, False)
+        )
         applied = screen.writer.applied
         await pilot.press("a")  # the save is taken by the writer and held ...
         await until(pilot, save_taken.is_set, "penyimpanan diambil penulis")  # (on a busy machine: later)
@@ -137,3 +141,51 @@ async def test_the_status_line_leaves_menyimpan_when_a_reload_after_a_save_finds
         await settle(pilot)
         assert stored(demo_ws, sid)["41"]["jawaban_tpi"] == "A"
         assert "Tersimpan" in bar(screen) and "Menyimpan" not in bar(screen)
+
+
+async def test_a_failed_save_is_told_once(demo_ws, monkeypatch):
+    """A writer reply is addressed to its screen: it used to bubble on to the app, whose handler
+    for saves failed after their screen closed toasted the same failure a second time."""
+    sid = in_progress_id(demo_ws)
+    app = make_app(demo_ws, actor="Penguji TPI", session=sid)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")
+        screen = app.screen
+
+        tries = []
+
+        def disk_full(*args, **kwargs):
+            tries.append(args)
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(screen.writer.store, "set_item", disk_full)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.pause()
+        failed = [n for n in app._notifications if n.title == "Gagal menyimpan"]
+        assert tries and len(failed) == len(tries), (len(tries), [n.message for n in failed])
+
+
+async def test_a_save_whose_screen_closed_still_reaches_the_app_once(demo_ws, monkeypatch):
+    """Text typed just before leaving is saved after the cockpit is gone; if that fails, the app says so."""
+    sid = in_progress_id(demo_ws)
+    app = make_app(demo_ws, actor="Penguji TPI", session=sid)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WawancaraScreen), "kokpit")
+        screen = app.screen
+        writer = screen.writer
+        gate = threading.Event()
+
+        def full_after_close(*args, **kwargs):
+            gate.wait(30)  # held until the cockpit has closed
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(writer.store, "set_item", full_after_close)
+        await pilot.press("a")
+        app.pop_screen()
+        await until(pilot, lambda: not screen.is_running, "kokpit tertutup")
+        gate.set()
+        await until(pilot, lambda: writer.settled, "balasan penulis ditangani")
+        await until(pilot, lambda: any(n.title == "Gagal menyimpan" for n in app._notifications), "pesan gagal")
+        await pilot.pause()
+        assert [n.title for n in app._notifications].count("Gagal menyimpan") == 1

@@ -6,6 +6,7 @@ against the new release before the app can trust its error guard again.
 
 from __future__ import annotations
 
+import ast
 import inspect
 import pathlib
 import re
@@ -70,16 +71,20 @@ def test_no_other_module_touches_a_private_textual_name():
 
 
 def test_screens_do_not_import_each_other_for_helpers():
-    """Shared helpers live in tui/format.py; a screen imports another only to open it (lazily)."""
+    """Shared helpers live in tui/format.py; a screen imports another only to open it: at module
+    level, only its Screen classes (a deferred import needs a measured reason, tests/test_import_graph.py)."""
     panduan = (TUI / "screens" / "panduan.py").read_text(encoding="utf-8")
     assert "wawancara" not in panduan and "interview" not in panduan
     for path in (TUI / "screens").glob("*.py"):
-        siblings = [
-            line
-            for line in path.read_text(encoding="utf-8").splitlines()
-            if line.startswith("from .") and not line.startswith("from ..")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        helpers = [
+            f"{node.module}.{alias.name}"
+            for node in tree.body
+            if isinstance(node, ast.ImportFrom) and node.level == 1
+            for alias in node.names
+            if not alias.name.endswith("Screen")
         ]
-        assert siblings == [], f"{path.name} imports a sibling screen at module level"
+        assert helpers == [], f"{path.name} imports a helper from a sibling screen"
 
 
 def test_the_parser_method_the_escape_split_wraps_still_exists():

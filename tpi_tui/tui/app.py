@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 
 from ..core.errors import LockedError, TpiError
 from ..core.session.workspace import Workspace
 from ..core.text import show
 from ..galat import log_exception, message
+from .screens.beranda import BerandaScreen
 from .screens.konfirmasi import KonfirmasiScreen  # here, not in action_quit: quitting imports nothing
 from .textual_private import GuardedApp, KeyGate, split_escape_in_bursts
 
+if TYPE_CHECKING:
+    from .writer import SaveFailed
+
 DARK, LIGHT = "textual-dark", "textual-light"
+PaletteEntry = tuple[str, Callable[[], object], str]  # (title, action, help) of a palette entry
 BUG_STORM = (10, 5.0)  # more than 10 unexpected errors within 5 s: stop, the screen cannot recover
 
 
@@ -66,12 +74,12 @@ class TpiApp(GuardedApp, KeyGate, App):
         except Exception:  # noqa: BLE001 - notifying must not raise a second error
             pass
 
-    def notify(self, message: str, *, markup: bool = True, **kwargs) -> None:  # type: ignore[override]
+    def notify(self, message: str, *, markup: bool = True, **kwargs) -> None:
         """Every notification is plain text: messages quote user input (an OPD, a note), and a
         '[/]' in it must not raise a MarkupError nor '[b]' style anything (issue #10)."""
         super().notify(show(str(message)), markup=False, **kwargs)
 
-    def on_writer_failed(self, event) -> None:  # Writer.Failed (by name: writer.py loads with a session)
+    def on_save_failed(self, event: SaveFailed) -> None:  # by name: writer.py loads with a session
         """A save that failed after its screen was closed: say so (the value is lost; it was asked)."""
         self.notify(event.error, title="Gagal menyimpan", severity="error", timeout=8)
 
@@ -109,14 +117,12 @@ class TpiApp(GuardedApp, KeyGate, App):
 
     # -- the command palette, in Indonesian (Textual's own system commands are English) ---------
     def action_command_palette(self) -> None:
-        from textual.command import CommandPalette
-
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(
                 CommandPalette(placeholder="Cari butir (nomor atau kata), layar, perintah…", id="--command-palette")
             )
 
-    def app_commands(self) -> list[tuple[str, object, str]]:
+    def app_commands(self) -> list[PaletteEntry]:
         """(title, action, help) of the palette's app-wide entries: they replace Textual's list
         (Theme, Quit, Keys, Maximize, Screenshot: English). No digit in a title: typing an item
         number must put the item first."""
@@ -132,8 +138,6 @@ class TpiApp(GuardedApp, KeyGate, App):
     def get_system_commands(self, screen):
         """The app-wide entries, unless the screen lists them itself after its own (one provider,
         so the palette's order never depends on which provider answered first)."""
-        from textual.app import SystemCommand
-
         if getattr(screen, "LISTS_APP_COMMANDS", False):
             return
         for title, action, help_text in self.app_commands():
@@ -162,7 +166,7 @@ class TpiApp(GuardedApp, KeyGate, App):
     def action_help(self) -> None:
         """F1: the screen's own help text (``TPI_HELP``; Textual's ``HELP`` is its help panel's) and
         every key bound on it."""
-        from .screens.bantuan import BantuanScreen
+        from .screens.bantuan import BantuanScreen  # lazy: textual Markdown, 35 ms of start-up (-X importtime)
 
         screen = self.screen
         if isinstance(screen, BantuanScreen):
@@ -180,7 +184,7 @@ class TpiApp(GuardedApp, KeyGate, App):
         )
 
     def action_rekap(self) -> None:
-        from .screens.rekap import RekapScreen
+        from .screens.rekap import RekapScreen  # lazy: 25 ms of start-up (-X importtime)
 
         if not isinstance(self.screen, RekapScreen):
             self.push_screen(RekapScreen())
@@ -191,8 +195,6 @@ class TpiApp(GuardedApp, KeyGate, App):
 
     def get_default_screen(self):
         """Beranda is the base of the screen stack (no empty default screen under it)."""
-        from .screens.beranda import BerandaScreen
-
         return BerandaScreen()
 
     def on_ready(self) -> None:
@@ -219,7 +221,7 @@ class TpiApp(GuardedApp, KeyGate, App):
         return None
 
     def open_session(self, ref: str) -> None:
-        from .screens.wawancara import WawancaraScreen
+        from .screens.wawancara import WawancaraScreen  # lazy: 36 ms of start-up (-X importtime)
 
         store = self.open_store(ref)
         if store is not None:

@@ -88,15 +88,15 @@ class Edits:
                 self.failed[key] = (value, why)
 
     # -- what the pane shows -------------------------------------------------------------------
-    def value(self, item_id: int, field: str, default=None):
+    def value(self, item_id: int, field: str, default: object = None) -> object:
         """The newest unconfirmed value of a field, or ``default``."""
         key = (item_id, field)
         for table in (self.waiting, self.inflight):
             if key in table:
                 return table[key]
-        for table in (self.invalid, self.failed):
-            if key in table:
-                return table[key][0]
+        for marked in (self.invalid, self.failed):
+            if key in marked:
+                return marked[key][0]
         return default
 
     def fields_of(self, item_id: int) -> dict:

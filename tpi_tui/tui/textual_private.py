@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
+from textual._xterm_parser import XTermParser
 from textual.message import Message
 from textual.widgets import Input, TextArea
 
@@ -22,6 +23,8 @@ from ..galat import log_exception, message
 
 if TYPE_CHECKING:
     from textual.app import App
+
+    from .writer import Reply
 
 # The private names used below, checked by the test against the installed Textual.
 PRIVATE_APP = (
@@ -39,10 +42,23 @@ PRIVATE_SCREEN = ("_callbacks",)
 PRIVATE_PARSER = ("_sequence_to_key_events",)  # XTermParser (textual._xterm_parser)
 
 
+def writer_reply(msg: Message) -> Reply | None:
+    """``msg`` as a writer reply (``writer.Reply``), or None: recognised by its class flag, so the
+    app starts without loading the writer (5 ms of start-up, -X importtime; it loads with a session)."""
+    return cast("Reply", msg) if getattr(type(msg), "WRITER_REPLY", False) else None
+
+
 class GuardedPump:
-    """Mixin for a Screen (or any MessagePump): a handler's exception is reported, not fatal."""
+    """Mixin for a Screen (or any MessagePump): a handler's exception is reported, not fatal.
+
+    The same dispatch does the writer's bookkeeping for each of its replies (``writer.Reply``):
+    the reply's view becomes ``Writer.view`` before any handler runs, and the reply counts as
+    handled after them, whatever they did."""
 
     async def _dispatch_message(self, msg: Message) -> None:
+        reply = writer_reply(msg)
+        if reply is not None:
+            reply.writer.arrived(reply)  # the writer's newest view, before any handler reads it
         try:
             await super()._dispatch_message(msg)  # type: ignore[misc]
         except Exception as error:  # noqa: BLE001
@@ -50,6 +66,9 @@ class GuardedPump:
             if report is None:
                 raise
             report(error)
+        finally:
+            if reply is not None:
+                reply.writer.handled(reply)  # the one place a writer reply counts as applied
 
 
 class GuardedApp:
@@ -57,10 +76,16 @@ class GuardedApp:
     error of a widget, timer or worker is logged while the app keeps running."""
 
     async def _dispatch_message(self, msg: Message) -> None:
+        reply = writer_reply(msg)
+        if reply is not None:
+            reply.writer.arrived(reply)
         try:
             await super()._dispatch_message(msg)  # type: ignore[misc]
         except Exception as error:  # noqa: BLE001
             self.report_bug(error)  # type: ignore[attr-defined]
+        finally:
+            if reply is not None:
+                reply.writer.handled(reply)
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual's default prints a traceback and exits. An error while starting (no screen yet)
@@ -206,8 +231,6 @@ def split_escape_in_bursts() -> None:
     (over SSH, in tmux, or typing fast); with a long burst the Esc even became a '^'. Esc y became
     'alt+y', which nothing binds. The app binds no Alt key, so both are split back into Esc and the
     key. (Esc [ and Esc O stay ambiguous: they start the arrow keys' own sequences.)"""
-    from textual._xterm_parser import XTermParser
-
     original = XTermParser._sequence_to_key_events
     if getattr(original, "tpi_split_escape", False):
         return

@@ -13,11 +13,11 @@ from the app's. Nothing is written until the assessor applies it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -27,7 +27,11 @@ from ...core.errors import TpiError, os_reason
 from ...core.text import show
 from ...galat import log_exception, message
 from ..base import TpiModal
-from ..writer import Writer
+from ..writer import ImportApplied, Imported, ImportPlanned, Writer, answers_copy
+
+if TYPE_CHECKING:
+    from ...core.session.store import SessionStore
+    from ...exchange.xlsx_import import XlsxPlan, XlsxRead
 
 CSS = """
 ImporScreen { align: center middle; }
@@ -41,17 +45,6 @@ ImporScreen { align: center middle; }
 FORM_HINT = "Enter: pratinjau · Tab: pindah isian · Esc: batal"
 PREVIEW_HINT = "Pratinjau — belum ada yang diubah. Ctrl+S: terapkan · Esc: batal"
 REFUSED_HINT = "Tidak ada yang diubah. Perbaiki berkas, impor lagi (x). Esc: tutup"
-
-
-@dataclass
-class Imported:
-    """What the cockpit redraws after an apply (the writer's view of the session)."""
-
-    placed: int
-    changed: int
-    report_path: Path | str  # the report file, or why it could not be written
-    answers: dict
-    evaluation: object
 
 
 class ImporScreen(TpiModal["Imported | None"]):
@@ -68,11 +61,10 @@ class ImporScreen(TpiModal["Imported | None"]):
         self.writer = writer
         self.area_reading = area_reading
         self.phase = "form"  # form -> membaca -> pratinjau -> menerapkan
-        self.read = None  # the file as read_xlsx found it
+        self.read: XlsxRead | None = None  # the file as read_xlsx found it
         self.path: Path | None = None
         self.sebagai = "unit"
-        self.plan = None
-        self._pending = 0  # writer jobs asked by this dialog whose result it has not handled
+        self.plan: XlsxPlan | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="impor-dialog", classes="dialog"):
@@ -141,7 +133,7 @@ class ImporScreen(TpiModal["Imported | None"]):
     @work(thread=True, exclusive=True, group="impor-baca", exit_on_error=False)
     def _read_file(self, path: Path) -> None:
         """Parse the workbook off the writer thread: the cockpit's saves are not held meanwhile."""
-        from ...exchange.xlsx_import import read_xlsx
+        from ...exchange.xlsx_import import read_xlsx  # lazy: 40 ms (-X importtime)
 
         try:
             result, error = read_xlsx(path), None
@@ -150,44 +142,34 @@ class ImporScreen(TpiModal["Imported | None"]):
         except OSError as exc:
             result, error = None, f"Berkas {show(path.name)} tidak dapat dibaca: {os_reason(exc)}."
         except Exception as exc:  # noqa: BLE001 - a bug: logged, one line, the cockpit goes on
-            log_exception(exc, "membaca berkas impor")
-            result, error = None, message(exc, "membaca berkas impor")
+            logged = log_exception(exc, "membaca berkas impor")
+            result, error = None, message(exc, "membaca berkas impor", logged)
         if self.is_attached:
             try:
                 self.app.call_from_thread(self._file_read, path, result, error)
             except RuntimeError:  # the app closed while the file was read: nobody to tell
                 pass
 
-    def _file_read(self, path: Path, read, error: str | None) -> None:
+    def _file_read(self, path: Path, read: XlsxRead | None, error: str | None) -> None:
         if self.phase != "membaca" or path != self.path:
             return  # cancelled or another file asked for since
         if error is not None:
             self._refused(error)
             return
         self.read = read
-        from ...exchange.xlsx_import import plan_xlsx
+        from ...exchange.xlsx_import import plan_xlsx  # lazy: 40 ms (-X importtime)
 
         sebagai = self.sebagai
-        self._pending += 1
-        self.writer.call(lambda store: plan_xlsx(store, path, sebagai, read), "impor-pratinjau", reply_to=self)
+        self.writer.call(lambda store: plan_xlsx(store, path, sebagai, read), ImportPlanned, reply_to=self)
 
     # -- the writer's answers --------------------------------------------------------------------
-    def on_writer_done(self, event: Writer.Done) -> None:
-        event.stop()
-        if self._pending <= 0:
-            return  # counted already when the dialog was cancelled
-        self._pending -= 1
-        self.writer.applied_one()
-        if event.tag == "impor-pratinjau":
-            self._planned(event.result, event.error)
-        elif event.tag == "impor-terapkan":
-            self._applied(event.result, event.error)
-
-    def _planned(self, plan, error: str | None) -> None:
+    @on(ImportPlanned)
+    def _planned(self, event: ImportPlanned) -> None:
         if self.phase != "membaca":
             return
-        if error is not None:
-            self._refused(error)
+        plan = event.result
+        if event.error is not None or plan is None:
+            self._refused(event.error or "")
             return
         assert self.path is not None
         self.plan = plan
@@ -200,38 +182,33 @@ class ImporScreen(TpiModal["Imported | None"]):
         if self.phase != "pratinjau":
             self._say("Belum ada pratinjau: tulis jalur berkas lalu tekan Enter.")
             return
-        from ...exchange.xlsx_import import import_xlsx, save_report
+        from ...exchange.xlsx_import import import_xlsx, save_report  # lazy: 40 ms (-X importtime)
 
         path, sebagai, read, reading = self.path, self.sebagai, self.read, self.area_reading
         assert path is not None
 
-        def apply(store) -> Imported:
+        def apply(store: SessionStore) -> Imported:
             plan, changed = import_xlsx(store, path, sebagai, read)  # planned again on the session as it is now
             try:
                 saved: Path | str = save_report(store.path, plan.report_text(path.name, changed))
             except (OSError, TpiError) as exc:  # the answers are in; only the report file is missing
                 saved = str(exc) if isinstance(exc, TpiError) else os_reason(exc)
-            return Imported(
-                plan.placed, changed, saved, {k: dict(v) for k, v in store.answers.items()}, store.evaluate(reading)
-            )
+            return Imported(plan.placed, changed, saved, answers_copy(store), store.evaluate(reading))
 
         self.phase = "menerapkan"
         self._say("Menerapkan …")
-        self._pending += 1
-        self.writer.call(apply, "impor-terapkan", reply_to=self)
+        self.writer.call(apply, ImportApplied, reply_to=self)
 
-    def _applied(self, result: Imported | None, error: str | None) -> None:
-        if error is not None:
+    @on(ImportApplied)
+    def _applied(self, event: ImportApplied) -> None:
+        if event.error is not None:
             self.phase = "pratinjau"
-            self._say(error)
+            self._say(event.error)
             return
-        self.dismiss(result)
+        self.dismiss(event.result)
 
     def action_cancel(self) -> None:
         if self.phase == "menerapkan":
             return  # the write is under way; its result closes the dialog
-        self.phase = "batal"
-        for _ in range(self._pending):  # a plan still in the writer: its result will find no dialog
-            self.writer.applied_one()
-        self._pending = 0
+        self.phase = "batal"  # a plan still in the writer finds no dialog: the writer counts it as done
         self.dismiss(None)

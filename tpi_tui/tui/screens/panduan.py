@@ -56,12 +56,15 @@ class PanduanScreen(TpiScreen):
         roles = self.query_one("#roles", OptionList)
         if roles.option_count:
             roles.highlighted = 0
-            self.show_role(roles.get_option_at_index(0).id)
+            first = roles.get_option_at_index(0).id
+            if first is not None:
+                self.show_role(first)
         roles.focus()
 
     @on(OptionList.OptionHighlighted, "#roles")
     def _role(self, event: OptionList.OptionHighlighted) -> None:
-        self.show_role(event.option.id)
+        if event.option.id is not None:
+            self.show_role(event.option.id)
 
     @on(OptionList.OptionSelected, "#roles")
     def _role_selected(self) -> None:
@@ -85,7 +88,8 @@ class PanduanScreen(TpiScreen):
 
     @on(OptionList.OptionSelected, "#panduan-items")
     def _item(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(int(event.option.id))
+        if event.option.id is not None:
+            self.dismiss(int(event.option.id))
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)

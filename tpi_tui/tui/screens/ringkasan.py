@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -19,7 +22,13 @@ from ..base import TpiScreen
 from ..format import differs
 from ..plain import plain
 from ..widgets.area_chart import AreaChart, bars_from_scores
-from ..writer import Writer
+from ..writer import ReviewActed, ReviewRead, Writer
+from .berita_acara import BeritaAcaraScreen
+from .reviu import BukaKembaliScreen, FinalMeskiBelumLengkapScreen, TandaTanganScreen
+
+if TYPE_CHECKING:
+    from ...core.rules.scoring import Evaluation
+    from ...core.session.store import SessionStore
 
 
 class RingkasanScreen(TpiScreen):
@@ -34,14 +43,15 @@ class RingkasanScreen(TpiScreen):
         Binding("o", "reopen", "Buka kembali", id="ringkasan.buka-kembali"),
     ]
 
-    def __init__(self, store, evaluation, answers: dict, writer: Writer, review: dict | None = None) -> None:
+    def __init__(
+        self, writer: Writer, evaluation: Evaluation, answers: dict[str, dict], review: dict[str, Any] | None = None
+    ) -> None:
         super().__init__()
-        self.store = store  # for its instrument only: the session is read through the writer
+        self.writer = writer  # the cockpit's writer thread: every store access goes through it
         self.ev = evaluation
         self.answers = answers
-        self.inst = store.instrument
-        self.writer = writer  # the cockpit's writer thread: every store access goes through it
-        self.review: dict | None = review  # the last lifecycle snapshot read by the writer thread
+        self.inst = writer.instrument
+        self.review: dict[str, Any] | None = review  # the last lifecycle snapshot read by the writer thread
 
     def compose(self) -> ComposeResult:
         # The verdict first; the scores scroll (↓ PgDn End) above the Daftar, which scrolls on its
@@ -153,34 +163,32 @@ class RingkasanScreen(TpiScreen):
             )
 
     # -- review: lifecycle and sign-offs ---------------------------------------------------------
-    @on(Writer.Done)
-    def _writer_done(self, event: Writer.Done) -> None:
-        self.writer.applied_one()
-        if event.tag == "reviu":
-            self._show_review(event.result, event.error)
-        else:
-            self._review_done(event.data.get("ok", lambda result: ""), event.result, event.error)
-
     def load_review(self) -> None:
-        self.writer.call(review_snapshot, "reviu", reply_to=self)
+        self.writer.call(review_snapshot, ReviewRead, reply_to=self)
 
-    def _show_review(self, snapshot: dict | None, error: str | None) -> None:
-        if error or snapshot is None:
-            self.query_one("#review", Static).update(Text(error or "Status reviu tidak terbaca.", style="bold red"))
+    @on(ReviewRead)
+    def _show_review(self, event: ReviewRead) -> None:
+        snapshot = event.result
+        if event.error or snapshot is None:
+            text = Text(event.error or "Status reviu tidak terbaca.", style="bold red")
+            self.query_one("#review", Static).update(text)
             return
         self.review = snapshot
         self.query_one("#review", Static).update(review_text(snapshot))
 
-    def _review_done(self, ok, result, error: str | None) -> None:
-        if error:
-            self.notify(error, title="Reviu", severity="error", timeout=8)
+    def _act(self, act: Callable[[SessionStore], dict[str, Any]], ok: Callable[[dict[str, Any]], str]) -> None:
+        """A review action in the writer thread; its sentence is written there from core's result."""
+        self.writer.call(lambda store: ok(act(store)), ReviewActed, reply_to=self)
+
+    @on(ReviewActed)
+    def _review_done(self, event: ReviewActed) -> None:
+        if event.error:
+            self.notify(event.error, title="Reviu", severity="error", timeout=8)
         else:
-            self.notify(ok(result), title="Reviu")
+            self.notify(event.result or "", title="Reviu")
         self.load_review()
 
     def action_sign_off(self) -> None:
-        from .reviu import TandaTanganScreen
-
         if self.review is None:
             return
         valid = {s["peran"] for s in self.review["signoffs"] if not s["stale"]}
@@ -191,17 +199,13 @@ class RingkasanScreen(TpiScreen):
 
     def _signer_chosen(self, name: str | None) -> None:
         if name:
-            self.writer.call(
+            self._act(
                 lambda store: sign_off(store, name),
-                "tanda-tangan",
-                reply_to=self,
-                ok=lambda r: f"Tanda tangan {r['peran']} dicatat: {r['nama'].rstrip('.')}." if r else "",
+                lambda r: f"Tanda tangan {r['peran']} dicatat: {r['nama'].rstrip('.')}." if r else "",
             )
 
     def action_finalize(self) -> None:
         """Finalize; while the gate has reasons (unanswered, differences without alasan) ask for one."""
-        from .reviu import FinalMeskiBelumLengkapScreen
-
         warnings = (self.review or {}).get("kelengkapan") or []
         if warnings and self.review and self.review["status"] != StatusSesi.FINAL:
             self.app.push_screen(FinalMeskiBelumLengkapScreen(warnings), self._finalize_with_reason)
@@ -211,11 +215,9 @@ class RingkasanScreen(TpiScreen):
     def _finalize_with_reason(self, reason: str | None, ask: bool = True) -> None:
         if ask and not reason:
             return  # the dialog was cancelled
-        self.writer.call(
+        self._act(
             lambda store: finalize(store, override_reason=reason),
-            "finalkan",
-            reply_to=self,
-            ok=lambda r: (
+            lambda r: (
                 "Sesi final dan terkunci; Berita Acara tidak lagi bertanda DRAF."
                 + (
                     " Finalisasi meski belum lengkap dicatat beserta alasannya."
@@ -226,8 +228,6 @@ class RingkasanScreen(TpiScreen):
         )
 
     def action_reopen(self) -> None:
-        from .reviu import BukaKembaliScreen
-
         if self.review is not None and self.review["status"] != StatusSesi.FINAL:
             self.notify("Hanya sesi yang sudah final yang dapat dibuka kembali.", title="Reviu", severity="warning")
             return
@@ -235,11 +235,8 @@ class RingkasanScreen(TpiScreen):
 
     def _reason_given(self, reason: str | None) -> None:
         if reason:
-            self.writer.call(
-                lambda store: reopen(store, reason),
-                "buka-kembali",
-                reply_to=self,
-                ok=lambda r: "Sesi dibuka kembali; tanda tangan reviu perlu diulang.",
+            self._act(
+                lambda store: reopen(store, reason), lambda r: "Sesi dibuka kembali; tanda tangan reviu perlu diulang."
             )
 
     @on(OptionList.OptionSelected, "#entries")
@@ -251,8 +248,6 @@ class RingkasanScreen(TpiScreen):
         self.dismiss(None)
 
     def action_minutes(self) -> None:
-        from .berita_acara import BeritaAcaraScreen
-
         self.app.push_screen(BeritaAcaraScreen(self.writer))
 
 
@@ -279,7 +274,7 @@ def area_minimum(verdict, kode: str) -> list[str]:
     return cells
 
 
-def review_snapshot(store) -> dict:
+def review_snapshot(store: SessionStore) -> dict[str, Any]:
     """What Ringkasan shows of the lifecycle; read in the writer thread, handed to the UI."""
     return {
         "status": str(store.meta.get("status", StatusSesi.DRAFT.value)),

@@ -111,11 +111,11 @@ def render_chart(bars: list[AreaBar], width: int, show_unit: bool = True, title:
             out.append_text(_bar(b.unit, bar_w, "grey50"))
             out.append(f" {format_angka(b.unit):>6}%", "dim")
             out.append("\n")
-    low = [b for b in bars if b.low]
-    if low:
+    below = [b for b in bars if b.low]
+    if below:
         out.append(
             f"▼ di bawah minimal {format_angka(WBK_LINE, 0)}%: "
-            + ", ".join(f"{b.nama} ({format_angka(b.tpi)}%)" for b in low),
+            + ", ".join(f"{b.nama} ({format_angka(b.tpi)}%)" for b in below),
             "bold red",
         )
     else:

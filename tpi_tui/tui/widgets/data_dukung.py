@@ -76,8 +76,8 @@ class DataDukung(GuardedPump, Vertical):
 
     def _sync_ref(self) -> None:
         n = self.query_one(DocumentList).highlighted
-        ok = n is not None and n < len(self.entries)
-        self.query_one("#dd-ref", Input).value = self.entries[n].get("referensi", "") if ok else ""
+        ref = self.entries[n].get("referensi", "") if n is not None and n < len(self.entries) else ""
+        self.query_one("#dd-ref", Input).value = ref
 
     def _changed(self) -> None:
         value = [dict(e) for e in self.entries if e["status"]]

@@ -56,7 +56,7 @@ class ScoreBar(Static):
             )
         area_t = next((a for a in tpi.areas if a.kode == item.area), None)
         area_u = next((a for a in unit.areas if a.kode == item.area), None)
-        if area_t is not None:
+        if area_t is not None and area_u is not None:
             parts.append(
                 f"{'Area ' if wide else ''}{item.area} {fmt(area_t.nilai)}/{fmt(area_t.bobot)} "
                 f"({'unit' if wide else 'u'} {fmt(area_u.nilai)})"
