@@ -68,8 +68,6 @@ def _defined(path: Path) -> set[str]:
                         names.add(n.id)
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             names.add(node.target.id)
-        elif isinstance(node, ast.For):  # module-level loops filling a table (store._EMPTY)
-            continue
     return names
 
 
@@ -130,8 +128,6 @@ def _relative(target: str, package: str) -> str:
 
 def _emit(target: str, names: list[str], relative: bool, package: str, indent: str) -> str:
     source = _relative(target, package) if relative and package.startswith("tpi_tui") else target
-    if source.endswith("."):
-        source, names = source, names
     joined = ", ".join(names)
     line = f"{indent}from {source} import {joined}"
     if len(line) > 110:
