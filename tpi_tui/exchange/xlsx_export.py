@@ -15,7 +15,9 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
@@ -43,6 +45,10 @@ from .layout import (
     excel_baris,
     lke_rows,
 )
+
+if TYPE_CHECKING:
+    from ..core.rules.answers import AnswerDoc
+    from ..core.rules.meta import MetaDoc
 
 FIRST_ROW = 3  # row 1 title, row 2 headers
 
@@ -188,7 +194,7 @@ def _persen_formula(p, rows: list[LkeRow], rn: dict[int, int], at: int) -> str:
     return f'IF({need},"{BLM_DIISI}",{calc})'
 
 
-def _jawaban_sheet(inst: Instrument, answers: dict, meta: dict) -> _Sheet:
+def _jawaban_sheet(inst: Instrument, answers: Mapping[str, AnswerDoc], meta: MetaDoc) -> _Sheet:
     sh = _Sheet()
     sh.const("A1", "JAWABAN LKE ZONA INTEGRITAS (format PortalRB 2026)")
     sh.const("A2", f"Unit kerja: {meta['opd']['nama']}")

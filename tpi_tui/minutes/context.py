@@ -11,7 +11,7 @@ import base64
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import TpiError
 from ..core.jsonfile import read_bounded
@@ -29,6 +29,7 @@ from .nomor import DRAFT_NOMOR, PLACEHOLDER, session_nomor
 
 if TYPE_CHECKING:
     from ..core.rules.instrument import Instrument
+    from ..core.rules.meta import MetaDoc
     from ..core.rules.scoring import Evaluation, Verdict
     from ..core.session.config import Config
     from ..core.session.store import SessionStore
@@ -67,7 +68,7 @@ class Facts:
     ws: Workspace
     store: SessionStore
     cfg: Config
-    meta: dict
+    meta: MetaDoc
     inst: Instrument
     ev: Evaluation
 
@@ -411,7 +412,7 @@ def scores_section(f: Facts, area_notes: dict[str, list[str]]) -> dict:
         for predikat, th in THRESHOLDS.items():
             row[predikat.lower()] = th[key]
         ambang.append(row)
-    sub_areas = []
+    sub_areas: list[dict[str, Any]] = []
     for kode, sa in inst.sub_areas.items():
         ts, us = t.sub_areas.get(kode), u.sub_areas.get(kode)
         if ts is None:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..core.rules.answers import format_value
 from ..core.rules.policy import differs as policy_differs
+
+if TYPE_CHECKING:
+    from ..core.rules.answers import AnswerDoc
 
 MARK = {"belum": "○", "ditanyakan": "◐", "dijawab": "●", "diverifikasi": "✔"}
 TEMUAN_MARK = "⚑"
 
 
-def item_mark(answer: dict) -> str:
+def item_mark(answer: AnswerDoc) -> str:
     """One character for the navigator: a merge conflict, then a temuan, outrank the answer state."""
     if answer.get("konflik"):
         return "⚠"
@@ -18,7 +23,7 @@ def item_mark(answer: dict) -> str:
     return MARK.get(answer.get("state", "belum"), "○")
 
 
-def is_answered(answer: dict) -> bool:
+def is_answered(answer: AnswerDoc) -> bool:
     return answer.get("jawaban_tpi") is not None
 
 

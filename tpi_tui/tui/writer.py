@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, TypeVar
 
 from textual.message import Message
 from textual.message_pump import MessagePump
@@ -31,13 +31,14 @@ from ..core.rules.policy import StatusSesi
 from ..galat import log_exception, message
 
 if TYPE_CHECKING:
+    from ..core.rules.answers import AnswerDoc
     from ..core.rules.instrument import Instrument
     from ..core.rules.scoring import Evaluation
     from ..core.session.store import SessionStore
     from ..exchange.xlsx_import import XlsxPlan  # noqa: F401 - named in a base class's string below
 
 T = TypeVar("T")
-Answer = dict[str, Any]  # one answer document as core stores it (core.session.store.ItemSaved.answer)
+Answer: TypeAlias = "AnswerDoc"  # one answer document as core stores it (core.session.store.ItemSaved.answer)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def read_view(store: SessionStore, seq: int = 0) -> SessionView:
 
 def answers_copy(store: SessionStore) -> dict[str, Answer]:
     """Every answer document of the store, copied (for a reply that redraws them all)."""
-    return {k: copy.deepcopy(dict(v)) for k, v in store.answers.items()}
+    return {k: copy.deepcopy(v) for k, v in store.answers.items()}
 
 
 # -- the replies: one Message class per job kind --------------------------------------------------

@@ -6,7 +6,7 @@ message naming the field; nothing reaches the store unchecked.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from ..errors import TpiError
 from ..numbers import MAX_JUMLAH, format_bulat, format_survei, parse_jumlah, parse_survei
@@ -21,6 +21,35 @@ if TYPE_CHECKING:
 MAX_TEXT = MAX_NOTE
 
 STATES = tuple(choices(StatusButir))
+
+
+class DataDukungDoc(TypedDict, total=False):
+    """One document of an item's data dukung as stored (``clean_data_dukung``)."""
+
+    dokumen: str
+    status: str  # StatusDataDukung
+    referensi: str
+    berkas: dict[str, Any]  # path, sha256, size, mtime of the attached copy
+
+
+class AnswerDoc(TypedDict, total=False):
+    """An item's answer document as the store keeps it (``answers[str(item id)]``): every key is
+    optional, a missing one reads as empty. Written only through ``clean_field`` (ITEM_FIELDS)."""
+
+    jawaban_tpi: str | int | float | None
+    jawaban_unit: str | int | float | None
+    catatan_tpi: str
+    catatan_unit: str
+    bukti_dukung_unit: str
+    alasan: str
+    temuan: str
+    rekomendasi: str
+    state: str  # StatusButir
+    data_dukung: list[DataDukungDoc]
+    narasumber: list[str]  # ids of the session's narasumber
+    konflik: list[dict[str, Any]]  # core.session.conflicts: values a merge or two writers could not choose between
+
+
 STATE_LABEL = {m.value: m.label for m in StatusButir}
 DD_STATUS = tuple(choices(StatusDataDukung))
 DD_LABEL = {m.value: m.label for m in StatusDataDukung}

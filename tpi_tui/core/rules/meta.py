@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any, TypedDict
 
 from ..dates import clean_date, clean_time
 from ..errors import TpiError
@@ -16,6 +17,69 @@ JENIS_SESI = {m.value: m.label for m in JenisSesi}
 TARGETS = tuple(choices(Target))
 PERAN_TIM = tuple(choices(PeranTim))
 STATUS = {StatusSesi.DRAFT.value: "Draf", StatusSesi.REVIEW.value: "Dalam Reviu", StatusSesi.FINAL.value: "Final"}
+
+
+class OpdRef(TypedDict, total=False):
+    nama: str
+    slug: str
+    unit_id: str  # the unit's id at KemenPANRB (the PortalRB API), when known
+
+
+class DasarDoc(TypedDict, total=False):
+    """The assignment letter (surat tugas) the session rests on."""
+
+    nomor: str
+    tanggal: str
+    mulai: str
+    selesai: str
+
+
+class InstrumentRef(TypedDict):
+    id: str
+    versi: str
+    hash: str
+
+
+class MetaDoc(TypedDict, total=False):
+    """The session's metadata document as the store keeps it (``meta["1"]``). Identity and
+    lifecycle keys are written by the workspace and core.team; the EDITABLE_META keys only through
+    ``clean_meta_field``. A missing key reads as empty."""
+
+    id: str
+    format: int
+    schema: int
+    instrument: InstrumentRef
+    opd: OpdRef
+    created_at: str
+    created_by: str
+    status: str  # StatusSesi
+    # editable (EDITABLE_META)
+    tanggal: str
+    jam_mulai: str
+    jam_selesai: str
+    jenis: str  # JenisSesi
+    target: str  # Target
+    tempat: str
+    dasar: DasarDoc
+    tim: list[dict[str, str]]  # clean_person
+    narasumber: list[dict[str, str]]
+    predikat_wbk: bool | None
+    kesimpulan: str
+    catatan_umum: str
+    pelaksanaan: str
+    syarat: dict[str, dict[str, Any]]  # core.rules.syarat
+    catatan_sub_area: dict[str, str]  # core.rules.ba_fields
+    tanggapan: str
+    tindak_lanjut: list[dict[str, str]]
+    jabatan_kepala: str
+    paparan: dict[str, Any]
+    durasi_detik: int
+    # lifecycle (core.team.review, minutes.nomor)
+    signoffs: list[dict[str, Any]]
+    reopened: list[dict[str, Any]]
+    finalize_override: dict[str, Any] | None
+    berita_acara: dict[str, Any]
+    konflik: list[dict[str, Any]]  # core.session.conflicts
 
 
 def clean_person(value: object, what: str, roles: tuple[str, ...] | None = None) -> dict[str, str]:

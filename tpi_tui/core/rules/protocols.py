@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from .instrument import Instrument
+    from .meta import MetaDoc
 
 
 class MetaStore(Protocol):
     """A session store's meta document and its one validated write (one event per call)."""
 
     @property
-    def meta(self) -> dict[str, Any]: ...
+    def meta(self) -> MetaDoc: ...
 
     def set_meta(self, changes: dict[str, Any], reason: str | None = None) -> dict[str, Any]: ...
 

@@ -14,7 +14,7 @@ from ..text import clean_line
 from .store import SessionStore
 
 if TYPE_CHECKING:
-    from .storage import Doc
+    from ..rules.answers import DataDukungDoc
 
 CHUNK = 1 << 20
 
@@ -68,7 +68,7 @@ def attach(
     status: str = "sesuai",
     root: Path | None = None,
     referensi: str | None = None,
-) -> Doc:
+) -> DataDukungDoc:
     """Add (or replace, by document name) a data dukung entry carrying the file's hash."""
     item = store.instrument.item(item_id)
     name = clean_line(dokumen, "nama dokumen data dukung").strip()
@@ -78,7 +78,7 @@ def attach(
         raise TpiError("Status data dukung harus salah satu dari: sesuai, tidak_sesuai, tidak_ada, menyusul.")
     berkas = describe_file(Path(path), root)
     current = list(store.answer(item.id).get("data_dukung", []))
-    entry: Doc = {"dokumen": name, "status": status, "referensi": "", "berkas": berkas}
+    entry: DataDukungDoc = {"dokumen": name, "status": status, "referensi": "", "berkas": berkas}
     for n, old in enumerate(current):
         if old.get("dokumen", "").casefold() == name.casefold():
             entry["referensi"] = old.get("referensi", "") if referensi is None else referensi

@@ -3,14 +3,14 @@ when) under ``konflik`` on the item (or the metadata) until an assessor chooses.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from .storage import doc_key
 
 if TYPE_CHECKING:
     from .storage import Doc, Tables
 
-CONFLICT_FIELD = "konflik"  # item document key (and event field) holding recorded conflicts
+CONFLICT_FIELD: Final = "konflik"  # item document key (and event field) holding recorded conflicts
 
 
 def list_conflicts(tables: Tables) -> list[Doc]:

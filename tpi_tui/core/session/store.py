@@ -77,7 +77,9 @@ from .storage import FORMAT, SessionStorage, dump_tables
 if TYPE_CHECKING:
     from filelock import BaseFileLock
 
-    from .storage import Doc, DocTable, Tables
+    from ..rules.answers import AnswerDoc
+    from ..rules.meta import MetaDoc
+    from .storage import Doc, Tables
 
 # A note typed with pauses is saved every second or so; logging each save with the old and new
 # text in full grew a session file by megabytes. Saves of the same text field of the same item by
@@ -107,7 +109,7 @@ class ItemSaved:
     """
 
     changed: dict[str, Any]
-    answer: dict[str, Any]
+    answer: AnswerDoc
 
     def __bool__(self) -> bool:
         return bool(self.changed)
@@ -244,21 +246,28 @@ class SessionStore:
     def tables(self) -> Tables:
         return self._storage.read()
 
+    # The typed views of the documents (core.rules: MetaDoc, AnswerDoc). The cast is the one place
+    # the raw JSON becomes typed: _check_schema (schema_problems) refused a file whose meta or
+    # answers break those shapes before any read reaches here.
     @property
-    def meta(self) -> Doc:
-        return self.tables["meta"]["1"]
+    def meta(self) -> MetaDoc:
+        return cast("MetaDoc", self.tables["meta"]["1"])
 
     @property
     def id(self) -> str:
-        return cast(str, self.meta["id"])  # _check_schema refused a file whose id is not text
+        return self.meta["id"]
 
     @property
-    def answers(self) -> DocTable:
+    def answers(self) -> dict[str, AnswerDoc]:
         """{str(item id): answer document}; treat as read-only, write through ``set_item``."""
-        return self.tables.get("answers", {})
+        return cast("dict[str, AnswerDoc]", self.tables.get("answers", {}))
 
-    def answer(self, item_id: int) -> Doc:
-        return dict(self.answers.get(str(item_id), {}))
+    def answer(self, item_id: int) -> AnswerDoc:
+        return cast("AnswerDoc", self._raw_answer(item_id))
+
+    def _raw_answer(self, item_id: int) -> Doc:
+        """A copy of the stored document, for the code that goes through its fields by name."""
+        return dict(self.tables.get("answers", {}).get(str(item_id), {}))
 
     def events(self) -> list[Doc]:
         """The change log in order (by ``seq``, the chain's own order)."""
@@ -410,7 +419,7 @@ class SessionStore:
         plan: list[tuple[int, Doc, Doc]] = []
         for item_id, fields in changes.items():
             item = self.instrument.item(item_id)
-            current = self.answer(item.id)
+            current = self._raw_answer(item.id)
             clean: dict[str, object] = {}
             for field, value in fields.items():
                 if field not in ITEM_FIELDS:

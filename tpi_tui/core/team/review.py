@@ -216,7 +216,7 @@ def reopen(store: SessionStore, reason: str) -> dict[str, Any]:
     text = clean_line(reason, "alasan membuka kembali").strip()
     if len(text) < 5:
         raise TpiError("Alasan membuka kembali sesi wajib ditulis (paling sedikit 5 karakter).")
-    record = {
+    record: dict[str, Any] = {
         "ts": now_iso(),
         "who": store.actor,
         "reason": text,

@@ -27,6 +27,7 @@ from .berita_acara import BeritaAcaraScreen
 from .reviu import BukaKembaliScreen, FinalMeskiBelumLengkapScreen, TandaTanganScreen
 
 if TYPE_CHECKING:
+    from ...core.rules.answers import AnswerDoc
     from ...core.rules.scoring import Evaluation
     from ...core.session.store import SessionStore
 
@@ -44,7 +45,11 @@ class RingkasanScreen(TpiScreen):
     ]
 
     def __init__(
-        self, writer: Writer, evaluation: Evaluation, answers: dict[str, dict], review: dict[str, Any] | None = None
+        self,
+        writer: Writer,
+        evaluation: Evaluation,
+        answers: dict[str, AnswerDoc],
+        review: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
         self.writer = writer  # the cockpit's writer thread: every store access goes through it

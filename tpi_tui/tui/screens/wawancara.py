@@ -46,6 +46,7 @@ from .konflik import KonflikScreen
 from .panduan import PanduanScreen
 
 if TYPE_CHECKING:
+    from ...core.rules.answers import AnswerDoc
     from ...core.rules.scoring import Evaluation
     from ...core.session.store import SessionStore
     from ..app import PaletteEntry
@@ -133,7 +134,7 @@ class WawancaraScreen(TpiScreen):
         self.current: int = self.inst.order[0]
         opened, meta = self.writer.opened, self.writer.view.meta  # read by the writer before it runs
         self.evaluation = opened.evaluation
-        self.answers: dict[str, dict] = dict(opened.answers)
+        self.answers: dict[str, AnswerDoc] = dict(opened.answers)
         self.started = clock.monotonic()
         # the interview clock sums every time the session was open (core keeps the seconds)
         self.clock_base = int(meta.get("durasi_detik") or 0)
@@ -493,7 +494,7 @@ class WawancaraScreen(TpiScreen):
         self.flush_pending()  # typed text goes first, onto the new version (no lost update)
         reading = self.area_reading
 
-        def reload(store: SessionStore) -> tuple[dict[str, dict], Evaluation]:
+        def reload(store: SessionStore) -> tuple[dict[str, AnswerDoc], Evaluation]:
             store.refresh()
             return answers_copy(store), store.evaluate(reading)
 
@@ -550,7 +551,7 @@ class WawancaraScreen(TpiScreen):
             return
         reading = self.area_reading
 
-        def resolve(store: SessionStore) -> tuple[int, dict, Evaluation]:
+        def resolve(store: SessionStore) -> tuple[int, AnswerDoc, Evaluation]:
             saved = store.set_item(item_id, {field: value}, reason="konflik diselesaikan di kokpit")
             return item_id, saved.answer, store.evaluate(reading)
 

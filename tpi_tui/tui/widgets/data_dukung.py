@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on
@@ -16,10 +17,13 @@ from textual.widgets.option_list import Option
 from ...core.rules.answers import DD_LABEL, DD_STATUS
 from ..textual_private import GuardedPump
 
+if TYPE_CHECKING:
+    from ...core.rules.answers import AnswerDoc, DataDukungDoc
+
 DD_CYCLE = (None, *DD_STATUS)
 
 
-def dd_entries(item, answer: dict) -> list[dict]:
+def dd_entries(item, answer: AnswerDoc) -> list[dict]:
     """The item's expected documents, then any other saved ones, each with its saved status."""
     saved = {d["dokumen"]: d for d in answer.get("data_dukung", [])}
     docs = list(item.data_dukung) + [d for d in saved if d not in item.data_dukung]
@@ -44,7 +48,7 @@ class DataDukung(GuardedPump, Vertical):
     @dataclass
     class Changed(Message):
         data_dukung: DataDukung
-        value: list[dict]  # the entries with a status, as stored
+        value: list[DataDukungDoc]  # the entries with a status, as stored
 
         @property
         def control(self) -> DataDukung:
@@ -59,7 +63,7 @@ class DataDukung(GuardedPump, Vertical):
         yield DocumentList(id="dd")
         yield Input(id="dd-ref", placeholder="Referensi dokumen terpilih (nomor, tautan, lokasi)…")
 
-    def load(self, item, answer: dict) -> None:
+    def load(self, item, answer: AnswerDoc) -> None:
         self.entries = dd_entries(item, answer)
         dd = self.query_one(DocumentList)
         highlighted = dd.highlighted
@@ -80,7 +84,8 @@ class DataDukung(GuardedPump, Vertical):
         self.query_one("#dd-ref", Input).value = ref
 
     def _changed(self) -> None:
-        value = [dict(e) for e in self.entries if e["status"]]
+        # a working row becomes a stored entry once it has a status (the others are not saved)
+        value = [cast("DataDukungDoc", dict(e)) for e in self.entries if e["status"]]
         self.post_message(self.Changed(self, value))
 
     @on(OptionList.OptionHighlighted)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on
@@ -23,6 +24,9 @@ from .data_dukung import DataDukung
 from .narasumber import Narasumber
 from .value_inputs import ValueInputs
 
+if TYPE_CHECKING:
+    from ...core.rules.answers import AnswerDoc
+
 TEXT_FIELDS = ("catatan_tpi", "alasan", "temuan", "rekomendasi")
 TEXT_DEBOUNCE = 0.6  # s: a pause in typing this long saves the text (and leaving the field does)
 # Where an edit of each field shows: the widget marked when its edit could not be stored.
@@ -39,7 +43,7 @@ CHOICE_WIDGET = {"jawaban_tpi": "#item-options", "jawaban_unit": "#item-options"
 VALUE_WIDGET = {"jawaban_tpi": "#val-tpi", "jawaban_unit": "#val-unit"}
 
 
-def options_text(item, answer: dict) -> Text:
+def options_text(item, answer: AnswerDoc) -> Text:
     """The options of a choice item with U/T marks for the unit's and the TPI's answer."""
     tpi, unit = answer.get("jawaban_tpi"), answer.get("jawaban_unit")
     text = Text()
@@ -57,7 +61,7 @@ def options_text(item, answer: dict) -> Text:
     return text
 
 
-def answer_text(item, answer: dict) -> Text:
+def answer_text(item, answer: AnswerDoc) -> Text:
     state = STATE_LABEL.get(answer.get("state", "belum"), "Belum")
     keys = "/".join(k[0].lower() for k in item.keys) if item.is_choice else ""
     hint = f"  (TPI: {keys} · Unit: Shift+{keys.upper()})" if keys else ""
@@ -71,7 +75,7 @@ def answer_text(item, answer: dict) -> Text:
     )
 
 
-def persen_text(inst, item, answers: dict[str, dict], typed_tpi: str) -> Text | None:
+def persen_text(inst, item, answers: dict[str, AnswerDoc], typed_tpi: str) -> Text | None:
     """The percentage a jumlah item feeds, computed with the TPI value as typed (before saving)."""
     if item.jenis != "jumlah" or not item.persentase:
         return None
@@ -108,7 +112,7 @@ class ItemPane(GuardedPump, VerticalScroll):
             return self.pane
 
     def __init__(
-        self, inst, answers: dict[str, dict], people: list[dict], edits: Edits, *, id: str | None = None
+        self, inst, answers: dict[str, AnswerDoc], people: list[dict], edits: Edits, *, id: str | None = None
     ) -> None:
         super().__init__(id=id)
         self.inst = inst
@@ -147,14 +151,15 @@ class ItemPane(GuardedPump, VerticalScroll):
     def item(self):
         return self.inst.items[self.item_id]
 
-    def answer(self, item_id: int | None = None) -> dict:
+    def answer(self, item_id: int | None = None) -> AnswerDoc:
         """The item's answer as the writer last confirmed it."""
         return self.answers.get(str(self.item_id if item_id is None else item_id), {})
 
-    def shown(self, item_id: int | None = None) -> dict:
-        """The answer as the assessor sees it: stored, overlaid with edits not yet confirmed."""
+    def shown(self, item_id: int | None = None) -> AnswerDoc:
+        """The answer as the assessor sees it: stored, overlaid with edits not yet confirmed (the
+        edits are of the same fields, values as typed: the cast names that)."""
         item_id = self.item_id if item_id is None else item_id
-        return {**self.answer(item_id), **self.edits.fields_of(item_id)}
+        return cast("AnswerDoc", {**self.answer(item_id), **self.edits.fields_of(item_id)})
 
     # -- attributes down -----------------------------------------------------------------------
     def show(self, item_id: int) -> None:
@@ -185,7 +190,7 @@ class ItemPane(GuardedPump, VerticalScroll):
             self._update_persen()
         self.query_one("#item-answer", Static).update(answer_text(item, answer))
         for field in TEXT_FIELDS:
-            self.query_one(f"#{field}", TextArea).load_text(answer.get(field, "") or "")
+            self.query_one(f"#{field}", TextArea).load_text(str(answer.get(field) or ""))
         self._update_alasan_box(answer)
         self.query_one(DataDukung).load(item, answer)
         chosen = sorted(answer.get("narasumber") or [])
@@ -319,7 +324,7 @@ class ItemPane(GuardedPump, VerticalScroll):
             value, ok = None, False
         self.query_one(VALUE_WIDGET[event.field]).set_class(not ok, "-invalid")
         if ok and not self.item.is_choice:  # the alasan box shows as soon as the typed values differ
-            self._update_alasan_box({**self.shown(), event.field: value})
+            self._update_alasan_box(cast("AnswerDoc", {**self.shown(), event.field: value}))
 
     @on(DataDukung.Changed)
     def _dd_changed(self, event: DataDukung.Changed) -> None:
@@ -335,7 +340,7 @@ class ItemPane(GuardedPump, VerticalScroll):
         self._save(self.item_id, {"narasumber": event.chosen})
 
     # -- parts ---------------------------------------------------------------------------------
-    def _update_alasan_box(self, answer: dict) -> None:
+    def _update_alasan_box(self, answer: AnswerDoc) -> None:
         box = self.query_one("#alasan-box")
         box.display = differs(answer) or has_alasan(answer)
         box.set_class(needs_alasan(answer), "wajib")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -13,6 +14,9 @@ from textual.widgets.tree import TreeNode
 from ...core.rules.answers import format_value
 from ..format import TEMUAN_MARK, is_answered, item_mark
 from ..textual_private import GuardedPump
+
+if TYPE_CHECKING:
+    from ...core.rules.answers import AnswerDoc
 
 HASIL = "HASIL"
 
@@ -51,7 +55,7 @@ class Navigator(GuardedPump, Tree):
         def control(self) -> Navigator:
             return self.navigator
 
-    def __init__(self, inst, answers: dict[str, dict], *, id: str | None = None) -> None:
+    def __init__(self, inst, answers: dict[str, AnswerDoc], *, id: str | None = None) -> None:
         super().__init__("LKE", id=id)
         self.inst = inst
         self.answers = answers  # the screen's answers dict, shared (read only here)
