@@ -189,3 +189,33 @@ async def test_a_save_whose_screen_closed_still_reaches_the_app_once(demo_ws, mo
         await until(pilot, lambda: any(n.title == "Gagal menyimpan" for n in app._notifications), "pesan gagal")
         await pilot.pause()
         assert [n.title for n in app._notifications].count("Gagal menyimpan") == 1
+
+
+async def test_a_refused_value_is_marked_once_and_the_cockpit_falls_quiet(demo_ws, monkeypatch):
+    """A value refused as typed ("7" for a 0-4 survey value) stays marked; capturing it again must
+    not refuse and report it again: that report is ``ItemPane.Edited``, whose handler captures the
+    inputs again, and the cockpit spun without end (a busy CPU, every key held 5 s by the gate)."""
+    sid = in_progress_id(demo_ws)
+    app = make_app(demo_ws, actor="Penguji TPI", session=sid)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        flushes = []
+        real = screen.flush_pending
+        monkeypatch.setattr(screen, "flush_pending", lambda: (flushes.append(1), real())[-1])
+        screen.show_item(125)
+        await pilot.pause()
+        screen.query_one("#val-tpi").focus()
+        screen.query_one("#val-tpi").value = ""
+        await pilot.press("7", "enter")
+        await settle(pilot)
+        assert "Belum tersimpan" in str(screen.query_one("#field-error").render())
+        assert screen.query_one("#val-tpi").has_class("-unsaved")
+        before = len(flushes)
+        await pilot.pause(0.5)
+        assert len(flushes) == before <= 3, f"{len(flushes) - before} more flushes with nothing typed"
+        await pilot.press("tab")  # leaving the field captures it again: still marked, still quiet
+        await pilot.pause(0.5)
+        assert screen.query_one("#val-tpi").has_class("-unsaved")
+        assert len(flushes) <= before + 2
+        assert stored(demo_ws, sid).get("125", {}).get("jawaban_tpi") != 7

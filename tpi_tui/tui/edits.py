@@ -55,6 +55,11 @@ class Edits:
         self.failed.pop(key, None)
         self.invalid[key] = (value, why)
 
+    def refused(self, item_id: int, field: str, value: object) -> bool:
+        """``value`` is what was refused for this field last time (nothing new to check or say)."""
+        hit = self.invalid.get((item_id, field))
+        return hit is not None and hit[0] == value
+
     def drop(self, item_id: int, field: str) -> None:
         """The field is back to its stored value: nothing to save."""
         key = (item_id, field)

@@ -302,6 +302,10 @@ class ItemPane(GuardedPump, VerticalScroll):
             return False
         if self.edits.value(item.id, field) == text and self.edits.problem(item.id, field) is None:
             return False  # already on its way
+        if self.edits.refused(item.id, field, text):
+            # refused as typed before and still marked: saying so again would post Edited, whose
+            # handler captures the inputs again (flush_pending), without end (the cockpit spun)
+            return False
         try:
             parse_value(item, text)
         except TpiError as exc:
