@@ -320,6 +320,40 @@ def test_a_revocation_cannot_be_undone_by_editing_the_file(demo, server):
     assert httpx.get(srv.base + "/pengusulan/unit-wbk", headers=live).status_code == 200
 
 
+def _tokens_in_a_race(root: str, tag: str, n: int, start, queue) -> None:
+    from tpi_tui.server import tokens
+
+    start.wait(60)
+    made = [tokens.new_token(Path(root), f"{tag}-{i}")[0]["id"] for i in range(n)]
+    if tag == "a":
+        tokens.revoke_token(Path(root), "bocor")
+    queue.put(made)
+
+
+def test_tokens_made_and_revoked_at_once_in_three_processes_are_all_kept(tmp_path):
+    """Two shells at once (a revocation while a colleague makes a token) must not write over each
+    other: each change re-reads the chain under the file's lock."""
+    import multiprocessing
+
+    from tpi_tui.server import tokens
+
+    tokens.new_token(tmp_path, "bocor")
+    ctx = multiprocessing.get_context("spawn")
+    start, queue = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_tokens_in_a_race, args=(str(tmp_path), tag, 12, start, queue)) for tag in "abc"]
+    for p in procs:
+        p.start()
+    start.set()
+    made = [i for _ in procs for i in queue.get(timeout=120)]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    kept = tokens.load_tokens(tokens.tokens_path(tmp_path))  # verifies the chain and the replay
+    assert {t["id"] for t in kept} >= set(made) and len(kept) == 37
+    assert [t["nama"] for t in kept if t.get("dicabut")] == ["bocor"]
+    assert tokens.verify_tokens(tmp_path) == []
+
+
 def test_api_folder_is_ignored_by_git(tmp_path):
     env = env_for(tmp_path)
     ws = tmp_path / "ws"

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core import jsonfile
-from ..core.atomic import clean_stray_temps, make_parent, write_atomic
+from ..core.atomic import locked, write_atomic
 from ..core.errors import TpiError, os_reason
 from ..core.numbering import check_pattern as core_check_pattern
 from ..core.text import clean_line
@@ -90,19 +90,9 @@ def locked_registry(path: Path, year: int, what: str = "berita acara", timeout: 
     folder, takes the lock, sweeps temp files a crash left behind and says so in Indonesian when
     another process keeps the registry too long -- for the Berita Acara and the cycle's documents.
     """
-    import filelock  # lazy: filelock, 11 ms (-X importtime); only issuing a number locks
-
-    make_parent(path)
-    lock = filelock.FileLock(str(path) + ".lock", thread_local=False, is_singleton=False)
-    try:
-        lock.acquire(timeout=timeout)
-    except filelock.Timeout:
-        raise TpiError(f"Penomoran {what} sedang dipakai proses lain terlalu lama; coba lagi sebentar.") from None
-    try:
-        clean_stray_temps(path)  # a crash mid-write leaves .nomor-<tahun>.json.tmp-* behind
+    busy = f"Penomoran {what} sedang dipakai proses lain terlalu lama; coba lagi sebentar."
+    with locked(path, busy, timeout):  # a crash mid-write leaves .nomor-<tahun>.json.tmp-*: swept
         yield _read_state(path, year)
-    finally:
-        lock.release()
 
 
 def save_registry(path: Path, state: dict) -> None:

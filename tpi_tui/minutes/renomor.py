@@ -14,12 +14,9 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING
 
-import filelock
-
-from ..core.atomic import write_atomic
 from ..core.errors import TpiError
 from ..core.session.storage import load_tables
-from .nomor import _read_state, reserve, session_nomor, state_path
+from .nomor import locked_registry, reserve, save_registry, session_nomor, state_path
 
 if TYPE_CHECKING:
     from ..core.session.store import SessionStore
@@ -59,15 +56,9 @@ def renumber(ws: Workspace, store: SessionStore) -> tuple[str, str]:
         raise TpiError("Sesi dibuka hanya-baca; nomor berita acara tidak dapat diganti.")
     day = dt.date.fromisoformat(store.meta["tanggal"])
     path = state_path(ws, day.year)
-    lock = filelock.FileLock(str(path) + ".lock", thread_local=False, is_singleton=False)
-    try:
-        with lock.acquire(timeout=30):
-            state = _read_state(path, day.year)
-            if state["sesi"].pop(store.id, None) is not None:
-                body = json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-                write_atomic(path, body.encode("utf-8"))
-    except filelock.Timeout:
-        raise TpiError("Penomoran berita acara sedang dipakai proses lain terlalu lama; coba lagi sebentar.") from None
+    with locked_registry(path, day.year) as state:
+        if state["sesi"].pop(store.id, None) is not None:
+            save_registry(path, state)
     new = reserve(ws, store.id, day)
     ba = dict(store.meta.get("berita_acara") or {})
     ba.update(nomor=new, tahun=day.year, nomor_ganda=old)

@@ -26,11 +26,12 @@ import hmac
 import json
 import os
 import secrets
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core import jsonfile
-from ..core.atomic import write_atomic
+from ..core.atomic import locked, write_atomic
 from ..core.errors import TpiError, os_reason
 from ..core.ids import ulid
 from ..core.session.chain import chained_event, linear_chain_problems
@@ -41,6 +42,7 @@ FILE = "tokens.json"
 PREFIX = "tpi_"
 MAX_NAMA = 80
 MAX_FILE_BYTES = 8 * 1024 * 1024  # thousands of tokens; a larger file is not ours
+LOCK_WAIT_SECONDS = 10.0  # a change takes milliseconds; longer means a stuck process
 CREATED = "token.dibuat"
 REVOKED = "token.dicabut"
 
@@ -141,6 +143,15 @@ def _load_events(path: Path) -> list[dict]:
     return data["peristiwa"]
 
 
+def _locked(path: Path) -> AbstractContextManager[None]:
+    """Hold the token file's lock while a change re-reads the chain and appends to it: a
+    revocation made while another shell creates a token is never written over."""
+    busy = (
+        f"Berkas token {FOLDER}/{FILE} sedang diubah proses lain lebih dari {LOCK_WAIT_SECONDS:.0f} detik; coba lagi."
+    )
+    return locked(path, busy, LOCK_WAIT_SECONDS)
+
+
 def _append(path: Path, events: list[dict], field: str, item: str, old, new, who: str) -> None:
     events = events + [chained_event(events[-1] if events else None, item=item, field=field, old=old, new=new, who=who)]
     body = {"tokens": replay(events), "peristiwa": events}
@@ -156,33 +167,41 @@ def new_token(root: Path, nama: str, tahun: list[int] | None = None, actor: str 
     """Create a token; returns (its record, the token itself — shown once, never stored)."""
     label = clean_label(nama)
     path = tokens_path(root)
-    events = _load_events(path)
-    if any(t.get("nama") == label and not t.get("dicabut") for t in replay(events)):
-        raise TpiError(f"Token bernama '{label}' sudah ada dan masih aktif; cabut dulu atau pakai nama lain.")
-    token = PREFIX + secrets.token_urlsafe(32)
-    token_id = ulid()
-    record: dict[str, object] = {"id": token_id, "nama": label, "hash": _hash(token), "dibuat": _now(), "dicabut": None}
-    if tahun:
-        record["tahun"] = sorted(set(int(t) for t in tahun))
-    _append(path, events, CREATED, token_id, None, record, actor)
+    with _locked(path):
+        events = _load_events(path)
+        if any(t.get("nama") == label and not t.get("dicabut") for t in replay(events)):
+            raise TpiError(f"Token bernama '{label}' sudah ada dan masih aktif; cabut dulu atau pakai nama lain.")
+        token = PREFIX + secrets.token_urlsafe(32)
+        token_id = ulid()
+        record: dict[str, object] = {
+            "id": token_id,
+            "nama": label,
+            "hash": _hash(token),
+            "dibuat": _now(),
+            "dicabut": None,
+        }
+        if tahun:
+            record["tahun"] = sorted(set(int(t) for t in tahun))
+        _append(path, events, CREATED, token_id, None, record, actor)
     return record, token
 
 
 def revoke_token(root: Path, ref: str, actor: str = "") -> dict:
     """Revoke by id (or a unique start of it, >= 4 characters) or by label."""
     path = tokens_path(root)
-    events = _load_events(path)
     ref = (ref or "").strip()
-    active = [t for t in replay(events) if not t.get("dicabut")]
-    hits = [t for t in active if t.get("nama") == ref]
-    if not hits and len(ref) >= 4:
-        hits = [t for t in active if str(t.get("id", "")).upper().startswith(ref.upper())]
-    if not hits:
-        raise TpiError(f"Token aktif '{ref[:40]}' tidak ditemukan (lihat 'tpi token list').")
-    if len(hits) > 1:
-        raise TpiError(f"'{ref[:40]}' cocok dengan {len(hits)} token; tulis ID-nya lebih lengkap.")
-    when = _now()
-    _append(path, events, REVOKED, hits[0]["id"], None, when, actor)
+    with _locked(path):
+        events = _load_events(path)
+        active = [t for t in replay(events) if not t.get("dicabut")]
+        hits = [t for t in active if t.get("nama") == ref]
+        if not hits and len(ref) >= 4:
+            hits = [t for t in active if str(t.get("id", "")).upper().startswith(ref.upper())]
+        if not hits:
+            raise TpiError(f"Token aktif '{ref[:40]}' tidak ditemukan (lihat 'tpi token list').")
+        if len(hits) > 1:
+            raise TpiError(f"'{ref[:40]}' cocok dengan {len(hits)} token; tulis ID-nya lebih lengkap.")
+        when = _now()
+        _append(path, events, REVOKED, hits[0]["id"], None, when, actor)
     return dict(hits[0], dicabut=when)
 
 

@@ -37,12 +37,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import jsonfile
-from ..atomic import clean_stray_temps, write_atomic
+from ..atomic import locked, write_atomic
 from ..errors import TpiError, os_reason
 from ..ids import ulid
 from ..rules.answers import MAX_TEXT, clean_text
@@ -170,34 +171,13 @@ def _event(
     tables["events"][ulid()] = event
 
 
-class _Locked:
-    """Hold ``<file>.lock`` while a change re-reads, checks and writes the file."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def __enter__(self) -> _Locked:
-        import filelock  # lazy: filelock (+asyncio), ~10 ms; only a change to the usulan list locks
-
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise TpiError(f"Folder {self.path.parent.name}/ tidak dapat dibuat: {os_reason(exc)}.") from None
-        self.lock = filelock.FileLock(str(self.path) + ".lock", thread_local=False, is_singleton=False)
-        try:
-            self.lock.acquire(timeout=LOCK_WAIT_SECONDS)
-        except filelock.Timeout:
-            raise TpiError(
-                f"Daftar usulan {self.path.name} sedang diubah oleh proses lain lebih dari "
-                f"{LOCK_WAIT_SECONDS:.0f} detik; coba lagi sebentar lagi."
-            ) from None
-        except OSError as exc:
-            raise TpiError(f"Kunci {self.path.name} tidak dapat dibuat: {os_reason(exc)}.") from None
-        clean_stray_temps(self.path)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.lock.release()
+def _locked(path: Path) -> AbstractContextManager[None]:
+    """Hold the usulan file's lock while a change re-reads, checks and writes it."""
+    busy = (
+        f"Daftar usulan {path.name} sedang diubah oleh proses lain lebih dari "
+        f"{LOCK_WAIT_SECONDS:.0f} detik; coba lagi sebentar lagi."
+    )
+    return locked(path, busy, LOCK_WAIT_SECONDS)
 
 
 def _fresh_tables(tahun: int, who: str) -> dict[str, Any]:
@@ -261,7 +241,7 @@ def add(
         raise TpiError(f"{problems[0]}. Usulan tetap dapat dicatat dengan --reason yang menjelaskan alasannya.")
     who = ws.actor(actor or None)
     path = usulan_path(ws, tahun)
-    with _Locked(path):
+    with _locked(path):
         tables = _read(path) or _fresh_tables(tahun, who)
         current = tables["units"].get(slug)
         if unit_id is not None:
@@ -299,7 +279,7 @@ def remove(ws: Workspace, tahun: int, opd: str, *, reason: str, actor: str = "")
     slug = slugify(opd)
     path = usulan_path(ws, tahun)
     who = ws.actor(actor or None)
-    with _Locked(path):
+    with _locked(path):
         tables = _read(path)
         current = (tables or {}).get("units", {}).get(slug)
         if not tables or not current:
@@ -326,7 +306,7 @@ def set_syarat_instansi(
     why = _clean_reason(reason)
     who = ws.actor(actor or None)
     path = usulan_path(ws, tahun)
-    with _Locked(path):
+    with _locked(path):
         tables = _read(path) or _fresh_tables(tahun, who)
         table = tables.setdefault("syarat", {})
         current = table.get(kunci)
@@ -350,7 +330,7 @@ def clear_syarat_instansi(ws: Workspace, tahun: int, kunci: str, *, reason: str,
         raise TpiError("Alasan wajib diisi untuk menghapus syarat instansi (--reason).")
     path = usulan_path(ws, tahun)
     who = ws.actor(actor or None)
-    with _Locked(path):
+    with _locked(path):
         tables = _read(path)
         current = (tables or {}).get("syarat", {}).get(kunci)
         if not tables or current is None:
