@@ -3,19 +3,14 @@ loading the click CLI (issue #15, launch budget); every other case goes through 
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
-import pty
-import select
-import struct
 import subprocess
 import sys
-import termios
-import time
 from pathlib import Path
 
 import pytest
+from tui.terminal import Terminal
 
 pytestmark = pytest.mark.slow  # a real pty per case
 
@@ -75,51 +70,11 @@ def test_an_unexpected_error_at_launch_is_one_line_and_logged(demo, tmp_path):
     assert "RuntimeError: rusak" in log.read_text(encoding="utf-8")
 
 
-class Terminal:
-    """``python -m tpi_tui`` on an 80x24 pseudo-terminal: what was written to it, keys sent to it."""
-
-    def __init__(self, cwd: Path, **env_extra: str) -> None:
-        self.master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tpi_tui"],
-            cwd=cwd,
-            env=env(TERM="xterm-256color", **env_extra),
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            start_new_session=True,
-            close_fds=True,
-        )
-        os.close(slave)
-        self.screen = b""
-
-    def read_until(self, text: bytes, timeout: float = 60) -> bool:
-        end = time.monotonic() + timeout
-        while text not in self.screen and time.monotonic() < end:
-            if select.select([self.master], [], [], 0.2)[0]:
-                try:
-                    self.screen += os.read(self.master, 65536)
-                except OSError:  # the program ended and closed its side
-                    break
-            elif self.proc.poll() is not None:
-                break
-        return text in self.screen
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        os.close(self.master)
-
-
 def test_tpi_in_a_real_terminal_opens_beranda_and_ctrl_q_quits(demo):
     term = Terminal(demo)
     try:
         assert term.read_until(b"membuka sesi"), term.screen[-300:]
-        os.write(term.master, b"\x11")  # Ctrl+Q
-        term.read_until(b"\0", timeout=5)  # drain until the app has left the screen
-        assert term.proc.wait(timeout=30) == 0
+        assert term.quit() == 0
     finally:
         term.close()
 
