@@ -6,7 +6,7 @@ import pytest
 
 from tpi_tui.core.errors import TpiError
 from tpi_tui.core.rules.instrument import load_instrument
-from tpi_tui.core.rules.meta import JENIS_SESI, TARGETS, parse_narasumber_lines
+from tpi_tui.core.rules.meta import JENIS_SESI, TARGETS, clean_tim, parse_narasumber_lines
 from tpi_tui.core.rules.policy import (
     AREA_READINGS,
     BacaanArea,
@@ -103,3 +103,16 @@ def test_narasumber_lines():
     # an optional fifth part: pangkat/golongan (issue 22 item 6)
     [kepala] = parse_narasumber_lines("A; -; Kepala Dinas; pimpinan; Pembina (IV/a)", tuple(choices(PeranNarasumber)))
     assert kepala["pangkat"] == "Pembina (IV/a)"
+    # a role typed as it is spoken is stored as the list spells it; a wrong one is still refused
+    roles = tuple(choices(PeranNarasumber))
+    people = parse_narasumber_lines("A; -; X; Pimpinan\nB; -; Y; Agen Perubahan\nC; -; Z; pengguna-layanan", roles)
+    assert [p["peran"] for p in people] == ["pimpinan", "agen_perubahan", "pengguna_layanan"]
+    with pytest.raises(TpiError, match=r"^Baris 1: Peran narasumber .Agen."):
+        parse_narasumber_lines("A; -; X; Agen", roles)
+
+
+def test_team_role_spelling_is_forgiven_but_a_second_ketua_is_not():
+    tim = clean_tim([{"nama": "A", "peran": "ketua tim"}, {"nama": "B", "peran": "PENGENDALI TEKNIS"}])
+    assert [p["peran"] for p in tim] == ["Ketua Tim", "Pengendali Teknis"]
+    with pytest.raises(TpiError, match="satu Ketua Tim"):
+        clean_tim([{"nama": "A", "peran": "ketua tim"}, {"nama": "B", "peran": "Ketua_Tim"}])

@@ -82,6 +82,17 @@ class MetaDoc(TypedDict, total=False):
     konflik: list[dict[str, Any]]  # core.session.conflicts
 
 
+def _role_key(text: str) -> str:
+    return re.sub(r"[\s_-]+", "_", text.strip().casefold())
+
+
+def canonical_role(peran: str, roles: tuple[str, ...]) -> str:
+    """The role as the list spells it when ``peran`` differs only in case, spaces, '-' or '_'
+    ("Agen Perubahan" -> "agen_perubahan", "ketua tim" -> "Ketua Tim"); else ``peran`` unchanged."""
+    key = _role_key(peran)
+    return next((r for r in roles if _role_key(r) == key), peran)
+
+
 def clean_person(value: object, what: str, roles: tuple[str, ...] | None = None) -> dict[str, str]:
     if not isinstance(value, dict):
         raise TpiError(f"Data {what} tidak sah.")
@@ -101,8 +112,10 @@ def clean_person(value: object, what: str, roles: tuple[str, ...] | None = None)
     pangkat = clean_line(value.get("pangkat") or "", f"pangkat/golongan {what}", 64).strip()
     if pangkat:
         out["pangkat"] = pangkat
-    if roles is not None and out["peran"] not in roles:
-        raise TpiError(f"Peran {what} '{out['peran']}' harus salah satu dari: {', '.join(roles)}.")
+    if roles is not None:
+        out["peran"] = canonical_role(out["peran"], roles)
+        if out["peran"] not in roles:
+            raise TpiError(f"Peran {what} '{out['peran']}' harus salah satu dari: {', '.join(roles)}.")
     if "id" in value:
         out["id"] = str(value["id"])
     return out
@@ -234,7 +247,7 @@ def parse_narasumber_lines(text: str, roles: tuple[str, ...] | None = None) -> l
             continue
         person = parse_narasumber_line(line)
         try:
-            clean_person(person, "narasumber", roles)
+            person = clean_person(person, "narasumber", roles)
         except TpiError as exc:
             raise TpiError(f"Baris {n}: {exc}") from None
         people.append(person)
