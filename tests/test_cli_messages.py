@@ -178,3 +178,28 @@ def test_dev_zero_and_a_fifo_as_inputs_are_one_sentence(ws):
     finally:
         toml.unlink()
         toml.write_bytes(good)
+
+
+def test_shared_files_that_arrive_as_links_to_dev_zero_are_one_sentence(ws, tmp_path):
+    """git carries symlinks: the key list, a number registry or the usulan list may arrive as a
+    link to /dev/zero. Reading one whole would never end; each is refused in one line instead."""
+    if not Path("/dev/zero").exists():
+        return  # no such device on this system: nothing to arrive as
+    w = tmp_path / "ws"
+    assert run_here("init", str(w), cwd=tmp_path).returncode == 0
+    (w / ".tpi").mkdir(exist_ok=True)
+    (w / "usulan").mkdir(exist_ok=True)
+    cases = [
+        (w / ".tpi" / "kunci.json", ["-w", str(w), "key", "list"], "Daftar kunci"),
+        (w / ".tpi" / "nomor-2025.json", ["-w", str(w), "verify", "--all"], "nomor urut"),
+        (w / "usulan" / "usulan-2025.json", ["-w", str(w), "usulan", "list", "--tahun", "2025"], "usulan"),
+    ]
+    for link, args, words in cases:
+        link.symlink_to("/dev/zero")
+        try:
+            r = run(*args, cwd=tmp_path, timeout=30)
+        finally:
+            link.unlink()
+        said = r.stderr + r.stdout
+        assert r.returncode != 0 and words in said and "bukan berkas biasa" in said, (args, said)
+        assert "MemoryError" not in said and "Traceback" not in said

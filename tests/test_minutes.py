@@ -317,6 +317,30 @@ def test_corrupt_counter_file_refuses(ws):
         nomor_mod.reserve(ws, "X", dt.date(2025, 5, 15))
 
 
+def test_a_registry_that_is_a_pipe_or_huge_is_refused_not_read(ws):
+    """The registry travels through git: a FIFO named nomor-2025.json would hang a plain read,
+    a 20 MB one would be read whole. Both are one sentence, and nothing is numbered."""
+    import datetime as dt
+
+    from tpi_tui.minutes.renomor import holders
+
+    folder = ws.root / ".tpi"
+    folder.mkdir()
+    os.mkfifo(folder / "nomor-2025.json")
+    with pytest.raises(TpiError, match=r"bukan berkas biasa.*nomor tidak ganda"):
+        nomor_mod.reserve(ws, "X", dt.date(2025, 5, 15), timeout=5)
+    assert holders(ws, "700/001/BA-TPI/V/2025") == set()  # skipped, not waited on
+    (folder / "nomor-2025.json").unlink()
+    big = '{"tahun": 2025, "terakhir": 1, "sesi": {"A": "' + "x" * (nomor_mod.MAX_REGISTRY_BYTES + 10) + '"}}'
+    (folder / "nomor-2025.json").write_text(big)
+    with pytest.raises(TpiError, match="terlalu besar"):
+        nomor_mod.reserve(ws, "X", dt.date(2025, 5, 15), timeout=5)
+    assert (folder / "nomor-2025.json").stat().st_size == len(big)  # unchanged
+    (folder / "nomor-2025.json").write_bytes(b'{"tahun": 2025, "terakhir": 0, "sesi": {"\xff": 1}}')
+    with pytest.raises(TpiError, match="rusak"):
+        nomor_mod.reserve(ws, "X", dt.date(2025, 5, 15), timeout=5)
+
+
 # -- pdf, CLI, imports ------------------------------------------------------------------------
 def test_pdf_is_rendered_in_process_without_libreoffice(ws, monkeypatch, tmp_path):
     """Typst, not soffice: works on a machine without LibreOffice (which() finds nothing)."""

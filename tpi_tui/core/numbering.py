@@ -17,6 +17,7 @@ from .text import clean_line
 FIELDS = {"seq", "tahun", "bulan", "bulan_romawi"}
 MAX_PATTERN = 80  # "700/{seq:03d}/BA-TPI/{bulan_romawi}/{tahun}" is 42
 MAX_WIDTH = 8  # a yearly sequence never needs more than 8 digits
+MAX_REGISTRY_BYTES = 16 * 1024 * 1024  # a number registry (.tpi/nomor-<tahun>.json): ~40 bytes a session
 _SPEC = re.compile(r"(?P<align>[<>^=]?)(?P<zero>0?)(?P<width>\d{0,3})(?P<type>[ds]?)")
 
 

@@ -29,12 +29,14 @@ from pathlib import Path
 
 from ..core.atomic import write_file
 from ..core.cycle.basis import basis_sessions, damaged_sessions, session_year
+from ..core.cycle.usulan import MAX_FILE_BYTES as MAX_USULAN_BYTES
 from ..core.cycle.usulan import usulan_path
 from ..core.errors import TpiError
+from ..core.jsonfile import read_bounded
 from ..core.rules.policy import StatusSesi
-from ..core.session.storage import load_tables
+from ..core.session.storage import MAX_SESSION_BYTES, load_tables
 from ..core.session.workspace import slugify
-from ..core.team.keys import REGISTRY
+from ..core.team.keys import MAX_REGISTRY_BYTES, REGISTRY
 from ..core.team.verify import verify_details
 from . import cycle_docs
 from .context import build_context
@@ -88,7 +90,7 @@ def build_arsip(
         if progress is not None:
             progress(done - 1, len(ordered), s.opd)
         path = ws.sessions_dir / s.path
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_SESSION_BYTES, f"Berkas sesi {path.name}")
         files[f"{s.opd_slug}/sesi/{path.name}"] = (raw, "sesi")
         rep = verify_details(path, ws.root)
         verify_lines.append(f"{'OK   ' if rep.ok else 'GAGAL'} {s.opd_slug}/sesi/{path.name}")
@@ -128,7 +130,7 @@ def build_arsip(
         progress(len(ordered), len(ordered), "")
     registry = ws.root / REGISTRY
     if registry.is_file():  # the public keys (and their history) every signature in the bundle needs
-        files["kunci/kunci.json"] = (registry.read_bytes(), "kunci")
+        files["kunci/kunci.json"] = (read_bounded(registry, MAX_REGISTRY_BYTES, f"Daftar kunci {REGISTRY}"), "kunci")
     elif any(s.status in ("review", "final") for s in summaries):
         notes.append(
             "Ruang kerja ini belum memakai kunci tanda tangan (tpi key new): 'tpi verify --arsip' tidak "
@@ -136,7 +138,7 @@ def build_arsip(
         )
     upath = usulan_path(ws, tahun)
     if upath.is_file() and not opd:
-        files[f"usulan/{upath.name}"] = (upath.read_bytes(), "usulan")
+        files[f"usulan/{upath.name}"] = (read_bounded(upath, MAX_USULAN_BYTES, f"Berkas usulan {upath.name}"), "usulan")
     files["verify.txt"] = (("\n".join(verify_lines) + "\n").encode("utf-8"), "laporan")
     manifest = {
         "jenis": "arsip-tpi",

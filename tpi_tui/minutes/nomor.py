@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 
 from ..core import jsonfile
 from ..core.atomic import locked, write_atomic
-from ..core.errors import TpiError, os_reason
+from ..core.errors import TpiError
+from ..core.numbering import MAX_REGISTRY_BYTES
 from ..core.numbering import check_pattern as core_check_pattern
 from ..core.text import clean_line
 from .filters import romawi
@@ -61,18 +62,17 @@ def state_path(ws: Workspace, tahun: int) -> Path:
 
 
 def _read_state(path: Path, tahun: int) -> dict:
-    try:
-        data = jsonfile.loads(path.read_text(encoding="utf-8"), f"Berkas nomor urut {path.name}", unique_keys=True)
-    except FileNotFoundError:
+    label = f"Berkas nomor urut {path.name}"
+    if not path.exists() and not path.is_symlink():
         return {"tahun": tahun, "terakhir": 0, "sesi": {}}
-    except OSError as exc:
-        raise TpiError(
-            f"Berkas nomor urut {path.name} tidak dapat dibaca ({os_reason(exc)}); perbaiki dulu agar nomor tidak ganda."
-        ) from None
-    except ValueError:
-        raise TpiError(
-            f"Berkas nomor urut {path.name} rusak (bukan JSON yang sah); perbaiki dulu agar nomor tidak ganda."
-        ) from None
+    try:  # bounded: the registry travels through git; a FIFO or a 2 GB file is refused, not read
+        raw = jsonfile.read_bounded(path, MAX_REGISTRY_BYTES, label)
+    except TpiError as exc:
+        raise TpiError(f"{exc} Perbaiki dulu agar nomor tidak ganda.") from None
+    try:
+        data = jsonfile.loads(raw.decode("utf-8"), label, unique_keys=True)
+    except ValueError:  # UnicodeDecodeError is a ValueError too
+        raise TpiError(f"{label} rusak (bukan JSON yang sah); perbaiki dulu agar nomor tidak ganda.") from None
     if (
         not isinstance(data, dict)
         or not isinstance(data.get("terakhir"), int)

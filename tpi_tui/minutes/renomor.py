@@ -11,12 +11,11 @@ outside the content digest: a final session's sign-offs stay valid.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import TYPE_CHECKING
 
 from ..core.errors import TpiError
 from ..core.session.storage import load_tables
-from .nomor import locked_registry, reserve, save_registry, session_nomor, state_path
+from .nomor import _read_state, locked_registry, reserve, save_registry, session_nomor, state_path
 
 if TYPE_CHECKING:
     from ..core.session.store import SessionStore
@@ -37,8 +36,9 @@ def holders(ws: Workspace, nomor: str) -> set[str]:
     folder = ws.root / ".tpi"
     for reg in folder.glob("nomor-*.json") if folder.is_dir() else []:
         try:
-            sesi = json.loads(reg.read_text(encoding="utf-8")).get("sesi") or {}
-        except (OSError, ValueError, AttributeError):
+            tahun = int(reg.stem.removeprefix("nomor-"))
+            sesi = _read_state(reg, tahun)["sesi"]
+        except (TpiError, ValueError):  # not a year's registry, or damaged: verify reports it
             continue
         found |= {sid for sid, n in sesi.items() if str(n) == nomor}
     return found

@@ -44,7 +44,7 @@ from typing import Any
 
 from .. import jsonfile
 from ..atomic import locked, write_atomic
-from ..errors import TpiError, os_reason
+from ..errors import TpiError
 from ..ids import ulid
 from ..rules.answers import MAX_TEXT, clean_text
 from ..rules.meta import STATUS
@@ -58,6 +58,7 @@ from .basis import Basis, basis_session, clean_unit_id, evaluate_basis, unit_id_
 FOLDER = "usulan"
 SCHEMA = 1
 KATEGORI = ("WBK", "WBK-AFIRMASI", "WBBM")
+MAX_FILE_BYTES = 16 * 1024 * 1024  # one year's list with its log; larger is not ours
 LOCK_WAIT_SECONDS = 5.0  # a usulan change takes milliseconds; waiting this long means a stuck writer
 ENTRY_KEYS = ("opd", "slug", "unit_id", "kategori", "afirmasi", "sesi", "alasan", "kondisi")
 
@@ -116,12 +117,9 @@ def _ordered(tables: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _read(path: Path) -> dict[str, Any] | None:
     """Parse a usulan file, or None when it does not exist; damage is one Indonesian sentence."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         return None
-    except OSError as exc:
-        raise TpiError(f"Berkas usulan {path.name} tidak dapat dibaca: {os_reason(exc)}.") from None
+    raw = jsonfile.read_bounded(path, MAX_FILE_BYTES, f"Berkas usulan {path.name}")  # travels through git
     try:
         data = jsonfile.loads(raw.decode("utf-8"), f"Berkas usulan {path.name}", unique_keys=True)
     except (UnicodeDecodeError, ValueError):

@@ -419,9 +419,14 @@ def _load_for_summary(path: Path) -> Tables:
     newline, so the events block is cut out by its markers (5x faster on a complete session).
     Any other layout (an old or hand-edited file) is read whole.
     """
-    from .storage import load_tables  # lazy: TinyDB, ~10 ms; only a stale index entry reads a session file
+    from .storage import (  # lazy: TinyDB, ~10 ms; only a stale index entry reads a session file
+        MAX_SESSION_BYTES,
+        load_tables,
+    )
 
     try:
+        if path.stat().st_size > MAX_SESSION_BYTES:
+            return load_tables(path)  # refuses it in one sentence, reading no more than the bound
         text = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return load_tables(path)  # the full reader words the error

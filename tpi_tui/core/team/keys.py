@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 REGISTRY = Path(".tpi") / "kunci.json"
+MAX_REGISTRY_BYTES = 8 * 1024 * 1024  # a key is ~400 bytes: 20,000 of them
 
 SAH = "sah"
 TANPA_KUNCI = "tanpa-kunci"
@@ -76,14 +77,15 @@ def load_registry(root: Path | None) -> list[dict[str, Any]]:
     if root is None:
         return []
     path = Path(root) / REGISTRY
-    try:
-        data = jsonfile.loads(path.read_text(encoding="utf-8"), f"Daftar kunci {REGISTRY}", unique_keys=True)
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         return []
-    except OSError as exc:
-        raise TpiError(f"Daftar kunci {REGISTRY} tidak dapat dibaca ({os_reason(exc)}).") from None
-    except ValueError:
-        raise TpiError(f"Daftar kunci {REGISTRY} rusak (bukan JSON yang sah).") from None
+    label = f"Daftar kunci {REGISTRY}"
+    # bounded: the list travels through git, where it may arrive as a link to /dev/zero or 2 GB
+    raw = jsonfile.read_bounded(path, MAX_REGISTRY_BYTES, label)
+    try:
+        data = jsonfile.loads(raw.decode("utf-8"), label, unique_keys=True)
+    except ValueError:  # UnicodeDecodeError included
+        raise TpiError(f"{label} rusak (bukan JSON yang sah).") from None
     keys = data.get("kunci") if isinstance(data, dict) else None
     if not isinstance(keys, list) or not all(isinstance(k, dict) and isinstance(k.get("publik"), str) for k in keys):
         raise TpiError(f"Daftar kunci {REGISTRY} rusak: isinya bukan daftar kunci publik.")

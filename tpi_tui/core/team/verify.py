@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import jsonfile
 from ..errors import TpiError, os_reason
+from ..numbering import MAX_REGISTRY_BYTES
 from ..rules.answers import EMPTY_ANSWER, ITEM_FIELDS
 from ..rules.policy import PeranTim, StatusSesi
 from ..session.attach import file_sha256, resolve_stored
@@ -337,8 +338,13 @@ def check_numbers_unique(ws: Workspace, reports: list[Report]) -> None:
     registry_dir = ws.root / ".tpi"
     for reg in sorted(registry_dir.glob("nomor-*.json")) if registry_dir.is_dir() else []:
         try:
-            sesi = jsonfile.loads(reg.read_text(encoding="utf-8"), f"Berkas nomor urut {reg.name}").get("sesi") or {}
-        except (OSError, ValueError, AttributeError, TpiError):
+            label = f"Berkas nomor urut {reg.name}"
+            raw = jsonfile.read_bounded(reg, MAX_REGISTRY_BYTES, label)  # via git: maybe a link to /dev/zero
+            sesi = jsonfile.loads(raw.decode("utf-8"), label).get("sesi") or {}
+        except TpiError as exc:  # not a regular file, too large, too deep: its own sentence
+            reports.append(Report(reg, problems=[str(exc)]))
+            continue
+        except (OSError, ValueError, AttributeError):
             reports.append(Report(reg, problems=[f"berkas nomor urut {reg.name} rusak atau tak terbaca."]))
             continue
         for sid, nomor in sesi.items():
