@@ -48,7 +48,9 @@ class BerandaScreen(TpiScreen):
         Binding("down", "cursor(1)", "Turun", id="beranda.turun", show=False),
         Binding("up", "cursor(-1)", "Naik", id="beranda.naik", show=False),
         Binding("escape", "clear_filter", "Hapus saringan", id="beranda.hapus-saringan", show=False),
-        Binding("ctrl+q", "app.quit", "Keluar", id="beranda.keluar"),
+        # priority like the app's own (hidden) Ctrl+Q: the footer shows a key's priority binding
+        # over a plain one, so without it the app's hid this one and Beranda showed no way out
+        Binding("ctrl+q", "app.quit", "Keluar", id="beranda.keluar", priority=True),
     ]
 
     def __init__(self) -> None:
