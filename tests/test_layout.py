@@ -235,3 +235,14 @@ def test_the_split_functions_each_fit_on_one_screen(path):
     for name in SPLIT[path]:
         assert name in sizes, f"{path}: {name} is gone; update SPLIT"
         assert sizes[name] <= ONE_SCREEN, f"{path}: {name} has {sizes[name]} lines (> {ONE_SCREEN})"
+
+
+def test_zona_waktu_is_one_of_the_three_indonesian_zones(tmp_path):
+    from tpi_tui.core.errors import TpiError
+
+    path = tmp_path / "tpi.toml"
+    path.write_text('[instansi]\nnama = "Pemkab"\nzona_waktu = "wita"\n', encoding="utf-8")
+    assert load_config(path).zona_waktu == "WITA"  # printed after every time as the zone is written
+    path.write_text('[instansi]\nnama = "Pemkab"\nzona_waktu = "GMT+7"\n', encoding="utf-8")
+    with pytest.raises(TpiError, match=r"zona_waktu 'GMT\+7' harus salah satu dari: WIB, WITA, WIT"):
+        load_config(path)

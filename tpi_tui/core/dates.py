@@ -7,6 +7,24 @@ import re
 
 from .errors import TpiError
 
+# The zones of tpi.toml's instansi.zona_waktu, as offsets (Indonesia keeps no daylight saving).
+ZONA_OFFSET = {"WIB": 7, "WITA": 8, "WIT": 9}
+
+
+def in_zone(moment: dt.datetime, zona: str) -> dt.datetime:
+    """``moment`` on the wall clock of ``zona`` (WIB/WITA/WIT), naive. A naive ``moment`` is read
+    as the system's local time; an unknown zone leaves it as it is. A laptop whose clock is set to
+    another zone (UTC, a Windows default) still shows and proposes the instansi's own time."""
+    if zona not in ZONA_OFFSET:
+        return moment.replace(tzinfo=None)
+    aware = moment if moment.tzinfo is not None else moment.astimezone()
+    return aware.astimezone(dt.timezone(dt.timedelta(hours=ZONA_OFFSET[zona]))).replace(tzinfo=None)
+
+
+def today(zona: str, moment: dt.datetime | None = None) -> dt.date:
+    """Today's date where the instansi is (a document dated without --tanggal); ``moment``: now."""
+    return in_zone(moment or dt.datetime.now(dt.UTC), zona).date()
+
 
 def clean_date(value: object, what: str = "tanggal") -> str:
     """YYYY-MM-DD, a real calendar date between 2000 and 2099."""

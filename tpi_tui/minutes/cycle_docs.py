@@ -32,7 +32,7 @@ from ..core.cycle.afirmasi import (
 )
 from ..core.cycle.basis import basis_session, evaluate_basis
 from ..core.cycle.usulan import load_usulan, syarat_instansi_rows
-from ..core.dates import clean_date
+from ..core.dates import clean_date, today
 from ..core.errors import TpiError
 from ..core.rules.ba_fields import derive_jabatan_kepala, jabatan_kepala
 from ..core.rules.meta import STATUS
@@ -160,9 +160,9 @@ def _document(ws: Workspace, base: str, context: dict, fmt: str, stem: str) -> b
     return html_to_docx(html, stem)
 
 
-def _day(tanggal: str | None) -> dt.date:
+def _day(ws: Workspace, tanggal: str | None) -> dt.date:
     if not tanggal:
-        return dt.date.today()
+        return today(ws.config.zona_waktu)  # the instansi's today, whatever the laptop's zone
     return dt.date.fromisoformat(clean_date(tanggal, "tanggal dokumen"))
 
 
@@ -173,7 +173,7 @@ def lhe_context(ws: Workspace, store: SessionStore, tanggal: str | None = None, 
     Apresiasi, Simpulan), ``area_hasil`` (per area, with notes and recommendations),
     ``hasil_komponen`` (IPAK, Capaian Kinerja, IPKP) and ``syarat_rows`` (in the BA's order)."""
     ctx = build_context(ws, store)
-    day = _day(tanggal)
+    day = _day(ws, tanggal)
     final = is_final(store)
     issued = issued_nomor(ws, "lhe", day.year, store.id)
     target = ctx["sesi"]["target"] or "WBK"
@@ -367,7 +367,7 @@ def generate_lhe(
 ) -> Path:
     """Write the LHE of a session; a final session gets (and keeps) its LHE number."""
     _check_fmt(fmt)
-    day = _day(tanggal)
+    day = _day(ws, tanggal)
     context = lhe_context(ws, store, tanggal)
     data = _document(ws, "lhe", context, fmt, "lhe")  # render before a number is consumed
     if is_final(store) and not issued_nomor(ws, "lhe", day.year, store.id):
@@ -439,7 +439,7 @@ def surat_context(ws: Workspace, tahun: int, tanggal: str | None = None, nomor: 
     """The surat pengajuan (PermenPANRB 5/2024 Gambar 6) and the SPTJM (Gambar 7, or the 90/2021
     per-unit form with meterai when ``[surat_usulan] sptjm = "2021"``): every sentence is here."""
     cfg = ws.config
-    day = _day(tanggal)
+    day = _day(ws, tanggal)
     units = usulan_units(ws, tahun)
     not_final = [u["opd"] for u in units if not u["final"]]
     draft = not units or bool(not_final)
@@ -608,7 +608,7 @@ def generate_surat(
     if dokumen not in ("surat-usulan", "sptjm"):
         raise TpiError("Dokumen harus surat-usulan atau sptjm.")
     base = "surat_usulan" if dokumen == "surat-usulan" else "sptjm"
-    day = _day(tanggal)
+    day = _day(ws, tanggal)
     context = surat_context(ws, tahun, tanggal)
     data = _document(ws, base, context, fmt, base)
     key = f"usulan-{tahun}"
@@ -653,7 +653,7 @@ def rekap_context(ws: Workspace, data: dict, tanggal: str | None = None) -> dict
     row summarises, the place and date, and who signs (``[rekap] penandatangan``: the Inspektur
     of ``[lhe]`` by default, or "ketua" for the Ketua Tim of the tpi.toml roster)."""
     cfg = ws.config
-    day = _day(tanggal)
+    day = _day(ws, tanggal)
     tahun = int(data["tahun"])
     rows = []
     for r in data["rows"]:

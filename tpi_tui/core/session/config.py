@@ -12,7 +12,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..dates import clean_date
+from ..dates import ZONA_OFFSET, clean_date
 from ..errors import TpiError, os_reason
 from ..jsonfile import read_bounded, toml_loads
 from ..numbering import check_pattern
@@ -356,6 +356,10 @@ def _check_config_text(cfg: Config) -> None:
         ("instansi.zona_waktu", cfg.zona_waktu),
     ):
         clean_line(value, what)
+    zona = cfg.zona_waktu.strip().upper()  # printed after every time; it also sets the wall clock
+    if zona not in ZONA_OFFSET:
+        raise TpiError(f"instansi.zona_waktu '{cfg.zona_waktu[:20]}' harus salah satu dari: {', '.join(ZONA_OFFSET)}.")
+    cfg.zona_waktu = zona
     for n, line in enumerate(cfg.kop, start=1):
         clean_line(line, f"instansi.kop baris ke-{n}")
     for n, opd in enumerate(cfg.opd, start=1):

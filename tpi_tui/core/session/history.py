@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
+from ..dates import in_zone
 from ..numbers import format_angka, format_bulat
 from ..rules.answers import DD_LABEL
 from .chain import ordered_events
@@ -15,8 +16,6 @@ if TYPE_CHECKING:
     from ..rules.instrument import Instrument
     from .storage import Doc
 
-# The zones of tpi.toml's instansi.zona_waktu, as offsets (Indonesia keeps no daylight saving).
-ZONA_OFFSET = {"WIB": 7, "WITA": 8, "WIT": 9}
 
 FIELD_LABEL = {
     "jawaban_tpi": "jawaban TPI",
@@ -103,8 +102,8 @@ def format_waktu(ts: str | None, zona: str = "WIB") -> str:
         moment = dt.datetime.fromisoformat(str(ts))
     except ValueError:
         return str(ts)[:40]
-    if moment.tzinfo is not None and zona in ZONA_OFFSET:
-        moment = moment.astimezone(dt.timezone(dt.timedelta(hours=ZONA_OFFSET[zona])))
+    if moment.tzinfo is not None:  # a naive stamp is printed as written
+        moment = in_zone(moment, zona)
     from babel.dates import format_date  # lazy: babel.dates + CLDR data, ~20 ms; only the Riwayat view formats dates
 
     return f"{format_date(moment.date(), 'd MMMM y', locale='id')} {moment:%H.%M}"

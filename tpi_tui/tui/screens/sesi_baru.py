@@ -44,6 +44,7 @@ class SesiBaruScreen(TpiScreen[str | None]):
         ws = self.tpi.ws
         inst = ws.instrument
         roles = ", ".join(inst.narasumber)
+        started = clock.wall(ws.config.zona_waktu)  # the instansi's date and time, not the laptop zone's
         with VerticalScroll(id="form"):
             yield Static("[b]Sesi baru[/b] — isi lalu Ctrl+S. Kolom bertanda * wajib.", classes="hint")
             yield Label("OPD *", classes="field-label")
@@ -70,11 +71,11 @@ class SesiBaruScreen(TpiScreen[str | None]):
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Tanggal * (TTTT-BB-HH)", classes="field-label")
-                    yield Input(clock.now().strftime("%Y-%m-%d"), id="tanggal")
+                    yield Input(started.strftime("%Y-%m-%d"), id="tanggal")
                     yield Static("", id="tanggal-error", classes="error")
                 with Vertical():
                     yield Label("Jam mulai (JJ:MM)", classes="field-label")
-                    yield Input(clock.now().strftime("%H:%M"), id="jam_mulai")
+                    yield Input(started.strftime("%H:%M"), id="jam_mulai")
                     yield Static("", id="jam_mulai-error", classes="error")
             yield Label("Tempat atau tautan rapat daring", classes="field-label")
             yield Input(id="tempat")
