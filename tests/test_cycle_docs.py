@@ -171,7 +171,7 @@ def test_rekap_html_has_kop_rows_and_threshold_rows(demo):
 
 def test_rekap_is_dated_signed_in_words_and_names_its_lhe(demo, tmp_path):
     with open_basis(demo, OPDS[3]) as store:
-        nomor = cd.reserve_nomor(demo, "lhe", store.id, cd._day("2025-08-20"), cd.DEFAULT_PATTERNS["lhe"])
+        nomor = cd.reserve_nomor(demo, "lhe", store.id, cd._day(demo, "2025-08-20"), cd.DEFAULT_PATTERNS["lhe"])
     html = cd.rekap_html(demo, build_rekap(demo, 2025), tanggal="2025-09-01")
     assert "Gedong Tataan, 1\u00a0September\u00a02025" in html and "Inspektur," in html
     assert nomor in html and "belum ada" in html
