@@ -34,6 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..core.dates import today
 from ..core.errors import TpiError, os_reason
 from ..core.session.config import PAPER_MM
 from .filters import jam, nilai, nip, tanggal
@@ -245,7 +246,7 @@ def _inputs(
     data["kertas_mm"] = list(PAPER_MM.get(str(data.get("kertas")), PAPER_MM["F4"]))
     # The PDF's creation date, to the day: Typst's default is the clock to the second, so two runs of
     # one document a second apart gave different bytes (the same document must print the same file).
-    data.setdefault("tanggal_pdf", dt.date.today().isoformat())
+    data.setdefault("tanggal_pdf", today(ws.config.zona_waktu).isoformat())  # the instansi's day
     logo = None
     logo_path = (context.get("instansi") or {}).get("logo_path") if isinstance(context.get("instansi"), dict) else None
     if logo_path:
