@@ -131,7 +131,7 @@ def build_arsip(
     registry = ws.root / REGISTRY
     if registry.is_file():  # the public keys (and their history) every signature in the bundle needs
         files["kunci/kunci.json"] = (read_bounded(registry, MAX_REGISTRY_BYTES, f"Daftar kunci {REGISTRY}"), "kunci")
-    elif any(s.status in ("review", "final") for s in summaries):
+    elif any(s.status in (StatusSesi.REVIEW, StatusSesi.FINAL) for s in summaries):
         notes.append(
             "Ruang kerja ini belum memakai kunci tanda tangan (tpi key new): 'tpi verify --arsip' tidak "
             "dapat membuktikan tanda tangan reviu dan final di arsip ini."

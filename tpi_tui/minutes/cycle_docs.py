@@ -36,6 +36,7 @@ from ..core.dates import clean_date, today
 from ..core.errors import TpiError
 from ..core.rules.ba_fields import derive_jabatan_kepala, jabatan_kepala
 from ..core.rules.meta import STATUS
+from ..core.rules.policy import PeranTim, StatusSesi
 from ..core.rules.syarat import SYARAT
 from ..core.team.review import is_final
 from .context import PERMEN_ZI, build_context
@@ -238,8 +239,8 @@ def lhe_context(ws: Workspace, store: SessionStore, tanggal: str | None = None, 
         dasar[-1] += (
             f" untuk masa penugasan {tanggal_id(st.get('mulai')) or '…'} s.d. {tanggal_id(st.get('selesai')) or '…'}"
         )
-    urut = {"Pengendali Teknis": 0, "Ketua Tim": 1, "Anggota": 2}
-    tim = sorted(ctx["tim"], key=lambda p: urut.get(p["peran"], 3))
+    urut = {peran: n for n, peran in enumerate(PeranTim)}  # the enum's order is the printed order
+    tim = sorted(ctx["tim"], key=lambda p: urut.get(p["peran"], len(urut)))
     started = pencanangan(ws, opd)
     sasaran = f"Sasaran evaluasi adalah {opd}, unit kerja yang membangun Zona Integritas menuju {predikat}" + (
         f" sejak pencanangan pada {tanggal_id(started)}." if started else "."
@@ -623,7 +624,11 @@ def generate_surat(
 
 
 # -- rekap html/pdf ------------------------------------------------------------------------
-STATUS_KATA = {"final": "Final", "review": "Belum final (dalam reviu)", "draft": "Belum final (draf)"}
+STATUS_KATA = {
+    StatusSesi.FINAL: "Final",
+    StatusSesi.REVIEW: "Belum final (dalam reviu)",
+    StatusSesi.DRAFT: "Belum final (draf)",
+}
 
 
 def syarat_kata(syarat: dict) -> str:
@@ -670,7 +675,7 @@ def rekap_context(ws: Workspace, data: dict, tanggal: str | None = None) -> dict
             )
         )
     if setting(ws, "rekap_penandatangan", "inspektur") == "ketua":
-        ketua: dict = next((p for p in cfg.tim if p.get("peran") == "Ketua Tim"), {})
+        ketua: dict = next((p for p in cfg.tim if p.get("peran") == PeranTim.KETUA_TIM), {})
         ttd = {
             "jabatan": "Ketua Tim Penilai Internal",
             "nama": ketua.get("nama", ""),
