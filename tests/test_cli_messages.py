@@ -203,3 +203,25 @@ def test_shared_files_that_arrive_as_links_to_dev_zero_are_one_sentence(ws, tmp_
         said = r.stderr + r.stdout
         assert r.returncode != 0 and words in said and "bukan berkas biasa" in said, (args, said)
         assert "MemoryError" not in said and "Traceback" not in said
+
+
+def test_a_workspace_template_that_is_a_link_to_dev_zero_is_refused_by_name(ws, tmp_path):
+    """Not read (it would never end) and not quietly swapped for the packaged default either: the
+    keeper learns which file to mend, and no document is written."""
+    if not Path("/dev/zero").exists():
+        return  # no such device on this system
+    w = tmp_path / "ws"
+    assert run_here("init", str(w), cwd=tmp_path).returncode == 0
+    made = run_here("-w", str(w), *NEW, "--opd", "Dinas Templat", cwd=tmp_path)
+    sid = next(tok for tok in made.stdout.split() if re.fullmatch(r"[0-9A-Z]{26}", tok))
+    for fmt, name in (("md", "berita_acara.md.j2"), ("html", "berita_acara.html.j2"), ("pdf", "_tpi.typ")):
+        target = w / "templates" / name
+        target.unlink(missing_ok=True)
+        target.symlink_to("/dev/zero")
+        out = tmp_path / f"ba.{fmt}"
+        r = run("-w", str(w), "minutes", sid, "--format", fmt, "-o", str(out), cwd=tmp_path, timeout=60)
+        assert r.returncode == 2 and f"templates/{name} bukan berkas biasa" in r.stderr, (fmt, r.stderr)
+        assert r.stderr.count("\n") == 1 and not out.exists()
+        target.unlink()
+    r = run("-w", str(w), "minutes", sid, "--format", "md", "-o", str(tmp_path / "ba.md"), cwd=tmp_path, timeout=60)
+    assert r.returncode == 0, r.stderr  # with the links gone the packaged templates print again

@@ -67,12 +67,24 @@ def _packaged_digest(name: str) -> str:
     return hashlib.sha256((packaged_templates() / name).read_bytes()).hexdigest()
 
 
+def refuse_irregular(own: Path) -> None:
+    """A workspace template that is a link to a device, a pipe or a folder (git carries links) is
+    the keeper's mistake or someone's trap: said in one sentence, never read, never quietly
+    replaced by the packaged default (which would print a document the keeper did not design)."""
+    if os.path.lexists(own) and not own.is_file():
+        raise TpiError(
+            f"Templat templates/{own.name} bukan berkas biasa (tautan ke perangkat, pipa atau folder); "
+            "ganti dengan berkas templat atau hapus agar templat bawaan dipakai."
+        )
+
+
 def template_path(ws: Workspace, name: str) -> Path:
     """The workspace copy of ``name`` when there is one (and it is not an unedited old default),
     else the packaged default."""
     if "/" in name or "\\" in name or name.startswith("."):
         raise TpiError(f"Nama templat '{name}' tidak sah.")
     own = Path(ws.templates_dir) / name
+    refuse_irregular(own)
     if own.is_file() and not is_stale_copy(own, name):
         return own
     default = packaged_templates() / name
@@ -156,6 +168,7 @@ def _workspace_loader_class():
         def get_source(self, environment, template):
             for folder in self.searchpath:
                 own = Path(folder) / template
+                refuse_irregular(own)
                 if own.is_file() and is_stale_copy(own, template):
                     raise TemplateNotFound(template)
             return super().get_source(environment, template)
