@@ -24,7 +24,7 @@ import stat
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from .errors import TpiError, os_reason
 
@@ -36,12 +36,22 @@ _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _PAIR = re.compile(r"[\[{][\]}]")
 
 
-def read_bounded(path: str | os.PathLike[str], limit: int, label: str) -> bytes:
+@overload
+def read_bounded(
+    path: str | os.PathLike[str], limit: int, label: str, *, missing_ok: Literal[False] = False
+) -> bytes: ...
+@overload
+def read_bounded(
+    path: str | os.PathLike[str], limit: int, label: str, *, missing_ok: Literal[True]
+) -> bytes | None: ...
+def read_bounded(path: str | os.PathLike[str], limit: int, label: str, *, missing_ok: bool = False) -> bytes | None:
     """The bytes of a regular file of at most ``limit`` bytes, or one Indonesian sentence.
 
     Every input a user names goes through here: a device or pipe (``/dev/zero``, a FIFO) is
     refused before reading, and at most ``limit + 1`` bytes are ever read, so no input can
     exhaust memory however it is dressed up (a file that grows while read is cut at the bound).
+    So does every small shared file that travels through git (key list, number registry, usulan
+    list), which git may deliver as a link to anything; ``missing_ok``: None when there is none.
     """
 
     path = Path(path)
@@ -57,6 +67,8 @@ def read_bounded(path: str | os.PathLike[str], limit: int, label: str) -> bytes:
                 raise TpiError(f"{label} terlalu besar ({_mb(st.st_size)}; batas {_mb(limit)}).")
             raw = fh.read(limit + 1)
     except FileNotFoundError:
+        if missing_ok:
+            return None
         raise TpiError(f"{label} ({path}) tidak ditemukan.") from None
     except IsADirectoryError:
         raise TpiError(f"{label} ({path}) adalah folder, bukan berkas.") from None

@@ -63,12 +63,12 @@ def state_path(ws: Workspace, tahun: int) -> Path:
 
 def _read_state(path: Path, tahun: int) -> dict:
     label = f"Berkas nomor urut {path.name}"
-    if not path.exists() and not path.is_symlink():
-        return {"tahun": tahun, "terakhir": 0, "sesi": {}}
     try:  # bounded: the registry travels through git; a FIFO or a 2 GB file is refused, not read
-        raw = jsonfile.read_bounded(path, MAX_REGISTRY_BYTES, label)
+        raw = jsonfile.read_bounded(path, MAX_REGISTRY_BYTES, label, missing_ok=True)
     except TpiError as exc:
         raise TpiError(f"{exc} Perbaiki dulu agar nomor tidak ganda.") from None
+    if raw is None:
+        return {"tahun": tahun, "terakhir": 0, "sesi": {}}
     try:
         data = jsonfile.loads(raw.decode("utf-8"), label, unique_keys=True)
     except ValueError:  # UnicodeDecodeError is a ValueError too

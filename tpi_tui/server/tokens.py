@@ -32,7 +32,7 @@ from pathlib import Path
 
 from ..core import jsonfile
 from ..core.atomic import locked, write_atomic
-from ..core.errors import TpiError, os_reason
+from ..core.errors import TpiError
 from ..core.ids import ulid
 from ..core.session.chain import chained_event, linear_chain_problems
 from ..core.text import clean_line
@@ -69,15 +69,9 @@ def clean_label(nama: object) -> str:
 
 
 def _read(path: Path) -> dict | None:
-    try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
+    raw = jsonfile.read_bounded(path, MAX_FILE_BYTES, f"Berkas token {path.name}", missing_ok=True)
+    if raw is None:
         return None
-    except OSError as exc:
-        raise TpiError(f"Berkas token {path.name} tidak dapat dibaca: {os_reason(exc)}.") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise TpiError(f"Berkas token {path} lebih dari {MAX_FILE_BYTES // (1024 * 1024)} MB; bukan berkas token tpi.")
     try:
         data = jsonfile.loads(raw.decode("utf-8"), f"Berkas token {path.name}", unique_keys=True)
     except (UnicodeDecodeError, ValueError):

@@ -117,9 +117,9 @@ def _ordered(tables: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _read(path: Path) -> dict[str, Any] | None:
     """Parse a usulan file, or None when it does not exist; damage is one Indonesian sentence."""
-    if not path.exists() and not path.is_symlink():
+    raw = jsonfile.read_bounded(path, MAX_FILE_BYTES, f"Berkas usulan {path.name}", missing_ok=True)  # via git
+    if raw is None:
         return None
-    raw = jsonfile.read_bounded(path, MAX_FILE_BYTES, f"Berkas usulan {path.name}")  # travels through git
     try:
         data = jsonfile.loads(raw.decode("utf-8"), f"Berkas usulan {path.name}", unique_keys=True)
     except (UnicodeDecodeError, ValueError):

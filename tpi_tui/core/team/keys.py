@@ -76,12 +76,11 @@ def _b64(data: bytes) -> str:
 def load_registry(root: Path | None) -> list[dict[str, Any]]:
     if root is None:
         return []
-    path = Path(root) / REGISTRY
-    if not path.exists() and not path.is_symlink():
-        return []
     label = f"Daftar kunci {REGISTRY}"
     # bounded: the list travels through git, where it may arrive as a link to /dev/zero or 2 GB
-    raw = jsonfile.read_bounded(path, MAX_REGISTRY_BYTES, label)
+    raw = jsonfile.read_bounded(Path(root) / REGISTRY, MAX_REGISTRY_BYTES, label, missing_ok=True)
+    if raw is None:
+        return []
     try:
         data = jsonfile.loads(raw.decode("utf-8"), label, unique_keys=True)
     except ValueError:  # UnicodeDecodeError included
