@@ -254,6 +254,10 @@ def test_500_is_json_and_the_log_has_no_token(site, tmp_path):
         path.write_bytes(good)
     with client(site) as c:
         assert c.get("/pengusulan/unit-wbk").status_code == 200
+        # asked here, not left to an earlier test of the module (xdist may run that on another worker)
+        assert c.get("/lke/jawaban-unit/UNIT-001").status_code == 200
+    with client(site, "") as c:
+        assert_error(c.get("/pengusulan/unit-wbk"), 401, "UNAUTHORIZED")
     log = site["server"].log.read_text()
     assert site["token"] not in log and site["limited"] not in log
     assert "portalrb GET /pengusulan/unit-wbk 500" in log
