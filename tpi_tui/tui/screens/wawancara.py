@@ -290,6 +290,10 @@ class WawancaraScreen(TpiScreen):
             return
         self.writer.put(item_id, fields, reply_to=self)
 
+    def _mark_saved(self) -> None:
+        """Set the "Tersimpan HH.MM.SS" mark on the instansi's wall clock (tpi.toml zona_waktu)."""
+        self.saved_at = clock.stamp(self.tpi.ws.config.zona_waktu)
+
     @on(Reply)
     def _any_reply(self) -> None:
         # Runs after the reply's own handler. Every job that ends may be the last one queued: the
@@ -300,13 +304,13 @@ class WawancaraScreen(TpiScreen):
     @on(MetaSaved)
     def _meta_saved(self, event: MetaSaved) -> None:
         self.evaluation = event.evaluation
-        self.saved_at = clock.stamp(self.tpi.ws.config.zona_waktu)
+        self._mark_saved()
 
     @on(AnswerSaved)
     def _saved(self, event: AnswerSaved) -> None:
         item_id, changed, answer = event.item_id, event.changed, event.answer
         self.evaluation = event.evaluation
-        self.saved_at = clock.stamp(self.tpi.ws.config.zona_waktu)
+        self._mark_saved()
         self.edits.saved(item_id, event.fields)
         if answer != self.answers.get(str(item_id)):
             # the stored document replaces our copy: state transition and conflicts as core left them
@@ -368,7 +372,7 @@ class WawancaraScreen(TpiScreen):
             self.notify(event.error or "", title="Gagal menyimpan", severity="error", timeout=8)
         else:
             pesan, self.evaluation = event.result
-            self.saved_at = clock.stamp(self.tpi.ws.config.zona_waktu)
+            self._mark_saved()
             self.notify(pesan, title="Berita Acara")
 
     def action_catatan_sub_area(self) -> None:
@@ -459,7 +463,7 @@ class WawancaraScreen(TpiScreen):
         self.answers.update(result.answers)  # the navigator and the item pane share this dict
         self.evaluation = result.evaluation
         self._seen_reloads = self.writer.view.reloads
-        self.saved_at = clock.stamp(self.tpi.ws.config.zona_waktu)
+        self._mark_saved()
         with self.app.batch_update():
             for item_id in self.inst.order:
                 self.nav.refresh_item(item_id)
@@ -567,7 +571,7 @@ class WawancaraScreen(TpiScreen):
         self.nav.refresh_item(item_id)
         if item_id == self.current:
             self.pane.show(item_id)
-        self.saved_at = clock.stamp(self.tpi.ws.config.zona_waktu)
+        self._mark_saved()
         self.notify(f"Konflik butir {item_id} diselesaikan.")
 
     # -- the score bar -------------------------------------------------------------------------
